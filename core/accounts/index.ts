@@ -1,0 +1,167 @@
+import type { Db, Item } from "../store/db";
+import { keys } from "../store/keys";
+import { accountSecretName, type SecretStore } from "../secrets/index";
+import { AppError } from "../shared/errors";
+import { newId, nowIso } from "../shared/ids";
+import { translate, type Lang } from "../shared/i18n";
+import { normaliseEmail } from "../contacts/email-address";
+import type { User } from "../users/index";
+import { checkHost, type HostAllowance, type Resolver } from "./host-policy";
+import type { Account, AccountInput, AccountPatch, AccountState } from "./schema";
+
+export * from "./schema";
+export { checkHost, parseAllowance, refusedReason, type HostAllowance } from "./host-policy";
+
+export interface AccountDeps {
+  db: Db;
+  secrets: SecretStore;
+  /** Which internal address ranges a mailbox host may resolve to. */
+  hostAllowance: HostAllowance;
+  resolve?: Resolver;
+}
+
+/** The stored form; lastError keeps a code and params so it can be shown in any language. */
+export interface AccountRecord extends Omit<Account, "lastError"> {
+  lastError: { code: string; params?: Record<string, string | number> } | null;
+  leaseJobId?: string;
+  leaseUntil?: number;
+}
+
+export const toAccountView = (item: Item, lang: Lang): Account => ({
+  id: item.id,
+  ownerId: item.ownerId,
+  email: item.email,
+  displayName: item.displayName ?? null,
+  imap: item.imap,
+  allowInsecureCerts: !!item.allowInsecureCerts,
+  syncEnabled: item.syncEnabled !== false,
+  hasPassword: !!item.hasPassword,
+  state: item.syncEnabled === false ? "disabled" : (item.state as AccountState),
+  lastSyncAt: item.lastSyncAt ?? null,
+  lastError: item.lastError ? { code: item.lastError.code, message: translate(item.lastError.code, lang, item.lastError.params) } : null,
+  createdAt: item.createdAt,
+  updatedAt: item.updatedAt,
+});
+
+function canSee(actor: User, item: Item): boolean {
+  return actor.role === "admin" || item.ownerId === actor.id;
+}
+
+export async function getAccountRecord(db: Db, id: string): Promise<AccountRecord | undefined> {
+  return (await db.get("main", keys.account(id))) as AccountRecord | undefined;
+}
+
+export async function getAccount(db: Db, actor: User, id: string): Promise<AccountRecord> {
+  const item = await getAccountRecord(db, id);
+  if (!item || !canSee(actor, item)) throw new AppError("notFound", "account_not_found");
+  return item;
+}
+
+export async function listAccounts(db: Db, actor: User): Promise<AccountRecord[]> {
+  const items = (await db.queryIndex(keys.accountsIndex)) as AccountRecord[];
+  return items.filter((i) => canSee(actor, i));
+}
+
+/** Every account, for the scheduler. */
+export async function listAllAccounts(db: Db): Promise<AccountRecord[]> {
+  return (await db.queryIndex(keys.accountsIndex)) as AccountRecord[];
+}
+
+export async function createAccount(deps: AccountDeps, actor: User, input: AccountInput): Promise<AccountRecord> {
+  const ownerId = input.ownerId ?? actor.id;
+  if (ownerId !== actor.id && actor.role !== "admin") throw new AppError("forbidden", "admin_only");
+  if (ownerId !== actor.id) {
+    const owner = await deps.db.get("main", keys.user(ownerId));
+    if (!owner) throw new AppError("validation", "validation_failed", { fields: [{ field: "ownerId", key: "user_not_found" }] });
+  }
+  // Everything is checked before anything is written.
+  await checkHost(input.imap.host, deps.hostAllowance, "imap.host", deps.resolve);
+  const email = normaliseEmail(input.email);
+  const now = nowIso();
+  const record: AccountRecord = {
+    id: newId(),
+    ownerId,
+    email,
+    displayName: input.displayName ?? null,
+    imap: { host: input.imap.host.toLowerCase(), port: input.imap.port, security: input.imap.security, user: input.imap.user },
+    allowInsecureCerts: input.allowInsecureCerts ?? false,
+    syncEnabled: input.syncEnabled ?? true,
+    hasPassword: true,
+    state: "init",
+    lastSyncAt: null,
+    lastError: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+  const claimed = await deps.db.put("main", { ...keys.accountEmail(ownerId, email), accountId: record.id }, { expression: "attribute_not_exists(pk)" });
+  if (!claimed) throw new AppError("conflict", "account_email_taken", { fields: [{ field: "email", key: "account_email_taken" }] });
+  try {
+    await deps.secrets.put(accountSecretName(record.id), input.password);
+    await deps.db.put("main", { ...keys.account(record.id), gsi1pk: keys.accountsIndex, gsi1sk: `${ownerId}#${record.id}`, ...record });
+  } catch (err) {
+    await deps.db.delete("main", keys.accountEmail(ownerId, email));
+    await deps.secrets.delete(accountSecretName(record.id)).catch(() => undefined);
+    throw err;
+  }
+  return record;
+}
+
+export async function updateAccount(deps: AccountDeps, actor: User, id: string, patch: AccountPatch): Promise<AccountRecord> {
+  const before = await getAccount(deps.db, actor, id);
+  const imap = { ...before.imap, ...patch.imap };
+  if (patch.imap?.host) {
+    imap.host = patch.imap.host.toLowerCase();
+    await checkHost(imap.host, deps.hostAllowance, "imap.host", deps.resolve);
+  }
+  const email = patch.email ? normaliseEmail(patch.email) : before.email;
+  if (email !== before.email) {
+    const claimed = await deps.db.put("main", { ...keys.accountEmail(before.ownerId, email), accountId: id }, { expression: "attribute_not_exists(pk)" });
+    if (!claimed) throw new AppError("conflict", "account_email_taken", { fields: [{ field: "email", key: "account_email_taken" }] });
+  }
+  const serverChanged = JSON.stringify(imap) !== JSON.stringify(before.imap) || patch.password !== undefined;
+  const next: AccountRecord = {
+    ...before,
+    email,
+    displayName: patch.displayName === undefined ? before.displayName : patch.displayName,
+    imap,
+    allowInsecureCerts: patch.allowInsecureCerts ?? before.allowInsecureCerts,
+    syncEnabled: patch.syncEnabled ?? before.syncEnabled,
+    // new credentials or server: the old diagnosis no longer applies
+    state: serverChanged ? "init" : before.state,
+    lastError: serverChanged ? null : before.lastError,
+    updatedAt: nowIso(),
+  };
+  if (patch.password !== undefined) await deps.secrets.put(accountSecretName(id), patch.password);
+  await deps.db.put("main", { ...keys.account(id), gsi1pk: keys.accountsIndex, gsi1sk: `${before.ownerId}#${id}`, ...next });
+  if (email !== before.email) await deps.db.delete("main", keys.accountEmail(before.ownerId, before.email));
+  return next;
+}
+
+export async function deleteAccount(deps: AccountDeps, actor: User, id: string): Promise<void> {
+  const before = await getAccount(deps.db, actor, id);
+  await deps.secrets.delete(accountSecretName(id));
+  const cursors = await deps.db.queryAll("main", {
+    KeyConditionExpression: "pk = :p AND begins_with(sk, :s)",
+    ExpressionAttributeValues: { ":p": keys.account(id).pk, ":s": keys.cursorPrefix },
+  });
+  await deps.db.batchWrite("main", cursors.map((c) => ({ delete: { pk: c.pk, sk: c.sk } })));
+  await deps.db.delete("main", keys.account(id));
+  await deps.db.delete("main", keys.accountEmail(before.ownerId, before.email));
+}
+
+/** Records the outcome of a connection or sync on the account (state, last error, last sync). */
+export async function recordAccountState(
+  db: Db,
+  id: string,
+  state: AccountState,
+  error: { code: string; params?: Record<string, string | number> } | null,
+  syncedAt?: string,
+): Promise<void> {
+  const values: Item = { ":s": state, ":e": error, ":u": nowIso() };
+  let expression = "SET #state = :s, lastError = :e, updatedAt = :u";
+  if (syncedAt) {
+    expression += ", lastSyncAt = :t";
+    values[":t"] = syncedAt;
+  }
+  await db.update("main", keys.account(id), { expression, names: { "#state": "state" }, values, condition: "attribute_exists(pk)" });
+}

@@ -1,0 +1,131 @@
+import { timingSafeEqual } from "node:crypto";
+import { AppError, httpStatusOf, isAppError } from "../shared/errors";
+import { pickLanguage, translate, type Lang } from "../shared/i18n";
+import * as users from "../users/index";
+import { clearSessionCookie, SESSION_COOKIE, sessionCookie, type ApiRequest, type ApiResponse } from "./http";
+import { openApiDocument } from "./openapi";
+import { routes, type ApiDeps, type Route, type RouteResult } from "./routes";
+import { parseOrThrow } from "./validation";
+
+const MAX_BODY = 256 * 1024;
+
+interface CompiledRoute {
+  route: Route;
+  pattern: RegExp;
+  names: string[];
+}
+
+const compiled: CompiledRoute[] = routes.map((route) => {
+  const names: string[] = [];
+  const source = route.path.replace(/\{(\w+)\}/g, (_, n: string) => {
+    names.push(n);
+    return "([^/]+)";
+  });
+  return { route, pattern: new RegExp(`^${source}/?$`), names };
+});
+
+export const protectedRoutes = routes.filter((r) => r.auth !== "public").map((r) => ({ method: r.method, path: r.path }));
+
+let bootstrapped = false;
+
+/**
+ * The whole API in one function: language, routing, session, CSRF, validation, and the one
+ * place where errors become HTTP statuses. Unknown errors are logged with a reference and
+ * answered with a 500 that says nothing about internals.
+ */
+export async function handleApiRequest(deps: ApiDeps, req: ApiRequest): Promise<ApiResponse> {
+  const lang = pickLanguage(req.query.lang ?? req.headers["accept-language"]);
+  try {
+    if (req.method === "GET" && req.path === "/api/openapi.json") return json(200, openApiDocument());
+    const match = findRoute(req.method, req.path);
+    if (!match) {
+      throw new AppError("notFound", "route_not_found", { params: { method: req.method, path: req.path } });
+    }
+    const { route, params } = match;
+    if (!bootstrapped && deps.bootstrapAdmin) {
+      const admin = await deps.bootstrapAdmin();
+      if (admin) await users.ensureBootstrapAdmin(deps.db, admin.email, admin.password);
+      bootstrapped = true;
+    }
+    let session: (users.Session & { token: string }) | undefined;
+    if (route.auth !== "public") {
+      const token = req.cookies[SESSION_COOKIE];
+      const found = token ? await users.readSession(deps.db, token) : undefined;
+      if (!found || !token) throw new AppError("unauthenticated", token ? "session_expired" : "unauthenticated");
+      session = { ...found, token };
+      if (route.method !== "GET") checkCsrf(req, found.csrfToken);
+      if (route.auth === "admin" && found.user.role !== "admin") throw new AppError("forbidden", "admin_only");
+    }
+    if (req.body && Buffer.byteLength(req.body) > MAX_BODY) throw new AppError("validation", "body_too_large");
+    let body: unknown;
+    if (route.body) {
+      let raw: unknown;
+      try {
+        raw = req.body ? JSON.parse(req.body) : undefined;
+      } catch {
+        throw new AppError("validation", "invalid_json");
+      }
+      body = parseOrThrow(route.body, raw ?? {});
+    }
+    const query = route.query ? parseOrThrow(route.query, req.query) : {};
+    const result: RouteResult = await route.handle({ deps, req, lang, params, body, query, session: session! });
+    const res = json(result.status ?? route.status ?? 200, result.body);
+    if (result.setSession) res.cookies.push(sessionCookie(result.setSession, users.SESSION_SECONDS, req.secure));
+    if (result.clearSession) res.cookies.push(clearSessionCookie(req.secure));
+    return res;
+  } catch (err) {
+    return errorResponse(deps, req, err, lang);
+  }
+}
+
+function findRoute(method: string, path: string): { route: Route; params: Record<string, string> } | undefined {
+  for (const c of compiled) {
+    if (c.route.method !== method) continue;
+    const m = c.pattern.exec(path);
+    if (!m) continue;
+    const params: Record<string, string> = {};
+    c.names.forEach((n, i) => (params[n] = decodeURIComponent(m[i + 1]!)));
+    return { route: c.route, params };
+  }
+  return undefined;
+}
+
+/**
+ * SameSite=Strict already keeps other sites' requests cookie-less; the synchroniser token
+ * (returned at sign-in, sent back in x-csrf-token) also stops same-site attackers and old browsers.
+ */
+function checkCsrf(req: ApiRequest, expected: string): void {
+  const given = req.headers["x-csrf-token"] ?? "";
+  const a = Buffer.from(given), b = Buffer.from(expected);
+  if (a.length !== b.length || !timingSafeEqual(a, b)) throw new AppError("forbidden", "csrf_failed");
+}
+
+function json(status: number, body: unknown): ApiResponse {
+  return {
+    status,
+    headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", "x-content-type-options": "nosniff" },
+    cookies: [],
+    body: status === 204 || body === undefined ? "" : JSON.stringify(body),
+  };
+}
+
+function errorResponse(deps: ApiDeps, req: ApiRequest, err: unknown, lang: Lang): ApiResponse {
+  if (isAppError(err) && err.kind !== "transient") {
+    const status = httpStatusOf[err.kind];
+    const res = json(status, {
+      error: {
+        code: err.code,
+        message: translate(err.code, lang, err.params),
+        ...(err.fields.length ? { fields: err.fields.map((f) => ({ field: f.field, code: f.key, message: translate(f.key, lang, f.params) })) } : {}),
+      },
+    });
+    if (err.kind === "unauthenticated" && err.code === "session_expired") res.cookies.push(clearSessionCookie(req.secure));
+    return res;
+  }
+  if (isAppError(err)) {
+    deps.log.warn("api.unavailable", { requestId: req.requestId, path: req.path, err: err.cause ?? err });
+    return json(503, { error: { code: "service_unavailable", message: translate("service_unavailable", lang) } });
+  }
+  deps.log.error("api.failed", { requestId: req.requestId, method: req.method, path: req.path, err });
+  return json(500, { error: { code: "internal_error", message: translate("internal_error", lang, { ref: req.requestId }) } });
+}

@@ -1,0 +1,46 @@
+import { z } from "zod";
+import { routes } from "./routes";
+
+const errorBody = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    fields: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+  }),
+});
+
+const schema = (s: z.ZodType, io: "input" | "output") => z.toJSONSchema(s, { target: "draft-2020-12", io, unrepresentable: "any" });
+
+/**
+ * The OpenAPI 3.1 document, generated from the same zod schemas that validate requests, so
+ * it cannot drift from what the API accepts.
+ */
+export function openApiDocument(): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const r of routes) {
+    const params = [...r.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: "path", required: true, schema: { type: "string" } }));
+    const query = r.query ? Object.entries((schema(r.query, "input") as any).properties ?? {}).map(([name, s]) => ({ name, in: "query", required: false, schema: s })) : [];
+    const status = String(r.status ?? 200);
+    const op: Record<string, unknown> = {
+      summary: r.summary,
+      tags: [r.tag],
+      operationId: `${r.method.toLowerCase()}${r.path.replace(/\/api/, "").replace(/[{}]/g, "").replace(/\/(\w)/g, (_, c: string) => c.toUpperCase())}`,
+      parameters: [...params, ...query, { name: "Accept-Language", in: "header", required: false, schema: { type: "string" }, description: "en or ja: the language of error messages" }],
+      security: r.auth === "public" ? [] : [{ session: [] }],
+      responses: {
+        [status]: r.response ? { description: "OK", content: { "application/json": { schema: schema(r.response, "output") } } } : { description: "No content" },
+        "400": { description: "Invalid input: error.fields names each field and the reason", content: { "application/json": { schema: schema(errorBody, "output") } } },
+        ...(r.auth === "public" ? {} : { "401": { description: "Not signed in" }, "403": { description: "Missing CSRF token or not permitted" } }),
+      },
+    };
+    if (r.body) op.requestBody = { required: true, content: { "application/json": { schema: schema(r.body, "input") } } };
+    (paths[r.path] ??= {})[r.method.toLowerCase()] = op;
+  }
+  return {
+    openapi: "3.1.0",
+    info: { title: "CRM Mail Sync API", version: "0.1.0", description: "Sign in with POST /api/session; send the returned csrfToken as the x-csrf-token header on every other non-GET request." },
+    servers: [{ url: "/" }],
+    components: { securitySchemes: { session: { type: "apiKey", in: "cookie", name: "sid" } } },
+    paths,
+  };
+}

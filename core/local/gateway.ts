@@ -1,0 +1,155 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { readFile, stat } from "node:fs/promises";
+import { extname, join, normalize, resolve } from "node:path";
+import type { AddressInfo } from "node:net";
+import { randomUUID } from "node:crypto";
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
+import { lambdaContext } from "./lambda-context";
+
+type ApiHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+
+const TYPES: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".json": "application/json",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".ico": "image/x-icon",
+  ".woff2": "font/woff2",
+  ".map": "application/json",
+};
+
+// The console never needs anything but its own origin: no remote scripts, fonts or images.
+const SECURITY_HEADERS = {
+  "content-security-policy": "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+  "x-content-type-options": "nosniff",
+  "referrer-policy": "no-referrer",
+  "x-frame-options": "DENY",
+};
+
+const MAX_BODY = 1024 * 1024;
+
+/**
+ * The local stand-in for CloudFront + API Gateway: /api/* becomes an API Gateway v2 (payload
+ * 2.0) event for the SAME handler module the Lambda exports; everything else is the built
+ * console from `staticDir`, with index.html for client-side routes. 127.0.0.1 only.
+ */
+export async function startGateway(options: { port: number; apiHandler: ApiHandler; staticDir: string }): Promise<{ server: Server; url: string; close(): Promise<void> }> {
+  const root = resolve(options.staticDir);
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    const route = url.pathname === "/api" || url.pathname.startsWith("/api/") ? callApi(req, res, url, options.apiHandler) : serveStatic(res, url.pathname, root);
+    route.catch((err) => {
+      console.error("gateway error", err);
+      if (!res.headersSent) res.writeHead(502, { "content-type": "application/json" });
+      res.end(JSON.stringify({ error: { code: "bad_gateway", message: "The local gateway could not call the handler." } }));
+    });
+  });
+  await new Promise<void>((ok, fail) => {
+    server.once("error", fail);
+    server.listen(options.port, "127.0.0.1", () => ok());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    server,
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise<void>((ok) => { server.close(() => ok()); server.closeAllConnections(); }),
+  };
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY) throw Object.assign(new Error("body too large"), { status: 413 });
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+export function toApiGatewayEvent(req: IncomingMessage, url: URL, body: Buffer): APIGatewayProxyEventV2 {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined && k !== "cookie") headers[k] = Array.isArray(v) ? v.join(",") : v;
+  headers["x-forwarded-proto"] = "http";
+  headers["x-forwarded-for"] = req.socket.remoteAddress ?? "127.0.0.1";
+  const cookies = (req.headers.cookie ?? "").split(";").map((c) => c.trim()).filter(Boolean);
+  const query: Record<string, string> = {};
+  for (const [k, v] of url.searchParams) query[k] = query[k] === undefined ? v : `${query[k]},${v}`;
+  const now = new Date();
+  const text = body.length ? body.toString("utf8") : undefined;
+  const isText = !text || Buffer.from(text, "utf8").equals(body);
+  return {
+    version: "2.0",
+    routeKey: "ANY /api/{proxy+}",
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    cookies: cookies.length ? cookies : undefined,
+    headers,
+    queryStringParameters: url.search ? query : undefined,
+    pathParameters: { proxy: url.pathname.replace(/^\/api\/?/, "") },
+    requestContext: {
+      accountId: "000000000000",
+      apiId: "local",
+      domainName: req.headers.host ?? "127.0.0.1",
+      domainPrefix: "local",
+      http: { method: req.method ?? "GET", path: url.pathname, protocol: `HTTP/${req.httpVersion}`, sourceIp: req.socket.remoteAddress ?? "127.0.0.1", userAgent: req.headers["user-agent"] ?? "" },
+      requestId: randomUUID(),
+      routeKey: "ANY /api/{proxy+}",
+      stage: "$default",
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
+    },
+    body: isText ? text : body.toString("base64"),
+    isBase64Encoded: !isText,
+  };
+}
+
+async function callApi(req: IncomingMessage, res: ServerResponse, url: URL, handler: ApiHandler): Promise<void> {
+  let body: Buffer;
+  try {
+    body = await readBody(req);
+  } catch {
+    res.writeHead(413, { "content-type": "application/json" });
+    res.end(JSON.stringify({ error: { code: "body_too_large", message: "The request body is too large." } }));
+    return;
+  }
+  const event = toApiGatewayEvent(req, url, body);
+  const result = await handler(event, lambdaContext("api", 30_000));
+  const headers: Record<string, string | string[]> = { ...(result.headers as Record<string, string>) };
+  if (result.cookies?.length) headers["set-cookie"] = result.cookies;
+  res.writeHead(result.statusCode ?? 200, headers);
+  res.end(result.body ? (result.isBase64Encoded ? Buffer.from(result.body, "base64") : result.body) : undefined);
+}
+
+async function serveStatic(res: ServerResponse, pathname: string, root: string): Promise<void> {
+  let rel: string;
+  try {
+    rel = normalize(decodeURIComponent(pathname)).replace(/^(\.\.[/\\])+/, "");
+  } catch {
+    rel = "/";
+  }
+  let file = join(root, rel);
+  if (!file.startsWith(root)) file = join(root, "index.html");
+  let info = await stat(file).catch(() => undefined);
+  if (!info || info.isDirectory()) {
+    // client-side routes fall back to the app shell; a missing asset is a real 404
+    if (extname(rel) && extname(rel) !== ".html") {
+      res.writeHead(404, { "content-type": "text/plain", ...SECURITY_HEADERS });
+      res.end("Not found");
+      return;
+    }
+    file = join(root, "index.html");
+    info = await stat(file).catch(() => undefined);
+    if (!info) {
+      res.writeHead(503, { "content-type": "text/plain; charset=utf-8" });
+      res.end("The console is not built yet: run `npm run build:web` (npm start does it for you).");
+      return;
+    }
+  }
+  const type = TYPES[extname(file)] ?? "application/octet-stream";
+  const immutable = file.includes(`${join(root, "assets")}`);
+  res.writeHead(200, { "content-type": type, "cache-control": immutable ? "public, max-age=31536000, immutable" : "no-cache", ...SECURITY_HEADERS });
+  res.end(await readFile(file));
+}

@@ -1,0 +1,144 @@
+import { mkdir, mkdtemp } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { Db } from "../store/db";
+import { ensureBootstrapAdmin } from "../users/index";
+import { createLogger } from "../shared/log";
+import { ensureQueues, ensureTables, localDynamo, localSqs, startDynalite, startFauxqs, LOCAL_REGION } from "./emulators";
+import { startGateway } from "./gateway";
+import { startPoller } from "./poller";
+import { startSchedule } from "./scheduler";
+
+/** Options of the local runtime; every one has a default that suits `npm start`. */
+export interface LocalStackOptions {
+  /** Where dynalite's LevelDB and the encrypted secrets live. Unset: in memory and a temp dir (tests). */
+  dataDir?: string;
+  /** HTTP port on 127.0.0.1 for console and API. Default 0 (any free port). */
+  port?: number;
+  /** Minutes between two syncs of one account, as in AWS. Default 5. */
+  syncIntervalMinutes?: number;
+  /** How often the local schedule calls fan-out. Default: every syncIntervalMinutes. */
+  scheduleEveryMs?: number;
+  /** Whether to run the schedule at all (tests drive fan-out themselves). Default true. */
+  schedule?: boolean;
+  /** How often the monitor runs. Default 5 minutes. */
+  monitorEveryMs?: number;
+  /** The built console. Default web/dist. */
+  staticDir?: string;
+  /** Which internal ranges mailbox hosts may resolve to. Default "loopback" (local servers). */
+  allowPrivateHosts?: "none" | "loopback" | "private";
+  /** Extra CA certificate (PEM) trusted for IMAP, e.g. a test server's self-signed one. */
+  imapCaPem?: string;
+  /** Seconds before a failed job is received again (AWS: 6 minutes). Default 30. */
+  queueVisibilitySeconds?: number;
+  /** The first admin. Default admin@crm-mail-sync.local with a generated password. */
+  admin?: { email: string; password?: string };
+}
+
+export interface LocalStack {
+  url: string;
+  dynamoEndpoint: string;
+  sqsEndpoint: string;
+  queueUrl: string;
+  dlqUrl: string;
+  tables: { main: string; mail: string };
+  secretDir: string;
+  /** Set when this start created the first admin: the only time its password is known. */
+  createdAdmin?: { email: string; password: string };
+  /** Runs fan-out now (as the schedule would). */
+  tick(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const APP = "crm-mail-sync";
+const STAGE = "local";
+
+/**
+ * Starts the whole system on 127.0.0.1: dynalite, fauxqs (queue + DLQ with redrive), the
+ * encrypted secret store, the gateway in front of the real API handler and the console, the
+ * schedule calling the real fan-out handler and the poller feeding the real sync handler.
+ * The handlers are imported only after the environment that links them is in place.
+ * One stack per process: handler modules keep their clients per cold start, as in Lambda.
+ */
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const log = createLogger({ fn: "local" });
+  const dataDir = options.dataDir ? resolve(options.dataDir) : await mkdtemp(join(tmpdir(), "crm-mail-sync-"));
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const secretDir = join(dataDir, "secrets");
+  const dynamo = await startDynalite({ path: options.dataDir ? join(dataDir, "dynamo") : undefined });
+  const sqs = await startFauxqs();
+  const tables = { main: `${APP}-${STAGE}-Main`, mail: `${APP}-${STAGE}-Mail` };
+  await ensureTables(dynamo.endpoint, [tables.main, tables.mail]);
+  const queues = await ensureQueues(sqs.endpoint, `${APP}-${STAGE}`, options.queueVisibilitySeconds ?? 30);
+  const interval = options.syncIntervalMinutes ?? 5;
+
+  Object.assign(process.env, {
+    AWS_REGION: LOCAL_REGION,
+    AWS_ACCESS_KEY_ID: "local",
+    AWS_SECRET_ACCESS_KEY: "local",
+    AWS_EC2_METADATA_DISABLED: "true",
+    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    AWS_ENDPOINT_URL_SQS: sqs.endpoint,
+    SST_RESOURCE_App: JSON.stringify({ name: APP, stage: STAGE }),
+    SST_RESOURCE_Main: JSON.stringify({ name: tables.main, type: "sst.aws.Dynamo" }),
+    SST_RESOURCE_Mail: JSON.stringify({ name: tables.mail, type: "sst.aws.Dynamo" }),
+    SST_RESOURCE_SyncQueue: JSON.stringify({ url: queues.queueUrl, type: "sst.aws.Queue" }),
+    SST_RESOURCE_SyncDeadLetterQueue: JSON.stringify({ url: queues.dlqUrl, type: "sst.aws.Queue" }),
+    SECRET_BACKEND: "file",
+    LOCAL_SECRET_DIR: secretDir,
+    ALLOW_PRIVATE_HOSTS: options.allowPrivateHosts ?? "loopback",
+    SYNC_INTERVAL_MINUTES: String(interval),
+  });
+  if (options.imapCaPem) process.env.IMAP_EXTRA_CA_PEM = options.imapCaPem;
+
+  // The first admin: created once, its password printed once by `npm start`.
+  let createdAdmin: LocalStack["createdAdmin"];
+  const adminEmail = options.admin?.email ?? "admin@crm-mail-sync.local";
+  const adminPassword = options.admin?.password ?? randomBytes(12).toString("base64url");
+  const ddb = localDynamo(dynamo.endpoint);
+  if (await ensureBootstrapAdmin(new Db(tables, ddb), adminEmail, adminPassword)) createdAdmin = { email: adminEmail, password: adminPassword };
+  ddb.destroy();
+
+  const api = await import("../../functions/api");
+  const fanout = await import("../../functions/fanout");
+  const sync = await import("../../functions/sync");
+  const monitor = await import("../../functions/monitor");
+
+  const gateway = await startGateway({ port: options.port ?? 0, apiHandler: api.handler as any, staticDir: options.staticDir ?? resolve("web/dist") });
+  const onError = (what: string) => (err: unknown) => log.error(`local.${what}.failed`, { err });
+  const sqsClient = localSqs(sqs.endpoint);
+  const poller = startPoller({ sqs: sqsClient, queueUrl: queues.queueUrl, handler: sync.handler as any, onError: onError("poller") });
+  const fanoutSchedule =
+    options.schedule === false ? undefined : startSchedule({ name: "SyncSchedule", everyMs: options.scheduleEveryMs ?? interval * 60_000, handler: fanout.handler as any, onError: onError("fanout") });
+  const monitorSchedule =
+    options.schedule === false ? undefined : startSchedule({ name: "MonitorSchedule", everyMs: options.monitorEveryMs ?? 5 * 60_000, handler: monitor.handler as any, onError: onError("monitor") });
+
+  let stopped = false;
+  return {
+    url: gateway.url,
+    dynamoEndpoint: dynamo.endpoint,
+    sqsEndpoint: sqs.endpoint,
+    queueUrl: queues.queueUrl,
+    dlqUrl: queues.dlqUrl,
+    tables,
+    secretDir,
+    createdAdmin,
+    tick: async () => {
+      const { scheduledEvent } = await import("./scheduler");
+      const { lambdaContext } = await import("./lambda-context");
+      await (fanout.handler as any)(scheduledEvent("SyncSchedule"), lambdaContext("fanout", 60_000));
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      fanoutSchedule?.stop();
+      monitorSchedule?.stop();
+      await gateway.close();
+      await poller.stop();
+      sqsClient.destroy();
+      await sqs.close();
+      await dynamo.close();
+    },
+  };
+}

@@ -1,0 +1,55 @@
+import { SendMessageBatchCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { AppError } from "../shared/errors";
+
+/** One sync job on the queue. `continuation` marks a job that picks up where one ran out of time. */
+export interface SyncJobMessage {
+  jobId: string;
+  accountId: string;
+  reason: "schedule" | "manual" | "continuation" | "contact-added";
+  enqueuedAt: string;
+}
+
+/** JobQueue: where fan-out and "Sync now" put work for the sync function. */
+export interface JobQueue {
+  /** Enqueues jobs; `delaySeconds` spreads a tick's jobs over the interval (max 900 s). */
+  enqueue(jobs: { job: SyncJobMessage; delaySeconds?: number }[]): Promise<void>;
+}
+
+/**
+ * SQS adapter (AWS, and fauxqs locally: the endpoint comes from AWS_ENDPOINT_URL_SQS).
+ * SendMessageBatch in tens; any failed entry fails the call so the caller can retry the tick.
+ */
+export class SqsJobQueue implements JobQueue {
+  constructor(
+    private readonly queueUrl: string,
+    private readonly client: SQSClient = new SQSClient({}),
+  ) {}
+
+  async enqueue(jobs: { job: SyncJobMessage; delaySeconds?: number }[]): Promise<void> {
+    if (jobs.length === 1) {
+      const [{ job, delaySeconds }] = jobs as [{ job: SyncJobMessage; delaySeconds?: number }];
+      await this.client.send(new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: JSON.stringify(job), DelaySeconds: clampDelay(delaySeconds) }));
+      return;
+    }
+    for (let i = 0; i < jobs.length; i += 10) {
+      const chunk = jobs.slice(i, i + 10);
+      const out = await this.client.send(
+        new SendMessageBatchCommand({
+          QueueUrl: this.queueUrl,
+          Entries: chunk.map(({ job, delaySeconds }, n) => ({ Id: String(n), MessageBody: JSON.stringify(job), DelaySeconds: clampDelay(delaySeconds) })),
+        }),
+      );
+      if (out.Failed?.length) {
+        throw new AppError("transient", "service_unavailable", { cause: new Error(`SendMessageBatch failed for ${out.Failed.length} entries: ${out.Failed[0]?.Code}`) });
+      }
+    }
+  }
+}
+
+const clampDelay = (s?: number) => (s === undefined ? undefined : Math.max(0, Math.min(900, Math.floor(s))));
+
+export function parseSyncJob(body: string): SyncJobMessage {
+  const job = JSON.parse(body) as SyncJobMessage;
+  if (!job || typeof job.accountId !== "string" || typeof job.jobId !== "string") throw new AppError("permanent", "invalid_value", { cause: new Error("malformed sync job") });
+  return job;
+}

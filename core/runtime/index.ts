@@ -1,0 +1,66 @@
+import { Resource } from "sst";
+import { Db } from "../store/db";
+import { AwsSecretStore, FileSecretStore, type SecretStore } from "../secrets/index";
+import { SqsJobQueue } from "../queue/index";
+import { parseAllowance, type HostAllowance } from "../accounts/host-policy";
+import { createLogger, type Logger } from "../shared/log";
+
+/**
+ * Builds the adapters a handler needs, once per cold start, from the linked resources
+ * (`Resource` from "sst": in AWS injected by SST, locally fed by SST_RESOURCE_* variables)
+ * and a few environment variables. The same code runs in both worlds: local endpoints come
+ * from AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL_SQS, which the AWS SDK reads itself.
+ *
+ * Environment:
+ * - SECRET_BACKEND: "aws" (Secrets Manager, default) or "file" (local encrypted store)
+ * - SECRET_PREFIX: Secrets Manager name prefix, "<app>/<stage>/" (the IAM policy's scope)
+ * - LOCAL_SECRET_DIR: the file store's directory (SECRET_BACKEND=file)
+ * - ALLOW_PRIVATE_HOSTS: "loopback" or "private" to let mailbox hosts resolve there (default: neither)
+ * - SYNC_INTERVAL_MINUTES: minutes between two syncs of an account (default 5)
+ * - IMAP_EXTRA_CA_PEM: PEM text of an extra CA to trust for IMAP (e.g. a company CA)
+ * - LOG_LEVEL: debug | info | warn | error (default info)
+ */
+export interface Runtime {
+  db: Db;
+  secrets: SecretStore;
+  queue: SqsJobQueue;
+  log: Logger;
+  hostAllowance: HostAllowance;
+  intervalMinutes: number;
+  imapCa?: string;
+}
+
+const linked = (name: string): any => (Resource as unknown as Record<string, any>)[name];
+
+/** A linked resource that may be absent (returns undefined instead of throwing). */
+export function optionalLink(name: string): any {
+  try {
+    return linked(name);
+  } catch {
+    return undefined;
+  }
+}
+
+export function buildRuntime(fn: string): Runtime {
+  const env = process.env;
+  const log = createLogger({ fn });
+  const secrets =
+    env.SECRET_BACKEND === "file"
+      ? new FileSecretStore(required(env.LOCAL_SECRET_DIR, "LOCAL_SECRET_DIR"))
+      : new AwsSecretStore(required(env.SECRET_PREFIX, "SECRET_PREFIX"));
+  const interval = Number(env.SYNC_INTERVAL_MINUTES ?? 5);
+  return {
+    db: new Db({ main: linked("Main").name, mail: linked("Mail").name }),
+    secrets,
+    queue: new SqsJobQueue(linked("SyncQueue").url),
+    log,
+    hostAllowance: parseAllowance(env.ALLOW_PRIVATE_HOSTS),
+    intervalMinutes: Number.isFinite(interval) && interval >= 1 ? interval : 5,
+    imapCa: env.IMAP_EXTRA_CA_PEM || undefined,
+  };
+}
+
+function required(value: string | undefined, name: string): string {
+  if (!value) throw new Error(`${name} must be set`);
+  return value;
+}

@@ -1,0 +1,63 @@
+/**
+ * One error class for the whole product, with a stable code catalogue (the model is
+ * nodemailer's lib/errors.js). Library errors are translated once, at the adapter edge,
+ * into an AppError; every edge then decides policy from `kind` alone:
+ * the API maps kind -> HTTP status, the queue worker retries `transient` and records the rest.
+ */
+export type ErrorKind =
+  | "validation" // 400: the request is wrong; `fields` says where
+  | "unauthenticated" // 401
+  | "forbidden" // 403
+  | "notFound" // 404
+  | "conflict" // 409
+  | "rateLimited" // 429
+  | "transient" // a retry later may succeed (network, throttling, emulator hiccup)
+  | "permanent"; // retrying will not help until a person changes something
+
+export interface FieldProblem {
+  /** Dotted path of the field, e.g. "imap.port". */
+  field: string;
+  /** Message key in the catalogue (core/shared/i18n.ts). */
+  key: string;
+  params?: Record<string, string | number>;
+}
+
+export interface AppErrorOptions {
+  params?: Record<string, string | number>;
+  fields?: FieldProblem[];
+  cause?: unknown;
+}
+
+export class AppError extends Error {
+  readonly kind: ErrorKind;
+  /** Stable machine code, e.g. "invalid_credentials"; also the message key. */
+  readonly code: string;
+  readonly params: Record<string, string | number>;
+  readonly fields: FieldProblem[];
+
+  constructor(kind: ErrorKind, code: string, options: AppErrorOptions = {}) {
+    super(code, { cause: options.cause });
+    this.name = "AppError";
+    this.kind = kind;
+    this.code = code;
+    this.params = options.params ?? {};
+    this.fields = options.fields ?? [];
+  }
+}
+
+export const isAppError = (err: unknown): err is AppError => err instanceof AppError;
+
+export function fieldError(field: string, key: string, params?: Record<string, string | number>): AppError {
+  return new AppError("validation", "validation_failed", { fields: [{ field, key, params }] });
+}
+
+export const httpStatusOf: Record<ErrorKind, number> = {
+  validation: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  notFound: 404,
+  conflict: 409,
+  rateLimited: 429,
+  transient: 503,
+  permanent: 422,
+};

@@ -1,0 +1,61 @@
+/**
+ * THE DATA MODEL: every DynamoDB key pattern of the product, in one place.
+ *
+ * Two tables (sst.config.ts "Main" and "Mail"), both with string keys pk/sk and one global
+ * index gsi1 (gsi1pk/gsi1sk). Correctness never relies on transactions or on TTL deletion
+ * (dynalite has neither): writes are idempotent by key, races are settled by conditional
+ * writes, and `expiresAt` (epoch seconds) is checked at read time; AWS's TTL only tidies up.
+ *
+ * Main table
+ * | entity                 | pk                        | sk                   | gsi1pk              | gsi1sk                    |
+ * |------------------------|---------------------------|----------------------|---------------------|---------------------------|
+ * | user                   | USER#<userId>             | USER                 | USERS               | <email>                   |
+ * | user email (unique)    | USEREMAIL#<email>         | USEREMAIL            |                     |                           |
+ * | session                | SESSION#<sha256(token)>   | SESSION              | SESSIONS#<userId>   | <createdAt>               |
+ * | login lockout (road)   | LOGINFAIL#<email>         | LOGINFAIL            |                     |                           |
+ * | mailbox account        | ACCOUNT#<accountId>       | ACCOUNT              | ACCOUNTS            | <ownerId>#<accountId>     |
+ * | account email (unique) | ACCOUNTEMAIL#<owner>#<em> | ACCOUNTEMAIL         |                     |                           |
+ * | folder sync cursor     | ACCOUNT#<accountId>       | CURSOR#<folderPath>  |                     |                           |
+ * | sync job               | JOB#<jobId>               | JOB                  | JOBS#<accountId>    | <startedAt>               |
+ * | skipped message        | ACCOUNT#<accountId>       | SKIPPED#<folder>#<uid> |                   |                           |
+ * | contact                | CONTACT#<contactId>       | CONTACT              | CONTACTS            | <lower(name)>#<contactId> |
+ * | contact by external id | CONTACTEXT#<externalId>   | CONTACTEXT           |                     |                           |
+ * | contact email index    | EMAIL#<normalisedEmail>   | EMAIL                |                     |                           |
+ * | settings (road)        | SETTINGS                  | <area>               |                     |                           |
+ * | notification (road)    | NOTIFY#<yyyy-mm-dd>       | <at>#<id>            |                     |                           |
+ * | bootstrap marker       | META                      | BOOTSTRAP            |                     |                           |
+ *
+ * The contact email index item holds `contactIds` (a string set): the sync matches a
+ * participant with one BatchGetItem of EMAIL#<address> keys, primary and secondary alike.
+ *
+ * Mail table: one item per (contact email, message). The same message seen in two
+ * colleagues' mailboxes is one item: its key derives from the Message-ID, and owners are
+ * merged with ADD into string sets.
+ * | entity                 | pk                        | sk                              | gsi1pk                | gsi1sk       |
+ * |------------------------|---------------------------|---------------------------------|-----------------------|--------------|
+ * | message under contact  | <normalisedContactEmail>  | <ISO date>#<messageKey>         | THREAD#<threadKey>    | <ISO date>   |
+ */
+export const TABLE_KEYS = { pk: "pk", sk: "sk", gsi1pk: "gsi1pk", gsi1sk: "gsi1sk", gsi1: "gsi1" } as const;
+
+export const keys = {
+  user: (userId: string) => ({ pk: `USER#${userId}`, sk: "USER" }),
+  usersIndex: "USERS",
+  userEmail: (email: string) => ({ pk: `USEREMAIL#${email}`, sk: "USEREMAIL" }),
+  session: (tokenHash: string) => ({ pk: `SESSION#${tokenHash}`, sk: "SESSION" }),
+  sessionsIndex: (userId: string) => `SESSIONS#${userId}`,
+  account: (accountId: string) => ({ pk: `ACCOUNT#${accountId}`, sk: "ACCOUNT" }),
+  accountsIndex: "ACCOUNTS",
+  accountEmail: (ownerId: string, email: string) => ({ pk: `ACCOUNTEMAIL#${ownerId}#${email}`, sk: "ACCOUNTEMAIL" }),
+  cursor: (accountId: string, folder: string) => ({ pk: `ACCOUNT#${accountId}`, sk: `CURSOR#${folder}` }),
+  cursorPrefix: "CURSOR#",
+  skipped: (accountId: string, folder: string, uid: number) => ({ pk: `ACCOUNT#${accountId}`, sk: `SKIPPED#${folder}#${uid}` }),
+  job: (jobId: string) => ({ pk: `JOB#${jobId}`, sk: "JOB" }),
+  jobsIndex: (accountId: string) => `JOBS#${accountId}`,
+  contact: (contactId: string) => ({ pk: `CONTACT#${contactId}`, sk: "CONTACT" }),
+  contactsIndex: "CONTACTS",
+  contactExternal: (externalId: string) => ({ pk: `CONTACTEXT#${externalId}`, sk: "CONTACTEXT" }),
+  contactEmail: (email: string) => ({ pk: `EMAIL#${email}`, sk: "EMAIL" }),
+  bootstrap: { pk: "META", sk: "BOOTSTRAP" },
+  mailItem: (contactEmail: string, dateIso: string, messageKey: string) => ({ pk: contactEmail, sk: `${dateIso}#${messageKey}` }),
+  threadIndex: (threadKey: string) => `THREAD#${threadKey}`,
+};

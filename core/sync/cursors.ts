@@ -1,0 +1,29 @@
+import type { Db } from "../store/db";
+import { keys } from "../store/keys";
+
+/**
+ * Where a folder's sync stands. `uidNext` is the server's UIDNEXT when we last looked: equal
+ * UIDVALIDITY and UIDNEXT mean nothing new, so a quiet tick needs only STATUS. `lastUid` is
+ * the highest UID whose items are durably written; the next fetch starts after it.
+ */
+export interface FolderCursor {
+  folder: string;
+  uidValidity: string;
+  uidNext: number;
+  lastUid: number;
+  highestModseq?: string;
+  updatedAt: string;
+}
+
+export async function loadCursors(db: Db, accountId: string): Promise<Map<string, FolderCursor>> {
+  const items = await db.queryAll("main", {
+    KeyConditionExpression: "pk = :p AND begins_with(sk, :s)",
+    ExpressionAttributeValues: { ":p": keys.account(accountId).pk, ":s": keys.cursorPrefix },
+    ConsistentRead: true,
+  });
+  return new Map(items.map((i) => [i.folder as string, i as unknown as FolderCursor]));
+}
+
+export async function saveCursor(db: Db, accountId: string, cursor: FolderCursor): Promise<void> {
+  await db.put("main", { ...keys.cursor(accountId, cursor.folder), ...cursor });
+}

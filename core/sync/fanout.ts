@@ -1,0 +1,46 @@
+import type { Db } from "../store/db";
+import { keys } from "../store/keys";
+import type { JobQueue, SyncJobMessage } from "../queue/index";
+import { listAllAccounts, type AccountRecord } from "../accounts/index";
+import type { Logger } from "../shared/log";
+import { newJob, recordQueued } from "./jobs";
+
+export interface FanOutDeps {
+  db: Db;
+  queue: JobQueue;
+  log: Logger;
+  /** Minutes between two syncs of one account (the schedule's rate). */
+  intervalMinutes: number;
+  now?: () => Date;
+}
+
+/** Due: enabled, no job holding the lease, and the interval has passed since it was last queued. */
+export function isDue(account: AccountRecord & { queuedAt?: string }, now: Date, intervalMinutes: number): boolean {
+  if (account.syncEnabled === false) return false;
+  if (account.state === "authenticationError" && account.lastError?.code === "password_missing") return false;
+  const nowSec = now.getTime() / 1000;
+  if (account.leaseUntil && account.leaseUntil > nowSec) return false;
+  // 30 s of slack so a tick that fires a little early does not skip an account for a whole interval
+  const spacing = intervalMinutes * 60_000 - 30_000;
+  return !account.queuedAt || now.getTime() - new Date(account.queuedAt).getTime() >= spacing;
+}
+
+/**
+ * One tick: picks the due accounts and enqueues one job each (SendMessageBatch), spread
+ * evenly over the interval with DelaySeconds so a tick does not open every IMAP connection in
+ * the same second. SQS caps a delay at 15 minutes, so longer intervals spread over 15.
+ */
+export async function fanOut(deps: FanOutDeps): Promise<{ due: number; enqueued: SyncJobMessage[] }> {
+  const now = deps.now?.() ?? new Date();
+  const accounts = (await listAllAccounts(deps.db)).filter((a) => isDue(a, now, deps.intervalMinutes));
+  const window = Math.min(900, deps.intervalMinutes * 60);
+  const step = accounts.length > 1 ? window / accounts.length : 0;
+  const planned = accounts.map((a, i) => ({ job: newJob(a.id, "schedule"), delaySeconds: Math.floor(i * step) }));
+  for (const p of planned) await recordQueued(deps.db, p.job);
+  if (planned.length) await deps.queue.enqueue(planned);
+  for (const p of planned) {
+    await deps.db.update("main", keys.account(p.job.accountId), { expression: "SET queuedAt = :q", values: { ":q": p.job.enqueuedAt }, condition: "attribute_exists(pk)" });
+  }
+  deps.log.info("fanout.completed", { due: accounts.length, enqueued: planned.length });
+  return { due: accounts.length, enqueued: planned.map((p) => p.job) };
+}

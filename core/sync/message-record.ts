@@ -1,0 +1,98 @@
+import { digest } from "../shared/ids";
+import { normaliseEmail } from "../contacts/email-address";
+
+export interface Address {
+  name: string | null;
+  address: string;
+}
+
+/** What the sync keeps of one message: metadata only, never the body or attachments. */
+export interface MailRecord {
+  /** Stable across mailboxes: from the Message-ID, else from the headers that identify it. */
+  messageKey: string;
+  messageId: string | null;
+  threadKey: string;
+  inReplyTo: string | null;
+  date: string;
+  subject: string;
+  from: Address | null;
+  to: Address[];
+  cc: Address[];
+  bcc: Address[];
+  replyTo: Address[];
+  size: number | null;
+}
+
+/** The fields of an imapflow FETCH response we read (ENVELOPE, INTERNALDATE, a few headers). */
+export interface FetchedMessage {
+  uid: number;
+  size?: number;
+  internalDate?: Date | string;
+  envelope?: {
+    date?: Date | string;
+    subject?: string;
+    messageId?: string;
+    inReplyTo?: string;
+    from?: { name?: string; address?: string }[];
+    to?: { name?: string; address?: string }[];
+    cc?: { name?: string; address?: string }[];
+    bcc?: { name?: string; address?: string }[];
+    replyTo?: { name?: string; address?: string }[];
+  };
+  headers?: Buffer;
+}
+
+const addresses = (list?: { name?: string; address?: string }[]): Address[] =>
+  (list ?? []).filter((a) => a.address && a.address.includes("@")).map((a) => ({ name: a.name?.trim() || null, address: normaliseEmail(a.address!) }));
+
+/** Message-IDs in a References / In-Reply-To value, in order. */
+export const messageIds = (value: string | undefined | null): string[] => (value ? value.match(/<[^<>\s]+>/g) ?? [] : []);
+
+/** Unfolds one header's value from a raw header block. */
+export function headerValue(raw: Buffer | undefined, name: string): string | null {
+  if (!raw) return null;
+  const text = raw.toString("latin1").replace(/\r?\n[ \t]+/g, " ");
+  const match = new RegExp(`^${name}:[ \\t]*(.*)$`, "im").exec(text);
+  return match ? match[1]!.trim() : null;
+}
+
+function validDate(value: Date | string | undefined): Date | null {
+  if (!value) return null;
+  const d = value instanceof Date ? value : new Date(value);
+  return Number.isNaN(d.getTime()) ? null : d;
+}
+
+export function toMailRecord(msg: FetchedMessage): MailRecord {
+  const env = msg.envelope ?? {};
+  const messageId = env.messageId?.trim() || null;
+  // The Date header is the same in every copy of a message; INTERNALDATE is per mailbox.
+  const date = (validDate(env.date) ?? validDate(msg.internalDate) ?? new Date(0)).toISOString();
+  const from = addresses(env.from)[0] ?? null;
+  const to = addresses(env.to);
+  const cc = addresses(env.cc);
+  const subject = env.subject ?? "";
+  const messageKey = digest(messageId ? `id:${messageId.toLowerCase()}` : `h:${date}|${from?.address ?? ""}|${to.map((a) => a.address).join(",")}|${subject}`);
+  // Thread root: the first References id, then In-Reply-To, then the message itself.
+  const references = messageIds(headerValue(msg.headers, "references"));
+  const inReplyTo = messageIds(env.inReplyTo)[0] ?? null;
+  const root = references[0] ?? inReplyTo ?? messageId;
+  return {
+    messageKey,
+    messageId,
+    threadKey: root ? digest(`id:${root.toLowerCase()}`) : messageKey,
+    inReplyTo,
+    date,
+    subject,
+    from,
+    to,
+    cc,
+    bcc: addresses(env.bcc),
+    replyTo: addresses(env.replyTo),
+    size: msg.size ?? null,
+  };
+}
+
+/** Every participant address of a message, each once. */
+export function participants(r: MailRecord): string[] {
+  return [...new Set([r.from, ...r.to, ...r.cc, ...r.bcc, ...r.replyTo].filter((a): a is Address => !!a).map((a) => a.address))];
+}

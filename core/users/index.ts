@@ -1,0 +1,121 @@
+import { createHash, randomBytes } from "node:crypto";
+import type { Db, Item } from "../store/db";
+import { keys } from "../store/keys";
+import { AppError } from "../shared/errors";
+import { newId, nowIso } from "../shared/ids";
+import { dummyHash, hashPassword, verifyPassword } from "./password";
+
+export type Role = "admin" | "member";
+
+export interface User {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  createdAt: string;
+}
+
+export interface Session {
+  user: User;
+  csrfToken: string;
+  expiresAt: number;
+}
+
+/** How long a session lives (12 hours), checked at read time: TTL deletion only tidies up. */
+export const SESSION_SECONDS = 12 * 60 * 60;
+
+export const normaliseLogin = (email: string) => email.trim().normalize("NFC").toLowerCase();
+
+const toUser = (item: Item): User => ({ id: item.id, email: item.email, name: item.name, role: item.role, createdAt: item.createdAt });
+
+export async function createUser(db: Db, input: { email: string; name: string; password: string; role: Role }): Promise<User> {
+  const email = normaliseLogin(input.email);
+  const user: User = { id: newId(), email, name: input.name.trim(), role: input.role, createdAt: nowIso() };
+  // The email item is the uniqueness guard: written first, conditionally.
+  const claimed = await db.put("main", { ...keys.userEmail(email), userId: user.id }, { expression: "attribute_not_exists(pk)" });
+  if (!claimed) throw new AppError("conflict", "user_email_taken", { fields: [{ field: "email", key: "user_email_taken" }] });
+  const passwordHash = await hashPassword(input.password);
+  await db.put("main", { ...keys.user(user.id), gsi1pk: keys.usersIndex, gsi1sk: email, ...user, passwordHash });
+  return user;
+}
+
+export async function listUsers(db: Db): Promise<User[]> {
+  return (await db.queryIndex(keys.usersIndex)).map(toUser);
+}
+
+export async function getUser(db: Db, id: string): Promise<User | undefined> {
+  const item = await db.get("main", keys.user(id));
+  return item ? toUser(item) : undefined;
+}
+
+export async function deleteUser(db: Db, actor: User, id: string): Promise<void> {
+  if (actor.id === id) throw new AppError("conflict", "cannot_remove_self");
+  const target = await getUser(db, id);
+  if (!target) throw new AppError("notFound", "user_not_found");
+  if (target.role === "admin") {
+    const admins = (await listUsers(db)).filter((u) => u.role === "admin");
+    if (admins.length <= 1) throw new AppError("conflict", "last_admin");
+  }
+  await db.delete("main", keys.user(id));
+  await db.delete("main", keys.userEmail(target.email));
+  // Sign the removed user out everywhere.
+  for (const s of await db.queryIndex(keys.sessionsIndex(id))) await db.delete("main", { pk: s.pk, sk: s.sk });
+}
+
+/** Checks an email and password; the same work is done whether or not the user exists. */
+export async function authenticate(db: Db, email: string, password: string): Promise<User> {
+  const claim = await db.get("main", keys.userEmail(normaliseLogin(email)));
+  const item = claim ? await db.get("main", keys.user(claim.userId)) : undefined;
+  const ok = await verifyPassword(password, item?.passwordHash ?? (await dummyHash()));
+  if (!item || !ok) throw new AppError("unauthenticated", "invalid_credentials");
+  return toUser(item);
+}
+
+const hashToken = (token: string) => createHash("sha256").update(token).digest("base64url");
+
+/** A new server-side session; only the token's hash is stored, so a table dump signs no one in. */
+export async function createSession(db: Db, user: User): Promise<{ token: string; session: Session }> {
+  const token = randomBytes(32).toString("base64url");
+  const csrfToken = randomBytes(24).toString("base64url");
+  const expiresAt = Math.floor(Date.now() / 1000) + SESSION_SECONDS;
+  await db.put("main", {
+    ...keys.session(hashToken(token)),
+    gsi1pk: keys.sessionsIndex(user.id),
+    gsi1sk: nowIso(),
+    userId: user.id,
+    csrfToken,
+    expiresAt,
+  });
+  return { token, session: { user, csrfToken, expiresAt } };
+}
+
+export async function readSession(db: Db, token: string): Promise<Session | undefined> {
+  const item = await db.get("main", keys.session(hashToken(token)));
+  if (!item || item.expiresAt <= Math.floor(Date.now() / 1000)) return undefined;
+  const user = await getUser(db, item.userId);
+  return user ? { user, csrfToken: item.csrfToken, expiresAt: item.expiresAt } : undefined;
+}
+
+export async function deleteSession(db: Db, token: string): Promise<void> {
+  await db.delete("main", keys.session(hashToken(token)));
+}
+
+/**
+ * Creates the first admin from configuration, once: the marker item is claimed with a
+ * conditional write, so concurrent cold starts cannot create two. Returns true if created.
+ */
+export async function ensureBootstrapAdmin(db: Db, email: string, password: string): Promise<boolean> {
+  const existing = await db.get("main", keys.bootstrap);
+  if (existing) return false;
+  const claimed = await db.put("main", { ...keys.bootstrap, at: nowIso(), email: normaliseLogin(email) }, { expression: "attribute_not_exists(pk)" });
+  if (!claimed) return false;
+  try {
+    await createUser(db, { email, name: "Administrator", password, role: "admin" });
+  } catch (err) {
+    if (!(err instanceof AppError && err.code === "user_email_taken")) {
+      await db.delete("main", keys.bootstrap);
+      throw err;
+    }
+  }
+  return true;
+}

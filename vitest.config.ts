@@ -1,0 +1,30 @@
+import { defineConfig } from "vitest/config";
+
+// Two projects: unit tests need nothing running; integration tests share one set of real
+// servers (Dovecot, SMTP) started once by the global setup. Emulators (dynalite, fauxqs)
+// are started in-process per test file, on 127.0.0.1 and port 0.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: "unit",
+          include: ["test/unit/**/*.test.ts"],
+          environment: "node",
+        },
+      },
+      {
+        test: {
+          name: "integration",
+          include: ["test/integration/**/*.test.ts"],
+          environment: "node",
+          globalSetup: ["test/harness/global-setup.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 180_000,
+          // One real server set is shared; files run one at a time on this 2-core machine.
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
