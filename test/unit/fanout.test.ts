@@ -1,0 +1,22 @@
+import { describe, expect, it } from "vitest";
+import { isDue } from "../../core/sync/fanout";
+
+const now = new Date("2026-11-22T10:00:00Z");
+const account = (over: Record<string, unknown> = {}) =>
+  ({ id: "a", syncEnabled: true, state: "connected", lastError: null, ...over }) as any;
+
+describe("isDue", () => {
+  it("is due when never queued", () => expect(isDue(account(), now, 5)).toBe(true));
+  it("is not due within the interval since it was last queued", () => {
+    expect(isDue(account({ queuedAt: "2026-11-22T09:57:00Z" }), now, 5)).toBe(false);
+    expect(isDue(account({ queuedAt: "2026-11-22T09:55:00Z" }), now, 5)).toBe(true);
+  });
+  it("tolerates a tick that fires a few seconds early", () => {
+    expect(isDue(account({ queuedAt: "2026-11-22T09:55:10Z" }), now, 5)).toBe(true);
+  });
+  it("skips disabled accounts and accounts whose lease a running job holds", () => {
+    expect(isDue(account({ syncEnabled: false }), now, 5)).toBe(false);
+    expect(isDue(account({ leaseUntil: now.getTime() / 1000 + 60 }), now, 5)).toBe(false);
+    expect(isDue(account({ leaseUntil: now.getTime() / 1000 - 60 }), now, 5)).toBe(true);
+  });
+});
