@@ -53,7 +53,7 @@ export function localDynamo(endpoint: string): DynamoDBClient {
 }
 
 export function localSqs(endpoint: string): SQSClient {
-  return new SQSClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  return new SQSClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, useQueueUrlAsEndpoint: false });
 }
 
 /** Creates the tables sst.config.ts declares, if they are not there yet. */

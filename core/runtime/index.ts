@@ -1,6 +1,7 @@
 import { Resource } from "sst";
 import { Db } from "../store/db";
 import { AwsSecretStore, FileSecretStore, type SecretStore } from "../secrets/index";
+import { SQSClient } from "@aws-sdk/client-sqs";
 import { SqsJobQueue } from "../queue/index";
 import { parseAllowance, type HostAllowance } from "../accounts/host-policy";
 import { createLogger, type Logger } from "../shared/log";
@@ -52,7 +53,8 @@ export function buildRuntime(fn: string): Runtime {
   return {
     db: new Db({ main: linked("Main").name, mail: linked("Mail").name }),
     secrets,
-    queue: new SqsJobQueue(linked("SyncQueue").url),
+    // With an endpoint override (fauxqs) the queue URL's host is not an SQS endpoint: don't route by it
+    queue: new SqsJobQueue(linked("SyncQueue").url, new SQSClient({ useQueueUrlAsEndpoint: !env.AWS_ENDPOINT_URL_SQS })),
     log,
     hostAllowance: parseAllowance(env.ALLOW_PRIVATE_HOSTS),
     intervalMinutes: Number.isFinite(interval) && interval >= 1 ? interval : 5,

@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { ImapFlow } from "imapflow";
 import { AppError } from "../shared/errors";
 import type { Logger } from "../shared/log";
@@ -22,15 +23,17 @@ export interface ImapSettings {
  * AppErrors whose code names the cause (the accounts issue turns codes into advice).
  */
 export async function openImap(settings: ImapSettings, log: Logger): Promise<ImapFlow> {
+  // SNI and the certificate check use the name the admin typed; RFC 6066 forbids an IP as SNI
+  const servername = isIP(settings.host) ? undefined : settings.host;
   const client = new ImapFlow({
     host: settings.address ?? settings.host,
-    servername: settings.host,
+    servername,
     port: settings.port,
     secure: settings.security === "tls",
     // "starttls": insist on the upgrade; "none": never upgrade (only for servers on a trusted network)
     doSTARTTLS: settings.security === "starttls" ? true : settings.security === "none" ? false : undefined,
     auth: { user: settings.user, pass: settings.password },
-    tls: { rejectUnauthorized: !settings.allowInsecureCerts, servername: settings.host, ca: settings.ca, minVersion: "TLSv1.2" },
+    tls: { rejectUnauthorized: !settings.allowInsecureCerts, servername, ca: settings.ca, minVersion: "TLSv1.2" },
     logger: false,
     disableAutoIdle: true,
     connectionTimeout: 15_000,

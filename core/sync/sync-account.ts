@@ -167,6 +167,9 @@ async function syncFolder(
       await saveCursor(deps.db, account.id, cursor);
       if (i + chunk < uids.length && deps.remainingMs() < (deps.safetyMs ?? 60_000)) return true;
     }
+    // Everything below UIDNEXT has now been considered: outside the first sync's window counts
+    // as considered, or the next sync would reach back past the window.
+    cursor.lastUid = Math.max(cursor.lastUid, uidNext - 1);
     cursor.uidNext = Math.max(uidNext, cursor.lastUid + 1);
     cursor.updatedAt = nowIso();
     await saveCursor(deps.db, account.id, cursor);
