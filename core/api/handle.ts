@@ -4,7 +4,8 @@ import { pickLanguage, translate, type Lang } from "../shared/i18n";
 import * as users from "../users/index";
 import { clearSessionCookie, SESSION_COOKIE, sessionCookie, type ApiRequest, type ApiResponse } from "./http";
 import { openApiDocument } from "./openapi";
-import { routes, type ApiDeps, type Route, type RouteResult } from "./routes";
+import { routes } from "./routes/index";
+import type { ApiDeps, Route, RouteResult } from "./types";
 import { parseOrThrow } from "./validation";
 
 const MAX_BODY = 256 * 1024;

@@ -1,4 +1,5 @@
 export { handleApiRequest, protectedRoutes } from "./handle";
 export { openApiDocument } from "./openapi";
-export { routes, type ApiDeps } from "./routes";
+export { routes } from "./routes/index";
+export type { ApiDeps, Route, RouteContext } from "./types";
 export * from "./http";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { routes } from "./routes";
+import { routes } from "./routes/index";
 
 const errorBody = z.object({
   error: z.object({

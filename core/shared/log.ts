@@ -37,7 +37,7 @@ export interface Logger {
 }
 
 /** Where lines go; tests swap it to capture every line. */
-export const logSink = { write: (line: string) => process.stdout.write(line + "\n") };
+export const logSink: { write: (line: string) => void } = { write: (line) => void process.stdout.write(line + "\n") };
 
 export function createLogger(base: LogFields = {}, level: Level = (process.env.LOG_LEVEL as Level) || "info"): Logger {
   const emit = (lvl: Level, msg: string, fields?: LogFields) => {

@@ -1,0 +1,50 @@
+import { z } from "zod";
+import * as accounts from "../../accounts/index";
+import { enqueueNow } from "../../sync/jobs";
+import { listOf, type Route, type RouteContext } from "../types";
+
+const view = (ctx: RouteContext, record: accounts.AccountRecord) => accounts.toAccountView(record, ctx.lang);
+const deps = (ctx: RouteContext): accounts.AccountDeps => ({ db: ctx.deps.db, secrets: ctx.deps.secrets, hostAllowance: ctx.deps.hostAllowance });
+
+export const accountRoutes: Route[] = [
+  {
+    method: "GET", path: "/api/accounts", auth: "user", tag: "accounts", summary: "Mailbox accounts the user may see (admins: all)",
+    response: listOf(accounts.accountOutput),
+    handle: async (ctx) => ({ body: { items: (await accounts.listAccounts(ctx.deps.db, ctx.session.user)).map((a) => view(ctx, a)) } }),
+  },
+  {
+    method: "POST", path: "/api/accounts", auth: "user", tag: "accounts", summary: "Connect a mailbox", status: 201,
+    body: accounts.accountInput, response: accounts.accountOutput,
+    async handle(ctx) {
+      const record = await accounts.createAccount(deps(ctx), ctx.session.user, ctx.body);
+      ctx.deps.log.info("account.created", { accountId: record.id, ownerId: record.ownerId });
+      return { status: 201, body: view(ctx, record) };
+    },
+  },
+  {
+    method: "GET", path: "/api/accounts/{id}", auth: "user", tag: "accounts", summary: "One mailbox account",
+    response: accounts.accountOutput,
+    handle: async (ctx) => ({ body: view(ctx, await accounts.getAccount(ctx.deps.db, ctx.session.user, ctx.params.id!)) }),
+  },
+  {
+    method: "PATCH", path: "/api/accounts/{id}", auth: "user", tag: "accounts", summary: "Change a mailbox account",
+    body: accounts.accountPatch, response: accounts.accountOutput,
+    handle: async (ctx) => ({ body: view(ctx, await accounts.updateAccount(deps(ctx), ctx.session.user, ctx.params.id!, ctx.body)) }),
+  },
+  {
+    method: "DELETE", path: "/api/accounts/{id}", auth: "user", tag: "accounts", summary: "Disconnect a mailbox and delete its password", status: 204,
+    async handle(ctx) {
+      await accounts.deleteAccount(deps(ctx), ctx.session.user, ctx.params.id!);
+      return { status: 204 };
+    },
+  },
+  {
+    method: "POST", path: "/api/accounts/{id}/sync", auth: "user", tag: "accounts", summary: "Sync now", status: 202,
+    response: z.object({ jobId: z.string() }),
+    async handle(ctx) {
+      const account = await accounts.getAccount(ctx.deps.db, ctx.session.user, ctx.params.id!);
+      const job = await enqueueNow(ctx.deps.db, ctx.deps.queue, account.id);
+      return { status: 202, body: { jobId: job.jobId } };
+    },
+  },
+];

@@ -1,0 +1,8 @@
+import type { Route } from "../types";
+import { systemRoutes } from "./system";
+import { sessionRoutes } from "./session";
+import { accountRoutes } from "./accounts";
+import { contactRoutes } from "./contacts";
+
+/** Every route of the API, one module per domain. A new module is added here. */
+export const routes: Route[] = [...systemRoutes, ...sessionRoutes, ...accountRoutes, ...contactRoutes];

@@ -1,0 +1,56 @@
+import { z } from "zod";
+import * as users from "../../users/index";
+import { emailField } from "../../contacts/schema";
+import { listOf, type Route } from "../types";
+
+export const userOutput = z.object({ id: z.string(), email: z.string(), name: z.string(), role: z.enum(["admin", "member"]), createdAt: z.string() });
+const sessionOutput = z.object({ user: userOutput, csrfToken: z.string() });
+const signInInput = z.strictObject({ email: z.string().trim().min(1).max(320), password: z.string().min(1).max(1024) });
+const userInput = z.strictObject({
+  email: emailField,
+  name: z.string().trim().min(1).max(200),
+  password: z.string().min(12).max(1024),
+  role: z.enum(["admin", "member"]),
+});
+
+export const sessionRoutes: Route[] = [
+  {
+    method: "POST", path: "/api/session", auth: "public", tag: "session", summary: "Sign in",
+    body: signInInput, response: sessionOutput,
+    async handle(ctx) {
+      const user = await users.authenticate(ctx.deps.db, ctx.body.email, ctx.body.password);
+      const { token, session } = await users.createSession(ctx.deps.db, user);
+      ctx.deps.log.info("session.created", { userId: user.id });
+      return { body: { user: session.user, csrfToken: session.csrfToken }, setSession: token };
+    },
+  },
+  {
+    method: "GET", path: "/api/session", auth: "user", tag: "session", summary: "The signed-in user and the CSRF token",
+    response: sessionOutput,
+    handle: async (ctx) => ({ body: { user: ctx.session.user, csrfToken: ctx.session.csrfToken } }),
+  },
+  {
+    method: "DELETE", path: "/api/session", auth: "user", tag: "session", summary: "Sign out", status: 204,
+    async handle(ctx) {
+      await users.deleteSession(ctx.deps.db, ctx.session.token);
+      return { status: 204, clearSession: true };
+    },
+  },
+  {
+    method: "GET", path: "/api/users", auth: "admin", tag: "users", summary: "List users",
+    response: listOf(userOutput),
+    handle: async (ctx) => ({ body: { items: await users.listUsers(ctx.deps.db) } }),
+  },
+  {
+    method: "POST", path: "/api/users", auth: "admin", tag: "users", summary: "Add a user", status: 201,
+    body: userInput, response: userOutput,
+    handle: async (ctx) => ({ status: 201, body: await users.createUser(ctx.deps.db, ctx.body) }),
+  },
+  {
+    method: "DELETE", path: "/api/users/{id}", auth: "admin", tag: "users", summary: "Remove a user", status: 204,
+    async handle(ctx) {
+      await users.deleteUser(ctx.deps.db, ctx.session.user, ctx.params.id!);
+      return { status: 204 };
+    },
+  },
+];

@@ -1,0 +1,53 @@
+import { z } from "zod";
+import type { Db } from "../store/db";
+import type { SecretStore } from "../secrets/index";
+import type { JobQueue } from "../queue/index";
+import type { Logger } from "../shared/log";
+import type { Lang } from "../shared/i18n";
+import type * as users from "../users/index";
+import type { HostAllowance } from "../accounts/host-policy";
+import type { ApiRequest } from "./http";
+
+export interface ApiDeps {
+  db: Db;
+  secrets: SecretStore;
+  queue: JobQueue;
+  log: Logger;
+  hostAllowance: HostAllowance;
+  /** The first admin, created on first use when no one has signed up yet. */
+  bootstrapAdmin?: () => Promise<{ email: string; password: string } | undefined>;
+}
+
+export interface RouteContext<B = any, Q = any> {
+  deps: ApiDeps;
+  req: ApiRequest;
+  lang: Lang;
+  params: Record<string, string>;
+  body: B;
+  query: Q;
+  /** Present on every route whose auth is not "public". */
+  session: users.Session & { token: string };
+}
+
+export interface RouteResult {
+  status?: number;
+  body?: unknown;
+  /** Issue the session cookie for this token. */
+  setSession?: string;
+  clearSession?: boolean;
+}
+
+export interface Route {
+  method: "GET" | "POST" | "PATCH" | "DELETE";
+  path: string;
+  auth: "public" | "user" | "admin";
+  summary: string;
+  tag: string;
+  body?: z.ZodType;
+  query?: z.ZodType;
+  response?: z.ZodType;
+  status?: number;
+  handle(ctx: RouteContext): Promise<RouteResult>;
+}
+
+export const listOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item) });

@@ -1,0 +1,25 @@
+/**
+ * vitest globalSetup of the "integration" project: starts the real mail servers once, provides
+ * their description to every test file (`inject("mail")`), and stops them after the run.
+ * It runs in vitest's main process, so the servers outlive the per-file workers.
+ */
+import type { TestProject } from "vitest/node";
+import { startMailServers } from "./mail-servers";
+import "./provided";
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const started = Date.now();
+  const servers = await startMailServers();
+  console.log(
+    `[mail-servers] Dovecot + ${servers.smtpPeer} ready in ${Date.now() - started} ms on 127.0.0.1 ` +
+      `(IMAP ${servers.imapPort}, IMAPS ${servers.imapsPort}, SMTP ${servers.smtpPort}, SMTPS ${servers.smtpsPort}, ` +
+      `LMTP ${servers.lmtpPort}) in ${servers.dir}`,
+  );
+  project.provide("mail", servers.info);
+
+  return async () => {
+    const stopping = Date.now();
+    await servers.stop();
+    console.log(`[mail-servers] stopped in ${Date.now() - stopping} ms`);
+  };
+}

@@ -1,0 +1,16 @@
+/**
+ * Types of the values the integration global setup provides to test files:
+ *   const mail = inject("mail");
+ * Importing this module (even as `import type`) is not needed for the typing to apply: tsc sees
+ * the augmentation because the file is part of the program.
+ */
+import type { MailServersInfo } from "./mail-servers";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** The mail servers started once for the integration project (JSON-serialisable). */
+    mail: MailServersInfo;
+  }
+}
+
+export type { MailServersInfo };
