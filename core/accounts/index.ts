@@ -1,6 +1,6 @@
 import type { Db, Item } from "../store/db";
 import { keys } from "../store/keys";
-import { accountSecretName, type SecretStore } from "../secrets/index";
+import { accountSecretName, smtpSecretName, type SecretStore } from "../secrets/index";
 import { AppError } from "../shared/errors";
 import { newId, nowIso } from "../shared/ids";
 import { translate, type Lang } from "../shared/i18n";
@@ -21,21 +21,36 @@ export interface AccountDeps {
 }
 
 /** The stored form; lastError keeps a code and params so it can be shown in any language. */
-export interface AccountRecord extends Omit<Account, "lastError"> {
+export interface AccountRecord extends Omit<Account, "lastError" | "syncFolders"> {
+  /** Folders to sync; null until discovered (INBOX and the \\Sent folder) or set by the admin. */
+  syncFolders?: string[] | null;
   lastError: { code: string; params?: Record<string, string | number> } | null;
   leaseJobId?: string;
   leaseUntil?: number;
 }
+
+/** Providers that file sent mail into Sent themselves: APPENDing a copy would duplicate it. */
+export const FILES_SENT_ITSELF = new Set(["gmail", "microsoft365", "outlook"]);
 
 export const toAccountView = (item: Item, lang: Lang): Account => ({
   id: item.id,
   ownerId: item.ownerId,
   email: item.email,
   displayName: item.displayName ?? null,
+  provider: item.provider ?? "other",
   imap: item.imap,
+  smtp: item.smtp ?? null,
   allowInsecureCerts: !!item.allowInsecureCerts,
+  aliases: item.aliases ?? [],
+  bccSelf: !!item.bccSelf,
+  saveSentCopy: item.saveSentCopy ?? !FILES_SENT_ITSELF.has(item.provider),
+  sentFolder: item.sentFolder ?? null,
+  syncFolders: item.syncFolders ?? null,
+  sharing: { mode: item.sharing?.mode ?? "private", excludedDomains: item.sharing?.excludedDomains ?? [], contactIds: item.sharing?.contactIds ?? [] },
   syncEnabled: item.syncEnabled !== false,
+  initialSyncDays: item.initialSyncDays ?? 90,
   hasPassword: !!item.hasPassword,
+  hasSmtpPassword: !!item.hasSmtpPassword,
   state: item.syncEnabled === false ? "disabled" : (item.state as AccountState),
   lastSyncAt: item.lastSyncAt ?? null,
   lastError: item.lastError ? { code: item.lastError.code, message: translate(item.lastError.code, lang, item.lastError.params) } : null,
@@ -76,17 +91,29 @@ export async function createAccount(deps: AccountDeps, actor: User, input: Accou
   }
   // Everything is checked before anything is written.
   await checkHost(input.imap.host, deps.hostAllowance, "imap.host", deps.resolve);
+  if (input.smtp) await checkHost(input.smtp.host, deps.hostAllowance, "smtp.host", deps.resolve);
   const email = normaliseEmail(input.email);
   const now = nowIso();
+  const provider = input.provider ?? "other";
   const record: AccountRecord = {
     id: newId(),
     ownerId,
     email,
     displayName: input.displayName ?? null,
+    provider,
     imap: { host: input.imap.host.toLowerCase(), port: input.imap.port, security: input.imap.security, user: input.imap.user },
+    smtp: input.smtp ? { host: input.smtp.host.toLowerCase(), port: input.smtp.port, security: input.smtp.security, user: input.smtp.user, sameCredentials: input.smtp.sameCredentials ?? true } : null,
     allowInsecureCerts: input.allowInsecureCerts ?? false,
+    aliases: (input.aliases ?? []).map(normaliseEmail),
+    bccSelf: input.bccSelf ?? false,
+    saveSentCopy: input.saveSentCopy ?? !FILES_SENT_ITSELF.has(provider),
+    sentFolder: input.sentFolder ?? null,
+    syncFolders: input.syncFolders ?? null,
+    sharing: { mode: input.sharing?.mode ?? "private", excludedDomains: input.sharing?.excludedDomains ?? [], contactIds: input.sharing?.contactIds ?? [] },
     syncEnabled: input.syncEnabled ?? true,
+    initialSyncDays: input.initialSyncDays ?? 90,
     hasPassword: true,
+    hasSmtpPassword: !!input.smtpPassword,
     state: "init",
     lastSyncAt: null,
     lastError: null,
@@ -97,10 +124,12 @@ export async function createAccount(deps: AccountDeps, actor: User, input: Accou
   if (!claimed) throw new AppError("conflict", "account_email_taken", { fields: [{ field: "email", key: "account_email_taken" }] });
   try {
     await deps.secrets.put(accountSecretName(record.id), input.password);
+    if (input.smtpPassword) await deps.secrets.put(smtpSecretName(record.id), input.smtpPassword);
     await deps.db.put("main", { ...keys.account(record.id), gsi1pk: keys.accountsIndex, gsi1sk: `${ownerId}#${record.id}`, ...record });
   } catch (err) {
     await deps.db.delete("main", keys.accountEmail(ownerId, email));
     await deps.secrets.delete(accountSecretName(record.id)).catch(() => undefined);
+    await deps.secrets.delete(smtpSecretName(record.id)).catch(() => undefined);
     throw err;
   }
   return record;
@@ -118,20 +147,40 @@ export async function updateAccount(deps: AccountDeps, actor: User, id: string, 
     const claimed = await deps.db.put("main", { ...keys.accountEmail(before.ownerId, email), accountId: id }, { expression: "attribute_not_exists(pk)" });
     if (!claimed) throw new AppError("conflict", "account_email_taken", { fields: [{ field: "email", key: "account_email_taken" }] });
   }
+  const smtp =
+    patch.smtp === undefined
+      ? before.smtp
+      : patch.smtp === null
+        ? null
+        : { host: patch.smtp.host.toLowerCase(), port: patch.smtp.port, security: patch.smtp.security, user: patch.smtp.user, sameCredentials: patch.smtp.sameCredentials ?? true };
+  if (patch.smtp) await checkHost(patch.smtp.host, deps.hostAllowance, "smtp.host", deps.resolve);
   const serverChanged = JSON.stringify(imap) !== JSON.stringify(before.imap) || patch.password !== undefined;
   const next: AccountRecord = {
     ...before,
     email,
     displayName: patch.displayName === undefined ? before.displayName : patch.displayName,
+    provider: patch.provider ?? before.provider ?? "other",
     imap,
+    smtp,
     allowInsecureCerts: patch.allowInsecureCerts ?? before.allowInsecureCerts,
+    aliases: patch.aliases ? patch.aliases.map(normaliseEmail) : (before.aliases ?? []),
+    bccSelf: patch.bccSelf ?? before.bccSelf ?? false,
+    saveSentCopy: patch.saveSentCopy ?? before.saveSentCopy,
+    sentFolder: patch.sentFolder === undefined ? before.sentFolder : patch.sentFolder,
+    syncFolders: patch.syncFolders ?? before.syncFolders ?? null,
+    sharing: patch.sharing
+      ? { mode: patch.sharing.mode, excludedDomains: patch.sharing.excludedDomains ?? [], contactIds: patch.sharing.contactIds ?? [] }
+      : before.sharing,
     syncEnabled: patch.syncEnabled ?? before.syncEnabled,
+    initialSyncDays: patch.initialSyncDays ?? before.initialSyncDays ?? 90,
+    hasSmtpPassword: before.hasSmtpPassword || patch.smtpPassword !== undefined,
     // new credentials or server: the old diagnosis no longer applies
     state: serverChanged ? "init" : before.state,
     lastError: serverChanged ? null : before.lastError,
     updatedAt: nowIso(),
   };
   if (patch.password !== undefined) await deps.secrets.put(accountSecretName(id), patch.password);
+  if (patch.smtpPassword !== undefined) await deps.secrets.put(smtpSecretName(id), patch.smtpPassword);
   await deps.db.put("main", { ...keys.account(id), gsi1pk: keys.accountsIndex, gsi1sk: `${before.ownerId}#${id}`, ...next });
   if (email !== before.email) await deps.db.delete("main", keys.accountEmail(before.ownerId, before.email));
   return next;
@@ -140,6 +189,7 @@ export async function updateAccount(deps: AccountDeps, actor: User, id: string, 
 export async function deleteAccount(deps: AccountDeps, actor: User, id: string): Promise<void> {
   const before = await getAccount(deps.db, actor, id);
   await deps.secrets.delete(accountSecretName(id));
+  await deps.secrets.delete(smtpSecretName(id));
   const cursors = await deps.db.queryAll("main", {
     KeyConditionExpression: "pk = :p AND begins_with(sk, :s)",
     ExpressionAttributeValues: { ":p": keys.account(id).pk, ":s": keys.cursorPrefix },

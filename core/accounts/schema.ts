@@ -6,57 +6,123 @@ export const accountStates = ["init", "connected", "syncing", "authenticationErr
 export type AccountState = (typeof accountStates)[number];
 
 export const securityModes = ["tls", "starttls", "none"] as const;
+export type SecurityMode = (typeof securityModes)[number];
+
+/** Provider presets (core/accounts/providers.ts fills their servers); "other" is manual. */
+export const providerIds = ["gmail", "microsoft365", "outlook", "yahoo", "yahoo_japan", "zoho", "zoho_pro", "icloud", "aol", "other"] as const;
+export type ProviderId = (typeof providerIds)[number];
+
+export const sharingModes = ["private", "custom", "public"] as const;
 
 // A host name or an IP literal: no scheme, path, port or spaces.
-const hostname = z
+export const hostnameField = z
   .string()
   .trim()
   .min(1)
   .max(253)
-  .refine((h) => /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*\.?|[0-9a-fA-F:]+)$/.test(h), {
+  .refine((h) => /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9]([A-Za-z0-9_-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9_-]*[A-Za-z0-9])?)*\.?|[0-9a-fA-F:]+)$/.test(h), {
     params: { key: "invalid_hostname" },
   });
 
+const domainField = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .min(1)
+  .max(253)
+  .transform((d) => d.replace(/^@/, ""))
+  .refine((d) => /^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(d), { params: { key: "invalid_domain" } });
+
 export const serverInput = z.strictObject({
-  host: hostname,
+  host: hostnameField,
   port: z.number().int().min(1).max(65535),
   security: z.enum(securityModes),
   user: z.string().trim().min(1).max(320),
 });
 
-export const accountInput = z.strictObject({
+export const smtpInput = serverInput.extend({
+  /** Log in to SMTP with the incoming server's user name and password (default true). */
+  sameCredentials: z.boolean().optional(),
+});
+
+export const sharingInput = z.strictObject({
+  /** private: only the owner; custom: mail of the listed contacts; public: everyone's. */
+  mode: z.enum(sharingModes),
+  /** Mail with these domains is seen only by the owner, whatever the mode. */
+  excludedDomains: z.array(domainField).max(200).optional(),
+  /** With mode "custom": the contacts whose mail is shared. */
+  contactIds: z.array(z.string().min(1).max(64)).max(5000).optional(),
+});
+
+/** Every setting of a mailbox account except the owner and secrets, as the API accepts it. */
+const settingsShape = {
   email: emailField,
+  /** The sender name shown in From. */
   displayName: z.string().trim().max(200).nullish(),
-  /** Admins may create an account for another user; members only for themselves. */
-  ownerId: z.string().min(1).max(64).optional(),
+  provider: z.enum(providerIds).optional(),
   imap: serverInput,
-  /** Write-only: stored in the SecretStore, never returned. */
-  password: z.string().min(1).max(1024),
+  smtp: smtpInput.nullish(),
   /** Accept a certificate that does not verify. Off by default: only for servers you control. */
   allowInsecureCerts: z.boolean().optional(),
+  /** Extra From addresses (aliases) this mailbox may send as. */
+  aliases: z.array(emailField).max(50).optional(),
+  bccSelf: z.boolean().optional(),
+  /** APPEND a copy of sent mail to the Sent folder. Default on, off for Gmail and Microsoft 365. */
+  saveSentCopy: z.boolean().optional(),
+  /** The Sent folder path; default: the folder the server marks \Sent. */
+  sentFolder: z.string().min(1).max(1000).nullish(),
+  /** Folders to sync; default INBOX and the Sent folder. */
+  syncFolders: z.array(z.string().min(1).max(1000)).min(1).max(50).optional(),
+  sharing: sharingInput.optional(),
   syncEnabled: z.boolean().optional(),
+  /** How far back the first sync reaches, in days (default 90). */
+  initialSyncDays: z.number().int().min(1).max(3650).optional(),
+};
+
+export const accountInput = z.strictObject({
+  ...settingsShape,
+  /** Admins may create an account for another user; members only for themselves. */
+  ownerId: z.string().min(1).max(64).optional(),
+  /** Write-only: stored in the SecretStore, never returned. */
+  password: z.string().min(1).max(1024),
+  /** Write-only SMTP password when smtp.sameCredentials is false. */
+  smtpPassword: z.string().min(1).max(1024).optional(),
+  /** Save even though the connection test fails: the account is saved with sync off. */
+  saveDisabledOnFailure: z.boolean().optional(),
 });
 export type AccountInput = z.infer<typeof accountInput>;
 
 export const accountPatch = z.strictObject({
+  ...settingsShape,
   email: emailField.optional(),
-  displayName: z.string().trim().max(200).nullish(),
   imap: serverInput.partial().optional(),
   password: z.string().min(1).max(1024).optional(),
-  allowInsecureCerts: z.boolean().optional(),
-  syncEnabled: z.boolean().optional(),
+  smtpPassword: z.string().min(1).max(1024).optional(),
+  saveDisabledOnFailure: z.boolean().optional(),
 });
 export type AccountPatch = z.infer<typeof accountPatch>;
+
+const serverOutput = z.object({ host: z.string(), port: z.number(), security: z.enum(securityModes), user: z.string() });
 
 export const accountOutput = z.object({
   id: z.string(),
   ownerId: z.string(),
   email: z.string(),
   displayName: z.string().nullable(),
-  imap: z.object({ host: z.string(), port: z.number(), security: z.enum(securityModes), user: z.string() }),
+  provider: z.enum(providerIds),
+  imap: serverOutput,
+  smtp: serverOutput.extend({ sameCredentials: z.boolean() }).nullable(),
   allowInsecureCerts: z.boolean(),
+  aliases: z.array(z.string()),
+  bccSelf: z.boolean(),
+  saveSentCopy: z.boolean(),
+  sentFolder: z.string().nullable(),
+  syncFolders: z.array(z.string()).nullable(),
+  sharing: z.object({ mode: z.enum(sharingModes), excludedDomains: z.array(z.string()), contactIds: z.array(z.string()) }),
   syncEnabled: z.boolean(),
+  initialSyncDays: z.number(),
   hasPassword: z.boolean(),
+  hasSmtpPassword: z.boolean(),
   state: z.enum(accountStates),
   lastSyncAt: z.string().nullable(),
   lastError: z.object({ code: z.string(), message: z.string() }).nullable(),

@@ -13,6 +13,8 @@ export interface SecretStore {
 }
 
 export const accountSecretName = (accountId: string) => `account/${accountId}`;
+/** The SMTP password, only when it differs from the IMAP one. */
+export const smtpSecretName = (accountId: string) => `account/${accountId}/smtp`;
 
 export { AwsSecretStore } from "./aws-secret-store";
 export { FileSecretStore } from "./file-secret-store";

@@ -51,6 +51,7 @@ const catalogue: Record<string, Record<Lang, string>> = {
   one_of: { en: "must be one of: {values}.", ja: "次のいずれかを指定してください: {values}" },
   unknown_field: { en: "is not a known field.", ja: "不明な項目です。" },
   invalid_value: { en: "is not valid.", ja: "正しくありません。" },
+  invalid_domain: { en: "must be a domain such as example.com.", ja: "example.com のようなドメインを入力してください。" },
   invalid_hostname: { en: "must be a host name such as imap.example.com (no spaces, no scheme, no path).", ja: "imap.example.com のようなホスト名を入力してください（スペース、スキーム、パスは不可）。" },
   host_not_allowed: { en: "points to a private or internal network address ({address}), which is not allowed.", ja: "プライベートまたは内部ネットワークのアドレス（{address}）を指しているため使用できません。" },
   host_not_found: { en: "could not be found in DNS. Check the spelling.", ja: "DNSで見つかりません。綴りを確認してください。" },

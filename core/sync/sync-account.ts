@@ -28,7 +28,7 @@ export interface SyncDeps {
   chunkSize?: number;
   /** Stop and enqueue a continuation when less than this is left. Default 60 s. */
   safetyMs?: number;
-  /** How far back the first sync of a folder reaches. Default 90 days. */
+  /** How far back the first sync of a folder reaches when the account does not say. Default 90 days. */
   initialWindowDays?: number;
 }
 
@@ -99,9 +99,9 @@ export async function runSyncJob(deps: SyncDeps, job: SyncJobMessage): Promise<S
 }
 
 /** Returns true when it stopped early for lack of time (a continuation must follow). */
-async function syncFolders(deps: SyncDeps, client: ImapFlow, account: AccountRecord & { syncFolders?: string[] }, counts: JobCounts, log: Logger): Promise<boolean> {
+async function syncFolders(deps: SyncDeps, client: ImapFlow, account: AccountRecord, counts: JobCounts, log: Logger): Promise<boolean> {
   const cursors = await loadCursors(deps.db, account.id);
-  const folders = account.syncFolders ?? (await discoverFolders(deps.db, client, account.id));
+  const folders = account.syncFolders?.length ? account.syncFolders : await discoverFolders(deps.db, client, account.id);
   for (const folder of folders) {
     counts.folders++;
     const status = await client.status(folder, { uidNext: true, uidValidity: true, messages: true, highestModseq: true });
@@ -139,11 +139,12 @@ async function syncFolder(
   counts: JobCounts,
   log: Logger,
 ): Promise<boolean> {
-  const own = new Set([account.email, normaliseEmail(account.imap.user)]);
+  // the mailbox's own addresses are never "participants" to match
+  const own = new Set([account.email, normaliseEmail(account.imap.user), ...(account.aliases ?? [])]);
   const lock = await client.getMailboxLock(folder, { readOnly: true });
   try {
     const firstSync = cursor.lastUid === 0;
-    const since = new Date(Date.now() - (deps.initialWindowDays ?? 90) * 86_400_000);
+    const since = new Date(Date.now() - (account.initialSyncDays ?? deps.initialWindowDays ?? 90) * 86_400_000);
     const found = (await client.search(firstSync ? { since } : { uid: `${cursor.lastUid + 1}:*` }, { uid: true })) || [];
     // "N:*" always matches the highest UID, even below N (RFC 3501 6.4.4): keep only new ones
     const uids = found.filter((u) => u > cursor.lastUid).sort((a, b) => a - b);
