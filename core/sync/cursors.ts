@@ -12,6 +12,14 @@ export interface FolderCursor {
   uidNext: number;
   lastUid: number;
   highestModseq?: string;
+  /**
+   * While the first sync is under way: it goes newest first, and every UID below this one
+   * (inside the window) is still to do. Absent once the first sync has finished.
+   */
+  initialBelow?: number;
+  /** Messages in the first sync's window, and how many are done: the console's progress bar. */
+  initialTotal?: number;
+  initialDone?: number;
   updatedAt: string;
 }
 

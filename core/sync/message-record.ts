@@ -1,5 +1,6 @@
 import { digest } from "../shared/ids";
 import { normaliseEmail } from "../contacts/email-address";
+import { attachmentsOf, type Attachment, type BodyNode } from "./mime-preview";
 
 export interface Address {
   name: string | null;
@@ -21,6 +22,9 @@ export interface MailRecord {
   bcc: Address[];
   replyTo: Address[];
   size: number | null;
+  /** A short plain-text preview of the first text part, when fetched. */
+  preview?: string | null;
+  attachments?: Attachment[];
 }
 
 /** The fields of an imapflow FETCH response we read (ENVELOPE, INTERNALDATE, a few headers). */
@@ -40,6 +44,9 @@ export interface FetchedMessage {
     replyTo?: { name?: string; address?: string }[];
   };
   headers?: Buffer;
+  bodyStructure?: BodyNode;
+  bodyParts?: Map<string, Buffer>;
+  binaryParts?: Set<string>;
 }
 
 const addresses = (list?: { name?: string; address?: string }[]): Address[] =>
@@ -89,6 +96,7 @@ export function toMailRecord(msg: FetchedMessage): MailRecord {
     bcc: addresses(env.bcc),
     replyTo: addresses(env.replyTo),
     size: msg.size ?? null,
+    attachments: attachmentsOf(msg.bodyStructure),
   };
 }
 

@@ -22,7 +22,7 @@ export async function storeMessage(db: Db, record: MailRecord, contactAddresses:
     const direction = record.from?.address === contactEmail ? "received" : "sent";
     await db.update("mail", keys.mailItem(contactEmail, record.date, record.messageKey), {
       expression:
-        "SET gsi1pk = :g, gsi1sk = :d, messageKey = :k, messageId = :mid, threadKey = :t, inReplyTo = :irt, #date = :d, subject = :s, #from = :f, #to = :to, cc = :cc, direction = :dir, #size = :sz, contactEmail = :ce, #src = :src ADD owners :o, accounts :a",
+        "SET gsi1pk = :g, gsi1sk = :d, messageKey = :k, messageId = :mid, threadKey = :t, inReplyTo = :irt, #date = :d, subject = :s, #from = :f, #to = :to, cc = :cc, direction = :dir, #size = :sz, contactEmail = :ce, preview = :pv, attachments = :att, #src = :src ADD owners :o, accounts :a",
       names: { "#date": "date", "#from": "from", "#to": "to", "#size": "size", "#src": `src_${source.accountId}` },
       values: {
         ":g": keys.threadIndex(record.threadKey),
@@ -38,6 +38,8 @@ export async function storeMessage(db: Db, record: MailRecord, contactAddresses:
         ":dir": direction,
         ":sz": record.size,
         ":ce": contactEmail,
+        ":pv": record.preview ?? null,
+        ":att": record.attachments ?? [],
         ":src": { folder: source.folder, uid: source.uid, uidValidity: source.uidValidity, ownerId: source.ownerId },
         ":o": new Set([source.ownerId]),
         ":a": new Set([source.accountId]),

@@ -10,7 +10,8 @@ import { checkHost, getAccountRecord, recordAccountState, type AccountRecord, ty
 import { matchContactEmails, normaliseEmail } from "../contacts/index";
 import { closeImap, openImap, translateImapError } from "./imap-connection";
 import { loadCursors, saveCursor, type FolderCursor } from "./cursors";
-import { participants, toMailRecord, type FetchedMessage } from "./message-record";
+import { participants, toMailRecord, type FetchedMessage, type MailRecord } from "./message-record";
+import { pickPreviewPart, previewText, PREVIEW_BYTES, type PreviewPart } from "./mime-preview";
 import { storeMessage } from "./store-messages";
 import { acquireLease, newJob, recordJob, recordQueued, releaseLease, type JobCounts } from "./jobs";
 
@@ -101,7 +102,8 @@ export async function runSyncJob(deps: SyncDeps, job: SyncJobMessage): Promise<S
 /** Returns true when it stopped early for lack of time (a continuation must follow). */
 async function syncFolders(deps: SyncDeps, client: ImapFlow, account: AccountRecord, counts: JobCounts, log: Logger): Promise<boolean> {
   const cursors = await loadCursors(deps.db, account.id);
-  const folders = account.syncFolders?.length ? account.syncFolders : await discoverFolders(deps.db, client, account.id);
+  const folders = account.syncFolders?.length ? account.syncFolders : await discoverFolders(deps.db, client, account);
+  const backfill = await pendingBackfill(deps.db, account);
   for (const folder of folders) {
     counts.folders++;
     const status = await client.status(folder, { uidNext: true, uidValidity: true, messages: true, highestModseq: true });
@@ -109,74 +111,216 @@ async function syncFolders(deps: SyncDeps, client: ImapFlow, account: AccountRec
     const uidValidity = String(status.uidValidity);
     const before = cursors.get(folder);
     const valid = before && before.uidValidity === uidValidity;
-    if (valid && before.uidNext >= (status.uidNext ?? 0)) continue; // nothing new: STATUS was all it cost
+    const quiet = valid && before.uidNext >= Number(status.uidNext ?? 0) && before.initialBelow === undefined;
+    if (quiet && !backfill.addresses.length) continue; // nothing new: STATUS was all it cost
     if (before && !valid) log.warn("sync.uidvalidity.changed", { folder, from: before.uidValidity, to: uidValidity });
-    const cursor: FolderCursor = valid
-      ? { ...before }
-      : { folder, uidValidity, uidNext: 0, lastUid: 0, updatedAt: nowIso() };
-    const stopped = await syncFolder(deps, client, account, folder, cursor, Number(status.uidNext ?? 0), counts, log);
-    if (stopped) return true;
+    // A new UIDVALIDITY means the old UIDs mean nothing: rebuild the folder. Items are keyed by
+    // message, not UID, so rebuilding writes no duplicates.
+    const cursor: FolderCursor = valid ? { ...before } : { folder, uidValidity, uidNext: 0, lastUid: 0, updatedAt: nowIso() };
+    if (status.highestModseq !== undefined) cursor.highestModseq = String(status.highestModseq);
+    const run = new FolderRun(deps, client, account, folder, cursor, counts, log);
+    if (await run.sync(Number(status.uidNext ?? 0), valid ? backfill.addresses : [])) return true;
+  }
+  if (backfill.upTo) {
+    await deps.db.update("main", keys.account(account.id), { expression: "SET backfillSeen = :b", values: { ":b": backfill.upTo }, condition: "attribute_exists(pk)" });
   }
   return false;
 }
 
-/** INBOX and the folder the server marks \Sent (RFC 6154), remembered on the account. */
-async function discoverFolders(db: Db, client: ImapFlow, accountId: string): Promise<string[]> {
+/**
+ * Addresses that contacts gained since this account last looked (core/contacts records them):
+ * past mail to and from them is searched for in folders already synced.
+ */
+async function pendingBackfill(db: Db, account: AccountRecord & { backfillSeen?: string }): Promise<{ addresses: string[]; upTo?: string }> {
+  const items = await db.queryAll("main", {
+    KeyConditionExpression: "pk = :p AND sk > :s",
+    ExpressionAttributeValues: { ":p": "BACKFILL", ":s": account.backfillSeen ?? "" },
+  });
+  if (!items.length) return { addresses: [] };
+  return { addresses: [...new Set(items.map((i) => i.address as string))], upTo: items[items.length - 1]!.sk };
+}
+
+/** INBOX and the folder the server marks \\Sent (RFC 6154), remembered on the account. */
+async function discoverFolders(db: Db, client: ImapFlow, account: AccountRecord): Promise<string[]> {
   const list = await client.list();
-  const sent = list.find((m) => m.specialUse === "\\Sent");
-  const folders = ["INBOX", ...(sent ? [sent.path] : [])];
-  await db.update("main", keys.account(accountId), { expression: "SET syncFolders = :f", values: { ":f": folders }, condition: "attribute_exists(pk)" });
+  const sent = account.sentFolder ?? list.find((m) => m.specialUse === "\\Sent")?.path ?? null;
+  const folders = ["INBOX", ...(sent && sent !== "INBOX" ? [sent] : [])];
+  await db.update("main", keys.account(account.id), {
+    expression: "SET syncFolders = :f, sentFolder = :s",
+    values: { ":f": folders, ":s": sent },
+    condition: "attribute_exists(pk)",
+  });
   return folders;
 }
 
-async function syncFolder(
-  deps: SyncDeps,
-  client: ImapFlow,
-  account: AccountRecord,
-  folder: string,
-  cursor: FolderCursor,
-  uidNext: number,
-  counts: JobCounts,
-  log: Logger,
-): Promise<boolean> {
-  // the mailbox's own addresses are never "participants" to match
-  const own = new Set([account.email, normaliseEmail(account.imap.user), ...(account.aliases ?? [])]);
-  const lock = await client.getMailboxLock(folder, { readOnly: true });
-  try {
-    const firstSync = cursor.lastUid === 0;
-    const since = new Date(Date.now() - (account.initialSyncDays ?? deps.initialWindowDays ?? 90) * 86_400_000);
-    const found = (await client.search(firstSync ? { since } : { uid: `${cursor.lastUid + 1}:*` }, { uid: true })) || [];
-    // "N:*" always matches the highest UID, even below N (RFC 3501 6.4.4): keep only new ones
-    const uids = found.filter((u) => u > cursor.lastUid).sort((a, b) => a - b);
-    const chunk = deps.chunkSize ?? 500;
-    for (let i = 0; i < uids.length; i += chunk) {
-      const batch = uids.slice(i, i + chunk);
-      const fetched = (await client.fetchAll(batch.join(","), { uid: true, envelope: true, internalDate: true, size: true, headers: ["references"] }, { uid: true })) as FetchedMessage[];
-      counts.fetched += fetched.length;
-      const records = fetched.map((m) => ({ uid: m.uid, record: toMailRecord(m) }));
-      const matched = await matchContactEmails(deps.db, records.flatMap((r) => participants(r.record).filter((a) => !own.has(a))));
-      const work = records
-        .map((r) => ({ ...r, contacts: participants(r.record).filter((a) => !own.has(a) && matched.has(a)) }))
-        .filter((r) => r.contacts.length);
-      counts.matched += work.length;
-      await pool(work, WRITE_CONCURRENCY, async (w) => {
-        counts.written += await storeMessage(deps.db, w.record, w.contacts, { accountId: account.id, ownerId: account.ownerId, folder, uid: w.uid, uidValidity: cursor.uidValidity });
+const FETCH_QUERY = { uid: true, envelope: true, internalDate: true, size: true, bodyStructure: true, headers: ["references"] } as const;
+
+/** One folder of one job: new mail first (ascending), then the rest of the first sync (newest first). */
+class FolderRun {
+  private readonly own: Set<string>;
+
+  constructor(
+    private readonly deps: SyncDeps,
+    private readonly client: ImapFlow,
+    private readonly account: AccountRecord,
+    private readonly folder: string,
+    private readonly cursor: FolderCursor,
+    private readonly counts: JobCounts,
+    private readonly log: Logger,
+  ) {
+    // the mailbox's own addresses are never "participants" to match
+    this.own = new Set([account.email, normaliseEmail(account.imap.user), ...(account.aliases ?? [])]);
+  }
+
+  /** Returns true when it stopped for lack of time; the cursor is saved either way. */
+  async sync(uidNext: number, backfill: string[]): Promise<boolean> {
+    const { client, cursor } = this;
+    const lock = await client.getMailboxLock(this.folder, { readOnly: true });
+    try {
+      const since = new Date(Date.now() - (this.account.initialSyncDays ?? this.deps.initialWindowDays ?? 90) * 86_400_000);
+      if (cursor.lastUid === 0 && cursor.initialBelow === undefined) {
+        // First sync: everything at or above UIDNEXT is new mail; below it, the window's
+        // messages go newest first so the console shows recent history soonest.
+        const inWindow = ((await client.search({ since, uid: `1:${Math.max(1, uidNext - 1)}` }, { uid: true })) || []).filter((u) => u < uidNext);
+        Object.assign(cursor, { lastUid: Math.max(0, uidNext - 1), uidNext, initialBelow: uidNext, initialTotal: inWindow.length, initialDone: 0 });
+        await this.save();
+      }
+      // 1. new mail, oldest first, so lastUid can move after each durable chunk
+      const fresh = ((await client.search({ uid: `${cursor.lastUid + 1}:*` }, { uid: true })) || []).filter((u) => u > cursor.lastUid).sort((a, b) => a - b);
+      const stoppedFresh = await this.process(fresh, async (chunk) => {
+        cursor.lastUid = Math.max(cursor.lastUid, chunk[chunk.length - 1]!);
       });
-      // The cursor moves only after this batch's items are durably written.
-      cursor.lastUid = batch[batch.length - 1]!;
-      cursor.updatedAt = nowIso();
-      await saveCursor(deps.db, account.id, cursor);
-      if (i + chunk < uids.length && deps.remainingMs() < (deps.safetyMs ?? 60_000)) return true;
+      if (stoppedFresh) return true;
+      // 2. the rest of the first sync, newest first
+      if (cursor.initialBelow !== undefined) {
+        const below = cursor.initialBelow;
+        const older = below > 1 ? ((await client.search({ since, uid: `1:${below - 1}` }, { uid: true })) || []).filter((u) => u < below).sort((a, b) => b - a) : [];
+        const stoppedInitial = await this.process(older, async (chunk) => {
+          cursor.initialBelow = chunk[chunk.length - 1]!;
+          cursor.initialDone = (cursor.initialDone ?? 0) + chunk.length;
+          await this.progress();
+        });
+        if (stoppedInitial) return true;
+        delete cursor.initialBelow;
+        await this.progress(true);
+      }
+      // 3. past mail of addresses contacts just gained, within the window and below what was seen
+      if (backfill.length) {
+        const found = new Set<number>();
+        for (const address of backfill) {
+          const query = { since, uid: `1:${Math.max(1, cursor.lastUid)}`, or: [{ from: address }, { to: address }, { cc: address }, { bcc: address }] };
+          for (const uid of (await client.search(query, { uid: true })) || []) found.add(uid);
+        }
+        if (await this.process([...found].sort((a, b) => b - a), async () => undefined)) return true;
+      }
+      cursor.uidNext = Math.max(uidNext, cursor.lastUid + 1);
+      await this.save();
+      return false;
+    } finally {
+      lock.release();
     }
-    // Everything below UIDNEXT has now been considered: outside the first sync's window counts
-    // as considered, or the next sync would reach back past the window.
-    cursor.lastUid = Math.max(cursor.lastUid, uidNext - 1);
-    cursor.uidNext = Math.max(uidNext, cursor.lastUid + 1);
-    cursor.updatedAt = nowIso();
-    await saveCursor(deps.db, account.id, cursor);
+  }
+
+  /**
+   * Fetches and stores `uids` in chunks, in the given order. The next chunk's FETCH is sent
+   * while this chunk is matched and written, so the IMAP connection never waits on DynamoDB.
+   * After each chunk is durable, `advance` moves the cursor and it is saved.
+   */
+  private async process(uids: number[], advance: (chunk: number[]) => Promise<void>): Promise<boolean> {
+    const size = this.deps.chunkSize ?? 500;
+    const chunks: number[][] = [];
+    for (let i = 0; i < uids.length; i += size) chunks.push(uids.slice(i, i + size));
+    const fetch = (chunk: number[]) => this.client.fetchAll(chunk.join(","), FETCH_QUERY as any, { uid: true }) as Promise<FetchedMessage[]>;
+    let next = chunks.length ? fetch(chunks[0]!) : undefined;
+    for (let i = 0; i < chunks.length; i++) {
+      const fetched = await next!;
+      next = i + 1 < chunks.length ? fetch(chunks[i + 1]!) : undefined;
+      next?.catch(() => undefined); // awaited next round; a failure there surfaces then
+      await this.store(fetched);
+      await advance(chunks[i]!);
+      this.cursor.updatedAt = nowIso();
+      await this.save();
+      if (i + 1 < chunks.length && this.deps.remainingMs() < (this.deps.safetyMs ?? 60_000)) {
+        await next?.catch(() => undefined);
+        return true;
+      }
+    }
     return false;
-  } finally {
-    lock.release();
+  }
+
+  private async store(fetched: FetchedMessage[]): Promise<void> {
+    const { deps, counts } = this;
+    counts.fetched += fetched.length;
+    const records: { uid: number; msg: FetchedMessage; record: MailRecord }[] = [];
+    for (const msg of fetched) {
+      try {
+        records.push({ uid: msg.uid, msg, record: toMailRecord(msg) });
+      } catch (err) {
+        // one unreadable message never blocks the rest: it is recorded with its reason
+        counts.skipped++;
+        await deps.db.put("main", { ...keys.skipped(this.account.id, this.folder, msg.uid), reason: String((err as Error)?.message ?? err).slice(0, 500), at: nowIso() });
+      }
+    }
+    const matched = await matchContactEmails(deps.db, records.flatMap((r) => participants(r.record).filter((a) => !this.own.has(a))));
+    const work = records
+      .map((r) => ({ ...r, contacts: participants(r.record).filter((a) => !this.own.has(a) && matched.has(a)) }))
+      .filter((r) => r.contacts.length);
+    counts.matched += work.length;
+    await this.addPreviews(work);
+    await pool(work, WRITE_CONCURRENCY, async (w) => {
+      counts.written += await storeMessage(deps.db, w.record, w.contacts, {
+        accountId: this.account.id,
+        ownerId: this.account.ownerId,
+        folder: this.folder,
+        uid: w.uid,
+        uidValidity: this.cursor.uidValidity,
+      });
+    });
+  }
+
+  /** One partial FETCH per distinct part section, only for messages that will be stored. */
+  private async addPreviews(work: { uid: number; msg: FetchedMessage; record: MailRecord }[]): Promise<void> {
+    const bySection = new Map<string, { uid: number; record: MailRecord; part: PreviewPart }[]>();
+    for (const w of work) {
+      const part = pickPreviewPart(w.msg.bodyStructure);
+      if (!part) continue;
+      const list = bySection.get(part.part) ?? [];
+      list.push({ uid: w.uid, record: w.record, part });
+      bySection.set(part.part, list);
+    }
+    for (const [section, items] of bySection) {
+      const byUid = new Map(items.map((i) => [i.uid, i]));
+      const fetched = (await this.client.fetchAll(items.map((i) => i.uid).join(","), { uid: true, bodyParts: [{ key: section, start: 0, maxLength: PREVIEW_BYTES }] }, { uid: true })) as FetchedMessage[];
+      for (const m of fetched) {
+        const item = byUid.get(m.uid);
+        const raw = m.bodyParts?.get(section) ?? [...(m.bodyParts?.values() ?? [])][0];
+        if (!item || !raw) continue;
+        try {
+          item.record.preview = previewText(raw, item.part, !!m.binaryParts?.has(section));
+        } catch (err) {
+          this.log.debug("sync.preview.failed", { uid: m.uid, err });
+        }
+      }
+    }
+  }
+
+  private save(): Promise<void> {
+    return saveCursor(this.deps.db, this.account.id, this.cursor);
+  }
+
+  /** The first sync's progress on the account, for the console's progress bar. */
+  private async progress(finished = false): Promise<void> {
+    const { db } = this.deps;
+    if (finished) {
+      await db.update("main", keys.account(this.account.id), { expression: "REMOVE syncProgress", condition: "attribute_exists(pk)" });
+      return;
+    }
+    await db.update("main", keys.account(this.account.id), {
+      expression: "SET syncProgress = :p, #state = :s",
+      names: { "#state": "state" },
+      values: { ":p": { folder: this.folder, done: this.cursor.initialDone ?? 0, total: this.cursor.initialTotal ?? 0, at: nowIso() }, ":s": "syncing" },
+      condition: "attribute_exists(pk)",
+    });
   }
 }
 
