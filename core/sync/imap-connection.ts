@@ -16,6 +16,8 @@ export interface ImapSettings {
   allowInsecureCerts?: boolean;
   /** Extra trusted CA certificates (PEM), e.g. a company's private CA. */
   ca?: string;
+  /** Receives every command line sent (imapflow hides LOGIN/AUTHENTICATE secrets); for tests and benchmarks. */
+  commandLog?: (line: string) => void;
 }
 
 /**
@@ -34,7 +36,7 @@ export async function openImap(settings: ImapSettings, log: Logger): Promise<Ima
     doSTARTTLS: settings.security === "starttls" ? true : settings.security === "none" ? false : undefined,
     auth: { user: settings.user, pass: settings.password },
     tls: { rejectUnauthorized: !settings.allowInsecureCerts, servername, ca: settings.ca, minVersion: "TLSv1.2" },
-    logger: false,
+    logger: settings.commandLog ? commandLogger(settings.commandLog) : false,
     disableAutoIdle: true,
     connectionTimeout: 15_000,
     greetingTimeout: 10_000,
@@ -86,4 +88,18 @@ export function translateImapError(err: unknown): AppError {
   if (/ETIMEDOUT|ETIMEOUT|CONNECT_TIMEOUT|GREETING_TIMEOUT|timeout/i.test(code + text)) return new AppError("transient", "imap_timeout", { cause: err });
   if (e.serverResponseCode === "UNAVAILABLE" || /THROTTLED|Too many|Server Unavailable/i.test(text)) return new AppError("transient", "imap_throttled", { cause: err });
   return new AppError("transient", "imap_failed", { cause: err });
+}
+
+const noop = () => undefined;
+/** An imapflow logger that passes on only the client's command lines (src "c"). */
+function commandLogger(sink: (line: string) => void) {
+  return {
+    debug: (entry: { src?: string; msg?: string }) => {
+      if (entry?.src === "c" && entry.msg) sink(entry.msg);
+    },
+    trace: noop,
+    info: noop,
+    warn: noop,
+    error: noop,
+  };
 }

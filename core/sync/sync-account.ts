@@ -25,6 +25,8 @@ export interface SyncDeps {
   remainingMs: () => number;
   /** Extra trusted CA (PEM) for IMAP servers, e.g. a company CA; tests pass their own. */
   imapCa?: string;
+  /** Sees every IMAP command line the job sends (tests and benchmarks count them). */
+  imapCommandLog?: (line: string) => void;
   /** Messages fetched per FETCH command. Default 500. */
   chunkSize?: number;
   /** Stop and enqueue a continuation when less than this is left. Default 60 s. */
@@ -67,7 +69,7 @@ export async function runSyncJob(deps: SyncDeps, job: SyncJobMessage): Promise<S
     } catch (err) {
       throw err instanceof AppError && err.kind === "validation" ? new AppError("permanent", err.fields[0]?.key === "host_not_found" ? "imap_host_not_found" : "host_not_allowed", { cause: err }) : err;
     }
-    client = await openImap({ ...account.imap, address, password, allowInsecureCerts: account.allowInsecureCerts, ca: deps.imapCa }, jobLog);
+    client = await openImap({ ...account.imap, address, password, allowInsecureCerts: account.allowInsecureCerts, ca: deps.imapCa, commandLog: deps.imapCommandLog }, jobLog);
     const continued = await syncFolders(deps, client, account, counts, jobLog);
     await closeImap(client);
     client = undefined;

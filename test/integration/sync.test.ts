@@ -1,0 +1,263 @@
+import { QueryCommand } from "@aws-sdk/client-dynamodb";
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
+import { startLocalStack, type LocalStack } from "../../core/local/stack";
+import { localDynamo, localSqs } from "../../core/local/emulators";
+import { Db } from "../../core/store/db";
+import { FileSecretStore } from "../../core/secrets/index";
+import { SqsJobQueue } from "../../core/queue/index";
+import { createLogger } from "../../core/shared/log";
+import { runSyncJob, type SyncDeps } from "../../core/sync/index";
+import { newJob } from "../../core/sync/jobs";
+import { appendMessages, doveadm, resetUser } from "../harness/mail-servers";
+import { ApiClient, eventually } from "../support/api-client";
+import * as corpus from "../support/corpus";
+
+/**
+ * The sync job against a real Dovecot mailbox seeded with a corpus of real-world mail shapes,
+ * writing to dynalite: what lands under each contact, exactly once, whatever happens.
+ */
+const mail = inject("mail");
+const ADMIN = { email: "admin@example.test", password: "admin-password-123" };
+const alice = mail.users.alice, carol = mail.users.carol;
+const ago = (minutes: number) => new Date(Date.now() - minutes * 60_000);
+const BIG = 50 * 1024 * 1024;
+
+let stack: LocalStack;
+let api: ApiClient;
+let db: Db;
+let deps: SyncDeps;
+let aliceAccountId = "";
+let carolAccountId = "";
+const commands: string[] = [];
+
+const mailItems = async (contactEmail: string) => {
+  const ddb = localDynamo(stack.dynamoEndpoint);
+  const out = await ddb.send(new QueryCommand({ TableName: stack.tables.mail, KeyConditionExpression: "pk = :p", ExpressionAttributeValues: { ":p": { S: contactEmail } } }));
+  ddb.destroy();
+  return (out.Items ?? []).map((i) => ({ subject: i.subject?.S, preview: i.preview?.S ?? null, direction: i.direction?.S, size: Number(i.size?.N ?? 0), attachments: i.attachments?.L?.map((a) => a.M?.filename?.S) ?? [], owners: i.owners?.SS ?? [], sk: i.sk!.S! }));
+};
+const sync = (accountId: string, extra: Partial<SyncDeps> = {}) => runSyncJob({ ...deps, ...extra }, newJob(accountId, "manual"));
+
+beforeAll(async () => {
+  await resetUser(mail, alice.email);
+  await resetUser(mail, carol.email);
+  stack = await startLocalStack({ schedule: false, admin: ADMIN, imapCaPem: mail.caPem });
+  api = new ApiClient(stack.url);
+  await api.signIn(ADMIN.email, ADMIN.password);
+  db = new Db(stack.tables, localDynamo(stack.dynamoEndpoint));
+  deps = {
+    db,
+    secrets: new FileSecretStore(stack.secretDir),
+    queue: new SqsJobQueue(stack.queueUrl, localSqs(stack.sqsEndpoint)),
+    log: createLogger({ fn: "sync-test" }, "warn"),
+    hostAllowance: "loopback",
+    imapCa: mail.caPem,
+    remainingMs: () => 300_000,
+    imapCommandLog: (line) => void commands.push(line),
+  };
+
+  // Contacts: a Japanese customer with a secondary address, an English one, and one with an IDN-free plain address
+  for (const c of [
+    { name: "山田 太郎", company: "山田商事", primaryEmail: "yamada@yamada-shoji.test", secondaryEmails: ["t.yamada@gmail.test"] },
+    { name: "Bob Smith", primaryEmail: "bob@example.test" },
+    { name: "Dana", primaryEmail: "dana@example.test" },
+  ]) expect((await api.post("/api/contacts", c)).status).toBe(201);
+
+  const inbox = [
+    corpus.plain({ from: "Bob Smith <bob@example.test>", to: alice.email, subject: "Pricing question", date: ago(600), messageId: "<p1@example.test>" }, "Could you send the price list?\n> quoted old text"),
+    corpus.iso2022jp({ from: "山田 <yamada@yamada-shoji.test>", to: alice.email, subject: "お見積りのお願い", date: ago(500), messageId: "<j1@yamada-shoji.test>" }, "いつもお世話になっております。\n見積書をお願いします。"),
+    corpus.shiftJis({ from: "Taro <t.yamada@gmail.test>", to: alice.email, subject: "納期について", date: ago(400), messageId: "<j2@gmail.test>" }, "納期は来週金曜日でお願いします。"),
+    corpus.wronglyDeclared({ from: "yamada@yamada-shoji.test", to: alice.email, subject: "Re: misc", date: ago(300), messageId: "<j3@yamada-shoji.test>" }, "文字コードの宣言が間違っています"),
+    corpus.withAttachment({ from: "bob@example.test", to: alice.email, subject: "Contract", date: ago(250), messageId: "<a1@example.test>" }, "Contract attached.", { name: "見積書.pdf", type: "application/pdf", content: Buffer.from("%PDF-1.4 fake") }),
+    corpus.htmlOnly({ from: "dana@example.test", to: alice.email, subject: "Newsletter", date: ago(200), messageId: "<h1@example.test>" }, "<html><head><style>p{}</style></head><body><p>Hello &amp; welcome</p><script>alert(1)</script></body></html>"),
+    corpus.malformed({ from: "dana@example.test", to: alice.email, subject: "Broken", date: ago(150), messageId: "<m1@example.test>" }),
+    corpus.plain({ from: "stranger@nowhere.test", to: alice.email, subject: "Not a contact", date: ago(140), messageId: "<n1@nowhere.test>" }, "spam"),
+    corpus.plain({ from: "bob@example.test", to: `${alice.email}, ${carol.email}`, subject: "Kick-off meeting", date: ago(120), messageId: "<t1@example.test>" }, "Shall we meet on Monday?"),
+  ];
+  await appendMessages(mail, alice.email, "INBOX", inbox);
+  await appendMessages(mail, alice.email, "Sent", [
+    corpus.plain({ from: alice.email, to: "bob@example.test", cc: carol.email, subject: "Re: Kick-off meeting", date: ago(100), messageId: "<t2@example.test>", inReplyTo: "<t1@example.test>", references: "<t1@example.test>" }, "Monday works."),
+  ]);
+  await appendMessages(mail, carol.email, "INBOX", [
+    corpus.plain({ from: "bob@example.test", to: `${alice.email}, ${carol.email}`, subject: "Kick-off meeting", date: ago(120), messageId: "<t1@example.test>" }, "Shall we meet on Monday?"),
+    corpus.plain({ from: alice.email, to: "bob@example.test", cc: carol.email, subject: "Re: Kick-off meeting", date: ago(100), messageId: "<t2@example.test>", inReplyTo: "<t1@example.test>", references: "<t1@example.test>" }, "Monday works."),
+    corpus.withAttachment({ from: "bob@example.test", to: carol.email, subject: "Huge drawings", date: ago(90), messageId: "<big@example.test>" }, "The drawings.", { name: "drawings.bin", type: "application/octet-stream", content: Buffer.alloc(BIG, 7) }),
+  ]);
+
+  // carol's mailbox belongs to a colleague, so a shared message names two owners
+  const colleague = await api.post("/api/users", { email: "colleague@example.test", name: "Colleague", password: "colleague-password-1", role: "member" });
+  for (const [user, port, security] of [[alice, mail.imapsPort, "tls"], [carol, mail.imapPort, "starttls"]] as const) {
+    const ownerId = user === carol ? colleague.body.id : undefined;
+    const reply = await api.post("/api/accounts", { email: user.email, ownerId, imap: { host: mail.host, port, security, user: user.email }, password: user.password, syncEnabled: false });
+    expect(reply.status, reply.text).toBe(201);
+    // enabled only now, so no schedule races the test's own jobs
+    await api.patch(`/api/accounts/${reply.body.id}`, { syncEnabled: true });
+    if (user === alice) aliceAccountId = reply.body.id;
+    else carolAccountId = reply.body.id;
+  }
+}, 240_000);
+
+afterAll(async () => stack?.stop());
+
+describe("sync job", () => {
+  it("stores the right items under each contact address, decoding every charset", async () => {
+    const outcome = await sync(aliceAccountId);
+    expect(outcome.status).toBe("done");
+    const yamada = await mailItems("yamada@yamada-shoji.test");
+    expect(Object.fromEntries(yamada.map((i) => [i.subject, i.preview]))).toEqual({
+      お見積りのお願い: "いつもお世話になっております。 見積書をお願いします。",
+      "Re: misc": "文字コードの宣言が間違っています",
+    });
+    const secondary = await mailItems("t.yamada@gmail.test");
+    expect(secondary.map((i) => [i.subject, i.preview])).toEqual([["納期について", "納期は来週金曜日でお願いします。"]]);
+    const bob = await mailItems("bob@example.test");
+    const bySubject = Object.fromEntries(bob.map((i) => [i.subject, i]));
+    expect(bySubject["Pricing question"]!.preview).toBe("Could you send the price list?");
+    expect(bySubject["Contract"]!.attachments).toEqual(["見積書.pdf"]);
+    expect(bySubject["Re: Kick-off meeting"]!.direction).toBe("sent");
+    expect(bySubject["Kick-off meeting"]!.direction).toBe("received");
+    const dana = await mailItems("dana@example.test");
+    expect(dana.find((i) => i.subject === "Newsletter")!.preview).toBe("Hello & welcome");
+    // the malformed message is either stored or recorded as skipped; it never blocks the rest
+    expect(outcome.counts.fetched).toBe(10);
+    expect(await mailItems("stranger@nowhere.test")).toEqual([]);
+  });
+
+  it("stores a 50 MB message's metadata without downloading it", async () => {
+    const heap: number[] = [];
+    const sampler = setInterval(() => heap.push(process.memoryUsage().heapUsed), 5);
+    const base = process.memoryUsage().heapUsed;
+    commands.length = 0;
+    const outcome = await sync(carolAccountId);
+    clearInterval(sampler);
+    expect(outcome.status).toBe("done");
+    const big = (await mailItems("bob@example.test")).find((i) => i.subject === "Huge drawings")!;
+    expect(big.size).toBeGreaterThan(BIG);
+    expect(big.attachments).toEqual(["drawings.bin"]);
+    expect(big.preview).toBe("The drawings.");
+    // no command asked for a whole body; previews are bounded partial fetches
+    expect(commands.filter((c) => /FETCH/.test(c) && /BODY(\.PEEK)?\[\]|RFC822(?!\.SIZE)|BINARY\[\d*\](?!<)/.test(c))).toEqual([]);
+    expect(Math.max(...heap) - base).toBeLessThan(40 * 1024 * 1024);
+  });
+
+  it("shows the thread across two mailboxes once per message, naming both owners", async () => {
+    const bob = await mailItems("bob@example.test");
+    const kickoff = bob.filter((i) => i.subject === "Kick-off meeting");
+    const reply = bob.filter((i) => i.subject === "Re: Kick-off meeting");
+    expect(kickoff).toHaveLength(1);
+    expect(reply).toHaveLength(1);
+    expect(kickoff[0]!.owners).toHaveLength(2);
+    expect(reply[0]!.owners).toHaveLength(2);
+  });
+
+  it("costs one login and one STATUS per folder when nothing is new: no SELECT, no FETCH, no write", async () => {
+    const update = vi.spyOn(db, "update");
+    const put = vi.spyOn(db, "put");
+    commands.length = 0;
+    const outcome = await sync(aliceAccountId);
+    expect(outcome.status).toBe("done");
+    const verbs = commands.map((c) => c.split(" ")[1]?.toUpperCase());
+    expect(verbs.filter((v) => v === "STATUS")).toHaveLength(2);
+    expect(verbs.filter((v) => v === "SELECT" || v === "EXAMINE" || v === "FETCH" || v === "UID")).toEqual([]);
+    expect(update.mock.calls.filter(([table]) => table === "mail")).toEqual([]);
+    expect(put.mock.calls.filter(([, item]) => String(item.sk).startsWith("CURSOR#"))).toEqual([]);
+    update.mockRestore();
+    put.mockRestore();
+  });
+
+  it("writes no duplicates when a job is redelivered or two jobs run at once", async () => {
+    const before = (await mailItems("bob@example.test")).length;
+    // forget the cursors: a redelivered job re-reads everything
+    await deleteCursors(aliceAccountId);
+    const [a, b] = await Promise.all([sync(aliceAccountId), sync(aliceAccountId)]);
+    expect([a.status, b.status].sort()).toEqual(["done", "skipped"]);
+    await deleteCursors(aliceAccountId);
+    await sync(aliceAccountId);
+    expect((await mailItems("bob@example.test")).length).toBe(before);
+  });
+
+  it("rebuilds a folder whose UIDVALIDITY changed, with no duplicates", async () => {
+    const before = await mailItems("yamada@yamada-shoji.test");
+    // recreate INBOX: same messages, new UIDVALIDITY
+    await doveadm(mail, ["mailbox", "delete", "-u", alice.email, "-s", "Archive"]).catch(() => undefined);
+    const copies = await exportFolder(alice.email, "INBOX");
+    await doveadm(mail, ["expunge", "-u", alice.email, "mailbox", "INBOX", "all"]);
+    await doveadm(mail, ["mailbox", "update", "-u", alice.email, "--uid-validity", String(Math.floor(Date.now() / 1000) + 7), "INBOX"]);
+    await appendMessages(mail, alice.email, "INBOX", copies);
+    const outcome = await sync(aliceAccountId);
+    expect(outcome.status).toBe("done");
+    expect(outcome.counts.fetched).toBeGreaterThanOrEqual(9);
+    expect((await mailItems("yamada@yamada-shoji.test")).map((i) => i.sk).sort()).toEqual(before.map((i) => i.sk).sort());
+  });
+
+  it("resumes after the connection is cut mid-sync, with no duplicates", async () => {
+    await deleteCursors(aliceAccountId);
+    const before = (await mailItems("bob@example.test")).length;
+    let kicked = false;
+    const save = db.put.bind(db);
+    const cut = vi.spyOn(db, "put").mockImplementation(async (table, item, cond) => {
+      const ok = await save(table, item, cond);
+      if (!kicked && String(item.sk).startsWith("CURSOR#") && item.lastUid > 0) {
+        kicked = true;
+        await doveadm(mail, ["kick", alice.email]);
+      }
+      return ok;
+    });
+    const failed = await sync(aliceAccountId, { chunkSize: 2 }).catch((err) => err);
+    cut.mockRestore();
+    expect(kicked).toBe(true);
+    expect(failed).toBeInstanceOf(Error); // transient: the queue would redeliver it
+    const retried = await sync(aliceAccountId, { chunkSize: 2 });
+    expect(retried.status).toBe("done");
+    expect((await mailItems("bob@example.test")).length).toBe(before);
+  });
+
+  it("stops near the time limit, saves its place and continues in a new job", async () => {
+    await deleteCursors(carolAccountId);
+    const outcome = await sync(carolAccountId, { chunkSize: 1, remainingMs: () => 1_000, safetyMs: 60_000 });
+    expect(outcome.status).toBe("continued");
+    // the continuation goes through the real queue, poller and sync handler
+    await eventually(async () => {
+      const account = (await api.get(`/api/accounts/${carolAccountId}`)).body;
+      const cursors = await db.queryAll("main", { KeyConditionExpression: "pk = :p AND begins_with(sk, :s)", ExpressionAttributeValues: { ":p": `ACCOUNT#${carolAccountId}`, ":s": "CURSOR#" } });
+      return account.state === "connected" && cursors.length === 2 && cursors.every((c) => c.initialBelow === undefined);
+    }, 30_000);
+    expect((await mailItems("bob@example.test")).filter((i) => i.subject === "Huge drawings")).toHaveLength(1);
+  });
+
+  it("brings a new secondary address's past mail without a full resync", async () => {
+    await appendMessages(mail, alice.email, "INBOX", [
+      corpus.plain({ from: "Erin <erin@newco.test>", to: alice.email, subject: "Hello from Erin", date: ago(60), messageId: "<e1@newco.test>" }, "Hi!"),
+    ]);
+    await sync(aliceAccountId); // erin is no contact yet: nothing stored
+    expect(await mailItems("erin@newco.test")).toEqual([]);
+    const dana = (await api.get("/api/contacts?q=dana")).body.items[0];
+    expect((await api.patch(`/api/contacts/${dana.id}`, { secondaryEmails: ["erin@newco.test"] })).status).toBe(200);
+    commands.length = 0;
+    await sync(aliceAccountId);
+    expect((await mailItems("erin@newco.test")).map((i) => i.subject)).toEqual(["Hello from Erin"]);
+    expect(commands.some((c) => / SEARCH /i.test(c) && /erin@newco\.test/i.test(c))).toBe(true);
+  });
+});
+
+async function deleteCursors(accountId: string) {
+  const cursors = await db.queryAll("main", { KeyConditionExpression: "pk = :p AND begins_with(sk, :s)", ExpressionAttributeValues: { ":p": `ACCOUNT#${accountId}`, ":s": "CURSOR#" } });
+  await db.batchWrite("main", cursors.map((c) => ({ delete: { pk: c.pk, sk: c.sk } })));
+}
+
+/** Every message of a folder as raw bytes (doveadm fetch text). */
+async function exportFolder(user: string, folder: string): Promise<Buffer[]> {
+  const { ImapFlow } = await import("imapflow");
+  const client = new ImapFlow({ host: mail.host, port: mail.imapsPort, secure: true, auth: { user, pass: alice.password }, logger: false, tls: { ca: mail.caPem } });
+  client.on("error", () => undefined);
+  await client.connect();
+  const lock = await client.getMailboxLock(folder);
+  const out: Buffer[] = [];
+  try {
+    for await (const m of client.fetch("1:*", { source: true })) out.push(m.source!);
+  } finally {
+    lock.release();
+    await client.logout();
+  }
+  return out;
+}
