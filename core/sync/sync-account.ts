@@ -270,13 +270,16 @@ class FolderRun {
     counts.matched += work.length;
     await this.addPreviews(work);
     await pool(work, WRITE_CONCURRENCY, async (w) => {
-      counts.written += await storeMessage(deps.db, w.record, w.contacts, {
+      // not "counts.written += await ...": that reads the counter before the await and loses
+      // the other workers' increments
+      const written = await storeMessage(deps.db, w.record, w.contacts, {
         accountId: this.account.id,
         ownerId: this.account.ownerId,
         folder: this.folder,
         uid: w.uid,
         uidValidity: this.cursor.uidValidity,
       });
+      counts.written += written;
     });
   }
 

@@ -1,0 +1,261 @@
+/// <reference path="./.sst/platform/config.d.ts" />
+
+/**
+ * CRM Mail Sync on AWS (SST v3, sst 4.17.1).
+ *
+ *   Web (Router, one CloudFront origin)
+ *     /api/* -> Api (API Gateway HTTP API) -> ApiFunction (functions/api.handler)
+ *     /*     -> Console (StaticSite: web/, built with `npm run build:web`)
+ *   SyncSchedule (Cron) -> functions/fanout.handler -> SyncQueue (one job per due account)
+ *   SyncQueue -> functions/sync.handler (batches of 5, partial batch failures)
+ *              -> after 3 receives -> SyncDeadLetterQueue
+ *   MonitorSchedule (Cron) -> functions/monitor.handler (stalled jobs)
+ *   Main (users, sessions, accounts, contacts, jobs) and Mail (messages, pk = contact email)
+ *   AlertTopic (SNS, email) <- CloudWatch alarms: DLQ not empty, oldest SyncQueue message too
+ *     old, Errors > 0 for each function.
+ *
+ * Mailbox passwords live in Secrets Manager under "<app>/<stage>/..." (SECRET_PREFIX); only
+ * the api (writes them) and sync (reads them) functions may touch that prefix. The first
+ * admin comes from the AdminEmail / AdminPassword secrets:
+ *   npx sst secret set AdminEmail admin@example.com --stage prod
+ *
+ * Configuration, read from the environment at deploy time (or .env / .env.<stage>):
+ *   SYNC_INTERVAL_MINUTES         minutes between two syncs of an account, 1..60 (default 5);
+ *                                 sets the SyncSchedule rate and the functions' environment
+ *   ALERT_EMAILS                  addresses subscribed to AlertTopic, separated by "," or ";"
+ *                                 (each must confirm the subscription mail from AWS)
+ *   SYNC_QUEUE_AGE_ALARM_SECONDS  alarm when the oldest SyncQueue message is older than this
+ *                                 (default 1800)
+ *
+ * Stage "prod" retains its tables and buckets on removal, is protected from `sst remove`
+ * and has DynamoDB deletion protection (point-in-time recovery is always on in sst.aws.Dynamo).
+ */
+export default $config({
+  app(input) {
+    const isProd = input?.stage === "prod";
+    return {
+      name: "crm-mail-sync",
+      home: "aws",
+      removal: isProd ? "retain" : "remove",
+      protect: isProd,
+    };
+  },
+  async run() {
+    const isProd = $app.stage === "prod";
+    const syncIntervalMinutes = intEnv("SYNC_INTERVAL_MINUTES", 5, 1, 60);
+    const queueAgeAlarmSeconds = intEnv("SYNC_QUEUE_AGE_ALARM_SECONDS", 1800, 60, 1_209_600);
+    const alertEmails = emailListEnv("ALERT_EMAILS");
+
+    // --- Data -----------------------------------------------------------------------------
+    const tableShape = {
+      fields: { pk: "string", sk: "string", gsi1pk: "string", gsi1sk: "string" },
+      primaryIndex: { hashKey: "pk", rangeKey: "sk" },
+      globalIndexes: { gsi1: { hashKey: "gsi1pk", rangeKey: "gsi1sk" } },
+      ttl: "expiresAt",
+      deletionProtection: isProd,
+    } satisfies sst.aws.DynamoArgs;
+    const main = new sst.aws.Dynamo("Main", tableShape);
+    const mail = new sst.aws.Dynamo("Mail", tableShape);
+
+    const adminEmail = new sst.Secret("AdminEmail");
+    const adminPassword = new sst.Secret("AdminPassword");
+
+    // --- Alerts ---------------------------------------------------------------------------
+    const topic = new sst.aws.SnsTopic("AlertTopic");
+    for (const email of alertEmails) {
+      new aws.sns.TopicSubscription(`AlertEmail${email.replace(/[^A-Za-z0-9]/g, "")}`, {
+        topic: topic.arn,
+        protocol: "email",
+        endpoint: email,
+      });
+    }
+
+    // --- Function defaults ----------------------------------------------------------------
+    const secretPrefix = `${$app.name}/${$app.stage}/`;
+    const partition = aws.getPartitionOutput();
+    const region = aws.getRegionOutput();
+    const identity = aws.getCallerIdentityOutput();
+    // Only this app's and stage's secrets, never "*".
+    const secretArns = $interpolate`arn:${partition.partition}:secretsmanager:${region.region}:${identity.accountId}:secret:${secretPrefix}*`;
+    const fnDefaults = {
+      runtime: "nodejs24.x",
+      architecture: "arm64",
+      environment: {
+        SECRET_BACKEND: "aws",
+        SECRET_PREFIX: secretPrefix,
+        SYNC_INTERVAL_MINUTES: String(syncIntervalMinutes),
+      },
+    } satisfies Omit<sst.aws.FunctionArgs, "handler">;
+    // core/runtime's buildRuntime() reads the Main, Mail and SyncQueue links on every cold
+    // start, so every function links all three.
+    const dataLinks = [main, mail];
+
+    // --- Sync pipeline --------------------------------------------------------------------
+    const dlq = new sst.aws.Queue("SyncDeadLetterQueue");
+    const queue = new sst.aws.Queue("SyncQueue", {
+      dlq: { queue: dlq.arn, retry: 3 },
+      // Longer than the sync function's timeout, so a running job is not handed out twice.
+      visibilityTimeout: "6 minutes",
+    });
+    const syncSubscriber = queue.subscribe(
+      {
+        ...fnDefaults,
+        handler: "functions/sync.handler",
+        timeout: "5 minutes",
+        memory: "1024 MB",
+        link: [...dataLinks, queue],
+        // sync only reads mailbox passwords (core/sync/sync-account.ts: secrets.get).
+        permissions: [{ actions: ["secretsmanager:GetSecretValue"], resources: [secretArns] }],
+      },
+      { batch: { size: 5, partialResponses: true } },
+    );
+
+    const syncSchedule = new sst.aws.Cron("SyncSchedule", {
+      schedule: syncIntervalMinutes === 1 ? "rate(1 minute)" : `rate(${syncIntervalMinutes} minutes)`,
+      function: {
+        ...fnDefaults,
+        handler: "functions/fanout.handler",
+        timeout: "1 minute",
+        link: [...dataLinks, queue],
+      },
+    });
+
+    const monitorSchedule = new sst.aws.Cron("MonitorSchedule", {
+      schedule: "rate(5 minutes)",
+      function: {
+        ...fnDefaults,
+        handler: "functions/monitor.handler",
+        timeout: "1 minute",
+        link: [...dataLinks, queue],
+      },
+    });
+
+    // --- API and console ------------------------------------------------------------------
+    // One function behind both routes (the API routes "/api" itself and everything below it).
+    const apiFunction = new sst.aws.Function("ApiFunction", {
+      ...fnDefaults,
+      handler: "functions/api.handler",
+      timeout: "30 seconds",
+      memory: "512 MB",
+      link: [...dataLinks, queue, adminEmail, adminPassword, topic],
+      // api creates, replaces and deletes mailbox passwords (core/accounts).
+      permissions: [
+        {
+          actions: [
+            "secretsmanager:GetSecretValue",
+            "secretsmanager:CreateSecret",
+            "secretsmanager:PutSecretValue",
+            "secretsmanager:DeleteSecret",
+            "secretsmanager:DescribeSecret",
+            "secretsmanager:TagResource",
+          ],
+          resources: [secretArns],
+        },
+      ],
+    });
+    // The console reaches the API through the Router (same origin), so no CORS is needed.
+    const api = new sst.aws.ApiGatewayV2("Api", { cors: false });
+    api.route("ANY /api/{proxy+}", apiFunction.arn);
+    api.route("ANY /api", apiFunction.arn);
+
+    const router = new sst.aws.Router("Web");
+    // A Router route is a path prefix: "/api" matches "/api" and "/api/...", and the path is
+    // forwarded unchanged.
+    router.route("/api", api.url);
+    // StaticSite runs build.command in `path` and reads build.output relative to it; the
+    // build script lives in the root package.json, so the site's path is the repo root.
+    new sst.aws.StaticSite("Console", {
+      path: ".",
+      build: { command: "npm run build:web", output: "web/dist" },
+      router: { instance: router },
+      // In `sst dev` deploy the built console too (the default would run `npm run dev`, which
+      // this repo lacks, and a Vite dev server would not share the Router's /api origin).
+      dev: false,
+    });
+
+    // --- Alarms ---------------------------------------------------------------------------
+    const alarmActions = { alarmActions: [topic.arn], okActions: [topic.arn] };
+    const alarmName = (suffix: string) => `${$app.name}-${$app.stage}-${suffix}`;
+
+    new aws.cloudwatch.MetricAlarm("SyncDeadLetterQueueNotEmpty", {
+      name: alarmName("sync-dlq-not-empty"),
+      alarmDescription: "Sync jobs failed 3 times and were moved to the dead-letter queue.",
+      namespace: "AWS/SQS",
+      metricName: "ApproximateNumberOfMessagesVisible",
+      dimensions: { QueueName: dlq.nodes.queue.name },
+      statistic: "Maximum",
+      period: 300,
+      evaluationPeriods: 1,
+      comparisonOperator: "GreaterThanThreshold",
+      threshold: 0,
+      treatMissingData: "notBreaching",
+      ...alarmActions,
+    });
+
+    new aws.cloudwatch.MetricAlarm("SyncQueueOldestMessageAge", {
+      name: alarmName("sync-queue-oldest-message-age"),
+      alarmDescription: `The oldest sync job has waited more than ${queueAgeAlarmSeconds} s: sync is not keeping up.`,
+      namespace: "AWS/SQS",
+      metricName: "ApproximateAgeOfOldestMessage",
+      dimensions: { QueueName: queue.nodes.queue.name },
+      statistic: "Maximum",
+      period: 300,
+      evaluationPeriods: 1,
+      comparisonOperator: "GreaterThanThreshold",
+      threshold: queueAgeAlarmSeconds,
+      treatMissingData: "notBreaching",
+      ...alarmActions,
+    });
+
+    const functionNames = {
+      api: apiFunction.name,
+      sync: syncSubscriber.nodes.function.name,
+      fanout: syncSchedule.nodes.function.name,
+      monitor: monitorSchedule.nodes.function.name,
+    };
+    for (const [fn, functionName] of Object.entries(functionNames)) {
+      const id = fn[0]!.toUpperCase() + fn.slice(1);
+      new aws.cloudwatch.MetricAlarm(`${id}FunctionErrors`, {
+        name: alarmName(`${fn}-errors`),
+        alarmDescription: `The ${fn} function failed (Lambda Errors > 0).`,
+        namespace: "AWS/Lambda",
+        metricName: "Errors",
+        dimensions: { FunctionName: functionName },
+        statistic: "Sum",
+        period: 300,
+        evaluationPeriods: 1,
+        comparisonOperator: "GreaterThanThreshold",
+        threshold: 0,
+        treatMissingData: "notBreaching",
+        ...alarmActions,
+      });
+    }
+
+    return {
+      url: router.url,
+      api: api.url,
+      alertTopic: topic.arn,
+    };
+  },
+});
+
+/** An integer from the environment, `fallback` when unset or empty; throws outside min..max. */
+function intEnv(name: string, fallback: number, min: number, max: number): number {
+  const raw = process.env[name]?.trim();
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new Error(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+  return value;
+}
+
+/** Addresses from a "," or ";" separated variable, trimmed, lower-cased, deduplicated. */
+function emailListEnv(name: string): string[] {
+  const emails = (process.env[name] ?? "")
+    .split(/[,;]/)
+    .map((e) => e.trim().toLowerCase())
+    .filter(Boolean);
+  for (const email of emails)
+    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new Error(`${name}: "${email}" is not an email address`);
+  return [...new Set(emails)];
+}
