@@ -1,0 +1,269 @@
+/*
+ * CRM Mail Sync admin console: session, header, hash routing.
+ *
+ * data-testid attributes (stable, for browser tests):
+ *   Sign-in:   signin-email, signin-password, signin-submit, signin-error
+ *   Header:    nav-contacts, nav-accounts, nav-users (admins only), lang-select, signout, current-user
+ *   Mailboxes: account-new, accounts-table, account-row, account-sync, account-edit, account-delete,
+ *              account-email, account-display-name, account-owner, account-host, account-port,
+ *              account-security, account-user, account-password, account-insecure, account-sync-enabled,
+ *              account-save, account-form-error, account-port-suggest
+ *   Contacts:  contacts-search, contacts-table, contact-row, contact-new-name, contact-new-company,
+ *              contact-new-email, contact-new-secondary, contact-new-save, contact-new-error
+ *   Contact:   contact-name, contact-edit, contact-delete, contact-messages, message-row,
+ *              messages-load-more, messages-empty
+ *   Users:     users-table, user-row, user-delete, user-new-email, user-new-name, user-new-password,
+ *              user-new-role, user-new-save, user-new-error
+ *   Shared:    confirm-dialog, confirm-ok, confirm-cancel, notice
+ */
+import { useCallback, useEffect, useMemo, useState } from "react";
+import { api, ApiError, setCsrfToken, setLanguage, setUnauthorizedHandler } from "./api";
+import { ErrorBanner, Loading, NoticeProvider, errorText } from "./components";
+import { I18nContext, type I18n, type Lang, LANGUAGES, initialLanguage, isLang, rememberLanguage, translate, useI18n } from "./i18n";
+import { AccountFormPage } from "./pages/AccountForm";
+import { AccountsPage } from "./pages/Accounts";
+import { ContactPage } from "./pages/Contact";
+import { ContactsPage } from "./pages/Contacts";
+import { SignInPage } from "./pages/SignIn";
+import { UsersPage } from "./pages/Users";
+import { href, navigate, parseRoute, useHashPath, type Route } from "./router";
+import type { SessionInfo, User } from "./types";
+
+type SessionState = { status: "loading" } | { status: "error"; error: unknown } | { status: "signedOut"; notice: "expired" | "signedOut" | null } | { status: "signedIn"; user: User };
+
+export function App() {
+  const [lang, setLangState] = useState<Lang>(() => {
+    const initial = initialLanguage();
+    setLanguage(initial);
+    return initial;
+  });
+
+  const setLang = useCallback((next: Lang) => {
+    setLanguage(next);
+    rememberLanguage(next);
+    setLangState(next);
+  }, []);
+
+  useEffect(() => {
+    document.documentElement.lang = lang;
+  }, [lang]);
+
+  const i18n = useMemo<I18n>(() => ({ lang, setLang, t: (key, params) => translate(lang, key, params) }), [lang, setLang]);
+
+  return (
+    <I18nContext.Provider value={i18n}>
+      <Shell />
+    </I18nContext.Provider>
+  );
+}
+
+function Shell() {
+  const { t } = useI18n();
+  const path = useHashPath();
+  const route = parseRoute(path);
+  const [session, setSession] = useState<SessionState>({ status: "loading" });
+
+  const applySession = useCallback((info: SessionInfo) => {
+    setCsrfToken(info.csrfToken);
+    setSession({ status: "signedIn", user: info.user });
+  }, []);
+
+  const loadSession = useCallback(async () => {
+    setSession({ status: "loading" });
+    try {
+      applySession(await api.getSession());
+    } catch (err) {
+      setCsrfToken(null);
+      if (err instanceof ApiError && err.status === 401) setSession({ status: "signedOut", notice: null });
+      else setSession({ status: "error", error: err });
+    }
+  }, [applySession]);
+
+  useEffect(() => {
+    void loadSession();
+  }, [loadSession]);
+
+  useEffect(() => {
+    setUnauthorizedHandler(() => {
+      setCsrfToken(null);
+      setSession({ status: "signedOut", notice: "expired" });
+    });
+    return () => setUnauthorizedHandler(null);
+  }, []);
+
+  // Keep the address bar honest: signed out -> #/signin; signed in on #/signin -> #/contacts.
+  useEffect(() => {
+    if (session.status === "signedOut" && route.name !== "signin") navigate("/signin", { replace: true });
+    if (session.status === "signedIn" && route.name === "signin") navigate("/contacts", { replace: true });
+  }, [session.status, route.name]);
+
+  const pageTitle = titleFor(route, session.status === "signedIn");
+  useEffect(() => {
+    document.title = pageTitle ? `${t(pageTitle)} – ${t("app.name")}` : t("app.name");
+  }, [pageTitle, t]);
+
+  const signOut = useCallback(async () => {
+    try {
+      await api.signOut();
+    } catch {
+      // Signed out locally either way; the cookie is HttpOnly and expires on its own.
+    }
+    setCsrfToken(null);
+    setSession({ status: "signedOut", notice: "signedOut" });
+  }, []);
+
+  if (session.status === "loading") {
+    return (
+      <div className="boot">
+        <Loading />
+      </div>
+    );
+  }
+
+  if (session.status === "error") {
+    return (
+      <div className="boot">
+        <div className="boot__card">
+          <ErrorBanner messages={[errorText(session.error, t)]} onRetry={() => void loadSession()} />
+        </div>
+      </div>
+    );
+  }
+
+  if (session.status === "signedOut") {
+    return (
+      <SignInPage
+        notice={session.notice === "expired" ? t("error.sessionExpired") : session.notice === "signedOut" ? t("signin.signedOut") : null}
+        onSignedIn={(info) => {
+          applySession(info);
+          navigate("/contacts");
+        }}
+      />
+    );
+  }
+
+  const user = session.user;
+  return (
+    // Keyed by user: notices from one session never show in the next.
+    <NoticeProvider key={user.id}>
+      <div className="layout">
+        <Header user={user} route={route} onSignOut={() => void signOut()} />
+        <main className="main" id="main">
+          <RouteView route={route} user={user} />
+        </main>
+      </div>
+    </NoticeProvider>
+  );
+}
+
+function titleFor(route: Route, signedIn: boolean) {
+  if (!signedIn) return "signin.title" as const;
+  switch (route.name) {
+    case "contacts":
+    case "contact":
+      return "nav.contacts" as const;
+    case "accounts":
+    case "accountNew":
+    case "accountEdit":
+      return "nav.accounts" as const;
+    case "users":
+      return "nav.users" as const;
+    default:
+      return null;
+  }
+}
+
+function RouteView(props: { route: Route; user: User }) {
+  const { t } = useI18n();
+  const { route, user } = props;
+  switch (route.name) {
+    case "signin":
+    case "contacts":
+      return <ContactsPage />;
+    case "contact":
+      return <ContactPage key={route.id} id={route.id} />;
+    case "accounts":
+      return <AccountsPage user={user} />;
+    case "accountNew":
+      return <AccountFormPage key="new" user={user} />;
+    case "accountEdit":
+      return <AccountFormPage key={route.id} user={user} id={route.id} />;
+    case "users":
+      return user.role === "admin" ? <UsersPage user={user} /> : <ErrorBanner messages={[t("error.forbidden")]} />;
+    case "notFound":
+      return <ErrorBanner messages={[t("error.notFound")]} />;
+  }
+}
+
+function Header(props: { user: User; route: Route; onSignOut: () => void }) {
+  const { t, lang, setLang } = useI18n();
+  const { user, route } = props;
+  const section = route.name === "contact" || route.name === "contacts" ? "contacts" : route.name.startsWith("account") ? "accounts" : route.name === "users" ? "users" : null;
+  const link = (name: "contacts" | "accounts" | "users", label: string) => (
+    <a href={href(`/${name}`)} className={`nav__link${section === name ? " nav__link--active" : ""}`} aria-current={section === name ? "page" : undefined} data-testid={`nav-${name}`}>
+      {label}
+    </a>
+  );
+  return (
+    <header className="header">
+      <div className="header__inner">
+        <a href={href("/contacts")} className="brand">
+          <span className="brand__mark" aria-hidden="true">
+            <svg width="18" height="18" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2.2" strokeLinecap="round" strokeLinejoin="round">
+              <rect x="3" y="5" width="18" height="14" rx="2" />
+              <path d="m3 7 9 6 9-6" />
+            </svg>
+          </span>
+          <span className="brand__name">{t("app.name")}</span>
+        </a>
+        <nav className="nav" aria-label={t("nav.main")}>
+          {link("contacts", t("nav.contacts"))}
+          {link("accounts", t("nav.accounts"))}
+          {user.role === "admin" ? link("users", t("nav.users")) : null}
+        </nav>
+        <div className="header__tools">
+          <label className="lang">
+            <span className="visually-hidden">{t("header.language")}</span>
+            <select
+              className="lang__select"
+              value={lang}
+              onChange={(e) => {
+                if (isLang(e.target.value)) setLang(e.target.value);
+              }}
+              data-testid="lang-select"
+              aria-label={t("header.language")}
+            >
+              {LANGUAGES.map((l) => (
+                <option key={l.value} value={l.value} lang={l.value}>
+                  {l.label}
+                </option>
+              ))}
+            </select>
+          </label>
+          <div className="user-chip" title={t("header.signedInAs", { name: user.email })} data-testid="current-user">
+            <span className="user-chip__avatar" aria-hidden="true">
+              {initials(user.name || user.email)}
+            </span>
+            <span className="user-chip__text">
+              <span className="user-chip__name">{user.name || user.email}</span>
+              <span className="user-chip__role">{t(user.role === "admin" ? "role.admin" : "role.member")}</span>
+            </span>
+          </div>
+          <button type="button" className="btn btn--ghost-dark btn--small" onClick={props.onSignOut} data-testid="signout">
+            {t("header.signOut")}
+          </button>
+        </div>
+      </div>
+    </header>
+  );
+}
+
+function initials(name: string): string {
+  const trimmed = name.trim();
+  if (!trimmed) return "?";
+  // Japanese names: first character of the family name reads well on its own.
+  if (/[\u3040-\u30ff\u3400-\u9fff]/.test(trimmed[0] ?? "")) return trimmed[0] ?? "?";
+  const parts = trimmed.split(/\s+/).filter(Boolean);
+  const letters = parts.length > 1 ? `${parts[0]?.[0] ?? ""}${parts[parts.length - 1]?.[0] ?? ""}` : trimmed.slice(0, 2);
+  return letters.toUpperCase();
+}

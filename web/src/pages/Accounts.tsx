@@ -1,0 +1,228 @@
+import { useCallback, useEffect, useMemo, useState } from "react";
+import { api } from "../api";
+import { ConfirmDialog, EmptyState, ErrorBanner, IconPlus, IconSync, Loading, PageHeader, StateBadge, errorText, useNotify } from "../components";
+import { formatDateTime, formatDateTimeLong, formatRelative, useI18n } from "../i18n";
+import { href } from "../router";
+import type { Account, User } from "../types";
+
+const POLL_MS = 5000;
+
+export function AccountsPage(props: { user: User }) {
+  const { t, lang } = useI18n();
+  const notify = useNotify();
+  const [accounts, setAccounts] = useState<Account[] | null>(null);
+  const [users, setUsers] = useState<Map<string, User>>(new Map());
+  const [loadError, setLoadError] = useState<unknown>(null);
+  const [actionError, setActionError] = useState<string | null>(null);
+  const [syncing, setSyncing] = useState<Set<string>>(new Set());
+  const [toDelete, setToDelete] = useState<Account | null>(null);
+  const [deleteBusy, setDeleteBusy] = useState(false);
+  const [deleteError, setDeleteError] = useState<string | null>(null);
+  const isAdmin = props.user.role === "admin";
+
+  const load = useCallback(async (quiet = false) => {
+    if (!quiet) setLoadError(null);
+    try {
+      const res = await api.listAccounts();
+      setAccounts(res.items);
+      setLoadError(null);
+    } catch (err) {
+      if (!quiet) setLoadError(err);
+    }
+  }, []);
+
+  // Reload on language change too: lastError messages come back in the request's language.
+  useEffect(() => {
+    void load();
+  }, [load, lang]);
+
+  useEffect(() => {
+    if (!isAdmin) return;
+    api
+      .listUsers()
+      .then((res) => setUsers(new Map(res.items.map((u) => [u.id, u]))))
+      .catch(() => undefined);
+  }, [isAdmin]);
+
+  // While a mailbox is syncing (or was just asked to), refresh quietly so the status moves on.
+  const anyBusy = syncing.size > 0 || (accounts ?? []).some((a) => a.state === "syncing");
+  useEffect(() => {
+    if (!anyBusy) return;
+    const timer = window.setInterval(() => void load(true), POLL_MS);
+    return () => window.clearInterval(timer);
+  }, [anyBusy, load]);
+
+  const owner = useCallback(
+    (id: string): { name: string; email: string } => {
+      if (id === props.user.id) return { name: props.user.name, email: props.user.email };
+      const u = users.get(id);
+      return u ? { name: u.name, email: u.email } : { name: t("accounts.unknownOwner"), email: "" };
+    },
+    [props.user, users, t],
+  );
+
+  async function syncNow(account: Account) {
+    setActionError(null);
+    setSyncing((s) => new Set(s).add(account.id));
+    try {
+      await api.syncAccount(account.id);
+      notify(t("accounts.syncStarted", { email: account.email }), "info");
+      await load(true);
+    } catch (err) {
+      setActionError(errorText(err, t));
+    } finally {
+      window.setTimeout(() => {
+        setSyncing((s) => {
+          const next = new Set(s);
+          next.delete(account.id);
+          return next;
+        });
+      }, POLL_MS * 2);
+    }
+  }
+
+  async function confirmDelete() {
+    if (!toDelete) return;
+    setDeleteBusy(true);
+    setDeleteError(null);
+    try {
+      await api.deleteAccount(toDelete.id);
+      setAccounts((list) => (list ?? []).filter((a) => a.id !== toDelete.id));
+      notify(t("accounts.deleted", { email: toDelete.email }));
+      setToDelete(null);
+    } catch (err) {
+      setDeleteError(errorText(err, t));
+    } finally {
+      setDeleteBusy(false);
+    }
+  }
+
+  const sorted = useMemo(() => [...(accounts ?? [])].sort((a, b) => a.email.localeCompare(b.email)), [accounts]);
+
+  return (
+    <>
+      <PageHeader
+        title={t("accounts.title")}
+        subtitle={t("accounts.subtitle")}
+        actions={
+          <a className="btn btn--primary" href={href("/accounts/new")} data-testid="account-new">
+            <IconPlus />
+            {t("accounts.add")}
+          </a>
+        }
+      />
+      {loadError ? <ErrorBanner messages={[errorText(loadError, t)]} onRetry={() => void load()} /> : null}
+      {actionError ? <ErrorBanner messages={[actionError]} /> : null}
+      {accounts === null && !loadError ? <Loading /> : null}
+      {accounts !== null ? (
+        <div className="card card--flush">
+          {sorted.length === 0 ? (
+            <EmptyState title={t("accounts.empty")} hint={t("accounts.emptyHint")}>
+              <a className="btn btn--primary" href={href("/accounts/new")}>
+                <IconPlus />
+                {t("accounts.add")}
+              </a>
+            </EmptyState>
+          ) : (
+            <div className="table-wrap">
+              <table className="table" data-testid="accounts-table">
+                <thead>
+                  <tr>
+                    <th scope="col">{t("accounts.col.owner")}</th>
+                    <th scope="col">{t("accounts.col.address")}</th>
+                    <th scope="col">{t("accounts.col.state")}</th>
+                    <th scope="col">{t("accounts.col.lastSync")}</th>
+                    <th scope="col" className="table__actions-col">
+                      <span className="visually-hidden">{t("accounts.col.actions")}</span>
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {sorted.map((a) => {
+                    const o = owner(a.ownerId);
+                    const requested = syncing.has(a.id);
+                    return (
+                      <tr key={a.id} data-testid="account-row" data-account-id={a.id}>
+                        <td>
+                          <div className="cell-main">{o.name}</div>
+                          {o.email ? <div className="cell-sub">{o.email}</div> : null}
+                        </td>
+                        <td>
+                          <div className="cell-main">
+                            <a href={href(`/accounts/${encodeURIComponent(a.id)}`)} className="link">
+                              {a.email}
+                            </a>
+                          </div>
+                          <div className="cell-sub">
+                            {a.displayName ? `${a.displayName} · ` : ""}
+                            {a.imap.host}:{a.imap.port}
+                          </div>
+                        </td>
+                        <td>
+                          <div className="state-cell">
+                            <StateBadge state={a.state} title={a.lastError?.message} />
+                            {!a.syncEnabled && a.state !== "disabled" ? <span className="tag">{t("accounts.syncOff")}</span> : null}
+                          </div>
+                          {a.lastError && (a.state === "authenticationError" || a.state === "connectError") ? (
+                            <div className="cell-sub cell-sub--error">{a.lastError.message}</div>
+                          ) : null}
+                        </td>
+                        <td className="nowrap">
+                          {a.lastSyncAt ? (
+                            <time dateTime={a.lastSyncAt} title={formatDateTimeLong(lang, a.lastSyncAt)}>
+                              <div className="cell-main">{formatRelative(lang, a.lastSyncAt)}</div>
+                              <div className="cell-sub">{formatDateTime(lang, a.lastSyncAt)}</div>
+                            </time>
+                          ) : (
+                            <span className="muted">{t("accounts.neverSynced")}</span>
+                          )}
+                        </td>
+                        <td className="table__actions">
+                          <button
+                            type="button"
+                            className="btn btn--small"
+                            onClick={() => void syncNow(a)}
+                            disabled={requested || a.state === "syncing"}
+                            data-testid="account-sync"
+                          >
+                            <IconSync />
+                            {t("accounts.syncNow")}
+                          </button>
+                          <a className="btn btn--small" href={href(`/accounts/${encodeURIComponent(a.id)}`)} data-testid="account-edit">
+                            {t("common.edit")}
+                          </a>
+                          <button
+                            type="button"
+                            className="btn btn--small btn--danger-ghost"
+                            onClick={() => {
+                              setDeleteError(null);
+                              setToDelete(a);
+                            }}
+                            data-testid="account-delete"
+                          >
+                            {t("common.delete")}
+                          </button>
+                        </td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </div>
+      ) : null}
+      {toDelete ? (
+        <ConfirmDialog
+          title={t("accounts.deleteTitle")}
+          body={t("accounts.deleteBody", { email: toDelete.email })}
+          confirmLabel={t("common.delete")}
+          busy={deleteBusy}
+          error={deleteError}
+          onConfirm={() => void confirmDelete()}
+          onCancel={() => setToDelete(null)}
+        />
+      ) : null}
+    </>
+  );
+}

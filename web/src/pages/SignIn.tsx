@@ -1,0 +1,113 @@
+import { useRef, useState, type FormEvent } from "react";
+import { api, ApiError } from "../api";
+import { ErrorBanner, FormField, errorText, splitFieldErrors } from "../components";
+import { LANGUAGES, isLang, useI18n } from "../i18n";
+import type { SessionInfo } from "../types";
+
+export function SignInPage(props: { notice: string | null; onSignedIn: (info: SessionInfo) => void }) {
+  const { t, lang, setLang } = useI18n();
+  const [email, setEmail] = useState("");
+  const [password, setPassword] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string[]>([]);
+  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
+  const passwordRef = useRef<HTMLInputElement>(null);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    if (busy) return;
+    setBusy(true);
+    setError([]);
+    setFieldErrors({});
+    try {
+      const info = await api.signIn(email.trim(), password);
+      setPassword("");
+      props.onSignedIn(info);
+    } catch (err) {
+      setPassword("");
+      const fields = err instanceof ApiError ? err.fields : [];
+      const split = splitFieldErrors(fields, (f) => (f === "email" || f === "password" ? f : null));
+      setFieldErrors(split.byField);
+      setError([errorText(err, t), ...split.other]);
+      setBusy(false);
+      passwordRef.current?.focus();
+    }
+  }
+
+  return (
+    <div className="signin">
+      <div className="signin__lang">
+        <select
+          className="lang__select lang__select--light"
+          value={lang}
+          onChange={(e) => {
+            if (isLang(e.target.value)) setLang(e.target.value);
+          }}
+          data-testid="lang-select"
+          aria-label={t("header.language")}
+        >
+          {LANGUAGES.map((l) => (
+            <option key={l.value} value={l.value} lang={l.value}>
+              {l.label}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="signin__card">
+        <div className="signin__brand">
+          <span className="brand__mark brand__mark--large" aria-hidden="true">
+            <svg width="22" height="22" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2.2" strokeLinecap="round" strokeLinejoin="round">
+              <rect x="3" y="5" width="18" height="14" rx="2" />
+              <path d="m3 7 9 6 9-6" />
+            </svg>
+          </span>
+          <div>
+            <p className="signin__product">{t("app.name")}</p>
+            <p className="signin__tagline">{t("app.tagline")}</p>
+          </div>
+        </div>
+        <h1 className="signin__title">{t("signin.title")}</h1>
+        <p className="signin__subtitle">{t("signin.subtitle")}</p>
+        {props.notice && !error.length ? <div className="banner banner--info">{props.notice}</div> : null}
+        <ErrorBanner messages={error} testId="signin-error" />
+        <form onSubmit={submit} noValidate className="form">
+          <FormField label={t("signin.email")} error={fieldErrors.email}>
+            {({ id, describedBy, invalid }) => (
+              <input
+                id={id}
+                type="email"
+                className="input"
+                autoComplete="username"
+                autoFocus
+                value={email}
+                onChange={(e) => setEmail(e.target.value)}
+                aria-describedby={describedBy}
+                aria-invalid={invalid || undefined}
+                data-testid="signin-email"
+              />
+            )}
+          </FormField>
+          <FormField label={t("signin.password")} error={fieldErrors.password}>
+            {({ id, describedBy, invalid }) => (
+              <input
+                id={id}
+                ref={passwordRef}
+                type="password"
+                className="input"
+                autoComplete="current-password"
+                value={password}
+                onChange={(e) => setPassword(e.target.value)}
+                aria-describedby={describedBy}
+                aria-invalid={invalid || undefined}
+                data-testid="signin-password"
+              />
+            )}
+          </FormField>
+          <button type="submit" className="btn btn--primary btn--block" disabled={busy} data-testid="signin-submit">
+            {busy ? t("signin.submitting") : t("signin.submit")}
+          </button>
+        </form>
+      </div>
+    </div>
+  );
+}

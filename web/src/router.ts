@@ -1,0 +1,70 @@
+// Minimal hash router: #/contacts, #/contacts/:id, #/accounts/new, ...
+import { useEffect, useState } from "react";
+
+export type Route =
+  | { name: "signin" }
+  | { name: "contacts" }
+  | { name: "contact"; id: string }
+  | { name: "accounts" }
+  | { name: "accountNew" }
+  | { name: "accountEdit"; id: string }
+  | { name: "users" }
+  | { name: "notFound" };
+
+export function currentPath(): string {
+  const hash = window.location.hash.replace(/^#/, "");
+  return hash.startsWith("/") ? hash : `/${hash}`;
+}
+
+export function parseRoute(path: string): Route {
+  const clean = path.split("?")[0] ?? "";
+  const parts = clean.split("/").filter(Boolean).map((p) => {
+    try {
+      return decodeURIComponent(p);
+    } catch {
+      return p;
+    }
+  });
+  const [first, second, ...rest] = parts;
+  if (rest.length) return { name: "notFound" };
+  switch (first) {
+    case undefined:
+      return { name: "contacts" };
+    case "signin":
+      return second === undefined ? { name: "signin" } : { name: "notFound" };
+    case "contacts":
+      return second === undefined ? { name: "contacts" } : { name: "contact", id: second };
+    case "accounts":
+      if (second === undefined) return { name: "accounts" };
+      return second === "new" ? { name: "accountNew" } : { name: "accountEdit", id: second };
+    case "users":
+      return second === undefined ? { name: "users" } : { name: "notFound" };
+    default:
+      return { name: "notFound" };
+  }
+}
+
+export function href(path: string): string {
+  return `#${path}`;
+}
+
+export function navigate(path: string, options: { replace?: boolean } = {}): void {
+  const target = href(path);
+  if (window.location.hash === target) return;
+  if (options.replace) {
+    window.history.replaceState(null, "", target);
+    window.dispatchEvent(new HashChangeEvent("hashchange"));
+  } else {
+    window.location.hash = path;
+  }
+}
+
+export function useHashPath(): string {
+  const [path, setPath] = useState(currentPath);
+  useEffect(() => {
+    const onChange = () => setPath(currentPath());
+    window.addEventListener("hashchange", onChange);
+    return () => window.removeEventListener("hashchange", onChange);
+  }, []);
+  return path;
+}
