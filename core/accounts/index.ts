@@ -21,7 +21,7 @@ export interface AccountDeps {
 }
 
 /** The stored form; lastError keeps a code and params so it can be shown in any language. */
-export interface AccountRecord extends Omit<Account, "lastError" | "syncFolders"> {
+export interface AccountRecord extends Omit<Account, "lastError" | "syncFolders" | "syncProgress" | "lastJob"> {
   /** Folders to sync; null until discovered (INBOX and the \\Sent folder) or set by the admin. */
   syncFolders?: string[] | null;
   lastError: { code: string; params?: Record<string, string | number> } | null;
@@ -54,9 +54,31 @@ export const toAccountView = (item: Item, lang: Lang): Account => ({
   state: item.syncEnabled === false ? "disabled" : (item.state as AccountState),
   lastSyncAt: item.lastSyncAt ?? null,
   lastError: item.lastError ? { code: item.lastError.code, message: translate(item.lastError.code, lang, item.lastError.params) } : null,
+  syncProgress: item.syncProgress ? { folder: item.syncProgress.folder, done: item.syncProgress.done, total: item.syncProgress.total } : null,
+  lastJob: item.lastJob ?? null,
   createdAt: item.createdAt,
   updatedAt: item.updatedAt,
 });
+
+/** Adds each account's latest job (one query per account on its job index). */
+export async function withLastJobs(db: Db, records: AccountRecord[]): Promise<(AccountRecord & { lastJob?: unknown })[]> {
+  return Promise.all(
+    records.map(async (r) => {
+      const page = await db.query("main", {
+        IndexName: "gsi1",
+        KeyConditionExpression: "gsi1pk = :p",
+        ExpressionAttributeValues: { ":p": keys.jobsIndex(r.id) },
+        ScanIndexForward: false,
+        Limit: 1,
+      });
+      const j = page.items[0];
+      const lastJob = j
+        ? { jobId: j.jobId, status: j.status, reason: j.reason ?? "schedule", enqueuedAt: j.enqueuedAt ?? null, startedAt: j.startedAt ?? null, endedAt: j.endedAt ?? null, counts: j.counts ?? null, error: j.error ?? null }
+        : null;
+      return { ...r, lastJob };
+    }),
+  );
+}
 
 function canSee(actor: User, item: Item): boolean {
   return actor.role === "admin" || item.ownerId === actor.id;

@@ -126,6 +126,21 @@ export const accountOutput = z.object({
   state: z.enum(accountStates),
   lastSyncAt: z.string().nullable(),
   lastError: z.object({ code: z.string(), message: z.string() }).nullable(),
+  /** While the first sync runs: how far it is, for a progress bar. */
+  syncProgress: z.object({ folder: z.string(), done: z.number(), total: z.number() }).nullable(),
+  /** The latest sync job of this account. */
+  lastJob: z
+    .object({
+      jobId: z.string(),
+      status: z.string(),
+      reason: z.string(),
+      enqueuedAt: z.string().nullable(),
+      startedAt: z.string().nullable(),
+      endedAt: z.string().nullable(),
+      counts: z.object({ folders: z.number(), fetched: z.number(), matched: z.number(), written: z.number(), skipped: z.number() }).nullable(),
+      error: z.string().nullable(),
+    })
+    .nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

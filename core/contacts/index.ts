@@ -1,12 +1,55 @@
-import type { Db, Item } from "../store/db";
+import { DeleteCommand } from "@aws-sdk/lib-dynamodb";
+import { isConditionFailure, type Db, type Item } from "../store/db";
 import { keys } from "../store/keys";
-import { AppError } from "../shared/errors";
+import { AppError, type FieldProblem } from "../shared/errors";
 import { newId, nowIso } from "../shared/ids";
 import { normaliseEmail } from "./email-address";
 import type { Contact, ContactInput, ContactPatch } from "./schema";
 
 export { normaliseEmail, looksLikeEmail } from "./email-address";
 export * from "./schema";
+
+/*
+ * How contacts are written (no transactions: dynalite has none, see store/keys.ts).
+ *
+ * - The contact item carries a `version`; every change is a conditional put on the version it
+ *   read, so two concurrent writers cannot both win: the loser re-reads and tries again.
+ * - The EMAIL#<address> index is kept a SUPERSET of the contacts' addresses: an address is
+ *   added to the index (and its backfill recorded) BEFORE the contact item claims it, and
+ *   removed AFTER the contact item stops claiming it. A crash in between leaves an extra
+ *   index entry (the sync then stores mail under an address nobody shows: harmless), never
+ *   a missing one (which would silently lose mail: Twenty's "secondary emails not matched").
+ *   Readers (search) verify each hit against the contact item.
+ * - An external id is claimed with a conditional put of CONTACTEXT#<externalId> before the
+ *   contact exists, so two concurrent upserts of one external id make one contact.
+ */
+
+/** Key of the company search entry: one item per contact with a company (not yet in keys.ts). */
+const contactCompanyKey = (contactId: string) => ({ pk: `CONTACT#${contactId}`, sk: "COMPANY" });
+const contactCompaniesIndex = "CONTACTCOMPANIES";
+
+/**
+ * Key of a pending backfill: `{ pk: "BACKFILL", sk: "<iso time>#<address>", address, contactId }`
+ * in the Main table. Written whenever a contact gains an address (create, update, bulk upsert,
+ * CSV import) so the sync can fetch that address's past mail (within the sync window) without
+ * a full resync. Sorted by time, so the oldest is taken first. To be moved into keys.ts.
+ */
+export const backfillKey = (at: string, address: string) => ({ pk: "BACKFILL", sk: `${at}#${address}` });
+const BACKFILL_PK = "BACKFILL";
+
+export interface Backfill {
+  /** The item's sort key: pass it to clearBackfill once the address's past mail is stored. */
+  sk: string;
+  address: string;
+  contactId: string;
+  at: string;
+}
+
+/** A contact as stored, with the version its next write must match. */
+interface Stored {
+  contact: Contact;
+  version: number | undefined;
+}
 
 const toContact = (item: Item): Contact => ({
   id: item.id,
@@ -18,20 +61,156 @@ const toContact = (item: Item): Contact => ({
   createdAt: item.createdAt,
   updatedAt: item.updatedAt,
 });
+const toStored = (item: Item): Stored => ({ contact: toContact(item), version: typeof item.version === "number" ? item.version : undefined });
+
+/**
+ * The form names and companies are searched in: NFKC (full-width "ＡＢＣ" and half-width
+ * katakana fold to what people type) and lower case.
+ */
+export const searchKey = (text: string): string => text.normalize("NFKC").toLowerCase();
 
 /** Every address of a contact, normalised, primary first, each once. */
 export const contactEmails = (c: Pick<Contact, "primaryEmail" | "secondaryEmails">): string[] => [
   ...new Set([c.primaryEmail, ...c.secondaryEmails].map(normaliseEmail)),
 ];
 
-function checkDistinct(primary: string, secondary: string[]): void {
+/** Field problems of a contact's addresses: an address listed twice (after normalisation). */
+export function addressProblems(primary: string, secondary: string[]): FieldProblem[] {
+  const problems: FieldProblem[] = [];
   const seen = new Set<string>([normaliseEmail(primary)]);
   secondary.forEach((address, i) => {
     const n = normaliseEmail(address);
-    if (seen.has(n)) throw new AppError("validation", "validation_failed", { fields: [{ field: `secondaryEmails.${i}`, key: "duplicate_email", params: { address } }] });
+    if (seen.has(n)) problems.push({ field: `secondaryEmails.${i}`, key: "duplicate_email", params: { address } });
     seen.add(n);
   });
+  return problems;
 }
+
+function checkDistinct(primary: string, secondary: string[]): void {
+  const fields = addressProblems(primary, secondary);
+  if (fields.length) throw new AppError("validation", "validation_failed", { fields });
+}
+
+async function readStored(db: Db, id: string): Promise<Stored | undefined> {
+  const item = await db.get("main", keys.contact(id));
+  return item ? toStored(item) : undefined;
+}
+
+/** Whether two states of a contact differ in anything a user or the CRM can set. */
+const sameContent = (a: Contact, b: Contact): boolean =>
+  a.name === b.name &&
+  a.company === b.company &&
+  a.primaryEmail === b.primaryEmail &&
+  a.externalId === b.externalId &&
+  a.secondaryEmails.length === b.secondaryEmails.length &&
+  a.secondaryEmails.every((e, i) => e === b.secondaryEmails[i]);
+
+/**
+ * Writes `next` over `before` (undefined: a new contact). Returns false when someone else
+ * changed (or created) the contact since `before` was read; the caller re-reads and retries.
+ */
+async function writeContact(db: Db, before: Stored | undefined, next: Contact): Promise<boolean> {
+  const now = contactEmails(next);
+  const old = before ? contactEmails(before.contact) : [];
+  const added = now.filter((e) => !old.includes(e));
+  const removed = old.filter((e) => !now.includes(e));
+
+  // 1. Superset first: the backfill record, then the index entry, for every new address.
+  await recordBackfills(db, next.id, added);
+  for (const email of added) await indexAdd(db, email, next.id);
+
+  // 2. The contact item, on the version read.
+  const version = (before?.version ?? 0) + 1;
+  const item = { ...keys.contact(next.id), gsi1pk: keys.contactsIndex, gsi1sk: `${searchKey(next.name)}#${next.id}`, ...next, version };
+  const condition = !before
+    ? { expression: "attribute_not_exists(pk)" }
+    : before.version === undefined
+      ? { expression: "attribute_exists(pk) AND attribute_not_exists(version)" }
+      : { expression: "version = :v", values: { ":v": before.version } };
+  if (!(await db.put("main", item, condition))) return false;
+
+  // 3. Only now drop what the contact no longer claims. A concurrent writer may have re-added
+  //    one of these addresses between our write and this DELETE: re-read and put it back.
+  for (const email of removed) await indexRemove(db, email, next.id);
+  if (removed.length) {
+    const current = await readStored(db, next.id);
+    const still = current ? contactEmails(current.contact).filter((e) => removed.includes(e)) : [];
+    for (const email of still) await indexAdd(db, email, next.id);
+  }
+
+  // 4. The company search entry (a hint: search re-checks the contact's company).
+  if (!before || searchKey(before.contact.company ?? "") !== searchKey(next.company ?? "")) {
+    if (next.company) {
+      await db.put("main", { ...contactCompanyKey(next.id), gsi1pk: contactCompaniesIndex, gsi1sk: `${searchKey(next.company)}#${next.id}`, contactId: next.id });
+    } else if (before?.contact.company) {
+      await db.delete("main", contactCompanyKey(next.id));
+    }
+  }
+  return true;
+}
+
+/** Retries a read-modify-write a few times when another writer got there first. */
+async function withRetries<T>(attempt: () => Promise<T | false>): Promise<T> {
+  for (let i = 0; i < 6; i++) {
+    const result = await attempt();
+    if (result !== false) return result;
+    await new Promise((r) => setTimeout(r, 5 * 2 ** i * Math.random()));
+  }
+  throw new AppError("transient", "service_unavailable", { cause: new Error("contact kept changing under a concurrent writer") });
+}
+
+// ---------------------------------------------------------------------------------------------
+// External ids
+
+/** A claim older than this whose contact never took the id is a crash's leftover: it may be taken. */
+const STALE_CLAIM_MS = 5 * 60_000;
+
+/** Whether a CONTACTEXT claim still binds: its contact holds the id, or it is young enough to be in flight. */
+const claimIsLive = (claim: Item, holder: Item | undefined, externalId: string): boolean =>
+  holder?.externalId === externalId || Date.now() - Date.parse(claim.claimedAt ?? "") < STALE_CLAIM_MS;
+
+/**
+ * Claims `externalId` for `contactId`. True when it is (now) this contact's; false when
+ * another contact holds it.
+ */
+async function claimExternalId(db: Db, externalId: string, contactId: string): Promise<boolean> {
+  const key = keys.contactExternal(externalId);
+  for (let i = 0; i < 3; i++) {
+    const claimedAt = nowIso();
+    if (await db.put("main", { ...key, contactId, claimedAt }, { expression: "attribute_not_exists(pk)" })) return true;
+    const claim = await db.get("main", key);
+    if (!claim) continue;
+    if (claim.contactId === contactId) return true;
+    if (claimIsLive(claim, await db.get("main", keys.contact(claim.contactId)), externalId)) return false;
+    if (await db.put("main", { ...key, contactId, claimedAt }, { expression: "contactId = :c", values: { ":c": claim.contactId } })) return true;
+  }
+  return false;
+}
+
+/**
+ * Deletes the CONTACTEXT claim only while it still names this contact. Db.delete takes no
+ * expression values, hence the document client directly.
+ */
+async function releaseClaim(db: Db, externalId: string, contactId: string): Promise<void> {
+  try {
+    await db.doc.send(
+      new DeleteCommand({
+        TableName: db.tables.main,
+        Key: keys.contactExternal(externalId),
+        ConditionExpression: "contactId = :c",
+        ExpressionAttributeValues: { ":c": contactId },
+      }),
+    );
+  } catch (err) {
+    if (!isConditionFailure(err)) throw err;
+  }
+}
+
+const externalIdTaken = () =>
+  new AppError("conflict", "contact_external_id_taken", { fields: [{ field: "externalId", key: "external_id_taken" }] });
+
+// ---------------------------------------------------------------------------------------------
+// Create, read, update, delete
 
 export async function createContact(db: Db, input: ContactInput): Promise<Contact> {
   const secondary = input.secondaryEmails ?? [];
@@ -40,65 +219,368 @@ export async function createContact(db: Db, input: ContactInput): Promise<Contac
   const contact: Contact = {
     id: newId(),
     name: input.name,
-    company: input.company ?? null,
+    company: input.company || null,
     primaryEmail: normaliseEmail(input.primaryEmail),
     secondaryEmails: secondary.map(normaliseEmail),
     externalId: input.externalId ?? null,
     createdAt: now,
     updatedAt: now,
   };
-  await db.put("main", { ...keys.contact(contact.id), gsi1pk: keys.contactsIndex, gsi1sk: `${contact.name.toLowerCase()}#${contact.id}`, ...contact });
-  await indexEmails(db, contact.id, contactEmails(contact), []);
+  if (contact.externalId && !(await claimExternalId(db, contact.externalId, contact.id))) throw externalIdTaken();
+  // A fresh id cannot collide; the condition only guards against the impossible.
+  if (!(await writeContact(db, undefined, contact))) throw new AppError("transient", "service_unavailable");
   return contact;
 }
 
 export async function getContact(db: Db, id: string): Promise<Contact> {
-  const item = await db.get("main", keys.contact(id));
-  if (!item) throw new AppError("notFound", "contact_not_found");
-  return toContact(item);
+  const stored = await readStored(db, id);
+  if (!stored) throw new AppError("notFound", "contact_not_found");
+  return stored.contact;
 }
 
 export async function updateContact(db: Db, id: string, patch: ContactPatch): Promise<Contact> {
-  const before = await getContact(db, id);
-  const next: Contact = {
-    ...before,
-    name: patch.name ?? before.name,
-    company: patch.company === undefined ? before.company : patch.company,
-    primaryEmail: patch.primaryEmail ? normaliseEmail(patch.primaryEmail) : before.primaryEmail,
-    secondaryEmails: patch.secondaryEmails ? patch.secondaryEmails.map(normaliseEmail) : before.secondaryEmails,
-    externalId: patch.externalId === undefined ? before.externalId : patch.externalId,
-    updatedAt: nowIso(),
-  };
-  checkDistinct(next.primaryEmail, next.secondaryEmails);
-  await db.put("main", { ...keys.contact(id), gsi1pk: keys.contactsIndex, gsi1sk: `${next.name.toLowerCase()}#${id}`, ...next });
-  await indexEmails(db, id, contactEmails(next), contactEmails(before));
-  return next;
+  let claimed: string | undefined;
+  const result = await withRetries(async () => {
+    const before = await readStored(db, id);
+    if (!before) throw new AppError("notFound", "contact_not_found");
+    const b = before.contact;
+    const next: Contact = {
+      ...b,
+      name: patch.name ?? b.name,
+      company: patch.company === undefined ? b.company : patch.company || null,
+      primaryEmail: patch.primaryEmail ? normaliseEmail(patch.primaryEmail) : b.primaryEmail,
+      secondaryEmails: patch.secondaryEmails ? patch.secondaryEmails.map(normaliseEmail) : b.secondaryEmails,
+      externalId: patch.externalId === undefined ? b.externalId : patch.externalId || null,
+      updatedAt: nowIso(),
+    };
+    checkDistinct(next.primaryEmail, next.secondaryEmails);
+    if (sameContent(b, next)) return { before: b, after: b };
+    if (next.externalId && next.externalId !== b.externalId && claimed !== next.externalId) {
+      if (!(await claimExternalId(db, next.externalId, id))) throw externalIdTaken();
+      claimed = next.externalId;
+    }
+    return (await writeContact(db, before, next)) ? { before: b, after: next } : false;
+  });
+  if (result.before.externalId && result.before.externalId !== result.after.externalId) await releaseClaim(db, result.before.externalId, id);
+  return result.after;
 }
 
 export async function deleteContact(db: Db, id: string): Promise<void> {
   const before = await getContact(db, id);
-  await indexEmails(db, id, [], contactEmails(before));
+  // The contact first, its index entries after: the index stays a superset (see above).
   await db.delete("main", keys.contact(id));
+  for (const email of contactEmails(before)) await indexRemove(db, email, id);
+  if (before.company) await db.delete("main", contactCompanyKey(id));
+  if (before.externalId) await releaseClaim(db, before.externalId, id);
 }
 
-/** Contacts by name order; `q` filters on name, company and any address (case-insensitive). */
+// ---------------------------------------------------------------------------------------------
+// Upsert (bulk API, CSV import)
+
+/** A contact's full state as the CRM or a file gives it. */
+export interface ContactState {
+  name: string;
+  /** undefined: keep the stored company (a CSV without a company column); null: none. */
+  company?: string | null;
+  primaryEmail: string;
+  /** undefined: keep the stored secondary addresses. */
+  secondaryEmails?: string[];
+  externalId?: string | null;
+}
+
+export type UpsertStatus = "created" | "updated" | "unchanged";
+export interface UpsertResult {
+  status: UpsertStatus;
+  contact: Contact;
+}
+
+function merged(before: Contact | undefined, state: ContactState, id: string): Contact {
+  const now = nowIso();
+  return {
+    id,
+    name: state.name,
+    company: state.company === undefined ? (before?.company ?? null) : state.company || null,
+    primaryEmail: normaliseEmail(state.primaryEmail),
+    secondaryEmails: state.secondaryEmails === undefined ? (before?.secondaryEmails ?? []) : state.secondaryEmails.map(normaliseEmail),
+    externalId: state.externalId === undefined ? (before?.externalId ?? null) : state.externalId,
+    createdAt: before?.createdAt ?? now,
+    updatedAt: now,
+  };
+}
+
+/** What a caller may already know about an external id (from one BatchGetItem for many rows). */
+export interface KnownExternal {
+  claim?: Item;
+  contact?: Item;
+}
+
+/**
+ * Creates or updates the contact holding `state.externalId` (required). Idempotent: the same
+ * state again answers "unchanged" and writes nothing. Two concurrent calls for one external
+ * id make one contact: the CONTACTEXT claim is a conditional put, and the contact item a
+ * conditional put on "not there yet" or on the version read.
+ */
+export async function upsertByExternalId(db: Db, state: ContactState & { externalId: string }, known?: KnownExternal): Promise<UpsertResult> {
+  checkDistinct(state.primaryEmail, state.secondaryEmails ?? []);
+  let hint = known;
+  return withRetries(async () => {
+    const key = keys.contactExternal(state.externalId);
+    let claim = hint ? hint.claim : await db.get("main", key);
+    let before: Stored | undefined;
+    if (!claim) {
+      const id = newId();
+      if (!(await db.put("main", { ...key, contactId: id, claimedAt: nowIso() }, { expression: "attribute_not_exists(pk)" }))) {
+        hint = undefined;
+        return false;
+      }
+      claim = { contactId: id };
+    } else {
+      const item = hint?.contact ?? (await db.get("main", keys.contact(claim.contactId)));
+      if (item && item.externalId !== state.externalId) {
+        // The claim is left over from a change of external id that never finished; once it is
+        // stale, replace it with a new contact's, else wait for the change to land.
+        hint = undefined;
+        if (claimIsLive(claim, item, state.externalId)) return false;
+        const id = newId();
+        const replaced = await db.put("main", { ...key, contactId: id, claimedAt: nowIso() }, { expression: "contactId = :c", values: { ":c": claim.contactId } });
+        if (!replaced) return false;
+        claim = { contactId: id };
+      } else {
+        // A claim whose contact is missing: its creator is still writing it, or crashed.
+        // Either way we write it on "not there yet", and exactly one of us wins.
+        before = item ? toStored(item) : undefined;
+      }
+    }
+    hint = undefined;
+    const next = merged(before?.contact, state, claim.contactId);
+    if (before && sameContent(before.contact, next)) return { status: "unchanged" as const, contact: before.contact };
+    if (!(await writeContact(db, before, next))) return false;
+    return { status: before ? ("updated" as const) : ("created" as const), contact: next };
+  });
+}
+
+/**
+ * The CSV import's rule for a row without an external id: update the contact whose PRIMARY
+ * address is this one (the oldest, if several), else create one. An existing external id is
+ * kept. Not safe against two concurrent imports of the same new address (no claim exists for
+ * primary addresses): each could create it.
+ */
+export async function upsertByPrimaryEmail(db: Db, state: ContactState): Promise<UpsertResult> {
+  checkDistinct(state.primaryEmail, state.secondaryEmails ?? []);
+  const address = normaliseEmail(state.primaryEmail);
+  return withRetries(async () => {
+    const before = (await byPrimaryEmail(db, address))[0];
+    const next = merged(before?.contact, { ...state, externalId: before ? before.contact.externalId : (state.externalId ?? null) }, before?.contact.id ?? newId());
+    if (before && sameContent(before.contact, next)) return { status: "unchanged" as const, contact: before.contact };
+    if (!(await writeContact(db, before, next))) return false;
+    return { status: before ? ("updated" as const) : ("created" as const), contact: next };
+  });
+}
+
+/** The contacts whose primary address is this one, oldest first. */
+async function byPrimaryEmail(db: Db, address: string): Promise<Stored[]> {
+  const index = await db.get("main", keys.contactEmail(address));
+  const ids = index?.contactIds ? [...(index.contactIds as Set<string>)] : [];
+  const candidates = ids.length ? (await db.batchGet("main", ids.map((id) => keys.contact(id)))).map(toStored) : [];
+  return candidates
+    .filter((s) => s.contact.primaryEmail === address)
+    .sort((a, b) => a.contact.createdAt.localeCompare(b.contact.createdAt) || a.contact.id.localeCompare(b.contact.id));
+}
+
+/**
+ * A new external id whose primary address belongs to a contact without one (typed in by hand
+ * before the CRM was connected) takes that contact over instead of making a second one.
+ * Undefined when there is none, or when another contact got the external id first.
+ */
+async function adoptByPrimaryEmail(db: Db, state: ContactState & { externalId: string }): Promise<UpsertResult | undefined> {
+  const address = normaliseEmail(state.primaryEmail);
+  const orphan = (await byPrimaryEmail(db, address)).find((s) => !s.contact.externalId);
+  if (!orphan) return undefined;
+  const id = orphan.contact.id;
+  if (!(await claimExternalId(db, state.externalId, id))) return undefined;
+  const result = await withRetries(async () => {
+    const before = await readStored(db, id);
+    if (!before || (before.contact.externalId && before.contact.externalId !== state.externalId)) return null;
+    const next = merged(before.contact, state, id);
+    if (sameContent(before.contact, next)) return { status: "unchanged" as const, contact: before.contact };
+    return (await writeContact(db, before, next)) ? { status: "updated" as const, contact: next } : false;
+  });
+  if (result) return result;
+  await releaseClaim(db, state.externalId, id);
+  return undefined;
+}
+
+/**
+ * The rule of bulk upsert and CSV import for one row:
+ * - with an external id: the contact holding it; else (the id is new) the contact with this
+ *   primary address and no external id yet; else a new contact;
+ * - without one: the contact whose primary address this is; else a new contact.
+ */
+export async function upsertContact(db: Db, state: ContactState, known?: KnownExternal): Promise<UpsertResult> {
+  const externalId = state.externalId;
+  if (!externalId) return upsertByPrimaryEmail(db, state);
+  checkDistinct(state.primaryEmail, state.secondaryEmails ?? []);
+  const claim = known ? known.claim : await db.get("main", keys.contactExternal(externalId));
+  if (!claim) {
+    const adopted = await adoptByPrimaryEmail(db, { ...state, externalId });
+    if (adopted) return adopted;
+    known = undefined; // the claims may have moved meanwhile
+  }
+  return upsertByExternalId(db, { ...state, externalId }, known);
+}
+
+/** The claims and contacts of many external ids, with two BatchGetItem rounds per 100. */
+export async function readExternal(db: Db, externalIds: string[]): Promise<Map<string, KnownExternal>> {
+  const unique = [...new Set(externalIds)];
+  const claims = await db.batchGet("main", unique.map((e) => keys.contactExternal(e)));
+  const byId = new Map<string, Item>();
+  const contactIds = claims.map((c) => c.contactId as string);
+  for (const item of await db.batchGet("main", [...new Set(contactIds)].map((id) => keys.contact(id)))) byId.set(item.id, item);
+  const out = new Map<string, KnownExternal>(unique.map((e) => [e, {}]));
+  for (const claim of claims) {
+    const externalId = (claim.pk as string).slice("CONTACTEXT#".length);
+    out.set(externalId, { claim, contact: byId.get(claim.contactId) });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Search
+
+/** Up to this many contacts, search reads them all and matches anywhere in any field. */
+export const SMALL_LIST = 200;
+export const MAX_PAGE = 500;
+
+export interface ContactSearch {
+  /** Free text: an address, or the start of a name or company. */
+  q?: string;
+  /** Page size, 1..500. Default 500. */
+  limit?: number;
+  /** nextCursor of the previous page (listing without q only). */
+  cursor?: string;
+}
+
+export interface ContactPage {
+  items: Contact[];
+  nextCursor: string | null;
+}
+
+const invalidCursor = () => new AppError("validation", "validation_failed", { fields: [{ field: "cursor", key: "invalid_cursor" }] });
+
+function decodeListCursor(cursor: string): Item {
+  try {
+    const key = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+    const ok = key && ["pk", "sk", "gsi1pk", "gsi1sk"].every((k) => typeof key[k] === "string") && Object.keys(key).length === 4 && key.gsi1pk === keys.contactsIndex;
+    if (ok) return key;
+  } catch {
+    /* fall through */
+  }
+  throw invalidCursor();
+}
+const encodeListCursor = (key: Item) => Buffer.from(JSON.stringify(key), "utf8").toString("base64url");
+
+function indexQuery(gsi1pk: string, prefix: string | undefined, limit: number, start?: Item) {
+  return {
+    IndexName: "gsi1",
+    KeyConditionExpression: prefix ? "gsi1pk = :p AND begins_with(gsi1sk, :s)" : "gsi1pk = :p",
+    ExpressionAttributeValues: prefix ? { ":p": gsi1pk, ":s": prefix } : { ":p": gsi1pk },
+    Limit: limit,
+    ExclusiveStartKey: start,
+  };
+}
+
+/**
+ * Contacts in name order, a page at a time. With `q`:
+ * - a list of up to SMALL_LIST contacts is read whole and matched anywhere in name, company
+ *   and every address (case-insensitive), as before;
+ * - a larger list is searched through indexes only: the exact address (EMAIL#<address>,
+ *   primary or secondary), then names starting with q, then companies starting with q;
+ *   each hit is re-checked against the contact item. At most `limit` results, no cursor.
+ */
+export async function searchContacts(db: Db, search: ContactSearch = {}): Promise<ContactPage> {
+  const limit = Math.min(Math.max(search.limit ?? MAX_PAGE, 1), MAX_PAGE);
+  const needle = search.q?.trim();
+  if (!needle) {
+    const page = await db.query("main", indexQuery(keys.contactsIndex, undefined, limit, search.cursor ? decodeListCursor(search.cursor) : undefined));
+    return { items: page.items.map(toContact), nextCursor: page.lastKey ? encodeListCursor(page.lastKey) : null };
+  }
+
+  const probe = await db.query("main", indexQuery(keys.contactsIndex, undefined, SMALL_LIST));
+  if (!probe.lastKey) {
+    const lower = needle.toLowerCase();
+    const folded = searchKey(needle);
+    const items = probe.items
+      .map(toContact)
+      .filter((c) => [c.name, c.company ?? "", c.primaryEmail, ...c.secondaryEmails].some((v) => v.toLowerCase().includes(lower) || searchKey(v).includes(folded)))
+      .slice(0, limit);
+    return { items, nextCursor: null };
+  }
+
+  const found = new Map<string, Contact>();
+  const take = (c: Contact) => found.size < limit && !found.has(c.id) && found.set(c.id, c);
+  if (needle.includes("@")) {
+    const address = normaliseEmail(needle);
+    const entry = await db.get("main", keys.contactEmail(address));
+    const ids = entry?.contactIds ? [...(entry.contactIds as Set<string>)] : [];
+    const items = ids.length ? await db.batchGet("main", ids.map((id) => keys.contact(id))) : [];
+    items
+      .map(toContact)
+      .filter((c) => contactEmails(c).includes(address))
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .forEach(take);
+  }
+  const prefix = searchKey(needle);
+  if (found.size < limit) {
+    const byName = await db.query("main", indexQuery(keys.contactsIndex, prefix, limit));
+    byName.items.map(toContact).filter((c) => searchKey(c.name).startsWith(prefix)).forEach(take);
+  }
+  if (found.size < limit) {
+    const byCompany = await db.query("main", indexQuery(contactCompaniesIndex, prefix, limit));
+    const ids = byCompany.items.map((i) => i.contactId as string).filter((id) => !found.has(id));
+    const items = ids.length ? await db.batchGet("main", ids.map((id) => keys.contact(id))) : [];
+    const order = new Map(ids.map((id, i) => [id, i]));
+    items
+      .map(toContact)
+      .filter((c) => searchKey(c.company ?? "").startsWith(prefix))
+      .sort((a, b) => order.get(a.id)! - order.get(b.id)!)
+      .forEach(take);
+  }
+  return { items: [...found.values()], nextCursor: null };
+}
+
+/** Contacts by name order; `q` as in searchContacts. The first page only. */
 export async function listContacts(db: Db, q?: string): Promise<Contact[]> {
-  const all = (await db.queryIndex(keys.contactsIndex)).map(toContact);
-  const needle = q?.trim().toLowerCase();
-  if (!needle) return all;
-  return all.filter((c) => [c.name, c.company ?? "", c.primaryEmail, ...c.secondaryEmails].some((v) => v.toLowerCase().includes(needle)));
+  return (await searchContacts(db, { q })).items;
 }
 
-/** Keeps the EMAIL#<address> index in step: ADD/DELETE on a string set is idempotent. */
-async function indexEmails(db: Db, contactId: string, now: string[], before: string[]): Promise<void> {
-  const added = now.filter((e) => !before.includes(e));
-  const removed = before.filter((e) => !now.includes(e));
-  for (const email of added) {
-    await db.update("main", keys.contactEmail(email), { expression: "ADD contactIds :c SET email = :e", values: { ":c": new Set([contactId]), ":e": email } });
-  }
-  for (const email of removed) {
-    await db.update("main", keys.contactEmail(email), { expression: "DELETE contactIds :c", values: { ":c": new Set([contactId]) } });
-  }
+// ---------------------------------------------------------------------------------------------
+// The EMAIL#<address> index and backfills
+
+/** ADD/DELETE on a string set is idempotent: a retried write changes nothing. */
+const indexAdd = (db: Db, email: string, contactId: string) =>
+  db.update("main", keys.contactEmail(email), { expression: "ADD contactIds :c SET email = :e", values: { ":c": new Set([contactId]), ":e": email } });
+const indexRemove = (db: Db, email: string, contactId: string) =>
+  db.update("main", keys.contactEmail(email), { expression: "DELETE contactIds :c", values: { ":c": new Set([contactId]) } });
+
+async function recordBackfills(db: Db, contactId: string, addresses: string[]): Promise<void> {
+  if (!addresses.length) return;
+  const at = nowIso();
+  await db.batchWrite("main", addresses.map((address) => ({ put: { ...backfillKey(at, address), address, contactId, at } })));
+}
+
+/** Addresses waiting for their past mail, oldest first (at most `limit`, default 100). */
+export async function pendingBackfills(db: Db, limit = 100): Promise<Backfill[]> {
+  const page = await db.query("main", {
+    KeyConditionExpression: "pk = :p",
+    ExpressionAttributeValues: { ":p": BACKFILL_PK },
+    Limit: limit,
+  });
+  return page.items.map((i) => ({ sk: i.sk, address: i.address, contactId: i.contactId, at: i.at ?? String(i.sk).slice(0, String(i.sk).indexOf("#")) }));
+}
+
+/** Marks one backfill done. Idempotent. */
+export async function clearBackfill(db: Db, sk: string): Promise<void> {
+  await db.delete("main", { pk: BACKFILL_PK, sk });
 }
 
 /** Which of these (normalised) addresses belong to a contact: one BatchGetItem per 100. */

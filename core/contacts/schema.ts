@@ -31,3 +31,98 @@ export const contactOutput = z.object({
   updatedAt: z.string(),
 });
 export type Contact = z.infer<typeof contactOutput>;
+
+/** A field problem as the API answers it: the catalogue key and its text in the user's language. */
+export const fieldProblemOutput = z.object({ field: z.string(), code: z.string(), message: z.string() });
+
+/**
+ * One row of a bulk upsert: the contact's FULL state in the CRM. A row without `company` or
+ * `secondaryEmails` leaves the contact with none (unlike PATCH, which keeps what it omits).
+ */
+export const bulkRow = z.strictObject({
+  externalId: z.string().trim().min(1).max(200),
+  name: contactInput.shape.name,
+  company: contactInput.shape.company,
+  primaryEmail: emailField,
+  secondaryEmails: contactInput.shape.secondaryEmails,
+});
+export type BulkRow = z.infer<typeof bulkRow>;
+
+export const BULK_MAX_ROWS = 500;
+
+/** The row's JSON schema, so the OpenAPI document shows rows that are checked one by one. */
+const { $schema: _dialect, ...bulkRowJsonSchema } = z.toJSONSchema(bulkRow, { io: "input" });
+
+/**
+ * The body of POST /api/contacts/bulk. Rows are checked one by one (each answered in
+ * `results`), so one bad row does not refuse the other 499.
+ */
+export const bulkRequest = z.strictObject({
+  contacts: z
+    .array(z.unknown().meta({ ...bulkRowJsonSchema, description: "A contact's full state: { externalId, name, company?, primaryEmail, secondaryEmails? }" }))
+    .min(1)
+    .max(BULK_MAX_ROWS),
+});
+
+export const rowStatus = z.enum(["created", "updated", "unchanged", "error"]);
+
+export const bulkResponse = z.object({
+  counts: z.object({ created: z.number(), updated: z.number(), unchanged: z.number(), error: z.number() }),
+  results: z.array(
+    z.object({
+      /** Position of the row in the request, from 0. */
+      index: z.number(),
+      externalId: z.string().nullable(),
+      status: rowStatus,
+      id: z.string().nullable(),
+      errors: z.array(fieldProblemOutput),
+    }),
+  ),
+});
+
+/** A CSV file as the console sends it: base64 (a data: URL prefix is accepted and dropped). */
+export const importRequest = z.strictObject({
+  filename: z.string().trim().max(255).optional(),
+  contentBase64: z.string().min(1),
+});
+
+export const importField = z.enum(["name", "company", "primaryEmail", "secondaryEmails", "externalId"]);
+
+const importColumns = z.array(z.object({ index: z.number(), header: z.string(), field: importField.nullable() }));
+const importValues = z.object({
+  externalId: z.string().nullable(),
+  name: z.string(),
+  company: z.string().nullable(),
+  primaryEmail: z.string(),
+  secondaryEmails: z.array(z.string()),
+});
+
+export const importPreviewResponse = z.object({
+  filename: z.string().nullable(),
+  encoding: z.enum(["utf-8", "shift_jis"]),
+  columns: importColumns,
+  counts: z.object({ rows: z.number(), valid: z.number(), invalid: z.number() }),
+  rows: z.array(z.object({ line: z.number(), values: importValues, errors: z.array(fieldProblemOutput) })),
+});
+
+export const importResponse = z.object({
+  filename: z.string().nullable(),
+  encoding: z.enum(["utf-8", "shift_jis"]),
+  counts: z.object({ rows: z.number(), created: z.number(), updated: z.number(), unchanged: z.number(), skipped: z.number(), error: z.number() }),
+  rows: z.array(
+    z.object({
+      line: z.number(),
+      status: z.enum(["created", "updated", "unchanged", "skipped", "error"]),
+      id: z.string().nullable(),
+      errors: z.array(fieldProblemOutput),
+    }),
+  ),
+});
+
+export const contactSearchQuery = z.object({
+  q: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(500).optional(),
+  cursor: z.string().max(2000).optional(),
+});
+
+export const contactPageOutput = z.object({ items: z.array(contactOutput), nextCursor: z.string().nullable() });

@@ -59,6 +59,22 @@ const catalogue: Record<string, Record<Lang, string>> = {
   password_weak: { en: "must be at least {minimum} characters.", ja: "{minimum}文字以上にしてください。" },
   invalid_cursor: { en: "is not a cursor this API gave out.", ja: "このAPIが返したカーソルではありません。" },
   invalid_role: { en: "must be admin or member.", ja: "admin または member を指定してください。" },
+
+  // contacts import
+  contact_external_id_taken: { en: "Another contact already has this external id.", ja: "この外部IDは既に別の連絡先で使われています。" },
+  external_id_taken: { en: "is already used by another contact.", ja: "既に別の連絡先で使われています。" },
+  duplicate_in_request: { en: "repeats item {index} of this request (counting from 0).", ja: "このリクエストの{index}番目（0から数えて）と重複しています。" },
+  duplicate_in_file: { en: "repeats line {line} of the file.", ja: "ファイルの{line}行目と重複しています。" },
+  invalid_base64: { en: "must be the file's content in base64.", ja: "ファイルの内容をbase64で指定してください。" },
+  csv_empty: { en: "The file has no contacts: the first line must name the columns and each further line is one contact.", ja: "ファイルに連絡先がありません。1行目に列名、2行目以降に1行につき1件の連絡先を記載してください。" },
+  csv_missing_name_column: { en: "The file has no name column. Name it \"name\" or \"氏名\" in the first line.", ja: "氏名の列がありません。1行目の列名を「氏名」または「name」にしてください。" },
+  csv_missing_email_column: { en: "The file has no email column. Name it \"email\" or \"メールアドレス\" in the first line.", ja: "メールアドレスの列がありません。1行目の列名を「メールアドレス」または「email」にしてください。" },
+  csv_too_large: { en: "The file is larger than {maximum} MB. Split it into several files.", ja: "ファイルが{maximum}MBを超えています。複数のファイルに分けてください。" },
+  csv_too_many_rows: { en: "The file has more than {maximum} contacts. Split it into several files.", ja: "連絡先が{maximum}件を超えています。複数のファイルに分けてください。" },
+  csv_unterminated_quote: { en: "A quoted value that starts on line {line} is never closed: check for a missing double quote (\").", ja: "{line}行目で始まる引用符付きの値が閉じられていません。ダブルクォート（\"）の閉じ忘れを確認してください。" },
+  csv_encoding_unknown: { en: "The file is neither UTF-8 nor Shift_JIS text. Save it from your spreadsheet as \"CSV UTF-8\" or \"CSV\".", ja: "ファイルがUTF-8でもShift_JISでもありません。表計算ソフトで「CSV UTF-8」または「CSV」形式で保存してください。" },
+  csv_utf16_unsupported: { en: "The file is UTF-16 (\"Unicode text\"). Save it as \"CSV UTF-8\" or \"CSV\" instead.", ja: "ファイルがUTF-16（「Unicode テキスト」）です。「CSV UTF-8」または「CSV」形式で保存し直してください。" },
+  csv_is_workbook: { en: "This is an Excel workbook, not a CSV file. In Excel choose Save As and the \"CSV UTF-8\" format.", ja: "これはExcelブックで、CSVファイルではありません。Excelの「名前を付けて保存」で「CSV UTF-8」形式を選んでください。" },
 };
 
 export function translate(key: string, lang: Lang, params: Record<string, string | number> = {}): string {

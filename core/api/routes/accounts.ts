@@ -10,7 +10,7 @@ export const accountRoutes: Route[] = [
   {
     method: "GET", path: "/api/accounts", auth: "user", tag: "accounts", summary: "Mailbox accounts the user may see (admins: all)",
     response: listOf(accounts.accountOutput),
-    handle: async (ctx) => ({ body: { items: (await accounts.listAccounts(ctx.deps.db, ctx.session.user)).map((a) => view(ctx, a)) } }),
+    handle: async (ctx) => ({ body: { items: (await accounts.withLastJobs(ctx.deps.db, await accounts.listAccounts(ctx.deps.db, ctx.session.user))).map((a) => view(ctx, a)) } }),
   },
   {
     method: "POST", path: "/api/accounts", auth: "user", tag: "accounts", summary: "Connect a mailbox", status: 201,
@@ -24,7 +24,7 @@ export const accountRoutes: Route[] = [
   {
     method: "GET", path: "/api/accounts/{id}", auth: "user", tag: "accounts", summary: "One mailbox account",
     response: accounts.accountOutput,
-    handle: async (ctx) => ({ body: view(ctx, await accounts.getAccount(ctx.deps.db, ctx.session.user, ctx.params.id!)) }),
+    handle: async (ctx) => ({ body: view(ctx, (await accounts.withLastJobs(ctx.deps.db, [await accounts.getAccount(ctx.deps.db, ctx.session.user, ctx.params.id!)]))[0]!) }),
   },
   {
     method: "PATCH", path: "/api/accounts/{id}", auth: "user", tag: "accounts", summary: "Change a mailbox account",

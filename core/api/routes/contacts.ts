@@ -1,9 +1,26 @@
 import { z } from "zod";
 import * as contacts from "../../contacts/index";
+import { bulkUpsert } from "../../contacts/bulk";
+import { previewImport, runImport } from "../../contacts/csv-import";
 import { contactHistory, messagePage } from "../../messages/index";
-import { listOf, type Route } from "../types";
+import { fieldError, type FieldProblem } from "../../shared/errors";
+import { translate, type Lang } from "../../shared/i18n";
+import type { Route } from "../types";
 
-const contactQuery = z.object({ q: z.string().max(200).optional() });
+/** Row-level problems as the API answers them everywhere: code and text in the user's language. */
+const answer = (problems: FieldProblem[], lang: Lang) => problems.map((p) => ({ field: p.field, code: p.key, message: translate(p.key, lang, p.params) }));
+
+/**
+ * The CSV file of an import request. The console may send a FileReader data: URL as is.
+ * The JSON body is limited by core/api/handle.ts (MAX_BODY, 256 KB today, so about 190 KB of
+ * CSV); the import itself accepts CSV_MAX_BYTES (5 MB) once that limit is raised.
+ */
+function csvBytes(contentBase64: string): Uint8Array {
+  const b64 = contentBase64.replace(/^data:[^,]*;base64,/, "").replace(/\s+/g, "");
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(b64) || b64.length % 4 === 1) throw fieldError("contentBase64", "invalid_base64");
+  const bytes = Buffer.from(b64, "base64");
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
+}
 const historyQuery = z.object({
   cursor: z.string().max(2000).optional(),
   limit: z.coerce.number().int().min(1).max(200).optional(),
@@ -12,9 +29,52 @@ const historyQuery = z.object({
 
 export const contactRoutes: Route[] = [
   {
-    method: "GET", path: "/api/contacts", auth: "user", tag: "contacts", summary: "List or search contacts",
-    query: contactQuery, response: listOf(contacts.contactOutput),
-    handle: async (ctx) => ({ body: { items: await contacts.listContacts(ctx.deps.db, ctx.query.q) } }),
+    method: "GET", path: "/api/contacts", auth: "user", tag: "contacts",
+    summary: "List contacts in name order (a page of up to 500, then nextCursor), or search: q is an exact address (primary or secondary), or the start of a name or company",
+    query: contacts.contactSearchQuery, response: contacts.contactPageOutput,
+    handle: async (ctx) => ({ body: await contacts.searchContacts(ctx.deps.db, ctx.query) }),
+  },
+  {
+    method: "POST", path: "/api/contacts/bulk", auth: "user", tag: "contacts",
+    summary: "Create or update up to 500 contacts by external id; each row is the contact's full state and is answered on its own (created, updated, unchanged or error)",
+    body: contacts.bulkRequest, response: contacts.bulkResponse,
+    async handle(ctx) {
+      const result = await bulkUpsert(ctx.deps.db, ctx.body.contacts);
+      return { body: { counts: result.counts, results: result.results.map((r) => ({ ...r, errors: answer(r.errors, ctx.lang) })) } };
+    },
+  },
+  {
+    method: "POST", path: "/api/contacts/import/preview", auth: "user", tag: "contacts",
+    summary: "Check a CSV file of contacts (UTF-8 or Shift_JIS) without importing: column mapping and every row's problems",
+    body: contacts.importRequest, response: contacts.importPreviewResponse,
+    async handle(ctx) {
+      const preview = previewImport(csvBytes(ctx.body.contentBase64));
+      return {
+        body: {
+          filename: ctx.body.filename ?? null,
+          encoding: preview.encoding,
+          columns: preview.columns,
+          counts: preview.counts,
+          rows: preview.rows.map((r) => ({ ...r, errors: answer(r.errors, ctx.lang) })),
+        },
+      };
+    },
+  },
+  {
+    method: "POST", path: "/api/contacts/import", auth: "user", tag: "contacts",
+    summary: "Import a CSV file of contacts: valid rows are created or updated (by external id, else primary address), invalid rows skipped with their problems",
+    body: contacts.importRequest, response: contacts.importResponse,
+    async handle(ctx) {
+      const result = await runImport(ctx.deps.db, csvBytes(ctx.body.contentBase64));
+      return {
+        body: {
+          filename: ctx.body.filename ?? null,
+          encoding: result.encoding,
+          counts: result.counts,
+          rows: result.rows.map((r) => ({ ...r, errors: answer(r.errors, ctx.lang) })),
+        },
+      };
+    },
   },
   {
     method: "POST", path: "/api/contacts", auth: "user", tag: "contacts", summary: "Add a contact", status: 201,
