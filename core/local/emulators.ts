@@ -1,11 +1,11 @@
-import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
 import type { AddressInfo } from "node:net";
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException } from "@aws-sdk/client-dynamodb";
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { buildApp } from "fauxqs";
 import { tableDefinition } from "../store/schema";
 
-const require = createRequire(import.meta.url);
 const LOCAL_CREDENTIALS = { accessKeyId: "local", secretAccessKey: "local" };
 export const LOCAL_REGION = "us-east-1";
 
@@ -15,25 +15,30 @@ export interface Emulator {
 }
 
 /**
- * dynalite: DynamoDB's wire protocol in-process. With `path` the data lives in LevelDB
- * there and survives a restart; without it, in memory (tests). Bound to 127.0.0.1 only.
+ * dynalite: DynamoDB's wire protocol, in a worker thread (see dynalite-worker.cjs). With `path`
+ * the data lives in LevelDB there and survives a restart; without it, in memory (tests).
+ * Bound to 127.0.0.1 only.
  */
 export async function startDynalite(options: { path?: string; port?: number } = {}): Promise<Emulator> {
-  const dynalite = require("dynalite") as (opts: object) => import("node:http").Server;
-  const server = dynalite({ path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
+  const worker = new Worker(fileURLToPath(new URL("./dynalite-worker.cjs", import.meta.url)), { workerData: { path: options.path, port: options.port ?? 0 } });
+  const port = await new Promise<number>((resolve, reject) => {
+    worker.once("error", reject);
+    worker.once("message", (m: { port?: number; error?: string }) => (m.port ? resolve(m.port) : reject(new Error(`dynalite: ${m.error}`))));
   });
-  const { port } = server.address() as AddressInfo;
   return {
     endpoint: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        // dynalite keeps LevelDB open until its server closes; idle keep-alive sockets would hold it
-        (server as any).closeAllConnections?.();
-      }),
+    async close() {
+      // close the server first so LevelDB is flushed and unlocked, then end the thread
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 3000);
+        worker.once("message", () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        worker.postMessage("close");
+      });
+      await worker.terminate();
+    },
   };
 }
 

@@ -44,25 +44,15 @@ const encodeCursor = (sk: string) => Buffer.from(JSON.stringify({ sk }), "utf8")
 
 /**
  * A contact's email history, newest first, over all of its addresses. Each address is its
- * own partition; pages are merged by sort key (date#messageKey) and one message that names
- * two of the contact's addresses is shown once.
+ * own partition, read newest first: a message's owner items come just before it (their sort
+ * keys extend its own). Pages are merged by sort key (date#messageKey), and one message that
+ * names two of the contact's addresses is shown once.
  */
 export async function contactHistory(db: Db, contact: Contact, options: HistoryOptions = {}): Promise<z.infer<typeof messagePage>> {
   const limit = Math.min(Math.max(options.limit ?? 50, 1), 200);
   const before = options.cursor ? decodeCursor(options.cursor) : undefined;
-  const pages = await Promise.all(
-    contactEmails(contact).map((email) =>
-      db.query("mail", {
-        KeyConditionExpression: before ? "pk = :p AND sk < :c" : "pk = :p",
-        ExpressionAttributeValues: before ? { ":p": email, ":c": before } : { ":p": email },
-        ScanIndexForward: false,
-        // over-read a little: duplicates across addresses and the owner filter drop some
-        Limit: limit + 1,
-        ...(options.ownerId ? { FilterExpression: "contains(owners, :o)", ExpressionAttributeValues: { ":p": email, ":o": options.ownerId, ...(before ? { ":c": before } : {}) } } : {}),
-      }),
-    ),
-  );
-  const merged = pages.flatMap((p) => p.items).sort((a, b) => (a.sk < b.sk ? 1 : a.sk > b.sk ? -1 : 0));
+  const perAddress = await Promise.all(contactEmails(contact).map((email) => readPartition(db, email, before, limit, options.ownerId)));
+  const merged = perAddress.flatMap((p) => p.messages).sort((a, b) => (a.sk < b.sk ? 1 : a.sk > b.sk ? -1 : 0));
   const seen = new Set<string>();
   const unique: Item[] = [];
   for (const item of merged) {
@@ -71,17 +61,47 @@ export async function contactHistory(db: Db, contact: Contact, options: HistoryO
     unique.push(item);
   }
   const page = unique.slice(0, limit);
-  const exhausted = pages.every((p) => !p.lastKey) && unique.length <= limit;
+  const more = perAddress.some((p) => p.more) || unique.length > limit;
   const accounts = await accountEmails(db, page);
   return {
     items: page.map((item) => toSummary(item, accounts)),
-    nextCursor: exhausted || !page.length ? null : encodeCursor(page[page.length - 1]!.sk),
+    nextCursor: more && page.length ? encodeCursor(page[page.length - 1]!.sk) : null,
   };
+}
+
+/** Reads one address's messages below `before` until `limit` (after the owner filter) or the end. */
+async function readPartition(db: Db, email: string, before: string | undefined, limit: number, ownerId?: string): Promise<{ messages: Item[]; more: boolean }> {
+  const messages: Item[] = [];
+  let owners: Item[] = [];
+  let start: Item | undefined;
+  do {
+    const page = await db.query("mail", {
+      KeyConditionExpression: before ? "pk = :p AND sk < :c" : "pk = :p",
+      ExpressionAttributeValues: before ? { ":p": email, ":c": before } : { ":p": email },
+      ScanIndexForward: false,
+      Limit: Math.min(500, (limit + 1) * 3),
+      ExclusiveStartKey: start,
+    });
+    for (const item of page.items) {
+      if (item.kind === "owner") {
+        owners.push(item);
+        continue;
+      }
+      // the owner items read just before belong to this message
+      const mine = owners.filter((o) => o.sk.startsWith(`${item.sk}#`));
+      owners = [];
+      if (ownerId && !mine.some((o) => o.ownerId === ownerId)) continue;
+      messages.push({ ...item, owners: mine });
+      if (messages.length > limit) return { messages, more: true };
+    }
+    start = page.lastKey;
+  } while (start);
+  return { messages, more: false };
 }
 
 async function accountEmails(db: Db, items: Item[]): Promise<Map<string, string>> {
   const ids = new Set<string>();
-  for (const item of items) for (const a of item.accounts ?? []) ids.add(a);
+  for (const item of items) for (const o of item.owners ?? []) ids.add(o.accountId);
   const found = await db.batchGet("main", [...ids].map((id) => keys.account(id)));
   return new Map(found.map((a) => [a.id as string, a.email as string]));
 }
@@ -91,9 +111,7 @@ function toSummary(item: Item, accounts: Map<string, string>): MessageSummary {
   const to: { name: string | null; address: string }[] = item.to ?? [];
   const cc: { name: string | null; address: string }[] = item.cc ?? [];
   const contactSide = received ? item.from : [...to, ...cc].find((a) => a.address === item.contactEmail);
-  const owners = Object.entries(item)
-    .filter(([k]) => k.startsWith("src_"))
-    .map(([k, v]) => ({ userId: (v as Item).ownerId as string, accountId: k.slice(4), email: accounts.get(k.slice(4)) ?? null }));
+  const owners = (item.owners as Item[]).map((o) => ({ userId: o.ownerId as string, accountId: o.accountId as string, email: accounts.get(o.accountId) ?? null }));
   return {
     id: `${encodeURIComponent(item.pk)}|${item.sk}`,
     date: item.date,

@@ -28,12 +28,20 @@
  * The contact email index item holds `contactIds` (a string set): the sync matches a
  * participant with one BatchGetItem of EMAIL#<address> keys, primary and secondary alike.
  *
- * Mail table: one item per (contact email, message). The same message seen in two
- * colleagues' mailboxes is one item: its key derives from the Message-ID, and owners are
- * merged with ADD into string sets.
- * | entity                 | pk                        | sk                              | gsi1pk                | gsi1sk       |
- * |------------------------|---------------------------|---------------------------------|-----------------------|--------------|
- * | message under contact  | <normalisedContactEmail>  | <ISO date>#<messageKey>         | THREAD#<threadKey>    | <ISO date>   |
+ * | backfill request       | BACKFILL                  | <ISO time>#<address>  |                     |                           |
+ *
+ * A contact gaining an address writes a BACKFILL item; each account remembers the last one
+ * it searched its mailbox for (`backfillSeen` on the account item).
+ *
+ * Mail table: per (contact email, message) one message item, and one owner item per mailbox
+ * holding it. The message key derives from the Message-ID, so the same message seen in two
+ * colleagues' mailboxes is one message item with two owner items; all are plain puts
+ * (BatchWriteItem), idempotent. An owner item sorts right after its message item, so a
+ * descending query meets a message's owners first, then the message.
+ * | entity                 | pk                        | sk                                  | gsi1pk             | gsi1sk     |
+ * |------------------------|---------------------------|-------------------------------------|--------------------|------------|
+ * | message under contact  | <normalisedContactEmail>  | <ISO date>#<messageKey>             | THREAD#<threadKey> | <ISO date> |
+ * | mailbox holding it     | <normalisedContactEmail>  | <ISO date>#<messageKey>#<accountId> |                    |            |
  */
 export const TABLE_KEYS = { pk: "pk", sk: "sk", gsi1pk: "gsi1pk", gsi1sk: "gsi1sk", gsi1: "gsi1" } as const;
 
@@ -57,5 +65,7 @@ export const keys = {
   contactEmail: (email: string) => ({ pk: `EMAIL#${email}`, sk: "EMAIL" }),
   bootstrap: { pk: "META", sk: "BOOTSTRAP" },
   mailItem: (contactEmail: string, dateIso: string, messageKey: string) => ({ pk: contactEmail, sk: `${dateIso}#${messageKey}` }),
+  mailOwner: (contactEmail: string, dateIso: string, messageKey: string, accountId: string) => ({ pk: contactEmail, sk: `${dateIso}#${messageKey}#${accountId}` }),
+  backfill: (atIso: string, address: string) => ({ pk: "BACKFILL", sk: `${atIso}#${address}` }),
   threadIndex: (threadKey: string) => `THREAD#${threadKey}`,
 };

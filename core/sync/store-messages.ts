@@ -1,4 +1,4 @@
-import type { Db } from "../store/db";
+import type { Db, Item } from "../store/db";
 import { keys } from "../store/keys";
 import type { MailRecord } from "./message-record";
 
@@ -11,41 +11,60 @@ export interface MessageSource {
 }
 
 /**
- * Writes one item per matched contact address. UpdateItem with SET and ADD is idempotent:
- * a redelivered job, a concurrent job, or the same message in a colleague's mailbox writes
- * the same key again and only adds its owner to the sets. Direction is the contact's: the
- * contact sent it -> "received" by us, else "sent" by us.
+ * The items one message makes under one contact address: the message item (its content is
+ * derived from the message alone, so every mailbox writes the same one) and one owner item
+ * per mailbox that holds it, sorting right after it. Plain puts, written with
+ * BatchWriteItem: idempotent, so a redelivered or concurrent job, or the same message in a
+ * colleague's mailbox, never makes a duplicate. Direction is the contact's: the contact sent
+ * it -> "received" by us, else "sent" by us.
  */
-export async function storeMessage(db: Db, record: MailRecord, contactAddresses: string[], source: MessageSource): Promise<number> {
-  let written = 0;
-  for (const contactEmail of contactAddresses) {
-    const direction = record.from?.address === contactEmail ? "received" : "sent";
-    await db.update("mail", keys.mailItem(contactEmail, record.date, record.messageKey), {
-      expression:
-        "SET gsi1pk = :g, gsi1sk = :d, messageKey = :k, messageId = :mid, threadKey = :t, inReplyTo = :irt, #date = :d, subject = :s, #from = :f, #to = :to, cc = :cc, direction = :dir, #size = :sz, contactEmail = :ce, preview = :pv, attachments = :att, #src = :src ADD owners :o, accounts :a",
-      names: { "#date": "date", "#from": "from", "#to": "to", "#size": "size", "#src": `src_${source.accountId}` },
-      values: {
-        ":g": keys.threadIndex(record.threadKey),
-        ":d": record.date,
-        ":k": record.messageKey,
-        ":mid": record.messageId,
-        ":t": record.threadKey,
-        ":irt": record.inReplyTo,
-        ":s": record.subject,
-        ":f": record.from,
-        ":to": record.to,
-        ":cc": record.cc,
-        ":dir": direction,
-        ":sz": record.size,
-        ":ce": contactEmail,
-        ":pv": record.preview ?? null,
-        ":att": record.attachments ?? [],
-        ":src": { folder: source.folder, uid: source.uid, uidValidity: source.uidValidity, ownerId: source.ownerId },
-        ":o": new Set([source.ownerId]),
-        ":a": new Set([source.accountId]),
-      },
-    });
-    written++;
-  }
-  return written;
+export function messageItems(record: MailRecord, contactEmail: string, source: MessageSource): Item[] {
+  const key = keys.mailItem(contactEmail, record.date, record.messageKey);
+  return [
+    {
+      ...key,
+      kind: "message",
+      gsi1pk: keys.threadIndex(record.threadKey),
+      gsi1sk: record.date,
+      messageKey: record.messageKey,
+      messageId: record.messageId,
+      threadKey: record.threadKey,
+      inReplyTo: record.inReplyTo,
+      date: record.date,
+      subject: record.subject,
+      from: record.from,
+      to: record.to,
+      cc: record.cc,
+      direction: record.from?.address === contactEmail ? "received" : "sent",
+      size: record.size,
+      contactEmail,
+      preview: record.preview ?? null,
+      attachments: record.attachments ?? [],
+    },
+    {
+      ...keys.mailOwner(contactEmail, record.date, record.messageKey, source.accountId),
+      kind: "owner",
+      accountId: source.accountId,
+      ownerId: source.ownerId,
+      folder: source.folder,
+      uid: source.uid,
+      uidValidity: source.uidValidity,
+    },
+  ];
+}
+
+/** Writes the items of many messages in BatchWriteItem calls of 25, a few at a time. */
+export async function storeMessages(db: Db, entries: { record: MailRecord; contacts: string[]; source: MessageSource }[]): Promise<number> {
+  const items = entries.flatMap((e) => e.contacts.flatMap((c) => messageItems(e.record, c, e.source)));
+  const batches: Item[][] = [];
+  for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
+  let next = 0;
+  const worker = async () => {
+    while (next < batches.length) {
+      const batch = batches[next++]!;
+      await db.batchWrite("mail", batch.map((put) => ({ put })));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(4, batches.length) }, worker));
+  return entries.reduce((n, e) => n + e.contacts.length, 0);
 }

@@ -6,13 +6,14 @@ import type { JobQueue, SyncJobMessage } from "../queue/index";
 import { AppError } from "../shared/errors";
 import { nowIso } from "../shared/ids";
 import type { Logger } from "../shared/log";
-import { checkHost, getAccountRecord, recordAccountState, type AccountRecord, type HostAllowance } from "../accounts/index";
-import { matchContactEmails, normaliseEmail } from "../contacts/index";
-import { closeImap, openImap, translateImapError } from "./imap-connection";
+import { checkHost, getAccountRecord, type AccountRecord, type AccountState, type HostAllowance } from "../accounts/index";
+import { normaliseEmail } from "../contacts/index";
+import { closeImap, isAuthenticationProblem, openImap, translateImapError } from "./imap-connection";
 import { loadCursors, saveCursor, type FolderCursor } from "./cursors";
 import { participants, toMailRecord, type FetchedMessage, type MailRecord } from "./message-record";
 import { pickPreviewPart, previewText, PREVIEW_BYTES, type PreviewPart } from "./mime-preview";
-import { storeMessage } from "./store-messages";
+import { storeMessages } from "./store-messages";
+import { ContactMatcher } from "./contact-matcher";
 import { acquireLease, newJob, recordJob, recordQueued, releaseLease, type JobCounts } from "./jobs";
 
 export interface SyncDeps {
@@ -38,7 +39,6 @@ export interface SyncDeps {
 export type SyncOutcome = { status: "done" | "skipped" | "failed" | "continued"; counts: JobCounts; error?: string };
 
 const LEASE_SECONDS = 15 * 60;
-const WRITE_CONCURRENCY = 8;
 
 /**
  * Runs one sync job for one account. Permanent failures (wrong password, untrusted
@@ -53,15 +53,18 @@ export async function runSyncJob(deps: SyncDeps, job: SyncJobMessage): Promise<S
     await recordJob(db, job.jobId, "skipped", { endedAt: nowIso(), note: account ? "disabled" : "account deleted" });
     return { status: "skipped", counts };
   }
-  if (!(await acquireLease(db, account.id, job.jobId, LEASE_SECONDS))) {
+  // The lease and the password are fetched together: a quiet tick's cost is mostly round trips.
+  const [leased, password] = await Promise.all([acquireLease(db, account.id, job.jobId, LEASE_SECONDS), deps.secrets.get(accountSecretName(account.id))]);
+  if (!leased) {
     await recordJob(db, job.jobId, "skipped", { endedAt: nowIso(), note: "another job holds the account" });
     return { status: "skipped", counts };
   }
   const jobLog = log.child({ jobId: job.jobId, accountId: account.id });
-  await recordJob(db, job.jobId, "running", { startedAt: nowIso(), accountId: account.id });
+  const started = recordJob(db, job.jobId, "running", { startedAt: nowIso(), accountId: account.id });
+  started.catch(() => undefined);
   let client: ImapFlow | undefined;
+  let released = false;
   try {
-    const password = await deps.secrets.get(accountSecretName(account.id));
     if (!password) throw new AppError("permanent", "password_missing");
     let address: string;
     try {
@@ -69,16 +72,19 @@ export async function runSyncJob(deps: SyncDeps, job: SyncJobMessage): Promise<S
     } catch (err) {
       throw err instanceof AppError && err.kind === "validation" ? new AppError("permanent", err.fields[0]?.key === "host_not_found" ? "imap_host_not_found" : "host_not_allowed", { cause: err }) : err;
     }
+    // what the folders need from DynamoDB is read while IMAP logs in
+    const state = { cursors: loadCursors(db, account.id), backfill: pendingBackfill(db, account) };
+    state.cursors.catch(() => undefined);
+    state.backfill.catch(() => undefined);
     client = await openImap({ ...account.imap, address, password, allowInsecureCerts: account.allowInsecureCerts, ca: deps.imapCa, commandLog: deps.imapCommandLog }, jobLog);
-    const continued = await syncFolders(deps, client, account, counts, jobLog);
-    await closeImap(client);
+    const continued = await syncFolders(deps, client, account, counts, jobLog, job.jobId, state);
+    const closing = closeImap(client);
     client = undefined;
-    const syncedAt = nowIso();
-    await recordAccountState(db, account.id, "connected", null, syncedAt);
+    released = true;
+    await Promise.all([closing, finishSync(db, account.id, job.jobId, "connected", null, nowIso()), started]);
     if (continued) {
       const next = newJob(account.id, "continuation");
       await recordQueued(db, next);
-      await releaseLease(db, account.id, job.jobId);
       await deps.queue.enqueue([{ job: next }]);
       await recordJob(db, job.jobId, "continued", { endedAt: nowIso(), counts, continuationJobId: next.jobId });
       jobLog.info("sync.continued", { counts, next: next.jobId });
@@ -90,22 +96,66 @@ export async function runSyncJob(deps: SyncDeps, job: SyncJobMessage): Promise<S
   } catch (raw) {
     const err = raw instanceof AppError ? raw : translateImapError(raw);
     if (client) client.close();
-    const state = err.code === "imap_auth_failed" || err.code === "password_missing" ? "authenticationError" : "connectError";
-    await recordAccountState(db, account.id, state, { code: err.code, params: err.params });
+    const state = isAuthenticationProblem(err.code) ? "authenticationError" : "connectError";
+    released = true;
+    await Promise.all([finishSync(db, account.id, job.jobId, state, { code: err.code, params: err.params }), started.catch(() => undefined)]);
     await recordJob(db, job.jobId, "failed", { endedAt: nowIso(), counts, error: err.code });
     jobLog.warn("sync.failed", { code: err.code, kind: err.kind, cause: err.cause });
     if (err.kind === "transient") throw err;
     return { status: "failed", counts, error: err.code };
   } finally {
-    await releaseLease(db, account.id, job.jobId).catch(() => undefined);
+    if (!released) await releaseLease(db, account.id, job.jobId).catch(() => undefined);
   }
 }
 
+/** Failed logins in a row after which a mailbox is paused until its credentials change (seed 001: providers lock accounts). */
+export const AUTH_FAILURES_BEFORE_PAUSE = 3;
+
+/**
+ * The end of a job in one write: the account's state, last error, last sync time, the count of
+ * authentication failures in a row, and the lease released. If the lease was lost meanwhile
+ * (it expired and another job took it), only the state is recorded.
+ */
+async function finishSync(db: Db, accountId: string, jobId: string, state: AccountState, error: { code: string; params?: Record<string, string | number> } | null, syncedAt?: string): Promise<void> {
+  const auth = state === "authenticationError";
+  const values: Record<string, unknown> = { ":s": state, ":e": error, ":u": nowIso(), ":j": jobId };
+  let expression = "SET #state = :s, lastError = :e, updatedAt = :u";
+  if (syncedAt) {
+    expression += ", lastSyncAt = :t";
+    values[":t"] = syncedAt;
+  }
+  if (auth) {
+    expression += ", authFailures = if_not_exists(authFailures, :zero) + :one";
+    values[":zero"] = 0;
+    values[":one"] = 1;
+  } else if (state === "connected") {
+    expression += ", authFailures = :zero";
+    values[":zero"] = 0;
+  }
+  const done = await db.update("main", keys.account(accountId), {
+    expression: `${expression} REMOVE leaseJobId, leaseUntil`,
+    names: { "#state": "state" },
+    values,
+    condition: "attribute_exists(pk) AND leaseJobId = :j",
+  });
+  if (done === false) {
+    delete values[":j"];
+    await db.update("main", keys.account(accountId), { expression, names: { "#state": "state" }, values, condition: "attribute_exists(pk)" });
+  }
+}
 /** Returns true when it stopped early for lack of time (a continuation must follow). */
-async function syncFolders(deps: SyncDeps, client: ImapFlow, account: AccountRecord, counts: JobCounts, log: Logger): Promise<boolean> {
-  const cursors = await loadCursors(deps.db, account.id);
+async function syncFolders(
+  deps: SyncDeps,
+  client: ImapFlow,
+  account: AccountRecord,
+  counts: JobCounts,
+  log: Logger,
+  jobId: string,
+  state: { cursors: Promise<Map<string, FolderCursor>>; backfill: Promise<{ addresses: string[]; upTo?: string }> },
+): Promise<boolean> {
   const folders = account.syncFolders?.length ? account.syncFolders : await discoverFolders(deps.db, client, account);
-  const backfill = await pendingBackfill(deps.db, account);
+  const [cursors, backfill] = await Promise.all([state.cursors, state.backfill]);
+  const matcher = new ContactMatcher(deps.db);
   for (const folder of folders) {
     counts.folders++;
     const status = await client.status(folder, { uidNext: true, uidValidity: true, messages: true, highestModseq: true });
@@ -120,7 +170,7 @@ async function syncFolders(deps: SyncDeps, client: ImapFlow, account: AccountRec
     // message, not UID, so rebuilding writes no duplicates.
     const cursor: FolderCursor = valid ? { ...before } : { folder, uidValidity, uidNext: 0, lastUid: 0, updatedAt: nowIso() };
     if (status.highestModseq !== undefined) cursor.highestModseq = String(status.highestModseq);
-    const run = new FolderRun(deps, client, account, folder, cursor, counts, log);
+    const run = new FolderRun(deps, client, account, folder, cursor, counts, log, matcher, jobId);
     if (await run.sync(Number(status.uidNext ?? 0), valid ? backfill.addresses : [])) return true;
   }
   if (backfill.upTo) {
@@ -155,7 +205,18 @@ async function discoverFolders(db: Db, client: ImapFlow, account: AccountRecord)
   return folders;
 }
 
-const FETCH_QUERY = { uid: true, envelope: true, internalDate: true, size: true, bodyStructure: true, headers: ["references"] } as const;
+/** What every new message costs: enough to see who it involves. */
+const LIGHT_FETCH = { uid: true, envelope: true, internalDate: true, size: true } as const;
+/** Fetched only for messages that involve a contact: structure (attachments, preview part) and threading. */
+const DETAIL_FETCH = { uid: true, bodyStructure: true, headers: ["references"] } as const;
+
+interface Prepared {
+  uid: number;
+  msg: FetchedMessage;
+  record: MailRecord;
+  /** The contact addresses it involves (normalised). */
+  contacts: string[];
+}
 
 /** One folder of one job: new mail first (ascending), then the rest of the first sync (newest first). */
 class FolderRun {
@@ -169,6 +230,8 @@ class FolderRun {
     private readonly cursor: FolderCursor,
     private readonly counts: JobCounts,
     private readonly log: Logger,
+    private readonly matcher: ContactMatcher,
+    private readonly jobId: string,
   ) {
     // the mailbox's own addresses are never "participants" to match
     this.own = new Set([account.email, normaliseEmail(account.imap.user), ...(account.aliases ?? [])]);
@@ -224,67 +287,98 @@ class FolderRun {
   }
 
   /**
-   * Fetches and stores `uids` in chunks, in the given order. The next chunk's FETCH is sent
-   * while this chunk is matched and written, so the IMAP connection never waits on DynamoDB.
-   * After each chunk is durable, `advance` moves the cursor and it is saved.
+   * Fetches and stores `uids` in chunks, in the given order, as a pipeline: the next chunk's
+   * FETCH is sent while this one is matched, and a chunk's DynamoDB writes run while the next
+   * chunk's IMAP work goes on. A chunk's `advance` (the cursor move, then saved) waits until
+   * its writes are durable, so a crash anywhere re-reads at most what was not yet written.
    */
   private async process(uids: number[], advance: (chunk: number[]) => Promise<void>): Promise<boolean> {
     const size = this.deps.chunkSize ?? 500;
     const chunks: number[][] = [];
     for (let i = 0; i < uids.length; i += size) chunks.push(uids.slice(i, i + size));
-    const fetch = (chunk: number[]) => this.client.fetchAll(chunk.join(","), FETCH_QUERY as any, { uid: true }) as Promise<FetchedMessage[]>;
+    const fetch = (chunk: number[]) => this.client.fetchAll(chunk.join(","), LIGHT_FETCH, { uid: true }) as Promise<FetchedMessage[]>;
     let next = chunks.length ? fetch(chunks[0]!) : undefined;
-    for (let i = 0; i < chunks.length; i++) {
-      const fetched = await next!;
-      next = i + 1 < chunks.length ? fetch(chunks[i + 1]!) : undefined;
-      next?.catch(() => undefined); // awaited next round; a failure there surfaces then
-      await this.store(fetched);
-      await advance(chunks[i]!);
+    let writing: { chunk: number[]; done: Promise<void> } | undefined;
+    const commit = async () => {
+      if (!writing) return;
+      const { chunk, done } = writing;
+      writing = undefined;
+      await done;
+      await advance(chunk);
       this.cursor.updatedAt = nowIso();
       await this.save();
-      if (i + 1 < chunks.length && this.deps.remainingMs() < (this.deps.safetyMs ?? 60_000)) {
-        await next?.catch(() => undefined);
-        return true;
+      await recordJob(this.deps.db, this.jobId, "running", { counts: this.counts });
+    };
+    try {
+      for (let i = 0; i < chunks.length; i++) {
+        const fetched = await next!;
+        next = i + 1 < chunks.length ? fetch(chunks[i + 1]!) : undefined;
+        next?.catch(() => undefined); // awaited next round; a failure there surfaces then
+        const prepared = await this.prepare(fetched);
+        await commit();
+        writing = { chunk: chunks[i]!, done: this.write(prepared) };
+        writing.done.catch(() => undefined); // awaited in commit()
+        if (i + 1 < chunks.length && this.deps.remainingMs() < (this.deps.safetyMs ?? 60_000)) {
+          await commit();
+          await next?.catch(() => undefined);
+          return true;
+        }
       }
+      await commit();
+      return false;
+    } finally {
+      // never leave a write running behind a failure
+      if (writing) await writing.done.catch(() => undefined);
     }
-    return false;
   }
 
-  private async store(fetched: FetchedMessage[]): Promise<void> {
+  /** Parses, matches and completes (details, previews) one fetched chunk: everything but the writes. */
+  private async prepare(fetched: FetchedMessage[]): Promise<Prepared[]> {
     const { deps, counts } = this;
     counts.fetched += fetched.length;
-    const records: { uid: number; msg: FetchedMessage; record: MailRecord }[] = [];
+    const records: Prepared[] = [];
     for (const msg of fetched) {
       try {
-        records.push({ uid: msg.uid, msg, record: toMailRecord(msg) });
+        records.push({ uid: msg.uid, msg, record: toMailRecord(msg), contacts: [] });
       } catch (err) {
         // one unreadable message never blocks the rest: it is recorded with its reason
         counts.skipped++;
         await deps.db.put("main", { ...keys.skipped(this.account.id, this.folder, msg.uid), reason: String((err as Error)?.message ?? err).slice(0, 500), at: nowIso() });
       }
     }
-    const matched = await matchContactEmails(deps.db, records.flatMap((r) => participants(r.record).filter((a) => !this.own.has(a))));
-    const work = records
-      .map((r) => ({ ...r, contacts: participants(r.record).filter((a) => !this.own.has(a) && matched.has(a)) }))
-      .filter((r) => r.contacts.length);
+    const matched = await this.matcher.match(records.flatMap((r) => participants(r.record).filter((a) => !this.own.has(a))));
+    const work = records.filter((r) => (r.contacts = participants(r.record).filter((a) => !this.own.has(a) && matched.has(a))).length);
     counts.matched += work.length;
+    if (!work.length) return [];
+    await this.addDetails(work);
     await this.addPreviews(work);
-    await pool(work, WRITE_CONCURRENCY, async (w) => {
-      // not "counts.written += await ...": that reads the counter before the await and loses
-      // the other workers' increments
-      const written = await storeMessage(deps.db, w.record, w.contacts, {
-        accountId: this.account.id,
-        ownerId: this.account.ownerId,
-        folder: this.folder,
-        uid: w.uid,
-        uidValidity: this.cursor.uidValidity,
-      });
-      counts.written += written;
-    });
+    return work;
+  }
+
+  private async write(work: Prepared[]): Promise<void> {
+    if (!work.length) return;
+    const source = { accountId: this.account.id, ownerId: this.account.ownerId, folder: this.folder, uidValidity: this.cursor.uidValidity };
+    this.counts.written += await storeMessages(this.deps.db, work.map((w) => ({ record: w.record, contacts: w.contacts, source: { ...source, uid: w.uid } })));
+  }
+
+  /** BODYSTRUCTURE and References for the messages that will be stored; the record is rebuilt with them. */
+  private async addDetails(work: Prepared[]): Promise<void> {
+    const details = (await this.client.fetchAll(work.map((w) => w.uid).join(","), DETAIL_FETCH as any, { uid: true })) as FetchedMessage[];
+    const byUid = new Map(details.map((d) => [d.uid, d]));
+    for (const w of work) {
+      const d = byUid.get(w.uid);
+      if (!d) continue;
+      w.msg = { ...w.msg, bodyStructure: d.bodyStructure, headers: d.headers };
+      try {
+        w.record = toMailRecord(w.msg);
+      } catch {
+        /* keep the light record: the details were unreadable, the envelope was not */
+      }
+    }
   }
 
   /** One partial FETCH per distinct part section, only for messages that will be stored. */
-  private async addPreviews(work: { uid: number; msg: FetchedMessage; record: MailRecord }[]): Promise<void> {
+  private async addPreviews(work: Prepared[]): Promise<void> {
     const bySection = new Map<string, { uid: number; record: MailRecord; part: PreviewPart }[]>();
     for (const w of work) {
       const part = pickPreviewPart(w.msg.bodyStructure);
@@ -327,12 +421,4 @@ class FolderRun {
       condition: "attribute_exists(pk)",
     });
   }
-}
-
-async function pool<T>(items: T[], size: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await fn(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(size, items.length) }, worker));
 }

@@ -30,11 +30,23 @@ let aliceAccountId = "";
 let carolAccountId = "";
 const commands: string[] = [];
 
+/** The raw Mail-table items under one address: each message with the accounts of its owner items. */
 const mailItems = async (contactEmail: string) => {
   const ddb = localDynamo(stack.dynamoEndpoint);
   const out = await ddb.send(new QueryCommand({ TableName: stack.tables.mail, KeyConditionExpression: "pk = :p", ExpressionAttributeValues: { ":p": { S: contactEmail } } }));
   ddb.destroy();
-  return (out.Items ?? []).map((i) => ({ subject: i.subject?.S, preview: i.preview?.S ?? null, direction: i.direction?.S, size: Number(i.size?.N ?? 0), attachments: i.attachments?.L?.map((a) => a.M?.filename?.S) ?? [], owners: i.owners?.SS ?? [], sk: i.sk!.S! }));
+  const items = out.Items ?? [];
+  return items
+    .filter((i) => i.kind?.S === "message")
+    .map((i) => ({
+      subject: i.subject?.S,
+      preview: i.preview?.S ?? null,
+      direction: i.direction?.S,
+      size: Number(i.size?.N ?? 0),
+      attachments: i.attachments?.L?.map((a) => a.M?.filename?.S) ?? [],
+      owners: items.filter((o) => o.kind?.S === "owner" && o.sk!.S!.startsWith(`${i.sk!.S}#`)).map((o) => o.ownerId!.S!),
+      sk: i.sk!.S!,
+    }));
 };
 const sync = (accountId: string, extra: Partial<SyncDeps> = {}) => runSyncJob({ ...deps, ...extra }, newJob(accountId, "manual"));
 
@@ -153,6 +165,7 @@ describe("sync job", () => {
   it("costs one login and one STATUS per folder when nothing is new: no SELECT, no FETCH, no write", async () => {
     const update = vi.spyOn(db, "update");
     const put = vi.spyOn(db, "put");
+    const batch = vi.spyOn(db, "batchWrite");
     commands.length = 0;
     const outcome = await sync(aliceAccountId);
     expect(outcome.status).toBe("done");
@@ -160,9 +173,11 @@ describe("sync job", () => {
     expect(verbs.filter((v) => v === "STATUS")).toHaveLength(2);
     expect(verbs.filter((v) => v === "SELECT" || v === "EXAMINE" || v === "FETCH" || v === "UID")).toEqual([]);
     expect(update.mock.calls.filter(([table]) => table === "mail")).toEqual([]);
+    expect(batch.mock.calls).toEqual([]);
     expect(put.mock.calls.filter(([, item]) => String(item.sk).startsWith("CURSOR#"))).toEqual([]);
     update.mockRestore();
     put.mockRestore();
+    batch.mockRestore();
   });
 
   it("writes no duplicates when a job is redelivered or two jobs run at once", async () => {

@@ -19,4 +19,10 @@ describe("isDue", () => {
     expect(isDue(account({ leaseUntil: now.getTime() / 1000 + 60 }), now, 5)).toBe(false);
     expect(isDue(account({ leaseUntil: now.getTime() / 1000 - 60 }), now, 5)).toBe(true);
   });
+
+  it("pauses a mailbox after repeated failed logins, so the provider does not lock it", () => {
+    expect(isDue(account({ state: "authenticationError", authFailures: 2, lastError: { code: "imap_auth_failed" } }), now, 5)).toBe(true);
+    expect(isDue(account({ state: "authenticationError", authFailures: 3, lastError: { code: "imap_auth_failed" } }), now, 5)).toBe(false);
+    expect(isDue(account({ state: "connected", authFailures: 3 }), now, 5)).toBe(true);
+  });
 });

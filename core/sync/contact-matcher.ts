@@ -1,0 +1,55 @@
+import type { Db } from "../store/db";
+import { keys } from "../store/keys";
+import { matchContactEmails } from "../contacts/index";
+
+/** Up to this many contacts, a job reads the whole address directory once instead of asking per address. */
+export const DIRECTORY_SNAPSHOT_LIMIT = 20_000;
+
+/**
+ * Answers "which of these addresses belong to a contact?" for one sync job. A CRM of up to
+ * DIRECTORY_SNAPSHOT_LIMIT contacts is read once, on first need (one paged Query of the
+ * contacts index), and matched in memory; a larger one is asked with BatchGetItem, and every
+ * answer is remembered for the rest of the job. A contact added mid-job is picked up by the
+ * backfill of the next one.
+ */
+export class ContactMatcher {
+  private directory?: Set<string> | null;
+  private readonly known = new Map<string, boolean>();
+
+  constructor(private readonly db: Db) {}
+
+  async match(addresses: Iterable<string>): Promise<Set<string>> {
+    if (this.directory === undefined) this.directory = await this.snapshot();
+    const unique = [...new Set(addresses)];
+    if (this.directory) return new Set(unique.filter((a) => this.directory!.has(a)));
+    const unknown = unique.filter((a) => !this.known.has(a));
+    if (unknown.length) {
+      const found = await matchContactEmails(this.db, unknown);
+      for (const a of unknown) this.known.set(a, found.has(a));
+    }
+    return new Set(unique.filter((a) => this.known.get(a)));
+  }
+
+  private async snapshot(): Promise<Set<string> | null> {
+    const addresses = new Set<string>();
+    let start: Record<string, unknown> | undefined;
+    let contacts = 0;
+    do {
+      const page = await this.db.query("main", {
+        IndexName: "gsi1",
+        KeyConditionExpression: "gsi1pk = :p",
+        ExpressionAttributeValues: { ":p": keys.contactsIndex },
+        ProjectionExpression: "primaryEmail, secondaryEmails",
+        ExclusiveStartKey: start,
+      });
+      for (const c of page.items) {
+        addresses.add(c.primaryEmail);
+        for (const e of c.secondaryEmails ?? []) addresses.add(e);
+      }
+      contacts += page.items.length;
+      if (contacts > DIRECTORY_SNAPSHOT_LIMIT) return null;
+      start = page.lastKey;
+    } while (start);
+    return addresses;
+  }
+}
