@@ -38,7 +38,7 @@ export interface RouteResult {
 }
 
 export interface Route {
-  method: "GET" | "POST" | "PATCH" | "DELETE";
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   path: string;
   auth: "public" | "user" | "admin";
   summary: string;

@@ -29,13 +29,14 @@ const contactCompanyKey = (contactId: string) => ({ pk: `CONTACT#${contactId}`, 
 const contactCompaniesIndex = "CONTACTCOMPANIES";
 
 /**
- * Key of a pending backfill: `{ pk: "BACKFILL", sk: "<iso time>#<address>", address, contactId }`
- * in the Main table. Written whenever a contact gains an address (create, update, bulk upsert,
- * CSV import) so the sync can fetch that address's past mail (within the sync window) without
- * a full resync. Sorted by time, so the oldest is taken first. To be moved into keys.ts.
+ * A pending backfill: `{ pk: "BACKFILL", sk: "<iso time>#<address>", address, contactId, at }`
+ * in the Main table (keys.backfill). Written whenever a contact gains an address (create,
+ * update, bulk upsert, CSV import) BEFORE the address enters the EMAIL# index, so the sync can
+ * fetch that address's past mail (within the sync window) without a full resync. Sorted by
+ * time: a reader keeps the last sk it handled and asks for what comes after.
  */
-export const backfillKey = (at: string, address: string) => ({ pk: "BACKFILL", sk: `${at}#${address}` });
-const BACKFILL_PK = "BACKFILL";
+export const backfillKey = keys.backfill;
+const BACKFILL_PK = backfillKey("", "").pk;
 
 export interface Backfill {
   /** The item's sort key: pass it to clearBackfill once the address's past mail is stored. */
@@ -188,17 +189,18 @@ async function claimExternalId(db: Db, externalId: string, contactId: string): P
 }
 
 /**
- * Deletes the CONTACTEXT claim only while it still names this contact. Db.delete takes no
- * expression values, hence the document client directly.
+ * Deletes the CONTACTEXT claim only while it still names this contact (and, given
+ * `claimedAt`, was not renewed since). Db.delete takes no expression values, hence the
+ * document client directly.
  */
-async function releaseClaim(db: Db, externalId: string, contactId: string): Promise<void> {
+async function releaseClaim(db: Db, externalId: string, contactId: string, claimedAt?: string): Promise<void> {
   try {
     await db.doc.send(
       new DeleteCommand({
         TableName: db.tables.main,
         Key: keys.contactExternal(externalId),
-        ConditionExpression: "contactId = :c",
-        ExpressionAttributeValues: { ":c": contactId },
+        ConditionExpression: claimedAt ? "contactId = :c AND claimedAt = :t" : "contactId = :c",
+        ExpressionAttributeValues: claimedAt ? { ":c": contactId, ":t": claimedAt } : { ":c": contactId },
       }),
     );
   } catch (err) {
@@ -267,11 +269,14 @@ export async function updateContact(db: Db, id: string, patch: ContactPatch): Pr
 
 export async function deleteContact(db: Db, id: string): Promise<void> {
   const before = await getContact(db, id);
+  // The claim as it is now: if a bulk upsert re-creates the contact meanwhile, it renews the
+  // claim, and the release below (conditional on this claimedAt) leaves it alone.
+  const claim = before.externalId ? await db.get("main", keys.contactExternal(before.externalId)) : undefined;
   // The contact first, its index entries after: the index stays a superset (see above).
   await db.delete("main", keys.contact(id));
   for (const email of contactEmails(before)) await indexRemove(db, email, id);
   if (before.company) await db.delete("main", contactCompanyKey(id));
-  if (before.externalId) await releaseClaim(db, before.externalId, id);
+  if (before.externalId && claim?.contactId === id) await releaseClaim(db, before.externalId, id, claim.claimedAt);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -345,10 +350,17 @@ export async function upsertByExternalId(db: Db, state: ContactState & { externa
         const replaced = await db.put("main", { ...key, contactId: id, claimedAt: nowIso() }, { expression: "contactId = :c", values: { ":c": claim.contactId } });
         if (!replaced) return false;
         claim = { contactId: id };
+      } else if (item) {
+        before = toStored(item);
       } else {
-        // A claim whose contact is missing: its creator is still writing it, or crashed.
-        // Either way we write it on "not there yet", and exactly one of us wins.
-        before = item ? toStored(item) : undefined;
+        // A claim whose contact is missing: its creator is still writing it, or crashed, or
+        // the contact is being deleted. Renew the claim (so a delete that read it does not
+        // release it under us), then write on "not there yet": exactly one writer wins.
+        const renewed = await db.put("main", { ...key, contactId: claim.contactId, claimedAt: nowIso() }, { expression: "contactId = :c", values: { ":c": claim.contactId } });
+        if (!renewed) {
+          hint = undefined;
+          return false;
+        }
       }
     }
     hint = undefined;
@@ -568,12 +580,15 @@ async function recordBackfills(db: Db, contactId: string, addresses: string[]): 
   await db.batchWrite("main", addresses.map((address) => ({ put: { ...backfillKey(at, address), address, contactId, at } })));
 }
 
-/** Addresses waiting for their past mail, oldest first (at most `limit`, default 100). */
-export async function pendingBackfills(db: Db, limit = 100): Promise<Backfill[]> {
+/**
+ * Addresses waiting for their past mail, oldest first: at most `limit` (default 100) records
+ * after the sort key `after` (default: from the start).
+ */
+export async function pendingBackfills(db: Db, options: { after?: string; limit?: number } = {}): Promise<Backfill[]> {
   const page = await db.query("main", {
-    KeyConditionExpression: "pk = :p",
-    ExpressionAttributeValues: { ":p": BACKFILL_PK },
-    Limit: limit,
+    KeyConditionExpression: "pk = :p AND sk > :s",
+    ExpressionAttributeValues: { ":p": BACKFILL_PK, ":s": options.after ?? "" },
+    Limit: options.limit ?? 100,
   });
   return page.items.map((i) => ({ sk: i.sk, address: i.address, contactId: i.contactId, at: i.at ?? String(i.sk).slice(0, String(i.sk).indexOf("#")) }));
 }

@@ -18,10 +18,12 @@
  * | folder sync cursor     | ACCOUNT#<accountId>       | CURSOR#<folderPath>  |                     |                           |
  * | sync job               | JOB#<jobId>               | JOB                  | JOBS#<accountId>    | <startedAt>               |
  * | skipped message        | ACCOUNT#<accountId>       | SKIPPED#<folder>#<uid> |                   |                           |
- * | contact                | CONTACT#<contactId>       | CONTACT              | CONTACTS            | <lower(name)>#<contactId> |
+ * | contact                | CONTACT#<contactId>       | CONTACT              | CONTACTS            | <nfkc lower name>#<id>    |
+ * | contact company entry  | CONTACT#<contactId>       | COMPANY              | CONTACTCOMPANIES    | <nfkc lower company>#<id> |
  * | contact by external id | CONTACTEXT#<externalId>   | CONTACTEXT           |                     |                           |
  * | contact email index    | EMAIL#<normalisedEmail>   | EMAIL                |                     |                           |
  * | settings (road)        | SETTINGS                  | <area>               |                     |                           |
+ * | admin-pinned domain    | SETTINGS                  | DOMAIN#<domain>      |                     |                           |
  * | notification (road)    | NOTIFY#<yyyy-mm-dd>       | <at>#<id>            |                     |                           |
  * | bootstrap marker       | META                      | BOOTSTRAP            |                     |                           |
  *

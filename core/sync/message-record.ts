@@ -104,3 +104,32 @@ export function toMailRecord(msg: FetchedMessage): MailRecord {
 export function participants(r: MailRecord): string[] {
   return [...new Set([r.from, ...r.to, ...r.cc, ...r.bcc, ...r.replyTo].filter((a): a is Address => !!a).map((a) => a.address))];
 }
+
+/** The headers the light pass fetches for every message: enough to know who it involves. */
+export const ADDRESS_HEADERS = ["from", "sender", "reply-to", "to", "cc", "bcc"];
+
+/**
+ * Every address in a raw header block, normalised: a fast, forgiving scan used only to decide
+ * which messages to look at closely. Quoted display names and comments are dropped first so a
+ * name like "Sales, Tokyo" or "a@b (old)" cannot confuse it; what is finally stored comes from
+ * the server's ENVELOPE, not from here. A false positive costs one extra FETCH, nothing more.
+ */
+export function headerAddresses(raw: Buffer | undefined): string[] {
+  if (!raw) return [];
+  const text = raw
+    .toString("latin1")
+    .replace(/\r?\n[ \t]+/g, " ")
+    .replace(/"(?:[^"\\]|\\.)*"/g, " ")
+    .replace(/\((?:[^()\\]|\\.)*\)/g, " ");
+  const out = new Set<string>();
+  for (const line of text.split(/\r?\n/)) {
+    const colon = line.indexOf(":");
+    if (colon < 0) continue;
+    const value = line.slice(colon + 1);
+    for (const m of value.matchAll(/<([^<>\s]+@[^<>\s]+)>|([^\s<>,;:"()]+@[^\s<>,;:"()]+)/g)) {
+      const address = (m[1] ?? m[2])!.replace(/^mailto:/i, "");
+      out.add(normaliseEmail(Buffer.from(address, "latin1").toString("utf8")));
+    }
+  }
+  return [...out];
+}

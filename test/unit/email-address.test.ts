@@ -8,6 +8,12 @@ describe("normaliseEmail", () => {
   it("turns an internationalised domain into its ASCII form", () => {
     expect(normaliseEmail("Taro@例え.テスト")).toBe("taro@xn--r8jz45g.xn--zckzah");
   });
+  it("never folds dots: j.smith and jsmith stay two addresses", () => {
+    expect(normaliseEmail("J.Smith@example.com")).not.toBe(normaliseEmail("JSmith@example.com"));
+  });
+  it("drops the trailing dot of a fully qualified domain", () => {
+    expect(normaliseEmail("taro@Example.JP.")).toBe("taro@example.jp");
+  });
   it("composes Unicode so the same address typed two ways is one key", () => {
     const decomposed = "jose\u0301@example.com";
     expect(normaliseEmail(decomposed)).toBe(normaliseEmail("jos\u00e9@example.com"));

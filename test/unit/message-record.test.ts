@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { participants, toMailRecord } from "../../core/sync/message-record";
+import { headerAddresses, participants, toMailRecord } from "../../core/sync/message-record";
 
 const base = {
   uid: 7,
@@ -41,5 +41,18 @@ describe("toMailRecord", () => {
     expect(r.date).toBe("2026-05-02T10:00:00.000Z");
     expect(r.messageId).toBeNull();
     expect(r.messageKey).toHaveLength(22);
+  });
+});
+
+describe("headerAddresses", () => {
+  it("finds every address in folded headers, ignoring quoted names, comments and groups", () => {
+    const raw = Buffer.from(
+      'From: "Sales, Tokyo" <Sales@Example.com>\r\nTo: a@b.test, "x@y" <c@d.test> (old e@f.test),\r\n  =?UTF-8?B?5bGx55Sw?= <yamada@ex.jp>\r\nCc: undisclosed-recipients:;\r\nBcc: <mailto:z@z.test>\r\n\r\n',
+    );
+    expect(headerAddresses(raw)).toEqual(["sales@example.com", "a@b.test", "c@d.test", "yamada@ex.jp", "z@z.test"]);
+  });
+  it("returns nothing for a message without address headers", () => {
+    expect(headerAddresses(Buffer.from("\r\n"))).toEqual([]);
+    expect(headerAddresses(undefined)).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@ import { systemRoutes } from "./system";
 import { sessionRoutes } from "./session";
 import { accountRoutes } from "./accounts";
 import { contactRoutes } from "./contacts";
+import { discoveryRoutes } from "./discovery";
 
 /** Every route of the API, one module per domain. A new module is added here. */
-export const routes: Route[] = [...systemRoutes, ...sessionRoutes, ...accountRoutes, ...contactRoutes];
+export const routes: Route[] = [...systemRoutes, ...sessionRoutes, ...accountRoutes, ...contactRoutes, ...discoveryRoutes];
