@@ -30,12 +30,6 @@ export class ContactMatcher {
     return new Set(unique.filter((a) => this.known.get(a)));
   }
 
-  /** Every contact address, when the directory is small enough to have been read whole; else null. */
-  async directoryAddresses(): Promise<string[] | null> {
-    if (this.directory === undefined) this.directory = await this.snapshot();
-    return this.directory ? [...this.directory] : null;
-  }
-
   private async snapshot(): Promise<Set<string> | null> {
     const addresses = new Set<string>();
     let start: Record<string, unknown> | undefined;

@@ -1,4 +1,4 @@
-import type { Db } from "../store/db";
+import type { Db, Item } from "../store/db";
 import { keys } from "../store/keys";
 import { newId, nowIso } from "../shared/ids";
 import type { JobQueue, SyncJobMessage } from "../queue/index";
@@ -55,20 +55,24 @@ export async function enqueueNow(db: Db, queue: JobQueue, accountId: string, rea
 /**
  * Takes the account's sync lease: one job at a time per account. The lease expires on its own
  * (checked at read time), so a job that died leaves nothing stuck for longer than `seconds`.
+ * Returns the account as it is now (one round trip for both), or why there is no lease.
  */
-export async function acquireLease(db: Db, accountId: string, jobId: string, seconds: number): Promise<boolean> {
+export async function acquireLease(db: Db, accountId: string, jobId: string, seconds: number): Promise<{ account: Item } | { refused: "missing" | "disabled" | "held" }> {
   const now = Math.floor(Date.now() / 1000);
   const out = await db.update("main", keys.account(accountId), {
-    expression: "SET leaseJobId = :j, leaseUntil = :u",
-    condition: "attribute_exists(pk) AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now OR leaseJobId = :j)",
-    values: { ":j": jobId, ":u": now + seconds, ":now": now },
+    // the lease is also the record that the job started (leaseStartedAt): no separate write
+    expression: "SET leaseJobId = :j, leaseUntil = :u, leaseStartedAt = :t",
+    condition: "attribute_exists(pk) AND (attribute_not_exists(syncEnabled) OR syncEnabled <> :off) AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now OR leaseJobId = :j)",
+    values: { ":j": jobId, ":u": now + seconds, ":now": now, ":off": false, ":t": new Date().toISOString() },
   });
-  return out !== false;
+  if (out !== false) return { account: out };
+  const current = await db.get("main", keys.account(accountId));
+  return { refused: !current ? "missing" : current.syncEnabled === false ? "disabled" : "held" };
 }
 
 export async function releaseLease(db: Db, accountId: string, jobId: string): Promise<void> {
   await db.update("main", keys.account(accountId), {
-    expression: "REMOVE leaseJobId, leaseUntil",
+    expression: "REMOVE leaseJobId, leaseUntil, leaseStartedAt",
     condition: "leaseJobId = :j",
     values: { ":j": jobId },
   });

@@ -6,7 +6,7 @@ import type { JobQueue, SyncJobMessage } from "../queue/index";
 import { AppError } from "../shared/errors";
 import { nowIso } from "../shared/ids";
 import type { Logger } from "../shared/log";
-import { checkHost, getAccountRecord, type AccountRecord, type AccountState, type HostAllowance } from "../accounts/index";
+import { checkHost, type AccountRecord, type AccountState, type HostAllowance } from "../accounts/index";
 import { normaliseEmail } from "../contacts/index";
 import { closeImap, isAuthenticationProblem, openImap, translateImapError } from "./imap-connection";
 import { loadCursors, saveCursor, type FolderCursor } from "./cursors";
@@ -34,8 +34,6 @@ export interface SyncDeps {
   safetyMs?: number;
   /** A contact's new address is searched for once its request is this old (ms). Default 60 s. */
   backfillSettleMs?: number;
-  /** Ranges of at least this many messages are narrowed by a server-side SEARCH. Default 1000. */
-  searchMinRange?: number;
   /** How far back the first sync of a folder reaches when the account does not say. Default 90 days. */
   initialWindowDays?: number;
 }
@@ -52,20 +50,19 @@ const LEASE_SECONDS = 15 * 60;
 export async function runSyncJob(deps: SyncDeps, job: SyncJobMessage): Promise<SyncOutcome> {
   const { db, log } = deps;
   const counts: JobCounts = { folders: 0, fetched: 0, matched: 0, written: 0, skipped: 0 };
-  const account = await getAccountRecord(db, job.accountId);
-  if (!account || account.syncEnabled === false) {
-    await recordJob(db, job.jobId, "skipped", { endedAt: nowIso(), note: account ? "disabled" : "account deleted" });
+  // The lease (which returns the account) and the password are fetched together: a quiet
+  // tick's cost is mostly round trips.
+  const [lease, password] = await Promise.all([acquireLease(db, job.accountId, job.jobId, LEASE_SECONDS), deps.secrets.get(accountSecretName(job.accountId))]);
+  if ("refused" in lease) {
+    const note = { missing: "account deleted", disabled: "disabled", held: "another job holds the account" }[lease.refused];
+    await recordJob(db, job.jobId, "skipped", { endedAt: nowIso(), note });
     return { status: "skipped", counts };
   }
-  // The lease and the password are fetched together: a quiet tick's cost is mostly round trips.
-  const [leased, password] = await Promise.all([acquireLease(db, account.id, job.jobId, LEASE_SECONDS), deps.secrets.get(accountSecretName(account.id))]);
-  if (!leased) {
-    await recordJob(db, job.jobId, "skipped", { endedAt: nowIso(), note: "another job holds the account" });
-    return { status: "skipped", counts };
-  }
+  const account = lease.account as AccountRecord;
   const jobLog = log.child({ jobId: job.jobId, accountId: account.id });
-  const started = recordJob(db, job.jobId, "running", { startedAt: nowIso(), accountId: account.id });
-  started.catch(() => undefined);
+  // The job's start is on the account (the lease's leaseStartedAt); the job item gets
+  // heartbeats per chunk and its end, so a quiet tick writes it once, beside the logout.
+  const startedAt = (account as AccountRecord & { leaseStartedAt?: string }).leaseStartedAt ?? nowIso();
   let client: ImapFlow | undefined;
   let released = false;
   try {
@@ -85,25 +82,25 @@ export async function runSyncJob(deps: SyncDeps, job: SyncJobMessage): Promise<S
     const closing = closeImap(client);
     client = undefined;
     released = true;
-    await Promise.all([closing, finishSync(db, account.id, job.jobId, "connected", null, nowIso()), started]);
-    if (continued) {
-      const next = newJob(account.id, "continuation");
-      await recordQueued(db, next);
-      await deps.queue.enqueue([{ job: next }]);
-      await recordJob(db, job.jobId, "continued", { endedAt: nowIso(), counts, continuationJobId: next.jobId });
-      jobLog.info("sync.continued", { counts, next: next.jobId });
-      return { status: "continued", counts };
+    if (!continued) {
+      // the job's end is recorded after its start (same item), alongside the account's state and the logout
+      await Promise.all([closing, finishSync(db, account.id, job.jobId, "connected", null, nowIso()), recordJob(db, job.jobId, "done", { startedAt, endedAt: nowIso(), counts })]);
+      jobLog.info("sync.completed", { counts });
+      return { status: "done", counts };
     }
-    await recordJob(db, job.jobId, "done", { endedAt: nowIso(), counts });
-    jobLog.info("sync.completed", { counts });
-    return { status: "done", counts };
+    await Promise.all([closing, finishSync(db, account.id, job.jobId, "connected", null, nowIso())]);
+    const next = newJob(account.id, "continuation");
+    await recordQueued(db, next);
+    await deps.queue.enqueue([{ job: next }]);
+    await recordJob(db, job.jobId, "continued", { startedAt, endedAt: nowIso(), counts, continuationJobId: next.jobId });
+    jobLog.info("sync.continued", { counts, next: next.jobId });
+    return { status: "continued", counts };
   } catch (raw) {
     const err = raw instanceof AppError ? raw : translateImapError(raw);
     if (client) client.close();
     const state = isAuthenticationProblem(err.code) ? "authenticationError" : "connectError";
     released = true;
-    await Promise.all([finishSync(db, account.id, job.jobId, state, { code: err.code, params: err.params }), started.catch(() => undefined)]);
-    await recordJob(db, job.jobId, "failed", { endedAt: nowIso(), counts, error: err.code });
+    await Promise.all([finishSync(db, account.id, job.jobId, state, { code: err.code, params: err.params }), recordJob(db, job.jobId, "failed", { startedAt, endedAt: nowIso(), counts, error: err.code })]);
     jobLog.warn("sync.failed", { code: err.code, kind: err.kind, cause: err.cause });
     if (err.kind === "transient") throw err;
     return { status: "failed", counts, error: err.code };
@@ -137,7 +134,7 @@ async function finishSync(db: Db, accountId: string, jobId: string, state: Accou
     values[":zero"] = 0;
   }
   const done = await db.update("main", keys.account(accountId), {
-    expression: `${expression} REMOVE leaseJobId, leaseUntil`,
+    expression: `${expression} REMOVE leaseJobId, leaseUntil, leaseStartedAt`,
     names: { "#state": "state" },
     values,
     condition: "attribute_exists(pk) AND leaseJobId = :j",
@@ -223,14 +220,19 @@ async function discoverFolders(db: Db, client: ImapFlow, account: AccountRecord)
  */
 const LIGHT_FETCH = { uid: true, headers: ADDRESS_HEADERS };
 /**
- * Ranges at least this long are narrowed by the server first (see FolderRun.narrow), when the
- * contact directory has at most SEARCH_MAX_ADDRESSES addresses.
+ * Also asks for the first PREVIEW_BYTES of part 1, where the text is in most mail (a
+ * single-part message, or the text/plain first part of an alternative): the preview then
+ * costs no second round trip. A message whose text is elsewhere gets a second, exact fetch.
  */
-const SEARCH_MIN_RANGE = 1000;
-const SEARCH_MAX_ADDRESSES = 2000;
-const SEARCH_BATCH = 40;
-/** Fetched only for messages that involve a contact: what is stored, attachments, threading. */
-const DETAIL_FETCH = { uid: true, envelope: true, internalDate: true, size: true, bodyStructure: true, headers: ["references"] };
+const DETAIL_FETCH = {
+  uid: true,
+  envelope: true,
+  internalDate: true,
+  size: true,
+  bodyStructure: true,
+  headers: ["references"],
+  bodyParts: [{ key: "1", start: 0, maxLength: PREVIEW_BYTES }],
+};
 
 interface Prepared {
   uid: number;
@@ -265,28 +267,27 @@ class FolderRun {
     const lock = await client.getMailboxLock(this.folder, { readOnly: true });
     try {
       const since = new Date(Date.now() - (this.account.initialSyncDays ?? this.deps.initialWindowDays ?? 90) * 86_400_000);
+      let inWindow: number[] | undefined;
       if (cursor.lastUid === 0 && cursor.initialBelow === undefined) {
         // First sync: everything at or above UIDNEXT is new mail; below it, the window's
         // messages go newest first so the console shows recent history soonest.
-        const inWindow = ((await client.search({ since, uid: `1:${Math.max(1, uidNext - 1)}` }, { uid: true })) || []).filter((u) => u < uidNext);
+        inWindow = ((await client.search({ since, uid: `1:${Math.max(1, uidNext - 1)}` }, { uid: true })) || []).filter((u) => u < uidNext);
         Object.assign(cursor, { lastUid: Math.max(0, uidNext - 1), uidNext, initialBelow: uidNext, initialTotal: inWindow.length, initialDone: 0 });
         await this.save();
       }
       // 1. new mail, oldest first, so lastUid can move after each durable chunk
       const fresh = ((await client.search({ uid: `${cursor.lastUid + 1}:*` }, { uid: true })) || []).filter((u) => u > cursor.lastUid).sort((a, b) => a - b);
-      const freshWork = await this.narrow(fresh);
-      const stoppedFresh = await this.process(freshWork.uids, freshWork.prefiltered, async (chunk) => {
+      const stoppedFresh = await this.process(fresh, false, async (chunk) => {
         cursor.lastUid = Math.max(cursor.lastUid, chunk[chunk.length - 1]!);
       });
       if (stoppedFresh) return true;
       // 2. the rest of the first sync, newest first
       if (cursor.initialBelow !== undefined) {
         const below = cursor.initialBelow;
-        const older = below > 1 ? ((await client.search({ since, uid: `1:${below - 1}` }, { uid: true })) || []).filter((u) => u < below).sort((a, b) => b - a) : [];
-        const olderWork = await this.narrow(older, since);
-        const stoppedInitial = await this.process(olderWork.uids, olderWork.prefiltered, async (chunk) => {
+        const window = inWindow ?? (below > 1 ? (await client.search({ since, uid: `1:${below - 1}` }, { uid: true })) || [] : []);
+        const older = window.filter((u) => u < below).sort((a, b) => b - a);
+        const stoppedInitial = await this.process(older, false, async (chunk) => {
           cursor.initialBelow = chunk[chunk.length - 1]!;
-          // progress counts every message of the window, looked at closely or ruled out by the server
           cursor.initialDone = (cursor.initialTotal ?? older.length) - older.filter((u) => u < cursor.initialBelow!).length;
           await this.progress();
         });
@@ -333,7 +334,7 @@ class FolderRun {
       await advance(chunk);
       this.cursor.updatedAt = nowIso();
       await this.save();
-      await recordJob(this.deps.db, this.jobId, "running", { counts: this.counts });
+      await recordJob(this.deps.db, this.jobId, "running", { counts: this.counts, accountId: this.account.id });
     };
     try {
       for (let i = 0; i < chunks.length; i++) {
@@ -392,30 +393,6 @@ class FolderRun {
     return work;
   }
 
-  /**
-   * For a long range and a directory of modest size, lets the server find the candidates:
-   * UID SEARCH (OR FROM a TO a CC a BCC a ...) in batches of addresses. IMAP SEARCH matches
-   * substrings, so the answer is a superset (jimbob@ for bob@), never a subset; the ENVELOPE
-   * check in prepare() is exact. Dovecot answers from its index and cache in C, so the client
-   * parses responses only for messages that may matter: on a mailbox where most mail involves
-   * no contact, that is what makes a first sync faster than fetching everything.
-   */
-  private async narrow(uids: number[], since?: Date): Promise<{ uids: number[]; prefiltered: boolean }> {
-    if (uids.length < (this.deps.searchMinRange ?? SEARCH_MIN_RANGE)) return { uids, prefiltered: false };
-    const directory = await this.matcher.directoryAddresses();
-    if (!directory || directory.length > SEARCH_MAX_ADDRESSES) return { uids, prefiltered: false };
-    const lo = uids.reduce((a, b) => Math.min(a, b)), hi = uids.reduce((a, b) => Math.max(a, b));
-    const hits = new Set<number>();
-    for (let i = 0; i < directory.length; i += SEARCH_BATCH) {
-      const batch = directory.slice(i, i + SEARCH_BATCH).filter((a) => !this.own.has(a));
-      if (!batch.length) continue;
-      const or = batch.flatMap((a) => [{ from: a }, { to: a }, { cc: a }, { bcc: a }]);
-      const found = await this.client.search({ uid: `${lo}:${hi}`, ...(since ? { since } : {}), or }, { uid: true });
-      for (const uid of found || []) hits.add(uid);
-    }
-    return { uids: uids.filter((u) => hits.has(u)), prefiltered: true };
-  }
-
   private async write(work: Prepared[]): Promise<void> {
     if (!work.length) return;
     const source = { accountId: this.account.id, ownerId: this.account.ownerId, folder: this.folder, uidValidity: this.cursor.uidValidity };
@@ -428,6 +405,16 @@ class FolderRun {
     for (const w of work) {
       const part = pickPreviewPart(w.msg.bodyStructure);
       if (!part) continue;
+      const early = part.part === "1" ? w.msg.bodyParts?.get("1") : undefined;
+      if (early) {
+        // fetched with the details (DETAIL_FETCH): no second round trip
+        try {
+          w.record.preview = previewText(early, part, !!w.msg.binaryParts?.has("1"));
+        } catch (err) {
+          this.log.debug("sync.preview.failed", { uid: w.uid, err });
+        }
+        continue;
+      }
       const list = bySection.get(part.part) ?? [];
       list.push({ uid: w.uid, record: w.record, part });
       bySection.set(part.part, list);
