@@ -1,6 +1,6 @@
 import { timingSafeEqual } from "node:crypto";
 import { AppError, httpStatusOf, isAppError } from "../shared/errors";
-import { pickLanguage, translate, type Lang } from "../shared/i18n";
+import { hasMessage, pickLanguage, translate, type Lang } from "../shared/i18n";
 import * as users from "../users/index";
 import { clearSessionCookie, SESSION_COOKIE, sessionCookie, type ApiRequest, type ApiResponse } from "./http";
 import { openApiDocument } from "./openapi";
@@ -125,7 +125,8 @@ function errorResponse(deps: ApiDeps, req: ApiRequest, err: unknown, lang: Lang)
   }
   if (isAppError(err)) {
     deps.log.warn("api.unavailable", { requestId: req.requestId, path: req.path, err: err.cause ?? err });
-    return json(503, { error: { code: "service_unavailable", message: translate("service_unavailable", lang) } });
+    const code = hasMessage(err.code) ? err.code : "service_unavailable";
+    return json(503, { error: { code, message: translate(code, lang, err.params) } });
   }
   deps.log.error("api.failed", { requestId: req.requestId, method: req.method, path: req.path, err });
   return json(500, { error: { code: "internal_error", message: translate("internal_error", lang, { ref: req.requestId }) } });

@@ -62,9 +62,8 @@ export async function contactHistory(db: Db, contact: Contact, options: HistoryO
   }
   const page = unique.slice(0, limit);
   const more = perAddress.some((p) => p.more) || unique.length > limit;
-  const accounts = await accountEmails(db, page);
   return {
-    items: page.map((item) => toSummary(item, accounts)),
+    items: await summarise(db, page),
     nextCursor: more && page.length ? encodeCursor(page[page.length - 1]!.sk) : null,
   };
 }
@@ -97,6 +96,12 @@ async function readPartition(db: Db, email: string, before: string | undefined, 
     start = page.lastKey;
   } while (start);
   return { messages, more: false };
+}
+
+/** Message items (with their owner items under `owners`) as the API shows them. */
+export async function summarise(db: Db, items: Item[]): Promise<MessageSummary[]> {
+  const accounts = await accountEmails(db, items);
+  return items.map((item) => toSummary(item, accounts));
 }
 
 async function accountEmails(db: Db, items: Item[]): Promise<Map<string, string>> {

@@ -17,6 +17,8 @@ const catalogue: Record<string, Record<Lang, string>> = {
   not_found: { en: "Not found.", ja: "見つかりません。" },
   route_not_found: { en: "There is no such API route: {method} {path}.", ja: "このAPIルートはありません: {method} {path}" },
   account_not_found: { en: "This mailbox account does not exist.", ja: "このメールボックスは存在しません。" },
+  message_not_found: { en: "This message does not exist.", ja: "このメッセージは存在しません。" },
+  message_body_unavailable: { en: "The message text could not be fetched from the mail server right now. Please try again shortly.", ja: "現在メールサーバーから本文を取得できません。しばらくしてからもう一度お試しください。" },
   contact_not_found: { en: "This contact does not exist.", ja: "この連絡先は存在しません。" },
   user_not_found: { en: "This user does not exist.", ja: "このユーザーは存在しません。" },
   user_email_taken: { en: "A user with this email address already exists.", ja: "このメールアドレスのユーザーは既に存在します。" },

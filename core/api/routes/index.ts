@@ -4,6 +4,7 @@ import { sessionRoutes } from "./session";
 import { accountRoutes } from "./accounts";
 import { contactRoutes } from "./contacts";
 import { discoveryRoutes } from "./discovery";
+import { messageRoutes } from "./messages";
 
 /** Every route of the API, one module per domain. A new module is added here. */
-export const routes: Route[] = [...systemRoutes, ...sessionRoutes, ...accountRoutes, ...contactRoutes, ...discoveryRoutes];
+export const routes: Route[] = [...systemRoutes, ...sessionRoutes, ...accountRoutes, ...contactRoutes, ...messageRoutes, ...discoveryRoutes];

@@ -1,0 +1,32 @@
+import { z } from "zod";
+import { fetchMessageText, loadMessage } from "../../messages/body";
+import { messageSummary, summarise } from "../../messages/index";
+import type { Route } from "../types";
+
+const messageDetail = messageSummary.extend({
+  messageId: z.string().nullable(),
+  inReplyTo: z.string().nullable(),
+  size: z.number().nullable(),
+  attachments: z.array(z.object({ filename: z.string().nullable(), contentType: z.string(), size: z.number().nullable() })),
+});
+
+export const messageRoutes: Route[] = [
+  {
+    method: "GET", path: "/api/messages/{id}", auth: "user", tag: "messages", summary: "One message: headers, attachments (names, types, sizes), owners",
+    response: messageDetail,
+    async handle(ctx) {
+      const { message, owners } = await loadMessage(ctx.deps.db, ctx.params.id!);
+      const [summary] = await summarise(ctx.deps.db, [{ ...message, owners }]);
+      return {
+        body: { ...summary, messageId: message.messageId ?? null, inReplyTo: message.inReplyTo ?? null, size: message.size ?? null, attachments: message.attachments ?? [] },
+      };
+    },
+  },
+  {
+    method: "GET", path: "/api/messages/{id}/body", auth: "user", tag: "messages", summary: "The message's text, fetched now from a mailbox that holds it (plain text only)",
+    response: z.object({ text: z.string(), truncated: z.boolean(), accountId: z.string() }),
+    handle: async (ctx) => ({
+      body: await fetchMessageText({ db: ctx.deps.db, secrets: ctx.deps.secrets, log: ctx.deps.log, hostAllowance: ctx.deps.hostAllowance, imapCa: process.env.IMAP_EXTRA_CA_PEM || undefined }, ctx.params.id!, ctx.session.user.id),
+    }),
+  },
+];
