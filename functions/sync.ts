@@ -1,6 +1,6 @@
 import middy from "@middy/core";
 import type { Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
-import { parseSyncJob } from "../core/queue/index";
+import { backoffSeconds, parseSyncJob } from "../core/queue/index";
 import { runSyncJob } from "../core/sync/index";
 import { buildRuntime, type Runtime } from "../core/runtime/index";
 
@@ -23,7 +23,11 @@ export const handler = middy<SQSEvent, SQSBatchResponse, Error, Context>().handl
         job,
       );
     } catch (err) {
-      runtime.log.warn("sync.record.failed", { messageId: record.messageId, receiveCount: record.attributes?.ApproximateReceiveCount, err });
+      const receives = Number(record.attributes?.ApproximateReceiveCount ?? 1);
+      const delay = backoffSeconds(receives);
+      runtime.log.warn("sync.record.failed", { messageId: record.messageId, receiveCount: receives, retryInSeconds: delay, err });
+      // back off before the retry instead of the queue's fixed visibility timeout
+      await runtime.queue.retryLater(record.receiptHandle, delay).catch((e) => runtime.log.warn("sync.backoff.failed", { err: e }));
       batchItemFailures.push({ itemIdentifier: record.messageId });
     }
   }

@@ -1,4 +1,4 @@
-import { SendMessageBatchCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { ChangeMessageVisibilityCommand, SendMessageBatchCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { AppError } from "../shared/errors";
 
 /** One sync job on the queue. `continuation` marks a job that picks up where one ran out of time. */
@@ -13,6 +13,18 @@ export interface SyncJobMessage {
 export interface JobQueue {
   /** Enqueues jobs; `delaySeconds` spreads a tick's jobs over the interval (max 900 s). */
   enqueue(jobs: { job: SyncJobMessage; delaySeconds?: number }[]): Promise<void>;
+  /** Makes a received job visible again only after `delaySeconds`: the retry's backoff. */
+  retryLater?(receiptHandle: string, delaySeconds: number): Promise<void>;
+}
+
+/**
+ * The wait before a failed job is tried again: 30 s, 60 s, 120 s ... up to 15 minutes, with
+ * ±20 % jitter so jobs that failed together (a provider hiccup) do not return together.
+ * After 3 receives the queue's redrive policy moves the job to the dead-letter queue.
+ */
+export function backoffSeconds(receiveCount: number, random: () => number = Math.random): number {
+  const base = Math.min(900, 30 * 2 ** Math.max(0, receiveCount - 1));
+  return Math.min(900, Math.round(base * (0.8 + 0.4 * random())));
 }
 
 /**
@@ -24,6 +36,10 @@ export class SqsJobQueue implements JobQueue {
     private readonly queueUrl: string,
     private readonly client: SQSClient = new SQSClient({}),
   ) {}
+
+  async retryLater(receiptHandle: string, delaySeconds: number): Promise<void> {
+    await this.client.send(new ChangeMessageVisibilityCommand({ QueueUrl: this.queueUrl, ReceiptHandle: receiptHandle, VisibilityTimeout: Math.max(0, Math.min(43_200, Math.floor(delaySeconds))) }));
+  }
 
   async enqueue(jobs: { job: SyncJobMessage; delaySeconds?: number }[]): Promise<void> {
     if (jobs.length === 1) {
@@ -46,7 +62,7 @@ export class SqsJobQueue implements JobQueue {
   }
 }
 
-const clampDelay = (s?: number) => (s === undefined ? undefined : Math.max(0, Math.min(900, Math.floor(s))));
+export const clampDelay = (s?: number) => (s === undefined ? undefined : Math.max(0, Math.min(900, Math.floor(s))));
 
 export function parseSyncJob(body: string): SyncJobMessage {
   const job = JSON.parse(body) as SyncJobMessage;

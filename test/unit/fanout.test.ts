@@ -26,3 +26,16 @@ describe("isDue", () => {
     expect(isDue(account({ state: "connected", authFailures: 3 }), now, 5)).toBe(true);
   });
 });
+
+describe("backoffSeconds", () => {
+  it("doubles from 30 s per receive, capped at 15 minutes", async () => {
+    const { backoffSeconds } = await import("../../core/queue/index");
+    const mid = () => 0.5; // no jitter
+    expect([1, 2, 3, 4, 10].map((n) => backoffSeconds(n, mid))).toEqual([30, 60, 120, 240, 900]);
+  });
+  it("jitters by at most 20 % either way", async () => {
+    const { backoffSeconds } = await import("../../core/queue/index");
+    expect(backoffSeconds(2, () => 0)).toBe(48);
+    expect(backoffSeconds(2, () => 1)).toBe(72);
+  });
+});
