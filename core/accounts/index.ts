@@ -7,6 +7,7 @@ import { translate, type Lang } from "../shared/i18n";
 import { normaliseEmail } from "../contacts/email-address";
 import type { User } from "../users/index";
 import { checkHost, type HostAllowance, type Resolver } from "./host-policy";
+import { judgeForSave, testConnection, type ConnectionReport, type ConnectionSecrets, type ConnectionSettings } from "./connection-test";
 import type { Account, AccountInput, AccountPatch, AccountState } from "./schema";
 
 export * from "./schema";
@@ -18,7 +19,20 @@ export interface AccountDeps {
   /** Which internal address ranges a mailbox host may resolve to. */
   hostAllowance: HostAllowance;
   resolve?: Resolver;
+  /**
+   * The connection test run before saving new server settings or passwords. Default: the real
+   * test (accounts/connection-test.ts). Tests that save accounts for unreachable servers inject one.
+   */
+  verify?: (settings: ConnectionSettings, secrets: ConnectionSecrets) => Promise<ConnectionReport>;
+  /** Extra CA (PEM) trusted by the default test (the API passes the runtime's imapCa). */
+  tlsCa?: string;
 }
+
+/** Runs the connection test the deps say (see AccountDeps.verify). */
+const verifyWith = (deps: AccountDeps) =>
+  deps.verify ??
+  ((settings: ConnectionSettings, secrets: ConnectionSecrets) =>
+    testConnection(settings, secrets, { hostAllowance: deps.hostAllowance, resolve: deps.resolve, ca: deps.tlsCa }));
 
 /** The stored form; lastError keeps a code and params so it can be shown in any language. */
 export interface AccountRecord extends Omit<Account, "lastError" | "syncFolders" | "syncProgress" | "lastJob"> {
@@ -114,6 +128,12 @@ export async function createAccount(deps: AccountDeps, actor: User, input: Accou
   // Everything is checked before anything is written.
   await checkHost(input.imap.host, deps.hostAllowance, "imap.host", deps.resolve);
   if (input.smtp) await checkHost(input.smtp.host, deps.hostAllowance, "smtp.host", deps.resolve);
+  // The connection test: refused with the diagnosis on the right field, or saved with sync off
+  const report = await verifyWith(deps)(
+    { email: input.email, provider: input.provider, imap: input.imap, smtp: input.smtp, allowInsecureCerts: input.allowInsecureCerts },
+    { password: input.password, smtpPassword: input.smtpPassword },
+  );
+  const failed = judgeForSave(report, input.saveDisabledOnFailure, input.smtp?.sameCredentials !== false);
   const email = normaliseEmail(input.email);
   const now = nowIso();
   const provider = input.provider ?? "other";
@@ -132,13 +152,13 @@ export async function createAccount(deps: AccountDeps, actor: User, input: Accou
     sentFolder: input.sentFolder ?? null,
     syncFolders: input.syncFolders ?? null,
     sharing: { mode: input.sharing?.mode ?? "private", excludedDomains: input.sharing?.excludedDomains ?? [], contactIds: input.sharing?.contactIds ?? [] },
-    syncEnabled: input.syncEnabled ?? true,
+    syncEnabled: failed ? false : (input.syncEnabled ?? true),
     initialSyncDays: input.initialSyncDays ?? 90,
     hasPassword: true,
     hasSmtpPassword: !!input.smtpPassword,
-    state: "init",
+    state: failed?.state ?? "init",
     lastSyncAt: null,
-    lastError: null,
+    lastError: failed?.lastError ?? null,
     createdAt: now,
     updatedAt: now,
   };
@@ -164,11 +184,6 @@ export async function updateAccount(deps: AccountDeps, actor: User, id: string, 
     imap.host = patch.imap.host.toLowerCase();
     await checkHost(imap.host, deps.hostAllowance, "imap.host", deps.resolve);
   }
-  const email = patch.email ? normaliseEmail(patch.email) : before.email;
-  if (email !== before.email) {
-    const claimed = await deps.db.put("main", { ...keys.accountEmail(before.ownerId, email), accountId: id }, { expression: "attribute_not_exists(pk)" });
-    if (!claimed) throw new AppError("conflict", "account_email_taken", { fields: [{ field: "email", key: "account_email_taken" }] });
-  }
   const smtp =
     patch.smtp === undefined
       ? before.smtp
@@ -176,7 +191,29 @@ export async function updateAccount(deps: AccountDeps, actor: User, id: string, 
         ? null
         : { host: patch.smtp.host.toLowerCase(), port: patch.smtp.port, security: patch.smtp.security, user: patch.smtp.user, sameCredentials: patch.smtp.sameCredentials ?? true };
   if (patch.smtp) await checkHost(patch.smtp.host, deps.hostAllowance, "smtp.host", deps.resolve);
-  const serverChanged = JSON.stringify(imap) !== JSON.stringify(before.imap) || patch.password !== undefined;
+  const allowInsecureCerts = patch.allowInsecureCerts ?? before.allowInsecureCerts;
+  const serverChanged =
+    JSON.stringify(imap) !== JSON.stringify(before.imap) ||
+    patch.password !== undefined ||
+    JSON.stringify(smtp) !== JSON.stringify(before.smtp) ||
+    patch.smtpPassword !== undefined ||
+    allowInsecureCerts !== before.allowInsecureCerts;
+  // New server settings or passwords are tested before anything is written (the email claim included)
+  let failed: ReturnType<typeof judgeForSave>;
+  if (serverChanged) {
+    const password = patch.password ?? (await deps.secrets.get(accountSecretName(id))) ?? "";
+    const smtpPassword = patch.smtpPassword ?? (await deps.secrets.get(smtpSecretName(id)));
+    const report = await verifyWith(deps)(
+      { email: patch.email ?? before.email, provider: patch.provider ?? before.provider, imap, smtp, allowInsecureCerts },
+      { password, smtpPassword },
+    );
+    failed = judgeForSave(report, patch.saveDisabledOnFailure, smtp?.sameCredentials !== false);
+  }
+  const email = patch.email ? normaliseEmail(patch.email) : before.email;
+  if (email !== before.email) {
+    const claimed = await deps.db.put("main", { ...keys.accountEmail(before.ownerId, email), accountId: id }, { expression: "attribute_not_exists(pk)" });
+    if (!claimed) throw new AppError("conflict", "account_email_taken", { fields: [{ field: "email", key: "account_email_taken" }] });
+  }
   const next: AccountRecord = {
     ...before,
     email,
@@ -184,7 +221,7 @@ export async function updateAccount(deps: AccountDeps, actor: User, id: string, 
     provider: patch.provider ?? before.provider ?? "other",
     imap,
     smtp,
-    allowInsecureCerts: patch.allowInsecureCerts ?? before.allowInsecureCerts,
+    allowInsecureCerts,
     aliases: patch.aliases ? patch.aliases.map(normaliseEmail) : (before.aliases ?? []),
     bccSelf: patch.bccSelf ?? before.bccSelf ?? false,
     saveSentCopy: patch.saveSentCopy ?? before.saveSentCopy,
@@ -193,12 +230,12 @@ export async function updateAccount(deps: AccountDeps, actor: User, id: string, 
     sharing: patch.sharing
       ? { mode: patch.sharing.mode, excludedDomains: patch.sharing.excludedDomains ?? [], contactIds: patch.sharing.contactIds ?? [] }
       : before.sharing,
-    syncEnabled: patch.syncEnabled ?? before.syncEnabled,
+    syncEnabled: failed ? false : (patch.syncEnabled ?? before.syncEnabled),
     initialSyncDays: patch.initialSyncDays ?? before.initialSyncDays ?? 90,
     hasSmtpPassword: before.hasSmtpPassword || patch.smtpPassword !== undefined,
-    // new credentials or server: the old diagnosis no longer applies
-    state: serverChanged ? "init" : before.state,
-    lastError: serverChanged ? null : before.lastError,
+    // new credentials or server: the old diagnosis no longer applies; a failed test's does
+    state: failed?.state ?? (serverChanged ? "init" : before.state),
+    lastError: failed?.lastError ?? (serverChanged ? null : before.lastError),
     updatedAt: nowIso(),
   };
   if (patch.password !== undefined) await deps.secrets.put(accountSecretName(id), patch.password);

@@ -14,6 +14,8 @@ export interface ApiDeps {
   queue: JobQueue;
   log: Logger;
   hostAllowance: HostAllowance;
+  /** Extra CA (PEM) trusted for mailbox servers (IMAP and SMTP), e.g. a company CA. */
+  imapCa?: string;
   /** The first admin, created on first use when no one has signed up yet. */
   bootstrapAdmin?: () => Promise<{ email: string; password: string } | undefined>;
 }

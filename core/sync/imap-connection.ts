@@ -1,6 +1,9 @@
 import { isIP } from "node:net";
 import { ImapFlow } from "imapflow";
 import { AppError } from "../shared/errors";
+import { diagnose, toAppError, type DiagnosisContext } from "../accounts/diagnosis";
+
+export { isAuthenticationProblem } from "../accounts/diagnosis";
 import type { Logger } from "../shared/log";
 
 /** What it takes to open one IMAP connection. */
@@ -16,13 +19,17 @@ export interface ImapSettings {
   allowInsecureCerts?: boolean;
   /** Extra trusted CA certificates (PEM), e.g. a company's private CA. */
   ca?: string;
+  /** The account's provider preset, for provider-specific advice when the login fails. */
+  provider?: string | null;
+  /** Connection and greeting timeouts in ms. Defaults 15 s and 10 s; the connection test waits less. */
+  timeouts?: { connection?: number; greeting?: number };
   /** Receives every command line sent (imapflow hides LOGIN/AUTHENTICATE secrets); for tests and benchmarks. */
   commandLog?: (line: string) => void;
 }
 
 /**
  * Opens an authenticated ImapFlow client. Library errors are translated here, once, into
- * AppErrors whose code names the cause (the accounts issue turns codes into advice).
+ * AppErrors whose code names the cause (see translateImapError).
  */
 export async function openImap(settings: ImapSettings, log: Logger): Promise<ImapFlow> {
   // SNI and the certificate check use the name the admin typed; RFC 6066 forbids an IP as SNI
@@ -38,8 +45,8 @@ export async function openImap(settings: ImapSettings, log: Logger): Promise<Ima
     tls: { rejectUnauthorized: !settings.allowInsecureCerts, servername, ca: settings.ca, minVersion: "TLSv1.2" },
     logger: settings.commandLog ? commandLogger(settings.commandLog) : false,
     disableAutoIdle: true,
-    connectionTimeout: 15_000,
-    greetingTimeout: 10_000,
+    connectionTimeout: settings.timeouts?.connection ?? 15_000,
+    greetingTimeout: settings.timeouts?.greeting ?? 10_000,
     socketTimeout: 120_000,
     clientInfo: { name: "CRM Mail Sync" },
   });
@@ -56,7 +63,7 @@ export async function openImap(settings: ImapSettings, log: Logger): Promise<Ima
     } catch {
       /* already closed */
     }
-    throw translateImapError(err);
+    throw translateImapError(err, { host: settings.host, port: settings.port, security: settings.security, provider: settings.provider });
   }
 }
 
@@ -73,21 +80,16 @@ export async function closeImap(client: ImapFlow): Promise<void> {
   }
 }
 
-/** Maps imapflow / Node socket errors to a stable code. Unknown errors stay transient. */
-export function translateImapError(err: unknown): AppError {
+/**
+ * Maps imapflow / Node socket errors to an AppError whose code is a diagnosis catalogue key
+ * ("diag.auth_failed", "diag.tls_untrusted"...) and whose kind says whether a retry can help.
+ * The decisions live in accounts/diagnosis.ts, shared with the connection test and SMTP; the
+ * original error stays as `cause`. Without a context the step is taken to be the login.
+ */
+export function translateImapError(err: unknown, context: Partial<DiagnosisContext> = {}): AppError {
   if (err instanceof AppError) return err;
-  const e = (err ?? {}) as { code?: string; authenticationFailed?: boolean; serverResponseCode?: string; responseText?: string; message?: string };
-  const text = `${e.responseText ?? ""} ${e.message ?? ""}`;
-  const code = e.code ?? "";
-  if (e.authenticationFailed || e.serverResponseCode === "AUTHENTICATIONFAILED") return new AppError("permanent", "imap_auth_failed", { cause: err });
-  if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS_CERT_ALTNAME_INVALID|unable to verify/i.test(code + text))
-    return new AppError("permanent", "imap_tls_untrusted", { cause: err });
-  if (/wrong version number|EPROTO|packet length too long|ERR_SSL/i.test(code + text)) return new AppError("permanent", "imap_tls_mismatch", { cause: err });
-  if (code === "ENOTFOUND" || code === "EAI_AGAIN") return new AppError("permanent", "imap_host_not_found", { cause: err });
-  if (code === "ECONNREFUSED") return new AppError("permanent", "imap_connection_refused", { cause: err });
-  if (/ETIMEDOUT|ETIMEOUT|CONNECT_TIMEOUT|GREETING_TIMEOUT|timeout/i.test(code + text)) return new AppError("transient", "imap_timeout", { cause: err });
-  if (e.serverResponseCode === "UNAVAILABLE" || /THROTTLED|Too many|Server Unavailable/i.test(text)) return new AppError("transient", "imap_throttled", { cause: err });
-  return new AppError("transient", "imap_failed", { cause: err });
+  const diagnosis = diagnose(err, { protocol: "imap", host: "", port: 0, security: "tls", step: "imap_login", ...context });
+  return toAppError(diagnosis, err);
 }
 
 const noop = () => undefined;

@@ -77,7 +77,7 @@ export async function runSyncJob(deps: SyncDeps, job: SyncJobMessage): Promise<S
     const state = { cursors: loadCursors(db, account.id), backfill: pendingBackfill(db, account, deps.backfillSettleMs ?? 60_000) };
     state.cursors.catch(() => undefined);
     state.backfill.catch(() => undefined);
-    client = await openImap({ ...account.imap, address, password, allowInsecureCerts: account.allowInsecureCerts, ca: deps.imapCa, commandLog: deps.imapCommandLog }, jobLog);
+    client = await openImap({ ...account.imap, address, password, allowInsecureCerts: account.allowInsecureCerts, ca: deps.imapCa, provider: account.provider, commandLog: deps.imapCommandLog }, jobLog);
     const continued = await syncFolders(deps, client, account, counts, jobLog, job.jobId, state);
     const closing = closeImap(client);
     client = undefined;

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { startLocalStack, type LocalStack } from "../../core/local/stack";
 import { localDynamo, localSqs } from "../../core/local/emulators";
 import { logSink } from "../../core/shared/log";
+import { accountSecretName, FileSecretStore } from "../../core/secrets/index";
 import { appendMessages, resetUser } from "../harness/mail-servers";
 import { ApiClient, eventually } from "../support/api-client";
 import { buildMessage } from "../support/mail-corpus";
@@ -138,19 +139,22 @@ describe("skeleton: schedule -> queue -> sync -> contact history", () => {
     expect(confirmed[0].owners.map((o: any) => o.email).sort()).toEqual([alice().email, carol().email]);
   });
 
-  it("records a wrong password on the account with a plain diagnosis, and does not retry it", async () => {
-    const bad = await api.post("/api/accounts", {
+  it("records a password that stopped working on the account with a plain diagnosis, and does not retry it", async () => {
+    // Saving tests the connection, so a wrong password is refused at once; what the sync must
+    // diagnose is a password that worked when saved and was changed at the provider since (seed 001)
+    const saved = await api.post("/api/accounts", {
       email: "bob@example.test",
       imap: { host: mail.host, port: mail.imapsPort, security: "tls", user: mail.users.bob.email },
-      password: "definitely-wrong-password",
+      password: mail.users.bob.password,
     });
-    expect(bad.status).toBe(201);
-    await api.post(`/api/accounts/${bad.body.id}/sync`);
+    expect(saved.status, saved.text).toBe(201);
+    await new FileSecretStore(stack.secretDir).put(accountSecretName(saved.body.id), "definitely-wrong-password");
+    await api.post(`/api/accounts/${saved.body.id}/sync`);
     const failed = await eventually(async () => {
-      const a = (await api.get(`/api/accounts/${bad.body.id}`)).body;
+      const a = (await api.get(`/api/accounts/${saved.body.id}`)).body;
       return a.state === "authenticationError" ? a : undefined;
     });
-    expect(failed.lastError.code).toBe("imap_auth_failed");
+    expect(failed.lastError.code).toBe("diag.auth_failed");
     expect(failed.lastError.message).toMatch(/refused the user name or password/);
     // permanent failure: the job was consumed, not left for redelivery
     const sqs = localSqs(stack.sqsEndpoint);

@@ -4,7 +4,7 @@ import { enqueueNow } from "../../sync/jobs";
 import { listOf, type Route, type RouteContext } from "../types";
 
 const view = (ctx: RouteContext, record: accounts.AccountRecord) => accounts.toAccountView(record, ctx.lang);
-const deps = (ctx: RouteContext): accounts.AccountDeps => ({ db: ctx.deps.db, secrets: ctx.deps.secrets, hostAllowance: ctx.deps.hostAllowance });
+const deps = (ctx: RouteContext): accounts.AccountDeps => ({ db: ctx.deps.db, secrets: ctx.deps.secrets, hostAllowance: ctx.deps.hostAllowance, tlsCa: ctx.deps.imapCa });
 
 export const accountRoutes: Route[] = [
   {

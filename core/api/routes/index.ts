@@ -5,6 +5,7 @@ import { accountRoutes } from "./accounts";
 import { contactRoutes } from "./contacts";
 import { discoveryRoutes } from "./discovery";
 import { messageRoutes } from "./messages";
+import { connectionRoutes } from "./connection";
 
 /** Every route of the API, one module per domain. A new module is added here. */
-export const routes: Route[] = [...systemRoutes, ...sessionRoutes, ...accountRoutes, ...contactRoutes, ...messageRoutes, ...discoveryRoutes];
+export const routes: Route[] = [...systemRoutes, ...sessionRoutes, ...accountRoutes, ...connectionRoutes, ...contactRoutes, ...messageRoutes, ...discoveryRoutes];

@@ -26,7 +26,7 @@ export const messageRoutes: Route[] = [
     method: "GET", path: "/api/messages/{id}/body", auth: "user", tag: "messages", summary: "The message's text, fetched now from a mailbox that holds it (plain text only)",
     response: z.object({ text: z.string(), truncated: z.boolean(), accountId: z.string() }),
     handle: async (ctx) => ({
-      body: await fetchMessageText({ db: ctx.deps.db, secrets: ctx.deps.secrets, log: ctx.deps.log, hostAllowance: ctx.deps.hostAllowance, imapCa: process.env.IMAP_EXTRA_CA_PEM || undefined }, ctx.params.id!, ctx.session.user.id),
+      body: await fetchMessageText({ db: ctx.deps.db, secrets: ctx.deps.secrets, log: ctx.deps.log, hostAllowance: ctx.deps.hostAllowance, imapCa: ctx.deps.imapCa }, ctx.params.id!, ctx.session.user.id),
     }),
   },
 ];

@@ -1,0 +1,473 @@
+import { AppError, type ErrorKind } from "../shared/errors";
+import { translate, type Lang } from "../shared/i18n";
+
+/**
+ * Mail connection diagnosis: turns what imapflow, nodemailer and Node's socket/TLS layers
+ * actually put on their errors into a stable code, whether retrying can help, and a cause and
+ * a fix in plain words (English and Japanese), with the provider's own steps where we know
+ * them. Every library error is translated here, once; the sync, the connection test, SMTP
+ * sending and the API all read the result.
+ *
+ * The fields matched are the real ones (test-servers notes; probed against Dovecot 2.3 and
+ * Postfix with imapflow 2.1.2 and nodemailer 10.6):
+ * - imapflow: `authenticationFailed`, `serverResponseCode` ('AUTHENTICATIONFAILED', 'ALERT',
+ *   'UNAVAILABLE', 'THROTTLED'...), `responseText`, `code` ('GREETING_TIMEOUT', 'ETHROTTLE',
+ *   Node's codes passed through), `tlsFailed`, `oauthError`.
+ * - nodemailer: `code` ('EAUTH', 'ESOCKET', 'EDNS', 'ETLS', 'ETIMEDOUT', 'EENVELOPE'...),
+ *   `originalCode` (Node's code under ESOCKET/EDNS), `responseCode`, `command`, `response`,
+ *   `timeoutType`.
+ * - Node: ENOTFOUND, EAI_AGAIN, ECONNREFUSED, ETIMEDOUT, EHOSTUNREACH, the certificate codes and
+ *   OpenSSL's 'wrong version number' (ERR_SSL_WRONG_VERSION_NUMBER) / 'packet length too long'.
+ */
+
+export const diagnosisCodes = [
+  "auth_failed",
+  "app_password_required",
+  "web_login_required",
+  "imap_disabled",
+  "basic_auth_disabled",
+  "oauth_failed",
+  "too_many_attempts",
+  "tls_untrusted",
+  "tls_expired",
+  "tls_name_mismatch",
+  "tls_mismatch",
+  "tls_outdated",
+  "starttls_unavailable",
+  "host_not_found",
+  "host_not_allowed",
+  "connection_refused",
+  "timeout",
+  "connection_closed",
+  "throttled",
+  "server_unavailable",
+  "smtp_rejected",
+  "sender_not_allowed",
+  "smtp_not_configured",
+  "folder_not_found",
+  "unknown",
+] as const;
+export type DiagnosisCode = (typeof diagnosisCodes)[number];
+
+/** Codes that mean "the sign-in itself was refused": the account state is authenticationError. */
+export const authenticationCodes: ReadonlySet<DiagnosisCode> = new Set<DiagnosisCode>([
+  "auth_failed",
+  "app_password_required",
+  "web_login_required",
+  "imap_disabled",
+  "basic_auth_disabled",
+  "oauth_failed",
+  "too_many_attempts",
+]);
+
+export type DiagnosisStep = "dns" | "tcp" | "tls" | "imap_login" | "folders" | "smtp_login" | "smtp_send" | "imap_append";
+export type MailProtocol = "imap" | "smtp";
+export type Security = "tls" | "starttls" | "none";
+
+export interface DiagnosisContext {
+  protocol: MailProtocol;
+  /** The account's provider preset; "other" or absent: guessed from the host name. */
+  provider?: string | null;
+  host: string;
+  port: number;
+  security: Security;
+  step: DiagnosisStep;
+}
+
+export interface Localized<T = string> {
+  en: T;
+  ja: T;
+}
+
+export interface Diagnosis {
+  code: DiagnosisCode;
+  /** transient: retrying later may work; permanent: a person has to change something. */
+  kind: "transient" | "permanent";
+  protocol: MailProtocol;
+  step: DiagnosisStep;
+  cause: Localized;
+  fix: Localized;
+  /** The provider's own steps (app password, switching IMAP on...), when we know them. */
+  providerSteps?: Localized<string[]>;
+  /** Values of the {placeholders} in the texts; stored with the code so any language can be shown later. */
+  params: Record<string, string | number>;
+  /** The server's or library's own words, for the technically minded (never contains a secret we know of). */
+  detail?: string;
+}
+
+/** Catalogue key of a code's one-line message (cause and fix); `.cause` / `.fix` are the parts. */
+export const diagnosisKey = (code: DiagnosisCode) => `diag.${code}`;
+
+/** The diagnosis code inside a catalogue key made by diagnosisKey, or undefined. */
+export function codeOfKey(key: string): DiagnosisCode | undefined {
+  const code = key.startsWith("diag.") ? key.slice(5) : "";
+  return (diagnosisCodes as readonly string[]).includes(code) ? (code as DiagnosisCode) : undefined;
+}
+
+/** Raised by our own protocol sniffing (connection-test.ts) when the port speaks the other security mode. */
+export class ProtocolMismatchError extends Error {
+  readonly code = "ERR_PROTOCOL_MISMATCH";
+  constructor(
+    /** What the server really speaks on this port. */
+    readonly expected: "tls" | "starttls",
+    /** What we saw: a plain-text greeting where TLS was expected, or a TLS handshake on a plain connection. */
+    readonly evidence: "plaintext_greeting" | "tls_handshake",
+    /** The first line the server sent, when it sent one. */
+    readonly greeting?: string,
+  ) {
+    super(evidence === "plaintext_greeting" ? `the server sent a plain-text greeting: ${greeting ?? ""}`.trim() : "the server answered a TLS handshake on a plain connection");
+    this.name = "ProtocolMismatchError";
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Providers
+// ---------------------------------------------------------------------------------------------
+
+/** The provider a host belongs to, when the account does not say (provider "other"). */
+export function providerOfHost(host: string): string | undefined {
+  const h = host.toLowerCase().replace(/\.$/, "");
+  const is = (re: RegExp) => re.test(h);
+  if (is(/(^|\.)(gmail|googlemail)\.com$/)) return "gmail";
+  if (is(/(^|\.)(office365|office)\.com$/)) return "microsoft365";
+  if (is(/(^|\.)outlook\.com$/)) return "outlook";
+  if (is(/(^|\.)yahoo\.co\.jp$/)) return "yahoo_japan";
+  if (is(/(^|\.)yahoo\.com$/)) return "yahoo";
+  if (is(/^(imap|smtp)pro\.zoho\./)) return "zoho_pro";
+  if (is(/(^|\.)zoho\.[a-z.]+$/)) return "zoho";
+  if (is(/(^|\.)(me|icloud)\.com$/)) return "icloud";
+  if (is(/(^|\.)aol\.com$/)) return "aol";
+  return undefined;
+}
+
+const resolveProvider = (ctx: DiagnosisContext) => (ctx.provider && ctx.provider !== "other" ? ctx.provider : providerOfHost(ctx.host));
+const isMicrosoft = (provider: string | undefined) => provider === "microsoft365" || provider === "outlook";
+
+/** Catalogue keys of the provider steps that go with a code (see the "// diagnosis" block of i18n.ts). */
+function stepsKeyFor(code: DiagnosisCode, provider: string | undefined, protocol: MailProtocol): string | undefined {
+  if (!provider) return undefined;
+  const appPassword: Record<string, string> = {
+    gmail: "diag.steps.app_password.gmail",
+    yahoo: "diag.steps.app_password.yahoo",
+    zoho: "diag.steps.app_password.zoho",
+    zoho_pro: "diag.steps.app_password.zoho",
+    icloud: "diag.steps.app_password.icloud",
+    aol: "diag.steps.app_password.aol",
+    yahoo_japan: "diag.steps.yahoo_japan",
+  };
+  switch (code) {
+    case "auth_failed":
+    case "app_password_required":
+      return appPassword[provider];
+    case "web_login_required":
+      return provider === "gmail" ? "diag.steps.web_login.gmail" : appPassword[provider];
+    case "imap_disabled":
+      return { gmail: "diag.steps.imap.gmail", zoho: "diag.steps.imap.zoho", zoho_pro: "diag.steps.imap.zoho", yahoo_japan: "diag.steps.yahoo_japan" }[provider];
+    case "basic_auth_disabled":
+      if (provider === "outlook") return "diag.steps.oauth.outlook";
+      if (provider === "microsoft365") return protocol === "smtp" ? "diag.steps.smtp_auth.microsoft365" : "diag.steps.oauth.microsoft365";
+      return undefined;
+    default:
+      return undefined;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading an error
+// ---------------------------------------------------------------------------------------------
+
+interface ErrorFields {
+  code: string;
+  originalCode: string;
+  responseCode?: number;
+  command: string;
+  serverResponseCode: string;
+  authenticationFailed: boolean;
+  tlsFailed: boolean;
+  oauthError?: unknown;
+  timeoutType: string;
+  mailboxMissing: boolean;
+  /** Every text the error carries: server reply, response text, message, OpenSSL reason. */
+  text: string;
+  /** The server's own words when there are some, else the message. */
+  said: string;
+}
+
+const str = (v: unknown) => (typeof v === "string" ? v : "");
+
+function readFields(err: unknown): ErrorFields {
+  const e = (err && typeof err === "object" ? err : { message: String(err ?? "") }) as Record<string, unknown>;
+  const response = str(e.response);
+  const responseText = str(e.responseText);
+  const message = str(e.message);
+  const reason = str(e.reason);
+  const said = (response || responseText || message || reason).trim();
+  return {
+    code: str(e.code),
+    originalCode: str(e.originalCode),
+    responseCode: typeof e.responseCode === "number" ? e.responseCode : undefined,
+    command: str(e.command),
+    serverResponseCode: str(e.serverResponseCode).toUpperCase(),
+    authenticationFailed: e.authenticationFailed === true,
+    tlsFailed: e.tlsFailed === true,
+    oauthError: e.oauthError,
+    timeoutType: str(e.timeoutType),
+    mailboxMissing: e.mailboxMissing === true,
+    text: [response, responseText, message, reason].filter(Boolean).join(" \u2022 "),
+    said,
+  };
+}
+
+const CERT_UNTRUSTED = new Set([
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "CERT_UNTRUSTED",
+  "CERT_SIGNATURE_FAILURE",
+  "CERT_REJECTED",
+  "CERT_REVOKED",
+  "INVALID_CA",
+  "ERR_TLS_CERT_SIGNATURE_ALGORITHM_UNSUPPORTED",
+]);
+const CERT_DATES = new Set(["CERT_HAS_EXPIRED", "CERT_NOT_YET_VALID", "ERROR_IN_CERT_NOT_BEFORE_FIELD", "ERROR_IN_CERT_NOT_AFTER_FIELD"]);
+
+const conventionalSecurity = (port: number): "tls" | "starttls" | undefined =>
+  port === 993 || port === 465 ? "tls" : port === 143 || port === 587 || port === 25 ? "starttls" : undefined;
+const securityLabel = (s: "tls" | "starttls") => (s === "tls" ? "TLS" : "STARTTLS");
+
+/** The names a certificate is valid for, from Node's "... is not in the cert's altnames: DNS:a, IP Address:b". */
+function certNames(text: string): string {
+  const m = /cert's altnames:\s*([^\u2022]*)/i.exec(text);
+  if (!m) return "?";
+  return m[1]!
+    .split(",")
+    .map((p) => p.trim().replace(/^(DNS|IP Address):/i, ""))
+    .filter(Boolean)
+    .join(", ");
+}
+
+interface Verdict {
+  code: DiagnosisCode;
+  kind: "transient" | "permanent";
+  params?: Record<string, string | number>;
+}
+
+/** The decision table. Order matters: specific server texts before generic codes. */
+function classify(err: unknown, f: ErrorFields, ctx: DiagnosisContext, provider: string | undefined): Verdict {
+  const t = f.text;
+  const codes = `${f.code} ${f.originalCode}`;
+  const has = (re: RegExp) => re.test(t);
+  const permanent = (code: DiagnosisCode, params?: Verdict["params"]): Verdict => ({ code, kind: "permanent", params });
+  const transient = (code: DiagnosisCode, params?: Verdict["params"]): Verdict => ({ code, kind: "transient", params });
+  const mismatch = (expected: "tls" | "starttls") => permanent("tls_mismatch", { expected: securityLabel(expected) });
+  const smtpReply = f.responseCode !== undefined;
+
+  if (err instanceof ProtocolMismatchError) return mismatch(err.expected);
+
+  // Locked after repeated failures (Yahoo SMTP: "535 5.7.0 (#AUTH005) Too many bad auth attempts.";
+  // seed 001: Zoho asks to wait about 15 minutes). Retrying would only extend the lock.
+  if (has(/too many (bad |failed |invalid )?(auth(entication)?|login|sign-?in)s?( attempts| failures| tries)?|#AUTH005|account (is )?(temporarily )?locked|login attempts exceeded/i))
+    return permanent("too_many_attempts");
+
+  // Throttling: Gmail "[THROTTLED]" / "Too many simultaneous connections. (Failure)" / "Account exceeded
+  // command or bandwidth limits"; Microsoft "Server Unavailable. 15", "Request is throttled"
+  // (imapflow: code ETHROTTLE); Dovecot "Maximum number of connections from user+IP exceeded".
+  if (
+    f.code === "ETHROTTLE" ||
+    f.serverResponseCode === "THROTTLED" ||
+    has(/\[THROTTLED\]|Server Unavailable\.?\s*15\b|too many (simultaneous |concurrent |open |parallel )?connections|maximum number of connections|exceeded command or bandwidth limits|request is throttled|rate limit(ed)?|try again later.*too many/i)
+  )
+    return transient("throttled");
+
+  // Google's [ALERT] texts (IMAP) and their SMTP forms (534-5.7.9, 534-5.7.14)
+  if (has(/application-specific password required|InvalidSecondFactor|\b5\.7\.9\b/i)) return permanent("app_password_required");
+  if (has(/log ?in via your web browser|WebLoginRequired|\b5\.7\.14\b/i)) return permanent("web_login_required");
+  // ...but not Yandex's "LOGIN Invalid credentials or IMAP is disabled", which names both causes
+  // (Zoho and Yahoo! JAPAN answer a plain authentication failure: their steps mention IMAP access)
+  if (has(/not enabled for IMAP|enable IMAP|IMAP (access )?(is )?(disabled|not enabled|turned off|not allowed)|IMAP.{0,20}(has been|is) disabled/i) && !has(/credentials|password/i))
+    return permanent("imap_disabled");
+
+  // Microsoft: password sign-in switched off. SMTP "535 5.7.139 Authentication unsuccessful, basic
+  // authentication is disabled" / "... SmtpClientAuthentication is disabled for the Tenant" /
+  // "550 5.7.30 Basic authentication is not supported for Client Submission"; IMAP answers a bare
+  // "NO AUTHENTICATE failed." (or "LOGIN failed.") on outlook.office365.com: basic auth is gone there.
+  if (has(/\b5\.7\.139\b|\b5\.7\.30\b|BasicAuthBlocked|basic auth(entication)? (is )?(disabled|not supported|blocked)|SmtpClientAuthentication is disabled/i))
+    return permanent("basic_auth_disabled");
+
+  if (f.oauthError) return permanent("oauth_failed");
+
+  // "must issue STARTTLS first": the server wants encryption before sign-in
+  if (f.serverResponseCode === "PRIVACYREQUIRED" || has(/LOGINDISABLED|must issue a STARTTLS|STARTTLS (is )?required|plaintext authentication (is )?(disallowed|not allowed)/i))
+    return mismatch("starttls");
+
+  const authFailed =
+    f.authenticationFailed ||
+    f.serverResponseCode === "AUTHENTICATIONFAILED" ||
+    f.serverResponseCode === "AUTHORIZATIONFAILED" ||
+    f.serverResponseCode === "EXPIRED" ||
+    f.code === "EAUTH" ||
+    f.code === "ENOAUTH";
+  if (authFailed) {
+    // nodemailer EAUTH with a 4xx reply: "454 4.7.0 Temporary authentication failure"
+    if (f.responseCode !== undefined && f.responseCode >= 400 && f.responseCode < 500) return transient("server_unavailable");
+    // "503 5.5.1 Error: authentication not enabled": Postfix offers AUTH only after STARTTLS
+    if (f.responseCode === 503 && ctx.security === "none") return mismatch("starttls");
+    if (f.serverResponseCode === "UNAVAILABLE") return transient("server_unavailable");
+    if (isMicrosoft(provider) && ctx.protocol === "imap") return permanent("basic_auth_disabled");
+    return permanent("auth_failed");
+  }
+
+  // Certificates
+  const certCode = [f.code, f.originalCode].find((c) => CERT_UNTRUSTED.has(c) || CERT_DATES.has(c) || c === "ERR_TLS_CERT_ALTNAME_INVALID");
+  if (certCode === "ERR_TLS_CERT_ALTNAME_INVALID" || has(/does not match certificate's altnames|not in the cert's altnames/i))
+    return permanent("tls_name_mismatch", { names: certNames(t) });
+  if ((certCode && CERT_DATES.has(certCode)) || has(/certificate has expired|certificate is not yet valid/i)) return permanent("tls_expired");
+  if (certCode || has(/self[- ]signed certificate|unable to verify the first certificate|unable to get (local )?issuer certificate|certificate (is )?not trusted/i))
+    return permanent("tls_untrusted");
+
+  // TLS versions: the server offers only TLS 1.0/1.1 and we require 1.2
+  if (/ERR_SSL_UNSUPPORTED_PROTOCOL|ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION|ERR_SSL_NO_PROTOCOLS_AVAILABLE/.test(codes) || has(/unsupported protocol|alert protocol version|no protocols available/i))
+    return permanent("tls_outdated");
+
+  // STARTTLS refused or not offered: imapflow "Server does not support STARTTLS"; nodemailer ETLS
+  // "Error upgrading connection with STARTTLS" with the server's reply to STARTTLS (e.g. 502/454)
+  if (has(/does not support STARTTLS|STARTTLS (is )?not (supported|available|advertised)/i) || (f.code === "ETLS" && f.command === "STARTTLS" && smtpReply))
+    return permanent("starttls_unavailable");
+
+  // TLS vs plain mismatch. TLS spoken to a plain-text port: OpenSSL reads the "* OK" / "220"
+  // greeting as a record header -> "wrong version number" / "packet length too long".
+  // Plain text spoken to a TLS port: the server waits for our ClientHello and never greets
+  // (imapflow: "Failed to receive greeting from server in required time. Maybe should use TLS?").
+  if (/ERR_SSL_WRONG_VERSION_NUMBER|ERR_SSL_PACKET_LENGTH_TOO_LONG|ERR_SSL_HTTP_REQUEST|ERR_SSL_UNKNOWN_PROTOCOL|\bEPROTO\b/.test(codes) || has(/wrong version number|packet length too long|unknown protocol|http request/i))
+    return mismatch(ctx.security === "tls" ? "starttls" : "tls");
+  const greetingTimeout = f.code === "GREETING_TIMEOUT" || f.timeoutType === "GREETING_TIMEOUT";
+  if (greetingTimeout && ctx.security !== "tls") return mismatch("tls");
+
+  // Network
+  const netCode = [f.code, f.originalCode].find((c) => /^(ENOTFOUND|EAI_NONAME|ENODATA|EAI_AGAIN|ECONNREFUSED|EHOSTUNREACH|ENETUNREACH|EHOSTDOWN|ETIMEDOUT|ECONNRESET|EPIPE)$/.test(c));
+  if (netCode === "ENOTFOUND" || netCode === "EAI_NONAME" || netCode === "ENODATA") return permanent("host_not_found");
+  if (netCode === "EAI_AGAIN") return transient("host_not_found"); // the resolver itself failed: may pass
+  if (netCode === "ECONNREFUSED") return permanent("connection_refused");
+  if (
+    netCode === "EHOSTUNREACH" ||
+    netCode === "ENETUNREACH" ||
+    netCode === "EHOSTDOWN" ||
+    netCode === "ETIMEDOUT" ||
+    greetingTimeout ||
+    /^(CONNECT_TIMEOUT|UPGRADE_TIMEOUT|ETIMEOUT|ETIMEDOUT)$/.test(f.code)
+  )
+    return transient("timeout");
+  // (a 421 arrives as nodemailer ECONNECTION too: the server's reply decides below)
+  if (f.responseCode === undefined && (netCode === "ECONNRESET" || netCode === "EPIPE" || /^(ECONNECTION|NoConnection|EConnectionClosed|ClosedAfterConnectText|ClosedAfterConnectTLS)$/.test(f.code) || has(/connection closed|socket (hang up|closed)/i)))
+    return transient("connection_closed");
+
+  if (f.serverResponseCode === "UNAVAILABLE") return transient("server_unavailable");
+  if (f.mailboxMissing || f.serverResponseCode === "TRYCREATE" || f.serverResponseCode === "NONEXISTENT")
+    return permanent("folder_not_found", { folder: /(?:doesn't|does not) exist:?\s*([^\u2022]+)/i.exec(t)?.[1]?.trim() || "?" });
+
+  // SMTP replies. Microsoft "550 5.7.60 SMTP; Client does not have permissions to send as this
+  // sender"; Postfix "553 5.7.1 <x>: Sender address rejected: not owned by user y".
+  if (smtpReply) {
+    const code = f.responseCode!;
+    if (has(/\b5\.7\.60\b|SendAsDenied|not owned by user|send as this sender|sender address rejected/i)) return permanent("sender_not_allowed");
+    if (code === 421) return transient("server_unavailable");
+    // SMTP 5xx is permanent except 503, bad sequence of commands (EmailEngine lib/delivery-error.js;
+    // nodemailer's isPermanentResponseCode says the same)
+    const isPermanent = code >= 500 && code < 600 && code !== 503;
+    return { code: "smtp_rejected", kind: isPermanent ? "permanent" : "transient", params: { response: f.said.slice(0, 300) } };
+  }
+  if (f.code === "EENVELOPE" || f.code === "EMESSAGE") return permanent("smtp_rejected", { response: f.said.slice(0, 300) });
+
+  return transient("unknown", { detail: f.said.slice(0, 300) || f.code || "?" });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The public face
+// ---------------------------------------------------------------------------------------------
+
+const both = (key: string, params: Record<string, string | number>): Localized => ({ en: translate(key, "en", params), ja: translate(key, "ja", params) });
+const lines = (text: string) => text.split("\n").map((l) => l.trim()).filter(Boolean);
+
+/** Builds the diagnosis of a known code (for results that are not library errors, e.g. "no SMTP server set"). */
+export function diagnosisOf(code: DiagnosisCode, kind: "transient" | "permanent", ctx: DiagnosisContext, params: Record<string, string | number> = {}, detail?: string): Diagnosis {
+  const provider = resolveProvider(ctx);
+  // host and port are unknown for an error in the middle of a sync: the texts that name them arise only at connect
+  const full = { ...(ctx.host ? { host: ctx.host } : {}), ...(ctx.port ? { port: ctx.port } : {}), ...params };
+  const stepsKey = stepsKeyFor(code, provider, ctx.protocol);
+  return {
+    code,
+    kind,
+    protocol: ctx.protocol,
+    step: ctx.step,
+    cause: both(`${diagnosisKey(code)}.cause`, full),
+    fix: both(`${diagnosisKey(code)}.fix`, full),
+    ...(stepsKey ? { providerSteps: { en: lines(translate(stepsKey, "en")), ja: lines(translate(stepsKey, "ja")) } } : {}),
+    params: full,
+    ...(detail ? { detail } : {}),
+  };
+}
+
+/**
+ * Diagnoses one failure. `err` is whatever was thrown: an imapflow or nodemailer error, a Node
+ * socket error, an AppError from host-policy's checkHost, or an AppError made by toAppError
+ * (whose cause is diagnosed again, with this context).
+ */
+export function diagnose(err: unknown, ctx: DiagnosisContext): Diagnosis {
+  if (err instanceof AppError) {
+    const field = err.fields[0]?.key;
+    if (field === "host_not_found") return diagnosisOf("host_not_found", "permanent", ctx);
+    if (field === "host_not_allowed") return diagnosisOf("host_not_allowed", "permanent", ctx, {}, String(err.fields[0]?.params?.address ?? ""));
+    if (err.cause !== undefined && err.cause !== err) return diagnose(err.cause, ctx);
+    const known = codeOfKey(err.code);
+    if (known) return diagnosisOf(known, err.kind === "transient" ? "transient" : "permanent", ctx, err.params);
+  }
+  const f = readFields(err);
+  const provider = resolveProvider(ctx);
+  let verdict = classify(err, f, ctx, provider);
+  if (verdict.code === "tls_mismatch" && !verdict.params?.expected) {
+    const expected = conventionalSecurity(ctx.port) ?? (ctx.security === "tls" ? "starttls" : "tls");
+    verdict = { ...verdict, params: { ...verdict.params, expected: securityLabel(expected) } };
+  }
+  const detail = [f.said, f.code && !f.said.includes(f.code) ? `(${f.code}${f.originalCode ? `/${f.originalCode}` : ""})` : ""].filter(Boolean).join(" ").slice(0, 500);
+  return diagnosisOf(verdict.code, verdict.kind, ctx, verdict.params, detail || undefined);
+}
+
+/** A diagnosis as the API shows it: the texts in one language. */
+export interface LocalizedDiagnosis {
+  code: DiagnosisCode;
+  kind: "transient" | "permanent";
+  protocol: MailProtocol;
+  step: DiagnosisStep;
+  message: string;
+  cause: string;
+  fix: string;
+  providerSteps?: string[];
+  detail?: string;
+}
+
+export function localizeDiagnosis(d: Diagnosis, lang: Lang): LocalizedDiagnosis {
+  return {
+    code: d.code,
+    kind: d.kind,
+    protocol: d.protocol,
+    step: d.step,
+    message: translate(diagnosisKey(d.code), lang, d.params),
+    cause: d.cause[lang],
+    fix: d.fix[lang],
+    ...(d.providerSteps ? { providerSteps: d.providerSteps[lang] } : {}),
+    ...(d.detail ? { detail: d.detail } : {}),
+  };
+}
+
+/** The AppError for a diagnosis: code "diag.<code>" (a catalogue key), kind as diagnosed, the original error as cause. */
+export function toAppError(d: Diagnosis, cause?: unknown, kind?: ErrorKind): AppError {
+  return new AppError(kind ?? d.kind, diagnosisKey(d.code), { params: d.params, cause });
+}
+
+/** Whether a stored error code (e.g. an account's lastError) means the sign-in was refused. */
+export function isAuthenticationProblem(code: string): boolean {
+  const c = codeOfKey(code);
+  return (c !== undefined && authenticationCodes.has(c)) || code === "imap_auth_failed" || code === "password_missing";
+}
