@@ -30,7 +30,13 @@ import * as corpus from "../support/corpus";
 const run = promisify(execFile);
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 10_000);
 const TICKS = 30;
-const FIELDS = { uid: true, envelope: true, internalDate: true, size: true, bodyStructure: true, headers: ["references"] };
+/**
+ * What our stored record needs of a message: ENVELOPE, INTERNALDATE, RFC822.SIZE, BODYSTRUCTURE,
+ * References and the first 4 KB of part 1 for the preview. The bare loop fetches all of it for
+ * every message, as a sync that does not know which messages matter must; ours fetches the
+ * address headers of every message and the rest only for messages that involve a contact.
+ */
+const FIELDS = { uid: true, envelope: true, internalDate: true, size: true, bodyStructure: true, headers: ["references"], bodyParts: [{ key: "1", start: 0, maxLength: 4096 }] };
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
@@ -99,7 +105,6 @@ async function main() {
     t = process.hrtime.bigint();
     const first = await runSyncJob(deps, newJob(account.id, "manual"));
     const oursMs = ms(t);
-    console.log("first sync counts", JSON.stringify(first.counts), JSON.stringify((globalThis as any).P), "bare", bareMs);
     if (first.status !== "done" || first.counts.written !== MESSAGES / 4) throw new Error(`first sync: ${JSON.stringify(first)}`);
 
     // --- 1c. mbsync mirroring the same mailbox
@@ -124,8 +129,8 @@ async function main() {
     say(`## First sync of ${MESSAGES} messages (one connection each)`);
     say("| what | time | messages/s | vs bare imapflow |");
     say("|---|---|---|---|");
-    say(`| bare imapflow loop (same fields, nothing stored) | ${bareMs.toFixed(0)} ms | ${rate(n, bareMs)} | 1.00x |`);
-    say(`| **CRM Mail Sync first sync** (fetch + match + ${first.counts.written} DynamoDB items + previews) | ${oursMs.toFixed(0)} ms | ${rate(MESSAGES, oursMs)} | ${(bareMs / oursMs).toFixed(2)}x |`);
+    say(`| bare imapflow loop: every stored field of every message, nothing stored | ${bareMs.toFixed(0)} ms | ${rate(n, bareMs)} | 1.00x |`);
+    say(`| **CRM Mail Sync first sync**: address headers of all, details + preview of the ${first.counts.matched} involving a contact, ${first.counts.written * 2} DynamoDB items | ${oursMs.toFixed(0)} ms | ${rate(MESSAGES, oursMs)} | ${(bareMs / oursMs).toFixed(2)}x |`);
     say(`| mbsync (isync) full mirror to Maildir | ${mbsyncMs.toFixed(0)} ms | ${rate(MESSAGES, mbsyncMs)} | ${(bareMs / mbsyncMs).toFixed(2)}x |`);
 
     // --- 2. quiet tick against a minimal login + STATUS + logout
