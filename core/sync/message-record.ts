@@ -1,6 +1,7 @@
 import { digest } from "../shared/ids";
 import { normaliseEmail } from "../contacts/email-address";
 import { attachmentsOf, type Attachment, type BodyNode } from "./mime-preview";
+import { addressList, decodeSubject, parseHeaderBlock } from "./header-record";
 
 export interface Address {
   name: string | null;
@@ -52,6 +53,23 @@ export interface FetchedMessage {
 const addresses = (list?: { name?: string; address?: string }[]): Address[] =>
   (list ?? []).filter((a) => a.address && a.address.includes("@")).map((a) => ({ name: a.name?.trim() || null, address: normaliseEmail(a.address!) }));
 
+/** The ENVELOPE fields, read from raw headers (FETCH BODY[HEADER.FIELDS (...)]). */
+function envelopeFromHeaders(raw: Buffer | undefined): NonNullable<FetchedMessage["envelope"]> {
+  const h = parseHeaderBlock(raw);
+  const ids = (name: string) => messageIds(h.get(name));
+  return {
+    date: h.get("date") ?? undefined,
+    subject: decodeSubject(h.get("subject")),
+    messageId: ids("message-id")[0] ?? h.get("message-id") ?? undefined,
+    inReplyTo: ids("in-reply-to")[0],
+    from: addressList(h.get("from")).slice(0, 1).map((a) => ({ name: a.name ?? undefined, address: a.address })),
+    to: addressList(h.get("to")).map((a) => ({ name: a.name ?? undefined, address: a.address })),
+    cc: addressList(h.get("cc")).map((a) => ({ name: a.name ?? undefined, address: a.address })),
+    bcc: addressList(h.get("bcc")).map((a) => ({ name: a.name ?? undefined, address: a.address })),
+    replyTo: addressList(h.get("reply-to")).map((a) => ({ name: a.name ?? undefined, address: a.address })),
+  };
+}
+
 /** Message-IDs in a References / In-Reply-To value, in order. */
 export const messageIds = (value: string | undefined | null): string[] => (value ? value.match(/<[^<>\s]+>/g) ?? [] : []);
 
@@ -70,7 +88,8 @@ function validDate(value: Date | string | undefined): Date | null {
 }
 
 export function toMailRecord(msg: FetchedMessage): MailRecord {
-  const env = msg.envelope ?? {};
+  // without ENVELOPE, the record comes from the raw header fields (see header-record.ts)
+  const env = msg.envelope ?? envelopeFromHeaders(msg.headers);
   const messageId = env.messageId?.trim() || null;
   // The Date header is the same in every copy of a message; INTERNALDATE is per mailbox.
   const date = (validDate(env.date) ?? validDate(msg.internalDate) ?? new Date(0)).toISOString();
@@ -125,6 +144,8 @@ export function headerAddresses(raw: Buffer | undefined): string[] {
   for (const line of text.split(/\r?\n/)) {
     const colon = line.indexOf(":");
     if (colon < 0) continue;
+    // only address fields: a Message-ID or References value looks like an address too
+    if (!ADDRESS_HEADERS.includes(line.slice(0, colon).trim().toLowerCase())) continue;
     const value = line.slice(colon + 1);
     for (const m of value.matchAll(/<([^<>\s]+@[^<>\s]+)>|([^\s<>,;:"()]+@[^\s<>,;:"()]+)/g)) {
       const address = (m[1] ?? m[2])!.replace(/^mailto:/i, "");

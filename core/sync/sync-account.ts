@@ -11,6 +11,7 @@ import { normaliseEmail } from "../contacts/index";
 import { closeImap, isAuthenticationProblem, openImap, translateImapError } from "./imap-connection";
 import { loadCursors, saveCursor, type FolderCursor } from "./cursors";
 import { ADDRESS_HEADERS, headerAddresses, participants, toMailRecord, type FetchedMessage, type MailRecord } from "./message-record";
+import { RECORD_HEADERS } from "./header-record";
 import { pickPreviewPart, previewText, PREVIEW_BYTES, type PreviewPart } from "./mime-preview";
 import { storeMessages } from "./store-messages";
 import { ContactMatcher } from "./contact-matcher";
@@ -214,25 +215,28 @@ async function discoverFolders(db: Db, client: ImapFlow, account: AccountRecord)
 }
 
 /**
- * What every new message costs: its address headers, enough to see who it involves. Measured
- * here on 10,000 messages, this FETCH costs about a third of ENVELOPE + BODYSTRUCTURE (imapflow's
- * parsing is CPU-bound), so most of a mailbox, mail with no contact in it, stays cheap.
+ * What every new message costs: its address header fields, enough to see who it involves.
+ * imapflow's parsing is CPU-bound and every item (and every header name, echoed back) in a
+ * FETCH response is a token to parse, so this is kept to the minimum.
  */
 const LIGHT_FETCH = { uid: true, headers: ADDRESS_HEADERS };
 /**
- * Also asks for the first PREVIEW_BYTES of part 1, where the text is in most mail (a
- * single-part message, or the text/plain first part of an alternative): the preview then
- * costs no second round trip. A message whose text is elsewhere gets a second, exact fetch.
+ * Fetched only for messages that involve a contact: the other header fields of the record,
+ * arrival time and size, BODYSTRUCTURE (attachments, where the text is) and the first
+ * PREVIEW_BYTES of part 1, where the text is in most mail (a single-part message, or the
+ * text/plain first part of an alternative). A message whose text is elsewhere gets a second,
+ * exact fetch. No ENVELOPE: the record is built from the raw header fields (header-record.ts).
  */
 const DETAIL_FETCH = {
   uid: true,
-  envelope: true,
   internalDate: true,
   size: true,
   bodyStructure: true,
-  headers: ["references"],
+  headers: RECORD_HEADERS.filter((h) => !ADDRESS_HEADERS.includes(h)),
   bodyParts: [{ key: "1", start: 0, maxLength: PREVIEW_BYTES }],
 };
+/** Both at once, for UIDs already known to involve a contact (found by a backfill SEARCH). */
+const FULL_FETCH = { ...DETAIL_FETCH, headers: RECORD_HEADERS };
 
 interface Prepared {
   uid: number;
@@ -322,8 +326,9 @@ class FolderRun {
     const size = this.deps.chunkSize ?? 500;
     const chunks: number[][] = [];
     for (let i = 0; i < uids.length; i += size) chunks.push(uids.slice(i, i + size));
-    // prefiltered UIDs are candidates already: their details are fetched at once
-    const fetch = (chunk: number[]) => this.client.fetchAll(chunk.join(","), (prefiltered ? DETAIL_FETCH : LIGHT_FETCH) as any, { uid: true }) as Promise<FetchedMessage[]>;
+    // prefiltered UIDs are candidates already: their details come in the same FETCH
+    const query = prefiltered ? FULL_FETCH : LIGHT_FETCH;
+    const fetch = (chunk: number[]) => this.client.fetchAll(chunk.join(","), query as any, { uid: true }) as Promise<FetchedMessage[]>;
     let next = chunks.length ? fetch(chunks[0]!) : undefined;
     let writing: { chunk: number[]; done: Promise<void> } | undefined;
     const commit = async () => {
@@ -359,20 +364,27 @@ class FolderRun {
     }
   }
 
-  /** Matches one light chunk, then fetches and parses the details of the messages that involve a contact. */
+  /** Matches one chunk by its address headers, then builds the records and fetches the details of the messages that involve a contact. */
   private async prepare(fetched: FetchedMessage[], prefiltered: boolean): Promise<Prepared[]> {
     const { deps, counts } = this;
     counts.fetched += fetched.length;
-    let details = fetched;
+    const light = fetched.map((m) => ({ msg: m, addresses: headerAddresses(m.headers).filter((a) => !this.own.has(a)) }));
+    const matched = await this.matcher.match(light.flatMap((l) => l.addresses));
+    const candidates = light.filter((l) => l.addresses.some((a) => matched.has(a)));
+    if (!candidates.length) return [];
+    let messages = candidates.map((c) => c.msg);
     if (!prefiltered) {
-      const light = fetched.map((m) => ({ uid: m.uid, addresses: headerAddresses(m.headers).filter((a) => !this.own.has(a)) }));
-      const matched = await this.matcher.match(light.flatMap((l) => l.addresses));
-      const candidates = light.filter((l) => l.addresses.some((a) => matched.has(a))).map((l) => l.uid);
-      if (!candidates.length) return [];
-      details = (await this.client.fetchAll(candidates.join(","), DETAIL_FETCH as any, { uid: true })) as FetchedMessage[];
+      const details = (await this.client.fetchAll(candidates.map((c) => c.msg.uid).join(","), DETAIL_FETCH as any, { uid: true })) as FetchedMessage[];
+      const byUid = new Map(details.map((d) => [d.uid, d]));
+      messages = candidates.flatMap(({ msg }) => {
+        const d = byUid.get(msg.uid);
+        // the message vanished between the two FETCHes (expunged): nothing to store
+        if (!d) return [];
+        return [{ ...d, headers: Buffer.concat([msg.headers ?? Buffer.alloc(0), d.headers ?? Buffer.alloc(0)]) }];
+      });
     }
     const work: Prepared[] = [];
-    for (const msg of details) {
+    for (const msg of messages) {
       let record: MailRecord;
       try {
         record = toMailRecord(msg);
@@ -382,10 +394,8 @@ class FolderRun {
         await deps.db.put("main", { ...keys.skipped(this.account.id, this.folder, msg.uid), reason: String((err as Error)?.message ?? err).slice(0, 500), at: nowIso() });
         continue;
       }
-      // the server's ENVELOPE has the final word on who the message involves
-      const involved = participants(record).filter((a) => !this.own.has(a));
-      const mine = await this.matcher.match(involved);
-      const contacts = involved.filter((a) => mine.has(a));
+      // the parsed address lists have the final word on who the message involves
+      const contacts = participants(record).filter((a) => !this.own.has(a) && matched.has(a));
       if (contacts.length) work.push({ uid: msg.uid, msg, record, contacts });
     }
     counts.matched += work.length;
