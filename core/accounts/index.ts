@@ -5,6 +5,7 @@ import { AppError } from "../shared/errors";
 import { newId, nowIso } from "../shared/ids";
 import { translate, type Lang } from "../shared/i18n";
 import { normaliseEmail } from "../contacts/email-address";
+import { recentJobs } from "../sync/jobs";
 import type { User } from "../users/index";
 import { checkHost, type HostAllowance, type Resolver } from "./host-policy";
 import { judgeForSave, testConnection, type ConnectionReport, type ConnectionSecrets, type ConnectionSettings } from "./connection-test";
@@ -78,14 +79,7 @@ export const toAccountView = (item: Item, lang: Lang): Account => ({
 export async function withLastJobs(db: Db, records: AccountRecord[]): Promise<(AccountRecord & { lastJob?: unknown })[]> {
   return Promise.all(
     records.map(async (r) => {
-      const page = await db.query("main", {
-        IndexName: "gsi1",
-        KeyConditionExpression: "gsi1pk = :p",
-        ExpressionAttributeValues: { ":p": keys.jobsIndex(r.id) },
-        ScanIndexForward: false,
-        Limit: 1,
-      });
-      const j = page.items[0];
+      const [j] = await recentJobs(db, r.id, 1);
       const lastJob = j
         ? { jobId: j.jobId, status: j.status, reason: j.reason ?? "schedule", enqueuedAt: j.enqueuedAt ?? null, startedAt: j.startedAt ?? null, endedAt: j.endedAt ?? null, counts: j.counts ?? null, error: j.error ?? null }
         : null;

@@ -1,5 +1,5 @@
 import type { Db } from "../store/db";
-import { keys } from "../store/keys";
+import { recentJobs } from "../sync/jobs";
 import { listAllAccounts } from "../accounts/index";
 
 export interface StalledJob {
@@ -17,14 +17,7 @@ export async function findStalledJobs(db: Db, options: { olderThanMinutes: numbe
   const cutoff = (options.now ?? new Date()).getTime() - options.olderThanMinutes * 60_000;
   const out: StalledJob[] = [];
   for (const account of await listAllAccounts(db)) {
-    const recent = await db.query("main", {
-      IndexName: "gsi1",
-      KeyConditionExpression: "gsi1pk = :p",
-      ExpressionAttributeValues: { ":p": keys.jobsIndex(account.id) },
-      ScanIndexForward: false,
-      Limit: 5,
-    });
-    for (const job of recent.items) {
+    for (const job of await recentJobs(db, account.id, 5)) {
       if (job.status !== "queued" && job.status !== "running") continue;
       const since = job.heartbeatAt ?? job.startedAt ?? job.enqueuedAt;
       if (since && new Date(since).getTime() < cutoff) out.push({ jobId: job.jobId, accountId: account.id, status: job.status, since });

@@ -77,3 +77,15 @@ export async function releaseLease(db: Db, accountId: string, jobId: string): Pr
     values: { ":j": jobId },
   });
 }
+
+/** An account's latest jobs, newest first (its job index). */
+export async function recentJobs(db: Db, accountId: string, limit: number): Promise<Item[]> {
+  const page = await db.query("main", {
+    IndexName: "gsi1",
+    KeyConditionExpression: "gsi1pk = :p",
+    ExpressionAttributeValues: { ":p": keys.jobsIndex(accountId) },
+    ScanIndexForward: false,
+    Limit: limit,
+  });
+  return page.items;
+}
