@@ -40,6 +40,8 @@ export interface AccountRecord extends Omit<Account, "lastError" | "syncFolders"
   /** Folders to sync; null until discovered (INBOX and the \\Sent folder) or set by the admin. */
   syncFolders?: string[] | null;
   lastError: { code: string; params?: Record<string, string | number> } | null;
+  /** Changes whenever a password of the account changes; never the password itself. */
+  secretVersion?: string;
   leaseJobId?: string;
   leaseUntil?: number;
 }
@@ -150,6 +152,7 @@ export async function createAccount(deps: AccountDeps, actor: User, input: Accou
     initialSyncDays: input.initialSyncDays ?? 90,
     hasPassword: true,
     hasSmtpPassword: !!input.smtpPassword,
+    secretVersion: newId(),
     state: failed?.state ?? "init",
     lastSyncAt: null,
     lastError: failed?.lastError ?? null,
@@ -227,6 +230,8 @@ export async function updateAccount(deps: AccountDeps, actor: User, id: string, 
     syncEnabled: failed ? false : (patch.syncEnabled ?? before.syncEnabled),
     initialSyncDays: patch.initialSyncDays ?? before.initialSyncDays ?? 90,
     hasSmtpPassword: before.hasSmtpPassword || patch.smtpPassword !== undefined,
+    // a new password gets a new version: caches of the old one (see sync/secret-cache.ts) drop it
+    secretVersion: patch.password !== undefined || patch.smtpPassword !== undefined ? newId() : before.secretVersion,
     // new credentials or server: the old diagnosis no longer applies; a failed test's does
     state: failed?.state ?? (serverChanged ? "init" : before.state),
     lastError: failed?.lastError ?? (serverChanged ? null : before.lastError),

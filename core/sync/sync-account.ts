@@ -14,6 +14,7 @@ import { ADDRESS_HEADERS, headerAddresses, participants, toMailRecord, type Fetc
 import { RECORD_HEADERS } from "./header-record";
 import { pickPreviewPart, previewText, PREVIEW_BYTES, type PreviewPart } from "./mime-preview";
 import { storeMessages } from "./store-messages";
+import { passwordCache } from "./secret-cache";
 import { ContactMatcher } from "./contact-matcher";
 import { acquireLease, newJob, recordJob, recordQueued, releaseLease, type JobCounts } from "./jobs";
 
@@ -53,13 +54,15 @@ export async function runSyncJob(deps: SyncDeps, job: SyncJobMessage): Promise<S
   const counts: JobCounts = { folders: 0, fetched: 0, matched: 0, written: 0, skipped: 0 };
   // The lease (which returns the account) and the password are fetched together: a quiet
   // tick's cost is mostly round trips.
-  const [lease, password] = await Promise.all([acquireLease(db, job.accountId, job.jobId, LEASE_SECONDS), deps.secrets.get(accountSecretName(job.accountId))]);
+  const secretName = accountSecretName(job.accountId);
+  const [lease, secret] = await Promise.all([acquireLease(db, job.accountId, job.jobId, LEASE_SECONDS), passwordCache.read(deps.secrets, secretName)]);
   if ("refused" in lease) {
     const note = { missing: "account deleted", disabled: "disabled", held: "another job holds the account" }[lease.refused];
     await recordJob(db, job.jobId, "skipped", { endedAt: nowIso(), note });
     return { status: "skipped", counts };
   }
   const account = lease.account as AccountRecord;
+  const password = await passwordCache.confirm(deps.secrets, secretName, secret, account.secretVersion);
   const jobLog = log.child({ jobId: job.jobId, accountId: account.id });
   // The job's start is on the account (the lease's leaseStartedAt); the job item gets
   // heartbeats per chunk and its end, so a quiet tick writes it once, beside the logout.
