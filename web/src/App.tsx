@@ -10,8 +10,22 @@
  *              account-save, account-form-error, account-port-suggest
  *   Contacts:  contacts-search, contacts-table, contact-row, contact-new-name, contact-new-company,
  *              contact-new-email, contact-new-secondary, contact-new-save, contact-new-error
- *   Contact:   contact-name, contact-edit, contact-delete, contact-messages, message-row,
- *              messages-load-more, messages-empty
+ *   Mailbox form: account-detect, account-discovery, setting-source, provider-cards, provider-<id>,
+ *              provider-app-password, provider-oauth, provider-password-steps, account-advanced-toggle,
+ *              account-server-summary, account-smtp-host/-port/-security/-user/-password, account-smtp-same,
+ *              account-smtp-add/-remove, account-aliases, account-bcc-self, account-save-sent,
+ *              account-sent-folder, account-load-folders, account-sync-folders, account-initial-days,
+ *              account-sharing-<mode>, account-sharing-contacts, account-excluded-domains,
+ *              account-test, account-test-result(-summary), test-step (data-step, data-state),
+ *              test-diagnosis, diagnosis-cause, diagnosis-fix, account-test-error, account-test-mail,
+ *              account-test-mail-result, account-save-failure, save-diagnosis, account-save-disabled
+ *   Mailbox status: account-status, account-last-run, account-counts, account-last-error, sync-progress,
+ *              account-provider (list)
+ *   Contact:   contact-name, contact-edit, contact-delete, contact-messages, messages-owner-filter,
+ *              messages-refresh, thread (data-thread-id, data-count), thread-toggle, message-row
+ *              (data-message-id), message-open, messages-load-more, messages-empty
+ *   Message:   message-view, message-close, message-headers, message-attachments, attachment,
+ *              message-body, message-body-loading, message-body-error, message-body-truncated
  *   Users:     users-table, user-row, user-delete, user-new-email, user-new-name, user-new-password,
  *              user-new-role, user-new-save, user-new-error
  *   Shared:    confirm-dialog, confirm-ok, confirm-cancel, notice
@@ -181,7 +195,7 @@ function RouteView(props: { route: Route; user: User }) {
     case "contacts":
       return <ContactsPage />;
     case "contact":
-      return <ContactPage key={route.id} id={route.id} />;
+      return <ContactPage key={route.id} id={route.id} messageId={route.messageId} user={user} />;
     case "accounts":
       return <AccountsPage user={user} />;
     case "accountNew":

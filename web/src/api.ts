@@ -3,12 +3,20 @@ import type {
   Account,
   AccountInput,
   AccountPatch,
+  AutodiscoverResult,
+  ConnectionTestInput,
+  ConnectionTestResult,
   Contact,
   ContactInput,
   FieldError,
+  Folder,
+  MessageBody,
+  MessageDetail,
   MessageSummary,
   Page,
+  ProviderView,
   SessionInfo,
+  TestMailResult,
   User,
 } from "./types";
 
@@ -19,13 +27,16 @@ export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
   readonly fields: FieldError[];
+  /** The whole `error` object of the reply, for extras some routes add (e.g. a diagnosis). */
+  readonly body: Record<string, unknown>;
 
-  constructor(status: number, code: string, message: string, fields: FieldError[] = []) {
+  constructor(status: number, code: string, message: string, fields: FieldError[] = [], body: Record<string, unknown> = {}) {
     super(message);
     this.name = "ApiError";
     this.status = status;
     this.code = code;
     this.fields = fields;
+    this.body = body;
   }
 }
 
@@ -107,7 +118,8 @@ async function request<T>(method: "GET" | "POST" | "PATCH" | "DELETE", path: str
         )
       : [];
     if (response.status === 401 && !options.expect401) onUnauthorized?.();
-    throw new ApiError(response.status, code, message, fields);
+    const raw = error && typeof error === "object" ? (error as Record<string, unknown>) : {};
+    throw new ApiError(response.status, code, message, fields, raw);
   }
   return data as T;
 }
@@ -134,6 +146,18 @@ export const api = {
   updateAccount: (id: string, patch: AccountPatch) => request<Account>("PATCH", `/api/accounts/${enc(id)}`, { body: patch }),
   deleteAccount: (id: string) => request<void>("DELETE", `/api/accounts/${enc(id)}`),
   syncAccount: (id: string) => request<{ jobId: string }>("POST", `/api/accounts/${enc(id)}/sync`),
+  /** Tests unsaved settings with the password typed in the form; nothing is stored. */
+  testSettings: (input: ConnectionTestInput, signal?: AbortSignal) => request<ConnectionTestResult>("POST", "/api/accounts/test", { body: input, signal }),
+  /** Tests a saved account with its saved settings, and its saved password or a new one. */
+  testAccount: (id: string, secrets: { password?: string; smtpPassword?: string } = {}, signal?: AbortSignal) =>
+    request<ConnectionTestResult>("POST", `/api/accounts/${enc(id)}/test`, { body: secrets, signal }),
+  /** Sends a test mail to the account's own address and saves it to Sent. */
+  sendTestMail: (id: string) => request<TestMailResult>("POST", `/api/accounts/${enc(id)}/test-mail`, { body: {} }),
+  listFolders: (id: string) => request<{ items: Folder[]; sentFolder: string | null }>("GET", `/api/accounts/${enc(id)}/folders`),
+
+  // Providers and autodiscovery
+  listProviders: () => request<{ items: ProviderView[] }>("GET", "/api/providers"),
+  autodiscover: (email: string, signal?: AbortSignal) => request<AutodiscoverResult>("POST", "/api/autodiscover", { body: { email }, signal }),
 
   // Contacts
   listContacts: (q?: string, signal?: AbortSignal) => request<{ items: Contact[] }>("GET", "/api/contacts", { query: { q }, signal }),
@@ -141,6 +165,11 @@ export const api = {
   createContact: (input: ContactInput) => request<Contact>("POST", "/api/contacts", { body: input }),
   updateContact: (id: string, patch: Partial<ContactInput>) => request<Contact>("PATCH", `/api/contacts/${enc(id)}`, { body: patch }),
   deleteContact: (id: string) => request<void>("DELETE", `/api/contacts/${enc(id)}`),
-  listMessages: (id: string, cursor?: string | null, limit = 50) =>
-    request<Page<MessageSummary>>("GET", `/api/contacts/${enc(id)}/messages`, { query: { cursor, limit } }),
+  listMessages: (id: string, options: { cursor?: string | null; limit?: number; owner?: string | null } = {}) =>
+    request<Page<MessageSummary>>("GET", `/api/contacts/${enc(id)}/messages`, { query: { cursor: options.cursor, limit: options.limit ?? 50, owner: options.owner } }),
+
+  // One message (id = MessageSummary.id, which contains "|" and "%": always URL-encoded)
+  getMessage: (id: string, signal?: AbortSignal) => request<MessageDetail>("GET", `/api/messages/${enc(id)}`, { signal }),
+  /** The full text body, fetched on demand from the owner's IMAP server. Plain text only. */
+  getMessageBody: (id: string, signal?: AbortSignal) => request<MessageBody>("GET", `/api/messages/${enc(id)}/body`, { signal }),
 };

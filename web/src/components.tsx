@@ -1,7 +1,7 @@
 // Small shared building blocks: fields, banners, badges, confirm dialog, notices.
 import { createContext, useCallback, useContext, useEffect, useId, useRef, useState, type ReactNode } from "react";
 import { ApiError } from "./api";
-import { type MessageKey, type Translate, useI18n } from "./i18n";
+import { type MessageKey, type Translate, formatNumber, useI18n } from "./i18n";
 import type { AccountState, FieldError } from "./types";
 
 /** The text to show for a failed request: the server's (already localised) message, else ours. */
@@ -135,6 +135,35 @@ export function StateBadge(props: { state: AccountState; title?: string | undefi
       {t(key) || props.state}
     </span>
   );
+}
+
+/** A determinate progress bar, e.g. the first sync: "1,234 of 5,000 emails". */
+export function ProgressBar(props: { done: number; total: number; label: string; testId?: string }) {
+  const { lang } = useI18n();
+  const total = Math.max(0, props.total);
+  const done = Math.min(Math.max(0, props.done), total || props.done);
+  const pct = total > 0 ? Math.round((done / total) * 100) : 0;
+  return (
+    <div className="progress" data-testid={props.testId}>
+      <div
+        className="progress__track"
+        role="progressbar"
+        aria-label={props.label}
+        aria-valuemin={0}
+        aria-valuemax={total}
+        aria-valuenow={done}
+        aria-valuetext={`${formatNumber(lang, done)} / ${formatNumber(lang, total)}`}
+      >
+        <div className="progress__bar" style={{ width: `${pct}%` }} />
+      </div>
+      <span className="progress__label">{props.label}</span>
+    </div>
+  );
+}
+
+/** Whether a list of texts is the same as another (for dirty checks). */
+export function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 // ---- Confirm dialog -------------------------------------------------------------------------
@@ -325,6 +354,39 @@ export function IconInbox() {
     <svg {...svg} width={28} height={28} className="icon icon--empty">
       <path d="M22 12h-6l-2 3h-4l-2-3H2" />
       <path d="M5.5 5.1 2 12v6a2 2 0 0 0 2 2h16a2 2 0 0 0 2-2v-6l-3.5-6.9A2 2 0 0 0 16.8 4H7.2a2 2 0 0 0-1.7 1.1Z" />
+    </svg>
+  );
+}
+
+export function IconCross() {
+  return (
+    <svg {...svg} className="icon">
+      <path d="M18 6 6 18" />
+      <path d="m6 6 12 12" />
+    </svg>
+  );
+}
+
+export function IconMinus() {
+  return (
+    <svg {...svg} className="icon">
+      <path d="M5 12h14" />
+    </svg>
+  );
+}
+
+export function IconPaperclip() {
+  return (
+    <svg {...svg} className="icon">
+      <path d="m21.4 11.1-9.2 9.2a6 6 0 0 1-8.5-8.5l9.2-9.2a4 4 0 0 1 5.7 5.7l-9.2 9.2a2 2 0 0 1-2.8-2.8l8.5-8.5" />
+    </svg>
+  );
+}
+
+export function IconChevron(props: { open?: boolean }) {
+  return (
+    <svg {...svg} className={`icon icon--chevron${props.open ? " icon--open" : ""}`}>
+      <path d="m9 18 6-6-6-6" />
     </svg>
   );
 }

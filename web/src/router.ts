@@ -4,7 +4,7 @@ import { useEffect, useState } from "react";
 export type Route =
   | { name: "signin" }
   | { name: "contacts" }
-  | { name: "contact"; id: string }
+  | { name: "contact"; id: string; messageId?: string }
   | { name: "accounts" }
   | { name: "accountNew" }
   | { name: "accountEdit"; id: string }
@@ -26,6 +26,8 @@ export function parseRoute(path: string): Route {
     }
   });
   const [first, second, ...rest] = parts;
+  // #/contacts/:id/messages/:messageId opens one email over the contact's page
+  if (first === "contacts" && second !== undefined && rest.length === 2 && rest[0] === "messages") return { name: "contact", id: second, messageId: rest[1]! };
   if (rest.length) return { name: "notFound" };
   switch (first) {
     case undefined:

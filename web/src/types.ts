@@ -1,5 +1,5 @@
 // API shapes used by the console. Declared here on purpose (not imported from core/) so the
-// console only depends on the HTTP contract.
+// console only depends on the HTTP contract (GET /api/openapi.json).
 
 export type Role = "admin" | "member";
 
@@ -19,40 +19,219 @@ export type Security = "tls" | "starttls" | "none";
 
 export type AccountState = "init" | "connected" | "syncing" | "authenticationError" | "connectError" | "disabled";
 
-export interface ImapSettings {
+export type ProviderId = "gmail" | "microsoft365" | "outlook" | "yahoo" | "yahoo_japan" | "zoho" | "zoho_pro" | "icloud" | "aol" | "other";
+
+export type SharingMode = "private" | "custom" | "public";
+
+export interface ServerSettings {
   host: string;
   port: number;
   security: Security;
   user: string;
 }
 
+export interface SmtpSettings extends ServerSettings {
+  /** Log in to SMTP with the incoming server's user name and password. */
+  sameCredentials: boolean;
+}
+
+export interface Sharing {
+  mode: SharingMode;
+  excludedDomains: string[];
+  contactIds: string[];
+}
+
+export interface SyncCounts {
+  folders: number;
+  fetched: number;
+  matched: number;
+  written: number;
+  skipped: number;
+}
+
+export interface SyncJob {
+  jobId: string;
+  status: string;
+  reason: string;
+  enqueuedAt: string | null;
+  startedAt: string | null;
+  endedAt: string | null;
+  counts: SyncCounts | null;
+  error: string | null;
+}
+
 export interface Account {
   id: string;
   ownerId: string;
   email: string;
-  displayName: string;
-  imap: ImapSettings;
+  displayName: string | null;
+  provider: ProviderId;
+  imap: ServerSettings;
+  smtp: SmtpSettings | null;
   allowInsecureCerts: boolean;
+  aliases: string[];
+  bccSelf: boolean;
+  saveSentCopy: boolean;
+  sentFolder: string | null;
+  syncFolders: string[] | null;
+  sharing: Sharing;
   syncEnabled: boolean;
+  initialSyncDays: number;
   hasPassword: boolean;
+  hasSmtpPassword: boolean;
   state: AccountState;
   lastSyncAt: string | null;
   lastError: { code: string; message: string } | null;
+  /** While the first sync runs: how far it is. */
+  syncProgress: { folder: string; done: number; total: number } | null;
+  lastJob: SyncJob | null;
   createdAt: string;
+  updatedAt?: string;
 }
 
-/** Body of POST /api/accounts. Port is `unknown` so a malformed value reaches the server's validation. */
-export interface AccountInput {
+/** Every setting the form sends (POST /api/accounts, PATCH, and the connection test). */
+export interface AccountSettings {
   email: string;
-  displayName?: string;
-  ownerId?: string;
+  displayName?: string | null;
+  provider?: ProviderId;
+  /** Port is `unknown`-ish so a malformed value reaches the server's validation. */
   imap: { host: string; port: number | string; security: Security; user: string };
-  password?: string;
+  smtp?: { host: string; port: number | string; security: Security; user: string; sameCredentials?: boolean } | null;
   allowInsecureCerts?: boolean;
+  aliases?: string[];
+  bccSelf?: boolean;
+  saveSentCopy?: boolean;
+  sentFolder?: string | null;
+  syncFolders?: string[];
+  sharing?: { mode: SharingMode; excludedDomains?: string[]; contactIds?: string[] };
   syncEnabled?: boolean;
+  initialSyncDays?: number | string;
+}
+
+/** Body of POST /api/accounts/test: only what a connection needs. */
+export interface ConnectionTestInput {
+  email?: string;
+  provider?: ProviderId;
+  imap: AccountSettings["imap"];
+  smtp?: AccountSettings["smtp"];
+  allowInsecureCerts?: boolean;
+  password: string;
+  smtpPassword?: string;
+}
+
+/** Body of POST /api/accounts. */
+export interface AccountInput extends AccountSettings {
+  ownerId?: string;
+  password?: string;
+  smtpPassword?: string;
+  saveDisabledOnFailure?: boolean;
 }
 
 export type AccountPatch = Partial<Omit<AccountInput, "imap">> & { imap?: Partial<AccountInput["imap"]> };
+
+// ---- Providers and autodiscovery ----------------------------------------------------------
+
+export interface ServerPreset {
+  host: string;
+  port: number;
+  security: Security;
+}
+
+export interface ProviderView {
+  id: ProviderId;
+  /** In the request's language. */
+  label: string;
+  imap: ServerPreset | null;
+  smtp: ServerPreset | null;
+  /** What to log in with: the whole address or the part before "@". */
+  username: "email" | "localpart";
+  saveSentCopy: boolean;
+  /** app_password: the account password is refused; oauth2_only: no password works (Microsoft). */
+  auth: "app_password" | "oauth2_only" | "password";
+  domains: string[];
+  sentFolder: string | null;
+  /** In the request's language. */
+  appPasswordSteps: string[];
+  oauthScopes?: string[];
+  regions?: { region: string; imap: ServerPreset; smtp: ServerPreset }[];
+}
+
+export type DiscoverySource = "admin" | "preset" | "autoconfig" | "ispdb" | "srv" | "mx" | "guess";
+
+export interface DiscoveredServer extends ServerSettings {
+  source: DiscoverySource;
+}
+
+export interface AutodiscoverResult {
+  email: string;
+  domain: string;
+  provider: ProviderId;
+  imap: DiscoveredServer | null;
+  smtp: DiscoveredServer | null;
+  sources: { step: DiscoverySource; ok: boolean; status: "found" | "none" | "failed" | "timeout" | "skipped"; detail: string; ms: number }[];
+}
+
+// ---- Connection test --------------------------------------------------------------------
+
+export type TestStepName = "dns" | "tcp" | "tls" | "imap_login" | "folders" | "smtp_login" | "smtp_send" | "imap_append" | (string & {});
+
+export interface Diagnosis {
+  code: string;
+  kind?: "transient" | "permanent";
+  protocol?: "imap" | "smtp";
+  step?: string;
+  message?: string;
+  cause: string;
+  fix: string;
+  providerSteps?: string[];
+  detail?: string;
+}
+
+export interface TestStep {
+  step: TestStepName;
+  ok: boolean;
+  /** Missing or null when the step did not run (an earlier one failed). */
+  ms?: number | null;
+  detail?: string | null;
+  /** Some servers are tested twice (IMAP and SMTP): which one this step belongs to. */
+  protocol?: "imap" | "smtp";
+  skipped?: boolean;
+  diagnosis?: Diagnosis | null;
+}
+
+export interface Folder {
+  path: string;
+  /** The last level, decoded, e.g. "送信済みメール". */
+  name: string;
+  specialUse?: string | null;
+  delimiter?: string;
+  /** Decoded full path when `path` is not ("[Gmail]/送信済みメール"). */
+  displayPath?: string;
+}
+
+export interface ConnectionTestResult {
+  ok: boolean;
+  steps: TestStep[];
+  folders?: Folder[];
+  sentFolder?: string | null;
+}
+
+/** POST /api/accounts/{id}/test-mail: the sending and the copy in Sent, each on its own. */
+export interface TestMailPart {
+  ok: boolean;
+  skipped?: boolean;
+  ms: number;
+  diagnosis?: Diagnosis | null;
+}
+
+export interface TestMailResult {
+  messageId?: string;
+  subject?: string;
+  sent: TestMailPart & { accepted?: string[]; rejected?: string[]; response?: string };
+  savedToSent: TestMailPart & { folder?: string; uid?: number };
+}
+
+// ---- Contacts and messages --------------------------------------------------------------
 
 export interface Contact {
   id: string;
@@ -75,6 +254,19 @@ export interface Address {
   address: string;
 }
 
+export interface Attachment {
+  filename: string | null;
+  contentType: string;
+  /** Bytes as stored on the server (encoded); null when unknown. */
+  size: number | null;
+}
+
+export interface MessageOwner {
+  userId: string;
+  accountId: string;
+  email: string | null;
+}
+
 export interface MessageSummary {
   id: string;
   date: string;
@@ -83,9 +275,25 @@ export interface MessageSummary {
   counterpart: Address;
   from: Address | null;
   to: Address[];
-  owners: { userId: string; accountId: string; email: string }[];
+  cc?: Address[];
+  owners: MessageOwner[];
   preview: string | null;
   threadId: string;
+  attachments?: Attachment[];
+}
+
+export interface MessageDetail extends MessageSummary {
+  messageId?: string | null;
+  inReplyTo?: string | null;
+  size?: number | null;
+  attachments: Attachment[];
+  replyTo?: Address[];
+  bcc?: Address[];
+}
+
+export interface MessageBody {
+  text: string;
+  truncated: boolean;
 }
 
 export interface Page<T> {
@@ -95,6 +303,7 @@ export interface Page<T> {
 
 export interface FieldError {
   field: string;
+  code?: string;
   message: string;
 }
 

@@ -1,11 +1,12 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { api } from "../api";
 import { ConfirmDialog, EmptyState, ErrorBanner, IconPlus, IconSync, Loading, PageHeader, StateBadge, errorText, useNotify } from "../components";
+import { POLL_ACTIVE_MS, SyncProgress, syncActive, useProviderLabel, useProviders } from "../accountStatus";
 import { formatDateTime, formatDateTimeLong, formatRelative, useI18n } from "../i18n";
 import { href } from "../router";
 import type { Account, User } from "../types";
 
-const POLL_MS = 5000;
+const POLL_MS = POLL_ACTIVE_MS;
 
 export function AccountsPage(props: { user: User }) {
   const { t, lang } = useI18n();
@@ -19,6 +20,8 @@ export function AccountsPage(props: { user: User }) {
   const [deleteBusy, setDeleteBusy] = useState(false);
   const [deleteError, setDeleteError] = useState<string | null>(null);
   const isAdmin = props.user.role === "admin";
+  const { providers } = useProviders();
+  const providerLabel = useProviderLabel(providers);
 
   const load = useCallback(async (quiet = false) => {
     if (!quiet) setLoadError(null);
@@ -45,7 +48,7 @@ export function AccountsPage(props: { user: User }) {
   }, [isAdmin]);
 
   // While a mailbox is syncing (or was just asked to), refresh quietly so the status moves on.
-  const anyBusy = syncing.size > 0 || (accounts ?? []).some((a) => a.state === "syncing");
+  const anyBusy = syncing.size > 0 || (accounts ?? []).some(syncActive);
   useEffect(() => {
     if (!anyBusy) return;
     const timer = window.setInterval(() => void load(true), POLL_MS);
@@ -130,6 +133,7 @@ export function AccountsPage(props: { user: User }) {
                   <tr>
                     <th scope="col">{t("accounts.col.owner")}</th>
                     <th scope="col">{t("accounts.col.address")}</th>
+                    <th scope="col">{t("accounts.col.provider")}</th>
                     <th scope="col">{t("accounts.col.state")}</th>
                     <th scope="col">{t("accounts.col.lastSync")}</th>
                     <th scope="col" className="table__actions-col">
@@ -153,18 +157,22 @@ export function AccountsPage(props: { user: User }) {
                               {a.email}
                             </a>
                           </div>
-                          <div className="cell-sub">
-                            {a.displayName ? `${a.displayName} · ` : ""}
-                            {a.imap.host}:{a.imap.port}
-                          </div>
+                          {a.displayName ? <div className="cell-sub">{a.displayName}</div> : null}
+                        </td>
+                        <td className="provider-cell" data-testid="account-provider" data-provider={a.provider}>
+                          <div className="cell-main">{providerLabel(a.provider)}</div>
+                          <div className="cell-sub">{a.imap.host}</div>
                         </td>
                         <td>
                           <div className="state-cell">
                             <StateBadge state={a.state} title={a.lastError?.message} />
                             {!a.syncEnabled && a.state !== "disabled" ? <span className="tag">{t("accounts.syncOff")}</span> : null}
                           </div>
-                          {a.lastError && (a.state === "authenticationError" || a.state === "connectError") ? (
-                            <div className="cell-sub cell-sub--error">{a.lastError.message}</div>
+                          {a.syncProgress ? <SyncProgress account={a} compact /> : null}
+                          {a.lastError ? (
+                            <div className="cell-sub cell-sub--error clamp-2" title={a.lastError.message} data-testid="account-error">
+                              {a.lastError.message}
+                            </div>
                           ) : null}
                         </td>
                         <td className="nowrap">
@@ -182,7 +190,8 @@ export function AccountsPage(props: { user: User }) {
                             type="button"
                             className="btn btn--small"
                             onClick={() => void syncNow(a)}
-                            disabled={requested || a.state === "syncing"}
+                            disabled={requested || syncActive(a) || !a.syncEnabled}
+                            title={!a.syncEnabled ? t("accounts.syncOff") : undefined}
                             data-testid="account-sync"
                           >
                             <IconSync />

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState, type FormEvent } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent, type ReactNode } from "react";
 import { api, ApiError } from "../api";
 import {
   ConfirmDialog,
@@ -6,6 +6,8 @@ import {
   ErrorBanner,
   FormField,
   IconBack,
+  IconChevron,
+  IconPaperclip,
   IconReceived,
   IconSent,
   Loading,
@@ -14,13 +16,13 @@ import {
   useNotify,
 } from "../components";
 import { contactFieldErrors, parseEmails } from "../contactFields";
-import { formatDate, formatDateTime, formatDateTimeLong, useI18n } from "../i18n";
+import { formatBytes, formatDate, formatDateTime, formatDateTimeLong, useI18n } from "../i18n";
 import { href, navigate } from "../router";
-import type { Contact, MessageSummary } from "../types";
+import type { Account, Address, Attachment, Contact, MessageBody, MessageDetail, MessageSummary, User } from "../types";
 
 const PAGE_SIZE = 50;
 
-export function ContactPage(props: { id: string }) {
+export function ContactPage(props: { id: string; messageId?: string; user: User }) {
   const { t, lang } = useI18n();
   const notify = useNotify();
   const [contact, setContact] = useState<Contact | null>(null);
@@ -150,7 +152,7 @@ export function ContactPage(props: { id: string }) {
         </div>
       )}
 
-      <Timeline contactId={contact.id} />
+      <Timeline contactId={contact.id} user={props.user} openMessageId={props.messageId} />
 
       {confirmDelete ? (
         <ConfirmDialog
@@ -167,105 +169,187 @@ export function ContactPage(props: { id: string }) {
   );
 }
 
-function Timeline(props: { contactId: string }) {
-  const { t, lang } = useI18n();
+interface OwnerOption {
+  userId: string;
+  label: string;
+}
+
+/** The owners to filter by: the users whose mailboxes we know, named as well as we can. */
+function useOwnerOptions(items: MessageSummary[] | null, me: User): OwnerOption[] {
+  const { t } = useI18n();
+  const [accounts, setAccounts] = useState<Account[]>([]);
+  const [users, setUsers] = useState<User[]>([]);
+  useEffect(() => {
+    api
+      .listAccounts()
+      .then((res) => setAccounts(res.items))
+      .catch(() => undefined);
+    if (me.role === "admin")
+      api
+        .listUsers()
+        .then((res) => setUsers(res.items))
+        .catch(() => undefined);
+  }, [me.role]);
+  return useMemo(() => {
+    const emails = new Map<string, Set<string>>();
+    const add = (userId: string, email: string | null | undefined) => {
+      const set = emails.get(userId) ?? new Set<string>();
+      if (email) set.add(email);
+      emails.set(userId, set);
+    };
+    for (const a of accounts) add(a.ownerId, a.email);
+    for (const m of items ?? []) for (const o of m.owners) add(o.userId, o.email);
+    const name = (userId: string) => (userId === me.id ? me.name || me.email : users.find((u) => u.id === userId)?.name);
+    return [...emails.entries()]
+      .map(([userId, set]) => {
+        const addresses = [...set].sort().join(", ");
+        const who = name(userId);
+        return { userId, label: who ? (addresses ? `${who} (${addresses})` : who) : addresses || t("accounts.unknownOwner") };
+      })
+      .sort((a, b) => a.label.localeCompare(b.label));
+  }, [accounts, users, items, me, t]);
+}
+
+function Timeline(props: { contactId: string; user: User; openMessageId?: string }) {
+  const { t } = useI18n();
   const [items, setItems] = useState<MessageSummary[] | null>(null);
   const [cursor, setCursor] = useState<string | null>(null);
+  const [loading, setLoading] = useState(false);
   const [loadingMore, setLoadingMore] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  const [owner, setOwner] = useState("");
+  const [expanded, setExpanded] = useState<Set<string>>(new Set());
+  // The first page without a filter names every owner; keep them for the select.
+  const [seen, setSeen] = useState<MessageSummary[]>([]);
+  const ownerOptions = useOwnerOptions(seen, props.user);
+  const request = useRef(0);
 
   const fetchPage = useCallback(
     async (after: string | null) => {
+      const mine = ++request.current;
       setError(null);
       if (after) setLoadingMore(true);
+      else setLoading(true);
       try {
-        const page = await api.listMessages(props.contactId, after, PAGE_SIZE);
+        const page = await api.listMessages(props.contactId, { cursor: after, limit: PAGE_SIZE, owner: owner || null });
+        if (mine !== request.current) return;
         setItems((prev) => {
           const base = after ? (prev ?? []) : [];
-          const seen = new Set(base.map((m) => m.id));
-          return [...base, ...page.items.filter((m) => !seen.has(m.id))];
+          const known = new Set(base.map((m) => m.id));
+          return [...base, ...page.items.filter((m) => !known.has(m.id))];
+        });
+        setSeen((prev) => {
+          const known = new Set(prev.map((m) => m.id));
+          return [...prev, ...page.items.filter((m) => !known.has(m.id))];
         });
         setCursor(page.nextCursor);
       } catch (err) {
-        setError(err);
+        if (mine === request.current) setError(err);
       } finally {
-        setLoadingMore(false);
+        if (mine === request.current) {
+          setLoadingMore(false);
+          setLoading(false);
+        }
       }
     },
-    [props.contactId],
+    [props.contactId, owner],
   );
 
   useEffect(() => {
     void fetchPage(null);
   }, [fetchPage]);
 
-  const countLabel = items && items.length > 0 ? (cursor ? t("contact.messagesShown", { count: items.length }) : t("contact.messagesAll", { count: items.length })) : null;
+  // Newest first: the first message of a thread met in the list is its latest.
+  const threads = useMemo(() => {
+    const map = new Map<string, MessageSummary[]>();
+    for (const m of items ?? []) {
+      const list = map.get(m.threadId);
+      if (list) list.push(m);
+      else map.set(m.threadId, [m]);
+    }
+    return [...map.entries()].map(([id, messages]) => ({ id, messages }));
+  }, [items]);
+
+  const open = (m: MessageSummary) => navigate(`/contacts/${encodeURIComponent(props.contactId)}/messages/${encodeURIComponent(m.id)}`);
+  const close = () => navigate(`/contacts/${encodeURIComponent(props.contactId)}`);
+  const openSummary = props.openMessageId ? (items ?? []).find((m) => m.id === props.openMessageId) ?? null : null;
+  const ownerLabel = ownerOptions.find((o) => o.userId === owner)?.label ?? owner;
+
+  const countLabel =
+    items && items.length > 0
+      ? `${t("contact.threads", { count: threads.length })} · ${cursor ? t("contact.messagesShown", { count: items.length }) : t("contact.messagesAll", { count: items.length })}`
+      : null;
 
   return (
-    <section className="timeline" data-testid="contact-messages" aria-labelledby="timeline-title">
-      <div className="section-head">
+    <section className="timeline" data-testid="contact-messages" aria-labelledby="timeline-title" aria-busy={loading || undefined}>
+      <div className="section-head section-head--tools">
         <h2 id="timeline-title" className="section-head__title">
           {t("contact.messages")}
         </h2>
         {countLabel ? <span className="section-head__meta">{countLabel}</span> : null}
+        <div className="section-head__tools">
+          <label className="inline-select">
+            <span className="inline-select__label">{t("contact.filterOwner")}</span>
+            <select
+              className="input input--small"
+              value={owner}
+              onChange={(e) => {
+                setOwner(e.target.value);
+                setExpanded(new Set());
+              }}
+              data-testid="messages-owner-filter"
+            >
+              <option value="">{t("contact.filterOwnerAll")}</option>
+              {owner && !ownerOptions.some((o) => o.userId === owner) ? <option value={owner}>{owner}</option> : null}
+              {ownerOptions.map((o) => (
+                <option key={o.userId} value={o.userId}>
+                  {o.label}
+                </option>
+              ))}
+            </select>
+          </label>
+          <button type="button" className="btn btn--small" onClick={() => void fetchPage(null)} disabled={loading} data-testid="messages-refresh">
+            {t("contact.refresh")}
+          </button>
+        </div>
       </div>
       {error ? <ErrorBanner messages={[errorText(error, t)]} onRetry={() => void fetchPage(items?.length ? cursor : null)} /> : null}
       {items === null && !error ? <Loading /> : null}
       {items !== null ? (
-        <div className="card card--flush">
+        <div className={`card card--flush${loading ? " is-refreshing" : ""}`}>
           {items.length === 0 ? (
             <div data-testid="messages-empty">
-              <EmptyState title={t("contact.noMessages")} hint={t("contact.noMessagesHint")} />
+              <EmptyState title={owner ? t("contact.noMessagesOwner", { owner: ownerLabel }) : t("contact.noMessages")} hint={owner ? undefined : t("contact.noMessagesHint")} />
             </div>
           ) : (
-            <div className="table-wrap">
-              <table className="table table--messages">
-                <thead>
-                  <tr>
-                    <th scope="col" className="col-date">
-                      {t("contact.col.date")}
-                    </th>
-                    <th scope="col" className="col-direction">
-                      {t("contact.col.direction")}
-                    </th>
-                    <th scope="col">{t("contact.col.subject")}</th>
-                    <th scope="col">{t("contact.col.counterpart")}</th>
-                    <th scope="col">{t("contact.col.owners")}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {items.map((m) => (
-                    <tr key={m.id} data-testid="message-row" data-direction={m.direction} data-message-id={m.id}>
-                      <td className="nowrap col-date">
-                        <time dateTime={m.date} title={formatDateTimeLong(lang, m.date)}>
-                          {formatDateTime(lang, m.date)}
-                        </time>
-                      </td>
-                      <td className="nowrap col-direction">
-                        <span className={`direction direction--${m.direction}`}>
-                          {m.direction === "received" ? <IconReceived /> : <IconSent />}
-                          {t(m.direction === "received" ? "direction.received" : "direction.sent")}
-                        </span>
-                      </td>
-                      <td className="col-subject">
-                        <div className={`cell-main${m.subject ? "" : " muted"}`}>{m.subject || t("contact.noSubject")}</div>
-                        {m.preview ? <div className="cell-sub preview">{m.preview}</div> : null}
-                      </td>
-                      <td className="col-counterpart">
-                        {m.counterpart.name ? <div className="cell-main">{m.counterpart.name}</div> : null}
-                        <div className={m.counterpart.name ? "cell-sub" : "cell-main"}>{m.counterpart.address}</div>
-                      </td>
-                      <td className="col-owners">
-                        {m.owners.map((o) => (
-                          <div key={`${o.accountId}`} className="cell-sub owner-line">
-                            {o.email}
-                          </div>
-                        ))}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+            <div className="msgs" role="list">
+              <div className="msg msg--head" aria-hidden="true">
+                <div className="msg__main">
+                  <span className="msg__date">{t("contact.col.date")}</span>
+                  <span className="msg__dir">{t("contact.col.direction")}</span>
+                  <span className="msg__subject">{t("contact.col.subject")}</span>
+                  <span className="msg__who">{t("contact.col.counterpart")}</span>
+                  <span className="msg__owners">{t("contact.col.owners")}</span>
+                </div>
+                <span className="msg__toggle-col" />
+              </div>
+              {threads.map((thread) => {
+                const isOpen = expanded.has(thread.id);
+                const [latest, ...older] = thread.messages;
+                const toggle = () =>
+                  setExpanded((s) => {
+                    const next = new Set(s);
+                    if (next.has(thread.id)) next.delete(thread.id);
+                    else next.add(thread.id);
+                    return next;
+                  });
+                return (
+                  <div key={thread.id} role="listitem" className={`thread${isOpen ? " thread--open" : ""}`} data-testid="thread" data-thread-id={thread.id} data-count={thread.messages.length}>
+                    <MessageRow m={latest!} count={thread.messages.length} open={isOpen} onToggle={toggle} onOpen={open} />
+                    {isOpen ? older.map((m) => <MessageRow key={m.id} m={m} nested onOpen={open} />) : null}
+                  </div>
+                );
+              })}
             </div>
           )}
         </div>
@@ -277,7 +361,234 @@ function Timeline(props: { contactId: string }) {
           </button>
         </div>
       ) : null}
+      {props.openMessageId ? <MessageView key={props.openMessageId} id={props.openMessageId} summary={openSummary} onClose={close} /> : null}
     </section>
+  );
+}
+
+function MessageRow(props: { m: MessageSummary; count?: number; open?: boolean; nested?: boolean; onToggle?: () => void; onOpen: (m: MessageSummary) => void }) {
+  const { t, lang } = useI18n();
+  const { m } = props;
+  const subject = m.subject || t("contact.noSubject");
+  const attachments = m.attachments?.length ?? 0;
+  return (
+    <div className={`msg${props.nested ? " msg--nested" : ""}`} data-testid="message-row" data-direction={m.direction} data-message-id={m.id}>
+      <button type="button" className="msg__main" onClick={() => props.onOpen(m)} aria-label={t("contact.openMessage", { subject })} data-testid="message-open">
+        <span className="msg__date">
+          <time dateTime={m.date} title={formatDateTimeLong(lang, m.date)}>
+            {formatDateTime(lang, m.date)}
+          </time>
+        </span>
+        <span className="msg__dir">
+          <span className={`direction direction--${m.direction}`}>
+            {m.direction === "received" ? <IconReceived /> : <IconSent />}
+            {t(m.direction === "received" ? "direction.received" : "direction.sent")}
+          </span>
+        </span>
+        <span className="msg__subject">
+          <span className={`cell-main msg__subject-text${m.subject ? "" : " muted"}`}>
+            {subject}
+            {attachments ? (
+              <span className="msg__clip" title={t("contact.attachmentsCount", { count: attachments })}>
+                <IconPaperclip />
+              </span>
+            ) : null}
+          </span>
+          {m.preview ? <span className="cell-sub preview">{m.preview}</span> : null}
+        </span>
+        <span className="msg__who">
+          {m.counterpart.name ? <span className="cell-main">{m.counterpart.name}</span> : null}
+          <span className={m.counterpart.name ? "cell-sub" : "cell-main"}>{m.counterpart.address}</span>
+        </span>
+        <span className="msg__owners">
+          {m.owners.map((o) => (
+            <span key={o.accountId} className="cell-sub owner-line">
+              {o.email ?? o.accountId}
+            </span>
+          ))}
+        </span>
+      </button>
+      <span className="msg__toggle-col">
+        {props.count && props.count > 1 ? (
+          <button
+            type="button"
+            className={`thread-toggle${props.open ? " thread-toggle--open" : ""}`}
+            onClick={props.onToggle}
+            aria-expanded={props.open}
+            aria-label={props.open ? t("contact.threadCollapse") : t("contact.threadExpand", { count: props.count })}
+            title={props.open ? t("contact.threadCollapse") : t("contact.threadExpand", { count: props.count })}
+            data-testid="thread-toggle"
+          >
+            {t("contact.threadCount", { count: props.count })}
+            <IconChevron open={props.open} />
+          </button>
+        ) : null}
+      </span>
+    </div>
+  );
+}
+
+const formatAddress = (a: Address) => (a.name ? `${a.name} <${a.address}>` : a.address);
+
+/**
+ * One email: headers, attachments (names, types, sizes) and the body fetched on demand from the
+ * owner's mail server. Everything is rendered as React text: never innerHTML, no links made
+ * from the text, no images, so a hostile mail can neither run script nor call out to the web.
+ */
+function MessageView(props: { id: string; summary: MessageSummary | null; onClose: () => void }) {
+  const { t, lang } = useI18n();
+  const ref = useRef<HTMLDialogElement>(null);
+  const [detail, setDetail] = useState<MessageDetail | null>(null);
+  const [detailError, setDetailError] = useState<unknown>(null);
+  const [body, setBody] = useState<MessageBody | null>(null);
+  const [bodyError, setBodyError] = useState<unknown>(null);
+  const [attempt, setAttempt] = useState(0);
+
+  useEffect(() => {
+    const dialog = ref.current;
+    if (dialog && !dialog.open) dialog.showModal();
+    return () => dialog?.close();
+  }, []);
+
+  useEffect(() => {
+    const controller = new AbortController();
+    api
+      .getMessage(props.id, controller.signal)
+      .then(setDetail)
+      .catch((err) => {
+        if (!controller.signal.aborted) setDetailError(err);
+      });
+    return () => controller.abort();
+  }, [props.id]);
+
+  useEffect(() => {
+    const controller = new AbortController();
+    setBody(null);
+    setBodyError(null);
+    api
+      .getMessageBody(props.id, controller.signal)
+      .then(setBody)
+      .catch((err) => {
+        if (!controller.signal.aborted) setBodyError(err);
+      });
+    return () => controller.abort();
+  }, [props.id, attempt]);
+
+  const m: MessageSummary | MessageDetail | null = detail ?? props.summary;
+  const attachments: Attachment[] | undefined = detail?.attachments ?? props.summary?.attachments;
+  const subject = m ? m.subject || t("contact.noSubject") : t("message.title");
+
+  return (
+    <dialog
+      ref={ref}
+      className="drawer"
+      aria-labelledby="message-title"
+      data-testid="message-view"
+      onCancel={(e) => {
+        e.preventDefault();
+        props.onClose();
+      }}
+      onClick={(e) => {
+        // a click on the backdrop (the dialog element itself, outside the panel) closes
+        if (e.target === ref.current) props.onClose();
+      }}
+    >
+      <div className="drawer__panel">
+        <div className="drawer__head">
+          <h2 id="message-title" className="drawer__title" data-testid="message-subject">
+            {subject}
+          </h2>
+          <button type="button" className="btn btn--small" onClick={props.onClose} data-testid="message-close" autoFocus>
+            {t("message.close")}
+          </button>
+        </div>
+        {!m && !detailError ? <Loading /> : null}
+        {detailError && !m ? <ErrorBanner messages={[errorText(detailError, t)]} /> : null}
+        {detailError && m ? <p className="drawer__note">{t("message.detailsError", { error: errorText(detailError, t) })}</p> : null}
+        {m ? (
+          <dl className="headers" data-testid="message-headers">
+            <HeaderLine label={t("message.date")}>
+              <time dateTime={m.date} title={formatDateTimeLong(lang, m.date)}>
+                {formatDateTimeLong(lang, m.date)}
+              </time>
+            </HeaderLine>
+            {m.from ? <HeaderLine label={t("message.from")}>{formatAddress(m.from)}</HeaderLine> : null}
+            {m.to.length ? <HeaderLine label={t("message.to")}>{m.to.map(formatAddress).join(", ")}</HeaderLine> : null}
+            {m.cc?.length ? <HeaderLine label={t("message.cc")}>{m.cc.map(formatAddress).join(", ")}</HeaderLine> : null}
+            {detail?.replyTo?.length ? <HeaderLine label={t("message.replyTo")}>{detail.replyTo.map(formatAddress).join(", ")}</HeaderLine> : null}
+            <HeaderLine label={t("message.mailbox")}>{m.owners.map((o) => o.email ?? o.accountId).join(", ")}</HeaderLine>
+            {detail?.messageId ? (
+              <HeaderLine label={t("message.messageId")}>
+                <code className="headers__code">{detail.messageId}</code>
+              </HeaderLine>
+            ) : null}
+          </dl>
+        ) : null}
+        {attachments !== undefined ? (
+          <div className="attachments" data-testid="message-attachments">
+            <h3 className="drawer__section">{t("message.attachments")}</h3>
+            {attachments.length ? (
+              <ul className="attachments__list">
+                {attachments.map((a, i) => (
+                  <li key={i} className="attachment" data-testid="attachment">
+                    <IconPaperclip />
+                    <span className="attachment__name">{a.filename || t("message.unnamed")}</span>
+                    <span className="attachment__meta">
+                      {a.contentType}
+                      {a.size != null ? ` · ${formatBytes(lang, a.size, t)}` : ""}
+                    </span>
+                  </li>
+                ))}
+              </ul>
+            ) : (
+              <p className="muted">{t("message.noAttachments")}</p>
+            )}
+          </div>
+        ) : null}
+        <div className="message-body-wrap">
+          <h3 className="drawer__section">{t("message.body")}</h3>
+          {body === null && !bodyError ? (
+            <div className="loading" role="status" data-testid="message-body-loading">
+              <span className="spinner" aria-hidden="true" />
+              {t("message.bodyLoading")}
+            </div>
+          ) : null}
+          {bodyError ? (
+            <div className="banner banner--error" role="alert" data-testid="message-body-error">
+              <div className="banner__body">
+                <p>{t("message.bodyError", { error: errorText(bodyError, t) })}</p>
+              </div>
+              <button type="button" className="btn btn--small" onClick={() => setAttempt((n) => n + 1)}>
+                {t("message.bodyRetry")}
+              </button>
+            </div>
+          ) : null}
+          {body ? (
+            <>
+              {body.truncated ? (
+                <p className="drawer__note" data-testid="message-body-truncated">
+                  {t("message.bodyTruncated")}
+                </p>
+              ) : null}
+              {/* Text only: React escapes it; white-space keeps the mail's own line breaks. */}
+              <div className="message-body" data-testid="message-body" lang="">
+                {body.text ? body.text : <span className="muted">{t("message.bodyEmpty")}</span>}
+              </div>
+              <p className="drawer__note">{t("message.textOnly")}</p>
+            </>
+          ) : null}
+        </div>
+      </div>
+    </dialog>
+  );
+}
+
+function HeaderLine(props: { label: string; children: ReactNode }) {
+  return (
+    <div className="headers__line">
+      <dt>{props.label}</dt>
+      <dd>{props.children}</dd>
+    </div>
   );
 }
 
