@@ -44,6 +44,7 @@ export interface AccountRecord extends Omit<Account, "lastError" | "syncFolders"
   secretVersion?: string;
   leaseJobId?: string;
   leaseUntil?: number;
+  leaseStartedAt?: string;
 }
 
 /** Providers that file sent mail into Sent themselves: APPENDing a copy would duplicate it. */
@@ -82,8 +83,19 @@ export async function withLastJobs(db: Db, records: AccountRecord[]): Promise<(A
   return Promise.all(
     records.map(async (r) => {
       const [j] = await recentJobs(db, r.id, 1);
+      // a job holding the lease is running, whatever its item says yet: the lease has its start
+      const running = j && r.leaseJobId === j.jobId && (r.leaseUntil ?? 0) > Date.now() / 1000;
       const lastJob = j
-        ? { jobId: j.jobId, status: j.status, reason: j.reason ?? "schedule", enqueuedAt: j.enqueuedAt ?? null, startedAt: j.startedAt ?? null, endedAt: j.endedAt ?? null, counts: j.counts ?? null, error: j.error ?? null }
+        ? {
+            jobId: j.jobId,
+            status: running ? "running" : j.status,
+            reason: j.reason ?? "schedule",
+            enqueuedAt: j.enqueuedAt ?? null,
+            startedAt: j.startedAt ?? (running ? (r.leaseStartedAt ?? null) : null),
+            endedAt: j.endedAt ?? null,
+            counts: j.counts ?? null,
+            error: j.error ?? null,
+          }
         : null;
       return { ...r, lastJob };
     }),
@@ -223,7 +235,8 @@ export async function updateAccount(deps: AccountDeps, actor: User, id: string, 
     bccSelf: patch.bccSelf ?? before.bccSelf ?? false,
     saveSentCopy: patch.saveSentCopy ?? before.saveSentCopy,
     sentFolder: patch.sentFolder === undefined ? before.sentFolder : patch.sentFolder,
-    syncFolders: patch.syncFolders ?? before.syncFolders ?? null,
+    // null goes back to the default (INBOX and the Sent folder, found again on the next sync)
+    syncFolders: patch.syncFolders === undefined ? (before.syncFolders ?? null) : patch.syncFolders,
     sharing: patch.sharing
       ? { mode: patch.sharing.mode, excludedDomains: patch.sharing.excludedDomains ?? [], contactIds: patch.sharing.contactIds ?? [] }
       : before.sharing,

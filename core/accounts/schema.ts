@@ -71,8 +71,8 @@ const settingsShape = {
   saveSentCopy: z.boolean().optional(),
   /** The Sent folder path; default: the folder the server marks \Sent. */
   sentFolder: z.string().min(1).max(1000).nullish(),
-  /** Folders to sync; default INBOX and the Sent folder. */
-  syncFolders: z.array(z.string().min(1).max(1000)).min(1).max(50).optional(),
+  /** Folders to sync; default (or null) INBOX and the Sent folder. */
+  syncFolders: z.array(z.string().min(1).max(1000)).min(1).max(50).nullish(),
   sharing: sharingInput.optional(),
   syncEnabled: z.boolean().optional(),
   /** How far back the first sync reaches, in days (default 90). */

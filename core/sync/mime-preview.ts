@@ -67,9 +67,18 @@ export function attachmentsOf(root: BodyNode | undefined): Attachment[] {
   const out: Attachment[] = [];
   walk(root, (n) => {
     if (!isAttachment(n)) return;
-    out.push({ filename: n.dispositionParameters?.filename ?? n.parameters?.name ?? null, contentType: n.type.toLowerCase(), size: n.size ?? null });
+    out.push({ filename: n.dispositionParameters?.filename ?? n.parameters?.name ?? null, contentType: n.type.toLowerCase(), size: decodedSize(n) });
   });
   return out;
+}
+
+/**
+ * The file's size, not its size in the message: BODYSTRUCTURE counts base64 text, 4 characters
+ * for 3 bytes plus a line break every 76 (RFC 2045), so 57 bytes per 78 characters.
+ */
+function decodedSize(n: BodyNode): number | null {
+  if (n.size === undefined || n.size === null) return null;
+  return n.encoding?.toLowerCase() === "base64" ? Math.round((n.size * 57) / 78) : n.size;
 }
 
 /** Charset labels mail really uses that TextDecoder does not know by that name. */
