@@ -30,6 +30,13 @@ export class ContactMatcher {
     return new Set(unique.filter((a) => this.known.get(a)));
   }
 
+  /** The answer without waiting, when the directory is already in memory; else undefined. */
+  matchKnown(addresses: Iterable<string>): Set<string> | undefined {
+    if (!this.directory) return undefined;
+    const directory = this.directory;
+    return new Set([...addresses].filter((a) => directory.has(a)));
+  }
+
   private async snapshot(): Promise<Set<string> | null> {
     const addresses = new Set<string>();
     let start: Record<string, unknown> | undefined;

@@ -331,7 +331,7 @@ class FolderRun {
     for (let i = 0; i < uids.length; i += size) chunks.push(uids.slice(i, i + size));
     // prefiltered UIDs are candidates already: their details come in the same FETCH
     const query = prefiltered ? FULL_FETCH : LIGHT_FETCH;
-    const fetch = (chunk: number[]) => this.client.fetchAll(chunk.join(","), query as any, { uid: true }) as Promise<FetchedMessage[]>;
+    const fetch = (chunk: number[]) => this.client.fetchAll(uidSet(chunk), query as any, { uid: true }) as Promise<FetchedMessage[]>;
     let next = chunks.length ? fetch(chunks[0]!) : undefined;
     let writing: { chunk: number[]; done: Promise<void> } | undefined;
     const commit = async () => {
@@ -347,9 +347,12 @@ class FolderRun {
     try {
       for (let i = 0; i < chunks.length; i++) {
         const fetched = await next!;
+        // This chunk's detail FETCH is sent first, the next chunk's FETCH right behind it: the
+        // details never wait for the next chunk, and the connection never idles.
+        const pending = this.select(fetched, prefiltered);
         next = i + 1 < chunks.length ? fetch(chunks[i + 1]!) : undefined;
         next?.catch(() => undefined); // awaited next round; a failure there surfaces then
-        const prepared = await this.prepare(fetched, prefiltered);
+        const prepared = await this.prepare(pending);
         await commit();
         writing = { chunk: chunks[i]!, done: this.write(prepared) };
         writing.done.catch(() => undefined); // awaited in commit()
@@ -367,25 +370,37 @@ class FolderRun {
     }
   }
 
-  /** Matches one chunk by its address headers, then builds the records and fetches the details of the messages that involve a contact. */
-  private async prepare(fetched: FetchedMessage[], prefiltered: boolean): Promise<Prepared[]> {
-    const { deps, counts } = this;
-    counts.fetched += fetched.length;
+  /**
+   * Picks the messages of a light chunk that involve a contact and sends their detail FETCH
+   * (not awaited: the caller queues the next chunk's FETCH behind it).
+   */
+  private select(fetched: FetchedMessage[], prefiltered: boolean): Promise<{ matched: Set<string>; messages: FetchedMessage[] }> {
+    this.counts.fetched += fetched.length;
     const light = fetched.map((m) => ({ msg: m, addresses: headerAddresses(m.headers).filter((a) => !this.own.has(a)) }));
-    const matched = await this.matcher.match(light.flatMap((l) => l.addresses));
-    const candidates = light.filter((l) => l.addresses.some((a) => matched.has(a)));
-    if (!candidates.length) return [];
-    let messages = candidates.map((c) => c.msg);
-    if (!prefiltered) {
-      const details = (await this.client.fetchAll(candidates.map((c) => c.msg.uid).join(","), DETAIL_FETCH as any, { uid: true })) as FetchedMessage[];
+    const known = this.matcher.matchKnown(light.flatMap((l) => l.addresses));
+    const run = async () => {
+      const matched = known ?? (await this.matcher.match(light.flatMap((l) => l.addresses)));
+      const candidates = light.filter((l) => l.addresses.some((a) => matched.has(a)));
+      if (!candidates.length || prefiltered) return { matched, messages: candidates.map((c) => c.msg) };
+      const details = (await this.client.fetchAll(uidSet(candidates.map((c) => c.msg.uid)), DETAIL_FETCH as any, { uid: true })) as FetchedMessage[];
       const byUid = new Map(details.map((d) => [d.uid, d]));
-      messages = candidates.flatMap(({ msg }) => {
+      const messages = candidates.flatMap(({ msg }) => {
         const d = byUid.get(msg.uid);
         // the message vanished between the two FETCHes (expunged): nothing to store
         if (!d) return [];
         return [{ ...d, headers: Buffer.concat([msg.headers ?? Buffer.alloc(0), d.headers ?? Buffer.alloc(0)]) }];
       });
-    }
+      return { matched, messages };
+    };
+    const p = run();
+    p.catch(() => undefined); // awaited by prepare()
+    return p;
+  }
+
+  /** Builds the records of the selected messages (details in hand) and their previews. */
+  private async prepare(pending: Promise<{ matched: Set<string>; messages: FetchedMessage[] }>): Promise<Prepared[]> {
+    const { deps, counts } = this;
+    const { matched, messages } = await pending;
     const work: Prepared[] = [];
     for (const msg of messages) {
       let record: MailRecord;
@@ -402,7 +417,7 @@ class FolderRun {
       if (contacts.length) work.push({ uid: msg.uid, msg, record, contacts });
     }
     counts.matched += work.length;
-    await this.addPreviews(work);
+    if (work.length) await this.addPreviews(work);
     return work;
   }
 
@@ -434,7 +449,7 @@ class FolderRun {
     }
     for (const [section, items] of bySection) {
       const byUid = new Map(items.map((i) => [i.uid, i]));
-      const fetched = (await this.client.fetchAll(items.map((i) => i.uid).join(","), { uid: true, bodyParts: [{ key: section, start: 0, maxLength: PREVIEW_BYTES }] }, { uid: true })) as FetchedMessage[];
+      const fetched = (await this.client.fetchAll(uidSet(items.map((i) => i.uid)), { uid: true, bodyParts: [{ key: section, start: 0, maxLength: PREVIEW_BYTES }] }, { uid: true })) as FetchedMessage[];
       for (const m of fetched) {
         const item = byUid.get(m.uid);
         const raw = m.bodyParts?.get(section) ?? [...(m.bodyParts?.values() ?? [])][0];
@@ -466,4 +481,17 @@ class FolderRun {
       condition: "attribute_exists(pk)",
     });
   }
+}
+
+/** A UID set in IMAP's compact form: runs of consecutive UIDs as ranges ("1:500,502"). */
+export function uidSet(uids: number[]): string {
+  const sorted = [...uids].sort((a, b) => a - b);
+  const parts: string[] = [];
+  for (let i = 0; i < sorted.length; ) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
+    parts.push(j > i ? `${sorted[i]}:${sorted[j]}` : String(sorted[i]));
+    i = j + 1;
+  }
+  return parts.join(",");
 }
