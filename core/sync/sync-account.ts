@@ -1,5 +1,5 @@
 import type { ImapFlow } from "imapflow";
-import type { Db } from "../store/db";
+import type { Db, Item } from "../store/db";
 import { keys } from "../store/keys";
 import { accountSecretName, type SecretStore } from "../secrets/index";
 import type { JobQueue, SyncJobMessage } from "../queue/index";
@@ -193,15 +193,30 @@ async function pendingBackfill(db: Db, account: AccountRecord & { backfillSeen?:
   // time than a mark already moved past it. Requests are taken only once they are older than
   // the settle time, by when every write stamped earlier has landed.
   const settled = new Date(Date.now() - settleMs).toISOString();
-  const after = `${account.backfillSeen ?? ""}\u0000`;
-  // the mark can be newer than the settle line (it was moved with a shorter settle time)
-  if (after >= settled) return { addresses: [] };
-  const items = await db.queryAll("main", {
-    KeyConditionExpression: "pk = :p AND sk BETWEEN :s AND :t",
-    ExpressionAttributeValues: { ":p": "BACKFILL", ":s": after, ":t": settled },
-  });
+  const after = account.backfillSeen ?? "";
+  const items = (await backfillRequestsAfter(db, after, settleMs)).filter((i) => i.sk <= settled);
   if (!items.length) return { addresses: [] };
   return { addresses: [...new Set(items.map((i) => i.address as string))], upTo: items[items.length - 1]!.sk };
+}
+
+/**
+ * Every job of every mailbox asks the same question of the same partition ("any requests after
+ * my mark?"), and once caught up every account has the same mark. The answer is kept for a
+ * while per mark in this process: at most half the settle time, so a request is never taken
+ * later than one settle time after it settled.
+ */
+const backfillCache = new Map<string, { at: number; items: Item[] }>();
+async function backfillRequestsAfter(db: Db, after: string, settleMs: number): Promise<Item[]> {
+  const ttl = Math.min(30_000, settleMs / 2);
+  const hit = backfillCache.get(after);
+  if (hit && Date.now() - hit.at < ttl) return hit.items;
+  const items = await db.queryAll("main", {
+    KeyConditionExpression: "pk = :p AND sk > :s",
+    ExpressionAttributeValues: { ":p": "BACKFILL", ":s": after },
+  });
+  if (backfillCache.size > 100) backfillCache.clear();
+  if (ttl > 0) backfillCache.set(after, { at: Date.now(), items });
+  return items;
 }
 
 /** INBOX and the folder the server marks \\Sent (RFC 6154), remembered on the account. */
