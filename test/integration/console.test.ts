@@ -4,8 +4,9 @@
  * handler -> Dovecot and Postfix from the global setup. Nothing is mocked: a broken hop
  * anywhere (build, route, handler, queue, sync, IMAP, rendering) fails a test.
  *
- * Screenshots of every step go to a temporary directory (printed); three of them are also
- * written to web/screenshots/ for the README.
+ * Screenshots of every step go to a temporary directory (printed); with UPDATE_SCREENSHOTS=1
+ * three of them are also written to web/screenshots/ for the README (a plain `npm test` leaves
+ * the tracked files alone).
  */
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp } from "node:fs/promises";
@@ -23,6 +24,7 @@ import { ApiClient, eventually } from "../support/api-client";
 const mail = inject("mail");
 const DIST_INDEX = resolve("web/dist/index.html");
 const README_SHOTS = resolve("web/screenshots");
+const UPDATE_README_SHOTS = process.env.UPDATE_SCREENSHOTS === "1";
 const ADMIN = { email: "admin@example.test", password: "admin-password-123" };
 // App users (who sign in to the console); their mailboxes are the Dovecot users of the same address.
 const ALICE = { email: mail.users.alice.email, name: "Alice Walker", password: "alice-console-password" };
@@ -262,7 +264,7 @@ async function shot(page: Page, name: string, options: { readme?: string; fullPa
     await page.locator(".notice").first().waitFor({ state: "detached" }).catch(() => undefined);
   }
   await page.screenshot({ path: file, fullPage: options.fullPage ?? false });
-  if (options.readme) await page.screenshot({ path: join(README_SHOTS, options.readme), fullPage: false });
+  if (options.readme && UPDATE_README_SHOTS) await page.screenshot({ path: join(README_SHOTS, options.readme), fullPage: false });
   return file;
 }
 
@@ -290,7 +292,7 @@ beforeAll(async () => {
   }
   logSink.write = (line) => void logLines.push(line);
   shots = await mkdtemp(join(tmpdir(), "console-shots-"));
-  await mkdir(README_SHOTS, { recursive: true });
+  if (UPDATE_README_SHOTS) await mkdir(README_SHOTS, { recursive: true });
   console.log(`[console] screenshots in ${shots}`);
 
   for (const u of [mail.users.alice, mail.users.bob, mail.users.carol]) await resetUser(mail, u.email);

@@ -10,6 +10,12 @@
  *              account-save, account-form-error, account-port-suggest
  *   Contacts:  contacts-search, contacts-table, contact-row, contact-new-name, contact-new-company,
  *              contact-new-email, contact-new-secondary, contact-new-save, contact-new-error
+ *   CSV import: import-open (on Contacts), import-file (the file input), import-dropzone, import-selected,
+ *              import-size-error, import-error, import-encoding (data-encoding), import-columns, import-column
+ *              (data-field), import-counts (data-count items), import-errors-only, import-preview-table,
+ *              import-row (data-line, data-valid), import-row-error (data-field), import-run, import-result,
+ *              import-result-counts (data-count items), import-skipped-only, import-result-table,
+ *              import-result-row (data-line, data-status), import-back, import-again
  *   Mailbox form: account-detect, account-discovery, setting-source, provider-cards, provider-<id>,
  *              provider-app-password, provider-oauth, provider-password-steps, account-advanced-toggle,
  *              account-server-summary, account-smtp-host/-port/-security/-user/-password, account-smtp-same,
@@ -37,6 +43,7 @@ import { I18nContext, type I18n, type Lang, LANGUAGES, initialLanguage, isLang, 
 import { AccountFormPage } from "./pages/AccountForm";
 import { AccountsPage } from "./pages/Accounts";
 import { ContactPage } from "./pages/Contact";
+import { ContactImportPage } from "./pages/ContactImport";
 import { ContactsPage } from "./pages/Contacts";
 import { SignInPage } from "./pages/SignIn";
 import { UsersPage } from "./pages/Users";
@@ -176,6 +183,8 @@ function titleFor(route: Route, signedIn: boolean) {
     case "contacts":
     case "contact":
       return "nav.contacts" as const;
+    case "contactsImport":
+      return "import.title" as const;
     case "accounts":
     case "accountNew":
     case "accountEdit":
@@ -194,6 +203,8 @@ function RouteView(props: { route: Route; user: User }) {
     case "signin":
     case "contacts":
       return <ContactsPage />;
+    case "contactsImport":
+      return <ContactImportPage />;
     case "contact":
       return <ContactPage key={route.id} id={route.id} messageId={route.messageId} user={user} />;
     case "accounts":
@@ -212,7 +223,7 @@ function RouteView(props: { route: Route; user: User }) {
 function Header(props: { user: User; route: Route; onSignOut: () => void }) {
   const { t, lang, setLang } = useI18n();
   const { user, route } = props;
-  const section = route.name === "contact" || route.name === "contacts" ? "contacts" : route.name.startsWith("account") ? "accounts" : route.name === "users" ? "users" : null;
+  const section = route.name === "contact" || route.name === "contacts" || route.name === "contactsImport" ? "contacts" : route.name.startsWith("account") ? "accounts" : route.name === "users" ? "users" : null;
   const link = (name: "contacts" | "accounts" | "users", label: string) => (
     <a href={href(`/${name}`)} className={`nav__link${section === name ? " nav__link--active" : ""}`} aria-current={section === name ? "page" : undefined} data-testid={`nav-${name}`}>
       {label}

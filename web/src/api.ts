@@ -10,6 +10,9 @@ import type {
   ContactInput,
   FieldError,
   Folder,
+  ImportPreview,
+  ImportRequest,
+  ImportResult,
   MessageBody,
   MessageDetail,
   MessageSummary,
@@ -165,6 +168,10 @@ export const api = {
   createContact: (input: ContactInput) => request<Contact>("POST", "/api/contacts", { body: input }),
   updateContact: (id: string, patch: Partial<ContactInput>) => request<Contact>("PATCH", `/api/contacts/${enc(id)}`, { body: patch }),
   deleteContact: (id: string) => request<void>("DELETE", `/api/contacts/${enc(id)}`),
+  /** Checks a CSV file (UTF-8 or Shift_JIS, detected by the server) without writing anything. */
+  previewImport: (input: ImportRequest, signal?: AbortSignal) => request<ImportPreview>("POST", "/api/contacts/import/preview", { body: input, signal }),
+  /** Imports a CSV file: valid rows are created or updated, invalid rows skipped with their problems. */
+  runImport: (input: ImportRequest) => request<ImportResult>("POST", "/api/contacts/import", { body: input }),
   listMessages: (id: string, options: { cursor?: string | null; limit?: number; owner?: string | null } = {}) =>
     request<Page<MessageSummary>>("GET", `/api/contacts/${enc(id)}/messages`, { query: { cursor: options.cursor, limit: options.limit ?? 50, owner: options.owner } }),
 

@@ -399,3 +399,13 @@ export function IconMail() {
     </svg>
   );
 }
+
+export function IconUpload(props: { size?: number }) {
+  return (
+    <svg {...svg} width={props.size ?? 16} height={props.size ?? 16} className="icon">
+      <path d="M21 15v4a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2v-4" />
+      <path d="m17 8-5-5-5 5" />
+      <path d="M12 3v12" />
+    </svg>
+  );
+}

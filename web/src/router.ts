@@ -1,9 +1,10 @@
-// Minimal hash router: #/contacts, #/contacts/:id, #/accounts/new, ...
+// Minimal hash router: #/contacts, #/contacts/import, #/contacts/:id, #/accounts/new, ...
 import { useEffect, useState } from "react";
 
 export type Route =
   | { name: "signin" }
   | { name: "contacts" }
+  | { name: "contactsImport" }
   | { name: "contact"; id: string; messageId?: string }
   | { name: "accounts" }
   | { name: "accountNew" }
@@ -35,7 +36,9 @@ export function parseRoute(path: string): Route {
     case "signin":
       return second === undefined ? { name: "signin" } : { name: "notFound" };
     case "contacts":
-      return second === undefined ? { name: "contacts" } : { name: "contact", id: second };
+      if (second === undefined) return { name: "contacts" };
+      // Contact ids are generated (newId), never the word "import".
+      return second === "import" ? { name: "contactsImport" } : { name: "contact", id: second };
     case "accounts":
       if (second === undefined) return { name: "accounts" };
       return second === "new" ? { name: "accountNew" } : { name: "accountEdit", id: second };

@@ -301,6 +301,66 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
+// ---- CSV import (POST /api/contacts/import/preview and /api/contacts/import) ----------------
+
+/** Body of both import routes: the file's bytes, never decoded in the browser. */
+export interface ImportRequest {
+  filename?: string;
+  /** The file in base64 (a FileReader data: URL is accepted as is). */
+  contentBase64: string;
+}
+
+export type ImportEncoding = "utf-8" | "shift_jis";
+export type ImportField = "name" | "company" | "primaryEmail" | "secondaryEmails" | "externalId";
+
+export interface ImportColumn {
+  index: number;
+  /** The header cell as written in the file. */
+  header: string;
+  /** null: the column is not imported (unknown header, or a second column for the same field). */
+  field: ImportField | null;
+}
+
+export interface ImportValues {
+  externalId: string | null;
+  name: string;
+  company: string | null;
+  primaryEmail: string;
+  secondaryEmails: string[];
+}
+
+export interface ImportPreviewRow {
+  /** The physical line in the file where the record starts (the header is line 1). */
+  line: number;
+  values: ImportValues;
+  /** In the request's language; empty when the row will be imported. `field` may be "secondaryEmails.2". */
+  errors: FieldError[];
+}
+
+export interface ImportPreview {
+  filename: string | null;
+  encoding: ImportEncoding;
+  columns: ImportColumn[];
+  counts: { rows: number; valid: number; invalid: number };
+  rows: ImportPreviewRow[];
+}
+
+export type ImportStatus = "created" | "updated" | "unchanged" | "skipped" | "error";
+
+export interface ImportOutcomeRow {
+  line: number;
+  status: ImportStatus;
+  id: string | null;
+  errors: FieldError[];
+}
+
+export interface ImportResult {
+  filename: string | null;
+  encoding: ImportEncoding;
+  counts: Record<ImportStatus, number> & { rows: number };
+  rows: ImportOutcomeRow[];
+}
+
 export interface FieldError {
   field: string;
   code?: string;

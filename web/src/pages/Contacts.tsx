@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from "react";
 import { api, ApiError } from "../api";
-import { EmptyState, ErrorBanner, FormField, IconSearch, Loading, PageHeader, errorText, useNotify } from "../components";
+import { EmptyState, ErrorBanner, FormField, IconSearch, IconUpload, Loading, PageHeader, errorText, useNotify } from "../components";
 import { contactFieldErrors, parseEmails } from "../contactFields";
 import { formatDate, useI18n } from "../i18n";
 import { href, navigate } from "../router";
@@ -42,7 +42,16 @@ export function ContactsPage() {
 
   return (
     <>
-      <PageHeader title={t("contacts.title")} subtitle={t("contacts.subtitle")} />
+      <PageHeader
+        title={t("contacts.title")}
+        subtitle={t("contacts.subtitle")}
+        actions={
+          <a className="btn" href={href("/contacts/import")} data-testid="import-open">
+            <IconUpload />
+            {t("contacts.import")}
+          </a>
+        }
+      />
       <div className="split">
         <section className="split__main">
           <div className="toolbar">
