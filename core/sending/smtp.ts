@@ -4,24 +4,10 @@ import type { Transporter, SMTPSentMessageInfo } from "nodemailer";
 import { diagnose, toAppError, type DiagnosisContext, type DiagnosisStep } from "../accounts/diagnosis";
 import type { AppError } from "../shared/errors";
 import type { Mailer, OutgoingMessage, SendResult } from "./index";
+import type { MailServerSettings } from "../shared/mail-server";
 
 /** What it takes to talk to one SMTP submission server. */
-export interface SmtpSettings {
-  /** The host name the admin typed: used for SNI and the certificate check. */
-  host: string;
-  /** The address the host name was checked and resolved to (accounts/host-policy.ts checkHost); we connect here. */
-  address?: string;
-  port: number;
-  /** "tls": implicit TLS (465); "starttls": plain, then an upgrade that must succeed (587); "none": never encrypt. */
-  security: "tls" | "starttls" | "none";
-  user: string;
-  password: string;
-  /** Accept a certificate that does not verify. Default false; only for a server the admin controls. */
-  allowInsecureCerts?: boolean;
-  /** Extra trusted CA certificates (PEM), e.g. a company's private CA (IMAP_EXTRA_CA_PEM locally). */
-  ca?: string;
-  /** The account's provider preset, for provider-specific advice. */
-  provider?: string | null;
+export interface SmtpSettings extends MailServerSettings {
   /** Timeouts in ms. Defaults: connect 15 s, greeting 10 s, idle socket 60 s. */
   timeouts?: { connection?: number; greeting?: number; socket?: number };
 }

@@ -2,25 +2,13 @@ import { isIP } from "node:net";
 import { ImapFlow } from "imapflow";
 import { AppError } from "../shared/errors";
 import { diagnose, toAppError, type DiagnosisContext } from "../accounts/diagnosis";
+import type { Logger } from "../shared/log";
+import type { MailServerSettings } from "../shared/mail-server";
 
 export { isAuthenticationProblem } from "../accounts/diagnosis";
-import type { Logger } from "../shared/log";
 
 /** What it takes to open one IMAP connection. */
-export interface ImapSettings {
-  host: string;
-  /** The address the host name was checked and resolved to (see accounts/host-policy.ts). */
-  address?: string;
-  port: number;
-  security: "tls" | "starttls" | "none";
-  user: string;
-  password: string;
-  /** Accept certificates that do not verify. Default false; only for servers the admin controls. */
-  allowInsecureCerts?: boolean;
-  /** Extra trusted CA certificates (PEM), e.g. a company's private CA. */
-  ca?: string;
-  /** The account's provider preset, for provider-specific advice when the login fails. */
-  provider?: string | null;
+export interface ImapSettings extends MailServerSettings {
   /** Connection and greeting timeouts in ms. Defaults 15 s and 10 s; the connection test waits less. */
   timeouts?: { connection?: number; greeting?: number };
   /** Receives every command line sent (imapflow hides LOGIN/AUTHENTICATE secrets); for tests and benchmarks. */
