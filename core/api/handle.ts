@@ -7,6 +7,7 @@ import { openApiDocument } from "./openapi";
 import { routes } from "./routes/index";
 import type { ApiDeps, Route, RouteResult } from "./types";
 import { parseOrThrow } from "./validation";
+import { consume } from "../shared/rate-limit";
 
 const MAX_BODY = 256 * 1024;
 
@@ -57,6 +58,7 @@ export async function handleApiRequest(deps: ApiDeps, req: ApiRequest): Promise<
       if (route.method !== "GET") checkCsrf(req, found.csrfToken);
       if (route.auth === "admin" && found.user.role !== "admin") throw new AppError("forbidden", "admin_only");
     }
+    if (route.rateLimit && session) await consume(deps.db, route.rateLimit, session.user.id);
     if (req.body && Buffer.byteLength(req.body) > MAX_BODY) throw new AppError("validation", "body_too_large");
     let body: unknown;
     if (route.body) {
@@ -121,6 +123,7 @@ function errorResponse(deps: ApiDeps, req: ApiRequest, err: unknown, lang: Lang)
       },
     });
     if (err.kind === "unauthenticated" && err.code === "session_expired") res.cookies.push(clearSessionCookie(req.secure));
+    if (err.kind === "rateLimited" && err.params.seconds !== undefined) res.headers["retry-after"] = String(err.params.seconds);
     return res;
   }
   if (isAppError(err)) {

@@ -31,6 +31,7 @@ export function openApiDocument(): Record<string, unknown> {
         [status]: r.response ? { description: "OK", content: { "application/json": { schema: schema(r.response, "output") } } } : { description: "No content" },
         "400": { description: "Invalid input: error.fields names each field and the reason", content: { "application/json": { schema: schema(errorBody, "output") } } },
         ...(r.auth === "public" ? {} : { "401": { description: "Not signed in" }, "403": { description: "Missing CSRF token or not permitted" } }),
+        ...(r.rateLimit || r.path === "/api/session" ? { "429": { description: "Too many attempts: wait the seconds in Retry-After" } } : {}),
       },
     };
     if (r.body) op.requestBody = { required: true, content: { "application/json": { schema: schema(r.body, "input") } } };

@@ -7,6 +7,7 @@ import type { Lang } from "../shared/i18n";
 import type * as users from "../users/index";
 import type { HostAllowance } from "../accounts/host-policy";
 import type { ApiRequest } from "./http";
+import type { RateLimit } from "../shared/rate-limit";
 
 export interface ApiDeps {
   db: Db;
@@ -49,7 +50,16 @@ export interface Route {
   query?: z.ZodType;
   response?: z.ZodType;
   status?: number;
+  /** Counted per signed-in user before the handler runs; over the limit answers 429. */
+  rateLimit?: RateLimit;
   handle(ctx: RouteContext): Promise<RouteResult>;
 }
 
 export const listOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item) });
+
+/**
+ * Routes that make the server connect to hosts the user names (autodiscovery probes,
+ * connection tests, test mail): enough for a person setting up mailboxes, too little to turn
+ * the service into a port scanner or a mail cannon.
+ */
+export const PROBE_LIMIT: RateLimit = { bucket: "probe", limit: 30, windowSeconds: 600 };

@@ -12,7 +12,7 @@
  * | user                   | USER#<userId>             | USER                 | USERS               | <email>                   |
  * | user email (unique)    | USEREMAIL#<email>         | USEREMAIL            |                     |                           |
  * | session                | SESSION#<sha256(token)>   | SESSION              | SESSIONS#<userId>   | <createdAt>               |
- * | login lockout (road)   | LOGINFAIL#<email>         | LOGINFAIL            |                     |                           |
+ * | rate-limit counter     | RATE#<bucket>#<subject>   | <window start epoch> |                     |                           |
  * | mailbox account        | ACCOUNT#<accountId>       | ACCOUNT              | ACCOUNTS            | <ownerId>#<accountId>     |
  * | account email (unique) | ACCOUNTEMAIL#<owner>#<em> | ACCOUNTEMAIL         |                     |                           |
  * | folder sync cursor     | ACCOUNT#<accountId>       | CURSOR#<folderPath>  |                     |                           |

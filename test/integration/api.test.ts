@@ -48,6 +48,18 @@ describe("authentication", () => {
     expect(ja.body.error.message).toBe("メールアドレスまたはパスワードが正しくありません。");
   });
 
+  it("makes an address wait after 10 failed sign-ins, even with the right password, and only that address", async () => {
+    expect((await admin.post("/api/users", { email: "guessed@example.test", name: "G", password: "guessed-password-1", role: "member" })).status).toBe(201);
+    const attacker = new ApiClient(stack.url, "ja");
+    for (let i = 0; i < 10; i++) expect((await attacker.signIn("guessed@example.test", `wrong-${i}`)).status).toBe(401);
+    const blocked = await attacker.signIn("guessed@example.test", "guessed-password-1");
+    expect(blocked.status).toBe(429);
+    expect(blocked.body.error.code).toBe("rate_limited");
+    expect(blocked.body.error.message).toMatch(/秒待ってから/);
+    expect(Number(blocked.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect((await new ApiClient(stack.url).signIn(ADMIN.email, ADMIN.password)).status).toBe(200);
+  });
+
   it("sets an HttpOnly, SameSite=Strict session cookie and revokes it at sign-out", async () => {
     const c = new ApiClient(stack.url);
     const reply = await c.signIn(ADMIN.email, ADMIN.password);

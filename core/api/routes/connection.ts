@@ -8,7 +8,7 @@ import { sendTestMail, type TestMailPart } from "../../sending/index";
 import { AppError } from "../../shared/errors";
 import type { Lang } from "../../shared/i18n";
 import { closeImap, openImap } from "../../sync/imap-connection";
-import type { Route, RouteContext } from "../types";
+import { PROBE_LIMIT, type Route, type RouteContext } from "../types";
 
 /**
  * Connection test, test mail and folder list: what the connect form's "Test connection",
@@ -110,6 +110,7 @@ export const connectionRoutes: Route[] = [
     method: "POST", path: "/api/accounts/test", auth: "user", tag: "accounts",
     summary: "Test unsaved mailbox settings: DNS, TCP, TLS, IMAP login, folders (with the Sent folder), SMTP login; each failure with a diagnosis",
     body: connectionTestInput, response: connectionTestOutput,
+    rateLimit: PROBE_LIMIT,
     async handle(ctx) {
       const { password, smtpPassword, ...settings } = ctx.body as z.infer<typeof connectionTestInput>;
       const report = await testConnection(settings, { password, smtpPassword }, testDeps(ctx));
@@ -120,6 +121,7 @@ export const connectionRoutes: Route[] = [
     method: "POST", path: "/api/accounts/{id}/test", auth: "user", tag: "accounts",
     summary: "Test a saved mailbox with its saved password, or with a new one given in the body (nothing is saved)",
     body: savedTestInput, response: connectionTestOutput,
+    rateLimit: PROBE_LIMIT,
     async handle(ctx) {
       const account = await accounts.getAccount(ctx.deps.db, ctx.session.user, ctx.params.id!);
       const secrets = await savedSecrets(ctx, account.id, ctx.body as z.infer<typeof savedTestInput>);
@@ -131,6 +133,7 @@ export const connectionRoutes: Route[] = [
     method: "POST", path: "/api/accounts/{id}/test-mail", auth: "user", tag: "accounts",
     summary: "Send a test message from the mailbox to itself and save the same message in its Sent folder; reports both",
     response: testMailOutput,
+    rateLimit: PROBE_LIMIT,
     async handle(ctx) {
       const account = await accounts.getAccount(ctx.deps.db, ctx.session.user, ctx.params.id!);
       const secrets = await savedSecrets(ctx, account.id);

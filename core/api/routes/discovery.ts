@@ -1,7 +1,7 @@
 import * as discovery from "../../accounts/autodiscover";
 import * as domainSettings from "../../accounts/domain-settings";
 import { listPresets, providerOutput, toProviderView } from "../../accounts/providers";
-import { listOf, type Route, type RouteContext } from "../types";
+import { listOf, PROBE_LIMIT, type Route, type RouteContext } from "../types";
 import { parseOrThrow } from "../validation";
 
 const domainParam = (ctx: RouteContext) => parseOrThrow(domainSettings.mailDomainField, ctx.params.domain, "domain");
@@ -11,6 +11,7 @@ export const discoveryRoutes: Route[] = [
     method: "POST", path: "/api/autodiscover", auth: "user", tag: "discovery",
     summary: "Detect a mailbox's IMAP and SMTP settings from its address (admin pin, preset, autoconfig, ISPDB, SRV, MX, guess)",
     body: discovery.autodiscoverInput, response: discovery.autodiscoverOutput,
+    rateLimit: PROBE_LIMIT,
     async handle(ctx) {
       const deps = discovery.createAutodiscoverDeps({
         hostAllowance: ctx.deps.hostAllowance,

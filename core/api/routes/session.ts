@@ -2,6 +2,11 @@ import { z } from "zod";
 import * as users from "../../users/index";
 import { emailField } from "../../contacts/schema";
 import { listOf, type Route } from "../types";
+import { AppError } from "../../shared/errors";
+import { consume, ensureUnder, type RateLimit } from "../../shared/rate-limit";
+
+/** Failed sign-ins for one address before it must wait (the roadmap's lockout mails build on this). */
+const SIGNIN_FAILURES: RateLimit = { bucket: "signin-failure", limit: 10, windowSeconds: 900 };
 
 export const userOutput = z.object({ id: z.string(), email: z.string(), name: z.string(), role: z.enum(["admin", "member"]), createdAt: z.string() });
 const sessionOutput = z.object({ user: userOutput, csrfToken: z.string() });
@@ -18,7 +23,13 @@ export const sessionRoutes: Route[] = [
     method: "POST", path: "/api/session", auth: "public", tag: "session", summary: "Sign in",
     body: signInInput, response: sessionOutput,
     async handle(ctx) {
-      const user = await users.authenticate(ctx.deps.db, ctx.body.email, ctx.body.password);
+      // failed sign-ins per address: 10 in 15 minutes, then wait (successful ones do not count)
+      const subject = users.normaliseLogin(ctx.body.email);
+      await ensureUnder(ctx.deps.db, SIGNIN_FAILURES, subject);
+      const user = await users.authenticate(ctx.deps.db, ctx.body.email, ctx.body.password).catch(async (err) => {
+        if (err instanceof AppError && err.code === "invalid_credentials") await consume(ctx.deps.db, SIGNIN_FAILURES, subject).catch(() => undefined);
+        throw err;
+      });
       const { token, session } = await users.createSession(ctx.deps.db, user);
       ctx.deps.log.info("session.created", { userId: user.id });
       return { body: { user: session.user, csrfToken: session.csrfToken }, setSession: token };
