@@ -5,6 +5,8 @@ import { defineConfig } from "vitest/config";
 // are started in-process per test file, on 127.0.0.1 and port 0.
 export default defineConfig({
   test: {
+    // the AWS SDK's "Node 20 support ends in 2027" notice (Lambda runs nodejs24.x)
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
     projects: [
       {
         test: {

@@ -62,6 +62,9 @@ const STAGE = "local";
  * One stack per process: handler modules keep their clients per cold start, as in Lambda.
  */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  // The AWS SDK warns on every start that Node 20 support ends in 2027: true, and irrelevant to
+  // the product (Lambda runs nodejs24.x); the local runtime keeps working on both.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   const log = createLogger({ fn: "local" });
   const dataDir = options.dataDir ? resolve(options.dataDir) : await mkdtemp(join(tmpdir(), "crm-mail-sync-"));
   await mkdir(dataDir, { recursive: true, mode: 0o700 });

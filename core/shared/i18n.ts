@@ -26,6 +26,7 @@ const catalogue: Record<string, Record<Lang, string>> = {
   cannot_remove_self: { en: "You cannot remove your own user.", ja: "自分自身のユーザーは削除できません。" },
   last_admin: { en: "At least one administrator must remain.", ja: "管理者が少なくとも1人必要です。" },
   rate_limited: { en: "Too many attempts. Please wait {seconds} seconds and try again.", ja: "試行回数が多すぎます。{seconds}秒待ってからもう一度お試しください。" },
+  current_password_wrong: { en: "is not your current password.", ja: "現在のパスワードと一致しません。" },
   body_too_large: { en: "The request body is too large.", ja: "リクエスト本文が大きすぎます。" },
   internal_error: { en: "Something went wrong on our side. Please try again; if it keeps happening, tell your administrator (reference {ref}).", ja: "サーバー側で問題が発生しました。もう一度お試しください。繰り返し発生する場合は管理者にお知らせください（参照番号 {ref}）。" },
   service_unavailable: { en: "The service is temporarily unavailable. Please try again shortly.", ja: "サービスが一時的に利用できません。しばらくしてからもう一度お試しください。" },

@@ -71,6 +71,23 @@ export async function authenticate(db: Db, email: string, password: string): Pro
   return toUser(item);
 }
 
+/**
+ * Changes a user's password after checking the current one, and signs out every other
+ * session of the user (a changed password usually means the old one is no longer trusted).
+ */
+export async function changePassword(db: Db, user: User, current: string, next: string, keepToken: string): Promise<void> {
+  await authenticate(db, user.email, current).catch((err) => {
+    // the current password is a field of this form, not a failed sign-in
+    if (err instanceof AppError && err.code === "invalid_credentials")
+      throw new AppError("validation", "validation_failed", { fields: [{ field: "currentPassword", key: "current_password_wrong" }] });
+    throw err;
+  });
+  const passwordHash = await hashPassword(next);
+  await db.update("main", keys.user(user.id), { expression: "SET passwordHash = :h, passwordChangedAt = :t", values: { ":h": passwordHash, ":t": nowIso() }, condition: "attribute_exists(pk)" });
+  const keep = keys.session(hashToken(keepToken));
+  for (const s of await db.queryIndex(keys.sessionsIndex(user.id))) if (s.pk !== keep.pk) await db.delete("main", { pk: s.pk, sk: s.sk });
+}
+
 const hashToken = (token: string) => createHash("sha256").update(token).digest("base64url");
 
 /** A new server-side session; only the token's hash is stored, so a table dump signs no one in. */

@@ -99,6 +99,24 @@ describe("users and roles", () => {
     expect((await member.get("/api/session")).status).toBe(401);
   });
 
+  it("lets a user change their password, signing out their other sessions", async () => {
+    expect((await admin.post("/api/users", { email: "changer@example.test", name: "C", password: "first-password-1", role: "member" })).status).toBe(201);
+    const phone = new ApiClient(stack.url);
+    const laptop = new ApiClient(stack.url, "ja");
+    await phone.signIn("changer@example.test", "first-password-1");
+    await laptop.signIn("changer@example.test", "first-password-1");
+    const wrong = await laptop.post("/api/session/password", { currentPassword: "nope", newPassword: "second-password-2" });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.error.fields).toEqual([{ field: "currentPassword", code: "current_password_wrong", message: "現在のパスワードと一致しません。" }]);
+    const short = await laptop.post("/api/session/password", { currentPassword: "first-password-1", newPassword: "short" });
+    expect(short.body.error.fields[0].field).toBe("newPassword");
+    expect((await laptop.post("/api/session/password", { currentPassword: "first-password-1", newPassword: "second-password-2" })).status).toBe(204);
+    expect((await laptop.get("/api/session")).status).toBe(200);
+    expect((await phone.get("/api/session")).status).toBe(401);
+    expect((await new ApiClient(stack.url).signIn("changer@example.test", "first-password-1")).status).toBe(401);
+    expect((await new ApiClient(stack.url).signIn("changer@example.test", "second-password-2")).status).toBe(200);
+  });
+
   it("will not let the last admin remove themselves", async () => {
     const me = (await admin.get("/api/session")).body.user;
     const reply = await admin.del(`/api/users/${me.id}`);

@@ -48,6 +48,20 @@ export const sessionRoutes: Route[] = [
     },
   },
   {
+    method: "POST", path: "/api/session/password", auth: "user", tag: "session", summary: "Change my password (other sessions are signed out)", status: 204,
+    body: z.strictObject({ currentPassword: z.string().min(1).max(1024), newPassword: z.string().min(12).max(1024) }),
+    async handle(ctx) {
+      const subject = ctx.session.user.email;
+      await ensureUnder(ctx.deps.db, SIGNIN_FAILURES, subject);
+      await users.changePassword(ctx.deps.db, ctx.session.user, ctx.body.currentPassword, ctx.body.newPassword, ctx.session.token).catch(async (err) => {
+        if (err instanceof AppError && err.fields[0]?.key === "current_password_wrong") await consume(ctx.deps.db, SIGNIN_FAILURES, subject).catch(() => undefined);
+        throw err;
+      });
+      ctx.deps.log.info("password.changed", { userId: ctx.session.user.id });
+      return { status: 204 };
+    },
+  },
+  {
     method: "GET", path: "/api/users", auth: "admin", tag: "users", summary: "List users",
     response: listOf(userOutput),
     handle: async (ctx) => ({ body: { items: await users.listUsers(ctx.deps.db) } }),
