@@ -3,7 +3,8 @@
  *
  * data-testid attributes (stable, for browser tests):
  *   Sign-in:   signin-email, signin-password, signin-submit, signin-error
- *   Header:    nav-contacts, nav-accounts, nav-users (admins only), lang-select, signout, current-user
+ *   Header:    nav-contacts, nav-accounts, nav-users (admins only), lang-select, signout, current-user (links to #/password)
+ *   Password:  password-current, password-new, password-save, password-error
  *   Mailboxes: account-new, accounts-table, account-row, account-sync, account-edit, account-delete,
  *              account-email, account-display-name, account-owner, account-host, account-port,
  *              account-security, account-user, account-password, account-insecure, account-sync-enabled,
@@ -49,6 +50,7 @@ import { SignInPage } from "./pages/SignIn";
 import { UsersPage } from "./pages/Users";
 import { href, navigate, parseRoute, useHashPath, type Route } from "./router";
 import type { SessionInfo, User } from "./types";
+import { PasswordPage } from "./pages/Password";
 
 type SessionState = { status: "loading" } | { status: "error"; error: unknown } | { status: "signedOut"; notice: "expired" | "signedOut" | null } | { status: "signedIn"; user: User };
 
@@ -191,6 +193,8 @@ function titleFor(route: Route, signedIn: boolean) {
       return "nav.accounts" as const;
     case "users":
       return "nav.users" as const;
+    case "password":
+      return "password.title" as const;
     default:
       return null;
   }
@@ -215,6 +219,8 @@ function RouteView(props: { route: Route; user: User }) {
       return <AccountFormPage key={route.id} user={user} id={route.id} />;
     case "users":
       return user.role === "admin" ? <UsersPage user={user} /> : <ErrorBanner messages={[t("error.forbidden")]} />;
+    case "password":
+      return <PasswordPage />;
     case "notFound":
       return <ErrorBanner messages={[t("error.notFound")]} />;
   }
@@ -265,7 +271,7 @@ function Header(props: { user: User; route: Route; onSignOut: () => void }) {
               ))}
             </select>
           </label>
-          <div className="user-chip" title={t("header.signedInAs", { name: user.email })} data-testid="current-user">
+          <a href={href("/password")} className="user-chip" title={t("header.changePassword")} data-testid="current-user">
             <span className="user-chip__avatar" aria-hidden="true">
               {initials(user.name || user.email)}
             </span>
@@ -273,7 +279,7 @@ function Header(props: { user: User; route: Route; onSignOut: () => void }) {
               <span className="user-chip__name">{user.name || user.email}</span>
               <span className="user-chip__role">{t(user.role === "admin" ? "role.admin" : "role.member")}</span>
             </span>
-          </div>
+          </a>
           <button type="button" className="btn btn--ghost-dark btn--small" onClick={props.onSignOut} data-testid="signout">
             {t("header.signOut")}
           </button>

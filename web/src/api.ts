@@ -136,6 +136,7 @@ export const api = {
   getSession: () => request<SessionInfo>("GET", "/api/session", { expect401: true }),
   signIn: (email: string, password: string) => request<SessionInfo>("POST", "/api/session", { body: { email, password }, expect401: true }),
   signOut: () => request<void>("DELETE", "/api/session", { expect401: true }),
+  changePassword: (currentPassword: string, newPassword: string) => request<void>("POST", "/api/session/password", { body: { currentPassword, newPassword } }),
 
   // Users (admin)
   listUsers: () => request<{ items: User[] }>("GET", "/api/users"),

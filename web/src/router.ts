@@ -10,6 +10,7 @@ export type Route =
   | { name: "accountNew" }
   | { name: "accountEdit"; id: string }
   | { name: "users" }
+  | { name: "password" }
   | { name: "notFound" };
 
 export function currentPath(): string {
@@ -44,6 +45,8 @@ export function parseRoute(path: string): Route {
       return second === "new" ? { name: "accountNew" } : { name: "accountEdit", id: second };
     case "users":
       return second === undefined ? { name: "users" } : { name: "notFound" };
+    case "password":
+      return second === undefined ? { name: "password" } : { name: "notFound" };
     default:
       return { name: "notFound" };
   }

@@ -1,0 +1,61 @@
+import { useState, type FormEvent } from "react";
+import { api, ApiError } from "../api";
+import { ErrorBanner, FormField, PageHeader, errorText, splitFieldErrors, useNotify } from "../components";
+import { useI18n } from "../i18n";
+
+/** Change my password. The server checks the current one and signs out my other sessions. */
+export function PasswordPage() {
+  const { t } = useI18n();
+  const notify = useNotify();
+  const [current, setCurrent] = useState("");
+  const [next, setNext] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [errors, setErrors] = useState<string[]>([]);
+  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    if (busy) return;
+    const [currentPassword, newPassword] = [current, next];
+    // never keep passwords in the page after a submit
+    setCurrent("");
+    setNext("");
+    setBusy(true);
+    setErrors([]);
+    setFieldErrors({});
+    try {
+      await api.changePassword(currentPassword, newPassword);
+      notify(t("password.changed"));
+    } catch (err) {
+      const split = splitFieldErrors(err instanceof ApiError ? err.fields : [], (f) => (f === "currentPassword" || f === "newPassword" ? f : null));
+      setFieldErrors(split.byField);
+      setErrors([errorText(err, t), ...split.other]);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <>
+      <PageHeader title={t("password.title")} subtitle={t("password.subtitle")} />
+      <form className="card form form--compact" onSubmit={submit} noValidate style={{ maxWidth: 480 }}>
+        <ErrorBanner messages={errors} testId="password-error" />
+        <FormField label={t("password.current")} error={fieldErrors.currentPassword}>
+          {({ id, describedBy, invalid }) => (
+            <input id={id} type="password" className="input" value={current} onChange={(e) => setCurrent(e.target.value)} aria-describedby={describedBy} aria-invalid={invalid || undefined} autoComplete="current-password" data-testid="password-current" />
+          )}
+        </FormField>
+        <FormField label={t("password.new")} error={fieldErrors.newPassword} hint={t("users.passwordHint")}>
+          {({ id, describedBy, invalid }) => (
+            <input id={id} type="password" className="input" value={next} onChange={(e) => setNext(e.target.value)} aria-describedby={describedBy} aria-invalid={invalid || undefined} autoComplete="new-password" data-testid="password-new" />
+          )}
+        </FormField>
+        <div className="form__actions">
+          <button type="submit" className="btn btn--primary" disabled={busy} data-testid="password-save">
+            {t("password.save")}
+          </button>
+        </div>
+      </form>
+    </>
+  );
+}
