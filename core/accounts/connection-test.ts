@@ -150,6 +150,15 @@ const SPECIAL_USE = new Set(["\\All", "\\Archive", "\\Drafts", "\\Flagged", "\\J
  * special use: imapflow also guesses from names (specialUseSource "name"), which we leave to
  * detectSentFolder so that the list stays a faithful picture of the server.
  */
+/**
+ * The folders a mailbox can actually open: a "\\Noselect" (or "\\NonExistent") entry is only a
+ * level in the hierarchy, like Gmail's "[Gmail]" (RFC 3501 7.2.2), and can be neither synced
+ * nor a Sent folder.
+ */
+export function selectableFolders(list: Pick<ListResponse, "path" | "name" | "delimiter" | "flags" | "specialUse" | "specialUseSource">[]): FolderInfo[] {
+  return list.filter((e) => ![...(e.flags ?? [])].some((f) => /^\\(Noselect|NonExistent)$/i.test(f))).map(toFolderInfo);
+}
+
 export function toFolderInfo(entry: Pick<ListResponse, "path" | "name" | "delimiter" | "flags" | "specialUse" | "specialUseSource">): FolderInfo {
   const declared = entry.specialUseSource === "extension" || entry.specialUseSource === "user" ? entry.specialUse : [...(entry.flags ?? [])].find((f) => SPECIAL_USE.has(f));
   return { path: entry.path, name: entry.name, specialUse: declared ?? null, delimiter: entry.delimiter ?? "/" };
@@ -535,7 +544,7 @@ export async function testConnection(settings: ConnectionSettings, secrets: Conn
     });
     try {
       const folders = await runner.run("folders", async () => {
-        const list = (await client!.list()).map(toFolderInfo);
+        const list = selectableFolders(await client!.list());
         return { value: list, detail: `${list.length} folders` };
       });
       if (folders) {

@@ -1,7 +1,7 @@
 import MailComposer from "nodemailer/lib/mail-composer";
 import { checkHost, type HostAllowance, type Resolver } from "../accounts/host-policy";
 import { FILES_SENT_ITSELF } from "../accounts/index";
-import { detectSentFolder, toFolderInfo } from "../accounts/connection-test";
+import { detectSentFolder, selectableFolders } from "../accounts/connection-test";
 import { diagnose, diagnosisOf, type Diagnosis, type DiagnosisContext } from "../accounts/diagnosis";
 import { closeImap, openImap } from "../sync/imap-connection";
 import { createLogger, type Logger } from "../shared/log";
@@ -134,7 +134,7 @@ export async function sendTestMail(account: TestMailAccount, passwords: { passwo
       const address = await checkHost(imap.host, deps.hostAllowance, "imap.host", deps.resolve);
       const client = await openImap({ ...imap, address, password: passwords.password, allowInsecureCerts: account.allowInsecureCerts, ca: deps.ca, provider: account.provider }, log);
       try {
-        const folder = account.sentFolder ?? detectSentFolder((await client.list()).map(toFolderInfo));
+        const folder = account.sentFolder ?? detectSentFolder(selectableFolders(await client.list()));
         if (!folder) {
           report.savedToSent = { ok: false, ms: Date.now() - started, diagnosis: diagnosisOf("folder_not_found", "permanent", ctx, { folder: "Sent" }) };
         } else {

@@ -86,3 +86,13 @@ describe("saving after a test", () => {
     expect(judgeForSave(report(failing("imap", "timeout")), true)?.state).toBe("connectError");
   });
 });
+
+describe("selectableFolders", () => {
+  it("leaves out hierarchy-only folders such as Gmail's [Gmail]", async () => {
+    const { selectableFolders } = await import("../../core/accounts/connection-test");
+    const entry = (path: string, flags: string[], specialUse?: string) => ({ path, name: path.split("/").pop()!, delimiter: "/", flags: new Set(flags), specialUse, specialUseSource: specialUse ? ("extension" as const) : undefined });
+    const list = selectableFolders([entry("INBOX", []), entry("[Gmail]", ["\\Noselect", "\\HasChildren"]), entry("[Gmail]/送信済みメール", ["\\HasNoChildren", "\\Sent"], "\\Sent"), entry("Gone", ["\\NonExistent"])]);
+    expect(list.map((f) => f.path)).toEqual(["INBOX", "[Gmail]/送信済みメール"]);
+    expect(list[1]!.specialUse).toBe("\\Sent");
+  });
+});

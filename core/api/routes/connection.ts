@@ -1,6 +1,6 @@
 import { z } from "zod";
 import * as accounts from "../../accounts/index";
-import { detectSentFolder, testConnection, toFolderInfo, type ConnectionReport, type ConnectionTestDeps } from "../../accounts/connection-test";
+import { detectSentFolder, selectableFolders, testConnection, type ConnectionReport, type ConnectionTestDeps } from "../../accounts/connection-test";
 import { diagnose, diagnosisCodes, localizeDiagnosis, toAppError } from "../../accounts/diagnosis";
 import { emailField } from "../../contacts/schema";
 import { accountSecretName, smtpSecretName } from "../../secrets/index";
@@ -154,7 +154,7 @@ export const connectionRoutes: Route[] = [
       try {
         const address = await accounts.checkHost(imap.host, ctx.deps.hostAllowance, "imap.host");
         client = await openImap({ ...imap, address, password, allowInsecureCerts: account.allowInsecureCerts, ca: extraCa(ctx), provider: account.provider }, ctx.deps.log);
-        const items = (await client.list()).map(toFolderInfo);
+        const items = selectableFolders(await client.list());
         return { body: { items, sentFolder: detectSentFolder(items) ?? null } };
       } catch (err) {
         // answered with the diagnosis message: 422 when a person must change something, 503 when a retry may work
