@@ -151,7 +151,7 @@ const SPECIAL_USE = new Set(["\\All", "\\Archive", "\\Drafts", "\\Flagged", "\\J
  * detectSentFolder so that the list stays a faithful picture of the server.
  */
 /**
- * The folders a mailbox can actually open: a "\\Noselect" (or "\\NonExistent") entry is only a
+ * The folders a mailbox can actually open: a "\Noselect" (or "\NonExistent") entry is only a
  * level in the hierarchy, like Gmail's "[Gmail]" (RFC 3501 7.2.2), and can be neither synced
  * nor a Sent folder.
  */
