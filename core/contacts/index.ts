@@ -37,6 +37,7 @@ const contactCompaniesIndex = "CONTACTCOMPANIES";
  */
 export const backfillKey = keys.backfill;
 const BACKFILL_PK = backfillKey("", "").pk;
+const BACKFILL_KEEP_SECONDS = 30 * 86_400;
 
 export interface Backfill {
   /** The item's sort key: pass it to clearBackfill once the address's past mail is stored. */
@@ -577,7 +578,10 @@ const indexRemove = (db: Db, email: string, contactId: string) =>
 async function recordBackfills(db: Db, contactId: string, addresses: string[]): Promise<void> {
   if (!addresses.length) return;
   const at = nowIso();
-  await db.batchWrite("main", addresses.map((address) => ({ put: { ...backfillKey(at, address), address, contactId, at } })));
+  // kept 30 days (DynamoDB's TTL tidies up): a mailbox that does not sync for longer than that
+  // misses older requests, and with them the past mail of those new addresses
+  const expiresAt = Math.floor(Date.parse(at) / 1000) + BACKFILL_KEEP_SECONDS;
+  await db.batchWrite("main", addresses.map((address) => ({ put: { ...backfillKey(at, address), address, contactId, at, expiresAt } })));
 }
 
 /**
