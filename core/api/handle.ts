@@ -6,7 +6,7 @@ import { clearSessionCookie, SESSION_COOKIE, sessionCookie, type ApiRequest, typ
 import { openApiDocument } from "./openapi";
 import { routes } from "./routes/index";
 import type { ApiDeps, Route, RouteResult } from "./types";
-import { parseOrThrow } from "./validation";
+import { parseOrThrow } from "../shared/validation";
 import { consume } from "../shared/rate-limit";
 
 const MAX_BODY = 256 * 1024;

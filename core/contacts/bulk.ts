@@ -1,6 +1,6 @@
 import type { Db } from "../store/db";
 import { isAppError, type FieldProblem } from "../shared/errors";
-import { toFieldProblems } from "../api/validation";
+import { toFieldProblems } from "../shared/validation";
 import { addressProblems, readExternal, upsertContact, type UpsertStatus } from "./index";
 import { bulkRow, type BulkRow } from "./schema";
 

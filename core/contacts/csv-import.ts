@@ -1,6 +1,6 @@
 import type { Db } from "../store/db";
 import { AppError, type FieldProblem } from "../shared/errors";
-import { toFieldProblems } from "../api/validation";
+import { toFieldProblems } from "../shared/validation";
 import { mapPool, rowErrors } from "./bulk";
 import { addressProblems, readExternal, upsertContact, type ContactState, type UpsertStatus } from "./index";
 import { normaliseEmail } from "./email-address";

@@ -2,7 +2,7 @@ import * as discovery from "../../accounts/autodiscover";
 import * as domainSettings from "../../accounts/domain-settings";
 import { listPresets, providerOutput, toProviderView } from "../../accounts/providers";
 import { listOf, PROBE_LIMIT, type Route, type RouteContext } from "../types";
-import { parseOrThrow } from "../validation";
+import { parseOrThrow } from "../../shared/validation";
 
 const domainParam = (ctx: RouteContext) => parseOrThrow(domainSettings.mailDomainField, ctx.params.domain, "domain");
 

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { AppError, type FieldProblem } from "../shared/errors";
+import { AppError, type FieldProblem } from "./errors";
 
 /** Turns zod issues into field problems with catalogue keys, so they read well in any language. */
 export function toFieldProblems(error: z.ZodError, prefix = ""): FieldProblem[] {
