@@ -5,9 +5,15 @@
  */
 import type { TestProject } from "vitest/node";
 import { startMailServers } from "./mail-servers";
+import { ensureChromium } from "./chromium";
 import "./provided";
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // Debian's Chromium is installed here, once, when missing (as root): a first apt-get update and
+  // download can take minutes, longer than any test hook may wait.
+  const installing = Date.now();
+  await ensureChromium();
+  if (Date.now() - installing > 1000) console.log(`[browser] Chromium ready after ${Date.now() - installing} ms`);
   const started = Date.now();
   const servers = await startMailServers();
   console.log(
