@@ -39,8 +39,8 @@
  */
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { api, ApiError, setCsrfToken, setLanguage, setUnauthorizedHandler } from "./api";
-import { ErrorBanner, Loading, NoticeProvider, errorText } from "./components";
-import { I18nContext, type I18n, type Lang, LANGUAGES, initialLanguage, isLang, rememberLanguage, translate, useI18n } from "./i18n";
+import { ErrorBanner, LanguageSelect, Loading, NoticeProvider, errorText } from "./components";
+import { I18nContext, type I18n, type Lang, initialLanguage, rememberLanguage, translate, useI18n } from "./i18n";
 import { AccountFormPage } from "./pages/AccountForm";
 import { AccountsPage } from "./pages/Accounts";
 import { ContactPage } from "./pages/Contact";
@@ -227,7 +227,7 @@ function RouteView(props: { route: Route; user: User }) {
 }
 
 function Header(props: { user: User; route: Route; onSignOut: () => void }) {
-  const { t, lang, setLang } = useI18n();
+  const { t } = useI18n();
   const { user, route } = props;
   const section = route.name === "contact" || route.name === "contacts" || route.name === "contactsImport" ? "contacts" : route.name.startsWith("account") ? "accounts" : route.name === "users" ? "users" : null;
   const link = (name: "contacts" | "accounts" | "users", label: string) => (
@@ -255,21 +255,7 @@ function Header(props: { user: User; route: Route; onSignOut: () => void }) {
         <div className="header__tools">
           <label className="lang">
             <span className="visually-hidden">{t("header.language")}</span>
-            <select
-              className="lang__select"
-              value={lang}
-              onChange={(e) => {
-                if (isLang(e.target.value)) setLang(e.target.value);
-              }}
-              data-testid="lang-select"
-              aria-label={t("header.language")}
-            >
-              {LANGUAGES.map((l) => (
-                <option key={l.value} value={l.value} lang={l.value}>
-                  {l.label}
-                </option>
-              ))}
-            </select>
+            <LanguageSelect />
           </label>
           <a href={href("/password")} className="user-chip" title={t("header.changePassword")} data-testid="current-user">
             <span className="user-chip__avatar" aria-hidden="true">

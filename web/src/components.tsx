@@ -1,7 +1,7 @@
 // Small shared building blocks: fields, banners, badges, confirm dialog, notices.
 import { createContext, useCallback, useContext, useEffect, useId, useRef, useState, type ReactNode } from "react";
 import { ApiError } from "./api";
-import { type MessageKey, type Translate, formatNumber, useI18n } from "./i18n";
+import { LANGUAGES, isLang, type MessageKey, type Translate, formatNumber, useI18n } from "./i18n";
 import type { AccountState, FieldError } from "./types";
 
 /** The text to show for a failed request: the server's (already localised) message, else ours. */
@@ -407,5 +407,27 @@ export function IconUpload(props: { size?: number }) {
       <path d="m17 8-5-5-5 5" />
       <path d="M12 3v12" />
     </svg>
+  );
+}
+
+/** The UI language switcher (header and sign-in page). */
+export function LanguageSelect(props: { className?: string }) {
+  const { t, lang, setLang } = useI18n();
+  return (
+    <select
+      className={props.className ?? "lang__select"}
+      value={lang}
+      onChange={(e) => {
+        if (isLang(e.target.value)) setLang(e.target.value);
+      }}
+      data-testid="lang-select"
+      aria-label={t("header.language")}
+    >
+      {LANGUAGES.map((l) => (
+        <option key={l.value} value={l.value} lang={l.value}>
+          {l.label}
+        </option>
+      ))}
+    </select>
   );
 }

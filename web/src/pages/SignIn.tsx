@@ -1,11 +1,11 @@
 import { useRef, useState, type FormEvent } from "react";
 import { api, ApiError } from "../api";
-import { ErrorBanner, FormField, errorText, splitFieldErrors } from "../components";
-import { LANGUAGES, isLang, useI18n } from "../i18n";
+import { ErrorBanner, FormField, LanguageSelect, errorText, splitFieldErrors } from "../components";
+import { useI18n } from "../i18n";
 import type { SessionInfo } from "../types";
 
 export function SignInPage(props: { notice: string | null; onSignedIn: (info: SessionInfo) => void }) {
-  const { t, lang, setLang } = useI18n();
+  const { t } = useI18n();
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const [busy, setBusy] = useState(false);
@@ -37,21 +37,7 @@ export function SignInPage(props: { notice: string | null; onSignedIn: (info: Se
   return (
     <div className="signin">
       <div className="signin__lang">
-        <select
-          className="lang__select lang__select--light"
-          value={lang}
-          onChange={(e) => {
-            if (isLang(e.target.value)) setLang(e.target.value);
-          }}
-          data-testid="lang-select"
-          aria-label={t("header.language")}
-        >
-          {LANGUAGES.map((l) => (
-            <option key={l.value} value={l.value} lang={l.value}>
-              {l.label}
-            </option>
-          ))}
-        </select>
+        <LanguageSelect className="lang__select lang__select--light" />
       </div>
       <div className="signin__card">
         <div className="signin__brand">
