@@ -6,6 +6,7 @@ import type { Logger } from "../shared/log";
 import { checkHost, getAccountRecord, type HostAllowance } from "../accounts/index";
 import { closeImap, openImap } from "../sync/imap-connection";
 import { decodeText, htmlToText, pickPreviewPart, transferDecode } from "../sync/mime-preview";
+import { messageSortKey } from "./index";
 
 /** The most of a body part fetched for reading: enough for any human-written mail. */
 export const BODY_MAX_BYTES = 512 * 1024;
@@ -29,16 +30,16 @@ export function parseMessageId(id: string): { pk: string; sk: string } {
   }
 }
 
-/** The message item and its owner items. */
+/** The message (its first copy's fields) and every mailbox's copy of it. */
 export async function loadMessage(db: Db, id: string): Promise<{ message: Item; owners: Item[] }> {
   const { pk, sk } = parseMessageId(id);
   const { items } = await db.query("mail", {
     KeyConditionExpression: "pk = :p AND begins_with(sk, :s)",
-    ExpressionAttributeValues: { ":p": pk, ":s": sk },
+    ExpressionAttributeValues: { ":p": pk, ":s": `${sk}#` },
   });
-  const message = items.find((i) => i.sk === sk && i.kind === "message");
-  if (!message) throw new AppError("notFound", "message_not_found");
-  return { message, owners: items.filter((i) => i.kind === "owner" && i.sk.startsWith(`${sk}#`)) };
+  const copies = items.filter((i) => messageSortKey(i.sk) === sk);
+  if (!copies.length) throw new AppError("notFound", "message_not_found");
+  return { message: { ...copies[0]!, sk }, owners: copies };
 }
 
 /**

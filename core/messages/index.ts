@@ -44,9 +44,10 @@ const encodeCursor = (sk: string) => Buffer.from(JSON.stringify({ sk }), "utf8")
 
 /**
  * A contact's email history, newest first, over all of its addresses. Each address is its
- * own partition, read newest first: a message's owner items come just before it (their sort
- * keys extend its own). Pages are merged by sort key (date#messageKey), and one message that
- * names two of the contact's addresses is shown once.
+ * own partition, read newest first; the copies of one message (one per mailbox holding it)
+ * sit side by side and are folded into one message naming every owner. Pages are merged by
+ * the message's sort key (date#messageKey), and one message that names two of the contact's
+ * addresses is shown once.
  */
 export async function contactHistory(db: Db, contact: Contact, options: HistoryOptions = {}): Promise<z.infer<typeof messagePage>> {
   const limit = Math.min(Math.max(options.limit ?? 50, 1), 200);
@@ -68,37 +69,57 @@ export async function contactHistory(db: Db, contact: Contact, options: HistoryO
   };
 }
 
-/** Reads one address's messages below `before` until `limit` (after the owner filter) or the end. */
+/** The sort key shared by every copy of one message (date#messageKey, without the account). */
+export const messageSortKey = (copySk: string): string => copySk.slice(0, copySk.lastIndexOf("#"));
+
+/** Folds side-by-side copies into messages: the first copy's fields, `sk` the message's, `owners` all copies. */
+export function foldCopies(copies: Item[]): Item[] {
+  const messages: Item[] = [];
+  for (const copy of copies) {
+    const sk = messageSortKey(copy.sk);
+    const last = messages[messages.length - 1];
+    if (last && last.sk === sk) last.owners.push(copy);
+    else messages.push({ ...copy, sk, owners: [copy] });
+  }
+  return messages;
+}
+
+/**
+ * Reads one address's messages below `before` until it has `limit` messages (after the owner
+ * filter) and has seen the next message begin, so no returned message is missing a copy; or
+ * until the partition ends.
+ */
 async function readPartition(db: Db, email: string, before: string | undefined, limit: number, ownerId?: string): Promise<{ messages: Item[]; more: boolean }> {
   const messages: Item[] = [];
-  let owners: Item[] = [];
+  let current: Item[] = []; // the copies of the message being read
+  const close = () => {
+    const [message] = foldCopies(current);
+    current = [];
+    if (message && (!ownerId || message.owners.some((o: Item) => o.ownerId === ownerId))) messages.push(message);
+  };
   let start: Item | undefined;
   do {
     const page = await db.query("mail", {
       KeyConditionExpression: before ? "pk = :p AND sk < :c" : "pk = :p",
       ExpressionAttributeValues: before ? { ":p": email, ":c": before } : { ":p": email },
       ScanIndexForward: false,
-      Limit: Math.min(500, (limit + 1) * 3),
+      Limit: Math.min(500, (limit + 1) * 2),
       ExclusiveStartKey: start,
     });
     for (const item of page.items) {
-      if (item.kind === "owner") {
-        owners.push(item);
-        continue;
+      if (current.length && messageSortKey(current[0]!.sk) !== messageSortKey(item.sk)) {
+        close();
+        if (messages.length >= limit) return { messages, more: true };
       }
-      // the owner items read just before belong to this message
-      const mine = owners.filter((o) => o.sk.startsWith(`${item.sk}#`));
-      owners = [];
-      if (ownerId && !mine.some((o) => o.ownerId === ownerId)) continue;
-      messages.push({ ...item, owners: mine });
-      if (messages.length > limit) return { messages, more: true };
+      current.push(item);
     }
     start = page.lastKey;
   } while (start);
+  close();
   return { messages, more: false };
 }
 
-/** Message items (with their owner items under `owners`) as the API shows them. */
+/** Folded messages (their copies under `owners`) as the API shows them. */
 export async function summarise(db: Db, items: Item[]): Promise<MessageSummary[]> {
   const accounts = await accountEmails(db, items);
   return items.map((item) => toSummary(item, accounts));

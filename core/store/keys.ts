@@ -35,15 +35,14 @@
  * A contact gaining an address writes a BACKFILL item; each account remembers the last one
  * it searched its mailbox for (`backfillSeen` on the account item).
  *
- * Mail table: per (contact email, message) one message item, and one owner item per mailbox
- * holding it. The message key derives from the Message-ID, so the same message seen in two
- * colleagues' mailboxes is one message item with two owner items; all are plain puts
- * (BatchWriteItem), idempotent. An owner item sorts right after its message item, so a
- * descending query meets a message's owners first, then the message.
+ * Mail table: one item per (contact email, message, mailbox holding it): the message's
+ * metadata plus where that mailbox has it. The message key derives from the Message-ID, so
+ * the copies of one message in colleagues' mailboxes share the sort-key prefix
+ * <ISO date>#<messageKey> and sit side by side; the history folds them into one message
+ * naming every owner. Plain puts (BatchWriteItem), idempotent.
  * | entity                 | pk                        | sk                                  | gsi1pk             | gsi1sk     |
  * |------------------------|---------------------------|-------------------------------------|--------------------|------------|
- * | message under contact  | <normalisedContactEmail>  | <ISO date>#<messageKey>             | THREAD#<threadKey> | <ISO date> |
- * | mailbox holding it     | <normalisedContactEmail>  | <ISO date>#<messageKey>#<accountId> |                    |            |
+ * | a mailbox's copy       | <normalisedContactEmail>  | <ISO date>#<messageKey>#<accountId> | THREAD#<threadKey> | <ISO date> |
  */
 export const TABLE_KEYS = { pk: "pk", sk: "sk", gsi1pk: "gsi1pk", gsi1sk: "gsi1sk", gsi1: "gsi1" } as const;
 
@@ -66,8 +65,9 @@ export const keys = {
   contactExternal: (externalId: string) => ({ pk: `CONTACTEXT#${externalId}`, sk: "CONTACTEXT" }),
   contactEmail: (email: string) => ({ pk: `EMAIL#${email}`, sk: "EMAIL" }),
   bootstrap: { pk: "META", sk: "BOOTSTRAP" },
-  mailItem: (contactEmail: string, dateIso: string, messageKey: string) => ({ pk: contactEmail, sk: `${dateIso}#${messageKey}` }),
-  mailOwner: (contactEmail: string, dateIso: string, messageKey: string, accountId: string) => ({ pk: contactEmail, sk: `${dateIso}#${messageKey}#${accountId}` }),
+  /** The sort-key prefix every copy of one message shares. */
+  mailMessage: (dateIso: string, messageKey: string) => `${dateIso}#${messageKey}`,
+  mailCopy: (contactEmail: string, dateIso: string, messageKey: string, accountId: string) => ({ pk: contactEmail, sk: `${dateIso}#${messageKey}#${accountId}` }),
   backfill: (atIso: string, address: string) => ({ pk: "BACKFILL", sk: `${atIso}#${address}` }),
   threadIndex: (threadKey: string) => `THREAD#${threadKey}`,
 };

@@ -11,46 +11,39 @@ export interface MessageSource {
 }
 
 /**
- * The items one message makes under one contact address: the message item (its content is
- * derived from the message alone, so every mailbox writes the same one) and one owner item
- * per mailbox that holds it, sorting right after it. Plain puts, written with
- * BatchWriteItem: idempotent, so a redelivered or concurrent job, or the same message in a
- * colleague's mailbox, never makes a duplicate. Direction is the contact's: the contact sent
- * it -> "received" by us, else "sent" by us.
+ * The item one mailbox's copy of a message makes under one contact address: the message's
+ * metadata (derived from the message alone, so every copy carries the same) and where this
+ * mailbox holds it. Its sort key extends the message's key with the account, so the copies
+ * of one message sit side by side and the history shows them as one message naming every
+ * owner. One plain put per copy, written with BatchWriteItem: idempotent, so a redelivered or
+ * concurrent job never makes a duplicate. Direction is the contact's: the contact sent it ->
+ * "received" by us, else "sent" by us.
  */
-export function messageItems(record: MailRecord, contactEmail: string, source: MessageSource): Item[] {
-  const key = keys.mailItem(contactEmail, record.date, record.messageKey);
-  return [
-    {
-      ...key,
-      kind: "message",
-      gsi1pk: keys.threadIndex(record.threadKey),
-      gsi1sk: record.date,
-      messageKey: record.messageKey,
-      messageId: record.messageId,
-      threadKey: record.threadKey,
-      inReplyTo: record.inReplyTo,
-      date: record.date,
-      subject: record.subject,
-      from: record.from,
-      to: record.to,
-      cc: record.cc,
-      direction: record.from?.address === contactEmail ? "received" : "sent",
-      size: record.size,
-      contactEmail,
-      preview: record.preview ?? null,
-      attachments: record.attachments ?? [],
-    },
-    {
-      ...keys.mailOwner(contactEmail, record.date, record.messageKey, source.accountId),
-      kind: "owner",
-      accountId: source.accountId,
-      ownerId: source.ownerId,
-      folder: source.folder,
-      uid: source.uid,
-      uidValidity: source.uidValidity,
-    },
-  ];
+export function copyItem(record: MailRecord, contactEmail: string, source: MessageSource): Item {
+  return {
+    ...keys.mailCopy(contactEmail, record.date, record.messageKey, source.accountId),
+    gsi1pk: keys.threadIndex(record.threadKey),
+    gsi1sk: record.date,
+    messageKey: record.messageKey,
+    messageId: record.messageId,
+    threadKey: record.threadKey,
+    inReplyTo: record.inReplyTo,
+    date: record.date,
+    subject: record.subject,
+    from: record.from,
+    to: record.to,
+    cc: record.cc,
+    direction: record.from?.address === contactEmail ? "received" : "sent",
+    size: record.size,
+    contactEmail,
+    preview: record.preview ?? null,
+    attachments: record.attachments ?? [],
+    accountId: source.accountId,
+    ownerId: source.ownerId,
+    folder: source.folder,
+    uid: source.uid,
+    uidValidity: source.uidValidity,
+  };
 }
 
 /** BatchWriteItem calls in flight per job: measured here, 8 beat 4 by ~10 % and 16 gained nothing more. */
@@ -58,7 +51,7 @@ const WRITE_CONCURRENCY = 8;
 
 /** Writes the items of many messages in BatchWriteItem calls of 25, WRITE_CONCURRENCY at a time. */
 export async function storeMessages(db: Db, entries: { record: MailRecord; contacts: string[]; source: MessageSource }[]): Promise<number> {
-  const items = entries.flatMap((e) => e.contacts.flatMap((c) => messageItems(e.record, c, e.source)));
+  const items = entries.flatMap((e) => e.contacts.map((c) => copyItem(e.record, c, e.source)));
   const batches: Item[][] = [];
   for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
   let next = 0;

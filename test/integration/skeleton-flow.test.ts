@@ -137,6 +137,17 @@ describe("skeleton: schedule -> queue -> sync -> contact history", () => {
     const confirmed = items.filter((m) => m.subject === "Order confirmed");
     expect(confirmed).toHaveLength(1);
     expect(confirmed[0].owners.map((o: any) => o.email).sort()).toEqual([alice().email, carol().email]);
+    // one message a page: every message once, and the shared one still with both owners
+    const paged: any[] = [];
+    let cursor: string | null = null;
+    do {
+      const reply = await api.get(`/api/contacts/${contactId}/messages?limit=1${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
+      expect(reply.body.items.length).toBeLessThanOrEqual(1);
+      paged.push(...reply.body.items);
+      cursor = reply.body.nextCursor;
+    } while (cursor);
+    expect(paged.map((m) => m.id)).toEqual(items.map((m) => m.id));
+    expect(paged.find((m) => m.subject === "Order confirmed").owners).toHaveLength(2);
   });
 
   it("records a password that stopped working on the account with a plain diagnosis, and does not retry it", async () => {

@@ -32,23 +32,25 @@ let aliceAccountId = "";
 let carolAccountId = "";
 const commands: string[] = [];
 
-/** The raw Mail-table items under one address: each message with the accounts of its owner items. */
+/** The raw Mail-table items under one address, folded: each message with the owners of its copies. */
 const mailItems = async (contactEmail: string) => {
   const ddb = localDynamo(stack.dynamoEndpoint);
   const out = await ddb.send(new QueryCommand({ TableName: stack.tables.mail, KeyConditionExpression: "pk = :p", ExpressionAttributeValues: { ":p": { S: contactEmail } } }));
   ddb.destroy();
-  const items = out.Items ?? [];
-  return items
-    .filter((i) => i.kind?.S === "message")
-    .map((i) => ({
-      subject: i.subject?.S,
-      preview: i.preview?.S ?? null,
-      direction: i.direction?.S,
-      size: Number(i.size?.N ?? 0),
-      attachments: i.attachments?.L?.map((a) => a.M?.filename?.S) ?? [],
-      owners: items.filter((o) => o.kind?.S === "owner" && o.sk!.S!.startsWith(`${i.sk!.S}#`)).map((o) => o.ownerId!.S!),
-      sk: i.sk!.S!,
-    }));
+  const bySk = new Map<string, NonNullable<typeof out.Items>>();
+  for (const i of out.Items ?? []) {
+    const sk = i.sk!.S!.slice(0, i.sk!.S!.lastIndexOf("#"));
+    bySk.set(sk, [...(bySk.get(sk) ?? []), i]);
+  }
+  return [...bySk].map(([sk, [i, ...more]]) => ({
+    subject: i!.subject?.S,
+    preview: i!.preview?.S ?? null,
+    direction: i!.direction?.S,
+    size: Number(i!.size?.N ?? 0),
+    attachments: i!.attachments?.L?.map((a) => a.M?.filename?.S) ?? [],
+    owners: [i!, ...more].map((c) => c.ownerId!.S!),
+    sk,
+  }));
 };
 // backfill requests are taken at once here (in production they settle for a minute first)
 const sync = (accountId: string, extra: Partial<SyncDeps> = {}) => runSyncJob({ ...deps, backfillSettleMs: 0, ...extra }, newJob(accountId, "manual"));
