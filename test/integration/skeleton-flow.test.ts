@@ -141,7 +141,7 @@ describe("skeleton: schedule -> queue -> sync -> contact history", () => {
     const paged: any[] = [];
     let cursor: string | null = null;
     do {
-      const reply = await api.get(`/api/contacts/${contactId}/messages?limit=1${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
+      const reply: { body: { items: any[]; nextCursor: string | null } } = await api.get(`/api/contacts/${contactId}/messages?limit=1${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
       expect(reply.body.items.length).toBeLessThanOrEqual(1);
       paged.push(...reply.body.items);
       cursor = reply.body.nextCursor;
