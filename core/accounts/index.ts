@@ -10,6 +10,7 @@ import type { User } from "../users/index";
 import { checkHost, type HostAllowance, type Resolver } from "./host-policy";
 import { judgeForSave, testConnection, type ConnectionReport, type ConnectionSecrets, type ConnectionSettings } from "./connection-test";
 import type { Account, AccountInput, AccountPatch, AccountState } from "./schema";
+import { defaultSaveSentCopy } from "./providers";
 
 export * from "./schema";
 export { checkHost, parseAllowance, refusedReason, type HostAllowance } from "./host-policy";
@@ -47,8 +48,6 @@ export interface AccountRecord extends Omit<Account, "lastError" | "syncFolders"
   leaseStartedAt?: string;
 }
 
-/** Providers that file sent mail into Sent themselves: APPENDing a copy would duplicate it. */
-export const FILES_SENT_ITSELF = new Set(["gmail", "microsoft365", "outlook"]);
 
 export const toAccountView = (item: Item, lang: Lang): Account => ({
   id: item.id,
@@ -61,7 +60,7 @@ export const toAccountView = (item: Item, lang: Lang): Account => ({
   allowInsecureCerts: !!item.allowInsecureCerts,
   aliases: item.aliases ?? [],
   bccSelf: !!item.bccSelf,
-  saveSentCopy: item.saveSentCopy ?? !FILES_SENT_ITSELF.has(item.provider),
+  saveSentCopy: item.saveSentCopy ?? defaultSaveSentCopy(item.provider),
   sentFolder: item.sentFolder ?? null,
   syncFolders: item.syncFolders ?? null,
   sharing: { mode: item.sharing?.mode ?? "private", excludedDomains: item.sharing?.excludedDomains ?? [], contactIds: item.sharing?.contactIds ?? [] },
@@ -156,7 +155,7 @@ export async function createAccount(deps: AccountDeps, actor: User, input: Accou
     allowInsecureCerts: input.allowInsecureCerts ?? false,
     aliases: (input.aliases ?? []).map(normaliseEmail),
     bccSelf: input.bccSelf ?? false,
-    saveSentCopy: input.saveSentCopy ?? !FILES_SENT_ITSELF.has(provider),
+    saveSentCopy: input.saveSentCopy ?? defaultSaveSentCopy(provider),
     sentFolder: input.sentFolder ?? null,
     syncFolders: input.syncFolders ?? null,
     sharing: { mode: input.sharing?.mode ?? "private", excludedDomains: input.sharing?.excludedDomains ?? [], contactIds: input.sharing?.contactIds ?? [] },
@@ -268,21 +267,4 @@ export async function deleteAccount(deps: AccountDeps, actor: User, id: string):
   await deps.db.batchWrite("main", cursors.map((c) => ({ delete: { pk: c.pk, sk: c.sk } })));
   await deps.db.delete("main", keys.account(id));
   await deps.db.delete("main", keys.accountEmail(before.ownerId, before.email));
-}
-
-/** Records the outcome of a connection or sync on the account (state, last error, last sync). */
-export async function recordAccountState(
-  db: Db,
-  id: string,
-  state: AccountState,
-  error: { code: string; params?: Record<string, string | number> } | null,
-  syncedAt?: string,
-): Promise<void> {
-  const values: Item = { ":s": state, ":e": error, ":u": nowIso() };
-  let expression = "SET #state = :s, lastError = :e, updatedAt = :u";
-  if (syncedAt) {
-    expression += ", lastSyncAt = :t";
-    values[":t"] = syncedAt;
-  }
-  await db.update("main", keys.account(id), { expression, names: { "#state": "state" }, values, condition: "attribute_exists(pk)" });
 }

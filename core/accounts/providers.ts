@@ -354,6 +354,15 @@ export function presetFor(id: ProviderId, region?: ZohoRegion): ProviderPreset {
   return preset;
 }
 
+/**
+ * Whether an account of this provider keeps a copy of sent mail in Sent by default: not where
+ * the provider files sent mail itself (Gmail, Microsoft 365, Outlook.com), where an APPEND
+ * would make a second copy. The presets are the one place that says so.
+ */
+export function defaultSaveSentCopy(provider: string | null | undefined): boolean {
+  return (providerIds as readonly string[]).includes(provider ?? "") ? presetFor(provider as ProviderId).saveSentCopy : true;
+}
+
 /** Every preset, in the order the console lists them ("other" last); Zoho in its "com" centre. */
 export function listPresets(): ProviderPreset[] {
   return providerIds.map((id) => presetFor(id));

@@ -1,6 +1,6 @@
 import MailComposer from "nodemailer/lib/mail-composer";
 import { checkHost, type HostAllowance, type Resolver } from "../accounts/host-policy";
-import { FILES_SENT_ITSELF } from "../accounts/index";
+import { defaultSaveSentCopy } from "../accounts/providers";
 import { detectSentFolder, selectableFolders } from "../accounts/connection-test";
 import { diagnose, diagnosisOf, type Diagnosis, type DiagnosisContext } from "../accounts/diagnosis";
 import { closeImap, openImap } from "../sync/imap-connection";
@@ -125,7 +125,7 @@ export async function sendTestMail(account: TestMailAccount, passwords: { passwo
   }
 
   // 2. The copy in Sent
-  const keepCopy = account.saveSentCopy ?? !FILES_SENT_ITSELF.has(account.provider ?? "");
+  const keepCopy = account.saveSentCopy ?? defaultSaveSentCopy(account.provider);
   if (report.sent.ok && keepCopy) {
     started = Date.now();
     const { imap } = account;

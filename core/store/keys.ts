@@ -65,8 +65,6 @@ export const keys = {
   contactExternal: (externalId: string) => ({ pk: `CONTACTEXT#${externalId}`, sk: "CONTACTEXT" }),
   contactEmail: (email: string) => ({ pk: `EMAIL#${email}`, sk: "EMAIL" }),
   bootstrap: { pk: "META", sk: "BOOTSTRAP" },
-  /** The sort-key prefix every copy of one message shares. */
-  mailMessage: (dateIso: string, messageKey: string) => `${dateIso}#${messageKey}`,
   mailCopy: (contactEmail: string, dateIso: string, messageKey: string, accountId: string) => ({ pk: contactEmail, sk: `${dateIso}#${messageKey}#${accountId}` }),
   backfill: (atIso: string, address: string) => ({ pk: "BACKFILL", sk: `${atIso}#${address}` }),
   threadIndex: (threadKey: string) => `THREAD#${threadKey}`,

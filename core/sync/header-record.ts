@@ -11,7 +11,10 @@ import { decodeText } from "./mime-preview";
  * decoded the way mail really arrives: RFC 2047 encoded words (ISO-2022-JP, Shift_JIS, UTF-8),
  * and raw 8-bit headers in UTF-8 or, when that is invalid, Shift_JIS / EUC-JP.
  */
-export const RECORD_HEADERS = ["from", "sender", "reply-to", "to", "cc", "bcc", "date", "subject", "message-id", "in-reply-to", "references"];
+/** The headers the light pass fetches for every message: enough to know who it involves. */
+export const ADDRESS_HEADERS = ["from", "sender", "reply-to", "to", "cc", "bcc"];
+/** Every header field a record is built from. */
+export const RECORD_HEADERS = [...ADDRESS_HEADERS, "date", "subject", "message-id", "in-reply-to", "references"];
 
 export interface ParsedHeaders {
   get(name: string): string | null;

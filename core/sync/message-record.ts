@@ -1,7 +1,7 @@
 import { digest } from "../shared/ids";
 import { normaliseEmail } from "../contacts/email-address";
 import { attachmentsOf, type Attachment, type BodyNode } from "./mime-preview";
-import { addressList, decodeSubject, parseHeaderBlock } from "./header-record";
+import { ADDRESS_HEADERS, addressList, decodeSubject, parseHeaderBlock } from "./header-record";
 
 export interface Address {
   name: string | null;
@@ -124,8 +124,6 @@ export function participants(r: MailRecord): string[] {
   return [...new Set([r.from, ...r.to, ...r.cc, ...r.bcc, ...r.replyTo].filter((a): a is Address => !!a).map((a) => a.address))];
 }
 
-/** The headers the light pass fetches for every message: enough to know who it involves. */
-export const ADDRESS_HEADERS = ["from", "sender", "reply-to", "to", "cc", "bcc"];
 
 /**
  * Every address in a raw header block, normalised: a fast, forgiving scan used only to decide

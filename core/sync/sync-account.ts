@@ -10,8 +10,8 @@ import { checkHost, type AccountRecord, type AccountState, type HostAllowance } 
 import { normaliseEmail } from "../contacts/index";
 import { closeImap, isAuthenticationProblem, openImap, translateImapError } from "./imap-connection";
 import { loadCursors, saveCursor, type FolderCursor } from "./cursors";
-import { ADDRESS_HEADERS, headerAddresses, participants, toMailRecord, type FetchedMessage, type MailRecord } from "./message-record";
-import { RECORD_HEADERS } from "./header-record";
+import { headerAddresses, participants, toMailRecord, type FetchedMessage, type MailRecord } from "./message-record";
+import { ADDRESS_HEADERS, RECORD_HEADERS } from "./header-record";
 import { pickPreviewPart, previewText, PREVIEW_BYTES, type PreviewPart } from "./mime-preview";
 import { storeMessages } from "./store-messages";
 import { passwordCache } from "./secret-cache";

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  defaultSaveSentCopy,
   domainMatches,
   listPresets,
   presetFor,
@@ -10,7 +11,6 @@ import {
   zohoRegions,
   type ServerPreset,
 } from "../../core/accounts/providers";
-import { FILES_SENT_ITSELF } from "../../core/accounts/index";
 import { providerIds } from "../../core/accounts/schema";
 
 const server = (host: string, port: number, security: ServerPreset["security"]) => ({ host, port, security });
@@ -52,7 +52,10 @@ describe("provider presets", () => {
   });
 
   it("turns off the Sent copy exactly for the providers that file sent mail themselves", () => {
-    for (const preset of listPresets()) expect(preset.saveSentCopy, preset.id).toBe(!FILES_SENT_ITSELF.has(preset.id));
+    const filesSentItself = ["gmail", "microsoft365", "outlook"];
+    for (const preset of listPresets()) expect(preset.saveSentCopy, preset.id).toBe(!filesSentItself.includes(preset.id));
+    for (const preset of listPresets()) expect(defaultSaveSentCopy(preset.id), preset.id).toBe(preset.saveSentCopy);
+    expect(defaultSaveSentCopy(null)).toBe(true);
     expect(presetFor("gmail").saveSentCopy).toBe(false);
     expect(presetFor("yahoo").saveSentCopy).toBe(true);
   });
