@@ -15,7 +15,16 @@ export interface JobCounts {
 
 /** Records a queued job; every job records its start, heartbeats and end on the same item. */
 export async function recordQueued(db: Db, job: SyncJobMessage): Promise<void> {
-  await db.put("main", {
+  await db.put("main", queuedItem(job));
+}
+
+/** Many queued jobs at once: BatchWriteItem in 25s (fan-out plans one job per due account). */
+export async function recordQueuedMany(db: Db, jobs: SyncJobMessage[]): Promise<void> {
+  await db.batchWrite("main", jobs.map((job) => ({ put: queuedItem(job) })));
+}
+
+function queuedItem(job: SyncJobMessage): Item {
+  return {
     ...keys.job(job.jobId),
     gsi1pk: keys.jobsIndex(job.accountId),
     gsi1sk: job.enqueuedAt,
@@ -24,7 +33,7 @@ export async function recordQueued(db: Db, job: SyncJobMessage): Promise<void> {
     reason: job.reason,
     status: "queued",
     enqueuedAt: job.enqueuedAt,
-  });
+  };
 }
 
 export async function recordJob(db: Db, jobId: string, status: JobStatus, fields: Record<string, unknown> = {}): Promise<void> {
