@@ -6,6 +6,7 @@ import { newId, nowIso } from "../shared/ids";
 import { translate, type Lang } from "../shared/i18n";
 import { normaliseEmail } from "../contacts/email-address";
 import { recentJobs } from "../sync/jobs";
+import { forgetCursors } from "../sync/cursors";
 import type { User } from "../users/index";
 import { checkHost, type HostAllowance, type Resolver } from "./host-policy";
 import { judgeForSave, testConnection, type ConnectionReport, type ConnectionSecrets, type ConnectionSettings } from "./connection-test";
@@ -260,11 +261,7 @@ export async function deleteAccount(deps: AccountDeps, actor: User, id: string):
   const before = await getAccount(deps.db, actor, id);
   await deps.secrets.delete(accountSecretName(id));
   await deps.secrets.delete(smtpSecretName(id));
-  const cursors = await deps.db.queryAll("main", {
-    KeyConditionExpression: "pk = :p AND begins_with(sk, :s)",
-    ExpressionAttributeValues: { ":p": keys.account(id).pk, ":s": keys.cursorPrefix },
-  });
-  await deps.db.batchWrite("main", cursors.map((c) => ({ delete: { pk: c.pk, sk: c.sk } })));
+  await forgetCursors(deps.db, id);
   await deps.db.delete("main", keys.account(id));
   await deps.db.delete("main", keys.accountEmail(before.ownerId, before.email));
 }

@@ -7,6 +7,20 @@ export interface SyncJobMessage {
   accountId: string;
   reason: "schedule" | "manual" | "continuation" | "contact-added";
   enqueuedAt: string;
+  /**
+   * Where the account's IMAP server was when the job was planned (no credentials): the job
+   * opens the connection while it reads the account, and logs in only if the account still
+   * says the same (core/sync/sync-account.ts).
+   */
+  server?: ServerHint;
+}
+
+/** An IMAP server's address and transport, nothing secret. */
+export interface ServerHint {
+  host: string;
+  port: number;
+  security: "tls" | "starttls" | "none";
+  allowInsecureCerts?: boolean;
 }
 
 /** JobQueue: where fan-out and "Sync now" put work for the sync function. */

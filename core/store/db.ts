@@ -56,7 +56,7 @@ export class Db {
   async update(
     table: keyof TableNames,
     key: Item,
-    update: { expression: string; names?: Record<string, string>; values?: Item; condition?: string },
+    update: { expression: string; names?: Record<string, string>; values?: Item; condition?: string; returnValues?: "ALL_NEW" | "ALL_OLD" | "NONE" },
   ): Promise<Item | false> {
     try {
       const out = await this.call(() =>
@@ -68,7 +68,8 @@ export class Db {
             ConditionExpression: update.condition,
             ExpressionAttributeNames: update.names,
             ExpressionAttributeValues: update.values && Object.keys(update.values).length ? update.values : undefined,
-            ReturnValues: "ALL_NEW",
+            // ALL_NEW unless asked: the item as it is now; NONE for writes whose result nobody reads
+            ReturnValues: update.returnValues ?? "ALL_NEW",
           }),
         ),
       );

@@ -23,6 +23,13 @@ export interface FolderCursor {
   updatedAt: string;
 }
 
+/*
+ * Who writes cursors: only the job holding the account's lease, and that job stamps the
+ * account's updatedAt when it ends (sync-account.ts finishSync). A sync process relies on this
+ * to skip reading cursors it wrote itself (sync-account.ts lastEnds): anything else that
+ * changes cursors must stamp updatedAt too, as forgetCursors does.
+ */
+
 export async function loadCursors(db: Db, accountId: string): Promise<Map<string, FolderCursor>> {
   const items = await db.queryAll("main", {
     KeyConditionExpression: "pk = :p AND begins_with(sk, :s)",
@@ -34,4 +41,18 @@ export async function loadCursors(db: Db, accountId: string): Promise<Map<string
 
 export async function saveCursor(db: Db, accountId: string, cursor: FolderCursor): Promise<void> {
   await db.put("main", { ...keys.cursor(accountId, cursor.folder), ...cursor });
+}
+
+/**
+ * Forgets where every folder's sync stands: the next job reads the whole sync window again
+ * (writes are idempotent, so nothing is duplicated). Stamps the account's updatedAt so that no
+ * process reuses cursors it kept.
+ */
+export async function forgetCursors(db: Db, accountId: string): Promise<void> {
+  const items = await db.queryAll("main", {
+    KeyConditionExpression: "pk = :p AND begins_with(sk, :s)",
+    ExpressionAttributeValues: { ":p": keys.account(accountId).pk, ":s": keys.cursorPrefix },
+  });
+  await db.batchWrite("main", items.map((c) => ({ delete: { pk: c.pk as string, sk: c.sk as string } })));
+  await db.update("main", keys.account(accountId), { expression: "SET updatedAt = :u", values: { ":u": new Date().toISOString() }, condition: "attribute_exists(pk)", returnValues: "NONE" });
 }

@@ -3,7 +3,7 @@ import { keys } from "../store/keys";
 import type { JobQueue, SyncJobMessage } from "../queue/index";
 import { listAllAccounts, type AccountRecord } from "../accounts/index";
 import type { Logger } from "../shared/log";
-import { newJob, recordQueuedMany } from "./jobs";
+import { newJob, recordQueuedMany, serverHint } from "./jobs";
 import { AUTH_FAILURES_BEFORE_PAUSE } from "./sync-account";
 
 export interface FanOutDeps {
@@ -39,7 +39,7 @@ export async function fanOut(deps: FanOutDeps): Promise<{ due: number; enqueued:
   const accounts = (await listAllAccounts(deps.db)).filter((a) => isDue(a, now, deps.intervalMinutes));
   const window = Math.min(900, deps.intervalMinutes * 60);
   const step = accounts.length > 1 ? window / accounts.length : 0;
-  const planned = accounts.map((a, i) => ({ job: newJob(a.id, "schedule"), delaySeconds: Math.floor(i * step) }));
+  const planned = accounts.map((a, i) => ({ job: newJob(a.id, "schedule", serverHint(a)), delaySeconds: Math.floor(i * step) }));
   // one round trip per 25 job records and 10 messages, and the accounts marked 8 at a time:
   // a tick stays short with thousands of mailboxes
   await recordQueuedMany(deps.db, planned.map((p) => p.job));

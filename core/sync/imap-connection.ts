@@ -13,7 +13,50 @@ export interface ImapSettings extends MailServerSettings {
   timeouts?: { connection?: number; greeting?: number };
   /** Receives every command line sent (imapflow hides LOGIN/AUTHENTICATE secrets); for tests and benchmarks. */
   commandLog?: (line: string) => void;
+  /**
+   * Credentials that arrive later: the connection, TLS handshake, greeting and ID go ahead, and
+   * the login waits for this promise (its user and password replace `user` and `password`).
+   * Resolving it to null abandons the connection before any credential is sent.
+   */
+  credentials?: Promise<EarlyCredentials | null>;
+  /** Receives the client as soon as it exists, before it connects (to close it early if need be). */
+  created?: (client: ImapFlow) => void;
 }
+
+/** What a connection opened early learns once the account is read: the login, and the provider for advice. */
+export interface EarlyCredentials {
+  user: string;
+  pass: string;
+  provider?: string | null;
+}
+
+/** Why a connection opened ahead of its credentials was given up (never shown to users). */
+export const LOGIN_WITHDRAWN = "imap_login_withdrawn";
+
+/**
+ * An ImapFlow whose login waits for credentials that are still on their way, so a sync job can
+ * open the connection while it reads the account (see sync-account.ts). imapflow runs its
+ * session start (CAPABILITY, ID, STARTTLS, authenticate, ...) in one internal sequence; this
+ * holds that sequence at the login step. `authenticate` is internal to imapflow (not in its
+ * types): the pinned 2.1.2 has it, and the module check below fails loudly if a version does not.
+ */
+class GatedImapFlow extends ImapFlow {
+  constructor(
+    options: ConstructorParameters<typeof ImapFlow>[0],
+    private readonly credentials: Promise<EarlyCredentials | null>,
+  ) {
+    super(options);
+  }
+
+  async authenticate(): Promise<unknown> {
+    const auth = await this.credentials;
+    if (!auth) throw new AppError("permanent", LOGIN_WITHDRAWN);
+    (this as unknown as { options: { auth: unknown } }).options.auth = { user: auth.user, pass: auth.pass };
+    return baseAuthenticate.call(this);
+  }
+}
+const baseAuthenticate = (ImapFlow.prototype as unknown as { authenticate?: (this: ImapFlow) => Promise<unknown> }).authenticate!;
+if (typeof baseAuthenticate !== "function") throw new Error("imapflow: ImapFlow.prototype.authenticate is missing; GatedImapFlow needs the pinned imapflow version");
 
 /**
  * Opens an authenticated ImapFlow client. Library errors are translated here, once, into
@@ -22,7 +65,7 @@ export interface ImapSettings extends MailServerSettings {
 export async function openImap(settings: ImapSettings, log: Logger): Promise<ImapFlow> {
   // SNI and the certificate check use the name the admin typed; RFC 6066 forbids an IP as SNI
   const servername = isIP(settings.host) ? undefined : settings.host;
-  const client = new ImapFlow({
+  const options: ConstructorParameters<typeof ImapFlow>[0] = {
     host: settings.address ?? settings.host,
     servername,
     port: settings.port,
@@ -37,10 +80,14 @@ export async function openImap(settings: ImapSettings, log: Logger): Promise<Ima
     greetingTimeout: settings.timeouts?.greeting ?? 10_000,
     socketTimeout: 120_000,
     clientInfo: { name: "CRM Mail Sync" },
-  });
+  };
+  const client = settings.credentials ? new GatedImapFlow(options, settings.credentials) : new ImapFlow(options);
+  settings.created?.(client);
   // Without an error listener a socket timeout is an unhandled 'error' event and the whole
   // process dies (Twenty's imap-client.provider.ts notes the same).
-  client.on("error", (err: Error) => log.warn("imap.connection.error", { err }));
+  client.on("error", (err: Error) => {
+    if (!(err instanceof AppError && err.code === LOGIN_WITHDRAWN)) log.warn("imap.connection.error", { err });
+  });
   try {
     await client.connect();
     return client;
@@ -51,7 +98,9 @@ export async function openImap(settings: ImapSettings, log: Logger): Promise<Ima
     } catch {
       /* already closed */
     }
-    throw translateImapError(err, { host: settings.host, port: settings.port, security: settings.security, provider: settings.provider });
+    if (err instanceof AppError && err.code === LOGIN_WITHDRAWN) throw err;
+    const provider = settings.provider ?? (settings.credentials ? (await settings.credentials)?.provider : undefined);
+    throw translateImapError(err, { host: settings.host, port: settings.port, security: settings.security, provider });
   }
 }
 

@@ -2,13 +2,13 @@ import type { ImapFlow } from "imapflow";
 import type { Db, Item } from "../store/db";
 import { keys } from "../store/keys";
 import { accountSecretName, type SecretStore } from "../secrets/index";
-import type { JobQueue, SyncJobMessage } from "../queue/index";
+import type { JobQueue, ServerHint, SyncJobMessage } from "../queue/index";
 import { AppError } from "../shared/errors";
 import { nowIso } from "../shared/ids";
 import type { Logger } from "../shared/log";
 import { checkHost, type AccountRecord, type AccountState, type HostAllowance } from "../accounts/index";
 import { normaliseEmail } from "../contacts/index";
-import { closeImap, isAuthenticationProblem, openImap, translateImapError } from "./imap-connection";
+import { closeImap, isAuthenticationProblem, LOGIN_WITHDRAWN, openImap, translateImapError, type EarlyCredentials } from "./imap-connection";
 import { loadCursors, saveCursor, type FolderCursor } from "./cursors";
 import { headerAddresses, participants, toMailRecord, type FetchedMessage, type MailRecord } from "./message-record";
 import { ADDRESS_HEADERS, RECORD_HEADERS } from "./header-record";
@@ -16,7 +16,7 @@ import { pickPreviewPart, previewText, PREVIEW_BYTES, type PreviewPart } from ".
 import { storeMessages } from "./store-messages";
 import { passwordCache } from "./secret-cache";
 import { ContactMatcher } from "./contact-matcher";
-import { acquireLease, newJob, recordJob, recordQueued, releaseLease, type JobCounts } from "./jobs";
+import { acquireLease, newJob, recordJob, recordQueued, releaseLease, serverHint, type JobCounts } from "./jobs";
 
 export interface SyncDeps {
   db: Db;
@@ -52,17 +52,40 @@ const LEASE_SECONDS = 15 * 60;
 export async function runSyncJob(deps: SyncDeps, job: SyncJobMessage): Promise<SyncOutcome> {
   const { db, log } = deps;
   const counts: JobCounts = { folders: 0, fetched: 0, matched: 0, written: 0, skipped: 0 };
-  // The lease (which returns the account) and the password are fetched together: a quiet
-  // tick's cost is mostly round trips.
+  // A quiet tick's cost is mostly round trips, so everything that does not depend on the
+  // account starts at once: the lease (which returns the account), the password, the cursors,
+  // and, where the server is known (the job message or this container's last job), the IMAP
+  // connection up to the login. The login waits for the lease: no credential is sent for a
+  // mailbox that was deleted, disabled or moved meanwhile.
   const secretName = accountSecretName(job.accountId);
-  const [lease, secret] = await Promise.all([acquireLease(db, job.accountId, job.jobId, LEASE_SECONDS), passwordCache.read(deps.secrets, secretName)]);
+  const kept = lastEnds.get(job.accountId);
+  lastEnds.delete(job.accountId); // kept again only if this job ends well
+  const readAt = Date.now();
+  const cursorsRead = kept?.cursors ? undefined : loadCursors(db, job.accountId);
+  cursorsRead?.catch(() => undefined);
+  const early = openEarly(deps, job);
+  const [lease, secret] = await Promise.all([acquireLease(db, job.accountId, job.jobId, LEASE_SECONDS), passwordCache.read(deps.secrets, secretName)]).catch((err) => {
+    early?.abandon();
+    throw err;
+  });
   if ("refused" in lease) {
+    early?.abandon();
     const note = { missing: "account deleted", disabled: "disabled", held: "another job holds the account" }[lease.refused];
     await recordJob(db, job.jobId, "skipped", { endedAt: nowIso(), note });
     return { status: "skipped", counts };
   }
   const account = lease.account as AccountRecord;
-  const password = await passwordCache.confirm(deps.secrets, secretName, secret, account.secretVersion);
+  recentServers.remember(account);
+  const cursors = currentCursors(db, account, kept, lease.leftBehindBy, cursorsRead, readAt);
+  cursors.catch(() => undefined);
+  let password: string | undefined;
+  try {
+    password = await passwordCache.confirm(deps.secrets, secretName, secret, account.secretVersion);
+  } catch (err) {
+    early?.abandon();
+    await releaseLease(db, account.id, job.jobId).catch(() => undefined);
+    throw err;
+  }
   const jobLog = log.child({ jobId: job.jobId, accountId: account.id });
   // The job's start is on the account (the lease's leaseStartedAt); the job item gets
   // heartbeats per chunk and its end, so a quiet tick writes it once, beside the logout.
@@ -71,35 +94,36 @@ export async function runSyncJob(deps: SyncDeps, job: SyncJobMessage): Promise<S
   let released = false;
   try {
     if (!password) throw new AppError("permanent", "password_missing");
-    let address: string;
-    try {
-      address = await checkHost(account.imap.host, deps.hostAllowance, "imap.host");
-    } catch (err) {
-      throw err instanceof AppError && err.kind === "validation" ? new AppError("permanent", err.fields[0]?.key === "host_not_found" ? "imap_host_not_found" : "host_not_allowed", { cause: err }) : err;
-    }
     // what the folders need from DynamoDB is read while IMAP logs in
-    const state = { cursors: loadCursors(db, account.id), backfill: pendingBackfill(db, account, deps.backfillSettleMs ?? 60_000) };
-    state.cursors.catch(() => undefined);
+    const state = { cursors, backfill: pendingBackfill(db, account, deps.backfillSettleMs ?? 60_000) };
     state.backfill.catch(() => undefined);
-    client = await openImap({ ...account.imap, address, password, allowInsecureCerts: account.allowInsecureCerts, ca: deps.imapCa, provider: account.provider, commandLog: deps.imapCommandLog }, jobLog);
+    if (early?.matches(account)) {
+      client = await early.login(account, password);
+    } else {
+      early?.abandon();
+      const address = await checkImapHost(account.imap.host, deps.hostAllowance);
+      client = await openImap({ ...account.imap, address, password, allowInsecureCerts: account.allowInsecureCerts, ca: deps.imapCa, provider: account.provider, commandLog: deps.imapCommandLog }, jobLog);
+    }
     const continued = await syncFolders(deps, client, account, counts, jobLog, job.jobId, state);
     const closing = closeImap(client);
     client = undefined;
     released = true;
     if (!continued) {
       // the job's end is recorded after its start (same item), alongside the account's state and the logout
-      await Promise.all([closing, finishSync(db, account.id, job.jobId, "connected", null, nowIso()), recordJob(db, job.jobId, "done", { startedAt, endedAt: nowIso(), counts })]);
+      const [, stamp] = await Promise.all([closing, finishSync(db, account.id, job.jobId, "connected", null, nowIso()), recordJob(db, job.jobId, "done", { startedAt, endedAt: nowIso(), counts })]);
+      if (stamp) keepEnd(account.id, stamp, await cursors);
       jobLog.info("sync.completed", { counts });
       return { status: "done", counts };
     }
     await Promise.all([closing, finishSync(db, account.id, job.jobId, "connected", null, nowIso())]);
-    const next = newJob(account.id, "continuation");
+    const next = newJob(account.id, "continuation", serverHint(account));
     await recordQueued(db, next);
     await deps.queue.enqueue([{ job: next }]);
     await recordJob(db, job.jobId, "continued", { startedAt, endedAt: nowIso(), counts, continuationJobId: next.jobId });
     jobLog.info("sync.continued", { counts, next: next.jobId });
     return { status: "continued", counts };
   } catch (raw) {
+    early?.abandon();
     const err = raw instanceof AppError ? raw : translateImapError(raw);
     if (client) client.close();
     const state = isAuthenticationProblem(err.code) ? "authenticationError" : "connectError";
@@ -113,15 +137,121 @@ export async function runSyncJob(deps: SyncDeps, job: SyncJobMessage): Promise<S
   }
 }
 
+/** The host policy for the IMAP host, as a permanent sync failure when it refuses. */
+async function checkImapHost(host: string, allowance: HostAllowance): Promise<string> {
+  try {
+    return await checkHost(host, allowance, "imap.host");
+  } catch (err) {
+    throw err instanceof AppError && err.kind === "validation" ? new AppError("permanent", err.fields[0]?.key === "host_not_found" ? "imap_host_not_found" : "host_not_allowed", { cause: err }) : err;
+  }
+}
+
+/**
+ * The IMAP servers of the accounts this container synced lately: a job whose message does not
+ * say where the server is (a "Sync now", a continuation) can still connect while it reads the
+ * account. Nothing secret; bounded; a stale entry only costs a connection that is dropped.
+ */
+const recentServers = {
+  entries: new Map<string, ServerHint>(),
+  remember(account: AccountRecord) {
+    const hint = serverHint(account);
+    if (!hint) return;
+    if (this.entries.size >= 5_000) this.entries.clear();
+    this.entries.set(account.id, hint);
+  },
+  get(accountId: string): ServerHint | undefined {
+    return this.entries.get(accountId);
+  },
+};
+
+const sameServer = (a: ServerHint, b: ServerHint) => a.host === b.host && a.port === b.port && a.security === b.security && !!a.allowInsecureCerts === !!b.allowInsecureCerts;
+
+/**
+ * Starts the IMAP connection before the account is read: host policy, TCP, TLS, greeting and ID
+ * go ahead; the login waits for `login` (after the lease, with the account's user and
+ * password) or is never sent (`abandon`). Used only when the account's server is the one
+ * expected (`matches`); otherwise the job connects the usual way.
+ */
+function openEarly(deps: SyncDeps, job: SyncJobMessage) {
+  const hint = job.server ?? recentServers.get(job.accountId);
+  if (!hint) return undefined;
+  let give!: (auth: EarlyCredentials | null) => void;
+  const credentials = new Promise<EarlyCredentials | null>((resolve) => (give = resolve));
+  const log = deps.log.child({ jobId: job.jobId, accountId: job.accountId });
+  let instance: ImapFlow | undefined;
+  let settled = false;
+  let abandoned = false;
+  const client = checkImapHost(hint.host, deps.hostAllowance).then((address) => {
+    if (abandoned) throw new AppError("permanent", LOGIN_WITHDRAWN); // given up before it began
+    return openImap({ ...hint, address, user: "", password: "", credentials, ca: deps.imapCa, commandLog: deps.imapCommandLog, created: (c) => (instance = c) }, log);
+  });
+  client.catch(() => undefined); // awaited by login(); nobody waits after abandon()
+  return {
+    matches: (account: AccountRecord) => {
+      const now = serverHint(account);
+      return !!now && sameServer(hint, now);
+    },
+    login(account: AccountRecord, pass: string): Promise<ImapFlow> {
+      settled = true;
+      give({ user: account.imap.user, pass, provider: account.provider });
+      return client;
+    },
+    /** Drops the connection at once, never logging in (safe to call more than once, or after login). */
+    abandon(): void {
+      if (settled) return;
+      settled = abandoned = true;
+      give(null);
+      try {
+        instance?.close();
+      } catch {
+        /* already closed */
+      }
+    },
+  };
+}
+
+/**
+ * What this process knows of the accounts it synced: the updatedAt that its last job's end
+ * stamped on the account, and the cursors that job left (saved before that stamp). While the
+ * account still carries the stamp and no job has left a lease behind since, no other job has
+ * moved a cursor, so a tick needs no cursor read: the account, which the lease returns, says so.
+ */
+const lastEnds = new Map<string, { stamp: string; cursors: Map<string, FolderCursor> }>();
+function keepEnd(accountId: string, stamp: string, cursors: Map<string, FolderCursor>): void {
+  if (lastEnds.size >= 5_000) lastEnds.clear();
+  lastEnds.set(accountId, { stamp, cursors: new Map(cursors) });
+}
+
+/**
+ * The account's cursors as the last job left them: this process's own copy when nothing has
+ * happened since (see lastEnds); else the read started before the lease, if it began after the
+ * last job's end stamp (a job saves its cursors before that; a second of slack for the clocks
+ * of two containers); else a fresh read.
+ */
+function currentCursors(
+  db: Db,
+  account: AccountRecord,
+  kept: { stamp: string; cursors: Map<string, FolderCursor> } | undefined,
+  leftBehindBy: string | undefined,
+  early: Promise<Map<string, FolderCursor>> | undefined,
+  readAt: number,
+): Promise<Map<string, FolderCursor>> {
+  const ours = kept?.stamp === account.updatedAt;
+  if (!leftBehindBy && ours && kept) return Promise.resolve(new Map(kept.cursors));
+  if (!leftBehindBy && early && Date.parse(account.updatedAt ?? "") < readAt - (ours ? 0 : 1_000)) return early;
+  return loadCursors(db, account.id);
+}
+
 /** Failed logins in a row after which a mailbox is paused until its credentials change (seed 001: providers lock accounts). */
 export const AUTH_FAILURES_BEFORE_PAUSE = 3;
 
 /**
  * The end of a job in one write: the account's state, last error, last sync time, the count of
  * authentication failures in a row, and the lease released. If the lease was lost meanwhile
- * (it expired and another job took it), only the state is recorded.
+ * (it expired and another job took it), only the state is recorded. Returns the updatedAt it
+ * stamped when it released the lease.
  */
-async function finishSync(db: Db, accountId: string, jobId: string, state: AccountState, error: { code: string; params?: Record<string, string | number> } | null, syncedAt?: string): Promise<void> {
+async function finishSync(db: Db, accountId: string, jobId: string, state: AccountState, error: { code: string; params?: Record<string, string | number> } | null, syncedAt?: string): Promise<string | undefined> {
   const auth = state === "authenticationError";
   const values: Record<string, unknown> = { ":s": state, ":e": error, ":u": nowIso(), ":j": jobId };
   let expression = "SET #state = :s, lastError = :e, updatedAt = :u";
@@ -142,11 +272,12 @@ async function finishSync(db: Db, accountId: string, jobId: string, state: Accou
     names: { "#state": "state" },
     values,
     condition: "attribute_exists(pk) AND leaseJobId = :j",
+    returnValues: "NONE",
   });
-  if (done === false) {
-    delete values[":j"];
-    await db.update("main", keys.account(accountId), { expression, names: { "#state": "state" }, values, condition: "attribute_exists(pk)" });
-  }
+  if (done !== false) return values[":u"] as string;
+  delete values[":j"];
+  await db.update("main", keys.account(accountId), { expression, names: { "#state": "state" }, values, condition: "attribute_exists(pk)", returnValues: "NONE" });
+  return undefined;
 }
 /** Returns true when it stopped early for lack of time (a continuation must follow). */
 async function syncFolders(
@@ -177,6 +308,7 @@ async function syncFolders(
     if (status.highestModseq !== undefined) cursor.highestModseq = String(status.highestModseq);
     const run = new FolderRun(deps, client, account, folder, cursor, counts, log, matcher, jobId);
     if (await run.sync(Number(status.uidNext ?? 0), valid ? backfill.addresses : [])) return true;
+    cursors.set(folder, cursor); // as saved: what the next job of this process starts from
   }
   if (backfill.upTo) {
     await deps.db.update("main", keys.account(account.id), { expression: "SET backfillSeen = :b", values: { ":b": backfill.upTo }, condition: "attribute_exists(pk)" });

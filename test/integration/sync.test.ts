@@ -8,6 +8,8 @@ import { SqsJobQueue } from "../../core/queue/index";
 import { createLogger } from "../../core/shared/log";
 import { runSyncJob, type SyncDeps } from "../../core/sync/index";
 import { newJob } from "../../core/sync/jobs";
+import { forgetCursors } from "../../core/sync/cursors";
+import { keys } from "../../core/store/keys";
 import { appendMessages, doveadm, resetUser } from "../harness/mail-servers";
 import { ApiClient, eventually } from "../support/api-client";
 import * as corpus from "../support/corpus";
@@ -185,6 +187,60 @@ describe("sync job", () => {
     batch.mockRestore();
   });
 
+  it("reads no cursors when this process ended the account's last job, and reads them again when anything else may have moved them", async () => {
+    const query = vi.spyOn(db, "queryAll");
+    const cursorReads = () => query.mock.calls.filter(([, q]) => q.ExpressionAttributeValues?.[":s"] === "CURSOR#").length;
+    try {
+      await sync(aliceAccountId);
+      query.mockClear();
+      expect((await sync(aliceAccountId)).counts.fetched).toBe(0);
+      expect(cursorReads()).toBe(0);
+      // cursors forgotten (an account deleted, a resync): the account is stamped, the job reads
+      await deleteCursors(aliceAccountId);
+      query.mockClear();
+      const reread = await sync(aliceAccountId);
+      expect(cursorReads()).toBe(1);
+      expect(reread.counts.fetched).toBeGreaterThan(0);
+      // a job that died holding the lease may have moved cursors without stamping anything
+      const raw = await db.queryAll("main", { KeyConditionExpression: "pk = :p AND begins_with(sk, :s)", ExpressionAttributeValues: { ":p": `ACCOUNT#${aliceAccountId}`, ":s": "CURSOR#" } });
+      await db.batchWrite("main", raw.map((c) => ({ delete: { pk: c.pk as string, sk: c.sk as string } })));
+      await db.update("main", keys.account(aliceAccountId), { expression: "SET leaseJobId = :j, leaseUntil = :u", values: { ":j": "died", ":u": 1 } });
+      query.mockClear();
+      const afterDeath = await sync(aliceAccountId);
+      expect(cursorReads()).toBe(1);
+      expect(afterDeath.counts.fetched).toBeGreaterThan(0);
+    } finally {
+      query.mockRestore();
+    }
+  });
+
+  it("connects while it reads the account, but logs in only to the mailbox the account still names", async () => {
+    const server = { host: mail.host, port: mail.imapsPort, security: "tls" as const, allowInsecureCerts: false };
+    const update = db.update.bind(db);
+    // the lease answers slowly, so the early connection is surely waiting at the login
+    const slow = vi.spyOn(db, "update").mockImplementation(async (table, key, u) => {
+      if (u.expression.startsWith("SET leaseJobId")) await new Promise((r) => setTimeout(r, 300));
+      return update(table, key, u);
+    });
+    try {
+      await update("main", keys.account(aliceAccountId), { expression: "SET syncEnabled = :f", values: { ":f": false } });
+      commands.length = 0;
+      expect((await runSyncJob(deps, newJob(aliceAccountId, "schedule", server))).status).toBe("skipped");
+      expect(commands.some((c) => / ID /.test(c))).toBe(true); // it had connected
+      expect(commands.filter((c) => /AUTHENTICATE|LOGIN/i.test(c))).toEqual([]);
+      await update("main", keys.account(aliceAccountId), { expression: "SET syncEnabled = :t", values: { ":t": true } });
+      // planned when the server was elsewhere (nothing listens there now): connects where it is
+      const moved = await runSyncJob(deps, newJob(aliceAccountId, "schedule", { ...server, port: mail.oauthPort }));
+      expect(moved.status).toBe("done");
+      // the right server: one connection, logged in once
+      commands.length = 0;
+      expect((await runSyncJob(deps, newJob(aliceAccountId, "schedule", server))).status).toBe("done");
+      expect(commands.filter((c) => /AUTHENTICATE|LOGIN/i.test(c))).toHaveLength(1);
+    } finally {
+      slow.mockRestore();
+    }
+  });
+
   it("writes no duplicates when a job is redelivered or two jobs run at once", async () => {
     const before = (await mailItems("bob@example.test")).length;
     // forget the cursors: a redelivered job re-reads everything
@@ -260,10 +316,7 @@ describe("sync job", () => {
   });
 });
 
-async function deleteCursors(accountId: string) {
-  const cursors = await db.queryAll("main", { KeyConditionExpression: "pk = :p AND begins_with(sk, :s)", ExpressionAttributeValues: { ":p": `ACCOUNT#${accountId}`, ":s": "CURSOR#" } });
-  await db.batchWrite("main", cursors.map((c) => ({ delete: { pk: c.pk, sk: c.sk } })));
-}
+const deleteCursors = (accountId: string) => forgetCursors(db, accountId);
 
 /** Every message of a folder as raw bytes (doveadm fetch text). */
 async function exportFolder(user: string, folder: string): Promise<Buffer[]> {
