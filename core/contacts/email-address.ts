@@ -7,6 +7,9 @@ import { domainToASCII } from "node:url";
  * is Gmail's business, not ours.
  */
 export function normaliseEmail(raw: string): string {
+  // most addresses already are: printable ASCII without capitals or a trailing dot (NFC and
+  // punycode leave them as they are); the sync normalises every address of every message
+  if (ALREADY_NORMAL.test(raw)) return raw;
   const trimmed = raw.trim().normalize("NFC");
   const at = trimmed.lastIndexOf("@");
   if (at < 1) return trimmed.toLowerCase();
@@ -15,6 +18,8 @@ export function normaliseEmail(raw: string): string {
   const ascii = domainToASCII(domain.toLowerCase());
   return `${local}@${ascii || domain.toLowerCase()}`;
 }
+
+const ALREADY_NORMAL = /^[\x21-\x40\x5b-\x7e]*[\x21-\x2d\x2f-\x40\x5b-\x7e]$/;
 
 /** A pragmatic address check (RFC 5321 sizes, one @, a dotted domain, no spaces). */
 export function looksLikeEmail(raw: string): boolean {

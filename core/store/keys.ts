@@ -39,10 +39,12 @@
  * metadata plus where that mailbox has it. The message key derives from the Message-ID, so
  * the copies of one message in colleagues' mailboxes share the sort-key prefix
  * <ISO date>#<messageKey> and sit side by side; the history folds them into one message
- * naming every owner. Plain puts (BatchWriteItem), idempotent.
- * | entity                 | pk                        | sk                                  | gsi1pk             | gsi1sk     |
- * |------------------------|---------------------------|-------------------------------------|--------------------|------------|
- * | a mailbox's copy       | <normalisedContactEmail>  | <ISO date>#<messageKey>#<accountId> | THREAD#<threadKey> | <ISO date> |
+ * naming every owner. Plain puts (BatchWriteItem), idempotent. No index entries: a contact's
+ * history is one Query on pk, threads are grouped from the items' threadKey, and an index
+ * entry per copy would double the write cost of the sync.
+ * | entity                 | pk                        | sk                                  |
+ * |------------------------|---------------------------|-------------------------------------|
+ * | a mailbox's copy       | <normalisedContactEmail>  | <ISO date>#<messageKey>#<accountId> |
  */
 export const TABLE_KEYS = { pk: "pk", sk: "sk", gsi1pk: "gsi1pk", gsi1sk: "gsi1sk", gsi1: "gsi1" } as const;
 
@@ -67,5 +69,4 @@ export const keys = {
   bootstrap: { pk: "META", sk: "BOOTSTRAP" },
   mailCopy: (contactEmail: string, dateIso: string, messageKey: string, accountId: string) => ({ pk: contactEmail, sk: `${dateIso}#${messageKey}#${accountId}` }),
   backfill: (atIso: string, address: string) => ({ pk: "BACKFILL", sk: `${atIso}#${address}` }),
-  threadIndex: (threadKey: string) => `THREAD#${threadKey}`,
 };

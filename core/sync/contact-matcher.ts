@@ -14,12 +14,19 @@ export const DIRECTORY_SNAPSHOT_LIMIT = 20_000;
  */
 export class ContactMatcher {
   private directory?: Set<string> | null;
+  private loading?: Promise<Set<string> | null>;
   private readonly known = new Map<string, boolean>();
 
   constructor(private readonly db: Db) {}
 
+  /** Starts reading the directory now (a folder has new mail), so the first match does not wait for it. */
+  warm(): void {
+    this.loading ??= this.snapshot();
+    this.loading.catch(() => undefined); // a failure surfaces in match()
+  }
+
   async match(addresses: Iterable<string>): Promise<Set<string>> {
-    if (this.directory === undefined) this.directory = await this.snapshot();
+    if (this.directory === undefined) this.directory = await (this.loading ??= this.snapshot());
     const unique = [...new Set(addresses)];
     if (this.directory) return new Set(unique.filter((a) => this.directory!.has(a)));
     const unknown = unique.filter((a) => !this.known.has(a));

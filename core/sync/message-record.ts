@@ -128,16 +128,17 @@ export function participants(r: MailRecord): string[] {
 /**
  * Every address in a raw header block, normalised: a fast, forgiving scan used only to decide
  * which messages to look at closely. Quoted display names and comments are dropped first so a
- * name like "Sales, Tokyo" or "a@b (old)" cannot confuse it; what is finally stored comes from
- * the server's ENVELOPE, not from here. A false positive costs one extra FETCH, nothing more.
+ * name like "Sales, Tokyo" or "a@b (old)" cannot confuse it; what is finally stored is parsed
+ * properly (header-record.ts). A false positive costs one extra FETCH, nothing more. It runs
+ * for every new message, so the common case (ASCII, no quotes, comments or folding) is kept
+ * free of work it does not need.
  */
 export function headerAddresses(raw: Buffer | undefined): string[] {
   if (!raw) return [];
-  const text = raw
-    .toString("latin1")
-    .replace(/\r?\n[ \t]+/g, " ")
-    .replace(/"(?:[^"\\]|\\.)*"/g, " ")
-    .replace(/\((?:[^()\\]|\\.)*\)/g, " ");
+  let text = raw.toString("latin1");
+  if (text.includes("\n ") || text.includes("\n\t")) text = text.replace(/\r?\n[ \t]+/g, " ");
+  if (text.includes('"')) text = text.replace(/"(?:[^"\\]|\\.)*"/g, " ");
+  if (text.includes("(")) text = text.replace(/\((?:[^()\\]|\\.)*\)/g, " ");
   const out = new Set<string>();
   for (const line of text.split(/\r?\n/)) {
     const colon = line.indexOf(":");
@@ -146,8 +147,11 @@ export function headerAddresses(raw: Buffer | undefined): string[] {
     if (!ADDRESS_HEADERS.includes(line.slice(0, colon).trim().toLowerCase())) continue;
     const value = line.slice(colon + 1);
     for (const m of value.matchAll(/<([^<>\s]+@[^<>\s]+)>|([^\s<>,;:"()]+@[^\s<>,;:"()]+)/g)) {
-      const address = (m[1] ?? m[2])!.replace(/^mailto:/i, "");
-      out.add(normaliseEmail(Buffer.from(address, "latin1").toString("utf8")));
+      let address = m[1] ?? m[2]!;
+      if (address.charCodeAt(0) === 109 /* m */ || address.charCodeAt(0) === 77) address = address.replace(/^mailto:/i, "");
+      // raw 8-bit bytes (an internationalised address) were read as latin1: read them as UTF-8
+      if (/[^\x00-\x7f]/.test(address)) address = Buffer.from(address, "latin1").toString("utf8");
+      out.add(normaliseEmail(address));
     }
   }
   return [...out];

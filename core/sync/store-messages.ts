@@ -20,10 +20,12 @@ export interface MessageSource {
  * "received" by us, else "sent" by us.
  */
 export function copyItem(record: MailRecord, contactEmail: string, source: MessageSource): Item {
+  // no index entry: nothing reads mail by thread across contacts, and an index entry would
+  // double the write cost of every copy. Written out without spreads: built for every copy.
+  const key = keys.mailCopy(contactEmail, record.date, record.messageKey, source.accountId);
   return {
-    ...keys.mailCopy(contactEmail, record.date, record.messageKey, source.accountId),
-    gsi1pk: keys.threadIndex(record.threadKey),
-    gsi1sk: record.date,
+    pk: key.pk,
+    sk: key.sk,
     messageKey: record.messageKey,
     messageId: record.messageId,
     threadKey: record.threadKey,

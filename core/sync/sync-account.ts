@@ -43,6 +43,8 @@ export interface SyncDeps {
 export type SyncOutcome = { status: "done" | "skipped" | "failed" | "continued"; counts: JobCounts; error?: string };
 
 const LEASE_SECONDS = 15 * 60;
+/** How often a running job saves its cursor and progress and beats its heart. */
+const COMMIT_EVERY_MS = 1_000;
 
 /**
  * Runs one sync job for one account. Permanent failures (wrong password, untrusted
@@ -306,6 +308,7 @@ async function syncFolders(
     // message, not UID, so rebuilding writes no duplicates.
     const cursor: FolderCursor = valid ? { ...before } : { folder, uidValidity, uidNext: 0, lastUid: 0, updatedAt: nowIso() };
     if (status.highestModseq !== undefined) cursor.highestModseq = String(status.highestModseq);
+    matcher.warm(); // read while the folder is opened and searched
     const run = new FolderRun(deps, client, account, folder, cursor, counts, log, matcher, jobId);
     if (await run.sync(Number(status.uidNext ?? 0), valid ? backfill.addresses : [])) return true;
     cursors.set(folder, cursor); // as saved: what the next job of this process starts from
@@ -422,16 +425,20 @@ class FolderRun {
     try {
       const since = new Date(Date.now() - (this.account.initialSyncDays ?? this.deps.initialWindowDays ?? 90) * 86_400_000);
       let inWindow: number[] | undefined;
+      let finished: Promise<void> | undefined;
       if (cursor.lastUid === 0 && cursor.initialBelow === undefined) {
         // First sync: everything at or above UIDNEXT is new mail; below it, the window's
         // messages go newest first so the console shows recent history soonest.
         inWindow = ((await client.search({ since, uid: `1:${Math.max(1, uidNext - 1)}` }, { uid: true })) || []).filter((u) => u < uidNext);
         Object.assign(cursor, { lastUid: Math.max(0, uidNext - 1), uidNext, initialBelow: uidNext, initialTotal: inWindow.length, initialDone: 0 });
-        await this.save();
+        // not awaited: the next save (after the first chunk's writes) waits for it; the console
+        // shows the progress bar (0 of the total) from now on
+        this.save().catch(() => undefined);
+        this.progress().catch(() => undefined);
       }
       // 1. new mail, oldest first, so lastUid can move after each durable chunk
       const fresh = ((await client.search({ uid: `${cursor.lastUid + 1}:*` }, { uid: true })) || []).filter((u) => u > cursor.lastUid).sort((a, b) => a - b);
-      const stoppedFresh = await this.process(fresh, false, async (chunk) => {
+      const stoppedFresh = await this.process(fresh, false, (chunk) => {
         cursor.lastUid = Math.max(cursor.lastUid, chunk[chunk.length - 1]!);
       });
       if (stoppedFresh) return true;
@@ -440,14 +447,17 @@ class FolderRun {
         const below = cursor.initialBelow;
         const window = inWindow ?? (below > 1 ? (await client.search({ since, uid: `1:${below - 1}` }, { uid: true })) || [] : []);
         const older = window.filter((u) => u < below).sort((a, b) => b - a);
-        const stoppedInitial = await this.process(older, false, async (chunk) => {
+        const doneBefore = (cursor.initialTotal ?? older.length) - older.length;
+        let done = 0;
+        const stoppedInitial = await this.process(older, false, (chunk) => {
           cursor.initialBelow = chunk[chunk.length - 1]!;
-          cursor.initialDone = (cursor.initialTotal ?? older.length) - older.filter((u) => u < cursor.initialBelow!).length;
-          await this.progress();
+          done += chunk.length;
+          cursor.initialDone = doneBefore + done;
         });
         if (stoppedInitial) return true;
         delete cursor.initialBelow;
-        await this.progress(true);
+        finished = this.progress(true);
+        finished.catch(() => undefined); // awaited below, with the cursor's last save
       }
       // 3. past mail of addresses contacts just gained, within the window and below what was seen
       if (backfill.length) {
@@ -456,10 +466,10 @@ class FolderRun {
           const query = { since, uid: `1:${Math.max(1, cursor.lastUid)}`, or: [{ from: address }, { to: address }, { cc: address }, { bcc: address }] };
           for (const uid of (await client.search(query, { uid: true })) || []) found.add(uid);
         }
-        if (await this.process([...found].sort((a, b) => b - a), true, async () => undefined)) return true;
+        if (await this.process([...found].sort((a, b) => b - a), true, () => undefined)) return true;
       }
       cursor.uidNext = Math.max(uidNext, cursor.lastUid + 1);
-      await this.save();
+      await Promise.all([this.save(), finished]);
       return false;
     } finally {
       lock.release();
@@ -469,10 +479,13 @@ class FolderRun {
   /**
    * Fetches and stores `uids` in chunks, in the given order, as a pipeline: the next chunk's
    * FETCH is sent while this one is matched, and a chunk's DynamoDB writes run while the next
-   * chunk's IMAP work goes on. A chunk's `advance` (the cursor move, then saved) waits until
-   * its writes are durable, so a crash anywhere re-reads at most what was not yet written.
+   * chunk's IMAP work goes on. A chunk's `advance` (the cursor's move, in memory) happens only
+   * once its writes are durable, so a crash anywhere re-reads at most what was not saved.
+   * The cursor, the first sync's progress and the job's heartbeat are saved every
+   * COMMIT_EVERY_MS (and when the job stops for time; the caller saves at the end): redoing a
+   * second's work after a crash costs less than 20 writes a second would.
    */
-  private async process(uids: number[], prefiltered: boolean, advance: (chunk: number[]) => Promise<void>): Promise<boolean> {
+  private async process(uids: number[], prefiltered: boolean, advance: (chunk: number[]) => void): Promise<boolean> {
     const size = this.deps.chunkSize ?? 500;
     const chunks: number[][] = [];
     for (let i = 0; i < uids.length; i += size) chunks.push(uids.slice(i, i + size));
@@ -480,16 +493,14 @@ class FolderRun {
     const query = prefiltered ? FULL_FETCH : LIGHT_FETCH;
     const fetch = (chunk: number[]) => this.client.fetchAll(uidSet(chunk), query as any, { uid: true }) as Promise<FetchedMessage[]>;
     let next = chunks.length ? fetch(chunks[0]!) : undefined;
-    let writing: { chunk: number[]; done: Promise<void> } | undefined;
-    const commit = async () => {
-      if (!writing) return;
-      const { chunk, done } = writing;
-      writing = undefined;
+    // Chunks whose items are being written, oldest first. A chunk's writes start as soon as its
+    // records are ready; it is committed once they are durable, in order.
+    const writing: { chunk: number[]; done: Promise<void> }[] = [];
+    const commitOldest = async (save: boolean) => {
+      const { chunk, done } = writing.shift()!;
       await done;
-      await advance(chunk);
-      this.cursor.updatedAt = nowIso();
-      await this.save();
-      await recordJob(this.deps.db, this.jobId, "running", { counts: this.counts, accountId: this.account.id });
+      advance(chunk);
+      if (save || Date.now() - this.committedAt >= COMMIT_EVERY_MS) await this.commit();
     };
     try {
       for (let i = 0; i < chunks.length; i++) {
@@ -500,20 +511,22 @@ class FolderRun {
         next = i + 1 < chunks.length ? fetch(chunks[i + 1]!) : undefined;
         next?.catch(() => undefined); // awaited next round; a failure there surfaces then
         const prepared = await this.prepare(pending);
-        await commit();
-        writing = { chunk: chunks[i]!, done: this.write(prepared) };
-        writing.done.catch(() => undefined); // awaited in commit()
+        const done = this.write(prepared);
+        done.catch(() => undefined); // awaited in commitOldest()
+        writing.push({ chunk: chunks[i]!, done });
+        // at most two chunks' writes in flight: this one's, and the one before it until committed
+        while (writing.length > 1) await commitOldest(false);
         if (i + 1 < chunks.length && this.deps.remainingMs() < (this.deps.safetyMs ?? 60_000)) {
-          await commit();
+          while (writing.length) await commitOldest(writing.length === 1);
           await next?.catch(() => undefined);
           return true;
         }
       }
-      await commit();
+      while (writing.length) await commitOldest(false);
       return false;
     } finally {
       // never leave a write running behind a failure
-      if (writing) await writing.done.catch(() => undefined);
+      await Promise.all(writing.map((w) => w.done.catch(() => undefined)));
     }
   }
 
@@ -571,7 +584,9 @@ class FolderRun {
   private async write(work: Prepared[]): Promise<void> {
     if (!work.length) return;
     const source = { accountId: this.account.id, ownerId: this.account.ownerId, folder: this.folder, uidValidity: this.cursor.uidValidity };
-    this.counts.written += await storeMessages(this.deps.db, work.map((w) => ({ record: w.record, contacts: w.contacts, source: { ...source, uid: w.uid } })));
+    // not `+= await`: that would read the count before the await, and two chunks write at once
+    const written = await storeMessages(this.deps.db, work.map((w) => ({ record: w.record, contacts: w.contacts, source: { ...source, uid: w.uid } })));
+    this.counts.written += written;
   }
 
   /** One partial FETCH per distinct part section, only for messages that will be stored. */
@@ -610,23 +625,44 @@ class FolderRun {
     }
   }
 
+  private committedAt = Date.now();
+  /** Saves where the folder stands, the first sync's progress and the job's heartbeat, side by side. */
+  private async commit(): Promise<void> {
+    this.committedAt = Date.now();
+    this.cursor.updatedAt = nowIso();
+    await Promise.all([
+      this.save(),
+      this.cursor.initialBelow !== undefined ? this.progress() : undefined,
+      recordJob(this.deps.db, this.jobId, "running", { counts: this.counts, accountId: this.account.id }),
+    ]);
+  }
+
+  private saving: Promise<void> = Promise.resolve();
+  /**
+   * Saves the cursor as it is now. Saves land in the order they were asked for (each waits for
+   * the one before), so a slow early save never overwrites a later position; one that fails
+   * fails every later one, and the job with it.
+   */
   private save(): Promise<void> {
-    return saveCursor(this.deps.db, this.account.id, this.cursor);
+    const snapshot = { ...this.cursor };
+    this.saving = this.saving.then(() => saveCursor(this.deps.db, this.account.id, snapshot));
+    return this.saving;
   }
 
   /** The first sync's progress on the account, for the console's progress bar. */
-  private async progress(finished = false): Promise<void> {
+  private progressing: Promise<void> = Promise.resolve();
+  /** Progress writes land in order too: a late "3 of 500" never brings back a finished bar. */
+  private progress(finished = false): Promise<void> {
     const { db } = this.deps;
-    if (finished) {
-      await db.update("main", keys.account(this.account.id), { expression: "REMOVE syncProgress", condition: "attribute_exists(pk)" });
-      return;
-    }
-    await db.update("main", keys.account(this.account.id), {
-      expression: "SET syncProgress = :p, #state = :s",
-      names: { "#state": "state" },
-      values: { ":p": { folder: this.folder, done: this.cursor.initialDone ?? 0, total: this.cursor.initialTotal ?? 0, at: nowIso() }, ":s": "syncing" },
-      condition: "attribute_exists(pk)",
-    });
+    const key = keys.account(this.account.id);
+    const write = finished
+      ? () => db.update("main", key, { expression: "REMOVE syncProgress", condition: "attribute_exists(pk)", returnValues: "NONE" })
+      : (() => {
+          const values = { ":p": { folder: this.folder, done: this.cursor.initialDone ?? 0, total: this.cursor.initialTotal ?? 0, at: nowIso() }, ":s": "syncing" };
+          return () => db.update("main", key, { expression: "SET syncProgress = :p, #state = :s", names: { "#state": "state" }, values, condition: "attribute_exists(pk)", returnValues: "NONE" });
+        })();
+    this.progressing = this.progressing.then(async () => void (await write()));
+    return this.progressing;
   }
 }
 

@@ -23,7 +23,7 @@ import { createLogger } from "../../core/shared/log";
 import { createContact } from "../../core/contacts/index";
 import { createAccount } from "../../core/accounts/index";
 import { runSyncJob, type SyncDeps } from "../../core/sync/index";
-import { newJob } from "../../core/sync/jobs";
+import { newJob, serverHint } from "../../core/sync/jobs";
 import type { JobQueue } from "../../core/queue/index";
 import * as corpus from "../support/corpus";
 
@@ -120,7 +120,7 @@ async function main() {
       // our pipeline: a first sync into dynalite, on a fresh account each round
       account = await accountFor(bench, round);
       t = process.hrtime.bigint();
-      first = await runSyncJob(deps, newJob(account.id, "manual"));
+      first = await runSyncJob(deps, newJob(account.id, "manual", serverHint(account)));
       oursTimes.push(ms(t));
       if (first.status !== "done" || first.counts.written !== MESSAGES / 4) throw new Error(`first sync: ${JSON.stringify(first)}`);
 
@@ -162,7 +162,7 @@ async function main() {
     for (let i = 0; i < TICKS; i++) {
       commands.length = 0;
       t = process.hrtime.bigint();
-      const outcome = await runSyncJob(deps, newJob(account!.id, "schedule"));
+      const outcome = await runSyncJob(deps, newJob(account!.id, "schedule", serverHint(account!)));
       tickTimes.push(ms(t));
       if (outcome.counts.fetched !== 0) throw new Error("a quiet tick fetched messages");
       tickCommands = verbs(commands);
@@ -193,7 +193,7 @@ async function main() {
     const base = process.memoryUsage().heapUsed;
     let peak = base;
     const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().heapUsed)), 2);
-    const bigRun = await runSyncJob(deps, newJob(bigAccount.id, "manual"));
+    const bigRun = await runSyncJob(deps, newJob(bigAccount.id, "manual", serverHint(bigAccount)));
     clearInterval(sampler);
     if (bigRun.status !== "done") throw new Error(`big sync: ${JSON.stringify(bigRun)}`);
     say("");

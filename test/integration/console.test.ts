@@ -813,7 +813,7 @@ describe("the mailbox list", () => {
 
       // the same list in Japanese
       await chooseLanguage(s.page, "ja");
-      await expect(s.page.getByRole("heading", { level: 1 }).textContent()).resolves.toBe("メールボックス");
+      await expect.poll(() => s.page.getByRole("heading", { level: 1 }).textContent()).toBe("メールボックス");
       // the list reloads in the new language: the server's diagnosis comes back in Japanese
       await expect.poll(() => row(bad.body.id).getByTestId("account-error").textContent()).toContain(WORDS.ja.authFailed);
       await shot(s.page, "mailboxes-ja");

@@ -1,4 +1,4 @@
-import { QueryCommand } from "@aws-sdk/client-dynamodb";
+import { QueryCommand, ScanCommand } from "@aws-sdk/client-dynamodb";
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { startLocalStack, type LocalStack } from "../../core/local/stack";
 import { localDynamo, localSqs } from "../../core/local/emulators";
@@ -270,14 +270,14 @@ describe("sync job", () => {
     await deleteCursors(aliceAccountId);
     const before = (await mailItems("bob@example.test")).length;
     let kicked = false;
-    const save = db.put.bind(db);
-    const cut = vi.spyOn(db, "put").mockImplementation(async (table, item, cond) => {
-      const ok = await save(table, item, cond);
-      if (!kicked && String(item.sk).startsWith("CURSOR#") && item.lastUid > 0) {
+    const write = db.batchWrite.bind(db);
+    // cut once the first chunk's items are written, before its cursor has moved
+    const cut = vi.spyOn(db, "batchWrite").mockImplementation(async (table, requests) => {
+      await write(table, requests);
+      if (!kicked && table === "mail") {
         kicked = true;
         await doveadm(mail, ["kick", alice.email]);
       }
-      return ok;
     });
     const failed = await sync(aliceAccountId, { chunkSize: 2 }).catch((err) => err);
     cut.mockRestore();
@@ -286,6 +286,14 @@ describe("sync job", () => {
     const retried = await sync(aliceAccountId, { chunkSize: 2 });
     expect(retried.status).toBe("done");
     expect((await mailItems("bob@example.test")).length).toBe(before);
+    // a full resync in chunks of one, several writing at once, counts every copy it writes
+    await deleteCursors(aliceAccountId);
+    const full = await sync(aliceAccountId, { chunkSize: 1 });
+    const ddb = localDynamo(stack.dynamoEndpoint);
+    const scan = await ddb.send(new ScanCommand({ TableName: stack.tables.mail, FilterExpression: "accountId = :a", ExpressionAttributeValues: { ":a": { S: aliceAccountId } } }));
+    ddb.destroy();
+    expect(full.counts.written).toBe(scan.Items?.length);
+    expect(full.counts.written).toBeGreaterThan(4);
   });
 
   it("stops near the time limit, saves its place and continues in a new job", async () => {
