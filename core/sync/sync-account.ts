@@ -45,6 +45,8 @@ export type SyncOutcome = { status: "done" | "skipped" | "failed" | "continued";
 const LEASE_SECONDS = 15 * 60;
 /** How often a running job saves its cursor and progress and beats its heart. */
 const COMMIT_EVERY_MS = 1_000;
+/** Up to this many new contact addresses, a backfill asks the server (SEARCH per address); above, it rescans the window. */
+const BACKFILL_SEARCH_MAX = 5;
 
 /**
  * Runs one sync job for one account. Permanent failures (wrong password, untrusted
@@ -141,13 +143,14 @@ export async function runSyncJob(deps: SyncDeps, job: SyncJobMessage): Promise<S
 
 /**
  * Forgets what this process learned from earlier jobs (the cursors it left, the servers it
- * saw, cached passwords): the state of a Lambda container that has not synced these accounts
+ * saw, cached passwords, the backfill requests it read): the state of a Lambda container that has not synced these accounts
  * yet. For the benchmark, which measures ticks both ways.
  */
 export function forgetProcessState(): void {
   lastEnds.clear();
   recentServers.entries.clear();
   passwordCache.clear();
+  backfillCache.clear();
 }
 
 /** The host policy for the IMAP host, as a permanent sync failure when it refuses. */
@@ -474,13 +477,23 @@ class FolderRun {
         finished.catch(() => undefined); // awaited below, with the cursor's last save
       }
       // 3. past mail of addresses contacts just gained, within the window and below what was seen
-      if (backfill.length) {
-        const found = new Set<number>();
-        for (const address of backfill) {
-          const query = { since, uid: `1:${Math.max(1, cursor.lastUid)}`, or: [{ from: address }, { to: address }, { cc: address }, { bcc: address }] };
-          for (const uid of (await client.search(query, { uid: true })) || []) found.add(uid);
+      if (backfill.length && cursor.lastUid > 0) {
+        const seen = `1:${cursor.lastUid}`;
+        if (backfill.length <= BACKFILL_SEARCH_MAX) {
+          // a few addresses: the server finds their mail
+          const found = new Set<number>();
+          for (const address of backfill) {
+            const query = { since, uid: seen, or: [{ from: address }, { to: address }, { cc: address }, { bcc: address }] };
+            for (const uid of (await client.search(query, { uid: true })) || []) found.add(uid);
+          }
+          if (await this.process([...found].sort((a, b) => b - a), true, () => undefined)) return true;
+        } else {
+          // many (a bulk import of contacts): one light pass over the window, matched against
+          // just these addresses, costs less than a SEARCH per address and is bounded by the
+          // mailbox, not by the import
+          const window = ((await client.search({ since, uid: seen }, { uid: true })) || []).sort((a, b) => b - a);
+          if (await this.process(window, false, () => undefined, new Set(backfill))) return true;
         }
-        if (await this.process([...found].sort((a, b) => b - a), true, () => undefined)) return true;
       }
       cursor.uidNext = Math.max(uidNext, cursor.lastUid + 1);
       await Promise.all([this.save(), finished]);
@@ -499,7 +512,7 @@ class FolderRun {
    * COMMIT_EVERY_MS (and when the job stops for time; the caller saves at the end): redoing a
    * second's work after a crash costs less than 20 writes a second would.
    */
-  private async process(uids: number[], prefiltered: boolean, advance: (chunk: number[]) => void): Promise<boolean> {
+  private async process(uids: number[], prefiltered: boolean, advance: (chunk: number[]) => void, only?: Set<string>): Promise<boolean> {
     const size = this.deps.chunkSize ?? 500;
     const chunks: number[][] = [];
     for (let i = 0; i < uids.length; i += size) chunks.push(uids.slice(i, i + size));
@@ -521,7 +534,7 @@ class FolderRun {
         const fetched = await next!;
         // This chunk's detail FETCH is sent first, the next chunk's FETCH right behind it: the
         // details never wait for the next chunk, and the connection never idles.
-        const pending = this.select(fetched, prefiltered);
+        const pending = this.select(fetched, prefiltered, only);
         next = i + 1 < chunks.length ? fetch(chunks[i + 1]!) : undefined;
         next?.catch(() => undefined); // awaited next round; a failure there surfaces then
         const prepared = await this.prepare(pending);
@@ -548,10 +561,12 @@ class FolderRun {
    * Picks the messages of a light chunk that involve a contact and sends their detail FETCH
    * (not awaited: the caller queues the next chunk's FETCH behind it).
    */
-  private select(fetched: FetchedMessage[], prefiltered: boolean): Promise<{ matched: Set<string>; messages: FetchedMessage[] }> {
+  private select(fetched: FetchedMessage[], prefiltered: boolean, only?: Set<string>): Promise<{ matched: Set<string>; messages: FetchedMessage[] }> {
     this.counts.fetched += fetched.length;
     const light = fetched.map((m) => ({ msg: m, addresses: headerAddresses(m.headers).filter((a) => !this.own.has(a)) }));
-    const known = this.matcher.matchKnown(light.flatMap((l) => l.addresses));
+    // `only`: a backfill pass, which stores mail for these addresses and no others (the rest is stored already)
+    const all = light.flatMap((l) => l.addresses);
+    const known = only ? new Set(all.filter((a) => only.has(a))) : this.matcher.matchKnown(all);
     const run = async () => {
       const matched = known ?? (await this.matcher.match(light.flatMap((l) => l.addresses)));
       const candidates = light.filter((l) => l.addresses.some((a) => matched.has(a)));

@@ -322,6 +322,24 @@ describe("sync job", () => {
     expect((await mailItems("erin@newco.test")).map((i) => i.subject)).toEqual(["Hello from Erin"]);
     expect(commands.some((c) => / SEARCH /i.test(c) && /erin@newco\.test/i.test(c))).toBe(true);
   });
+
+  it("brings the past mail of a bulk import's many contacts with one pass over the window, not a SEARCH per address", async () => {
+    const imported = Array.from({ length: 8 }, (_, i) => `buyer${i}@import.test`);
+    await appendMessages(mail, alice.email, "INBOX", imported.map((address, i) =>
+      corpus.plain({ from: `Buyer ${i} <${address}>`, to: alice.email, cc: i === 0 ? "bob@example.test" : undefined, subject: `Order ${i}`, date: ago(50 - i), messageId: `<order${i}@import.test>` }, "Please ship."),
+    ));
+    await sync(aliceAccountId); // not contacts yet: nothing stored for them (Order 0 is stored for bob, in Cc)
+    const bobBefore = (await mailItems("bob@example.test")).length;
+    const reply = await api.post("/api/contacts/bulk", { contacts: imported.map((email, i) => ({ externalId: `imp-${i}`, name: `Buyer ${i}`, primaryEmail: email })) });
+    expect(reply.status, reply.text).toBe(200);
+    commands.length = 0;
+    const outcome = await sync(aliceAccountId);
+    for (const [i, address] of imported.entries()) expect((await mailItems(address)).map((m) => m.subject)).toEqual([`Order ${i}`]);
+    expect(commands.filter((c) => / SEARCH /i.test(c) && /import\.test/i.test(c))).toEqual([]);
+    // only the new addresses' copies were written: bob's copy of Order 0 was not written again
+    expect(outcome.counts.written).toBe(imported.length);
+    expect((await mailItems("bob@example.test")).length).toBe(bobBefore);
+  });
 });
 
 const deleteCursors = (accountId: string) => forgetCursors(db, accountId);
