@@ -92,7 +92,8 @@ export async function runSyncJob(deps: SyncDeps, job: SyncJobMessage): Promise<S
   }
   const jobLog = log.child({ jobId: job.jobId, accountId: account.id });
   // The job's start is on the account (the lease's leaseStartedAt); the job item gets
-  // heartbeats per chunk and its end, so a quiet tick writes it once, beside the logout.
+  // a heartbeat every second while it works (FolderRun.commit) and its end, so a quiet tick
+  // writes it once, beside the logout.
   const startedAt = (account as AccountRecord & { leaseStartedAt?: string }).leaseStartedAt ?? nowIso();
   let client: ImapFlow | undefined;
   let released = false;
