@@ -200,6 +200,8 @@ export async function updateAccount(deps: AccountDeps, actor: User, id: string, 
         ? null
         : { host: patch.smtp.host.toLowerCase(), port: patch.smtp.port, security: patch.smtp.security, user: patch.smtp.user, sameCredentials: patch.smtp.sameCredentials ?? true };
   if (patch.smtp) await checkHost(patch.smtp.host, deps.hostAllowance, "smtp.host", deps.resolve);
+  const newHosts = savedPasswordsGoingElsewhere(before, imap, smtp, patch);
+  if (newHosts.length) throw new AppError("validation", "validation_failed", { fields: newHosts });
   const allowInsecureCerts = patch.allowInsecureCerts ?? before.allowInsecureCerts;
   const serverChanged =
     JSON.stringify(imap) !== JSON.stringify(before.imap) ||
@@ -255,6 +257,33 @@ export async function updateAccount(deps: AccountDeps, actor: User, id: string, 
   await deps.db.put("main", { ...keys.account(id), gsi1pk: keys.accountsIndex, gsi1sk: `${before.ownerId}#${id}`, ...next });
   if (email !== before.email) await deps.db.delete("main", keys.accountEmail(before.ownerId, before.email));
   return next;
+}
+
+/**
+ * A saved password is only ever sent to the servers it was saved for: a change of server that
+ * would log in to a new host with a saved password (to test it on save) needs the password
+ * typed again. Otherwise anyone allowed to edit the account could point it at a host of their
+ * own and collect the password, the way "test connection" features have leaked credentials.
+ */
+function savedPasswordsGoingElsewhere(
+  before: AccountRecord,
+  imap: { host: string },
+  smtp: { host: string; sameCredentials: boolean } | null,
+  patch: AccountPatch,
+): { field: string; key: string; params: Record<string, string> }[] {
+  const problems: { field: string; key: string; params: Record<string, string> }[] = [];
+  // where each saved secret has been used: the IMAP password at the IMAP host (and at the SMTP
+  // host when SMTP shared it), the separate SMTP password at the SMTP host
+  const imapPasswordHosts = new Set([before.imap.host, ...(before.smtp?.sameCredentials ? [before.smtp.host] : [])]);
+  const smtpPasswordHosts = new Set(before.smtp && !before.smtp.sameCredentials ? [before.smtp.host] : []);
+  if (patch.password === undefined && !imapPasswordHosts.has(imap.host)) problems.push({ field: "password", key: "password_required_new_host", params: { host: imap.host } });
+  if (smtp && smtp.sameCredentials && patch.password === undefined && !imapPasswordHosts.has(smtp.host) && !problems.length) {
+    problems.push({ field: "password", key: "password_required_new_host", params: { host: smtp.host } });
+  }
+  if (smtp && !smtp.sameCredentials && patch.smtpPassword === undefined && before.hasSmtpPassword && !smtpPasswordHosts.has(smtp.host)) {
+    problems.push({ field: "smtpPassword", key: "password_required_new_host", params: { host: smtp.host } });
+  }
+  return problems;
 }
 
 export async function deleteAccount(deps: AccountDeps, actor: User, id: string): Promise<void> {

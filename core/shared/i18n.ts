@@ -57,6 +57,7 @@ const catalogue: Record<string, Record<Lang, string>> = {
   invalid_value: { en: "is not valid.", ja: "正しくありません。" },
   invalid_domain: { en: "must be a domain such as example.com.", ja: "example.com のようなドメインを入力してください。" },
   invalid_hostname: { en: "must be a host name such as imap.example.com (no spaces, no scheme, no path).", ja: "imap.example.com のようなホスト名を入力してください（スペース、スキーム、パスは不可）。" },
+  password_required_new_host: { en: "must be entered again: a saved password is only ever sent to the server it was saved for, and {host} is a new one.", ja: "を再入力してください。保存済みのパスワードは保存時のサーバーにしか送信しません。{host} は新しいサーバーです。" },
   host_not_allowed: { en: "points to a private or internal network address ({address}), which is not allowed.", ja: "プライベートまたは内部ネットワークのアドレス（{address}）を指しているため使用できません。" },
   host_not_found: { en: "could not be found in DNS. Check the spelling.", ja: "DNSで見つかりません。綴りを確認してください。" },
   duplicate_email: { en: "lists {address} more than once.", ja: "{address} が重複しています。" },

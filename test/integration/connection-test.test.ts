@@ -270,6 +270,31 @@ describe("saving runs the connection test first", () => {
     await api.del(`/api/accounts/${id}`);
   });
 
+  it("sends a saved password only to the servers it was saved for: a new host needs it typed again", async () => {
+    const created = await api.post("/api/accounts", account());
+    expect(created.status, created.text).toBe(201);
+    const id = created.body.id;
+    const before = (await api.get(`/api/accounts/${id}`)).body;
+    // same servers, another port and security: tested with the saved password, and saved
+    expect((await api.patch(`/api/accounts/${id}`, { imap: { port: mail.imapPort, security: "starttls" } })).status).toBe(200);
+    // a new IMAP host (the same Dovecot by another name) without the password: refused on the
+    // password field, in the user's language, and nothing was sent or saved
+    const movedImap = await ja.patch(`/api/accounts/${id}`, { imap: { host: "localhost" } });
+    expect(movedImap.status).toBe(400);
+    expect(movedImap.body.error.fields).toEqual([{ field: "password", code: "password_required_new_host", message: expect.stringContaining("localhost") }]);
+    expect(movedImap.body.error.fields[0].message).toMatch(/再入力/);
+    // the SMTP server moved and shares the IMAP password: the same
+    const movedSmtp = await api.patch(`/api/accounts/${id}`, { smtp: { ...smtpAt("starttls"), host: "localhost" } });
+    expect(movedSmtp.status).toBe(400);
+    expect(movedSmtp.body.error.fields[0]).toMatchObject({ field: "password", code: "password_required_new_host" });
+    expect((await api.get(`/api/accounts/${id}`)).body.imap).toEqual({ ...before.imap, port: mail.imapPort, security: "starttls" });
+    // with the password typed again, the move is tested and saved
+    const typed = await api.patch(`/api/accounts/${id}`, { imap: { host: "localhost" }, password: bob().password });
+    expect(typed.status, typed.text).toBe(200);
+    expect(typed.body.imap.host).toBe("localhost");
+    await api.del(`/api/accounts/${id}`);
+  });
+
   it("saves with sync off and the diagnosis when asked to save despite the failure", async () => {
     const reply = await ja.post("/api/accounts", account({ password: WRONG, saveDisabledOnFailure: true }));
     expect(reply.status, reply.text).toBe(201);
