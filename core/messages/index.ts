@@ -16,7 +16,7 @@ export const messageSummary = z.object({
   from: addressOut.nullable(),
   to: z.array(addressOut),
   cc: z.array(addressOut),
-  owners: z.array(z.object({ userId: z.string(), accountId: z.string(), email: z.string().nullable() })),
+  owners: z.array(z.object({ userId: z.string(), accountId: z.string(), email: z.string().nullable(), name: z.string().nullable() })),
   preview: z.string().nullable(),
   threadId: z.string(),
 });
@@ -121,23 +121,36 @@ async function readPartition(db: Db, email: string, before: string | undefined, 
 
 /** Folded messages (their copies under `owners`) as the API shows them. */
 export async function summarise(db: Db, items: Item[]): Promise<MessageSummary[]> {
-  const accounts = await accountEmails(db, items);
-  return items.map((item) => toSummary(item, accounts));
+  const owners = await ownerDetails(db, items);
+  return items.map((item) => toSummary(item, owners));
 }
 
-async function accountEmails(db: Db, items: Item[]): Promise<Map<string, string>> {
-  const ids = new Set<string>();
-  for (const item of items) for (const o of item.owners ?? []) ids.add(o.accountId);
-  const found = await db.batchGet("main", [...ids].map((id) => keys.account(id)));
-  return new Map(found.map((a) => [a.id as string, a.email as string]));
+/** The mailbox address of every account and the name of every user owning a copy: one BatchGetItem. */
+async function ownerDetails(db: Db, items: Item[]): Promise<{ accounts: Map<string, string>; users: Map<string, string> }> {
+  const accountIds = new Set<string>();
+  const userIds = new Set<string>();
+  for (const item of items) {
+    for (const o of item.owners ?? []) {
+      accountIds.add(o.accountId);
+      userIds.add(o.ownerId);
+    }
+  }
+  const found = await db.batchGet("main", [...[...accountIds].map((id) => keys.account(id)), ...[...userIds].map((id) => keys.user(id))], ["sk", "id", "email", "name"]);
+  const accounts = new Map<string, string>();
+  const users = new Map<string, string>();
+  for (const row of found) {
+    if (row.sk === keys.account("").sk) accounts.set(row.id as string, row.email as string);
+    else if (row.sk === keys.user("").sk && row.name) users.set(row.id as string, row.name as string);
+  }
+  return { accounts, users };
 }
 
-function toSummary(item: Item, accounts: Map<string, string>): MessageSummary {
+function toSummary(item: Item, { accounts, users }: { accounts: Map<string, string>; users: Map<string, string> }): MessageSummary {
   const received = item.direction === "received";
   const to: { name: string | null; address: string }[] = item.to ?? [];
   const cc: { name: string | null; address: string }[] = item.cc ?? [];
   const contactSide = received ? item.from : [...to, ...cc].find((a) => a.address === item.contactEmail);
-  const owners = (item.owners as Item[]).map((o) => ({ userId: o.ownerId as string, accountId: o.accountId as string, email: accounts.get(o.accountId) ?? null }));
+  const owners = (item.owners as Item[]).map((o) => ({ userId: o.ownerId as string, accountId: o.accountId as string, email: accounts.get(o.accountId) ?? null, name: users.get(o.ownerId) ?? null }));
   return {
     id: `${encodeURIComponent(item.pk)}|${item.sk}`,
     date: item.date,

@@ -134,7 +134,11 @@ export class Db {
   }
 
   /** BatchGetItem in chunks of 100, retrying UnprocessedKeys with backoff. */
-  async batchGet(table: keyof TableNames, keyList: Item[]): Promise<Item[]> {
+  /** `attributes`: read only these (e.g. never a user's password hash when only the name is wanted). */
+  async batchGet(table: keyof TableNames, keyList: Item[], attributes?: string[]): Promise<Item[]> {
+    const projection = attributes?.length
+      ? { ProjectionExpression: attributes.map((_, i) => `#a${i}`).join(", "), ExpressionAttributeNames: Object.fromEntries(attributes.map((a, i) => [`#a${i}`, a])) }
+      : {};
     const found: Item[] = [];
     for (let i = 0; i < keyList.length; i += 100) {
       let pending: Item[] | undefined = keyList.slice(i, i + 100);
@@ -142,7 +146,7 @@ export class Db {
         if (attempt > 0) await backoff(attempt);
         if (attempt > 8) throw new AppError("transient", "service_unavailable", { cause: new Error("BatchGetItem kept returning UnprocessedKeys") });
         const name = this.tables[table];
-        const out = await this.call(() => this.doc.send(new BatchGetCommand({ RequestItems: { [name]: { Keys: pending! } } })));
+        const out = await this.call(() => this.doc.send(new BatchGetCommand({ RequestItems: { [name]: { Keys: pending!, ...projection } } })));
         found.push(...(out.Responses?.[name] ?? []));
         pending = out.UnprocessedKeys?.[name]?.Keys as Item[] | undefined;
       }

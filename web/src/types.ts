@@ -265,6 +265,8 @@ export interface MessageOwner {
   userId: string;
   accountId: string;
   email: string | null;
+  /** The owner's display name (users see their colleagues' names, not just mailbox addresses). */
+  name: string | null;
 }
 
 export interface MessageSummary {

@@ -18,7 +18,7 @@ import {
 import { contactFieldErrors, parseEmails } from "../contactFields";
 import { formatBytes, formatDate, formatDateTime, formatDateTimeLong, useI18n } from "../i18n";
 import { href, navigate } from "../router";
-import type { Account, Address, Attachment, Contact, MessageBody, MessageDetail, MessageSummary, User } from "../types";
+import type { Account, Address, Attachment, Contact, MessageBody, MessageDetail, MessageOwner, MessageSummary, User } from "../types";
 
 const PAGE_SIZE = 50;
 
@@ -174,6 +174,9 @@ interface OwnerOption {
   label: string;
 }
 
+/** A mailbox holding a copy: its owner's name and the mailbox address. */
+const ownerLabel = (o: MessageOwner) => (o.name ? `${o.name} (${o.email ?? o.accountId})` : (o.email ?? o.accountId));
+
 /** The owners to filter by: the users whose mailboxes we know, named as well as we can. */
 function useOwnerOptions(items: MessageSummary[] | null, me: User): OwnerOption[] {
   const { t } = useI18n();
@@ -192,14 +195,20 @@ function useOwnerOptions(items: MessageSummary[] | null, me: User): OwnerOption[
   }, [me.role]);
   return useMemo(() => {
     const emails = new Map<string, Set<string>>();
+    const names = new Map<string, string>();
     const add = (userId: string, email: string | null | undefined) => {
       const set = emails.get(userId) ?? new Set<string>();
       if (email) set.add(email);
       emails.set(userId, set);
     };
     for (const a of accounts) add(a.ownerId, a.email);
-    for (const m of items ?? []) for (const o of m.owners) add(o.userId, o.email);
-    const name = (userId: string) => (userId === me.id ? me.name || me.email : users.find((u) => u.id === userId)?.name);
+    for (const m of items ?? []) {
+      for (const o of m.owners) {
+        add(o.userId, o.email);
+        if (o.name) names.set(o.userId, o.name);
+      }
+    }
+    const name = (userId: string) => (userId === me.id ? me.name || me.email : (users.find((u) => u.id === userId)?.name ?? names.get(userId)));
     return [...emails.entries()]
       .map(([userId, set]) => {
         const addresses = [...set].sort().join(", ");
@@ -402,8 +411,8 @@ function MessageRow(props: { m: MessageSummary; count?: number; open?: boolean; 
         </span>
         <span className="msg__owners">
           {m.owners.map((o) => (
-            <span key={o.accountId} className="cell-sub owner-line">
-              {o.email ?? o.accountId}
+            <span key={o.accountId} className="cell-sub owner-line" title={o.email ?? undefined}>
+              {ownerLabel(o)}
             </span>
           ))}
         </span>
@@ -516,7 +525,7 @@ function MessageView(props: { id: string; summary: MessageSummary | null; onClos
             {m.to.length ? <HeaderLine label={t("message.to")}>{m.to.map(formatAddress).join(", ")}</HeaderLine> : null}
             {m.cc?.length ? <HeaderLine label={t("message.cc")}>{m.cc.map(formatAddress).join(", ")}</HeaderLine> : null}
             {detail?.replyTo?.length ? <HeaderLine label={t("message.replyTo")}>{detail.replyTo.map(formatAddress).join(", ")}</HeaderLine> : null}
-            <HeaderLine label={t("message.mailbox")}>{m.owners.map((o) => o.email ?? o.accountId).join(", ")}</HeaderLine>
+            <HeaderLine label={t("message.mailbox")}>{m.owners.map(ownerLabel).join(", ")}</HeaderLine>
             {detail?.messageId ? (
               <HeaderLine label={t("message.messageId")}>
                 <code className="headers__code">{detail.messageId}</code>
