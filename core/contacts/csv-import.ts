@@ -2,7 +2,7 @@ import type { Db } from "../store/db";
 import { AppError, type FieldProblem } from "../shared/errors";
 import { toFieldProblems } from "../shared/validation";
 import { mapPool, rowErrors } from "./bulk";
-import { addressProblems, readExternal, upsertContact, type ContactState, type UpsertStatus } from "./index";
+import { addressProblems, predictUpsert, readExternal, upsertContact, type ContactState, type UpsertStatus } from "./index";
 import { normaliseEmail } from "./email-address";
 import { contactInput } from "./schema";
 
@@ -320,25 +320,50 @@ const CONCURRENCY = 8;
  * fields of an existing contact as they are; a present but empty cell clears them.
  * Running the same file again answers "unchanged" for every row.
  */
+/** The state a valid row gives its contact: a column the file does not have keeps what is stored. */
+function rowState(preview: ImportPreview, row: PreviewRow): ContactState {
+  const v = row.values;
+  return {
+    name: v.name,
+    company: preview.columns.some((c) => c.field === "company") ? v.company : undefined,
+    primaryEmail: v.primaryEmail,
+    secondaryEmails: preview.columns.some((c) => c.field === "secondaryEmails") ? v.secondaryEmails : undefined,
+    externalId: v.externalId ?? undefined,
+  };
+}
+
+export type PlannedAction = "create" | "update" | "unchanged";
+export interface ImportPlan {
+  /** Per row, in order: what importing it would do; null for a row with problems (skipped). */
+  actions: (PlannedAction | null)[];
+  counts: Record<PlannedAction, number>;
+}
+
+/** What importing the preview's valid rows would do to the contacts, read without writing. */
+export async function planImport(db: Db, preview: ImportPreview): Promise<ImportPlan> {
+  const valid = preview.rows.filter((r) => !r.errors.length);
+  const known = await readExternal(db, valid.flatMap((r) => (r.values.externalId ? [r.values.externalId] : [])));
+  const as: Record<UpsertStatus, PlannedAction> = { created: "create", updated: "update", unchanged: "unchanged" };
+  const actions = await mapPool(preview.rows, CONCURRENCY, async (row) => {
+    if (row.errors.length) return null;
+    const id = row.values.externalId;
+    return as[await predictUpsert(db, rowState(preview, row), id ? known.get(id) : undefined)];
+  });
+  const counts = { create: 0, update: 0, unchanged: 0 };
+  for (const a of actions) if (a) counts[a]++;
+  return { actions, counts };
+}
+
 export async function runImport(db: Db, bytes: Uint8Array): Promise<ImportResult> {
   const preview = previewImport(bytes);
-  const hasCompany = preview.columns.some((c) => c.field === "company");
-  const hasSecondary = preview.columns.some((c) => c.field === "secondaryEmails");
   const valid = preview.rows.filter((r) => !r.errors.length);
   const known = await readExternal(db, valid.flatMap((r) => (r.values.externalId ? [r.values.externalId] : [])));
 
   const outcomes = await mapPool(preview.rows, CONCURRENCY, async (row): Promise<ImportRowOutcome> => {
     if (row.errors.length) return { line: row.line, status: "skipped", id: null, errors: row.errors };
     const v = row.values;
-    const state: ContactState = {
-      name: v.name,
-      company: hasCompany ? v.company : undefined,
-      primaryEmail: v.primaryEmail,
-      secondaryEmails: hasSecondary ? v.secondaryEmails : undefined,
-      externalId: v.externalId ?? undefined,
-    };
     try {
-      const result = await upsertContact(db, state, v.externalId ? known.get(v.externalId) : undefined);
+      const result = await upsertContact(db, rowState(preview, row), v.externalId ? known.get(v.externalId) : undefined);
       return { line: row.line, status: result.status, id: result.contact.id, errors: [] };
     } catch (err) {
       return { line: row.line, status: "error", id: null, errors: rowErrors(err) };

@@ -442,6 +442,29 @@ export async function upsertContact(db: Db, state: ContactState, known?: KnownEx
   return upsertByExternalId(db, { ...state, externalId }, known);
 }
 
+/**
+ * What upsertContact would do with `state`, without writing: the import preview says which rows
+ * create a contact, which update one and which change nothing. Reads what upsertContact reads
+ * (the external id's claim, else the contacts with that primary address); a write between the
+ * preview and the import can still change the answer.
+ */
+export async function predictUpsert(db: Db, state: ContactState, known?: KnownExternal): Promise<UpsertStatus> {
+  const against = (before: Contact | undefined, next: (b: Contact) => Contact): UpsertStatus => (!before ? "created" : sameContent(before, next(before)) ? "unchanged" : "updated");
+  const address = normaliseEmail(state.primaryEmail);
+  if (state.externalId) {
+    const claim = known ? known.claim : await db.get("main", keys.contactExternal(state.externalId));
+    if (claim) {
+      const item = known?.contact ?? (await db.get("main", keys.contact(claim.contactId)));
+      return against(item ? toContact(item) : undefined, (b) => merged(b, state, b.id));
+    }
+    // no claim yet: it adopts a contact with this primary address and no external id, or creates one
+    const orphan = (await byPrimaryEmail(db, address)).find((c) => !c.contact.externalId);
+    return against(orphan?.contact, (b) => merged(b, state, b.id));
+  }
+  const before = (await byPrimaryEmail(db, address))[0]?.contact;
+  return against(before, (b) => merged(b, { ...state, externalId: b.externalId }, b.id));
+}
+
 /** The claims and contacts of many external ids, with two BatchGetItem rounds per 100. */
 export async function readExternal(db: Db, externalIds: string[]): Promise<Map<string, KnownExternal>> {
   const unique = [...new Set(externalIds)];

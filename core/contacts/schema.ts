@@ -102,7 +102,17 @@ export const importPreviewResponse = z.object({
   encoding: z.enum(["utf-8", "shift_jis"]),
   columns: importColumns,
   counts: z.object({ rows: z.number(), valid: z.number(), invalid: z.number() }),
-  rows: z.array(z.object({ line: z.number(), values: importValues, errors: z.array(fieldProblemOutput) })),
+  /** What importing would do to the contacts (read now: a change before the import can alter it). */
+  plan: z.object({ create: z.number(), update: z.number(), unchanged: z.number() }),
+  rows: z.array(
+    z.object({
+      line: z.number(),
+      values: importValues,
+      errors: z.array(fieldProblemOutput),
+      /** create, update or unchanged; null for a row with problems, which is skipped. */
+      action: z.enum(["create", "update", "unchanged"]).nullable(),
+    }),
+  ),
 });
 
 export const importResponse = z.object({

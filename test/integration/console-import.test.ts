@@ -297,6 +297,9 @@ describe("CSV import in the console", () => {
       // the BOM is not part of the first header: "Name" is mapped
       await expect(page.getByTestId("import-column").evaluateAll((els) => els.map((e) => e.getAttribute("data-field")))).resolves.toEqual(["name", "company", "primaryEmail", "secondaryEmails"]);
       await expect(page.getByTestId("import-counts").locator("[data-count=valid] dd").textContent()).resolves.toBe("3");
+      // none of them exists yet: the preview says all three will be new contacts
+      await expect(page.getByTestId("import-counts").locator("[data-count=create] dd").textContent()).resolves.toBe("3");
+      await expect(page.getByTestId("import-counts").locator("[data-count=unchanged] dd").textContent()).resolves.toBe("0");
       await expect(page.getByTestId("import-row-error").count()).resolves.toBe(0);
       // markup in a cell is shown as the characters it is
       await expect((await cellOf(page, 3, "Company")).textContent()).resolves.toBe(MARKUP_COMPANY);
@@ -315,6 +318,10 @@ describe("CSV import in the console", () => {
       await page.getByTestId("import-again").click();
       await page.getByTestId("import-file").setInputFiles({ name: "contacts-utf8.csv", mimeType: "text/csv", buffer: UTF8_CSV });
       await page.getByTestId("import-preview-table").waitFor();
+      // the preview knows before importing: every row is already up to date
+      await expect(page.getByTestId("import-counts").locator("[data-count=unchanged] dd").textContent()).resolves.toBe("3");
+      await expect(page.getByTestId("import-counts").locator("[data-count=create] dd").textContent()).resolves.toBe("0");
+      await expect(page.getByTestId("import-preview-table").locator("tbody .badge").allTextContents()).resolves.toEqual(["No change", "No change", "No change"]);
       await page.getByTestId("import-run").click();
       await result.waitFor();
 

@@ -252,6 +252,8 @@ describe("CSV import", () => {
       secondaryEmails: ["takahashi@gmail.example", "ichiro.t@test.example"],
     });
     expect(preview.body.rows[2]).toMatchObject({ line: 4, errors: [{ field: "primaryEmail", code: "invalid_email", message: "有効なメールアドレスを入力してください。" }] });
+    expect(preview.body.plan).toEqual({ create: 3, update: 0, unchanged: 0 });
+    expect(preview.body.rows.map((r: any) => r.action)).toEqual(["create", "create", null, "create"]);
     expect((await admin.get("/api/contacts?q=takahashi@gmail.example")).body.items).toEqual([]);
     expect(await db.get("main", keys.contactExternal("J-1"))).toBeUndefined();
 
@@ -276,7 +278,10 @@ describe("CSV import", () => {
     });
     expect(await backfillsFor("ichiro.t@test.example")).toEqual([expect.objectContaining({ contactId: takahashi.id })]);
 
-    // The same file again changes nothing, rows without an external id included (matched by address)
+    // The same file again changes nothing, rows without an external id included (matched by
+    // address), and the preview says so before anything is imported
+    const replan = await ja.post("/api/contacts/import/preview", file);
+    expect(replan.body.plan).toEqual({ create: 0, update: 0, unchanged: 3 });
     const again = await ja.post("/api/contacts/import", file);
     expect(again.body.counts).toEqual({ rows: 4, created: 0, updated: 0, unchanged: 3, skipped: 1, error: 0 });
     expect(again.body.rows[3].id).toBe(imported.body.rows[3].id);
@@ -288,9 +293,11 @@ describe("CSV import", () => {
   });
 
   it("leaves out columns the file lacks and updates by primary address", async () => {
-    const update = iconv.encode("氏名,メールアドレス\r\n佐藤 花子（更新）,hanako@sample.example\r\n", "cp932");
+    const update = iconv.encode("氏名,メールアドレス\r\n佐藤 花子（更新）,hanako@sample.example\r\n新規 太郎,new.taro@sample.example\r\n", "cp932");
+    const planned = await admin.post("/api/contacts/import/preview", { contentBase64: base64(update) });
+    expect(planned.body.rows.map((r: any) => r.action)).toEqual(["update", "create"]);
     const reply = await admin.post("/api/contacts/import", { contentBase64: base64(update) });
-    expect(reply.body.counts).toMatchObject({ updated: 1, created: 0 });
+    expect(reply.body.counts).toMatchObject({ updated: 1, created: 1 });
     const hanako = (await admin.get(`/api/contacts/${reply.body.rows[0].id}`)).body;
     expect(hanako).toMatchObject({ name: "佐藤 花子（更新）", company: "サンプル, 大阪支店", externalId: "J-2" });
   });

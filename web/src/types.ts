@@ -337,6 +337,8 @@ export interface ImportPreviewRow {
   values: ImportValues;
   /** In the request's language; empty when the row will be imported. `field` may be "secondaryEmails.2". */
   errors: FieldError[];
+  /** What importing the row would do; null for a row with problems (skipped). */
+  action: "create" | "update" | "unchanged" | null;
 }
 
 export interface ImportPreview {
@@ -344,6 +346,8 @@ export interface ImportPreview {
   encoding: ImportEncoding;
   columns: ImportColumn[];
   counts: { rows: number; valid: number; invalid: number };
+  /** What importing would do to the contacts, read when the file was checked. */
+  plan: { create: number; update: number; unchanged: number };
   rows: ImportPreviewRow[];
 }
 

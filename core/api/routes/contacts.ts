@@ -1,7 +1,7 @@
 import { z } from "zod";
 import * as contacts from "../../contacts/index";
 import { bulkUpsert } from "../../contacts/bulk";
-import { previewImport, runImport } from "../../contacts/csv-import";
+import { planImport, previewImport, runImport } from "../../contacts/csv-import";
 import { contactHistory, messagePage } from "../../messages/index";
 import { fieldError, type FieldProblem } from "../../shared/errors";
 import { translate, type Lang } from "../../shared/i18n";
@@ -45,17 +45,19 @@ export const contactRoutes: Route[] = [
   },
   {
     method: "POST", path: "/api/contacts/import/preview", auth: "user", tag: "contacts",
-    summary: "Check a CSV file of contacts (UTF-8 or Shift_JIS) without importing: column mapping and every row's problems",
+    summary: "Check a CSV file of contacts (UTF-8 or Shift_JIS) without importing: column mapping, every row's problems, and whether it would create, update or leave unchanged a contact",
     body: contacts.importRequest, response: contacts.importPreviewResponse,
     async handle(ctx) {
       const preview = previewImport(csvBytes(ctx.body.contentBase64));
+      const plan = await planImport(ctx.deps.db, preview);
       return {
         body: {
           filename: ctx.body.filename ?? null,
           encoding: preview.encoding,
           columns: preview.columns,
           counts: preview.counts,
-          rows: preview.rows.map((r) => ({ ...r, errors: answer(r.errors, ctx.lang) })),
+          plan: plan.counts,
+          rows: preview.rows.map((r, i) => ({ ...r, errors: answer(r.errors, ctx.lang), action: plan.actions[i] ?? null })),
         },
       };
     },

@@ -333,6 +333,9 @@ function PreviewSection(props: {
           <Count name="rows" label={t("import.counts.rows")} value={preview.counts.rows} />
           <Count name="valid" label={t("import.counts.valid")} value={preview.counts.valid} tone={preview.counts.valid ? "ok" : undefined} />
           <Count name="invalid" label={t("import.counts.invalid")} value={preview.counts.invalid} tone={preview.counts.invalid ? "error" : undefined} />
+          <Count name="create" label={t("import.counts.create")} value={preview.plan.create} tone={preview.plan.create ? "ok" : undefined} />
+          <Count name="update" label={t("import.counts.update")} value={preview.plan.update} tone={preview.plan.update ? "info" : undefined} />
+          <Count name="unchanged" label={t("import.counts.unchanged")} value={preview.plan.unchanged} />
         </dl>
       </div>
 
@@ -357,7 +360,7 @@ function PreviewSection(props: {
       <RowsTable
         label={t("import.tableLabel", { name: file.name })}
         fields={fields}
-        rows={rows.map((r) => ({ line: r.line, values: r.values, errors: r.errors, state: r.errors.length ? "invalid" : "ready", id: null }))}
+        rows={rows.map((r) => ({ line: r.line, values: r.values, errors: r.errors, state: r.errors.length ? "invalid" : PLANNED[r.action ?? "create"], id: null }))}
         tableTestId="import-preview-table"
         rowTestId="import-row"
         statusHeader={t("import.col.check")}
@@ -378,7 +381,10 @@ function Count(props: { name: string; label: string; value: number; tone?: "ok" 
 
 // ---- Rows table (preview and result) ----------------------------------------------------------
 
-type RowState = "ready" | "invalid" | ImportStatus;
+type RowState = "invalid" | "willCreate" | "willUpdate" | "willKeep" | ImportStatus;
+
+/** A valid row in the preview says what importing it will do. */
+const PLANNED: Record<NonNullable<ImportPreviewRow["action"]>, RowState> = { create: "willCreate", update: "willUpdate", unchanged: "willKeep" };
 
 interface TableRow {
   line: number;
@@ -389,8 +395,10 @@ interface TableRow {
 }
 
 const STATE_LABEL: Record<RowState, MessageKey> = {
-  ready: "import.rowReady",
   invalid: "import.rowInvalid",
+  willCreate: "import.rowCreate",
+  willUpdate: "import.rowUpdate",
+  willKeep: "import.rowUnchanged",
   created: "import.status.created",
   updated: "import.status.updated",
   unchanged: "import.status.unchanged",
@@ -399,8 +407,10 @@ const STATE_LABEL: Record<RowState, MessageKey> = {
 };
 
 const STATE_TONE: Record<RowState, string> = {
-  ready: "ok",
   invalid: "error",
+  willCreate: "ok",
+  willUpdate: "info",
+  willKeep: "neutral",
   created: "ok",
   updated: "info",
   unchanged: "neutral",
