@@ -1,5 +1,5 @@
 // Small shared building blocks: fields, banners, badges, confirm dialog, notices.
-import { createContext, useCallback, useContext, useEffect, useId, useRef, useState, type ReactNode } from "react";
+import { createContext, useCallback, useContext, useEffect, useId, useRef, useState, type InputHTMLAttributes, type ReactNode } from "react";
 import { ApiError } from "./api";
 import { LANGUAGES, isLang, type MessageKey, type Translate, formatNumber, useI18n } from "./i18n";
 import type { AccountState, FieldError } from "./types";
@@ -58,6 +58,42 @@ export function FormField(props: {
         </p>
       ) : null}
     </div>
+  );
+}
+
+/**
+ * A labelled text input: the FormField and the input that every form repeats. Any other input
+ * attribute (type, autoComplete, spellCheck, placeholder, inputMode...) passes through.
+ */
+export function TextField(
+  props: Omit<InputHTMLAttributes<HTMLInputElement>, "id" | "value" | "onChange" | "aria-describedby" | "aria-invalid"> & {
+    label: string;
+    error?: string | undefined;
+    hint?: ReactNode;
+    optional?: boolean;
+    /** Class of the field wrapper (the input's own is `className`, default "input"). */
+    fieldClassName?: string;
+    value: string;
+    onValueChange: (value: string) => void;
+    testId?: string;
+  },
+) {
+  const { label, error, hint, optional, fieldClassName, value, onValueChange, testId, className, ...input } = props;
+  return (
+    <FormField label={label} error={error} hint={hint} optional={optional} className={fieldClassName}>
+      {({ id, describedBy, invalid }) => (
+        <input
+          {...input}
+          id={id}
+          className={className ?? "input"}
+          value={value}
+          onChange={(e) => onValueChange(e.target.value)}
+          aria-describedby={describedBy}
+          aria-invalid={invalid || undefined}
+          data-testid={testId}
+        />
+      )}
+    </FormField>
   );
 }
 
