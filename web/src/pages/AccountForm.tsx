@@ -7,7 +7,7 @@ import { useEffect, useMemo, useRef, useState, type FormEvent, type ReactNode } 
 import { api, ApiError } from "../api";
 import { AccountStatusPanel, POLL_ACTIVE_MS, syncActive, useProviderLabel, useProviders } from "../accountStatus";
 import { DiagnosisBox, TestResults, diagnosisOfSaveError } from "../connectionTest";
-import { ErrorBanner, FormField, IconBack, IconChevron, IconWarning, Loading, PageHeader, errorText, splitFieldErrors, useNotify } from "../components";
+import { ErrorBanner, FormField, IconBack, IconChevron, IconWarning, Loading, PageHeader, TextField, errorText, splitFieldErrors, useNotify } from "../components";
 import { parseEmails } from "../contactFields";
 import { type MessageKey, useI18n } from "../i18n";
 import { href, navigate } from "../router";
@@ -779,46 +779,33 @@ export function AccountFormPage(props: { user: User; id?: string }) {
               </details>
             ) : null}
             <div className="form__row">
-              <FormField
+              <TextField
                 label={passwordLabel}
                 error={err("password")}
                 hint={editing && account?.hasPassword ? t("accountForm.passwordSaved") : t("accountForm.passwordHint")}
-              >
-                {({ id, describedBy, invalid }) => (
-                  <input
-                    id={id}
-                    type="password"
-                    className="input"
-                    value={password}
-                    placeholder={editing && account?.hasPassword ? "••••••••" : undefined}
-                    onChange={(e) => {
-                      setPassword(e.target.value);
-                      clearFieldError("password");
-                      setSaveFailure(null);
-                    }}
-                    aria-describedby={describedBy}
-                    aria-invalid={invalid || undefined}
-                    autoComplete="new-password"
-                    data-testid="account-password"
-                  />
-                )}
-              </FormField>
-              <FormField label={t("accountForm.senderName")} error={err("displayName")} hint={t("accountForm.senderNameHint")} optional>
-                {({ id, describedBy, invalid }) => (
-                  <input
-                    id={id}
-                    className="input"
-                    value={form.displayName}
-                    onChange={(e) => {
-                      set("displayName", e.target.value);
-                      clearFieldError("displayName");
-                    }}
-                    aria-describedby={describedBy}
-                    aria-invalid={invalid || undefined}
-                    data-testid="account-display-name"
-                  />
-                )}
-              </FormField>
+                type="password"
+                value={password}
+                placeholder={editing && account?.hasPassword ? "••••••••" : undefined}
+                onValueChange={(v) => {
+                  setPassword(v);
+                  clearFieldError("password");
+                  setSaveFailure(null);
+                }}
+                autoComplete="new-password"
+                testId="account-password"
+              />
+              <TextField
+                label={t("accountForm.senderName")}
+                error={err("displayName")}
+                hint={t("accountForm.senderNameHint")}
+                optional
+                value={form.displayName}
+                onValueChange={(v) => {
+                  set("displayName", v);
+                  clearFieldError("displayName");
+                }}
+                testId="account-display-name"
+              />
             </div>
           </section>
 
@@ -880,44 +867,29 @@ export function AccountFormPage(props: { user: User; id?: string }) {
                     </label>
                     {!form.sameCredentials ? (
                       <div className="form__row">
-                        <FormField label={t("accountForm.smtpUser")} error={err("smtp.user")}>
-                          {({ id, describedBy, invalid }) => (
-                            <input
-                              id={id}
-                              className="input"
-                              value={form.smtp.user}
-                              onChange={(e) => setServer("smtp", { user: e.target.value })}
-                              aria-describedby={describedBy}
-                              aria-invalid={invalid || undefined}
-                              autoComplete="off"
-                              spellCheck={false}
-                              data-testid="account-smtp-user"
-                            />
-                          )}
-                        </FormField>
-                        <FormField
+                        <TextField
+                          label={t("accountForm.smtpUser")}
+                          error={err("smtp.user")}
+                          value={form.smtp.user}
+                          onValueChange={(v) => setServer("smtp", { user: v })}
+                          autoComplete="off"
+                          spellCheck={false}
+                          testId="account-smtp-user"
+                        />
+                        <TextField
                           label={t("accountForm.smtpPassword")}
                           error={err("smtpPassword")}
                           hint={editing && account?.hasSmtpPassword ? t("accountForm.smtpPasswordSaved") : t("accountForm.passwordHint")}
-                        >
-                          {({ id, describedBy, invalid }) => (
-                            <input
-                              id={id}
-                              type="password"
-                              className="input"
-                              value={smtpPassword}
-                              placeholder={editing && account?.hasSmtpPassword ? "••••••••" : undefined}
-                              onChange={(e) => {
-                                setSmtpPassword(e.target.value);
-                                clearFieldError("smtpPassword");
-                              }}
-                              aria-describedby={describedBy}
-                              aria-invalid={invalid || undefined}
-                              autoComplete="new-password"
-                              data-testid="account-smtp-password"
-                            />
-                          )}
-                        </FormField>
+                          type="password"
+                          value={smtpPassword}
+                          placeholder={editing && account?.hasSmtpPassword ? "••••••••" : undefined}
+                          onValueChange={(v) => {
+                            setSmtpPassword(v);
+                            clearFieldError("smtpPassword");
+                          }}
+                          autoComplete="new-password"
+                          testId="account-smtp-password"
+                        />
                       </div>
                     ) : null}
                     <p className="inline-hint">
@@ -1259,22 +1231,17 @@ function ServerRow(props: {
   return (
     <>
       <div className="form__row form__row--server">
-        <FormField label={t(which === "imap" ? "accountForm.host" : "accountForm.smtpHost")} error={props.errors[`${which}.host`]} className="field--grow">
-          {({ id, describedBy, invalid }) => (
-            <input
-              id={id}
-              className="input"
-              value={server.host}
-              placeholder={t(which === "imap" ? "accountForm.hostPlaceholder" : "accountForm.smtpHostPlaceholder")}
-              onChange={(e) => props.onChange({ host: e.target.value })}
-              aria-describedby={describedBy}
-              aria-invalid={invalid || undefined}
-              autoComplete="off"
-              spellCheck={false}
-              data-testid={which === "imap" ? "account-host" : "account-smtp-host"}
-            />
-          )}
-        </FormField>
+        <TextField
+          label={t(which === "imap" ? "accountForm.host" : "accountForm.smtpHost")}
+          error={props.errors[`${which}.host`]}
+          fieldClassName="field--grow"
+          value={server.host}
+          placeholder={t(which === "imap" ? "accountForm.hostPlaceholder" : "accountForm.smtpHostPlaceholder")}
+          onValueChange={(v) => props.onChange({ host: v })}
+          autoComplete="off"
+          spellCheck={false}
+          testId={which === "imap" ? "account-host" : "account-smtp-host"}
+        />
         <FormField label={t("accountForm.security")} error={props.errors[`${which}.security`]} className="field--security">
           {({ id, describedBy, invalid }) => (
             <select
@@ -1294,21 +1261,16 @@ function ServerRow(props: {
             </select>
           )}
         </FormField>
-        <FormField label={t("accountForm.port")} error={props.errors[`${which}.port`]} className="field--port">
-          {({ id, describedBy, invalid }) => (
-            <input
-              id={id}
-              className="input"
-              inputMode="numeric"
-              value={server.port}
-              onChange={(e) => props.onChange({ port: e.target.value })}
-              aria-describedby={describedBy}
-              aria-invalid={invalid || undefined}
-              autoComplete="off"
-              data-testid={which === "imap" ? "account-port" : "account-smtp-port"}
-            />
-          )}
-        </FormField>
+        <TextField
+          label={t("accountForm.port")}
+          error={props.errors[`${which}.port`]}
+          fieldClassName="field--port"
+          inputMode="numeric"
+          value={server.port}
+          onValueChange={(v) => props.onChange({ port: v })}
+          autoComplete="off"
+          testId={which === "imap" ? "account-port" : "account-smtp-port"}
+        />
       </div>
       {portDiffers ? (
         <p className="inline-hint" data-testid={which === "imap" ? "account-port-suggest" : "account-smtp-port-suggest"}>
@@ -1346,22 +1308,18 @@ function ServerFields(props: {
         {props.source ? <SourceBadge source={props.source} /> : null}
       </legend>
       <ServerRow which="imap" server={props.server} errors={props.errors} onChange={props.onChange} onSecurity={props.onSecurity} />
-      <FormField label={t("accountForm.user")} error={props.errors["imap.user"]} hint={t("accountForm.userHint")} className="field--half">
-        {({ id, describedBy, invalid }) => (
-          <input
-            id={id}
-            className="input"
-            value={props.server.user}
-            placeholder={props.email}
-            onChange={(e) => props.onChange({ user: e.target.value })}
-            aria-describedby={describedBy}
-            aria-invalid={invalid || undefined}
-            autoComplete="off"
-            spellCheck={false}
-            data-testid="account-user"
-          />
-        )}
-      </FormField>
+      <TextField
+        label={t("accountForm.user")}
+        error={props.errors["imap.user"]}
+        hint={t("accountForm.userHint")}
+        fieldClassName="field--half"
+        value={props.server.user}
+        placeholder={props.email}
+        onValueChange={(v) => props.onChange({ user: v })}
+        autoComplete="off"
+        spellCheck={false}
+        testId="account-user"
+      />
     </fieldset>
   );
 }

@@ -12,6 +12,7 @@ import {
   IconSent,
   Loading,
   PageHeader,
+  TextField,
   errorText,
   useNotify,
 } from "../components";
@@ -639,32 +640,18 @@ function EditContactForm(props: { contact: Contact; onCancel: () => void; onSave
       <h2 className="card__title">{t("contact.editTitle")}</h2>
       <ErrorBanner messages={errors} testId="contact-edit-error" />
       <div className="form__row">
-        <FormField label={t("contactForm.name")} error={fieldErrors.name}>
-          {({ id, describedBy, invalid }) => (
-            <input id={id} className="input" value={name} onChange={(e) => setName(e.target.value)} aria-describedby={describedBy} aria-invalid={invalid || undefined} />
-          )}
-        </FormField>
-        <FormField label={t("contactForm.company")} error={fieldErrors.company} optional>
-          {({ id, describedBy, invalid }) => (
-            <input id={id} className="input" value={company} onChange={(e) => setCompany(e.target.value)} aria-describedby={describedBy} aria-invalid={invalid || undefined} />
-          )}
-        </FormField>
+        <TextField label={t("contactForm.name")} error={fieldErrors.name} value={name} onValueChange={setName} />
+        <TextField label={t("contactForm.company")} error={fieldErrors.company} optional value={company} onValueChange={setCompany} />
       </div>
       <div className="form__row">
-        <FormField label={t("contactForm.primaryEmail")} error={fieldErrors.primaryEmail}>
-          {({ id, describedBy, invalid }) => (
-            <input
-              id={id}
-              type="email"
-              className="input"
-              value={primaryEmail}
-              onChange={(e) => setPrimaryEmail(e.target.value)}
-              aria-describedby={describedBy}
-              aria-invalid={invalid || undefined}
-              spellCheck={false}
-            />
-          )}
-        </FormField>
+        <TextField
+          label={t("contactForm.primaryEmail")}
+          error={fieldErrors.primaryEmail}
+          type="email"
+          value={primaryEmail}
+          onValueChange={setPrimaryEmail}
+          spellCheck={false}
+        />
         <FormField label={t("contactForm.secondaryEmails")} error={fieldErrors.secondaryEmails} hint={t("contactForm.secondaryHint")} optional>
           {({ id, describedBy, invalid }) => (
             <textarea

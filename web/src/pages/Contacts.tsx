@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from "react";
 import { api, ApiError } from "../api";
-import { EmptyState, ErrorBanner, FormField, IconSearch, IconUpload, Loading, PageHeader, errorText, useNotify } from "../components";
+import { EmptyState, ErrorBanner, FormField, IconSearch, IconUpload, Loading, PageHeader, TextField, errorText, useNotify } from "../components";
 import { contactFieldErrors, parseEmails } from "../contactFields";
 import { formatDate, useI18n } from "../i18n";
 import { href, navigate } from "../router";
@@ -198,36 +198,25 @@ function NewContactForm(props: { onCreated: (c: Contact) => void }) {
           />
         )}
       </FormField>
-      <FormField label={t("contactForm.company")} error={fieldErrors.company} optional>
-        {({ id, describedBy, invalid }) => (
-          <input
-            id={id}
-            className="input"
-            value={company}
-            onChange={(e) => setCompany(e.target.value)}
-            aria-describedby={describedBy}
-            aria-invalid={invalid || undefined}
-            autoComplete="off"
-            data-testid="contact-new-company"
-          />
-        )}
-      </FormField>
-      <FormField label={t("contactForm.primaryEmail")} error={fieldErrors.primaryEmail}>
-        {({ id, describedBy, invalid }) => (
-          <input
-            id={id}
-            type="email"
-            className="input"
-            value={primaryEmail}
-            onChange={(e) => setPrimaryEmail(e.target.value)}
-            aria-describedby={describedBy}
-            aria-invalid={invalid || undefined}
-            autoComplete="off"
-            spellCheck={false}
-            data-testid="contact-new-email"
-          />
-        )}
-      </FormField>
+      <TextField
+        label={t("contactForm.company")}
+        error={fieldErrors.company}
+        optional
+        value={company}
+        onValueChange={setCompany}
+        autoComplete="off"
+        testId="contact-new-company"
+      />
+      <TextField
+        label={t("contactForm.primaryEmail")}
+        error={fieldErrors.primaryEmail}
+        type="email"
+        value={primaryEmail}
+        onValueChange={setPrimaryEmail}
+        autoComplete="off"
+        spellCheck={false}
+        testId="contact-new-email"
+      />
       <FormField label={t("contactForm.secondaryEmails")} error={fieldErrors.secondaryEmails} hint={t("contactForm.secondaryHint")} optional>
         {({ id, describedBy, invalid }) => (
           <textarea

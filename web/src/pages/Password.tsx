@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from "react";
 import { api, ApiError } from "../api";
-import { ErrorBanner, FormField, PageHeader, errorText, splitFieldErrors, useNotify } from "../components";
+import { ErrorBanner, PageHeader, TextField, errorText, splitFieldErrors, useNotify } from "../components";
 import { useI18n } from "../i18n";
 
 /** Change my password. The server checks the current one and signs out my other sessions. */
@@ -40,16 +40,25 @@ export function PasswordPage() {
       <PageHeader title={t("password.title")} subtitle={t("password.subtitle")} />
       <form className="card form form--compact" onSubmit={submit} noValidate style={{ maxWidth: 480 }}>
         <ErrorBanner messages={errors} testId="password-error" />
-        <FormField label={t("password.current")} error={fieldErrors.currentPassword}>
-          {({ id, describedBy, invalid }) => (
-            <input id={id} type="password" className="input" value={current} onChange={(e) => setCurrent(e.target.value)} aria-describedby={describedBy} aria-invalid={invalid || undefined} autoComplete="current-password" data-testid="password-current" />
-          )}
-        </FormField>
-        <FormField label={t("password.new")} error={fieldErrors.newPassword} hint={t("users.passwordHint")}>
-          {({ id, describedBy, invalid }) => (
-            <input id={id} type="password" className="input" value={next} onChange={(e) => setNext(e.target.value)} aria-describedby={describedBy} aria-invalid={invalid || undefined} autoComplete="new-password" data-testid="password-new" />
-          )}
-        </FormField>
+        <TextField
+          label={t("password.current")}
+          error={fieldErrors.currentPassword}
+          type="password"
+          value={current}
+          onValueChange={setCurrent}
+          autoComplete="current-password"
+          testId="password-current"
+        />
+        <TextField
+          label={t("password.new")}
+          error={fieldErrors.newPassword}
+          hint={t("users.passwordHint")}
+          type="password"
+          value={next}
+          onValueChange={setNext}
+          autoComplete="new-password"
+          testId="password-new"
+        />
         <div className="form__actions">
           <button type="submit" className="btn btn--primary" disabled={busy} data-testid="password-save">
             {t("password.save")}

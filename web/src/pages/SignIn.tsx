@@ -1,6 +1,6 @@
 import { useRef, useState, type FormEvent } from "react";
 import { api, ApiError } from "../api";
-import { ErrorBanner, FormField, LanguageSelect, errorText, splitFieldErrors } from "../components";
+import { ErrorBanner, FormField, LanguageSelect, TextField, errorText, splitFieldErrors } from "../components";
 import { useI18n } from "../i18n";
 import type { SessionInfo } from "../types";
 
@@ -57,22 +57,16 @@ export function SignInPage(props: { notice: string | null; onSignedIn: (info: Se
         {props.notice && !error.length ? <div className="banner banner--info">{props.notice}</div> : null}
         <ErrorBanner messages={error} testId="signin-error" />
         <form onSubmit={submit} noValidate className="form">
-          <FormField label={t("signin.email")} error={fieldErrors.email}>
-            {({ id, describedBy, invalid }) => (
-              <input
-                id={id}
-                type="email"
-                className="input"
-                autoComplete="username"
-                autoFocus
-                value={email}
-                onChange={(e) => setEmail(e.target.value)}
-                aria-describedby={describedBy}
-                aria-invalid={invalid || undefined}
-                data-testid="signin-email"
-              />
-            )}
-          </FormField>
+          <TextField
+            label={t("signin.email")}
+            error={fieldErrors.email}
+            type="email"
+            autoComplete="username"
+            autoFocus
+            value={email}
+            onValueChange={setEmail}
+            testId="signin-email"
+          />
           <FormField label={t("signin.password")} error={fieldErrors.password}>
             {({ id, describedBy, invalid }) => (
               <input

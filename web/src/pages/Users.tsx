@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState, type FormEvent } from "react";
 import { api, ApiError } from "../api";
-import { ConfirmDialog, ErrorBanner, FormField, Loading, PageHeader, errorText, splitFieldErrors, useNotify } from "../components";
+import { ConfirmDialog, ErrorBanner, FormField, Loading, PageHeader, TextField, errorText, splitFieldErrors, useNotify } from "../components";
 import { useI18n } from "../i18n";
 import type { Role, User } from "../types";
 
@@ -167,42 +167,27 @@ function NewUserForm(props: { onCreated: (u: User) => void }) {
     <form className="card form form--compact" onSubmit={submit} noValidate autoComplete="off">
       <h2 className="card__title">{t("users.add")}</h2>
       <ErrorBanner messages={errors} testId="user-new-error" />
-      <FormField label={t("users.name")} error={fieldErrors.name}>
-        {({ id, describedBy, invalid }) => (
-          <input id={id} className="input" value={name} onChange={(e) => setName(e.target.value)} aria-describedby={describedBy} aria-invalid={invalid || undefined} data-testid="user-new-name" />
-        )}
-      </FormField>
-      <FormField label={t("users.email")} error={fieldErrors.email}>
-        {({ id, describedBy, invalid }) => (
-          <input
-            id={id}
-            type="email"
-            className="input"
-            value={email}
-            onChange={(e) => setEmail(e.target.value)}
-            aria-describedby={describedBy}
-            aria-invalid={invalid || undefined}
-            autoComplete="off"
-            spellCheck={false}
-            data-testid="user-new-email"
-          />
-        )}
-      </FormField>
-      <FormField label={t("users.password")} error={fieldErrors.password} hint={t("users.passwordHint")}>
-        {({ id, describedBy, invalid }) => (
-          <input
-            id={id}
-            type="password"
-            className="input"
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-            aria-describedby={describedBy}
-            aria-invalid={invalid || undefined}
-            autoComplete="new-password"
-            data-testid="user-new-password"
-          />
-        )}
-      </FormField>
+      <TextField label={t("users.name")} error={fieldErrors.name} value={name} onValueChange={setName} testId="user-new-name" />
+      <TextField
+        label={t("users.email")}
+        error={fieldErrors.email}
+        type="email"
+        value={email}
+        onValueChange={setEmail}
+        autoComplete="off"
+        spellCheck={false}
+        testId="user-new-email"
+      />
+      <TextField
+        label={t("users.password")}
+        error={fieldErrors.password}
+        hint={t("users.passwordHint")}
+        type="password"
+        value={password}
+        onValueChange={setPassword}
+        autoComplete="new-password"
+        testId="user-new-password"
+      />
       <FormField label={t("users.role")} error={fieldErrors.role}>
         {({ id, describedBy, invalid }) => (
           <select id={id} className="input" value={role} onChange={(e) => setRole(e.target.value === "admin" ? "admin" : "member")} aria-describedby={describedBy} aria-invalid={invalid || undefined} data-testid="user-new-role">
