@@ -4,6 +4,7 @@ import type { ListResponse } from "imapflow";
 import { closeImap, openImap } from "../sync/imap-connection";
 import { verifySmtp } from "../sending/smtp";
 import { AppError, type FieldProblem } from "../shared/errors";
+import type { Lang } from "../shared/i18n";
 import { createLogger, type Logger } from "../shared/log";
 import { checkHost, type HostAllowance, type Resolver } from "./host-policy";
 import {
@@ -11,6 +12,7 @@ import {
   diagnose,
   diagnosisKey,
   diagnosisOf,
+  localizeDiagnosis,
   ProtocolMismatchError,
   type Diagnosis,
   type DiagnosisContext,
@@ -638,7 +640,16 @@ export class ConnectionFailedError extends AppError {
     super("validation", "connection_failed", { fields });
     this.name = "ConnectionFailedError";
   }
+
+  /** The refused save answers the whole test too: which steps passed, which failed and why. */
+  override details(lang: Lang): Record<string, unknown> {
+    return { steps: localizeSteps(this.report, lang) };
+  }
 }
+
+/** A report's steps with their diagnoses in the reader's language. */
+export const localizeSteps = (report: ConnectionReport, lang: Lang) =>
+  report.steps.map((s) => ({ ...s, ...(s.diagnosis ? { diagnosis: localizeDiagnosis(s.diagnosis, lang) } : {}) }));
 
 /** What an account records when it is saved although its test failed. */
 export interface FailedSaveState {

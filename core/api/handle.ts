@@ -120,6 +120,7 @@ function errorResponse(deps: ApiDeps, req: ApiRequest, err: unknown, lang: Lang)
         code: err.code,
         message: translate(err.code, lang, err.params),
         ...(err.fields.length ? { fields: err.fields.map((f) => ({ field: f.field, code: f.key, message: translate(f.key, lang, f.params) })) } : {}),
+        ...(err.details ? err.details(lang) : {}),
       },
     });
     if (err.kind === "unauthenticated" && err.code === "session_expired") res.cookies.push(clearSessionCookie(req.secure));

@@ -5,7 +5,9 @@ const errorBody = z.object({
   error: z.object({
     code: z.string(),
     message: z.string(),
-    fields: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+    fields: z.array(z.object({ field: z.string(), code: z.string(), message: z.string() })).optional(),
+    /** A refused mailbox save: the connection test's steps, as POST /api/accounts/test answers them. */
+    steps: z.array(z.record(z.string(), z.unknown())).optional(),
   }),
 });
 

@@ -34,6 +34,11 @@ export class AppError extends Error {
   readonly code: string;
   readonly params: Record<string, string | number>;
   readonly fields: FieldProblem[];
+  /**
+   * More of the answer, in the reader's language, added to the error body next to `fields`
+   * (a refused save adds the connection test's steps). Never holds secrets.
+   */
+  details?(lang: "en" | "ja"): Record<string, unknown>;
 
   constructor(kind: ErrorKind, code: string, options: AppErrorOptions = {}) {
     super(code, { cause: options.cause });

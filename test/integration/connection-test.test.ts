@@ -256,6 +256,10 @@ describe("saving runs the connection test first", () => {
     const rejected = await api.patch(`/api/accounts/${id}`, { password: WRONG, displayName: "Changed" });
     expect(rejected.status).toBe(400);
     expect(rejected.body.error.fields[0]).toMatchObject({ field: "password", code: "diag.auth_failed" });
+    // the whole test comes with it: what passed, and the step that failed with its diagnosis
+    const steps = rejected.body.error.steps.map((s: any) => `${s.protocol}:${s.step}:${s.skipped ? "skipped" : s.ok ? "ok" : "failed"}`);
+    expect(steps.slice(0, 4)).toEqual(["imap:dns:ok", "imap:tcp:ok", "imap:tls:ok", "imap:imap_login:failed"]);
+    expect(rejected.body.error.steps[3].diagnosis).toMatchObject({ code: "auth_failed", message: expect.any(String) });
     const wrongPort = await api.patch(`/api/accounts/${id}`, { imap: { security: "starttls" } });
     expect(wrongPort.status).toBe(400);
     expect(wrongPort.body.error.fields[0]).toMatchObject({ field: "imap.security", code: "diag.tls_mismatch" });

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import * as accounts from "../../accounts/index";
-import { detectSentFolder, selectableFolders, testConnection, type ConnectionReport, type ConnectionTestDeps } from "../../accounts/connection-test";
+import { detectSentFolder, localizeSteps, selectableFolders, testConnection, type ConnectionReport, type ConnectionTestDeps } from "../../accounts/connection-test";
 import { diagnose, diagnosisCodes, localizeDiagnosis, toAppError } from "../../accounts/diagnosis";
 import { emailField } from "../../contacts/schema";
 import { accountSecretName, smtpSecretName } from "../../secrets/index";
@@ -91,7 +91,7 @@ const testDeps = (ctx: RouteContext): ConnectionTestDeps => ({ hostAllowance: ct
 
 const localizeReport = (report: ConnectionReport, lang: Lang) => ({
   ...report,
-  steps: report.steps.map((s) => ({ ...s, ...(s.diagnosis ? { diagnosis: localizeDiagnosis(s.diagnosis, lang) } : {}) })),
+  steps: localizeSteps(report, lang),
 });
 
 const localizePart = <T extends TestMailPart>(part: T, lang: Lang) => ({ ...part, ...(part.diagnosis ? { diagnosis: localizeDiagnosis(part.diagnosis, lang) } : {}) });
