@@ -662,6 +662,8 @@ describe.each([
       await page.getByTestId("account-save-failure").waitFor();
       await expect(page.getByTestId("account-form-error").textContent()).resolves.toContain(w.saveFailed);
       await expect(page.getByTestId("save-diagnosis").textContent()).resolves.toContain(w.authFailed);
+      // and the test's steps: what passed before the login failed
+      await page.getByTestId("save-test-result").waitFor();
       await page.getByTestId("account-save-disabled").waitFor();
       await shot(page, `${lang}-mailbox-save-refused`);
       const idFromUrl = () => decodeURIComponent(new URL(page.url()).hash.split("/").pop()!);
