@@ -254,9 +254,42 @@ export async function updateAccount(deps: AccountDeps, actor: User, id: string, 
   };
   if (patch.password !== undefined) await deps.secrets.put(accountSecretName(id), patch.password);
   if (patch.smtpPassword !== undefined) await deps.secrets.put(smtpSecretName(id), patch.smtpPassword);
-  await deps.db.put("main", { ...keys.account(id), gsi1pk: keys.accountsIndex, gsi1sk: `${before.ownerId}#${id}`, ...next });
+  // Only what this edit changes is written: a full put of the record read above would undo
+  // whatever a sync job wrote meanwhile (its state, last sync, progress, backfill mark) and could
+  // bring back a lease the job had just released, blocking the mailbox for 15 minutes.
+  const sets: string[] = [];
+  const removes: string[] = [];
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const changed = (Object.keys(next) as (keyof AccountRecord)[]).filter((k) => k === "updatedAt" || JSON.stringify(next[k]) !== JSON.stringify(before[k]));
+  changed.forEach((k, i) => {
+    names[`#f${i}`] = k;
+    if (next[k] === undefined) removes.push(`#f${i}`);
+    else {
+      values[`:f${i}`] = next[k];
+      sets.push(`#f${i} = :f${i}`);
+    }
+  });
+  if (serverChanged || failed) {
+    // new credentials or server: failed logins are counted afresh (see sync's pause)
+    sets.push("authFailures = :zero");
+    values[":zero"] = 0;
+  }
+  const written = await deps.db.update("main", keys.account(id), {
+    expression: `SET ${sets.join(", ")}${removes.length ? ` REMOVE ${removes.join(", ")}` : ""}`,
+    names,
+    values,
+    condition: "attribute_exists(pk)",
+  });
+  if (written === false) {
+    // deleted meanwhile: take back what this edit wrote beside it
+    if (email !== before.email) await deps.db.delete("main", keys.accountEmail(before.ownerId, email));
+    if (patch.password !== undefined) await deps.secrets.delete(accountSecretName(id)).catch(() => undefined);
+    if (patch.smtpPassword !== undefined) await deps.secrets.delete(smtpSecretName(id)).catch(() => undefined);
+    throw new AppError("notFound", "account_not_found");
+  }
   if (email !== before.email) await deps.db.delete("main", keys.accountEmail(before.ownerId, before.email));
-  return next;
+  return written as AccountRecord;
 }
 
 /**

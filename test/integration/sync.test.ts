@@ -10,6 +10,7 @@ import { runSyncJob, type SyncDeps } from "../../core/sync/index";
 import { newJob } from "../../core/sync/jobs";
 import { forgetCursors } from "../../core/sync/cursors";
 import { keys } from "../../core/store/keys";
+import { updateAccount } from "../../core/accounts/index";
 import { appendMessages, doveadm, resetUser } from "../harness/mail-servers";
 import { ApiClient, eventually } from "../support/api-client";
 import * as corpus from "../support/corpus";
@@ -339,6 +340,26 @@ describe("sync job", () => {
     // only the new addresses' copies were written: bob's copy of Order 0 was not written again
     expect(outcome.counts.written).toBe(imported.length);
     expect((await mailItems("bob@example.test")).length).toBe(bobBefore);
+  });
+
+  it("an edit made while a job ends keeps what the job wrote and does not bring its lease back", async () => {
+    const admin = (await api.get("/api/session")).body.user;
+    const key = keys.account(carolAccountId);
+    // a job holds the lease when the edit reads the account...
+    await db.update("main", key, { expression: "SET leaseJobId = :j, leaseUntil = :u", values: { ":j": "ending-job", ":u": Math.floor(Date.now() / 1000) + 900 } });
+    const racing = Object.create(db) as Db;
+    racing.get = async (table, k, consistent) => {
+      const item = await db.get(table, k, consistent);
+      // ...and ends before the edit writes: lease released, last sync recorded
+      await db.update("main", key, { expression: "SET lastSyncAt = :t REMOVE leaseJobId, leaseUntil", values: { ":t": "2026-11-23T09:00:00.000Z" } });
+      return item;
+    };
+    const edited = await updateAccount({ db: racing, secrets: deps.secrets, hostAllowance: "loopback" }, admin, carolAccountId, { displayName: "Carol (edited)" });
+    expect(edited.displayName).toBe("Carol (edited)");
+    const after = await db.get("main", key);
+    expect(after).toMatchObject({ displayName: "Carol (edited)", lastSyncAt: "2026-11-23T09:00:00.000Z" });
+    expect(after!.leaseJobId).toBeUndefined();
+    expect((await sync(carolAccountId)).status).toBe("done"); // not held by a lease that came back
   });
 });
 
