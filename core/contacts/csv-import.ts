@@ -332,6 +332,10 @@ function rowState(preview: ImportPreview, row: PreviewRow): ContactState {
   };
 }
 
+/** The claims and contacts of the external ids of the valid rows, read in batches. */
+const knownExternals = (db: Db, preview: ImportPreview) =>
+  readExternal(db, preview.rows.flatMap((r) => (!r.errors.length && r.values.externalId ? [r.values.externalId] : [])));
+
 export type PlannedAction = "create" | "update" | "unchanged";
 export interface ImportPlan {
   /** Per row, in order: what importing it would do; null for a row with problems (skipped). */
@@ -341,8 +345,7 @@ export interface ImportPlan {
 
 /** What importing the preview's valid rows would do to the contacts, read without writing. */
 export async function planImport(db: Db, preview: ImportPreview): Promise<ImportPlan> {
-  const valid = preview.rows.filter((r) => !r.errors.length);
-  const known = await readExternal(db, valid.flatMap((r) => (r.values.externalId ? [r.values.externalId] : [])));
+  const known = await knownExternals(db, preview);
   const as: Record<UpsertStatus, PlannedAction> = { created: "create", updated: "update", unchanged: "unchanged" };
   const actions = await mapPool(preview.rows, CONCURRENCY, async (row) => {
     if (row.errors.length) return null;
@@ -356,8 +359,7 @@ export async function planImport(db: Db, preview: ImportPreview): Promise<Import
 
 export async function runImport(db: Db, bytes: Uint8Array): Promise<ImportResult> {
   const preview = previewImport(bytes);
-  const valid = preview.rows.filter((r) => !r.errors.length);
-  const known = await readExternal(db, valid.flatMap((r) => (r.values.externalId ? [r.values.externalId] : [])));
+  const known = await knownExternals(db, preview);
 
   const outcomes = await mapPool(preview.rows, CONCURRENCY, async (row): Promise<ImportRowOutcome> => {
     if (row.errors.length) return { line: row.line, status: "skipped", id: null, errors: row.errors };

@@ -1,5 +1,6 @@
 import { ChangeMessageVisibilityCommand, SendMessageBatchCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { AppError } from "../shared/errors";
+import type { MailServerSettings } from "../shared/mail-server";
 
 /** One sync job on the queue. `continuation` marks a job that picks up where one ran out of time. */
 export interface SyncJobMessage {
@@ -19,7 +20,7 @@ export interface SyncJobMessage {
 export interface ServerHint {
   host: string;
   port: number;
-  security: "tls" | "starttls" | "none";
+  security: MailServerSettings["security"];
   allowInsecureCerts?: boolean;
 }
 

@@ -30,12 +30,16 @@ export interface FolderCursor {
  * changes cursors must stamp updatedAt too, as forgetCursors does.
  */
 
-export async function loadCursors(db: Db, accountId: string): Promise<Map<string, FolderCursor>> {
-  const items = await db.queryAll("main", {
+/** The account's cursor items, strongly consistent. */
+const cursorItems = (db: Db, accountId: string) =>
+  db.queryAll("main", {
     KeyConditionExpression: "pk = :p AND begins_with(sk, :s)",
     ExpressionAttributeValues: { ":p": keys.account(accountId).pk, ":s": keys.cursorPrefix },
     ConsistentRead: true,
   });
+
+export async function loadCursors(db: Db, accountId: string): Promise<Map<string, FolderCursor>> {
+  const items = await cursorItems(db, accountId);
   return new Map(items.map((i) => [i.folder as string, i as unknown as FolderCursor]));
 }
 
@@ -49,10 +53,7 @@ export async function saveCursor(db: Db, accountId: string, cursor: FolderCursor
  * process reuses cursors it kept.
  */
 export async function forgetCursors(db: Db, accountId: string): Promise<void> {
-  const items = await db.queryAll("main", {
-    KeyConditionExpression: "pk = :p AND begins_with(sk, :s)",
-    ExpressionAttributeValues: { ":p": keys.account(accountId).pk, ":s": keys.cursorPrefix },
-  });
+  const items = await cursorItems(db, accountId);
   await db.batchWrite("main", items.map((c) => ({ delete: { pk: c.pk as string, sk: c.sk as string } })));
   await db.update("main", keys.account(accountId), { expression: "SET updatedAt = :u", values: { ":u": new Date().toISOString() }, condition: "attribute_exists(pk)", returnValues: "NONE" });
 }

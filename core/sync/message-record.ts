@@ -147,8 +147,7 @@ export function headerAddresses(raw: Buffer | undefined): string[] {
     if (!ADDRESS_HEADERS.includes(line.slice(0, colon).trim().toLowerCase())) continue;
     const value = line.slice(colon + 1);
     for (const m of value.matchAll(/<([^<>\s]+@[^<>\s]+)>|([^\s<>,;:"()]+@[^\s<>,;:"()]+)/g)) {
-      let address = m[1] ?? m[2]!;
-      if (address.charCodeAt(0) === 109 /* m */ || address.charCodeAt(0) === 77) address = address.replace(/^mailto:/i, "");
+      let address = (m[1] ?? m[2]!).replace(/^mailto:/i, "");
       // raw 8-bit bytes (an internationalised address) were read as latin1: read them as UTF-8
       if (/[^\x00-\x7f]/.test(address)) address = Buffer.from(address, "latin1").toString("utf8");
       out.add(normaliseEmail(address));

@@ -67,7 +67,8 @@ export async function runSyncJob(deps: SyncDeps, job: SyncJobMessage): Promise<S
   const readAt = Date.now();
   const cursorsRead = kept?.cursors ? undefined : loadCursors(db, job.accountId);
   cursorsRead?.catch(() => undefined);
-  const early = openEarly(deps, job);
+  const hint = job.server ?? recentServers.get(job.accountId);
+  const early = hint ? openEarly(deps, job, hint) : undefined;
   const [lease, secret] = await Promise.all([acquireLease(db, job.accountId, job.jobId, LEASE_SECONDS), passwordCache.read(deps.secrets, secretName)]).catch((err) => {
     early?.abandon();
     throw err;
@@ -102,13 +103,13 @@ export async function runSyncJob(deps: SyncDeps, job: SyncJobMessage): Promise<S
     // what the folders need from DynamoDB is read while IMAP logs in
     const state = { cursors, backfill: pendingBackfill(db, account, deps.backfillSettleMs ?? 60_000) };
     state.backfill.catch(() => undefined);
-    if (early?.matches(account)) {
-      client = await early.login(account, password);
-    } else {
+    // the connection opened early if it goes where the account says, else one opened now
+    let connection = early;
+    if (!early?.matches(account)) {
       early?.abandon();
-      const address = await checkImapHost(account.imap.host, deps.hostAllowance);
-      client = await openImap({ ...account.imap, address, password, allowInsecureCerts: account.allowInsecureCerts, ca: deps.imapCa, provider: account.provider, commandLog: deps.imapCommandLog }, jobLog);
+      connection = openEarly(deps, job, serverHint(account)!);
     }
+    client = await connection!.login(account, password);
     const continued = await syncFolders(deps, client, account, counts, jobLog, job.jobId, state);
     const closing = closeImap(client);
     client = undefined;
@@ -144,8 +145,8 @@ export async function runSyncJob(deps: SyncDeps, job: SyncJobMessage): Promise<S
 
 /**
  * Forgets what this process learned from earlier jobs (the cursors it left, the servers it
- * saw, cached passwords, the backfill requests it read): the state of a Lambda container that has not synced these accounts
- * yet. For the benchmark, which measures ticks both ways.
+ * saw, cached passwords, the backfill requests it read): the state of a Lambda container that
+ * has not synced these accounts yet. For the benchmark, which measures ticks both ways.
  */
 export function forgetProcessState(): void {
   lastEnds.clear();
@@ -184,14 +185,13 @@ const recentServers = {
 const sameServer = (a: ServerHint, b: ServerHint) => a.host === b.host && a.port === b.port && a.security === b.security && !!a.allowInsecureCerts === !!b.allowInsecureCerts;
 
 /**
- * Starts the IMAP connection before the account is read: host policy, TCP, TLS, greeting and ID
- * go ahead; the login waits for `login` (after the lease, with the account's user and
- * password) or is never sent (`abandon`). Used only when the account's server is the one
- * expected (`matches`); otherwise the job connects the usual way.
+ * Starts an IMAP connection to `hint`, possibly before the account is read: host policy, TCP,
+ * TLS, greeting and ID go ahead; the login waits for `login` (after the lease, with the
+ * account's user and password) or is never sent (`abandon`). A connection opened early is used
+ * only when the account's server is the one expected (`matches`); otherwise the job opens one
+ * to the account's server the same way and logs in at once.
  */
-function openEarly(deps: SyncDeps, job: SyncJobMessage) {
-  const hint = job.server ?? recentServers.get(job.accountId);
-  if (!hint) return undefined;
+function openEarly(deps: SyncDeps, job: SyncJobMessage, hint: ServerHint) {
   let give!: (auth: EarlyCredentials | null) => void;
   const credentials = new Promise<EarlyCredentials | null>((resolve) => (give = resolve));
   const log = deps.log.child({ jobId: job.jobId, accountId: job.accountId });
@@ -569,7 +569,7 @@ class FolderRun {
     const all = light.flatMap((l) => l.addresses);
     const known = only ? new Set(all.filter((a) => only.has(a))) : this.matcher.matchKnown(all);
     const run = async () => {
-      const matched = known ?? (await this.matcher.match(light.flatMap((l) => l.addresses)));
+      const matched = known ?? (await this.matcher.match(all));
       const candidates = light.filter((l) => l.addresses.some((a) => matched.has(a)));
       if (!candidates.length || prefiltered) return { matched, messages: candidates.map((c) => c.msg) };
       const details = (await this.client.fetchAll(uidSet(candidates.map((c) => c.msg.uid)), DETAIL_FETCH as any, { uid: true })) as FetchedMessage[];
@@ -667,33 +667,34 @@ class FolderRun {
     ]);
   }
 
-  private saving: Promise<void> = Promise.resolve();
   /**
-   * Saves the cursor as it is now. Saves land in the order they were asked for (each waits for
-   * the one before), so a slow early save never overwrites a later position; one that fails
-   * fails every later one, and the job with it.
+   * Cursor saves and progress writes each land in the order they were asked for (each waits for
+   * the one before), so a slow early write never overwrites a later position or brings back a
+   * finished progress bar; one that fails fails every later one, and the job with it.
    */
+  private readonly cursorWrites = inOrder();
+  private readonly progressWrites = inOrder();
+
+  /** Saves the cursor as it is now. */
   private save(): Promise<void> {
     const snapshot = { ...this.cursor };
-    this.saving = this.saving.then(() => saveCursor(this.deps.db, this.account.id, snapshot));
-    return this.saving;
+    return this.cursorWrites(() => saveCursor(this.deps.db, this.account.id, snapshot));
   }
 
-  /** The first sync's progress on the account, for the console's progress bar. */
-  private progressing: Promise<void> = Promise.resolve();
-  /** Progress writes land in order too: a late "3 of 500" never brings back a finished bar. */
+  /** The first sync's progress on the account, for the console's progress bar (removed when finished). */
   private progress(finished = false): Promise<void> {
     const { db } = this.deps;
     const key = keys.account(this.account.id);
-    const write = finished
-      ? () => db.update("main", key, { expression: "REMOVE syncProgress", condition: "attribute_exists(pk)", returnValues: "NONE" })
-      : (() => {
-          const values = { ":p": { folder: this.folder, done: this.cursor.initialDone ?? 0, total: this.cursor.initialTotal ?? 0, at: nowIso() }, ":s": "syncing" };
-          return () => db.update("main", key, { expression: "SET syncProgress = :p, #state = :s", names: { "#state": "state" }, values, condition: "attribute_exists(pk)", returnValues: "NONE" });
-        })();
-    this.progressing = this.progressing.then(async () => void (await write()));
-    return this.progressing;
+    if (finished) return this.progressWrites(() => db.update("main", key, { expression: "REMOVE syncProgress", condition: "attribute_exists(pk)", returnValues: "NONE" }));
+    const values = { ":p": { folder: this.folder, done: this.cursor.initialDone ?? 0, total: this.cursor.initialTotal ?? 0, at: nowIso() }, ":s": "syncing" };
+    return this.progressWrites(() => db.update("main", key, { expression: "SET syncProgress = :p, #state = :s", names: { "#state": "state" }, values, condition: "attribute_exists(pk)", returnValues: "NONE" }));
   }
+}
+
+/** Runs the writes given to it one after another, in the order given; each call answers when its write is done. */
+function inOrder(): (write: () => Promise<unknown>) => Promise<void> {
+  let last: Promise<void> = Promise.resolve();
+  return (write) => (last = last.then(async () => void (await write())));
 }
 
 /** A UID set in IMAP's compact form: runs of consecutive UIDs as ranges ("1:500,502"). */
