@@ -15,6 +15,7 @@ import { defaultSaveSentCopy } from "./providers";
 
 export * from "./schema";
 export { checkHost, parseAllowance, refusedReason, type HostAllowance } from "./host-policy";
+export { detectSentFolder, selectableFolders } from "./connection-test";
 
 export interface AccountDeps {
   db: Db;
