@@ -47,18 +47,20 @@ const encodeCursor = (sk: string) => Buffer.from(JSON.stringify({ sk }), "utf8")
  * own partition, read newest first; the copies of one message (one per mailbox holding it)
  * sit side by side and are folded into one message naming every owner. Pages are merged by
  * the message's sort key (date#messageKey), and one message that names two of the contact's
- * addresses is shown once.
+ * addresses is shown once (by that sort key).
  */
 export async function contactHistory(db: Db, contact: Contact, options: HistoryOptions = {}): Promise<z.infer<typeof messagePage>> {
   const limit = Math.min(Math.max(options.limit ?? 50, 1), 200);
   const before = options.cursor ? decodeCursor(options.cursor) : undefined;
   const perAddress = await Promise.all(contactEmails(contact).map((email) => readPartition(db, email, before, limit, options.ownerId)));
   const merged = perAddress.flatMap((p) => p.messages).sort((a, b) => (a.sk < b.sk ? 1 : a.sk > b.sk ? -1 : 0));
-  const seen = new Set<string>();
+  // One entry per message sort key (<date>#<messageKey>), the key the pages are cut on: a
+  // message under two of the contact's addresses is shown once, and two different messages
+  // that share a Message-ID (same key, different dates) are both shown, on every page size.
+  // (De-duplicating by messageKey alone hid one of them only when both fell in one page.)
   const unique: Item[] = [];
   for (const item of merged) {
-    if (seen.has(item.messageKey)) continue;
-    seen.add(item.messageKey);
+    if (unique.length && unique[unique.length - 1]!.sk === item.sk) continue; // merged is sorted: equal keys are adjacent
     unique.push(item);
   }
   const page = unique.slice(0, limit);

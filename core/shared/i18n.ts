@@ -40,6 +40,7 @@ const catalogue: Record<string, Record<Lang, string>> = {
   imap_timeout: { en: "The mail server did not answer in time. It may be down or blocked by a firewall; we will retry.", ja: "メールサーバーが時間内に応答しませんでした。停止しているかファイアウォールで遮断されている可能性があります。再試行します。" },
   imap_throttled: { en: "The mail provider is limiting connections right now; we will retry later.", ja: "メールプロバイダーが現在接続を制限しています。後で再試行します。" },
   imap_failed: { en: "The mail server reported an error; we will retry.", ja: "メールサーバーがエラーを返しました。再試行します。" },
+  sync_unaccounted: { en: "The sync could not account for {count} message(s) in {folder}; it will try again.", ja: "{folder} の {count} 件のメッセージを同期で確認できませんでした。もう一度試します。" },
   password_missing: { en: "No password is saved for this mailbox. Enter it again.", ja: "このメールボックスのパスワードが保存されていません。もう一度入力してください。" },
 
   // field problems

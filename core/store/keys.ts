@@ -18,6 +18,7 @@
  * | folder sync cursor     | ACCOUNT#<accountId>       | CURSOR#<folderPath>  |                     |                           |
  * | sync job               | JOB#<jobId>               | JOB                  | JOBS#<accountId>    | <startedAt>               |
  * | skipped message        | ACCOUNT#<accountId>       | SKIPPED#<folder>#<uid> |                   |                           |
+ * | undated message's date | FIRSTSEEN#<messageKey>    | FIRSTSEEN            |                     |                           |
  * | contact                | CONTACT#<contactId>       | CONTACT              | CONTACTS            | <nfkc lower name>#<id>    |
  * | contact company entry  | CONTACT#<contactId>       | COMPANY              | CONTACTCOMPANIES    | <nfkc lower company>#<id> |
  * | contact by external id | CONTACTEXT#<externalId>   | CONTACTEXT           |                     |                           |
@@ -29,6 +30,11 @@
  *
  * The contact email index item holds `contactIds` (a string set): the sync matches a
  * participant with one BatchGetItem of EMAIL#<address> keys, primary and secondary alike.
+ *
+ * A skipped message item holds `reason` (a code the console translates), `attempts`, `permanent`
+ * (no more retries), `folder`, `uid`, `uidValidity` and `at`; it is deleted once the message is
+ * stored. A FIRSTSEEN item keeps the date first given to a message with neither a Date nor a
+ * Received header, so every copy and every rebuild sorts it the same (core/sync/message-identity.ts).
  *
  * | backfill request       | BACKFILL                  | <ISO time>#<address>  |                     |                           |
  *
@@ -60,6 +66,8 @@ export const keys = {
   cursor: (accountId: string, folder: string) => ({ pk: `ACCOUNT#${accountId}`, sk: `CURSOR#${folder}` }),
   cursorPrefix: "CURSOR#",
   skipped: (accountId: string, folder: string, uid: number) => ({ pk: `ACCOUNT#${accountId}`, sk: `SKIPPED#${folder}#${uid}` }),
+  skippedPrefix: "SKIPPED#",
+  firstSeen: (messageKey: string) => ({ pk: `FIRSTSEEN#${messageKey}`, sk: "FIRSTSEEN" }),
   job: (jobId: string) => ({ pk: `JOB#${jobId}`, sk: "JOB" }),
   jobsIndex: (accountId: string) => `JOBS#${accountId}`,
   contact: (contactId: string) => ({ pk: `CONTACT#${contactId}`, sk: "CONTACT" }),

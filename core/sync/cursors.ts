@@ -20,6 +20,8 @@ export interface FolderCursor {
   /** Messages in the first sync's window, and how many are done: the console's progress bar. */
   initialTotal?: number;
   initialDone?: number;
+  /** Skipped messages (UID -> attempts so far) that later syncs try again (core/sync/accounting.ts). */
+  retry?: Record<string, number>;
   updatedAt: string;
 }
 

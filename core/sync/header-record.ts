@@ -49,12 +49,19 @@ export interface HeaderAddress {
   address: string;
 }
 
-/** An address list header as {name, address} pairs, groups flattened, names decoded. */
+/**
+ * An address written as a URL (`<mailto:bob@example.com>`, as some mailers and scripts write
+ * From:) is the address itself: without this, the message's sender is "mailto:bob@..." and the
+ * mail never matches the contact.
+ */
+export const stripMailto = (address: string): string => (address.length > 7 && /^mailto:/i.test(address) ? address.slice(7) : address);
+
+/** An address list header as {name, address} pairs, groups flattened, names decoded, `mailto:` dropped. */
 export function addressList(value: string | null): HeaderAddress[] {
   if (!value) return [];
   return addressparser(value, { flatten: true })
     .filter((a) => a.address && a.address.includes("@"))
-    .map((a) => ({ name: a.name ? decodeWords(a.name).trim() || null : null, address: normaliseEmail(a.address) }));
+    .map((a) => ({ name: a.name ? decodeWords(a.name).trim() || null : null, address: normaliseEmail(stripMailto(a.address)) }));
 }
 
 export const decodeSubject = (value: string | null): string => (value ? decodeWords(value).replace(/\s+/g, " ").trim() : "");

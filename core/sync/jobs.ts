@@ -11,6 +11,12 @@ export interface JobCounts {
   matched: number;
   written: number;
   skipped: number;
+  /** UIDs listed by the folders' searches; each one ends stored (matched), unrelated, skipped or gone. */
+  listed: number;
+  /** Listed messages that involve no contact. */
+  unrelated: number;
+  /** Listed messages deleted on the server before they could be read. */
+  gone: number;
 }
 
 /** Records a queued job; every job records its start, heartbeats and end on the same item. */

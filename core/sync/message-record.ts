@@ -1,7 +1,8 @@
 import { digest } from "../shared/ids";
+import { messageIdentity } from "./message-identity";
 import { normaliseEmail } from "../contacts/email-address";
 import { attachmentsOf, type Attachment, type BodyNode } from "./mime-preview";
-import { ADDRESS_HEADERS, addressList, decodeSubject, parseHeaderBlock } from "./header-record";
+import { ADDRESS_HEADERS, addressList, decodeSubject, parseHeaderBlock, stripMailto } from "./header-record";
 
 export interface Address {
   name: string | null;
@@ -26,6 +27,8 @@ export interface MailRecord {
   /** A short plain-text preview of the first text part, when fetched. */
   preview?: string | null;
   attachments?: Attachment[];
+  /** Neither Date nor Received said when it was written: `date` is a stand-in until its first-seen date is known. */
+  undated?: boolean;
 }
 
 /** The fields of an imapflow FETCH response we read (ENVELOPE, INTERNALDATE, a few headers). */
@@ -51,7 +54,7 @@ export interface FetchedMessage {
 }
 
 const addresses = (list?: { name?: string; address?: string }[]): Address[] =>
-  (list ?? []).filter((a) => a.address && a.address.includes("@")).map((a) => ({ name: a.name?.trim() || null, address: normaliseEmail(a.address!) }));
+  (list ?? []).filter((a) => a.address && a.address.includes("@")).map((a) => ({ name: a.name?.trim() || null, address: normaliseEmail(stripMailto(a.address!)) }));
 
 /** The ENVELOPE fields, read from raw headers (FETCH BODY[HEADER.FIELDS (...)]). */
 function envelopeFromHeaders(raw: Buffer | undefined): NonNullable<FetchedMessage["envelope"]> {
@@ -81,23 +84,24 @@ export function headerValue(raw: Buffer | undefined, name: string): string | nul
   return match ? match[1]!.trim() : null;
 }
 
-function validDate(value: Date | string | undefined): Date | null {
-  if (!value) return null;
-  const d = value instanceof Date ? value : new Date(value);
-  return Number.isNaN(d.getTime()) ? null : d;
+/** Every occurrence of one header, unfolded (Received: comes many times). */
+function headerValues(raw: Buffer | undefined, name: string): string[] {
+  if (!raw) return [];
+  const text = raw.toString("latin1").replace(/\r?\n[ \t]+/g, " ");
+  return [...text.matchAll(new RegExp(`^${name}:[ \\t]*(.*)$`, "gim"))].map((m) => m[1]!.trim());
 }
 
 export function toMailRecord(msg: FetchedMessage): MailRecord {
   // without ENVELOPE, the record comes from the raw header fields (see header-record.ts)
   const env = msg.envelope ?? envelopeFromHeaders(msg.headers);
   const messageId = env.messageId?.trim() || null;
-  // The Date header is the same in every copy of a message; INTERNALDATE is per mailbox.
-  const date = (validDate(env.date) ?? validDate(msg.internalDate) ?? new Date(0)).toISOString();
   const from = addresses(env.from)[0] ?? null;
   const to = addresses(env.to);
   const cc = addresses(env.cc);
   const subject = env.subject ?? "";
-  const messageKey = digest(messageId ? `id:${messageId.toLowerCase()}` : `h:${date}|${from?.address ?? ""}|${to.map((a) => a.address).join(",")}|${subject}`);
+  // key and date from what every copy shares, never INTERNALDATE (message-identity.ts)
+  const identity = messageIdentity({ messageId, dateHeader: env.date, received: () => headerValues(msg.headers, "received"), internalDate: msg.internalDate, from: from?.address, to: to.map((a) => a.address), subject });
+  const { messageKey, date } = identity;
   // Thread root: the first References id, then In-Reply-To, then the message itself.
   const references = messageIds(headerValue(msg.headers, "references"));
   const inReplyTo = messageIds(env.inReplyTo)[0] ?? null;
@@ -116,6 +120,7 @@ export function toMailRecord(msg: FetchedMessage): MailRecord {
     replyTo: addresses(env.replyTo),
     size: msg.size ?? null,
     attachments: attachmentsOf(msg.bodyStructure),
+    ...(identity.undated ? { undated: true } : {}),
   };
 }
 
@@ -147,7 +152,7 @@ export function headerAddresses(raw: Buffer | undefined): string[] {
     if (!ADDRESS_HEADERS.includes(line.slice(0, colon).trim().toLowerCase())) continue;
     const value = line.slice(colon + 1);
     for (const m of value.matchAll(/<([^<>\s]+@[^<>\s]+)>|([^\s<>,;:"()]+@[^\s<>,;:"()]+)/g)) {
-      let address = (m[1] ?? m[2]!).replace(/^mailto:/i, "");
+      let address = stripMailto(m[1] ?? m[2]!);
       // raw 8-bit bytes (an internationalised address) were read as latin1: read them as UTF-8
       if (/[^\x00-\x7f]/.test(address)) address = Buffer.from(address, "latin1").toString("utf8");
       out.add(normaliseEmail(address));

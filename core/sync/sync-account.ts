@@ -17,6 +17,8 @@ import { storeMessages } from "./store-messages";
 import { passwordCache } from "./secret-cache";
 import { ContactMatcher } from "./contact-matcher";
 import { acquireLease, newJob, recordJob, recordQueued, releaseLease, serverHint, type JobCounts } from "./jobs";
+import { fetchMissing, forgetSkips, retryUids, settleSkips, type Outcome, type SkipReason } from "./accounting";
+import { firstSeenDates } from "./message-identity";
 
 export interface SyncDeps {
   db: Db;
@@ -55,7 +57,7 @@ const BACKFILL_SEARCH_MAX = 5;
  */
 export async function runSyncJob(deps: SyncDeps, job: SyncJobMessage): Promise<SyncOutcome> {
   const { db, log } = deps;
-  const counts: JobCounts = { folders: 0, fetched: 0, matched: 0, written: 0, skipped: 0 };
+  const counts: JobCounts = { folders: 0, fetched: 0, matched: 0, written: 0, skipped: 0, listed: 0, unrelated: 0, gone: 0 };
   // A quiet tick's cost is mostly round trips, so everything that does not depend on the
   // account starts at once: the lease (which returns the account), the password, the cursors,
   // and, where the server is known (the job message or this container's last job), the IMAP
@@ -319,9 +321,12 @@ async function syncFolders(
     const uidValidity = String(status.uidValidity);
     const before = cursors.get(folder);
     const valid = before && before.uidValidity === uidValidity;
-    const quiet = valid && before.uidNext >= Number(status.uidNext ?? 0) && before.initialBelow === undefined;
+    const quiet = valid && before.uidNext >= Number(status.uidNext ?? 0) && before.initialBelow === undefined && !retryUids(before.retry).length;
     if (quiet && !backfill.addresses.length) continue; // nothing new: STATUS was all it cost
-    if (before && !valid) log.warn("sync.uidvalidity.changed", { folder, from: before.uidValidity, to: uidValidity });
+    if (before && !valid) {
+      log.warn("sync.uidvalidity.changed", { folder, from: before.uidValidity, to: uidValidity });
+      await forgetSkips(deps.db, account.id, folder); // the old UIDs name nothing now
+    }
     // A new UIDVALIDITY means the old UIDs mean nothing: rebuild the folder. Items are keyed by
     // message, not UID, so rebuilding writes no duplicates.
     const cursor: FolderCursor = valid ? { ...before } : { folder, uidValidity, uidNext: 0, lastUid: 0, updatedAt: nowIso() };
@@ -410,6 +415,10 @@ const DETAIL_FETCH = {
 /** Both at once, for UIDs already known to involve a contact (found by a backfill SEARCH). */
 const FULL_FETCH = { ...DETAIL_FETCH, headers: RECORD_HEADERS };
 
+/** Each listed UID's outcome in one chunk (accounting.ts). */
+type Outcomes = Map<number, { outcome: Outcome; reason?: SkipReason; detail?: string }>;
+type Selected = { matched: Set<string>; messages: FetchedMessage[] };
+
 interface Prepared {
   uid: number;
   msg: FetchedMessage;
@@ -421,6 +430,8 @@ interface Prepared {
 /** One folder of one job: new mail first (ascending), then the rest of the first sync (newest first). */
 class FolderRun {
   private readonly own: Set<string>;
+  /** This folder's listed UIDs and how each ended, for the end-of-folder log. */
+  private readonly tally = { listed: 0, stored: 0, unrelated: 0, skipped: 0, gone: 0 };
 
   constructor(
     private readonly deps: SyncDeps,
@@ -461,6 +472,9 @@ class FolderRun {
         cursor.lastUid = Math.max(cursor.lastUid, chunk[chunk.length - 1]!);
       });
       if (stoppedFresh) return true;
+      // 1b. messages skipped by earlier syncs, tried again (each a bounded number of times)
+      const retry = retryUids(cursor.retry).filter((u) => u <= cursor.lastUid);
+      if (retry.length && (await this.process(retry, false, () => undefined))) return true;
       // 2. the rest of the first sync, newest first
       if (cursor.initialBelow !== undefined) {
         const below = cursor.initialBelow;
@@ -499,6 +513,7 @@ class FolderRun {
       }
       cursor.uidNext = Math.max(uidNext, cursor.lastUid + 1);
       await Promise.all([this.save(), finished]);
+      this.log.info("sync.folder.accounted", { folder: this.folder, ...this.tally });
       return false;
     } finally {
       lock.release();
@@ -524,10 +539,16 @@ class FolderRun {
     let next = chunks.length ? fetch(chunks[0]!) : undefined;
     // Chunks whose items are being written, oldest first. A chunk's writes start as soon as its
     // records are ready; it is committed once they are durable, in order.
-    const writing: { chunk: number[]; done: Promise<void> }[] = [];
+    const writing: { chunk: number[]; done: Promise<void>; outcomes: Outcomes }[] = [];
     const commitOldest = async (save: boolean) => {
-      const { chunk, done } = writing.shift()!;
+      const { chunk, done, outcomes } = writing.shift()!;
       await done;
+      // every UID listed ended one way or another, or the cursor stays before this chunk
+      const unaccounted = chunk.filter((u) => !outcomes.has(u));
+      if (unaccounted.length) {
+        this.log.error("sync.unaccounted", { folder: this.folder, uids: unaccounted.slice(0, 20), count: unaccounted.length });
+        throw new AppError("transient", "sync_unaccounted", { params: { folder: this.folder, count: unaccounted.length } });
+      }
       advance(chunk);
       if (save || Date.now() - this.committedAt >= COMMIT_EVERY_MS) await this.commit();
     };
@@ -536,13 +557,14 @@ class FolderRun {
         const fetched = await next!;
         // This chunk's detail FETCH is sent first, the next chunk's FETCH right behind it: the
         // details never wait for the next chunk, and the connection never idles.
-        const pending = this.select(fetched, prefiltered, only);
+        const outcomes: Outcomes = new Map();
+        const pending = this.select(chunks[i]!, fetched, prefiltered, outcomes, only);
         next = i + 1 < chunks.length ? fetch(chunks[i + 1]!) : undefined;
         next?.catch(() => undefined); // awaited next round; a failure there surfaces then
-        const prepared = await this.prepare(pending);
-        const done = this.write(prepared);
+        const prepared = await this.prepare(pending, outcomes);
+        const done = this.write(prepared, outcomes);
         done.catch(() => undefined); // awaited in commitOldest()
-        writing.push({ chunk: chunks[i]!, done });
+        writing.push({ chunk: chunks[i]!, done, outcomes });
         // at most two chunks' writes in flight: this one's, and the one before it until committed
         while (writing.length > 1) await commitOldest(false);
         if (i + 1 < chunks.length && this.deps.remainingMs() < (this.deps.safetyMs ?? 60_000)) {
@@ -561,24 +583,50 @@ class FolderRun {
 
   /**
    * Picks the messages of a light chunk that involve a contact and sends their detail FETCH
-   * (not awaited: the caller queues the next chunk's FETCH behind it).
+   * (not awaited: the caller queues the next chunk's FETCH behind it). A message either FETCH
+   * did not answer for is asked for again without BODYSTRUCTURE (fetchMissing): only those
+   * cost a round trip more. Each message's outcome, once known, goes into `outcomes`.
    */
-  private select(fetched: FetchedMessage[], prefiltered: boolean, only?: Set<string>): Promise<{ matched: Set<string>; messages: FetchedMessage[] }> {
+  private select(chunk: number[], fetched: FetchedMessage[], prefiltered: boolean, outcomes: Outcomes, only?: Set<string>): Promise<Selected> {
     this.counts.fetched += fetched.length;
-    const light = fetched.map((m) => ({ msg: m, addresses: headerAddresses(m.headers).filter((a) => !this.own.has(a)) }));
-    // `only`: a backfill pass, which stores mail for these addresses and no others (the rest is stored already)
-    const all = light.flatMap((l) => l.addresses);
-    const known = only ? new Set(all.filter((a) => only.has(a))) : this.matcher.matchKnown(all);
+    this.counts.listed += chunk.length;
+    this.tally.listed += chunk.length;
     const run = async () => {
+      const answered = new Set(fetched.map((m) => m.uid));
+      const missing = chunk.filter((u) => !answered.has(u));
+      // what the fallback found has every header field a record needs: no detail FETCH for it
+      const complete = new Set<number>();
+      if (missing.length) {
+        const again = await this.fetchAgain(missing, outcomes);
+        for (const m of again) complete.add(m.uid);
+        fetched = [...fetched, ...again];
+      }
+      const light = fetched.map((m) => ({ msg: m, all: headerAddresses(m.headers) }));
+      const addressed = light.filter((l) => {
+        if (l.all.length) return true;
+        outcomes.set(l.msg.uid, { outcome: "skipped", reason: "no_addresses" });
+        return false;
+      });
+      const own = addressed.map((l) => ({ msg: l.msg, addresses: l.all.filter((a) => !this.own.has(a)) }));
+      // `only`: a backfill pass, which stores mail for these addresses and no others (the rest is stored already)
+      const all = own.flatMap((l) => l.addresses);
+      const known = only ? new Set(all.filter((a) => only.has(a))) : this.matcher.matchKnown(all);
       const matched = known ?? (await this.matcher.match(all));
-      const candidates = light.filter((l) => l.addresses.some((a) => matched.has(a)));
-      if (!candidates.length || prefiltered) return { matched, messages: candidates.map((c) => c.msg) };
-      const details = (await this.client.fetchAll(uidSet(candidates.map((c) => c.msg.uid)), DETAIL_FETCH as any, { uid: true })) as FetchedMessage[];
+      const candidates = own.filter((l) => {
+        if (l.addresses.some((a) => matched.has(a))) return true;
+        outcomes.set(l.msg.uid, { outcome: "unrelated" });
+        return false;
+      });
+      const needDetails = prefiltered ? [] : candidates.filter((c) => !complete.has(c.msg.uid));
+      if (!needDetails.length) return { matched, messages: candidates.map((c) => c.msg) };
+      const details = (await this.client.fetchAll(uidSet(needDetails.map((c) => c.msg.uid)), DETAIL_FETCH as any, { uid: true })) as FetchedMessage[];
       const byUid = new Map(details.map((d) => [d.uid, d]));
+      // no answer is no proof of deletion: imapflow drops a response it cannot parse
+      const again = new Map((await this.fetchAgain(needDetails.filter((c) => !byUid.has(c.msg.uid)).map((c) => c.msg.uid), outcomes)).map((m) => [m.uid, m]));
       const messages = candidates.flatMap(({ msg }) => {
+        if (prefiltered || complete.has(msg.uid)) return [msg];
         const d = byUid.get(msg.uid);
-        // the message vanished between the two FETCHes (expunged): nothing to store
-        if (!d) return [];
+        if (!d) return again.has(msg.uid) ? [again.get(msg.uid)!] : [];
         return [{ ...d, headers: Buffer.concat([msg.headers ?? Buffer.alloc(0), d.headers ?? Buffer.alloc(0)]) }];
       });
       return { matched, messages };
@@ -588,9 +636,20 @@ class FolderRun {
     return p;
   }
 
+  /** fetchMissing for `uids`: the gone and the unreadable get their outcome; what was found is returned. */
+  private async fetchAgain(uids: number[], outcomes: Outcomes): Promise<FetchedMessage[]> {
+    if (!uids.length) return [];
+    const { found, gone, unreadable } = await fetchMissing(this.client, uids, uidSet);
+    for (const uid of gone) outcomes.set(uid, { outcome: "gone" });
+    for (const uid of unreadable) outcomes.set(uid, { outcome: "skipped", reason: "unreadable" });
+    // stored with what is known (header fields, size), without attachments or preview
+    if (found.length) this.log.warn("sync.structure.unreadable", { folder: this.folder, uids: found.map((m) => m.uid).slice(0, 20), count: found.length, gone: gone.length, unreadable: unreadable.length });
+    return found;
+  }
+
   /** Builds the records of the selected messages (details in hand) and their previews. */
-  private async prepare(pending: Promise<{ matched: Set<string>; messages: FetchedMessage[] }>): Promise<Prepared[]> {
-    const { deps, counts } = this;
+  private async prepare(pending: Promise<Selected>, outcomes: Outcomes): Promise<Prepared[]> {
+    const { counts } = this;
     const { matched, messages } = await pending;
     const work: Prepared[] = [];
     for (const msg of messages) {
@@ -599,25 +658,62 @@ class FolderRun {
         record = toMailRecord(msg);
       } catch (err) {
         // one unreadable message never blocks the rest: it is recorded with its reason
-        counts.skipped++;
-        await deps.db.put("main", { ...keys.skipped(this.account.id, this.folder, msg.uid), reason: String((err as Error)?.message ?? err).slice(0, 500), at: nowIso() });
+        outcomes.set(msg.uid, { outcome: "skipped", reason: "unparsable", detail: String((err as Error)?.message ?? err) });
         continue;
       }
       // the parsed address lists have the final word on who the message involves
       const contacts = participants(record).filter((a) => !this.own.has(a) && matched.has(a));
       if (contacts.length) work.push({ uid: msg.uid, msg, record, contacts });
+      else outcomes.set(msg.uid, { outcome: "unrelated" });
     }
     counts.matched += work.length;
-    if (work.length) await this.addPreviews(work);
+    if (work.length) await Promise.all([this.addPreviews(work), this.dateUndated(work)]);
+    for (const w of work) outcomes.set(w.uid, { outcome: "stored" });
     return work;
   }
 
-  private async write(work: Prepared[]): Promise<void> {
-    if (!work.length) return;
+  /**
+   * Mail without a Date header: the earliest Received: date (fetched only for these), else the
+   * date the first copy was seen (message-identity.ts). Never INTERNALDATE, which a rebuilt
+   * mailbox changes.
+   */
+  private async dateUndated(work: Prepared[]): Promise<void> {
+    const undated = work.filter((w) => w.record.undated);
+    if (!undated.length) return;
+    const received = (await this.client.fetchAll(uidSet(undated.map((w) => w.uid)), { uid: true, headers: ["received"] } as any, { uid: true })) as FetchedMessage[];
+    const byUid = new Map(received.map((m) => [m.uid, m.headers]));
+    for (const w of undated) {
+      const extra = byUid.get(w.uid);
+      if (!extra?.length) continue;
+      const again = toMailRecord({ ...w.msg, headers: Buffer.concat([w.msg.headers ?? Buffer.alloc(0), extra]) });
+      Object.assign(w.record, { messageKey: again.messageKey, date: again.date, undated: again.undated });
+    }
+    const still = undated.filter((w) => w.record.undated).map((w) => w.record);
+    const dates = await firstSeenDates(this.deps.db, still);
+    for (const r of still) r.date = dates.get(r.messageKey) ?? r.date;
+  }
+
+  private async write(work: Prepared[], outcomes: Outcomes): Promise<void> {
     const source = { accountId: this.account.id, ownerId: this.account.ownerId, folder: this.folder, uidValidity: this.cursor.uidValidity };
     // not `+= await`: that would read the count before the await, and two chunks write at once
-    const written = await storeMessages(this.deps.db, work.map((w) => ({ record: w.record, contacts: w.contacts, source: { ...source, uid: w.uid } })));
+    const [written] = await Promise.all([
+      work.length ? storeMessages(this.deps.db, work.map((w) => ({ record: w.record, contacts: w.contacts, source: { ...source, uid: w.uid } }))) : 0,
+      this.settle(outcomes),
+    ]);
     this.counts.written += written;
+  }
+
+  /** Counts a chunk's outcomes and records its skipped messages (settleSkips). */
+  private async settle(outcomes: Outcomes): Promise<void> {
+    for (const { outcome } of outcomes.values()) {
+      this.tally[outcome]++;
+      if (outcome !== "stored") this.counts[outcome]++;
+    }
+    const retry = (this.cursor.retry ??= {});
+    const needed = [...outcomes].some(([uid, o]) => o.outcome === "skipped" || retry[uid] !== undefined);
+    if (needed) await settleSkips(this.deps.db, { accountId: this.account.id, folder: this.folder, uidValidity: this.cursor.uidValidity }, outcomes, retry);
+    if (!Object.keys(retry).length) delete this.cursor.retry;
+    for (const [uid, o] of outcomes) if (o.outcome === "skipped") this.log.warn("sync.message.skipped", { folder: this.folder, uid, reason: o.reason, detail: o.detail });
   }
 
   /** One partial FETCH per distinct part section, only for messages that will be stored. */
