@@ -19,6 +19,7 @@ import type {
   Page,
   ProviderView,
   SessionInfo,
+  SkippedMessage,
   TestMailResult,
   User,
 } from "./types";
@@ -150,6 +151,8 @@ export const api = {
   updateAccount: (id: string, patch: AccountPatch) => request<Account>("PATCH", `/api/accounts/${enc(id)}`, { body: patch }),
   deleteAccount: (id: string) => request<void>("DELETE", `/api/accounts/${enc(id)}`),
   syncAccount: (id: string) => request<{ jobId: string }>("POST", `/api/accounts/${enc(id)}/sync`),
+  /** Messages the sync could not store, with their reasons (owner or admin). */
+  listSkipped: (id: string) => request<{ items: SkippedMessage[] }>("GET", `/api/accounts/${enc(id)}/skipped`),
   /** Tests unsaved settings with the password typed in the form; nothing is stored. */
   testSettings: (input: ConnectionTestInput, signal?: AbortSignal) => request<ConnectionTestResult>("POST", "/api/accounts/test", { body: input, signal }),
   /** Tests a saved account with its saved settings, and its saved password or a new one. */

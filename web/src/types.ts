@@ -60,6 +60,17 @@ export interface SyncJob {
   error: string | null;
 }
 
+/** A message the sync could not store (GET /api/accounts/{id}/skipped). */
+export interface SkippedMessage {
+  folder: string;
+  uid: number;
+  reason: "unreadable" | "unparsable" | "no_addresses";
+  attempts: number;
+  /** No more retries. */
+  permanent: boolean;
+  at: string;
+}
+
 export interface Account {
   id: string;
   ownerId: string;

@@ -1,8 +1,18 @@
 import { z } from "zod";
 import * as accounts from "../../accounts/index";
 import { enqueueNow } from "../../sync/jobs";
+import { listSkipped, SKIP_REASONS } from "../../sync/index";
 import { listOf, type Route, type RouteContext } from "../types";
 
+const skippedOutput = z.object({
+  folder: z.string(),
+  uid: z.number(),
+  reason: z.enum(SKIP_REASONS as [string, ...string[]]),
+  attempts: z.number(),
+  /** No more retries: tried SKIP_ATTEMPTS times, or a reason no retry can change. */
+  permanent: z.boolean(),
+  at: z.string(),
+});
 const view = (ctx: RouteContext, record: accounts.AccountRecord) => accounts.toAccountView(record, ctx.lang);
 const deps = (ctx: RouteContext): accounts.AccountDeps => ({ db: ctx.deps.db, secrets: ctx.deps.secrets, hostAllowance: ctx.deps.hostAllowance, tlsCa: ctx.deps.imapCa });
 
@@ -36,6 +46,15 @@ export const accountRoutes: Route[] = [
     async handle(ctx) {
       await accounts.deleteAccount(deps(ctx), ctx.session.user, ctx.params.id!);
       return { status: 204 };
+    },
+  },
+  {
+    method: "GET", path: "/api/accounts/{id}/skipped", auth: "user", tag: "accounts", summary: "Messages the sync could not store, with the reason and whether it will try again (owner or admin)",
+    response: listOf(skippedOutput),
+    async handle(ctx) {
+      const account = await accounts.getAccount(ctx.deps.db, ctx.session.user, ctx.params.id!); // 404 unless the owner or an admin
+      const items = await listSkipped(ctx.deps.db, account.id);
+      return { body: { items: items.map((i) => skippedOutput.parse({ folder: i.folder, uid: i.uid, reason: i.reason, attempts: i.attempts ?? 1, permanent: !!i.permanent, at: i.at })) } };
     },
   },
   {

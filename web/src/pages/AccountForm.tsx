@@ -9,6 +9,7 @@ import { AccountStatusPanel, POLL_ACTIVE_MS, syncActive, useProviderLabel, usePr
 import { DiagnosisBox, TestResults, diagnosisOfSaveError } from "../connectionTest";
 import { ErrorBanner, FormField, IconBack, IconChevron, IconWarning, Loading, PageHeader, TextField, errorText, splitFieldErrors, useNotify } from "../components";
 import { parseEmails } from "../contactFields";
+import { SkippedMessages } from "../skippedMessages";
 import { type MessageKey, useI18n } from "../i18n";
 import { href, navigate } from "../router";
 import type {
@@ -613,6 +614,7 @@ export function AccountFormPage(props: { user: User; id?: string }) {
       />
 
       {account ? <AccountStatusPanel account={account} onChanged={setAccount} /> : null}
+      {account ? <SkippedMessages accountId={account.id} refreshKey={account.lastSyncAt} /> : null}
 
       <ErrorBanner messages={generalErrors} testId="account-form-error" />
       {saveFailure ? (

@@ -1,0 +1,163 @@
+import fs from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { startLocalStack, type LocalStack } from "../../core/local/stack";
+import { localDynamo, localSqs } from "../../core/local/emulators";
+import { Db, type Item } from "../../core/store/db";
+import { FileSecretStore } from "../../core/secrets/index";
+import { SqsJobQueue } from "../../core/queue/index";
+import { createLogger } from "../../core/shared/log";
+import { runSyncJob, type SyncDeps } from "../../core/sync/index";
+import { newJob } from "../../core/sync/jobs";
+import { keys } from "../../core/store/keys";
+import { settleSkips } from "../../core/sync/accounting";
+import { appendMessages, resetUser } from "../harness/mail-servers";
+import { ApiClient } from "../support/api-client";
+
+/**
+ * Odd mail against the real Dovecot and the real sync: every message the server lists is
+ * stored with what can be read, or recorded as skipped with its reason; and a message's
+ * identity survives a rebuilt mailbox and a second mailbox.
+ */
+const mail = inject("mail");
+const ADMIN = { email: "admin@example.test", password: "admin-password-123" };
+const alice = mail.users.alice, carol = mail.users.carol;
+const CONTACT = "bob@example.test";
+const eml = (name: string) => fs.readFileSync(path.join(__dirname, "../fixtures/eml", name));
+const STORED = ["nested-30.eml", "forward-chain-12.eml", "no-date.eml", "dup-id-a.eml", "dup-id-b.eml", "long-header.eml", "nul-bytes.eml", "mailto-from.eml"];
+const daysAgo = (d: number) => new Date(Date.now() - d * 86_400_000);
+
+let stack: LocalStack;
+let api: ApiClient;
+let db: Db;
+let deps: SyncDeps;
+let carolId = "";
+let aliceId = "";
+let contactId = "";
+
+const sync = (accountId: string) => runSyncJob(deps, newJob(accountId, "manual"));
+/** The contact's Mail-table items (one per mailbox copy). */
+const copies = async (): Promise<Item[]> => db.queryAll("mail", { KeyConditionExpression: "pk = :p", ExpressionAttributeValues: { ":p": CONTACT } });
+const bySubject = (items: Item[], subject: string) => items.filter((i) => i.subject === subject);
+
+beforeAll(async () => {
+  await resetUser(mail, alice.email);
+  await resetUser(mail, carol.email);
+  stack = await startLocalStack({ schedule: false, admin: ADMIN, imapCaPem: mail.caPem });
+  api = new ApiClient(stack.url);
+  await api.signIn(ADMIN.email, ADMIN.password);
+  db = new Db(stack.tables, localDynamo(stack.dynamoEndpoint));
+  deps = {
+    db,
+    secrets: new FileSecretStore(stack.secretDir),
+    queue: new SqsJobQueue(stack.queueUrl, localSqs(stack.sqsEndpoint)),
+    log: createLogger({ fn: "odd-mail-test" }, "error"),
+    hostAllowance: "loopback",
+    imapCa: mail.caPem,
+    remainingMs: () => 300_000,
+  };
+  const contact = await api.post("/api/contacts", { name: "Bob", primaryEmail: CONTACT });
+  expect(contact.status).toBe(201);
+  contactId = contact.body.id;
+  for (const user of [carol, alice]) {
+    const reply = await api.post("/api/accounts", { email: user.email, imap: { host: mail.host, port: mail.imapPort, security: "starttls", user: user.email }, password: user.password, syncEnabled: false });
+    expect(reply.status, reply.text).toBe(201);
+    await api.patch(`/api/accounts/${reply.body.id}`, { syncEnabled: true });
+    if (user === carol) carolId = reply.body.id;
+    else aliceId = reply.body.id;
+  }
+}, 240_000);
+
+afterAll(async () => stack?.stop());
+
+describe("odd mail", () => {
+  it("stores every odd message with what can be read, and records the one naming nobody as skipped with its reason", async () => {
+    // Prepare: Dovecot itself refuses a message of 0 bytes; no-addresses.eml is what such a message amounts to
+    await expect(appendMessages(mail, carol.email, "INBOX", [eml("empty.eml")])).rejects.toThrow(/zero byte/);
+    await appendMessages(mail, carol.email, "INBOX", [...STORED, "no-addresses.eml"].map(eml));
+    // Act
+    const outcome = await sync(carolId);
+    // Assess: every listed message is accounted for
+    expect(outcome.status).toBe("done");
+    expect(outcome.counts).toMatchObject({ listed: 9, matched: 8, skipped: 1, gone: 0, unrelated: 0 });
+    const items = await copies();
+    const subjects = items.map((i) => i.subject).sort();
+    expect(subjects).toEqual(["Big list", "Deeply nested", "From a mailto address", "Fwd x12", "Nulhere", "Reused id, first", "Reused id, second", "Written without a date"].sort());
+    // too deep for the parser: stored from its header fields and size, without attachments
+    const nested = bySubject(items, "Deeply nested")[0]!;
+    expect(nested.size).toBe(eml("nested-30.eml").length);
+    expect(nested.from).toEqual({ name: "Bob", address: CONTACT });
+    expect(nested.date).toBe("2026-11-02T09:00:00.000Z");
+    expect(bySubject(items, "Fwd x12")[0]!.messageId).toBe("<fwdchain@example.test>");
+    expect(bySubject(items, "From a mailto address")[0]!.direction).toBe("received");
+    expect(bySubject(items, "Big list")[0]!.direction).toBe("sent");
+    // the skipped message, with its reason, through the API the console reads
+    const skipped = await api.get(`/api/accounts/${carolId}/skipped`);
+    expect(skipped.status).toBe(200);
+    expect(skipped.body.items).toEqual([{ folder: "INBOX", uid: 9, reason: "no_addresses", attempts: 1, permanent: true, at: expect.any(String) }]);
+  });
+
+  it("shows two different messages sharing a Message-ID as two entries on every page size", async () => {
+    const seen: string[][] = [];
+    for (const limit of [1, 2, 3, 50]) {
+      const subjects: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: { status: number; body: { items: { subject: string }[]; nextCursor: string | null } } = await api.get(`/api/contacts/${contactId}/messages?limit=${limit}${cursor ? `&cursor=${cursor}` : ""}`);
+        expect(page.status).toBe(200);
+        subjects.push(...page.body.items.map((m) => m.subject));
+        cursor = page.body.nextCursor;
+      } while (cursor);
+      seen.push(subjects);
+    }
+    expect(seen[0]).toContain("Reused id, first");
+    expect(seen[0]).toContain("Reused id, second");
+    expect(new Set(seen[0]).size).toBe(seen[0]!.length);
+    for (const s of seen) expect(s).toEqual(seen[0]);
+  });
+
+  it("keeps one entry for a message without a Date header in two mailboxes and after its mailbox is rebuilt", async () => {
+    const first = bySubject(await copies(), "Written without a date");
+    expect(first).toHaveLength(1);
+    const { date, messageKey } = first[0]!;
+    // a colleague's copy, arrived another day
+    await appendMessages(mail, alice.email, "INBOX", [eml("no-date.eml")], { internalDate: daysAgo(3) });
+    expect((await sync(aliceId)).status).toBe("done");
+    // the first mailbox rebuilt: new UIDVALIDITY, the message re-appended with a new INTERNALDATE
+    await resetUser(mail, carol.email);
+    await appendMessages(mail, carol.email, "INBOX", [eml("no-date.eml")], { internalDate: daysAgo(5) });
+    expect((await sync(carolId)).status).toBe("done");
+    const after = bySubject(await copies(), "Written without a date");
+    expect(after.map((i) => [i.date, i.messageKey])).toEqual([
+      [date, messageKey],
+      [date, messageKey],
+    ]);
+    expect(new Set(after.map((i) => i.accountId))).toEqual(new Set([carolId, aliceId]));
+    const history = await api.get(`/api/contacts/${contactId}/messages?limit=50`);
+    const entries = history.body.items.filter((m: { subject: string }) => m.subject === "Written without a date");
+    expect(entries).toHaveLength(1);
+    expect(entries[0].owners).toHaveLength(2);
+  });
+
+  it("forgets the skipped messages of a folder whose UIDVALIDITY changed", async () => {
+    expect((await api.get(`/api/accounts/${carolId}/skipped`)).body.items).toEqual([]);
+  });
+
+  it("retries a skipped message on later syncs 3 times, then keeps it as permanently skipped; a stored one loses its record", async () => {
+    const where = { accountId: aliceId, folder: "Archive", uidValidity: "1" };
+    const retry: Record<string, number> = {};
+    const skipped = new Map([[41, { outcome: "skipped" as const, reason: "unreadable" as const }], [42, { outcome: "skipped" as const, reason: "unparsable" as const }]]);
+    for (let sync = 1; sync <= 3; sync++) await settleSkips(db, where, sync === 3 ? new Map([...skipped].filter(([u]) => u === 41)).set(42, { outcome: "stored" } as never) : skipped, retry);
+    expect(retry).toEqual({});
+    const items = await db.queryAll("main", { KeyConditionExpression: "pk = :p AND begins_with(sk, :s)", ExpressionAttributeValues: { ":p": keys.account(aliceId).pk, ":s": "SKIPPED#Archive#" } });
+    expect(items.map((i) => [i.uid, i.reason, i.attempts, i.permanent])).toEqual([[41, "unreadable", 3, true]]);
+  });
+
+  it("answers 404 to a user who neither owns the mailbox nor is an admin", async () => {
+    const other = await api.post("/api/users", { email: "member@example.test", name: "Member", password: "member-password-1", role: "member" });
+    expect(other.status).toBe(201);
+    const member = new ApiClient(stack.url);
+    await member.signIn("member@example.test", "member-password-1");
+    expect((await member.get(`/api/accounts/${carolId}/skipped`)).status).toBe(404);
+  });
+});
