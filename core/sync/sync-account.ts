@@ -473,7 +473,7 @@ class FolderRun {
       });
       if (stoppedFresh) return true;
       // 1b. messages skipped by earlier syncs, tried again (each a bounded number of times)
-      const retry = retryUids(cursor.retry).filter((u) => u <= cursor.lastUid);
+      const retry = retryUids(cursor.retry);
       if (retry.length && (await this.process(retry, false, () => undefined))) return true;
       // 2. the rest of the first sync, newest first
       if (cursor.initialBelow !== undefined) {
