@@ -137,7 +137,8 @@ export const accountOutput = z.object({
       enqueuedAt: z.string().nullable(),
       startedAt: z.string().nullable(),
       endedAt: z.string().nullable(),
-      counts: z.object({ folders: z.number(), fetched: z.number(), matched: z.number(), written: z.number(), skipped: z.number() }).nullable(),
+      // listed = matched + unrelated + skipped + gone (jobs before this accounting lack the three)
+      counts: z.object({ folders: z.number(), fetched: z.number(), matched: z.number(), written: z.number(), skipped: z.number(), listed: z.number().optional(), unrelated: z.number().optional(), gone: z.number().optional() }).nullable(),
       error: z.string().nullable(),
     })
     .nullable(),

@@ -47,6 +47,10 @@ export interface SyncCounts {
   matched: number;
   written: number;
   skipped: number;
+  /** Messages the folders listed: matched + unrelated + skipped + gone (absent on older jobs). */
+  listed?: number;
+  unrelated?: number;
+  gone?: number;
 }
 
 export interface SyncJob {
