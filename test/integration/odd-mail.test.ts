@@ -13,6 +13,7 @@ import { keys } from "../../core/store/keys";
 import { settleSkips } from "../../core/sync/accounting";
 import { forgetProcessState } from "../../core/sync/sync-account";
 import { appendMessages, resetUser } from "../harness/mail-servers";
+import { launchBrowser } from "../harness/chromium";
 import { ApiClient } from "../support/api-client";
 
 /**
@@ -97,6 +98,30 @@ describe("odd mail", () => {
     const skipped = await api.get(`/api/accounts/${carolId}/skipped`);
     expect(skipped.status).toBe(200);
     expect(skipped.body.items).toEqual([{ folder: "INBOX", uid: 9, reason: "no_addresses", attempts: 1, permanent: true, at: expect.any(String) }]);
+  });
+
+  it("lists the skipped message with its reason on the mailbox's page in the console, in English and Japanese", async () => {
+    if (!fs.existsSync(path.resolve("web/dist/index.html"))) throw new Error("The console is not built: run `npm run build:web` first (`npm test` does it).");
+    const browser = await launchBrowser({ headless: true });
+    try {
+      const page = await (await browser.newContext({ locale: "en-US" })).newPage();
+      await page.goto(`${stack.url}/#/signin`);
+      await page.getByTestId("signin-email").fill(ADMIN.email);
+      await page.getByTestId("signin-password").fill(ADMIN.password);
+      await page.getByTestId("signin-submit").click();
+      await page.getByTestId("current-user").waitFor();
+      await page.goto(`${stack.url}/#/accounts/${carolId}`);
+      const row = page.getByTestId("skipped-row");
+      await row.waitFor();
+      expect(await row.getAttribute("data-reason")).toBe("no_addresses");
+      expect(await row.textContent()).toContain("It has no sender or recipient");
+      expect(await row.textContent()).toContain("no more retries");
+      await page.getByTestId("lang-select").selectOption("ja");
+      await expect.poll(() => row.textContent()).toContain("送信者も宛先もない");
+      expect(await page.getByTestId("skipped-messages").textContent()).toContain("保存できなかったメッセージ (1)");
+    } finally {
+      await browser.close();
+    }
   });
 
   it("shows the same messages on every page size: two that share a Message-ID as two, one under two addresses as one", async () => {
