@@ -6,7 +6,7 @@ import { localDynamo, localSqs } from "../../core/local/emulators";
 import { Db, type Item } from "../../core/store/db";
 import { FileSecretStore } from "../../core/secrets/index";
 import { SqsJobQueue } from "../../core/queue/index";
-import { createLogger } from "../../core/shared/log";
+import { createLogger, logSink } from "../../core/shared/log";
 import { runSyncJob, type SyncDeps } from "../../core/sync/index";
 import { newJob } from "../../core/sync/jobs";
 import { keys } from "../../core/store/keys";
@@ -79,10 +79,19 @@ describe("odd mail", () => {
     await expect(appendMessages(mail, carol.email, "INBOX", [eml("empty.eml")])).rejects.toThrow(/zero byte/);
     await appendMessages(mail, carol.email, "INBOX", [...STORED, "no-addresses.eml"].map(eml));
     // Act
-    const outcome = await sync(carolId);
-    // Assess: every listed message is accounted for
+    const lines: string[] = [];
+    const write = logSink.write;
+    logSink.write = (line) => void lines.push(line);
+    const job = newJob(carolId, "manual");
+    const outcome = await runSyncJob({ ...deps, log: createLogger({ fn: "odd-mail-test" }, "info") }, job).finally(() => (logSink.write = write));
+    // Assess: every listed message is accounted for, on the job and in the log
     expect(outcome.status).toBe("done");
     expect(outcome.counts).toMatchObject({ listed: 9, matched: 8, skipped: 1, gone: 0, unrelated: 0 });
+    expect((await db.get("main", keys.job(job.jobId)))!.counts).toMatchObject({ listed: 9, matched: 8, skipped: 1 });
+    const accounted = lines.map((l) => JSON.parse(l)).find((l) => l.msg === "sync.folder.accounted" && l.folder === "INBOX");
+    expect(accounted).toMatchObject({ listed: 9, stored: 8, skipped: 1, unrelated: 0, gone: 0 });
+    // the two messages too deep to parse were stored from their header fields, and said so
+    expect(lines.map((l) => JSON.parse(l)).find((l) => l.msg === "sync.structure.unreadable")).toMatchObject({ count: 2 });
     const items = await copies();
     const subjects = items.map((i) => i.subject).sort();
     expect(subjects).toEqual(["Big list", "Deeply nested", "From a mailto address", "Fwd x12", "Nulhere", "Reused id, first", "Reused id, second", "Written without a date"].sort());
