@@ -614,7 +614,7 @@ class FolderRun {
 
   private async write(work: Prepared[]): Promise<void> {
     if (!work.length) return;
-    const source = { accountId: this.account.id, ownerId: this.account.ownerId, folder: this.folder, uidValidity: this.cursor.uidValidity };
+    const source = { accountId: this.account.id, ownerId: this.account.ownerId, folder: this.folder, uidValidity: this.cursor.uidValidity, own: this.own };
     // not `+= await`: that would read the count before the await, and two chunks write at once
     const written = await storeMessages(this.deps.db, work.map((w) => ({ record: w.record, contacts: w.contacts, source: { ...source, uid: w.uid } })));
     this.counts.written += written;
