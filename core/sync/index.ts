@@ -3,3 +3,4 @@ export { runSyncJob, type SyncDeps, type SyncOutcome } from "./sync-account";
 export { enqueueNow, acquireLease, releaseLease } from "./jobs";
 export { openImap, closeImap, translateImapError, type ImapSettings } from "./imap-connection";
 export { toMailRecord, participants, type MailRecord } from "./message-record";
+export { queueBackfillJobs, backfillStatus, type BackfillStatus } from "./backfill-jobs";
