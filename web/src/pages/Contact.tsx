@@ -353,7 +353,7 @@ function Timeline(props: { contactId: string; changedAt?: string; user: User; op
         <h2 id="timeline-title" className="section-head__title">
           {t("contact.messages")}
         </h2>
-        {countLabel ? <span className="section-head__meta">{countLabel}</span> : null}
+        {countLabel ? <span className="section-head__meta" data-testid="messages-count" data-threads={threads.length}>{countLabel}</span> : null}
         <div className="section-head__tools">
           <label className="inline-select">
             <span className="inline-select__label">{t("contact.filterOwner")}</span>
