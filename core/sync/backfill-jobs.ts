@@ -18,20 +18,28 @@ export const BACKFILL_JOB_SPACING_MS = 60_000;
 export async function queueBackfillJobs(db: Db, queue: JobQueue, now = new Date()): Promise<SyncJobMessage[]> {
   const accounts = ((await listAllAccounts(db)) as BackfillAccount[]).filter(canSync);
   const planned: { job: SyncJobMessage; delaySeconds: number }[] = [];
-  for (const account of accounts) {
+  const plan = async (account: BackfillAccount | undefined, tries = 3): Promise<void> => {
+    if (!account || !tries) return;
     const last = account.backfillJobAt ? Date.parse(account.backfillJobAt) : 0;
-    if (last >= now.getTime()) continue;
+    if (last >= now.getTime()) return;
     const at = new Date(Math.max(now.getTime(), last + BACKFILL_JOB_SPACING_MS));
-    // claim the slot: of two requests racing for one mailbox, one plans its job
+    // claim the slot; a concurrent request claimed it first: its job may start before this
+    // request's write landed, so look again (the next slot is a minute after that job)
     const claimed = await db.update("main", keys.account(account.id), {
       expression: "SET backfillJobAt = :at",
       condition: account.backfillJobAt ? "backfillJobAt = :was" : "attribute_exists(pk) AND attribute_not_exists(backfillJobAt)",
       values: { ":at": at.toISOString(), ...(account.backfillJobAt ? { ":was": account.backfillJobAt } : {}) },
       returnValues: "NONE",
     });
-    if (claimed === false) continue;
+    if (claimed === false) return plan((await db.get("main", keys.account(account.id))) as BackfillAccount | undefined, tries - 1);
     planned.push({ job: newJob(account.id, "contact-added", serverHint(account)), delaySeconds: Math.ceil((at.getTime() - now.getTime()) / 1000) });
-  }
+  };
+  // 8 claims in flight, as fan-out marks its accounts: the request that added the contact waits for them
+  let next = 0;
+  const worker = async () => {
+    while (next < accounts.length) await plan(accounts[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(8, accounts.length) }, worker));
   if (!planned.length) return [];
   await recordQueuedMany(db, planned.map((p) => p.job));
   await queue.enqueue(planned);

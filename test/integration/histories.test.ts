@@ -19,6 +19,9 @@ import { SqsJobQueue } from "../../core/queue/index";
 import { createLogger } from "../../core/shared/log";
 import { runSyncJob, type SyncDeps } from "../../core/sync/index";
 import { newJob, recentJobs } from "../../core/sync/jobs";
+import { forgetProcessState } from "../../core/sync/sync-account";
+import { keys } from "../../core/store/keys";
+import { createContact as writeContact } from "../../core/contacts/index";
 import { launchBrowser } from "../harness/chromium";
 import { appendMessages, resetUser } from "../harness/mail-servers";
 import { ApiClient, eventually } from "../support/api-client";
@@ -174,6 +177,26 @@ describe("past mail of a new contact", () => {
     // brought by the job the creation queued (it records its end after writing the mail)
     await eventually(async () => (await recentJobs(deps.db, aliceAccount, 5)).some((j) => j.reason === "contact-added" && j.status === "done" && j.counts?.written >= 1), 10_000);
     await eventually(async () => (await api.get(`/api/contacts/${contacts.erin}/past-mail`)).body.pending === false, 20_000);
+  });
+
+  it("takes a request that lands after a job has read the requests, though stamped before, in the next job", async () => {
+    await appendMessages(mail, alice.email, "INBOX", [
+      corpus.plain({ from: "Gina <gina@late.test>", to: alice.email, subject: "Slow writer", date: ago(40), messageId: "<g1@late.test>" }, "Hi."),
+    ]);
+    await sync(aliceAccount);
+    // Gina becomes a contact (written here, not through the API: no job is queued), and her
+    // request is stamped before the last request this mailbox took: a slow writer's, whose
+    // write landed only after that job had read the requests
+    const account = await deps.db.get("main", keys.account(aliceAccount));
+    const gina = await writeContact(deps.db, { name: "Gina Slow", primaryEmail: "gina@late.test" });
+    const [request] = (await deps.db.queryAll("main", { KeyConditionExpression: "pk = :p", ExpressionAttributeValues: { ":p": "BACKFILL" } })).filter((r) => r.address === "gina@late.test");
+    await deps.db.delete("main", { pk: request!.pk, sk: request!.sk });
+    const stamped = new Date(Date.parse(String(account!.backfillTaken).slice(0, 24)) - 1_000).toISOString();
+    await deps.db.put("main", { ...keys.backfill(stamped, "gina@late.test"), address: "gina@late.test", contactId: gina.id, at: stamped });
+    forgetProcessState(); // the next job as another container runs it
+    await sync(aliceAccount);
+    const stored = await deps.db.query("mail", { KeyConditionExpression: "pk = :p", ExpressionAttributeValues: { ":p": "gina@late.test" } });
+    expect(stored.items.map((i) => i.subject)).toEqual(["Slow writer"]);
   });
 
   it("says on the contact's page that its past mail is being fetched, and shows it once it has arrived", async () => {
