@@ -34,12 +34,19 @@ export async function pendingBackfill(db: Db, account: BackfillAccount, settleMs
   const after = account.backfillSeen ?? "";
   const items = await backfillRequestsAfter(db, after, settleMs, fresh);
   if (!items.length) return { addresses: [] };
-  const taken = items[items.length - 1]!.sk as string;
-  // "<iso>" sorts before every "<iso>#<address>" of the same instant: requests stamped at or
-  // after the settle line stay above the mark
-  const settled = new Date(Date.now() - settleMs).toISOString();
+  return { addresses: [...new Set(items.map((i) => i.address as string))], marks: backfillMarks(items[items.length - 1]!.sk as string, after, Date.now(), settleMs) };
+}
+
+/**
+ * The marks after a job took every request up to `taken` (the last sort key it read), its
+ * mark having been `after`: `seen` never passes the settle line (now - settleMs), so requests
+ * stamped after that line are taken again by the next job. "<iso>" sorts before every
+ * "<iso>#<address>" of the same instant.
+ */
+export function backfillMarks(taken: string, after: string, now: number, settleMs: number): { seen: string; taken: string } {
+  const settled = new Date(now - settleMs).toISOString();
   const seen = taken < settled ? taken : settled > after ? settled : after;
-  return { addresses: [...new Set(items.map((i) => i.address as string))], marks: { seen, taken } };
+  return { seen, taken };
 }
 
 /** Saves a finished job's marks (see BackfillPlan). */
