@@ -17,6 +17,8 @@ export interface ApiDeps {
   hostAllowance: HostAllowance;
   /** Extra CA (PEM) trusted for mailbox servers (IMAP and SMTP), e.g. a company CA. */
   imapCa?: string;
+  /** Queue a sync of every mailbox when a contact gains an address (default true). */
+  syncOnContactChange?: boolean;
   /** The first admin, created on first use when no one has signed up yet. */
   bootstrapAdmin?: () => Promise<{ email: string; password: string } | undefined>;
 }

@@ -620,6 +620,16 @@ export async function pendingBackfills(db: Db, options: { after?: string; limit?
   return page.items.map((i) => ({ sk: i.sk, address: i.address, contactId: i.contactId, at: i.at ?? String(i.sk).slice(0, String(i.sk).indexOf("#")) }));
 }
 
+/** Whether any address was given a backfill request at or after `since` (ISO): one read of one item. */
+export async function backfillRequestedSince(db: Db, since: string): Promise<boolean> {
+  const page = await db.query("main", {
+    KeyConditionExpression: "pk = :p AND sk >= :s",
+    ExpressionAttributeValues: { ":p": BACKFILL_PK, ":s": since },
+    Limit: 1,
+  });
+  return page.items.length > 0;
+}
+
 /** Marks one backfill done. Idempotent. */
 export async function clearBackfill(db: Db, sk: string): Promise<void> {
   await db.delete("main", { pk: BACKFILL_PK, sk });

@@ -22,6 +22,8 @@ export interface LocalStackOptions {
   scheduleEveryMs?: number;
   /** Whether to run the schedule at all (tests drive fan-out themselves). Default true. */
   schedule?: boolean;
+  /** Whether a contact gaining an address queues a sync of every mailbox at once. Default: as `schedule`. */
+  syncOnContactChange?: boolean;
   /** How often the monitor runs. Default 5 minutes. */
   monitorEveryMs?: number;
   /** The built console. Default web/dist. */
@@ -92,6 +94,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     LOCAL_SECRET_DIR: secretDir,
     ALLOW_PRIVATE_HOSTS: options.allowPrivateHosts ?? "loopback",
     SYNC_INTERVAL_MINUTES: String(interval),
+    SYNC_ON_CONTACT_CHANGE: (options.syncOnContactChange ?? options.schedule !== false) ? "on" : "off",
   });
   if (options.imapCaPem) process.env.IMAP_EXTRA_CA_PEM = options.imapCaPem;
 

@@ -4,13 +4,15 @@ import { keys } from "../store/keys";
 import { AppError } from "../shared/errors";
 import { contactEmails } from "../contacts/index";
 import type { Contact } from "../contacts/schema";
+import { joinThreads } from "./threads";
 
 const addressOut = z.object({ name: z.string().nullable(), address: z.string() });
 
 export const messageSummary = z.object({
   id: z.string(),
   date: z.string(),
-  direction: z.enum(["sent", "received"]),
+  /** From the mailbox's side: it wrote (sent), the contact wrote (received), or someone else wrote with the contact among the recipients (copy). */
+  direction: z.enum(["sent", "received", "copy"]),
   subject: z.string(),
   counterpart: addressOut,
   from: addressOut.nullable(),
@@ -18,7 +20,10 @@ export const messageSummary = z.object({
   cc: z.array(addressOut),
   owners: z.array(z.object({ userId: z.string(), accountId: z.string(), email: z.string().nullable(), name: z.string().nullable() })),
   preview: z.string().nullable(),
+  /** The conversation: the same for every message of it shown together (joined through References / In-Reply-To). */
   threadId: z.string(),
+  /** The keys it joins its conversation through: pass them with threadId to join conversations across pages. */
+  threadLinks: z.array(z.string()),
 });
 export type MessageSummary = z.infer<typeof messageSummary>;
 
@@ -124,7 +129,27 @@ async function readPartition(db: Db, email: string, before: string | undefined, 
 /** Folded messages (their copies under `owners`) as the API shows them. */
 export async function summarise(db: Db, items: Item[]): Promise<MessageSummary[]> {
   const owners = await ownerDetails(db, items);
-  return items.map((item) => toSummary(item, owners));
+  const threads = joinThreads(items.map((item) => ({ date: item.date, threadKey: item.threadKey, links: threadLinks(item) })));
+  return items.map((item, i) => ({ ...toSummary(item, owners), threadId: threads[i]! }));
+}
+
+/**
+ * What a message joins its conversation through. Items stored before threadRefs existed have
+ * their own Message-ID's key (messageKey): a reply that named only this message as its root
+ * stored that same key as its threadKey, so old items join those replies too.
+ */
+const threadLinks = (item: Item): string[] => item.threadRefs ?? (item.messageId ? [item.messageKey] : []);
+
+/**
+ * A message's direction over all its copies: each copy's is from its own mailbox's side, so a
+ * colleague's mail to the contact is "sent" in the colleague's mailbox and "copy" in a
+ * mailbox it was only copied to: the writer's side wins. Items stored before "copy" existed
+ * keep the direction they were stored with.
+ */
+function foldedDirection(item: Item): MessageSummary["direction"] {
+  if (item.direction === "received") return "received";
+  const copies: Item[] = item.owners ?? [item];
+  return copies.some((o) => o.direction !== "copy") ? "sent" : "copy";
 }
 
 /** The mailbox address of every account and the name of every user owning a copy: one BatchGetItem. */
@@ -148,7 +173,8 @@ async function ownerDetails(db: Db, items: Item[]): Promise<{ accounts: Map<stri
 }
 
 function toSummary(item: Item, { accounts, users }: { accounts: Map<string, string>; users: Map<string, string> }): MessageSummary {
-  const received = item.direction === "received";
+  const direction = foldedDirection(item);
+  const received = direction === "received";
   const to: { name: string | null; address: string }[] = item.to ?? [];
   const cc: { name: string | null; address: string }[] = item.cc ?? [];
   const contactSide = received ? item.from : [...to, ...cc].find((a) => a.address === item.contactEmail);
@@ -156,7 +182,7 @@ function toSummary(item: Item, { accounts, users }: { accounts: Map<string, stri
   return {
     id: `${encodeURIComponent(item.pk)}|${item.sk}`,
     date: item.date,
-    direction: received ? "received" : "sent",
+    direction,
     subject: item.subject ?? "",
     counterpart: contactSide ?? { name: null, address: item.contactEmail },
     from: item.from ?? null,
@@ -165,5 +191,6 @@ function toSummary(item: Item, { accounts, users }: { accounts: Map<string, stri
     owners,
     preview: item.preview ?? null,
     threadId: item.threadKey,
+    threadLinks: threadLinks(item),
   };
 }

@@ -18,6 +18,8 @@ import { createLogger, type Logger } from "../shared/log";
  * - LOCAL_SECRET_DIR: the file store's directory (SECRET_BACKEND=file)
  * - ALLOW_PRIVATE_HOSTS: "loopback" or "private" to let mailbox hosts resolve there (default: neither)
  * - SYNC_INTERVAL_MINUTES: minutes between two syncs of an account (default 5)
+ * - SYNC_ON_CONTACT_CHANGE: "off" to leave a contact's new address to the schedule instead of
+ *   queuing a sync of every mailbox at once (tests that drive their own jobs; default on)
  * - IMAP_EXTRA_CA_PEM: PEM text of an extra CA to trust for IMAP (e.g. a company CA)
  * - LOG_LEVEL: debug | info | warn | error (default info)
  */
@@ -28,6 +30,8 @@ export interface Runtime {
   log: Logger;
   hostAllowance: HostAllowance;
   intervalMinutes: number;
+  /** Queue a sync of every mailbox when a contact gains an address (SYNC_ON_CONTACT_CHANGE). */
+  syncOnContactChange: boolean;
   imapCa?: string;
 }
 
@@ -58,6 +62,7 @@ export function buildRuntime(fn: string): Runtime {
     log,
     hostAllowance: parseAllowance(env.ALLOW_PRIVATE_HOSTS),
     intervalMinutes: Number.isFinite(interval) && interval >= 1 ? interval : 5,
+    syncOnContactChange: env.SYNC_ON_CONTACT_CHANGE !== "off",
     imapCa: env.IMAP_EXTRA_CA_PEM || undefined,
   };
 }

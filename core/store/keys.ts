@@ -38,15 +38,18 @@
  *
  * | backfill request       | BACKFILL                  | <ISO time>#<address>  |                     |                           |
  *
- * A contact gaining an address writes a BACKFILL item; each account remembers the last one
- * it searched its mailbox for (`backfillSeen` on the account item).
+ * A contact gaining an address writes a BACKFILL item; each account remembers the requests its
+ * jobs have surely taken (`backfillSeen`, kept a settle time behind the job's start), the last
+ * one a finished job took (`backfillTaken`) and when its last backfill job was planned to start
+ * (`backfillJobAt`): see core/sync/backfill-requests.ts.
  *
  * Mail table: one item per (contact email, message, mailbox holding it): the message's
  * metadata plus where that mailbox has it. The message key derives from the Message-ID, so
  * the copies of one message in colleagues' mailboxes share the sort-key prefix
  * <ISO date>#<messageKey> and sit side by side; the history folds them into one message
  * naming every owner. Plain puts (BatchWriteItem), idempotent. No index entries: a contact's
- * history is one Query on pk, threads are grouped from the items' threadKey, and an index
+ * history is one Query on pk, conversations are joined at read time from the items' threadKey
+ * and threadRefs (core/messages/threads.ts), and an index
  * entry per copy would double the write cost of the sync.
  * | entity                 | pk                        | sk                                  |
  * |------------------------|---------------------------|-------------------------------------|

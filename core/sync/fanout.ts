@@ -15,13 +15,18 @@ export interface FanOutDeps {
   now?: () => Date;
 }
 
-/** Due: enabled, no job holding the lease, and the interval has passed since it was last queued. */
-export function isDue(account: AccountRecord & { queuedAt?: string; authFailures?: number }, now: Date, intervalMinutes: number): boolean {
+/** Can sync at all: enabled, has a password, and not paused. */
+export function canSync(account: AccountRecord & { authFailures?: number }): boolean {
   if (account.syncEnabled === false) return false;
   if (account.state === "authenticationError" && account.lastError?.code === "password_missing") return false;
   // Paused after repeated failed logins: retrying a wrong password gets the mailbox locked at
   // the provider (seed 001). A new password or server setting resumes it.
-  if (account.state === "authenticationError" && (account.authFailures ?? 0) >= AUTH_FAILURES_BEFORE_PAUSE) return false;
+  return !(account.state === "authenticationError" && (account.authFailures ?? 0) >= AUTH_FAILURES_BEFORE_PAUSE);
+}
+
+/** Due: able to sync, no job holding the lease, and the interval has passed since it was last queued. */
+export function isDue(account: AccountRecord & { queuedAt?: string; authFailures?: number }, now: Date, intervalMinutes: number): boolean {
+  if (!canSync(account)) return false;
   const nowSec = now.getTime() / 1000;
   if (account.leaseUntil && account.leaseUntil > nowSec) return false;
   // 30 s of slack so a tick that fires a little early does not skip an account for a whole interval

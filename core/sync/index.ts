@@ -4,3 +4,4 @@ export { enqueueNow, acquireLease, releaseLease } from "./jobs";
 export { openImap, closeImap, translateImapError, type ImapSettings } from "./imap-connection";
 export { toMailRecord, participants, type MailRecord } from "./message-record";
 export { listSkipped, SKIP_REASONS, SKIP_ATTEMPTS, type SkipReason } from "./accounting";
+export { queueBackfillJobs, backfillStatus, type BackfillStatus } from "./backfill-jobs";

@@ -15,6 +15,12 @@ export interface MailRecord {
   messageKey: string;
   messageId: string | null;
   threadKey: string;
+  /**
+   * Digests of the Message-IDs that join this message to its conversation: its own and the
+   * ones it refers to (References, In-Reply-To), at most THREAD_REFS_MAX + 1. Joined at read
+   * time (core/messages/threads.ts), so a reply that names only its parent finds its root.
+   */
+  threadRefs: string[];
   inReplyTo: string | null;
   date: string;
   subject: string;
@@ -73,6 +79,22 @@ function envelopeFromHeaders(raw: Buffer | undefined): NonNullable<FetchedMessag
   };
 }
 
+/**
+ * References kept per message: the first (the root) and the nearest ancestors. A long thread's
+ * middle adds nothing the parent does not already join, and each copy stays small.
+ */
+export const THREAD_REFS_MAX = 20;
+
+/** The digest a Message-ID is keyed by (messageKey, threadKey and threadRefs share it). */
+const idDigest = (id: string): string => digest(`id:${id.toLowerCase()}`);
+
+/** The digests of a message's own id and the ids it refers to, capped (see THREAD_REFS_MAX). */
+function threadRefsOf(messageId: string | null, references: string[], inReplyTo: string | null): string[] {
+  const named = [...new Set([...references, ...(inReplyTo ? [inReplyTo] : [])].map((id) => id.toLowerCase()))];
+  const kept = named.length > THREAD_REFS_MAX ? [named[0]!, ...named.slice(-(THREAD_REFS_MAX - 1))] : named;
+  return [...new Set([...(messageId ? [messageId] : []), ...kept].map(idDigest))];
+}
+
 /** Message-IDs in a References / In-Reply-To value, in order. */
 export const messageIds = (value: string | undefined | null): string[] => (value ? value.match(/<[^<>\s]+>/g) ?? [] : []);
 
@@ -109,7 +131,8 @@ export function toMailRecord(msg: FetchedMessage): MailRecord {
   return {
     messageKey,
     messageId,
-    threadKey: root ? digest(`id:${root.toLowerCase()}`) : messageKey,
+    threadKey: root ? idDigest(root) : messageKey,
+    threadRefs: threadRefsOf(messageId, references, inReplyTo),
     inReplyTo,
     date,
     subject,

@@ -8,6 +8,20 @@ export interface MessageSource {
   folder: string;
   uid: number;
   uidValidity: string;
+  /** The mailbox's own addresses (its address, login and aliases, normalised): mail From one of them is "sent". */
+  own: ReadonlySet<string>;
+}
+
+/**
+ * Whose mail a copy is, from this mailbox's side: "sent" when the mailbox (or one of its
+ * aliases) wrote it, "received" when the contact did, else "copy": someone else wrote and the
+ * contact was only among the recipients (a customer writing to a colleague with this contact
+ * in Cc). A message without a From is taken as the mailbox's own, as before.
+ */
+export type Direction = "sent" | "received" | "copy";
+export function copyDirection(from: string | undefined, contactEmail: string, own: ReadonlySet<string>): Direction {
+  if (from === contactEmail) return "received";
+  return from === undefined || own.has(from) ? "sent" : "copy";
 }
 
 /**
@@ -16,8 +30,7 @@ export interface MessageSource {
  * mailbox holds it. Its sort key extends the message's key with the account, so the copies
  * of one message sit side by side and the history shows them as one message naming every
  * owner. One plain put per copy, written with BatchWriteItem: idempotent, so a redelivered or
- * concurrent job never makes a duplicate. Direction is the contact's: the contact sent it ->
- * "received" by us, else "sent" by us.
+ * concurrent job never makes a duplicate. Direction: see copyDirection.
  */
 export function copyItem(record: MailRecord, contactEmail: string, source: MessageSource): Item {
   // no index entry: nothing reads mail by thread across contacts, and an index entry would
@@ -29,13 +42,14 @@ export function copyItem(record: MailRecord, contactEmail: string, source: Messa
     messageKey: record.messageKey,
     messageId: record.messageId,
     threadKey: record.threadKey,
+    threadRefs: record.threadRefs,
     inReplyTo: record.inReplyTo,
     date: record.date,
     subject: record.subject,
     from: record.from,
     to: record.to,
     cc: record.cc,
-    direction: record.from?.address === contactEmail ? "received" : "sent",
+    direction: copyDirection(record.from?.address, contactEmail, source.own),
     size: record.size,
     contactEmail,
     preview: record.preview ?? null,

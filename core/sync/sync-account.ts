@@ -19,6 +19,7 @@ import { ContactMatcher } from "./contact-matcher";
 import { acquireLease, newJob, recordJob, recordQueued, releaseLease, serverHint, type JobCounts } from "./jobs";
 import { fetchMissing, forgetSkips, retryUids, settleSkips, type Outcome, type SkipReason } from "./accounting";
 import { firstSeenDates } from "./message-identity";
+import { forgetBackfillCache, pendingBackfill, saveBackfillMarks, type BackfillPlan } from "./backfill-requests";
 
 export interface SyncDeps {
   db: Db;
@@ -36,7 +37,11 @@ export interface SyncDeps {
   chunkSize?: number;
   /** Stop and enqueue a continuation when less than this is left. Default 60 s. */
   safetyMs?: number;
-  /** A contact's new address is searched for once its request is this old (ms). Default 60 s. */
+  /**
+   * How late a contact's backfill request may land after the time stamped on it (ms): each job
+   * takes every request it sees, and takes the ones younger than this again next time.
+   * Default 60 s.
+   */
   backfillSettleMs?: number;
   /** How far back the first sync of a folder reaches when the account does not say. Default 90 days. */
   initialWindowDays?: number;
@@ -79,6 +84,7 @@ export async function runSyncJob(deps: SyncDeps, job: SyncJobMessage): Promise<S
     early?.abandon();
     const note = { missing: "account deleted", disabled: "disabled", held: "another job holds the account" }[lease.refused];
     await recordJob(db, job.jobId, "skipped", { endedAt: nowIso(), note });
+    await retryBackfillJob(deps, job, lease.refused);
     return { status: "skipped", counts };
   }
   const account = lease.account as AccountRecord;
@@ -103,7 +109,9 @@ export async function runSyncJob(deps: SyncDeps, job: SyncJobMessage): Promise<S
   try {
     if (!password) throw new AppError("permanent", "password_missing");
     // what the folders need from DynamoDB is read while IMAP logs in
-    const state = { cursors, backfill: pendingBackfill(db, account, deps.backfillSettleMs ?? 60_000) };
+    // a job queued for a contact just added, or by "Sync now", must see the newest requests
+    const fresh = job.reason === "contact-added" || job.reason === "manual";
+    const state = { cursors, backfill: pendingBackfill(db, account, deps.backfillSettleMs ?? 60_000, fresh) };
     state.backfill.catch(() => undefined);
     // the connection opened early if it goes where the account says, else one opened now
     let connection = early;
@@ -145,6 +153,23 @@ export async function runSyncJob(deps: SyncDeps, job: SyncJobMessage): Promise<S
   }
 }
 
+/** How long after it was queued a contact's backfill job keeps waiting for a busy mailbox: a lease's length. */
+const BACKFILL_RETRY_SECONDS = 60;
+
+/**
+ * A job queued because a contact gained an address found another job holding the mailbox:
+ * that job may have read the requests before this contact's was written, so this one tries
+ * again a minute later (for as long as a lease lasts) rather than leave the contact's past
+ * mail to the next scheduled sync.
+ */
+async function retryBackfillJob(deps: SyncDeps, job: SyncJobMessage, refused: "missing" | "disabled" | "held"): Promise<void> {
+  if (refused !== "held" || job.reason !== "contact-added") return;
+  if (Date.now() - Date.parse(job.enqueuedAt) > LEASE_SECONDS * 1000) return;
+  const again = { ...job, jobId: newJob(job.accountId, job.reason).jobId };
+  await recordQueued(deps.db, again);
+  await deps.queue.enqueue([{ job: again, delaySeconds: BACKFILL_RETRY_SECONDS }]);
+}
+
 /**
  * Forgets what this process learned from earlier jobs (the cursors it left, the servers it
  * saw, cached passwords, the backfill requests it read): the state of a Lambda container that
@@ -154,7 +179,7 @@ export function forgetProcessState(): void {
   lastEnds.clear();
   recentServers.entries.clear();
   passwordCache.clear();
-  backfillCache.clear();
+  forgetBackfillCache();
 }
 
 /** The host policy for the IMAP host, as a permanent sync failure when it refuses. */
@@ -309,7 +334,7 @@ async function syncFolders(
   counts: JobCounts,
   log: Logger,
   jobId: string,
-  state: { cursors: Promise<Map<string, FolderCursor>>; backfill: Promise<{ addresses: string[]; upTo?: string }> },
+  state: { cursors: Promise<Map<string, FolderCursor>>; backfill: Promise<BackfillPlan> },
 ): Promise<boolean> {
   const folders = account.syncFolders?.length ? account.syncFolders : await discoverFolders(deps.db, client, account);
   const [cursors, backfill] = await Promise.all([state.cursors, state.backfill]);
@@ -336,45 +361,8 @@ async function syncFolders(
     if (await run.sync(Number(status.uidNext ?? 0), valid ? backfill.addresses : [])) return true;
     cursors.set(folder, cursor); // as saved: what the next job of this process starts from
   }
-  if (backfill.upTo) {
-    await deps.db.update("main", keys.account(account.id), { expression: "SET backfillSeen = :b", values: { ":b": backfill.upTo }, condition: "attribute_exists(pk)" });
-  }
+  if (backfill.marks) await saveBackfillMarks(deps.db, account.id, backfill.marks);
   return false;
-}
-
-/**
- * Addresses that contacts gained since this account last looked (core/contacts records them):
- * past mail to and from them is searched for in folders already synced.
- */
-async function pendingBackfill(db: Db, account: AccountRecord & { backfillSeen?: string }, settleMs: number): Promise<{ addresses: string[]; upTo?: string }> {
-  // A request's time is taken before its write lands, so one could arrive late with an earlier
-  // time than a mark already moved past it. Requests are taken only once they are older than
-  // the settle time, by when every write stamped earlier has landed.
-  const settled = new Date(Date.now() - settleMs).toISOString();
-  const after = account.backfillSeen ?? "";
-  const items = (await backfillRequestsAfter(db, after, settleMs)).filter((i) => i.sk <= settled);
-  if (!items.length) return { addresses: [] };
-  return { addresses: [...new Set(items.map((i) => i.address as string))], upTo: items[items.length - 1]!.sk };
-}
-
-/**
- * Every job of every mailbox asks the same question of the same partition ("any requests after
- * my mark?"), and once caught up every account has the same mark. The answer is kept for a
- * while per mark in this process: at most half the settle time, so a request is never taken
- * later than one settle time after it settled.
- */
-const backfillCache = new Map<string, { at: number; items: Item[] }>();
-async function backfillRequestsAfter(db: Db, after: string, settleMs: number): Promise<Item[]> {
-  const ttl = Math.min(30_000, settleMs / 2);
-  const hit = backfillCache.get(after);
-  if (hit && Date.now() - hit.at < ttl) return hit.items;
-  const items = await db.queryAll("main", {
-    KeyConditionExpression: "pk = :p AND sk > :s",
-    ExpressionAttributeValues: { ":p": "BACKFILL", ":s": after },
-  });
-  if (backfillCache.size > 100) backfillCache.clear();
-  if (ttl > 0) backfillCache.set(after, { at: Date.now(), items });
-  return items;
 }
 
 /** INBOX and the folder the server marks \\Sent (RFC 6154), remembered on the account. */
@@ -694,7 +682,7 @@ class FolderRun {
   }
 
   private async write(work: Prepared[], outcomes: Outcomes): Promise<void> {
-    const source = { accountId: this.account.id, ownerId: this.account.ownerId, folder: this.folder, uidValidity: this.cursor.uidValidity };
+    const source = { accountId: this.account.id, ownerId: this.account.ownerId, folder: this.folder, uidValidity: this.cursor.uidValidity, own: this.own };
     // not `+= await`: that would read the count before the await, and two chunks write at once
     const [written] = await Promise.all([
       work.length ? storeMessages(this.deps.db, work.map((w) => ({ record: w.record, contacts: w.contacts, source: { ...source, uid: w.uid } }))) : 0,

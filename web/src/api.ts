@@ -10,6 +10,7 @@ import type {
   ContactInput,
   FieldError,
   Folder,
+  PastMailStatus,
   ImportPreview,
   ImportRequest,
   ImportResult,
@@ -176,6 +177,8 @@ export const api = {
   previewImport: (input: ImportRequest, signal?: AbortSignal) => request<ImportPreview>("POST", "/api/contacts/import/preview", { body: input, signal }),
   /** Imports a CSV file: valid rows are created or updated, invalid rows skipped with their problems. */
   runImport: (input: ImportRequest) => request<ImportResult>("POST", "/api/contacts/import", { body: input }),
+  /** Whether the contact's past mail (after it gained an address) is still being fetched. */
+  getPastMail: (id: string) => request<PastMailStatus>("GET", `/api/contacts/${enc(id)}/past-mail`),
   listMessages: (id: string, options: { cursor?: string | null; limit?: number; owner?: string | null } = {}) =>
     request<Page<MessageSummary>>("GET", `/api/contacts/${enc(id)}/messages`, { query: { cursor: options.cursor, limit: options.limit ?? 50, owner: options.owner } }),
 

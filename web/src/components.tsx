@@ -311,6 +311,16 @@ export function IconReceived() {
   );
 }
 
+/** Mail the contact was copied on (someone else wrote it). */
+export function IconCopy() {
+  return (
+    <svg {...svg} className="icon icon--copy">
+      <rect x="8" y="8" width="12" height="12" rx="2" />
+      <path d="M16 8V6a2 2 0 0 0-2-2H6a2 2 0 0 0-2 2v8a2 2 0 0 0 2 2h2" />
+    </svg>
+  );
+}
+
 export function IconSent() {
   return (
     <svg {...svg} className="icon icon--sent">

@@ -411,6 +411,9 @@ const en = {
   "contact.messagesAll": "{count} emails",
   "contact.noMessages": "No email with this contact yet.",
   "contact.noMessagesHint": "Emails appear here after the next sync of a connected mailbox.",
+  "contact.pastMailPending": "Past emails with this contact are being fetched from the mailboxes (requested {time}).",
+  "contact.pastMailExpected": "They should appear here at about {time}.",
+  "contact.pastMailSoon": "They appear here as soon as each mailbox has synced.",
   "contact.loadMore": "Load more",
   "contact.loadingMore": "Loading…",
   "contact.noSubject": "(no subject)",
@@ -461,6 +464,8 @@ const en = {
 
   "direction.received": "Received",
   "direction.sent": "Sent",
+  "direction.copy": "Copied",
+  "direction.copyTitle": "Someone else wrote this email; the contact was among its recipients.",
 
   "users.title": "Users",
   "users.subtitle": "People who can sign in to the console.",
@@ -892,6 +897,9 @@ const ja: Dictionary = {
   "contact.messagesAll": "全 {count} 件",
   "contact.noMessages": "この連絡先とのメールはまだありません。",
   "contact.noMessagesHint": "接続済みメールボックスの次回同期後に、ここに表示されます。",
+  "contact.pastMailPending": "この連絡先との過去のメールをメールボックスから取得しています（{time} に依頼）。",
+  "contact.pastMailExpected": "{time} ごろにここに表示される見込みです。",
+  "contact.pastMailSoon": "各メールボックスの同期が終わりしだい、ここに表示されます。",
   "contact.loadMore": "さらに読み込む",
   "contact.loadingMore": "読み込み中…",
   "contact.noSubject": "（件名なし）",
@@ -942,6 +950,8 @@ const ja: Dictionary = {
 
   "direction.received": "受信",
   "direction.sent": "送信",
+  "direction.copy": "同報",
+  "direction.copyTitle": "他の人が書いたメールで、この連絡先は宛先または CC に含まれていました。",
 
   "users.title": "ユーザー",
   "users.subtitle": "コンソールにサインインできるユーザーの一覧です。",

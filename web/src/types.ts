@@ -255,6 +255,7 @@ export interface Contact {
   primaryEmail: string;
   secondaryEmails: string[];
   createdAt: string;
+  updatedAt?: string;
 }
 
 export interface ContactInput {
@@ -287,7 +288,8 @@ export interface MessageOwner {
 export interface MessageSummary {
   id: string;
   date: string;
-  direction: "sent" | "received";
+  /** sent: the mailbox wrote it; received: the contact did; copy: someone else wrote, the contact was in To or Cc. */
+  direction: "sent" | "received" | "copy";
   subject: string;
   counterpart: Address;
   from: Address | null;
@@ -296,7 +298,17 @@ export interface MessageSummary {
   owners: MessageOwner[];
   preview: string | null;
   threadId: string;
+  /** Keys the message joins its conversation through (core/messages/threads.ts). */
+  threadLinks?: string[];
   attachments?: Attachment[];
+}
+
+/** GET /api/contacts/{id}/past-mail: whether the contact's past mail is still being fetched. */
+export interface PastMailStatus {
+  pending: boolean;
+  requestedAt: string | null;
+  /** When the last mailbox still to search has its job planned to start. */
+  expectedAt: string | null;
 }
 
 export interface MessageDetail extends MessageSummary {

@@ -7,6 +7,7 @@ import {
   FormField,
   IconBack,
   IconChevron,
+  IconCopy,
   IconPaperclip,
   IconReceived,
   IconSent,
@@ -19,9 +20,13 @@ import {
 import { contactFieldErrors, parseEmails } from "../contactFields";
 import { formatBytes, formatDate, formatDateTime, formatDateTimeLong, useI18n } from "../i18n";
 import { href, navigate } from "../router";
-import type { Account, Address, Attachment, Contact, MessageBody, MessageDetail, MessageOwner, MessageSummary, User } from "../types";
+import type { Account, Address, Attachment, Contact, MessageBody, MessageDetail, MessageOwner, MessageSummary, PastMailStatus, User } from "../types";
+// pure, no imports: the API joins one page with it, the console every page it has loaded
+import { joinThreads } from "../../../core/messages/threads";
 
 const PAGE_SIZE = 50;
+/** How often the page asks whether the contact's past mail has arrived, while it is being fetched. */
+const PAST_MAIL_POLL_MS = 5_000;
 
 export function ContactPage(props: { id: string; messageId?: string; user: User }) {
   const { t, lang } = useI18n();
@@ -153,7 +158,7 @@ export function ContactPage(props: { id: string; messageId?: string; user: User 
         </div>
       )}
 
-      <Timeline contactId={contact.id} user={props.user} openMessageId={props.messageId} />
+      <Timeline contactId={contact.id} changedAt={contact.updatedAt} user={props.user} openMessageId={props.messageId} />
 
       {confirmDelete ? (
         <ConfirmDialog
@@ -220,7 +225,54 @@ function useOwnerOptions(items: MessageSummary[] | null, me: User): OwnerOption[
   }, [accounts, users, items, me, t]);
 }
 
-function Timeline(props: { contactId: string; user: User; openMessageId?: string }) {
+/**
+ * While the contact's past mail is being fetched (it just gained an address), says so and since
+ * when, and reloads the history once it has arrived. Asked again whenever the contact changes.
+ */
+function usePastMail(contactId: string, changedAt: string | undefined, onArrived: () => void): PastMailStatus | null {
+  const [status, setStatus] = useState<PastMailStatus | null>(null);
+  const arrived = useRef(onArrived);
+  arrived.current = onArrived;
+  useEffect(() => {
+    let stopped = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let wasPending = false;
+    const check = async () => {
+      try {
+        const next = await api.getPastMail(contactId);
+        if (stopped) return;
+        setStatus(next);
+        if (wasPending && !next.pending) arrived.current();
+        wasPending = next.pending;
+        if (next.pending) timer = setTimeout(() => void check(), PAST_MAIL_POLL_MS);
+      } catch {
+        // the notice is a courtesy: the history itself reports its own errors
+      }
+    };
+    void check();
+    return () => {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+    };
+  }, [contactId, changedAt]);
+  return status;
+}
+
+function PastMailNotice(props: { status: PastMailStatus | null }) {
+  const { t, lang } = useI18n();
+  const s = props.status;
+  if (!s?.pending) return null;
+  return (
+    <div className="banner banner--info" role="status" data-testid="past-mail-pending" data-requested-at={s.requestedAt ?? undefined}>
+      <div className="banner__body">
+        <span>{t("contact.pastMailPending", { time: formatDateTime(lang, s.requestedAt) })}</span>
+        <span>{s.expectedAt ? t("contact.pastMailExpected", { time: formatDateTime(lang, s.expectedAt) }) : t("contact.pastMailSoon")}</span>
+      </div>
+    </div>
+  );
+}
+
+function Timeline(props: { contactId: string; changedAt?: string; user: User; openMessageId?: string }) {
   const { t } = useI18n();
   const [items, setItems] = useState<MessageSummary[] | null>(null);
   const [cursor, setCursor] = useState<string | null>(null);
@@ -268,15 +320,20 @@ function Timeline(props: { contactId: string; user: User; openMessageId?: string
   useEffect(() => {
     void fetchPage(null);
   }, [fetchPage]);
+  const pastMail = usePastMail(props.contactId, props.changedAt, () => void fetchPage(null));
 
-  // Newest first: the first message of a thread met in the list is its latest.
+  // Newest first: the first message of a thread met in the list is its latest. The pages
+  // loaded so far are joined again: a reply on one page may name its parent on another.
   const threads = useMemo(() => {
+    const list = items ?? [];
+    const ids = joinThreads(list.map((m) => ({ date: m.date, threadKey: m.threadId, links: m.threadLinks })));
     const map = new Map<string, MessageSummary[]>();
-    for (const m of items ?? []) {
-      const list = map.get(m.threadId);
-      if (list) list.push(m);
-      else map.set(m.threadId, [m]);
-    }
+    list.forEach((m, i) => {
+      const id = ids[i]!;
+      const group = map.get(id);
+      if (group) group.push(m);
+      else map.set(id, [m]);
+    });
     return [...map.entries()].map(([id, messages]) => ({ id, messages }));
   }, [items]);
 
@@ -296,7 +353,7 @@ function Timeline(props: { contactId: string; user: User; openMessageId?: string
         <h2 id="timeline-title" className="section-head__title">
           {t("contact.messages")}
         </h2>
-        {countLabel ? <span className="section-head__meta">{countLabel}</span> : null}
+        {countLabel ? <span className="section-head__meta" data-testid="messages-count" data-threads={threads.length}>{countLabel}</span> : null}
         <div className="section-head__tools">
           <label className="inline-select">
             <span className="inline-select__label">{t("contact.filterOwner")}</span>
@@ -323,6 +380,7 @@ function Timeline(props: { contactId: string; user: User; openMessageId?: string
           </button>
         </div>
       </div>
+      <PastMailNotice status={pastMail} />
       {error ? <ErrorBanner messages={[errorText(error, t)]} onRetry={() => void fetchPage(items?.length ? cursor : null)} /> : null}
       {items === null && !error ? <Loading /> : null}
       {items !== null ? (
@@ -390,9 +448,9 @@ function MessageRow(props: { m: MessageSummary; count?: number; open?: boolean; 
           </time>
         </span>
         <span className="msg__dir">
-          <span className={`direction direction--${m.direction}`}>
-            {m.direction === "received" ? <IconReceived /> : <IconSent />}
-            {t(m.direction === "received" ? "direction.received" : "direction.sent")}
+          <span className={`direction direction--${m.direction}`} title={m.direction === "copy" ? t("direction.copyTitle") : undefined}>
+            {m.direction === "received" ? <IconReceived /> : m.direction === "copy" ? <IconCopy /> : <IconSent />}
+            {t(`direction.${m.direction}`)}
           </span>
         </span>
         <span className="msg__subject">
