@@ -17,6 +17,8 @@ export interface ApiDeps {
   hostAllowance: HostAllowance;
   /** Extra CA (PEM) trusted for mailbox servers (IMAP and SMTP), e.g. a company CA. */
   imapCa?: string;
+  /** In AWS: the secret the Router adds as x-origin-verify; requests without it are refused (see handle.ts checkOrigin). */
+  originSecret?: string;
   /** The first admin, created on first use when no one has signed up yet. */
   bootstrapAdmin?: () => Promise<{ email: string; password: string } | undefined>;
 }
