@@ -59,9 +59,5 @@ export interface Route {
 
 export const listOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item) });
 
-/**
- * Routes that make the server connect to hosts the user names (autodiscovery probes,
- * connection tests, test mail): enough for a person setting up mailboxes, too little to turn
- * the service into a port scanner or a mail cannon.
- */
-export const PROBE_LIMIT: RateLimit = { bucket: "probe", limit: 30, windowSeconds: 600 };
+/** Routes that make the server connect to hosts the user names count against this (see core/accounts/login-limits.ts). */
+export { PROBE_LIMIT } from "../accounts/index";

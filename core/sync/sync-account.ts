@@ -6,7 +6,7 @@ import type { JobQueue, ServerHint, SyncJobMessage } from "../queue/index";
 import { AppError } from "../shared/errors";
 import { nowIso } from "../shared/ids";
 import type { Logger } from "../shared/log";
-import { checkHost, type AccountRecord, type AccountState, type HostAllowance } from "../accounts/index";
+import { checkHost, ensureBound, type AccountRecord, type AccountState, type HostAllowance } from "../accounts/index";
 import { normaliseEmail } from "../contacts/index";
 import { closeImap, isAuthenticationProblem, LOGIN_WITHDRAWN, openImap, translateImapError, type EarlyCredentials } from "./imap-connection";
 import { loadCursors, saveCursor, type FolderCursor } from "./cursors";
@@ -100,6 +100,8 @@ export async function runSyncJob(deps: SyncDeps, job: SyncJobMessage): Promise<S
   let released = false;
   try {
     if (!password) throw new AppError("permanent", "password_missing");
+    // the password goes only to the server it was typed for (accounts/secret-binding.ts)
+    await ensureBound(db, account);
     // what the folders need from DynamoDB is read while IMAP logs in
     const state = { cursors, backfill: pendingBackfill(db, account, deps.backfillSettleMs ?? 60_000) };
     state.backfill.catch(() => undefined);
