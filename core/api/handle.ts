@@ -1,5 +1,5 @@
 import { timingSafeEqual } from "node:crypto";
-import { AppError, httpStatusOf, isAppError } from "../shared/errors";
+import { AppError, fieldError, httpStatusOf, isAppError } from "../shared/errors";
 import { hasMessage, pickLanguage, translate, type Lang } from "../shared/i18n";
 import * as users from "../users/index";
 import { clearSessionCookies, sessionCookie, sessionToken, type ApiRequest, type ApiResponse } from "./http";
@@ -105,12 +105,11 @@ function decodeParam(name: string, raw: string): string {
   try {
     value = decodeURIComponent(raw);
   } catch {
-    throw new AppError("validation", "validation_failed", { fields: [{ field: name, key: "path_param_invalid" }] });
+    throw fieldError(name, "path_param_invalid");
   }
-  // eslint-disable-next-line no-control-regex
-  if (!value.trim() || /[\u0000-\u001f\u007f/]/.test(value))
-    throw new AppError("validation", "validation_failed", { fields: [{ field: name, key: "path_param_invalid" }] });
-  if (value.length > MAX_PARAM) throw new AppError("validation", "validation_failed", { fields: [{ field: name, key: "path_param_too_long", params: { max: MAX_PARAM } }] });
+  // a decoded "/" or a control character is in no id or domain, and would only confuse keys and logs
+  if (!value.trim() || /[\u0000-\u001f\u007f/]/.test(value)) throw fieldError(name, "path_param_invalid");
+  if (value.length > MAX_PARAM) throw fieldError(name, "path_param_too_long", { max: MAX_PARAM });
   return value;
 }
 

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { randomBytes, scryptSync } from "node:crypto";
 import { hashPassword, needsRehash, verifyPassword } from "../../core/users/password";
 
-describe("password hashing", () => {
+// each hash is scrypt at N=2^17 (~0.5-1 s, more on a loaded machine): generous timeouts
+describe("password hashing", { timeout: 30_000 }, () => {
   it("verifies the right password and refuses a wrong one", async () => {
     const stored = await hashPassword("correct horse battery staple");
     // OWASP's current recommendation: N=2^17, r=8, p=1
