@@ -145,7 +145,10 @@ export function detectSentFolder(folders: Pick<FolderInfo, "path" | "name" | "sp
   return undefined;
 }
 
-const SPECIAL_USE = new Set(["\\All", "\\Archive", "\\Drafts", "\\Flagged", "\\Junk", "\\Sent", "\\Trash", "\\Important"]);
+const SPECIAL_USE = ["\\All", "\\Archive", "\\Drafts", "\\Flagged", "\\Junk", "\\Sent", "\\Trash", "\\Important"];
+/** Attribute flags are atoms and compare case-insensitively (RFC 3501 9): Cyrus announces "\\sent". */
+const SPECIAL_USE_BY_LOWER = new Map(SPECIAL_USE.map((f) => [f.toLowerCase(), f]));
+const canonicalSpecialUse = (flag: string | undefined): string | undefined => (flag ? SPECIAL_USE_BY_LOWER.get(flag.toLowerCase()) : undefined);
 
 /**
  * One LIST entry as the folder picker shows it. Only what the server declares counts as
@@ -162,7 +165,10 @@ export function selectableFolders(list: Pick<ListResponse, "path" | "name" | "de
 }
 
 export function toFolderInfo(entry: Pick<ListResponse, "path" | "name" | "delimiter" | "flags" | "specialUse" | "specialUseSource">): FolderInfo {
-  const declared = entry.specialUseSource === "extension" || entry.specialUseSource === "user" ? entry.specialUse : [...(entry.flags ?? [])].find((f) => SPECIAL_USE.has(f));
+  const declared =
+    entry.specialUseSource === "extension" || entry.specialUseSource === "user"
+      ? canonicalSpecialUse(entry.specialUse)
+      : [...(entry.flags ?? [])].map(canonicalSpecialUse).find((f) => f !== undefined);
   return { path: entry.path, name: entry.name, specialUse: declared ?? null, delimiter: entry.delimiter ?? "/" };
 }
 

@@ -298,8 +298,9 @@ function classify(err: unknown, f: ErrorFields, ctx: DiagnosisContext, provider:
 
   if (f.oauthError) return permanent("oauth_failed");
 
-  // "must issue STARTTLS first": the server wants encryption before sign-in
-  if (f.serverResponseCode === "PRIVACYREQUIRED" || has(/LOGINDISABLED|must issue a STARTTLS|STARTTLS (is )?required|plaintext authentication (is )?(disallowed|not allowed)/i))
+  // "must issue STARTTLS first": the server wants encryption before sign-in. imapflow refuses by
+  // itself on LOGINDISABLED ("Login is disabled"): the password was never sent
+  if (f.serverResponseCode === "PRIVACYREQUIRED" || has(/LOGINDISABLED|Login is disabled|must issue a STARTTLS|STARTTLS (is )?required|plaintext authentication (is )?(disallowed|not allowed)/i))
     return mismatch("starttls");
 
   const authFailed =

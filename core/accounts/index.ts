@@ -17,6 +17,7 @@ import { bindingOf, destinationsOf, readBoundSecrets, rebind, unboundUses, type 
 
 export * from "./schema";
 export { checkHost, parseAllowance, refusedReason, type HostAllowance } from "./host-policy";
+export { detectSentFolder, selectableFolders } from "./connection-test";
 export { PROBE_LIMIT, MAILBOX_LOGIN_FAILURES, limitedConnectionTest } from "./login-limits";
 export { readBoundSecrets, ensureBound, type SecretBinding } from "./secret-binding";
 

@@ -7,6 +7,7 @@ import { closeImap, openImap } from "../sync/imap-connection";
 import { createLogger, type Logger } from "../shared/log";
 import type { Mailer, OutgoingMessage } from "./index";
 import { createSmtpMailer, type SmtpSettings } from "./smtp";
+import { withCrlf } from "./line-endings";
 
 /**
  * The "mail test" button (seed 004, BizMagic: "テストメールを送信しました。テストメールをメール
@@ -78,7 +79,8 @@ export async function buildTestMessage(account: Pick<TestMailAccount, "email" | 
     headers: { "Auto-Submitted": "auto-generated", "X-CRM-Mail-Sync": "mail-test" },
   }).compile();
   const messageId = node.messageId();
-  const raw = await node.build();
+  // the text above is joined with LF: the bytes sent and APPENDed must have CRLF only
+  const raw = withCrlf(await node.build());
   return { raw, messageId, subject };
 }
 

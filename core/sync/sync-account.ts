@@ -6,7 +6,7 @@ import type { JobQueue, ServerHint, SyncJobMessage } from "../queue/index";
 import { AppError } from "../shared/errors";
 import { nowIso } from "../shared/ids";
 import type { Logger } from "../shared/log";
-import { checkHost, ensureBound, type AccountRecord, type AccountState, type HostAllowance } from "../accounts/index";
+import { checkHost, detectSentFolder, ensureBound, selectableFolders, type AccountRecord, type AccountState, type HostAllowance } from "../accounts/index";
 import { normaliseEmail } from "../contacts/index";
 import { closeImap, isAuthenticationProblem, LOGIN_WITHDRAWN, openImap, translateImapError, type EarlyCredentials } from "./imap-connection";
 import { loadCursors, saveCursor, type FolderCursor } from "./cursors";
@@ -377,7 +377,8 @@ async function backfillRequestsAfter(db: Db, after: string, settleMs: number): P
 /** INBOX and the folder the server marks \\Sent (RFC 6154), remembered on the account. */
 async function discoverFolders(db: Db, client: ImapFlow, account: AccountRecord): Promise<string[]> {
   const list = await client.list();
-  const sent = account.sentFolder ?? list.find((m) => m.specialUse === "\\Sent")?.path ?? null;
+  // the connection test's rule: the folder the server marks \\Sent (any case), else a known name
+  const sent = account.sentFolder ?? detectSentFolder(selectableFolders(list)) ?? null;
   const folders = ["INBOX", ...(sent && sent !== "INBOX" ? [sent] : [])];
   await db.update("main", keys.account(account.id), {
     expression: "SET syncFolders = :f, sentFolder = :s",

@@ -35,6 +35,15 @@ describe("toFolderInfo", () => {
     expect(declared).toEqual({ path: "Sent", name: "Sent", specialUse: "\\Sent", delimiter: "/" });
     expect(guessed).toEqual({ path: "送信済みメール", name: "送信済みメール", specialUse: null, delimiter: "/" });
   });
+
+  it("recognises special-use flags in any case, as Cyrus announces them (\\sent, \\drafts)", () => {
+    // imapflow 2.1.2 matches the flags case-sensitively, so it sets no specialUse for these
+    const cyrusSent = toFolderInfo({ path: "送信済み", name: "送信済み", delimiter: ".", flags: new Set(["\\HasNoChildren", "\\sent"]) });
+    const cyrusDrafts = toFolderInfo({ path: "Drafts", name: "Drafts", delimiter: ".", flags: new Set(["\\drafts"]), specialUse: "\\drafts", specialUseSource: "extension" });
+    expect(cyrusSent.specialUse).toBe("\\Sent");
+    expect(cyrusDrafts.specialUse).toBe("\\Drafts");
+    expect(detectSentFolder([folder("INBOX"), cyrusSent, folder("Sent Items")])).toBe("送信済み");
+  });
 });
 
 const ctx = (protocol: "imap" | "smtp"): DiagnosisContext => ({ protocol, host: "mail.example.com", port: protocol === "imap" ? 993 : 587, security: "tls", step: protocol === "imap" ? "imap_login" : "smtp_login" });
