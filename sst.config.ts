@@ -27,6 +27,13 @@
  *   SYNC_QUEUE_AGE_ALARM_SECONDS  alarm when the oldest SyncQueue message is older than this
  *                                 (default 1800)
  *
+ * Security at the edge: every Router response carries the console's security headers (CSP
+ * with frame-ancestors 'none', nosniff, HSTS for a year, Referrer-Policy; the same values as
+ * the local gateway, core/shared/security-headers.ts); the Router adds a secret header
+ * (OriginVerify) that the API requires, so API Gateway's own URL cannot be used to bypass
+ * them; sign-in (POST /api/session) is throttled by API Gateway before any password is checked.
+ *   npx sst secret set OriginVerify "$(openssl rand -hex 32)" --stage prod
+ *
  * Stage "prod" retains its tables and buckets on removal, is protected from `sst remove`
  * and has DynamoDB deletion protection (point-in-time recovery is always on in sst.aws.Dynamo).
  */
@@ -59,6 +66,8 @@ export default $config({
 
     const adminEmail = new sst.Secret("AdminEmail");
     const adminPassword = new sst.Secret("AdminPassword");
+    // Proves a request came through the Router (hex: it is written into the Router's edge code).
+    const originVerify = new sst.Secret("OriginVerify");
 
     // --- Alerts ---------------------------------------------------------------------------
     const topic = new sst.aws.SnsTopic("AlertTopic");
@@ -137,7 +146,7 @@ export default $config({
       handler: "functions/api.handler",
       timeout: "30 seconds",
       memory: "512 MB",
-      link: [...dataLinks, queue, adminEmail, adminPassword, topic],
+      link: [...dataLinks, queue, adminEmail, adminPassword, topic, originVerify],
       // api creates, replaces and deletes mailbox passwords (core/accounts).
       permissions: [
         {
@@ -154,11 +163,41 @@ export default $config({
       ],
     });
     // The console reaches the API through the Router (same origin), so no CORS is needed.
-    const api = new sst.aws.ApiGatewayV2("Api", { cors: false });
+    const api = new sst.aws.ApiGatewayV2("Api", {
+      cors: false,
+      transform: {
+        // Sign-in is throttled before the function runs (a guessing flood costs neither Lambda
+        // time nor scrypt work); the per-address limits in DynamoDB still apply under it.
+        stage: { routeSettings: [{ routeKey: SIGN_IN_ROUTE, throttlingRateLimit: 5, throttlingBurstLimit: 20 }] },
+      },
+    });
     api.route("ANY /api/{proxy+}", apiFunction.arn);
     api.route("ANY /api", apiFunction.arn);
+    // its own route, so the stage's route settings can name it
+    api.route(SIGN_IN_ROUTE, apiFunction.arn);
 
-    const router = new sst.aws.Router("Web");
+    const { SECURITY_HEADER_POLICY } = await securityHeaders();
+    const headersPolicy = new aws.cloudfront.ResponseHeadersPolicy("SecurityHeaders", {
+      name: `${$app.name}-${$app.stage}-security-headers`,
+      comment: "CSP, frame-ancestors none, nosniff, HSTS, Referrer-Policy (core/shared/security-headers.ts)",
+      securityHeadersConfig: SECURITY_HEADER_POLICY,
+    });
+    const router = new sst.aws.Router("Web", {
+      edge: {
+        viewerRequest: {
+          // Proves to the API that the request came through here, and tells it the viewer's
+          // address (API Gateway only sees CloudFront's); both overwrite what the client sent.
+          injection: $interpolate`event.request.headers["x-origin-verify"] = { value: "${originVerify.value}" };
+event.request.headers["x-viewer-ip"] = { value: event.viewer.ip };`,
+        },
+      },
+      transform: {
+        // The Router serves every route from its one default behaviour: the policy goes there.
+        cdn: (args) => {
+          args.defaultCacheBehavior = $resolve(args.defaultCacheBehavior).apply((behaviour) => ({ ...behaviour, responseHeadersPolicyId: headersPolicy.id }));
+        },
+      },
+    });
     // A Router route is a path prefix: "/api" matches "/api" and "/api/...", and the path is
     // forwarded unchanged.
     router.route("/api", api.url);
@@ -238,6 +277,26 @@ export default $config({
     };
   },
 });
+
+/** API Gateway's route key for sign-in, throttled on its own. */
+const SIGN_IN_ROUTE = "POST /api/session";
+
+/**
+ * The shared header values (core/shared/security-headers.ts) as a CloudFront response headers
+ * policy. Imported inside run(), as SST wants for local modules.
+ */
+async function securityHeaders() {
+  const h = await import("./core/shared/security-headers");
+  return {
+    SECURITY_HEADER_POLICY: {
+      contentSecurityPolicy: { contentSecurityPolicy: h.CONTENT_SECURITY_POLICY, override: true },
+      contentTypeOptions: { override: true },
+      frameOptions: { frameOption: "DENY", override: true },
+      referrerPolicy: { referrerPolicy: h.REFERRER_POLICY, override: true },
+      strictTransportSecurity: { accessControlMaxAgeSec: h.HSTS_MAX_AGE_SECONDS, includeSubdomains: true, override: true },
+    },
+  };
+}
 
 /** An integer from the environment, `fallback` when unset or empty; throws outside min..max. */
 function intEnv(name: string, fallback: number, min: number, max: number): number {

@@ -9,6 +9,8 @@ const getDeps = (): ApiDeps => {
   const rt = buildRuntime("api");
   deps = {
     ...rt,
+    // The Router's secret header (sst.config.ts): without it a request did not come through the Router.
+    originSecret: optionalLink("OriginVerify")?.value,
     // The first admin comes from the AdminEmail / AdminPassword secrets (sst.Secret) in AWS.
     bootstrapAdmin: async () => {
       const email = optionalLink("AdminEmail")?.value, password = optionalLink("AdminPassword")?.value;
@@ -31,7 +33,18 @@ export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredRe
     cookies: parseCookies(undefined, event.cookies),
     body,
     secure: (headers["x-forwarded-proto"] ?? "https") === "https",
+    sourceIp: clientAddress(headers, event),
     requestId: event.requestContext.requestId,
   });
   return { statusCode: res.status, headers: res.headers, cookies: res.cookies, body: res.body };
 });
+
+/**
+ * The client's address. Behind the Router, API Gateway's sourceIp is a CloudFront edge, so the
+ * Router's request function writes the viewer's address into x-viewer-ip (overwriting whatever
+ * the client sent); it is believed only when the request proved it came through the Router.
+ */
+function clientAddress(headers: Record<string, string | undefined>, event: APIGatewayProxyEventV2): string {
+  const viaRouter = !!getDeps().originSecret && headers["x-origin-verify"] === getDeps().originSecret;
+  return (viaRouter && headers["x-viewer-ip"]) || event.requestContext.http.sourceIp;
+}

@@ -12,10 +12,14 @@ import { checkHost, type HostAllowance, type Resolver } from "./host-policy";
 import { judgeForSave, testConnection, type ConnectionReport, type ConnectionSecrets, type ConnectionSettings } from "./connection-test";
 import type { Account, AccountInput, AccountPatch, AccountState } from "./schema";
 import { defaultSaveSentCopy } from "./providers";
+import { limitedConnectionTest } from "./login-limits";
+import { bindingOf, destinationsOf, readBoundSecrets, rebind, unboundUses, type SecretBinding } from "./secret-binding";
 
 export * from "./schema";
 export { checkHost, parseAllowance, refusedReason, type HostAllowance } from "./host-policy";
 export { detectSentFolder, selectableFolders } from "./connection-test";
+export { PROBE_LIMIT, MAILBOX_LOGIN_FAILURES, limitedConnectionTest } from "./login-limits";
+export { readBoundSecrets, ensureBound, type SecretBinding } from "./secret-binding";
 
 export interface AccountDeps {
   db: Db;
@@ -30,13 +34,18 @@ export interface AccountDeps {
   verify?: (settings: ConnectionSettings, secrets: ConnectionSecrets) => Promise<ConnectionReport>;
   /** Extra CA (PEM) trusted by the default test (the API passes the runtime's imapCa). */
   tlsCa?: string;
+  /** Whose probe the connection test on save is (the API passes the signed-in user): counted against PROBE_LIMIT. */
+  probeSubject?: string;
 }
 
-/** Runs the connection test the deps say (see AccountDeps.verify). */
-const verifyWith = (deps: AccountDeps) =>
-  deps.verify ??
-  ((settings: ConnectionSettings, secrets: ConnectionSecrets) =>
-    testConnection(settings, secrets, { hostAllowance: deps.hostAllowance, resolve: deps.resolve, ca: deps.tlsCa }));
+/**
+ * Runs the connection test the deps say (see AccountDeps.verify), within the probe limit and
+ * the per-mailbox failed-login limit (login-limits.ts).
+ */
+const verifyWith = (deps: AccountDeps) => (settings: ConnectionSettings, secrets: ConnectionSecrets) =>
+  limitedConnectionTest(deps.db, deps.probeSubject, settings, () =>
+    deps.verify ? deps.verify(settings, secrets) : testConnection(settings, secrets, { hostAllowance: deps.hostAllowance, resolve: deps.resolve, ca: deps.tlsCa }),
+  );
 
 /** The stored form; lastError keeps a code and params so it can be shown in any language. */
 export interface AccountRecord extends Omit<Account, "lastError" | "syncFolders" | "syncProgress" | "lastJob"> {
@@ -45,6 +54,8 @@ export interface AccountRecord extends Omit<Account, "lastError" | "syncFolders"
   lastError: { code: string; params?: Record<string, string | number> } | null;
   /** Changes whenever a password of the account changes; never the password itself. */
   secretVersion?: string;
+  /** Where each saved password may be sent (secret-binding.ts); absent on accounts saved before it. */
+  secretBinding?: SecretBinding;
   leaseJobId?: string;
   leaseUntil?: number;
   leaseStartedAt?: string;
@@ -166,6 +177,7 @@ export async function createAccount(deps: AccountDeps, actor: User, input: Accou
     hasPassword: true,
     hasSmtpPassword: !!input.smtpPassword,
     secretVersion: newId(),
+    secretBinding: destinationsOf({ imap: input.imap, smtp: input.smtp, allowInsecureCerts: input.allowInsecureCerts }),
     state: failed?.state ?? "init",
     lastSyncAt: null,
     lastError: failed?.lastError ?? null,
@@ -201,9 +213,11 @@ export async function updateAccount(deps: AccountDeps, actor: User, id: string, 
         ? null
         : { host: patch.smtp.host.toLowerCase(), port: patch.smtp.port, security: patch.smtp.security, user: patch.smtp.user, sameCredentials: patch.smtp.sameCredentials ?? true };
   if (patch.smtp) await checkHost(patch.smtp.host, deps.hostAllowance, "smtp.host", deps.resolve);
-  const newHosts = savedPasswordsGoingElsewhere(before, imap, smtp, patch);
-  if (newHosts.length) throw new AppError("validation", "validation_failed", { fields: newHosts });
   const allowInsecureCerts = patch.allowInsecureCerts ?? before.allowInsecureCerts;
+  // a saved password goes only where it was typed for (host, port, security, certificate check)
+  const target = { imap, smtp, allowInsecureCerts };
+  const elsewhere = unboundUses(bindingOf(before), target, patch, before.hasSmtpPassword);
+  if (elsewhere.length) throw new AppError("validation", "validation_failed", { fields: elsewhere });
   const serverChanged =
     JSON.stringify(imap) !== JSON.stringify(before.imap) ||
     patch.password !== undefined ||
@@ -213,11 +227,10 @@ export async function updateAccount(deps: AccountDeps, actor: User, id: string, 
   // New server settings or passwords are tested before anything is written (the email claim included)
   let failed: ReturnType<typeof judgeForSave>;
   if (serverChanged) {
-    const password = patch.password ?? (await deps.secrets.get(accountSecretName(id))) ?? "";
-    const smtpPassword = patch.smtpPassword ?? (await deps.secrets.get(smtpSecretName(id)));
+    const saved = await readBoundSecrets(deps, before, { target, typed: patch });
     const report = await verifyWith(deps)(
       { email: patch.email ?? before.email, provider: patch.provider ?? before.provider, imap, smtp, allowInsecureCerts },
-      { password, smtpPassword },
+      { password: saved.password ?? "", smtpPassword: saved.smtpPassword },
     );
     failed = judgeForSave(report, patch.saveDisabledOnFailure, smtp?.sameCredentials !== false);
   }
@@ -248,6 +261,7 @@ export async function updateAccount(deps: AccountDeps, actor: User, id: string, 
     hasSmtpPassword: before.hasSmtpPassword || patch.smtpPassword !== undefined,
     // a new password gets a new version: caches of the old one (see sync/secret-cache.ts) drop it
     secretVersion: patch.password !== undefined || patch.smtpPassword !== undefined ? newId() : before.secretVersion,
+    secretBinding: rebind(bindingOf(before), target, patch),
     // new credentials or server: the old diagnosis no longer applies; a failed test's does
     state: failed?.state ?? (serverChanged ? "init" : before.state),
     lastError: failed?.lastError ?? (serverChanged ? null : before.lastError),
@@ -291,33 +305,6 @@ export async function updateAccount(deps: AccountDeps, actor: User, id: string, 
   }
   if (email !== before.email) await deps.db.delete("main", keys.accountEmail(before.ownerId, before.email));
   return written as AccountRecord;
-}
-
-/**
- * A saved password is only ever sent to the servers it was saved for: a change of server that
- * would log in to a new host with a saved password (to test it on save) needs the password
- * typed again. Otherwise anyone allowed to edit the account could point it at a host of their
- * own and collect the password, the way "test connection" features have leaked credentials.
- */
-function savedPasswordsGoingElsewhere(
-  before: AccountRecord,
-  imap: { host: string },
-  smtp: { host: string; sameCredentials: boolean } | null,
-  patch: AccountPatch,
-): { field: string; key: string; params: Record<string, string> }[] {
-  const problems: { field: string; key: string; params: Record<string, string> }[] = [];
-  // where each saved secret has been used: the IMAP password at the IMAP host (and at the SMTP
-  // host when SMTP shared it), the separate SMTP password at the SMTP host
-  const imapPasswordHosts = new Set([before.imap.host, ...(before.smtp?.sameCredentials ? [before.smtp.host] : [])]);
-  const smtpPasswordHosts = new Set(before.smtp && !before.smtp.sameCredentials ? [before.smtp.host] : []);
-  if (patch.password === undefined && !imapPasswordHosts.has(imap.host)) problems.push({ field: "password", key: "password_required_new_host", params: { host: imap.host } });
-  if (smtp && smtp.sameCredentials && patch.password === undefined && !imapPasswordHosts.has(smtp.host) && !problems.length) {
-    problems.push({ field: "password", key: "password_required_new_host", params: { host: smtp.host } });
-  }
-  if (smtp && !smtp.sameCredentials && patch.smtpPassword === undefined && before.hasSmtpPassword && !smtpPasswordHosts.has(smtp.host)) {
-    problems.push({ field: "smtpPassword", key: "password_required_new_host", params: { host: smtp.host } });
-  }
-  return problems;
 }
 
 export async function deleteAccount(deps: AccountDeps, actor: User, id: string): Promise<void> {

@@ -1,8 +1,8 @@
 import { timingSafeEqual } from "node:crypto";
-import { AppError, httpStatusOf, isAppError } from "../shared/errors";
+import { AppError, fieldError, httpStatusOf, isAppError } from "../shared/errors";
 import { hasMessage, pickLanguage, translate, type Lang } from "../shared/i18n";
 import * as users from "../users/index";
-import { clearSessionCookie, SESSION_COOKIE, sessionCookie, type ApiRequest, type ApiResponse } from "./http";
+import { clearSessionCookies, sessionCookie, sessionToken, type ApiRequest, type ApiResponse } from "./http";
 import { openApiDocument } from "./openapi";
 import { routes } from "./routes/index";
 import type { ApiDeps, Route, RouteResult } from "./types";
@@ -10,6 +10,8 @@ import { parseOrThrow } from "../shared/validation";
 import { consume } from "../shared/rate-limit";
 
 const MAX_BODY = 256 * 1024;
+/** Longer path parameters are refused before they reach a key: every id here is far shorter. */
+const MAX_PARAM = 256;
 
 interface CompiledRoute {
   route: Route;
@@ -38,6 +40,7 @@ let bootstrapped = false;
 export async function handleApiRequest(deps: ApiDeps, req: ApiRequest): Promise<ApiResponse> {
   const lang = pickLanguage(req.query.lang ?? req.headers["accept-language"]);
   try {
+    checkOrigin(deps, req);
     if (req.method === "GET" && req.path === "/api/openapi.json") return json(200, openApiDocument());
     const match = findRoute(req.method, req.path);
     if (!match) {
@@ -51,7 +54,7 @@ export async function handleApiRequest(deps: ApiDeps, req: ApiRequest): Promise<
     }
     let session: (users.Session & { token: string }) | undefined;
     if (route.auth !== "public") {
-      const token = req.cookies[SESSION_COOKIE];
+      const token = sessionToken(req.cookies);
       const found = token ? await users.readSession(deps.db, token) : undefined;
       if (!found || !token) throw new AppError("unauthenticated", token ? "session_expired" : "unauthenticated");
       session = { ...found, token };
@@ -61,6 +64,9 @@ export async function handleApiRequest(deps: ApiDeps, req: ApiRequest): Promise<
     if (route.rateLimit && session) await consume(deps.db, route.rateLimit, session.user.id);
     if (req.body && Buffer.byteLength(req.body) > MAX_BODY) throw new AppError("validation", "body_too_large");
     let body: unknown;
+    // A body must say it is JSON: an HTML form can post text/plain or form-encoded bodies
+    // across sites without a preflight, never application/json.
+    if (req.body && route.body && !isJson(req.headers["content-type"])) throw new AppError("unsupportedMediaType", "unsupported_media_type");
     if (route.body) {
       let raw: unknown;
       try {
@@ -74,7 +80,7 @@ export async function handleApiRequest(deps: ApiDeps, req: ApiRequest): Promise<
     const result: RouteResult = await route.handle({ deps, req, lang, params, body, query, session: session! });
     const res = json(result.status ?? route.status ?? 200, result.body);
     if (result.setSession) res.cookies.push(sessionCookie(result.setSession, users.SESSION_SECONDS, req.secure));
-    if (result.clearSession) res.cookies.push(clearSessionCookie(req.secure));
+    if (result.clearSession) res.cookies.push(...clearSessionCookies(req.secure));
     return res;
   } catch (err) {
     return errorResponse(deps, req, err, lang);
@@ -87,10 +93,37 @@ function findRoute(method: string, path: string): { route: Route; params: Record
     const m = c.pattern.exec(path);
     if (!m) continue;
     const params: Record<string, string> = {};
-    c.names.forEach((n, i) => (params[n] = decodeURIComponent(m[i + 1]!)));
+    c.names.forEach((n, i) => (params[n] = decodeParam(n, m[i + 1]!)));
     return { route: c.route, params };
   }
   return undefined;
+}
+
+/** A path parameter, decoded: a bad % escape, a control character or an overlong value is the caller's mistake (400). */
+function decodeParam(name: string, raw: string): string {
+  let value: string;
+  try {
+    value = decodeURIComponent(raw);
+  } catch {
+    throw fieldError(name, "path_param_invalid");
+  }
+  // a decoded "/" or a control character is in no id or domain, and would only confuse keys and logs
+  if (!value.trim() || /[\u0000-\u001f\u007f/]/.test(value)) throw fieldError(name, "path_param_invalid");
+  if (value.length > MAX_PARAM) throw fieldError(name, "path_param_too_long", { max: MAX_PARAM });
+  return value;
+}
+
+const isJson = (contentType: string | undefined) => /^application\/json\s*(;|$)/i.test(contentType?.trim() ?? "");
+
+/**
+ * In AWS the API is reached only through the Router, which adds a secret header (sst.config.ts):
+ * a request straight to API Gateway's own URL would skip the Router's security headers and its
+ * rate rule, so it is refused. Not configured (the local runtime, tests): not checked.
+ */
+function checkOrigin(deps: ApiDeps, req: ApiRequest): void {
+  if (!deps.originSecret) return;
+  const a = Buffer.from(req.headers["x-origin-verify"] ?? ""), b = Buffer.from(deps.originSecret);
+  if (a.length !== b.length || !timingSafeEqual(a, b)) throw new AppError("forbidden", "forbidden");
 }
 
 /**
@@ -123,7 +156,7 @@ function errorResponse(deps: ApiDeps, req: ApiRequest, err: unknown, lang: Lang)
         ...(err.details ? err.details(lang) : {}),
       },
     });
-    if (err.kind === "unauthenticated" && err.code === "session_expired") res.cookies.push(clearSessionCookie(req.secure));
+    if (err.kind === "unauthenticated" && err.code === "session_expired") res.cookies.push(...clearSessionCookies(req.secure));
     if (err.kind === "rateLimited" && err.params.seconds !== undefined) res.headers["retry-after"] = String(err.params.seconds);
     return res;
   }

@@ -33,6 +33,7 @@ export function openApiDocument(): Record<string, unknown> {
         [status]: r.response ? { description: "OK", content: { "application/json": { schema: schema(r.response, "output") } } } : { description: "No content" },
         "400": { description: "Invalid input: error.fields names each field and the reason", content: { "application/json": { schema: schema(errorBody, "output") } } },
         ...(r.auth === "public" ? {} : { "401": { description: "Not signed in" }, "403": { description: "Missing CSRF token or not permitted" } }),
+        ...(r.body ? { "415": { description: "The body is not sent as application/json" } } : {}),
         ...(r.rateLimit || r.path === "/api/session" ? { "429": { description: "Too many attempts: wait the seconds in Retry-After" } } : {}),
       },
     };
@@ -43,7 +44,7 @@ export function openApiDocument(): Record<string, unknown> {
     openapi: "3.1.0",
     info: { title: "CRM Mail Sync API", version: "0.1.0", description: "Sign in with POST /api/session; send the returned csrfToken as the x-csrf-token header on every other non-GET request." },
     servers: [{ url: "/" }],
-    components: { securitySchemes: { session: { type: "apiKey", in: "cookie", name: "sid" } } },
+    components: { securitySchemes: { session: { type: "apiKey", in: "cookie", name: "sid", description: "Named __Host-sid over https" } } },
     paths,
   };
 }

@@ -19,6 +19,8 @@ export interface ApiDeps {
   imapCa?: string;
   /** Queue a sync of every mailbox when a contact gains an address (default true). */
   syncOnContactChange?: boolean;
+  /** In AWS: the secret the Router adds as x-origin-verify; requests without it are refused (see handle.ts checkOrigin). */
+  originSecret?: string;
   /** The first admin, created on first use when no one has signed up yet. */
   bootstrapAdmin?: () => Promise<{ email: string; password: string } | undefined>;
 }
@@ -59,9 +61,5 @@ export interface Route {
 
 export const listOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item) });
 
-/**
- * Routes that make the server connect to hosts the user names (autodiscovery probes,
- * connection tests, test mail): enough for a person setting up mailboxes, too little to turn
- * the service into a port scanner or a mail cannon.
- */
-export const PROBE_LIMIT: RateLimit = { bucket: "probe", limit: 30, windowSeconds: 600 };
+/** Routes that make the server connect to hosts the user names count against this (see core/accounts/login-limits.ts). */
+export { PROBE_LIMIT } from "../accounts/index";

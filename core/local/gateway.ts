@@ -5,6 +5,7 @@ import type { AddressInfo } from "node:net";
 import { randomUUID } from "node:crypto";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
 import { lambdaContext } from "./lambda-context";
+import { SECURITY_HEADERS } from "../shared/security-headers";
 
 type ApiHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
@@ -18,14 +19,6 @@ const TYPES: Record<string, string> = {
   ".ico": "image/x-icon",
   ".woff2": "font/woff2",
   ".map": "application/json",
-};
-
-// The console never needs anything but its own origin: no remote scripts, fonts or images.
-const SECURITY_HEADERS = {
-  "content-security-policy": "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
-  "x-content-type-options": "nosniff",
-  "referrer-policy": "no-referrer",
-  "x-frame-options": "DENY",
 };
 
 const MAX_BODY = 1024 * 1024;
@@ -117,7 +110,8 @@ async function callApi(req: IncomingMessage, res: ServerResponse, url: URL, hand
   }
   const event = toApiGatewayEvent(req, url, body);
   const result = await handler(event, lambdaContext("api", 30_000));
-  const headers: Record<string, string | string[]> = { ...(result.headers as Record<string, string>) };
+  // the same headers the Router's response headers policy adds to every response in AWS
+  const headers: Record<string, string | string[]> = { ...SECURITY_HEADERS, ...(result.headers as Record<string, string>) };
   if (result.cookies?.length) headers["set-cookie"] = result.cookies;
   res.writeHead(result.statusCode ?? 200, headers);
   res.end(result.body ? (result.isBase64Encoded ? Buffer.from(result.body, "base64") : result.body) : undefined);

@@ -1,9 +1,9 @@
 import type { Db, Item } from "../store/db";
 import { keys } from "../store/keys";
-import { accountSecretName, type SecretStore } from "../secrets/index";
+import type { SecretStore } from "../secrets/index";
 import { AppError } from "../shared/errors";
 import type { Logger } from "../shared/log";
-import { checkHost, getAccountRecord, type HostAllowance } from "../accounts/index";
+import { checkHost, getAccountRecord, readBoundSecrets, type HostAllowance } from "../accounts/index";
 import { closeImap, openImap } from "../sync/imap-connection";
 import { decodeText, htmlToText, pickPreviewPart, transferDecode } from "../sync/mime-preview";
 import { messageSortKey } from "./index";
@@ -53,9 +53,12 @@ export async function fetchMessageText(deps: BodyDeps, id: string, readerId: str
   let lastError: unknown;
   for (const owner of ordered) {
     const account = await getAccountRecord(deps.db, owner.accountId);
-    const password = account && (await deps.secrets.get(accountSecretName(account.id)));
-    if (!account || !password) continue;
+    if (!account) continue;
     try {
+      // only the IMAP password, and only to the server it was typed for (accounts/secret-binding.ts)
+      const imapOnly = { imap: account.imap, smtp: null, allowInsecureCerts: account.allowInsecureCerts };
+      const { password } = await readBoundSecrets(deps, account, { target: imapOnly });
+      if (!password) continue;
       const address = await checkHost(account.imap.host, deps.hostAllowance, "imap.host");
       const client = await openImap({ ...account.imap, address, password, allowInsecureCerts: account.allowInsecureCerts, ca: deps.imapCa }, deps.log);
       try {

@@ -10,6 +10,7 @@ export type ErrorKind =
   | "forbidden" // 403
   | "notFound" // 404
   | "conflict" // 409
+  | "unsupportedMediaType" // 415: a body that is not the JSON the route takes
   | "rateLimited" // 429
   | "transient" // a retry later may succeed (network, throttling, emulator hiccup)
   | "permanent"; // retrying will not help until a person changes something
@@ -62,6 +63,7 @@ export const httpStatusOf: Record<ErrorKind, number> = {
   forbidden: 403,
   notFound: 404,
   conflict: 409,
+  unsupportedMediaType: 415,
   rateLimited: 429,
   transient: 503,
   permanent: 422,

@@ -28,6 +28,13 @@ const catalogue: Record<string, Record<Lang, string>> = {
   rate_limited: { en: "Too many attempts. Please wait {seconds} seconds and try again.", ja: "試行回数が多すぎます。{seconds}秒待ってからもう一度お試しください。" },
   current_password_wrong: { en: "is not your current password.", ja: "現在のパスワードと一致しません。" },
   body_too_large: { en: "The request body is too large.", ja: "リクエスト本文が大きすぎます。" },
+  // hardening: request shape, destination-bound passwords, limits on mail server logins
+  unsupported_media_type: { en: "The request body must be JSON, sent with Content-Type: application/json.", ja: "リクエスト本文はJSON（Content-Type: application/json）で送信してください。" },
+  path_param_invalid: { en: "is not a valid identifier in the address.", ja: "アドレス内の識別子が正しくありません。" },
+  path_param_too_long: { en: "is longer than {max} characters.", ja: "{max}文字を超えています。" },
+  password_required_new_destination: { en: "must be entered again: a saved password is only sent to the server, port and security it was saved for, and {destination} is not one of them.", ja: "を再入力してください。保存済みのパスワードは保存時のサーバー・ポート・セキュリティ設定にしか送信しません。{destination} はそれに該当しません。" },
+  password_destination_changed: { en: "The mailbox's server settings changed after its password was saved. Enter the password again to use the new settings.", ja: "パスワードの保存後にメールボックスのサーバー設定が変更されました。新しい設定で使うにはパスワードを再入力してください。" },
+  mailbox_login_limited: { en: "Too many failed logins to {target} recently. To keep the provider from locking the mailbox, wait {seconds} seconds before trying again.", ja: "{target} へのログイン失敗が続いています。プロバイダーによるメールボックスのロックを防ぐため、{seconds}秒待ってからもう一度お試しください。" },
   internal_error: { en: "Something went wrong on our side. Please try again; if it keeps happening, tell your administrator (reference {ref}).", ja: "サーバー側で問題が発生しました。もう一度お試しください。繰り返し発生する場合は管理者にお知らせください（参照番号 {ref}）。" },
   service_unavailable: { en: "The service is temporarily unavailable. Please try again shortly.", ja: "サービスが一時的に利用できません。しばらくしてからもう一度お試しください。" },
 

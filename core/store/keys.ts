@@ -43,6 +43,12 @@
  * one a finished job took (`backfillTaken`) and when its last backfill job was planned to start
  * (`backfillJobAt`): see core/sync/backfill-requests.ts.
  *
+ * Rate-limit counters slide over two windows (core/shared/rate-limit.ts); the subject is a
+ * user id (probe), a sign-in address (signin-failure), a client address
+ * (signin-failure-source) or <user>@<host> of a mailbox (mailbox-login-failure). A session
+ * item carries `lastSeenAt` (the idle timeout); an account item carries `secretBinding`, the
+ * destinations each saved password may be sent to (core/accounts/secret-binding.ts; no secret).
+ *
  * Mail table: one item per (contact email, message, mailbox holding it): the message's
  * metadata plus where that mailbox has it. The message key derives from the Message-ID, so
  * the copies of one message in colleagues' mailboxes share the sort-key prefix

@@ -6,7 +6,7 @@ import type { JobQueue, ServerHint, SyncJobMessage } from "../queue/index";
 import { AppError } from "../shared/errors";
 import { nowIso } from "../shared/ids";
 import type { Logger } from "../shared/log";
-import { checkHost, detectSentFolder, selectableFolders, type AccountRecord, type AccountState, type HostAllowance } from "../accounts/index";
+import { checkHost, detectSentFolder, ensureBound, selectableFolders, type AccountRecord, type AccountState, type HostAllowance } from "../accounts/index";
 import { normaliseEmail } from "../contacts/index";
 import { closeImap, isAuthenticationProblem, LOGIN_WITHDRAWN, openImap, translateImapError, type EarlyCredentials } from "./imap-connection";
 import { loadCursors, saveCursor, type FolderCursor } from "./cursors";
@@ -108,6 +108,8 @@ export async function runSyncJob(deps: SyncDeps, job: SyncJobMessage): Promise<S
   let released = false;
   try {
     if (!password) throw new AppError("permanent", "password_missing");
+    // the password goes only to the server it was typed for (accounts/secret-binding.ts)
+    await ensureBound(db, account);
     // what the folders need from DynamoDB is read while IMAP logs in
     // a job queued for a contact just added, or by "Sync now", must see the newest requests
     const fresh = job.reason === "contact-added" || job.reason === "manual";

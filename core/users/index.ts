@@ -3,7 +3,7 @@ import type { Db, Item } from "../store/db";
 import { keys } from "../store/keys";
 import { AppError } from "../shared/errors";
 import { newId, nowIso } from "../shared/ids";
-import { dummyHash, hashPassword, verifyPassword } from "./password";
+import { dummyHash, hashPassword, needsRehash, verifyPassword } from "./password";
 
 export type Role = "admin" | "member";
 
@@ -23,6 +23,10 @@ export interface Session {
 
 /** How long a session lives (12 hours), checked at read time: TTL deletion only tidies up. */
 export const SESSION_SECONDS = 12 * 60 * 60;
+/** A session unused this long (30 minutes) has ended, whatever its 12 hours say: a console left open on a shared desk. */
+export const IDLE_SECONDS = 30 * 60;
+/** lastSeenAt is written at most this often (a write per request would double the API's DynamoDB cost). */
+const TOUCH_EVERY_SECONDS = 60;
 
 export const normaliseLogin = (email: string) => email.trim().normalize("NFC").toLowerCase();
 
@@ -68,6 +72,12 @@ export async function authenticate(db: Db, email: string, password: string): Pro
   const item = claim ? await db.get("main", keys.user(claim.userId)) : undefined;
   const ok = await verifyPassword(password, item?.passwordHash ?? (await dummyHash()));
   if (!item || !ok) throw new AppError("unauthenticated", "invalid_credentials");
+  // a hash made with older, weaker parameters is replaced now that the password is at hand;
+  // conditional, so a password changed meanwhile is not overwritten
+  if (needsRehash(item.passwordHash)) {
+    const passwordHash = await hashPassword(password);
+    await db.update("main", keys.user(item.id), { expression: "SET passwordHash = :h", values: { ":h": passwordHash, ":old": item.passwordHash }, condition: "passwordHash = :old" });
+  }
   return toUser(item);
 }
 
@@ -94,7 +104,8 @@ const hashToken = (token: string) => createHash("sha256").update(token).digest("
 export async function createSession(db: Db, user: User): Promise<{ token: string; session: Session }> {
   const token = randomBytes(32).toString("base64url");
   const csrfToken = randomBytes(24).toString("base64url");
-  const expiresAt = Math.floor(Date.now() / 1000) + SESSION_SECONDS;
+  const now = Math.floor(Date.now() / 1000);
+  const expiresAt = now + SESSION_SECONDS;
   await db.put("main", {
     ...keys.session(hashToken(token)),
     gsi1pk: keys.sessionsIndex(user.id),
@@ -102,13 +113,21 @@ export async function createSession(db: Db, user: User): Promise<{ token: string
     userId: user.id,
     csrfToken,
     expiresAt,
+    lastSeenAt: now,
   });
   return { token, session: { user, csrfToken, expiresAt } };
 }
 
 export async function readSession(db: Db, token: string): Promise<Session | undefined> {
-  const item = await db.get("main", keys.session(hashToken(token)));
-  if (!item || item.expiresAt <= Math.floor(Date.now() / 1000)) return undefined;
+  const key = keys.session(hashToken(token));
+  const item = await db.get("main", key);
+  const now = Math.floor(Date.now() / 1000);
+  if (!item || item.expiresAt <= now) return undefined;
+  // sessions from before the idle timeout have no lastSeenAt: their start stands in
+  const lastSeenAt = (item.lastSeenAt as number | undefined) ?? item.expiresAt - SESSION_SECONDS;
+  if (now - lastSeenAt > IDLE_SECONDS) return undefined;
+  if (now - lastSeenAt >= TOUCH_EVERY_SECONDS)
+    await db.update("main", key, { expression: "SET lastSeenAt = :now", values: { ":now": now }, condition: "attribute_exists(pk)" });
   const user = await getUser(db, item.userId);
   return user ? { user, csrfToken: item.csrfToken, expiresAt: item.expiresAt } : undefined;
 }

@@ -260,7 +260,8 @@ describe("saving runs the connection test first", () => {
     const steps = rejected.body.error.steps.map((s: any) => `${s.protocol}:${s.step}:${s.skipped ? "skipped" : s.ok ? "ok" : "failed"}`);
     expect(steps.slice(0, 4)).toEqual(["imap:dns:ok", "imap:tcp:ok", "imap:tls:ok", "imap:imap_login:failed"]);
     expect(rejected.body.error.steps[3].diagnosis).toMatchObject({ code: "auth_failed", message: expect.any(String) });
-    const wrongPort = await api.patch(`/api/accounts/${id}`, { imap: { security: "starttls" } });
+    // (a new security mode needs the password typed again: the saved one is bound to the old one)
+    const wrongPort = await api.patch(`/api/accounts/${id}`, { imap: { security: "starttls" }, password: bob().password });
     expect(wrongPort.status).toBe(400);
     expect(wrongPort.body.error.fields[0]).toMatchObject({ field: "imap.security", code: "diag.tls_mismatch" });
     expect((await api.get(`/api/accounts/${id}`)).body).toEqual(before);
@@ -279,8 +280,13 @@ describe("saving runs the connection test first", () => {
     expect(created.status, created.text).toBe(201);
     const id = created.body.id;
     const before = (await api.get(`/api/accounts/${id}`)).body;
-    // same servers, another port and security: tested with the saved password, and saved
-    expect((await api.patch(`/api/accounts/${id}`, { imap: { port: mail.imapPort, security: "starttls" } })).status).toBe(200);
+    // same server, another port and security: the saved password is bound to the old ones, so
+    // it must be typed again (refused on the password field, nothing saved)
+    const movedPort = await api.patch(`/api/accounts/${id}`, { imap: { port: mail.imapPort, security: "starttls" } });
+    expect(movedPort.status).toBe(400);
+    expect(movedPort.body.error.fields).toEqual([{ field: "password", code: "password_required_new_destination", message: expect.stringContaining(`${mail.host}:${mail.imapPort} (starttls)`) }]);
+    expect((await api.get(`/api/accounts/${id}`)).body).toEqual(before);
+    expect((await api.patch(`/api/accounts/${id}`, { imap: { port: mail.imapPort, security: "starttls" }, password: bob().password })).status).toBe(200);
     // a new IMAP host (the same Dovecot by another name) without the password: refused on the
     // password field, in the user's language, and nothing was sent or saved
     const movedImap = await ja.patch(`/api/accounts/${id}`, { imap: { host: "localhost" } });

@@ -366,6 +366,8 @@ describe("a salesperson's day in the console", () => {
     await page.getByTestId("signin-email").fill(ALICE.email);
     await page.getByTestId("signin-password").fill(ALICE.password);
     await page.getByTestId("signin-submit").click();
+    // (sign-in waits for scrypt at N=2^17: up to a few seconds on a loaded test machine)
+    await page.getByTestId("current-user").waitFor();
 
     // Assess: the contact list (a member sees every contact)
     await expect.poll(() => page.getByTestId("contact-row").count()).toBe(4);

@@ -14,6 +14,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { transformSync } from "esbuild";
 import { describe, it, expect } from "vitest";
+import * as securityHeaders from "../../core/shared/security-headers";
 
 const CONFIG = fileURLToPath(new URL("../../sst.config.ts", import.meta.url));
 const APP = "crm-mail-sync";
@@ -96,18 +97,27 @@ async function evaluate(options: { stage?: string; env?: Record<string, string> 
     format: "cjs",
     target: "node20",
     sourcefile: CONFIG,
+    // run()'s `await import("./core/...")` becomes a require, answered below with the real module
+    supported: { "dynamic-import": false },
   });
   const rec: Recording = { components: [], calls: [] };
   const $app: Record<string, unknown> = {};
   const $interpolate = (strings: TemplateStringsArray, ...values: unknown[]) =>
     strings.reduce((out, s, i) => out + s + (i < values.length ? String(values[i]) : ""), "");
   const module = { exports: {} as Record<string, any> };
+  // $resolve(x).apply(f): what a transform does with an Input; here Inputs are plain values
+  const $resolve = (value: unknown) => ({ apply: (f: (v: unknown) => unknown) => f(value) });
+  const modules: Record<string, unknown> = { "./core/shared/security-headers": securityHeaders };
+  const require = (id: string) => {
+    if (!(id in modules)) throw new Error(`sst.config.ts imports ${id}, which this test does not provide`);
+    return modules[id];
+  };
   const factory = new Function(
-    "module", "exports", "sst", "aws", "$app", "$interpolate", "$config", "$dev", "process",
+    "module", "exports", "require", "sst", "aws", "$app", "$interpolate", "$resolve", "$config", "$dev", "process",
     code,
   );
   factory(
-    module, module.exports, makeRef(rec, "sst"), makeRef(rec, "aws"), $app, $interpolate,
+    module, module.exports, require, makeRef(rec, "sst"), makeRef(rec, "aws"), $app, $interpolate, $resolve,
     (config: unknown) => config, false, { env: { ...options.env } },
   );
   const config = module.exports.default;
@@ -328,6 +338,57 @@ describe("sst.config.ts run()", () => {
       expect(reachesApi, `${route} -> functions/api.handler`).toBe(true);
     }
     expect(e.outputs).toEqual({ url: ref(`${router!.name}.url`), api: apiUrl, alertTopic: ref("AlertTopic.arn") });
+  });
+
+  it("puts the local gateway's security headers on every Router response with a CloudFront response headers policy", async () => {
+    const e = await evaluate();
+    const [policy] = components(e, "aws.cloudfront.ResponseHeadersPolicy");
+    expect(policy, "a response headers policy").toBeDefined();
+    // the same values the local gateway sends (core/shared/security-headers.ts), overriding the origin's
+    expect(policy!.args.securityHeadersConfig).toEqual({
+      contentSecurityPolicy: { contentSecurityPolicy: securityHeaders.CONTENT_SECURITY_POLICY, override: true },
+      contentTypeOptions: { override: true },
+      frameOptions: { frameOption: "DENY", override: true },
+      referrerPolicy: { referrerPolicy: securityHeaders.REFERRER_POLICY, override: true },
+      strictTransportSecurity: { accessControlMaxAgeSec: 31_536_000, includeSubdomains: true, override: true },
+    });
+    expect(securityHeaders.CONTENT_SECURITY_POLICY).toMatch(/frame-ancestors 'none'/);
+    expect(securityHeaders.SECURITY_HEADERS).toMatchObject({ "content-security-policy": securityHeaders.CONTENT_SECURITY_POLICY, "x-content-type-options": "nosniff", "referrer-policy": "no-referrer" });
+    // The Router (lazy routes) serves the console and /api from its one default behaviour; its
+    // cdn transform must attach the policy there and keep everything else the Router set.
+    const [router] = components(e, "sst.aws.Router");
+    const transform = router!.args.transform?.cdn;
+    expect(typeof transform, "Router transform.cdn").toBe("function");
+    const cdnArgs: any = { defaultCacheBehavior: { targetOriginId: "default", viewerProtocolPolicy: "redirect-to-https" } };
+    transform(cdnArgs, {}, "WebCdn");
+    expect(snapshot(cdnArgs.defaultCacheBehavior)).toEqual({ targetOriginId: "default", viewerProtocolPolicy: "redirect-to-https", responseHeadersPolicyId: ref(`${policy!.name}.id`) });
+  });
+
+  it("lets the API answer only requests that came through the Router (a secret origin header)", async () => {
+    const e = await evaluate();
+    const secret = component(e, "sst.Secret", "OriginVerify");
+    const [router] = components(e, "sst.aws.Router");
+    const injection: string = router!.args.edge?.viewerRequest?.injection ?? "";
+    // the Router's request function sets the header to the secret (overwriting a client's own)
+    expect(injection).toContain(`event.request.headers["x-origin-verify"] = { value: "\${${secret.name}.value}" };`);
+    expect(injection).toContain(`event.request.headers["x-viewer-ip"] = { value: event.viewer.ip };`);
+    // and the api function is linked to it (functions/api.ts reads it as originSecret)
+    const apiFn = functionByHandler(e, "functions/api.handler");
+    expect(apiFn.args.link).toContainEqual(ref(secret.name));
+    expect(readFileSync(fileURLToPath(new URL("../../functions/api.ts", import.meta.url)), "utf8")).toMatch(/originSecret: optionalLink\("OriginVerify"\)\?\.value/);
+  });
+
+  it("throttles sign-in at API Gateway on its own route, before the function runs", async () => {
+    const e = await evaluate();
+    const [api] = components(e, "sst.aws.ApiGatewayV2");
+    const settings = api!.args.transform?.stage?.routeSettings as { routeKey: string; throttlingRateLimit: number; throttlingBurstLimit: number }[];
+    const signIn = settings?.find((r) => r.routeKey === "POST /api/session");
+    expect(signIn, "route settings for POST /api/session").toBeDefined();
+    expect(signIn!.throttlingRateLimit).toBeGreaterThan(0);
+    expect(signIn!.throttlingRateLimit).toBeLessThanOrEqual(10);
+    expect(signIn!.throttlingBurstLimit).toBeLessThanOrEqual(50);
+    const route = e.calls.find((c) => c.on === api!.name && c.method === "route" && c.args[0] === "POST /api/session");
+    expect(isSameRef(route?.args[1], ref(`${functionByHandler(e, "functions/api.handler").where}.arn`))).toBe(true);
   });
 
   it("subscribes each ALERT_EMAILS address (\",\" or \";\" separated) to AlertTopic by email", async () => {

@@ -14,7 +14,14 @@ const skippedOutput = z.object({
   at: z.string(),
 });
 const view = (ctx: RouteContext, record: accounts.AccountRecord) => accounts.toAccountView(record, ctx.lang);
-const deps = (ctx: RouteContext): accounts.AccountDeps => ({ db: ctx.deps.db, secrets: ctx.deps.secrets, hostAllowance: ctx.deps.hostAllowance, tlsCa: ctx.deps.imapCa });
+const deps = (ctx: RouteContext): accounts.AccountDeps => ({
+  db: ctx.deps.db,
+  secrets: ctx.deps.secrets,
+  hostAllowance: ctx.deps.hostAllowance,
+  tlsCa: ctx.deps.imapCa,
+  // saving new server settings or passwords runs a connection test: it counts as this user's probe
+  probeSubject: ctx.session.user.id,
+});
 
 export const accountRoutes: Route[] = [
   {

@@ -3,7 +3,6 @@ import * as accounts from "../../accounts/index";
 import { detectSentFolder, localizeSteps, selectableFolders, testConnection, type ConnectionReport, type ConnectionTestDeps } from "../../accounts/connection-test";
 import { diagnose, diagnosisCodes, localizeDiagnosis, toAppError } from "../../accounts/diagnosis";
 import { emailField } from "../../contacts/schema";
-import { accountSecretName, smtpSecretName } from "../../secrets/index";
 import { sendTestMail, type TestMailPart } from "../../sending/index";
 import { AppError } from "../../shared/errors";
 import type { Lang } from "../../shared/i18n";
@@ -96,10 +95,11 @@ const localizeReport = (report: ConnectionReport, lang: Lang) => ({
 
 const localizePart = <T extends TestMailPart>(part: T, lang: Lang) => ({ ...part, ...(part.diagnosis ? { diagnosis: localizeDiagnosis(part.diagnosis, lang) } : {}) });
 
-async function savedSecrets(ctx: RouteContext, id: string, given: { password?: string; smtpPassword?: string } = {}) {
-  const password = given.password ?? (await ctx.deps.secrets.get(accountSecretName(id)));
+/** The saved passwords (or those given for this request only), through the destination binding. */
+async function savedSecrets(ctx: RouteContext, account: accounts.AccountRecord, typed: { password?: string; smtpPassword?: string } = {}, imapOnly = false) {
+  const target = imapOnly ? { imap: account.imap, smtp: null, allowInsecureCerts: account.allowInsecureCerts } : undefined;
+  const { password, smtpPassword } = await accounts.readBoundSecrets(ctx.deps, account, { target, typed });
   if (!password) throw new AppError("permanent", "password_missing", { fields: [{ field: "password", key: "password_missing" }] });
-  const smtpPassword = given.smtpPassword ?? (await ctx.deps.secrets.get(smtpSecretName(id)));
   return { password, smtpPassword };
 }
 
@@ -113,7 +113,7 @@ export const connectionRoutes: Route[] = [
     rateLimit: PROBE_LIMIT,
     async handle(ctx) {
       const { password, smtpPassword, ...settings } = ctx.body as z.infer<typeof connectionTestInput>;
-      const report = await testConnection(settings, { password, smtpPassword }, testDeps(ctx));
+      const report = await accounts.limitedConnectionTest(ctx.deps.db, undefined, settings, () => testConnection(settings, { password, smtpPassword }, testDeps(ctx)));
       return { body: localizeReport(report, ctx.lang) };
     },
   },
@@ -124,8 +124,8 @@ export const connectionRoutes: Route[] = [
     rateLimit: PROBE_LIMIT,
     async handle(ctx) {
       const account = await accounts.getAccount(ctx.deps.db, ctx.session.user, ctx.params.id!);
-      const secrets = await savedSecrets(ctx, account.id, ctx.body as z.infer<typeof savedTestInput>);
-      const report = await testConnection(account, secrets, testDeps(ctx));
+      const secrets = await savedSecrets(ctx, account, ctx.body as z.infer<typeof savedTestInput>);
+      const report = await accounts.limitedConnectionTest(ctx.deps.db, undefined, account, () => testConnection(account, secrets, testDeps(ctx)));
       return { body: localizeReport(report, ctx.lang) };
     },
   },
@@ -136,7 +136,7 @@ export const connectionRoutes: Route[] = [
     rateLimit: PROBE_LIMIT,
     async handle(ctx) {
       const account = await accounts.getAccount(ctx.deps.db, ctx.session.user, ctx.params.id!);
-      const secrets = await savedSecrets(ctx, account.id);
+      const secrets = await savedSecrets(ctx, account);
       const report = await sendTestMail(account, secrets, { hostAllowance: ctx.deps.hostAllowance, ca: extraCa(ctx), log: ctx.deps.log.child({ accountId: account.id }) });
       return { body: { ...report, sent: localizePart(report.sent, ctx.lang), savedToSent: localizePart(report.savedToSent, ctx.lang) } };
     },
@@ -145,9 +145,10 @@ export const connectionRoutes: Route[] = [
     method: "GET", path: "/api/accounts/{id}/folders", auth: "user", tag: "accounts",
     summary: "The mailbox's folders for the Sent-folder picker (decoded names, SPECIAL-USE) and the detected Sent folder. A failing login answers 422 (or 503 when a retry may work) with the diagnosis",
     response: folderListOutput,
+    rateLimit: PROBE_LIMIT,
     async handle(ctx) {
       const account = await accounts.getAccount(ctx.deps.db, ctx.session.user, ctx.params.id!);
-      const { password } = await savedSecrets(ctx, account.id);
+      const { password } = await savedSecrets(ctx, account, {}, true);
       const { imap } = account;
       const context = { protocol: "imap" as const, step: "folders" as const, host: imap.host, port: imap.port, security: imap.security, provider: account.provider };
       let client: Awaited<ReturnType<typeof openImap>> | undefined;

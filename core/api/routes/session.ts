@@ -2,11 +2,32 @@ import { z } from "zod";
 import * as users from "../../users/index";
 import { emailField } from "../../contacts/schema";
 import { listOf, type Route } from "../types";
-import { AppError } from "../../shared/errors";
-import { consume, ensureUnder, type RateLimit } from "../../shared/rate-limit";
+import { release, reserve, type RateLimit, type Reservation } from "../../shared/rate-limit";
+import type { Db } from "../../store/db";
 
 /** Failed sign-ins for one address before it must wait (the roadmap's lockout mails build on this). */
 const SIGNIN_FAILURES: RateLimit = { bucket: "signin-failure", limit: 10, windowSeconds: 900 };
+/** Failed sign-ins from one client address, whatever the account: stops spraying one password over many accounts. */
+const SIGNIN_FAILURES_PER_SOURCE: RateLimit = { bucket: "signin-failure-source", limit: 30, windowSeconds: 900 };
+
+/**
+ * Runs a password check as a failure counted in advance: each bucket is reserved with a
+ * conditional increment before the (deliberately slow) check, so a burst of concurrent guesses
+ * gets at most `limit` evaluations; a right password gives its reservations back.
+ */
+async function countedAsFailure<T>(db: Db, buckets: [RateLimit, string][], check: () => Promise<T>): Promise<T> {
+  const held: Reservation[] = [];
+  const giveBack = () => Promise.all(held.map((r) => release(db, r).catch(() => undefined)));
+  try {
+    for (const [rule, subject] of buckets) held.push(await reserve(db, rule, subject));
+  } catch (err) {
+    await giveBack();
+    throw err;
+  }
+  const result = await check();
+  await giveBack();
+  return result;
+}
 
 export const userOutput = z.object({ id: z.string(), email: z.string(), name: z.string(), role: z.enum(["admin", "member"]), createdAt: z.string() });
 const sessionOutput = z.object({ user: userOutput, csrfToken: z.string() });
@@ -23,13 +44,11 @@ export const sessionRoutes: Route[] = [
     method: "POST", path: "/api/session", auth: "public", tag: "session", summary: "Sign in",
     body: signInInput, response: sessionOutput,
     async handle(ctx) {
-      // failed sign-ins per address: 10 in 15 minutes, then wait (successful ones do not count)
-      const subject = users.normaliseLogin(ctx.body.email);
-      await ensureUnder(ctx.deps.db, SIGNIN_FAILURES, subject);
-      const user = await users.authenticate(ctx.deps.db, ctx.body.email, ctx.body.password).catch(async (err) => {
-        if (err instanceof AppError && err.code === "invalid_credentials") await consume(ctx.deps.db, SIGNIN_FAILURES, subject).catch(() => undefined);
-        throw err;
-      });
+      // failed sign-ins per address (10) and per client address (30) in a sliding 15 minutes;
+      // successful ones do not count
+      const buckets: [RateLimit, string][] = [[SIGNIN_FAILURES, users.normaliseLogin(ctx.body.email)]];
+      if (ctx.req.sourceIp) buckets.push([SIGNIN_FAILURES_PER_SOURCE, ctx.req.sourceIp]);
+      const user = await countedAsFailure(ctx.deps.db, buckets, () => users.authenticate(ctx.deps.db, ctx.body.email, ctx.body.password));
       const { token, session } = await users.createSession(ctx.deps.db, user);
       ctx.deps.log.info("session.created", { userId: user.id });
       return { body: { user: session.user, csrfToken: session.csrfToken }, setSession: token };
@@ -51,12 +70,9 @@ export const sessionRoutes: Route[] = [
     method: "POST", path: "/api/session/password", auth: "user", tag: "session", summary: "Change my password (other sessions are signed out)", status: 204,
     body: z.strictObject({ currentPassword: z.string().min(1).max(1024), newPassword: z.string().min(12).max(1024) }),
     async handle(ctx) {
-      const subject = ctx.session.user.email;
-      await ensureUnder(ctx.deps.db, SIGNIN_FAILURES, subject);
-      await users.changePassword(ctx.deps.db, ctx.session.user, ctx.body.currentPassword, ctx.body.newPassword, ctx.session.token).catch(async (err) => {
-        if (err instanceof AppError && err.fields[0]?.key === "current_password_wrong") await consume(ctx.deps.db, SIGNIN_FAILURES, subject).catch(() => undefined);
-        throw err;
-      });
+      await countedAsFailure(ctx.deps.db, [[SIGNIN_FAILURES, ctx.session.user.email]], () =>
+        users.changePassword(ctx.deps.db, ctx.session.user, ctx.body.currentPassword, ctx.body.newPassword, ctx.session.token),
+      );
       ctx.deps.log.info("password.changed", { userId: ctx.session.user.id });
       return { status: 204 };
     },
