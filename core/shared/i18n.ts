@@ -28,6 +28,7 @@ const catalogue: Record<string, Record<Lang, string>> = {
   rate_limited: { en: "Too many attempts. Please wait {seconds} seconds and try again.", ja: "試行回数が多すぎます。{seconds}秒待ってからもう一度お試しください。" },
   current_password_wrong: { en: "is not your current password.", ja: "現在のパスワードと一致しません。" },
   body_too_large: { en: "The request body is too large.", ja: "リクエスト本文が大きすぎます。" },
+  request_too_large: { en: "The request is larger than {maximum} MB, the most this server accepts.", ja: "リクエストが{maximum}MBを超えています（このサーバーが受け付ける上限です）。" },
   internal_error: { en: "Something went wrong on our side. Please try again; if it keeps happening, tell your administrator (reference {ref}).", ja: "サーバー側で問題が発生しました。もう一度お試しください。繰り返し発生する場合は管理者にお知らせください（参照番号 {ref}）。" },
   service_unavailable: { en: "The service is temporarily unavailable. Please try again shortly.", ja: "サービスが一時的に利用できません。しばらくしてからもう一度お試しください。" },
 
