@@ -1,6 +1,6 @@
 export { fanOut, isDue, type FanOutDeps } from "./fanout";
 export { runSyncJob, type SyncDeps, type SyncOutcome } from "./sync-account";
-export { enqueueNow } from "./jobs";
-export { acquireLease, releaseLease, LEASE_SECONDS } from "./lease";
+export { enqueueNow, newJob, recentJobs, recordJob, recordQueued, serverHint } from "./jobs";
+export { acquireLease, releaseLease, markAbandoned, LEASE_SECONDS } from "./lease";
 export { openImap, closeImap, translateImapError, type ImapSettings } from "./imap-connection";
 export { toMailRecord, participants, type MailRecord } from "./message-record";
