@@ -97,7 +97,10 @@ export async function withLastJobs(db: Db, records: AccountRecord[]): Promise<(A
             error: j.error ?? null,
           }
         : null;
-      return { ...r, lastJob };
+      // "syncing" is written only after a login: a job that died mid-sync left a connected mailbox
+      // (its last progress stays, to show where it stopped)
+      const state = status === "abandoned" && r.state === "syncing" ? { state: "connected" as const } : {};
+      return { ...r, ...state, lastJob };
     }),
   );
 }

@@ -2,7 +2,6 @@ import type { Db, Item } from "../store/db";
 import { keys } from "../store/keys";
 import { newId, nowIso } from "../shared/ids";
 import type { JobQueue, ServerHint, SyncJobMessage } from "../queue/index";
-import { LEASE_SECONDS } from "./lease";
 
 /** "abandoned": the job's process died (or lost its lease); the job that took over says so, keeping its last counts. */
 export type JobStatus = "queued" | "running" | "done" | "failed" | "skipped" | "continued" | "abandoned";
@@ -73,15 +72,17 @@ export async function enqueueNow(db: Db, queue: JobQueue, account: { id: string 
 /**
  * A job's status as the console should show it: running while it holds the account's lease,
  * whatever its item says yet (the lease has its start); "abandoned" when its item still says
- * running but it holds no lease and its heartbeat stopped a lease's length ago (its process died
- * and no job has taken over yet); else what its item says.
+ * running but it holds no live lease and has not beaten for ENDING_GRACE_MS (its process died:
+ * the job that takes the mailbox over will record it so); else what its item says. A job that
+ * ends well releases its lease and writes its end side by side, within milliseconds.
  */
-export function jobStatusNow(job: Item, account: { leaseJobId?: string; leaseUntil?: number }, now = Date.now(), leaseSeconds = LEASE_SECONDS): string {
+export function jobStatusNow(job: Item, account: { leaseJobId?: string; leaseUntil?: number }, now = Date.now()): string {
   if (account.leaseJobId === job.jobId && (account.leaseUntil ?? 0) > now / 1000) return "running";
   const beat = Date.parse((job.heartbeatAt as string | undefined) ?? "");
-  if (job.status === "running" && !(beat > now - leaseSeconds * 1000)) return "abandoned";
+  if (job.status === "running" && !(beat > now - ENDING_GRACE_MS)) return "abandoned";
   return job.status as string;
 }
+const ENDING_GRACE_MS = 10_000;
 
 /** An account's latest jobs, newest first (its job index). */
 export async function recentJobs(db: Db, accountId: string, limit: number): Promise<Item[]> {

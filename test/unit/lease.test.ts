@@ -23,8 +23,8 @@ describe("a job's status as the console shows it", () => {
   it("is running between heartbeats once the lease is released and the end not yet written", () => {
     expect(jobStatusNow({ jobId: "a", status: "running", heartbeatAt: beat(2_000) }, {}, now)).toBe("running");
   });
-  it("is abandoned when the record says running, no lease is held and the heartbeat stopped a lease ago", () => {
-    expect(jobStatusNow({ jobId: "a", status: "running", heartbeatAt: beat(61_000) }, { leaseJobId: "a", leaseUntil: sec - 1 }, now)).toBe("abandoned");
+  it("is abandoned when the record says running, its lease ran out and its heartbeat stopped", () => {
+    expect(jobStatusNow({ jobId: "a", status: "running", heartbeatAt: beat(15_000) }, { leaseJobId: "a", leaseUntil: sec - 1 }, now)).toBe("abandoned");
     expect(jobStatusNow({ jobId: "a", status: "running" }, {}, now)).toBe("abandoned");
   });
   it("is what the record says once the job ended", () => {
