@@ -1,6 +1,6 @@
 import middy from "@middy/core";
 import type { Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
-import { backoffSeconds, parseSyncJob } from "../core/queue/index";
+import { backoffSeconds, parseSyncJob, shouldRetry } from "../core/queue/index";
 import { runSyncJob } from "../core/sync/index";
 import { buildRuntime, type Runtime } from "../core/runtime/index";
 
@@ -9,7 +9,9 @@ let rt: Runtime | undefined;
 /**
  * SQS -> one sync job per record. The records of a batch (up to 5, one account each: the
  * account lease keeps two jobs off one mailbox) run side by side, so each gets the whole
- * invocation's time budget and the IMAP round trips overlap. A record that fails transiently
+ * invocation's time budget and the IMAP round trips overlap. Each job's account lease lasts no
+ * longer than this invocation (getRemainingTimeInMillis), and a job stops and enqueues its
+ * continuation before the deadline. A record that fails in a way a retry can help (shouldRetry)
  * is hidden for a growing backoff and reported in batchItemFailures, so only it is
  * redelivered; after 3 receives SQS moves it to the dead-letter queue.
  */
@@ -23,6 +25,11 @@ export const handler = middy<SQSEvent, SQSBatchResponse, Error, Context>().handl
         await runSyncJob(deps, parseSyncJob(record.body));
         return undefined;
       } catch (err) {
+        // nothing a retry can mend (a malformed job): dropped, loudly
+        if (!shouldRetry(err)) {
+          runtime.log.error("sync.record.dropped", { messageId: record.messageId, err });
+          return undefined;
+        }
         const receives = Number(record.attributes?.ApproximateReceiveCount ?? 1);
         const delay = backoffSeconds(receives);
         runtime.log.warn("sync.record.failed", { messageId: record.messageId, receiveCount: receives, retryInSeconds: delay, err });

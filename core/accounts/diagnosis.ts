@@ -350,7 +350,9 @@ function classify(err: unknown, f: ErrorFields, ctx: DiagnosisContext, provider:
   const netCode = [f.code, f.originalCode].find((c) => /^(ENOTFOUND|EAI_NONAME|ENODATA|EAI_AGAIN|ECONNREFUSED|EHOSTUNREACH|ENETUNREACH|EHOSTDOWN|ETIMEDOUT|ECONNRESET|EPIPE)$/.test(c));
   if (netCode === "ENOTFOUND" || netCode === "EAI_NONAME" || netCode === "ENODATA") return permanent("host_not_found");
   if (netCode === "EAI_AGAIN") return transient("host_not_found"); // the resolver itself failed: may pass
-  if (netCode === "ECONNREFUSED") return permanent("connection_refused");
+  // A refused port is most often a server restarting or a balancer draining: a retry with
+  // backoff may pass (a wrong port stays refused, and the queue gives up after 3 receives)
+  if (netCode === "ECONNREFUSED") return transient("connection_refused");
   if (
     netCode === "EHOSTUNREACH" ||
     netCode === "ENETUNREACH" ||

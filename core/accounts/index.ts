@@ -5,7 +5,7 @@ import { AppError } from "../shared/errors";
 import { newId, nowIso } from "../shared/ids";
 import { translate, type Lang } from "../shared/i18n";
 import { normaliseEmail } from "../contacts/email-address";
-import { recentJobs } from "../sync/jobs";
+import { jobStatusNow, recentJobs } from "../sync/jobs";
 import { forgetCursors } from "../sync/cursors";
 import type { User } from "../users/index";
 import { checkHost, type HostAllowance, type Resolver } from "./host-policy";
@@ -95,12 +95,12 @@ export async function withLastJobs(db: Db, records: AccountRecord[]): Promise<(A
   return Promise.all(
     records.map(async (r) => {
       const [j] = await recentJobs(db, r.id, 1);
-      // a job holding the lease is running, whatever its item says yet: the lease has its start
-      const running = j && r.leaseJobId === j.jobId && (r.leaseUntil ?? 0) > Date.now() / 1000;
+      const status = j ? jobStatusNow(j, r) : undefined;
+      const running = status === "running";
       const lastJob = j
         ? {
             jobId: j.jobId,
-            status: running ? "running" : j.status,
+            status,
             reason: j.reason ?? "schedule",
             enqueuedAt: j.enqueuedAt ?? null,
             startedAt: j.startedAt ?? (running ? (r.leaseStartedAt ?? null) : null),
@@ -109,7 +109,10 @@ export async function withLastJobs(db: Db, records: AccountRecord[]): Promise<(A
             error: j.error ?? null,
           }
         : null;
-      return { ...r, lastJob };
+      // "syncing" is written only after a login: a job that died mid-sync left a connected mailbox
+      // (its last progress stays, to show where it stopped)
+      const state = status === "abandoned" && r.state === "syncing" ? { state: "connected" as const } : {};
+      return { ...r, ...state, lastJob };
     }),
   );
 }

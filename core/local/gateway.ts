@@ -6,6 +6,7 @@ import { randomUUID } from "node:crypto";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
 import { lambdaContext } from "./lambda-context";
 import { SECURITY_HEADERS } from "../shared/security-headers";
+import { pickLanguage, translate } from "../shared/i18n";
 
 type ApiHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
@@ -21,6 +22,7 @@ const TYPES: Record<string, string> = {
   ".map": "application/json",
 };
 
+/** The largest request body the gateway passes to the API: 1 MB (the API itself takes 256 KB). */
 const MAX_BODY = 1024 * 1024;
 
 /**
@@ -51,15 +53,58 @@ export async function startGateway(options: { port: number; apiHandler: ApiHandl
   };
 }
 
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY) throw Object.assign(new Error("body too large"), { status: 413 });
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
+/**
+ * Reads a request body of at most MAX_BODY bytes; null when it is larger (known from
+ * Content-Length before reading anything, or once the bytes read pass the limit). Never
+ * destroys the request: breaking out of `for await` over it would, and the client, still
+ * uploading, would see its connection reset instead of the answer (refuseTooLarge drains it).
+ */
+function readBody(req: IncomingMessage): Promise<Buffer | null> {
+  const declared = Number(req.headers["content-length"]);
+  if (Number.isFinite(declared) && declared > MAX_BODY) return Promise.resolve(null);
+  return new Promise((ok, fail) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY) {
+        req.off("data", onData).off("end", onEnd).off("error", fail);
+        ok(null);
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => ok(Buffer.concat(chunks));
+    req.on("data", onData).on("end", onEnd).on("error", fail);
+  });
+}
+
+/** How much of an oversized body is read and thrown away so its sender gets the 413, and for how long at most. */
+const DISCARD_MAX_BYTES = 512 * 1024 * 1024;
+const DISCARD_MAX_MS = 30_000;
+
+/**
+ * Answers 413 at once, with the limit, in the user's language (as the API answers errors), then
+ * reads and discards the rest of the body: a server that closes on a client still sending makes
+ * its TCP stack answer with a reset, which can reach the client before the 413 does. A sender
+ * that goes on past DISCARD_MAX_BYTES or DISCARD_MAX_MS is cut off.
+ */
+function refuseTooLarge(req: IncomingMessage, res: ServerResponse, url: URL): void {
+  const lang = pickLanguage(url.searchParams.get("lang") ?? req.headers["accept-language"]);
+  const maximum = MAX_BODY / (1024 * 1024);
+  const body = JSON.stringify({ error: { code: "body_too_large", message: translate("request_too_large", lang, { maximum }), maximumBytes: MAX_BODY } });
+  res.writeHead(413, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(body), connection: "close", ...SECURITY_HEADERS });
+  res.end(body);
+  let discarded = 0;
+  const cutOff = setTimeout(() => req.socket.destroy(), DISCARD_MAX_MS);
+  cutOff.unref();
+  req.on("data", (chunk: Buffer) => {
+    discarded += chunk.length;
+    if (discarded > DISCARD_MAX_BYTES) req.socket.destroy();
+  });
+  req.on("close", () => clearTimeout(cutOff));
+  req.on("error", () => undefined);
+  req.resume();
 }
 
 export function toApiGatewayEvent(req: IncomingMessage, url: URL, body: Buffer): APIGatewayProxyEventV2 {
@@ -100,14 +145,8 @@ export function toApiGatewayEvent(req: IncomingMessage, url: URL, body: Buffer):
 }
 
 async function callApi(req: IncomingMessage, res: ServerResponse, url: URL, handler: ApiHandler): Promise<void> {
-  let body: Buffer;
-  try {
-    body = await readBody(req);
-  } catch {
-    res.writeHead(413, { "content-type": "application/json" });
-    res.end(JSON.stringify({ error: { code: "body_too_large", message: "The request body is too large." } }));
-    return;
-  }
+  const body = await readBody(req);
+  if (!body) return refuseTooLarge(req, res, url);
   const event = toApiGatewayEvent(req, url, body);
   const result = await handler(event, lambdaContext("api", 30_000));
   // the same headers the Router's response headers policy adds to every response in AWS

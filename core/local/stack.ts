@@ -9,6 +9,8 @@ import { ensureQueues, ensureTables, localDynamo, localSqs, startDynalite, start
 import { startGateway } from "./gateway";
 import { startPoller } from "./poller";
 import { startSchedule } from "./scheduler";
+import { requeueUnfinished } from "./requeue";
+import { SqsJobQueue } from "../queue/index";
 
 /** Options of the local runtime; every one has a default that suits `npm start`. */
 export interface LocalStackOptions {
@@ -114,6 +116,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const gateway = await startGateway({ port: options.port ?? 0, apiHandler: api.handler as any, staticDir: options.staticDir ?? resolve("web/dist") });
   const onError = (what: string) => (err: unknown) => log.error(`local.${what}.failed`, { err });
   const sqsClient = localSqs(sqs.endpoint);
+  // jobs that were on the in-memory queue when the last run stopped: back on it (requeue.ts)
+  const requeueClient = localDynamo(dynamo.endpoint);
+  await requeueUnfinished({ db: new Db(tables, requeueClient), queue: new SqsJobQueue(queues.queueUrl, sqsClient), log })
+    .catch(onError("requeue"))
+    .finally(() => requeueClient.destroy());
   const poller = startPoller({ sqs: sqsClient, queueUrl: queues.queueUrl, handler: sync.handler as any, onError: onError("poller") });
   const fanoutSchedule =
     options.schedule === false ? undefined : startSchedule({ name: "SyncSchedule", everyMs: options.scheduleEveryMs ?? interval * 60_000, handler: fanout.handler as any, onError: onError("fanout") });

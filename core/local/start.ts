@@ -29,7 +29,7 @@ const lines = [
   "",
   "CRM Mail Sync is running.",
   `  Open: ${stack.url}/`,
-  `  Data: ${env.DATA_DIR || ".data"} (DynamoDB by dynalite, encrypted secrets); queue: fauxqs in memory`,
+  `  Data: ${env.DATA_DIR || ".data"} (DynamoDB by dynalite, encrypted secrets); queue: fauxqs in memory, unfinished jobs queued again at start`,
 ];
 if (stack.createdAdmin) {
   lines.push(

@@ -2,6 +2,8 @@ import { ChangeMessageVisibilityCommand, SendMessageBatchCommand, SendMessageCom
 import { AppError } from "../shared/errors";
 import type { MailServerSettings } from "../shared/mail-server";
 
+export { shouldRetry } from "./retry-policy";
+
 /** One sync job on the queue. `continuation` marks a job that picks up where one ran out of time. */
 export interface SyncJobMessage {
   jobId: string;

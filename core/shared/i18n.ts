@@ -35,6 +35,7 @@ const catalogue: Record<string, Record<Lang, string>> = {
   password_required_new_destination: { en: "must be entered again: a saved password is only sent to the server, port and security it was saved for, and {destination} is not one of them.", ja: "を再入力してください。保存済みのパスワードは保存時のサーバー・ポート・セキュリティ設定にしか送信しません。{destination} はそれに該当しません。" },
   password_destination_changed: { en: "The mailbox's server settings changed after its password was saved. Enter the password again to use the new settings.", ja: "パスワードの保存後にメールボックスのサーバー設定が変更されました。新しい設定で使うにはパスワードを再入力してください。" },
   mailbox_login_limited: { en: "Too many failed logins to {target} recently. To keep the provider from locking the mailbox, wait {seconds} seconds before trying again.", ja: "{target} へのログイン失敗が続いています。プロバイダーによるメールボックスのロックを防ぐため、{seconds}秒待ってからもう一度お試しください。" },
+  request_too_large: { en: "The request is larger than {maximum} MB, the most this server accepts.", ja: "リクエストが{maximum}MBを超えています（このサーバーが受け付ける上限です）。" },
   internal_error: { en: "Something went wrong on our side. Please try again; if it keeps happening, tell your administrator (reference {ref}).", ja: "サーバー側で問題が発生しました。もう一度お試しください。繰り返し発生する場合は管理者にお知らせください（参照番号 {ref}）。" },
   service_unavailable: { en: "The service is temporarily unavailable. Please try again shortly.", ja: "サービスが一時的に利用できません。しばらくしてからもう一度お試しください。" },
 

@@ -3,7 +3,8 @@ import { keys } from "../store/keys";
 import { newId, nowIso } from "../shared/ids";
 import type { JobQueue, ServerHint, SyncJobMessage } from "../queue/index";
 
-export type JobStatus = "queued" | "running" | "done" | "failed" | "skipped" | "continued";
+/** "abandoned": the job's process died (or lost its lease); the job that took over says so, keeping its last counts. */
+export type JobStatus = "queued" | "running" | "done" | "failed" | "skipped" | "continued" | "abandoned";
 
 export interface JobCounts {
   folders: number;
@@ -75,44 +76,19 @@ export async function enqueueNow(db: Db, queue: JobQueue, account: { id: string 
 }
 
 /**
- * Takes the account's sync lease: one job at a time per account. The lease expires on its own
- * (checked at read time), so a job that died leaves nothing stuck for longer than `seconds`.
- * Returns the account as it is now (one round trip for both) and the job that held the lease
- * before, if it never released it (it died or ran out of time; possibly an earlier delivery of
- * this same job); or why there is no lease.
+ * A job's status as the console should show it: running while it holds the account's lease,
+ * whatever its item says yet (the lease has its start); "abandoned" when its item still says
+ * running but it holds no live lease and has not beaten for ENDING_GRACE_MS (its process died:
+ * the job that takes the mailbox over will record it so); else what its item says. A job that
+ * ends well releases its lease and writes its end side by side, within milliseconds.
  */
-export async function acquireLease(
-  db: Db,
-  accountId: string,
-  jobId: string,
-  seconds: number,
-): Promise<{ account: Item; leftBehindBy?: string } | { refused: "missing" | "disabled" | "held" }> {
-  const now = Math.floor(Date.now() / 1000);
-  const lease = { leaseJobId: jobId, leaseUntil: now + seconds, leaseStartedAt: new Date().toISOString() };
-  // ALL_OLD: the account before this write (our lease fields are known), which also tells
-  // whether an earlier job left its lease behind
-  const before = await db.update("main", keys.account(accountId), {
-    // the lease is also the record that the job started (leaseStartedAt): no separate write
-    expression: "SET leaseJobId = :j, leaseUntil = :u, leaseStartedAt = :t",
-    condition: "attribute_exists(pk) AND (attribute_not_exists(syncEnabled) OR syncEnabled <> :off) AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now OR leaseJobId = :j)",
-    values: { ":j": jobId, ":u": lease.leaseUntil, ":now": now, ":off": false, ":t": lease.leaseStartedAt },
-    returnValues: "ALL_OLD",
-  });
-  if (before !== false) {
-    const previous = before.leaseJobId as string | undefined;
-    return { account: { ...before, ...lease }, ...(previous ? { leftBehindBy: previous } : {}) };
-  }
-  const current = await db.get("main", keys.account(accountId));
-  return { refused: !current ? "missing" : current.syncEnabled === false ? "disabled" : "held" };
+export function jobStatusNow(job: Item, account: { leaseJobId?: string; leaseUntil?: number }, now = Date.now()): string {
+  if (account.leaseJobId === job.jobId && (account.leaseUntil ?? 0) > now / 1000) return "running";
+  const beat = Date.parse((job.heartbeatAt as string | undefined) ?? "");
+  if (job.status === "running" && !(beat > now - ENDING_GRACE_MS)) return "abandoned";
+  return job.status as string;
 }
-
-export async function releaseLease(db: Db, accountId: string, jobId: string): Promise<void> {
-  await db.update("main", keys.account(accountId), {
-    expression: "REMOVE leaseJobId, leaseUntil, leaseStartedAt",
-    condition: "leaseJobId = :j",
-    values: { ":j": jobId },
-  });
-}
+const ENDING_GRACE_MS = 10_000;
 
 /** An account's latest jobs, newest first (its job index). */
 export async function recentJobs(db: Db, accountId: string, limit: number): Promise<Item[]> {

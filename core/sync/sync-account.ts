@@ -2,7 +2,7 @@ import type { ImapFlow } from "imapflow";
 import type { Db, Item } from "../store/db";
 import { keys } from "../store/keys";
 import { accountSecretName, type SecretStore } from "../secrets/index";
-import type { JobQueue, ServerHint, SyncJobMessage } from "../queue/index";
+import { shouldRetry, type JobQueue, type ServerHint, type SyncJobMessage } from "../queue/index";
 import { AppError } from "../shared/errors";
 import { nowIso } from "../shared/ids";
 import type { Logger } from "../shared/log";
@@ -16,10 +16,11 @@ import { pickPreviewPart, previewText, PREVIEW_BYTES, type PreviewPart } from ".
 import { storeMessages } from "./store-messages";
 import { passwordCache } from "./secret-cache";
 import { ContactMatcher } from "./contact-matcher";
-import { acquireLease, newJob, recordJob, recordQueued, releaseLease, serverHint, type JobCounts } from "./jobs";
+import { newJob, recordJob, recordQueued, serverHint, type JobCounts } from "./jobs";
 import { fetchMissing, forgetSkips, retryUids, settleSkips, type Outcome, type SkipReason } from "./accounting";
 import { firstSeenDates } from "./message-identity";
 import { forgetBackfillCache, pendingBackfill, saveBackfillMarks, type BackfillPlan } from "./backfill-requests";
+import { acquireLease, LEASE_SECONDS, LeaseKeeper, markAbandoned, newLeaseOwner, RELEASE, releaseLease, type Lease } from "./lease";
 
 export interface SyncDeps {
   db: Db;
@@ -45,11 +46,12 @@ export interface SyncDeps {
   backfillSettleMs?: number;
   /** How far back the first sync of a folder reaches when the account does not say. Default 90 days. */
   initialWindowDays?: number;
+  /** The account lease's length in seconds, renewed while the job works (lease.ts). Default 60. */
+  leaseSeconds?: number;
 }
 
-export type SyncOutcome = { status: "done" | "skipped" | "failed" | "continued"; counts: JobCounts; error?: string };
+export type SyncOutcome = { status: "done" | "skipped" | "failed" | "continued" | "abandoned"; counts: JobCounts; error?: string };
 
-const LEASE_SECONDS = 15 * 60;
 /** How often a running job saves its cursor and progress and beats its heart. */
 const COMMIT_EVERY_MS = 1_000;
 /** Up to this many new contact addresses, a backfill asks the server (SEARCH per address); above, it rescans the window. */
@@ -76,27 +78,41 @@ export async function runSyncJob(deps: SyncDeps, job: SyncJobMessage): Promise<S
   cursorsRead?.catch(() => undefined);
   const hint = job.server ?? recentServers.get(job.accountId);
   const early = hint ? openEarly(deps, job, hint) : undefined;
-  const [lease, secret] = await Promise.all([acquireLease(db, job.accountId, job.jobId, LEASE_SECONDS), passwordCache.read(deps.secrets, secretName)]).catch((err) => {
+  const lease: Lease = { accountId: job.accountId, jobId: job.jobId, owner: newLeaseOwner(), seconds: deps.leaseSeconds ?? LEASE_SECONDS };
+  const [taken, secret] = await Promise.all([acquireLease(db, lease, deps.remainingMs()), passwordCache.read(deps.secrets, secretName)]).catch((err) => {
     early?.abandon();
     throw err;
   });
-  if ("refused" in lease) {
+  if ("refused" in taken) {
     early?.abandon();
-    const note = { missing: "account deleted", disabled: "disabled", held: "another job holds the account" }[lease.refused];
+    // another delivery of this very job is running it: dropped, and its record is that job's
+    if (taken.refused === "duplicate") {
+      log.info("sync.duplicate.dropped", { jobId: job.jobId, accountId: job.accountId });
+      return { status: "skipped", counts };
+    }
+    const note = { missing: "account deleted", disabled: "disabled", held: "another job holds the account" }[taken.refused];
     await recordJob(db, job.jobId, "skipped", { endedAt: nowIso(), note });
-    await retryBackfillJob(deps, job, lease.refused);
+    await retryBackfillJob(deps, job, taken.refused);
     return { status: "skipped", counts };
   }
-  const account = lease.account as AccountRecord;
+  const account = taken.account as AccountRecord;
   recentServers.remember(account);
-  const cursors = currentCursors(db, account, kept, lease.leftBehindBy, cursorsRead, readAt);
+  // a job whose lease ran out under it (its process died) ends as "abandoned", with its last counts
+  if (taken.leftBehindBy && taken.leftBehindBy !== job.jobId) {
+    markAbandoned(db, taken.leftBehindBy, job.jobId, taken.leftBehindStartedAt).catch((err) => log.warn("sync.abandon.failed", { jobId: taken.leftBehindBy, err }));
+  }
+  let client: ImapFlow | undefined;
+  // a lease lost to another job (ours outlived its renewals) stops this one: its connection is cut
+  const keeper = new LeaseKeeper(db, lease, deps.remainingMs, (err) => log.warn("sync.lease.renew.failed", { jobId: job.jobId, err }), () => client?.close());
+  const cursors = currentCursors(db, account, kept, taken.leftBehindBy, cursorsRead, readAt);
   cursors.catch(() => undefined);
   let password: string | undefined;
   try {
     password = await passwordCache.confirm(deps.secrets, secretName, secret, account.secretVersion);
   } catch (err) {
     early?.abandon();
-    await releaseLease(db, account.id, job.jobId).catch(() => undefined);
+    await keeper.stop();
+    await releaseLease(db, lease).catch(() => undefined);
     throw err;
   }
   const jobLog = log.child({ jobId: job.jobId, accountId: account.id });
@@ -104,7 +120,6 @@ export async function runSyncJob(deps: SyncDeps, job: SyncJobMessage): Promise<S
   // a heartbeat every second while it works (FolderRun.commit) and its end, so a quiet tick
   // writes it once, beside the logout.
   const startedAt = (account as AccountRecord & { leaseStartedAt?: string }).leaseStartedAt ?? nowIso();
-  let client: ImapFlow | undefined;
   let released = false;
   try {
     if (!password) throw new AppError("permanent", "password_missing");
@@ -126,14 +141,15 @@ export async function runSyncJob(deps: SyncDeps, job: SyncJobMessage): Promise<S
     const closing = closeImap(client);
     client = undefined;
     released = true;
+    await keeper.stop();
     if (!continued) {
       // the job's end is recorded after its start (same item), alongside the account's state and the logout
-      const [, stamp] = await Promise.all([closing, finishSync(db, account.id, job.jobId, "connected", null, nowIso()), recordJob(db, job.jobId, "done", { startedAt, endedAt: nowIso(), counts })]);
+      const [, stamp] = await Promise.all([closing, finishSync(db, lease, "connected", null, nowIso()), recordJob(db, job.jobId, "done", { startedAt, endedAt: nowIso(), counts })]);
       if (stamp) keepEnd(account.id, stamp, await cursors);
       jobLog.info("sync.completed", { counts });
       return { status: "done", counts };
     }
-    await Promise.all([closing, finishSync(db, account.id, job.jobId, "connected", null, nowIso())]);
+    await Promise.all([closing, finishSync(db, lease, "connected", null, nowIso())]);
     const next = newJob(account.id, "continuation", serverHint(account));
     await recordQueued(db, next);
     await deps.queue.enqueue([{ job: next }]);
@@ -144,14 +160,25 @@ export async function runSyncJob(deps: SyncDeps, job: SyncJobMessage): Promise<S
     early?.abandon();
     const err = raw instanceof AppError ? raw : translateImapError(raw);
     if (client) client.close();
+    await keeper.stop();
+    if (keeper.lost) {
+      // another job took the mailbox over: it owns the account's state now; this one's record says what became of it
+      released = true;
+      await recordJob(db, job.jobId, "abandoned", { startedAt, endedAt: nowIso(), counts, note: "lease lost" }).catch(() => undefined);
+      jobLog.warn("sync.lease.lost", { counts });
+      return { status: "abandoned", counts };
+    }
     const state = isAuthenticationProblem(err.code) ? "authenticationError" : "connectError";
     released = true;
-    await Promise.all([finishSync(db, account.id, job.jobId, state, { code: err.code, params: err.params }), recordJob(db, job.jobId, "failed", { startedAt, endedAt: nowIso(), counts, error: err.code })]);
+    await Promise.all([finishSync(db, lease, state, { code: err.code, params: err.params }), recordJob(db, job.jobId, "failed", { startedAt, endedAt: nowIso(), counts, error: err.code })]);
     jobLog.warn("sync.failed", { code: err.code, kind: err.kind, cause: err.cause });
-    if (err.kind === "transient") throw err;
+    if (shouldRetry(err)) throw err;
     return { status: "failed", counts, error: err.code };
   } finally {
-    if (!released) await releaseLease(db, account.id, job.jobId).catch(() => undefined);
+    if (!released) {
+      await keeper.stop();
+      await releaseLease(db, lease).catch(() => undefined);
+    }
   }
 }
 
@@ -300,9 +327,10 @@ export const AUTH_FAILURES_BEFORE_PAUSE = 3;
  * (it expired and another job took it), only the state is recorded. Returns the updatedAt it
  * stamped when it released the lease.
  */
-async function finishSync(db: Db, accountId: string, jobId: string, state: AccountState, error: { code: string; params?: Record<string, string | number> } | null, syncedAt?: string): Promise<string | undefined> {
+async function finishSync(db: Db, lease: Lease, state: AccountState, error: { code: string; params?: Record<string, string | number> } | null, syncedAt?: string): Promise<string | undefined> {
+  const { accountId } = lease;
   const auth = state === "authenticationError";
-  const values: Record<string, unknown> = { ":s": state, ":e": error, ":u": nowIso(), ":j": jobId };
+  const values: Record<string, unknown> = { ":s": state, ":e": error, ":u": nowIso(), ":owner": lease.owner };
   let expression = "SET #state = :s, lastError = :e, updatedAt = :u";
   if (syncedAt) {
     expression += ", lastSyncAt = :t";
@@ -317,14 +345,14 @@ async function finishSync(db: Db, accountId: string, jobId: string, state: Accou
     values[":zero"] = 0;
   }
   const done = await db.update("main", keys.account(accountId), {
-    expression: `${expression} REMOVE leaseJobId, leaseUntil, leaseStartedAt`,
+    expression: `${expression} ${RELEASE.remove}`,
     names: { "#state": "state" },
     values,
-    condition: "attribute_exists(pk) AND leaseJobId = :j",
+    condition: `attribute_exists(pk) AND ${RELEASE.condition}`,
     returnValues: "NONE",
   });
   if (done !== false) return values[":u"] as string;
-  delete values[":j"];
+  delete values[":owner"];
   await db.update("main", keys.account(accountId), { expression, names: { "#state": "state" }, values, condition: "attribute_exists(pk)", returnValues: "NONE" });
   return undefined;
 }

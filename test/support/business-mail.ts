@@ -1,4 +1,5 @@
 import { encodeIso2022jp } from "./corpus";
+import { seededRandom } from "./seeded-random";
 
 /**
  * Mail as a sales team's mailbox really holds it, for the benchmark: the transport headers
@@ -29,16 +30,7 @@ const utf8Word = (text: string) => (/^[\x20-\x7e]*$/.test(text) ? text : `=?UTF-
 const rfc2822 = (d: Date) => d.toUTCString().replace("GMT", "+0000");
 
 /** A small deterministic generator (mulberry32), so sizes and choices repeat exactly. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = seededRandom;
 
 const ENGLISH = [
   "Thank you for your time on the call yesterday. As discussed, I am sending the revised quotation for the 2027 maintenance contract.",
