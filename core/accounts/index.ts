@@ -12,8 +12,11 @@ import { checkHost, type HostAllowance, type Resolver } from "./host-policy";
 import { judgeForSave, testConnection, type ConnectionReport, type ConnectionSecrets, type ConnectionSettings } from "./connection-test";
 import type { Account, AccountInput, AccountPatch, AccountState } from "./schema";
 import { defaultSaveSentCopy } from "./providers";
+import { checkSharingChange, claimAccountEmail, releaseAccountEmail } from "./ownership";
+import { countAccountCopies, deleteAccountCopies } from "../sharing/index";
 
 export * from "./schema";
+export { changeAccountOwner } from "./ownership";
 export { checkHost, parseAllowance, refusedReason, type HostAllowance } from "./host-policy";
 
 export interface AccountDeps {
@@ -133,6 +136,8 @@ export async function createAccount(deps: AccountDeps, actor: User, input: Accou
     const owner = await deps.db.get("main", keys.user(ownerId));
     if (!owner) throw new AppError("validation", "validation_failed", { fields: [{ field: "ownerId", key: "user_not_found" }] });
   }
+  // a mailbox starts private: only its owner may share it wider, an admin connecting it for them may not
+  checkSharingChange(actor, ownerId, undefined, input.sharing);
   // Everything is checked before anything is written.
   await checkHost(input.imap.host, deps.hostAllowance, "imap.host", deps.resolve);
   if (input.smtp) await checkHost(input.smtp.host, deps.hostAllowance, "smtp.host", deps.resolve);
@@ -171,14 +176,13 @@ export async function createAccount(deps: AccountDeps, actor: User, input: Accou
     createdAt: now,
     updatedAt: now,
   };
-  const claimed = await deps.db.put("main", { ...keys.accountEmail(ownerId, email), accountId: record.id }, { expression: "attribute_not_exists(pk)" });
-  if (!claimed) throw new AppError("conflict", "account_email_taken", { fields: [{ field: "email", key: "account_email_taken" }] });
+  await claimAccountEmail(deps.db, email, record.id);
   try {
     await deps.secrets.put(accountSecretName(record.id), input.password);
     if (input.smtpPassword) await deps.secrets.put(smtpSecretName(record.id), input.smtpPassword);
     await deps.db.put("main", { ...keys.account(record.id), gsi1pk: keys.accountsIndex, gsi1sk: `${ownerId}#${record.id}`, ...record });
   } catch (err) {
-    await deps.db.delete("main", keys.accountEmail(ownerId, email));
+    await releaseAccountEmail(deps.db, email, record.id, ownerId);
     await deps.secrets.delete(accountSecretName(record.id)).catch(() => undefined);
     await deps.secrets.delete(smtpSecretName(record.id)).catch(() => undefined);
     throw err;
@@ -188,6 +192,7 @@ export async function createAccount(deps: AccountDeps, actor: User, input: Accou
 
 export async function updateAccount(deps: AccountDeps, actor: User, id: string, patch: AccountPatch): Promise<AccountRecord> {
   const before = await getAccount(deps.db, actor, id);
+  checkSharingChange(actor, before.ownerId, before.sharing, patch.sharing);
   const imap = { ...before.imap, ...patch.imap };
   if (patch.imap?.host) {
     imap.host = patch.imap.host.toLowerCase();
@@ -222,8 +227,7 @@ export async function updateAccount(deps: AccountDeps, actor: User, id: string, 
   }
   const email = patch.email ? normaliseEmail(patch.email) : before.email;
   if (email !== before.email) {
-    const claimed = await deps.db.put("main", { ...keys.accountEmail(before.ownerId, email), accountId: id }, { expression: "attribute_not_exists(pk)" });
-    if (!claimed) throw new AppError("conflict", "account_email_taken", { fields: [{ field: "email", key: "account_email_taken" }] });
+    await claimAccountEmail(deps.db, email, id);
   }
   const next: AccountRecord = {
     ...before,
@@ -283,12 +287,12 @@ export async function updateAccount(deps: AccountDeps, actor: User, id: string, 
   });
   if (written === false) {
     // deleted meanwhile: take back what this edit wrote beside it
-    if (email !== before.email) await deps.db.delete("main", keys.accountEmail(before.ownerId, email));
+    if (email !== before.email) await releaseAccountEmail(deps.db, email, id, before.ownerId);
     if (patch.password !== undefined) await deps.secrets.delete(accountSecretName(id)).catch(() => undefined);
     if (patch.smtpPassword !== undefined) await deps.secrets.delete(smtpSecretName(id)).catch(() => undefined);
     throw new AppError("notFound", "account_not_found");
   }
-  if (email !== before.email) await deps.db.delete("main", keys.accountEmail(before.ownerId, before.email));
+  if (email !== before.email) await releaseAccountEmail(deps.db, before.email, id, before.ownerId);
   return written as AccountRecord;
 }
 
@@ -319,11 +323,24 @@ function savedPasswordsGoingElsewhere(
   return problems;
 }
 
-export async function deleteAccount(deps: AccountDeps, actor: User, id: string): Promise<void> {
+/** How many stored copies disconnecting this mailbox deletes (for the console's confirmation). */
+export async function accountCopyCount(db: Db, actor: User, id: string): Promise<number> {
+  await getAccount(db, actor, id);
+  return countAccountCopies(db, id);
+}
+
+/**
+ * Disconnects a mailbox: its passwords, cursors and item first (from then on every copy it
+ * wrote is hidden, core/sharing hides copies whose account is gone), then every copy it wrote
+ * (found by its partition markers, see keys.ts). A copy a running job writes meanwhile stays
+ * hidden the same way. Returns how many copies were deleted.
+ */
+export async function deleteAccount(deps: AccountDeps, actor: User, id: string): Promise<number> {
   const before = await getAccount(deps.db, actor, id);
   await deps.secrets.delete(accountSecretName(id));
   await deps.secrets.delete(smtpSecretName(id));
   await forgetCursors(deps.db, id);
   await deps.db.delete("main", keys.account(id));
-  await deps.db.delete("main", keys.accountEmail(before.ownerId, before.email));
+  await releaseAccountEmail(deps.db, before.email, id, before.ownerId);
+  return deleteAccountCopies(deps.db, id);
 }

@@ -16,6 +16,7 @@ import { pickPreviewPart, previewText, PREVIEW_BYTES, type PreviewPart } from ".
 import { storeMessages } from "./store-messages";
 import { passwordCache } from "./secret-cache";
 import { ContactMatcher } from "./contact-matcher";
+import { loadStoragePolicy } from "../sharing/index";
 import { acquireLease, newJob, recordJob, recordQueued, releaseLease, serverHint, type JobCounts } from "./jobs";
 
 export interface SyncDeps {
@@ -311,7 +312,8 @@ async function syncFolders(
 ): Promise<boolean> {
   const folders = account.syncFolders?.length ? account.syncFolders : await discoverFolders(deps.db, client, account);
   const [cursors, backfill] = await Promise.all([state.cursors, state.backfill]);
-  const matcher = new ContactMatcher(deps.db);
+  // what this mailbox may store (excluded domains, internal addresses): read once per job, on first need
+  const matcher = new ContactMatcher(deps.db, () => loadStoragePolicy(deps.db, account));
   for (const folder of folders) {
     counts.folders++;
     const status = await client.status(folder, { uidNext: true, uidValidity: true, messages: true, highestModseq: true });
@@ -591,6 +593,8 @@ class FolderRun {
   private async prepare(pending: Promise<{ matched: Set<string>; messages: FetchedMessage[] }>): Promise<Prepared[]> {
     const { deps, counts } = this;
     const { matched, messages } = await pending;
+    // backfill candidates skip the matcher: the policy is applied here to every path
+    const storable = await this.matcher.policy();
     const work: Prepared[] = [];
     for (const msg of messages) {
       let record: MailRecord;
@@ -603,7 +607,7 @@ class FolderRun {
         continue;
       }
       // the parsed address lists have the final word on who the message involves
-      const contacts = participants(record).filter((a) => !this.own.has(a) && matched.has(a));
+      const contacts = participants(record).filter((a) => !this.own.has(a) && matched.has(a) && storable(a));
       if (contacts.length) work.push({ uid: msg.uid, msg, record, contacts });
     }
     counts.matched += work.length;
