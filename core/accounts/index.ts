@@ -12,7 +12,7 @@ import { checkHost, type HostAllowance, type Resolver } from "./host-policy";
 import { judgeForSave, testConnection, type ConnectionReport, type ConnectionSecrets, type ConnectionSettings } from "./connection-test";
 import type { Account, AccountInput, AccountPatch, AccountState } from "./schema";
 import { defaultSaveSentCopy } from "./providers";
-import { checkSharingChange, claimAccountEmail, releaseAccountEmail } from "./ownership";
+import { checkSharingChange, claimAccountEmail, ensureAccountEmailFree, releaseAccountEmail } from "./ownership";
 import { countAccountCopies, deleteAccountCopies } from "../sharing/index";
 
 export * from "./schema";
@@ -138,6 +138,7 @@ export async function createAccount(deps: AccountDeps, actor: User, input: Accou
   }
   // a mailbox starts private: only its owner may share it wider, an admin connecting it for them may not
   checkSharingChange(actor, ownerId, undefined, input.sharing);
+  await ensureAccountEmailFree(deps.db, normaliseEmail(input.email));
   // Everything is checked before anything is written.
   await checkHost(input.imap.host, deps.hostAllowance, "imap.host", deps.resolve);
   if (input.smtp) await checkHost(input.smtp.host, deps.hostAllowance, "smtp.host", deps.resolve);

@@ -12,6 +12,13 @@ import type { AccountInput, AccountPatch } from "./schema";
 
 const emailTaken = () => new AppError("conflict", "account_email_taken", { fields: [{ field: "email", key: "account_email_taken" }] });
 
+/** Refuses an address already connected, before a connection test logs in to it for nothing. */
+export async function ensureAccountEmailFree(db: Db, email: string, accountId?: string): Promise<void> {
+  const claim = await db.get("main", keys.accountEmail(email));
+  if (claim && claim.accountId !== accountId) throw emailTaken();
+  if ((await db.queryIndex(keys.accountsIndex)).some((a) => a.email === email && a.id !== accountId)) throw emailTaken();
+}
+
 /**
  * Claims `email` for `accountId` across the organisation (ACCOUNTEMAIL#<email>, a conditional
  * put: two concurrent connects make one account). Accounts made before this claimed the address
