@@ -525,11 +525,12 @@ export function AccountFormPage(props: { user: User; id?: string }) {
     try {
       let saved: Account;
       if (editing && props.id) {
-        // The owner is chosen when the mailbox is added (PATCH does not take ownerId). PATCH keeps
+        // An admin may give the mailbox to another user (sent only when changed). PATCH keeps
         // the saved folder list when none is sent: "back to the default" is sent as that default.
         const sent = form.sentFolder || detectedSent || account?.sentFolder;
         const folders = form.syncFolders === null && account?.syncFolders && sent ? { syncFolders: ["INBOX", sent] } : {};
-        saved = await api.updateAccount(props.id, { ...settings, ...folders, ...secrets, ...extra });
+        const owner = isAdmin && account && form.ownerId !== account.ownerId ? { ownerId: form.ownerId } : {};
+        saved = await api.updateAccount(props.id, { ...settings, ...folders, ...secrets, ...extra, ...owner });
       } else {
         const input: AccountInput = {
           ...settings,
@@ -600,6 +601,12 @@ export function AccountFormPage(props: { user: User; id?: string }) {
 
   const err = (path: string) => fieldErrors[path];
   const ownerChoices = isAdmin ? (users.length ? users : [props.user]) : [];
+  // Only a mailbox's owner may widen its sharing (the server refuses it to anyone else, admins
+  // included): modes wider than the saved one (a new mailbox starts private) are offered to the owner only.
+  const sharingOwner = editing ? account?.ownerId : form.ownerId;
+  const mayWiden = sharingOwner === props.user.id;
+  const baseMode: SharingMode = editing ? (account?.sharing.mode ?? "private") : "private";
+  const tooWide = (mode: SharingMode) => !mayWiden && SHARING_MODES.indexOf(mode) > SHARING_MODES.indexOf(baseMode);
   const passwordLabel = provider?.auth === "app_password" ? t("accountForm.appPassword") : t("accountForm.password");
   const providerName = providerLabel(form.provider);
   const canTestMail = editing && !!account?.smtp;
@@ -638,13 +645,12 @@ export function AccountFormPage(props: { user: User; id?: string }) {
             </h2>
             {!editing ? <p className="form-step__hint">{t("accountForm.step1Hint")}</p> : null}
             {isAdmin ? (
-              <FormField label={t("accountForm.owner")} error={err("ownerId")}>
+              <FormField label={t("accountForm.owner")} error={err("ownerId")} hint={editing ? t("accountForm.ownerChangeHint") : undefined}>
                 {({ id, describedBy, invalid }) => (
                   <select
                     id={id}
                     className="input"
                     value={form.ownerId}
-                    disabled={editing}
                     onChange={(e) => {
                       set("ownerId", e.target.value);
                       clearFieldError("ownerId");
@@ -1044,6 +1050,7 @@ export function AccountFormPage(props: { user: User; id?: string }) {
                         name="sharing"
                         value={mode}
                         checked={form.sharingMode === mode}
+                        disabled={tooWide(mode) && form.sharingMode !== mode}
                         onChange={() => {
                           set("sharingMode", mode);
                           clearFieldError("sharing");
@@ -1056,6 +1063,11 @@ export function AccountFormPage(props: { user: User; id?: string }) {
                       </span>
                     </label>
                   ))}
+                  {!mayWiden && baseMode !== "public" ? (
+                    <p className="field__hint" data-testid="account-sharing-owner-only">
+                      {t("accountForm.sharingOwnerOnly")}
+                    </p>
+                  ) : null}
                   {err("sharing") ? <p className="field__error">{err("sharing")}</p> : null}
                 </div>
                 {form.sharingMode === "custom" ? <ContactPicker value={form.contactIds} onChange={(ids) => set("contactIds", ids)} /> : null}
