@@ -318,6 +318,11 @@ beforeAll(async () => {
     });
     expect(created.status, created.text).toBe(201);
     accounts[key] = created.body;
+    // the team shares its mail: only an owner may open a mailbox to everyone (a new one is private)
+    const owner = new ApiClient(stack.url);
+    expect((await owner.signIn(u.email, key === "alice" ? ALICE.password : CAROL.password)).status).toBe(200);
+    const shared = await owner.patch(`/api/accounts/${created.body.id}`, { sharing: { mode: "public" } });
+    expect(shared.status, shared.text).toBe(200);
   }
   // CRM contacts, Japanese and English, one with a secondary address
   for (const c of [
@@ -820,6 +825,68 @@ describe("the mailbox list", () => {
       await expect.poll(() => row(bad.body.id).getByTestId("account-error").textContent()).toContain(WORDS.ja.authFailed);
       await shot(s.page, "mailboxes-ja");
       expect(s.offsite).toEqual([]);
+      expect(s.errors).toEqual([]);
+    } finally {
+      await s.context.close();
+    }
+  });
+});
+
+describe("sharing and disconnecting", () => {
+  it("shows a colleague only the mailboxes shared with them, and offers an admin only to narrow someone's sharing", async () => {
+    // Prepare: Alice makes her mailbox private again
+    const alice = new ApiClient(stack.url);
+    await alice.signIn(ALICE.email, ALICE.password);
+    expect((await alice.patch(`/api/accounts/${accounts.alice!.id}`, { sharing: { mode: "private" } })).status).toBe(200);
+    const s = await openSession("en-US");
+    try {
+      // Act: Carol opens Yamada's history
+      await signIn(s.page, CAROL);
+      await s.page.goto(`${stack.url}/#/contacts/${encodeURIComponent(contacts.yamada!.id)}`);
+      await s.page.getByTestId("contact-messages").waitFor();
+      // Assess: her own two messages only, the shared reply naming her mailbox alone, and counts that say so
+      await expect.poll(() => s.page.getByTestId("message-row").count()).toBe(2);
+      const text = (await s.page.getByTestId("contact-messages").textContent()) ?? "";
+      expect(text).toContain("契約書ドラフト送付のお願い");
+      expect(text).not.toContain("展示会のご案内");
+      expect(text).not.toContain(mail.users.alice.email);
+      expect(text).toMatch(/2 emails/);
+      await shot(s.page, "contact-timeline-colleague-private");
+      await s.page.getByTestId("signout").click().catch(() => undefined);
+
+      // an admin editing Alice's mailbox cannot open it to everyone
+      await s.context.clearCookies();
+      await signIn(s.page, ADMIN);
+      await s.page.goto(`${stack.url}/#/accounts/${encodeURIComponent(accounts.alice!.id)}`);
+      await s.page.getByTestId("account-sharing-owner-only").waitFor();
+      await expect(s.page.getByTestId("account-sharing-public").isDisabled()).resolves.toBe(true);
+      await expect(s.page.getByTestId("account-sharing-private").isDisabled()).resolves.toBe(false);
+      expect(s.offsite).toEqual([]);
+    } finally {
+      await s.context.close();
+    }
+  });
+
+  it("says how many stored copies disconnecting a mailbox deletes, and deletes them", async () => {
+    // Prepare: what Carol's mailbox has stored
+    const count = (await api.get(`/api/accounts/${accounts.carol!.id}/copies`)).body.count as number;
+    expect(count).toBeGreaterThan(0);
+    const s = await openSession("en-US");
+    try {
+      await signIn(s.page, ADMIN);
+      await s.page.getByTestId("nav-accounts").click();
+      const row = s.page.locator(`[data-testid=account-row][data-account-id="${accounts.carol!.id}"]`);
+      // Act
+      await row.getByTestId("account-delete").click();
+      const dialog = s.page.getByTestId("confirm-dialog");
+      await expect.poll(() => dialog.textContent()).toContain(`the ${count} stored copies of its mail`);
+      await shot(s.page, "mailbox-disconnect-count");
+      await dialog.getByTestId("confirm-ok").click();
+      await row.waitFor({ state: "detached" });
+      // Assess: the mailbox and every copy it wrote are gone
+      expect((await api.get(`/api/accounts/${accounts.carol!.id}`)).status).toBe(404);
+      const history = (await api.get(`/api/contacts/${contacts.yamada!.id}/messages`)).body.items as { owners: { accountId: string }[] }[];
+      expect(history.flatMap((m) => m.owners.map((o) => o.accountId))).not.toContain(accounts.carol!.id);
       expect(s.errors).toEqual([]);
     } finally {
       await s.context.close();
