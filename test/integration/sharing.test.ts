@@ -9,6 +9,7 @@ import { createLogger } from "../../core/shared/log";
 import { runSyncJob, type SyncDeps } from "../../core/sync/index";
 import { newJob } from "../../core/sync/jobs";
 import { appendMessages, resetUser } from "../harness/mail-servers";
+import { ImapPool } from "../../core/messages/imap-pool";
 import { ApiClient } from "../support/api-client";
 import * as corpus from "../support/corpus";
 
@@ -225,6 +226,32 @@ describe("body fetching", () => {
     let last = 0;
     for (let i = 0; i < 61 && last !== 429; i++) last = (await as("carol").get(`/api/messages/${id}/body`)).status;
     expect(last).toBe(429);
+  });
+});
+
+describe("the body connection pool", () => {
+  it("logs in once for successive fetches of one mailbox and password, again for a new password version", async () => {
+    const pool = new ImapPool();
+    let logins = 0;
+    const settings = async () => {
+      logins++;
+      return { host: mail.host, port: mail.imapsPort, security: "tls" as const, user: carolBox.email, password: carolBox.password, ca: mail.caPem };
+    };
+    const log = createLogger({ fn: "pool-test" }, "warn");
+    const exists = async (key: string) => pool.use(key, settings, log, async (client) => { const st = await client.status("INBOX", { messages: true }); return st ? st.messages : -1; });
+    try {
+      expect(await exists("acc#v1")).toBe(2);
+      expect(await exists("acc#v1")).toBe(2);
+      expect(logins).toBe(1);
+      await exists("acc#v2");
+      expect(logins).toBe(2);
+      // a failed use is never handed out again
+      await expect(pool.use("acc#v2", settings, log, async () => Promise.reject(new Error("broken")))).rejects.toThrow("broken");
+      await exists("acc#v2");
+      expect(logins).toBe(3);
+    } finally {
+      pool.closeAll();
+    }
   });
 });
 

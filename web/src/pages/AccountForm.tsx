@@ -133,7 +133,7 @@ const usernameFor = (style: ProviderView["username"] | undefined, email: string)
 const portValue = (text: string): number | string => (/^\d+$/.test(text.trim()) ? Number(text.trim()) : text.trim());
 
 /** "example.co.jp, @other.test" -> ["example.co.jp", "other.test"] */
-function parseDomains(text: string): string[] {
+export function parseDomains(text: string): string[] {
   const out: string[] = [];
   for (const part of text.split(/[\s,;、，；]+/)) {
     const d = part.trim().replace(/^@/, "").toLowerCase();

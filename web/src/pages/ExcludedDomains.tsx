@@ -2,13 +2,7 @@ import { useEffect, useState, type FormEvent } from "react";
 import { api, ApiError } from "../api";
 import { ErrorBanner, FormField, errorText, useNotify } from "../components";
 import { useI18n } from "../i18n";
-
-/** One domain per line (or comma/space separated), "@" and blanks dropped. */
-const parseDomains = (text: string) =>
-  text
-    .split(/[\s,;]+/)
-    .map((d) => d.trim().replace(/^@/, ""))
-    .filter(Boolean);
+import { parseDomains } from "./AccountForm";
 
 /**
  * The organisation's excluded domains (admins): mail whose other participants are all in these
@@ -38,7 +32,7 @@ export function ExcludedDomainsCard() {
     e.preventDefault();
     if (busy || text === null) return;
     const domains = parseDomains(text);
-    const adding = domains.filter((d) => !saved.includes(d.toLowerCase()));
+    const adding = domains.filter((d) => !saved.includes(d));
     if (adding.length && !window.confirm(t("settings.excludedConfirm", { domains: adding.join(", ") }))) return;
     setBusy(true);
     setError(null);
