@@ -29,6 +29,19 @@ export class ImapPool {
    * connection). A connection that failed is dropped, never handed out again.
    */
   async use<T>(key: string, settings: () => Promise<ImapSettings>, log: Logger, work: (client: ImapFlow) => Promise<T>): Promise<T> {
+    const reused = this.pool.has(key);
+    try {
+      return await this.run(key, settings, log, work);
+    } catch (err) {
+      // a kept connection may have died unseen (the server's idle timeout, a frozen Lambda
+      // instance): it is dropped by now, and the work is tried once on a fresh login
+      if (!reused) throw err;
+      log.info("message.body.reconnect", { err });
+      return this.run(key, settings, log, work);
+    }
+  }
+
+  private async run<T>(key: string, settings: () => Promise<ImapSettings>, log: Logger, work: (client: ImapFlow) => Promise<T>): Promise<T> {
     let entry = this.pool.get(key);
     if (entry) {
       const client = await entry.client.catch(() => undefined);

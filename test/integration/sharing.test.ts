@@ -245,10 +245,16 @@ describe("the body connection pool", () => {
       expect(logins).toBe(1);
       await exists("acc#v2");
       expect(logins).toBe(2);
-      // a failed use is never handed out again
-      await expect(pool.use("acc#v2", settings, log, async () => Promise.reject(new Error("broken")))).rejects.toThrow("broken");
-      await exists("acc#v2");
-      expect(logins).toBe(3);
+      // a kept connection that fails is replaced by a fresh login, tried once more
+      let tries = 0;
+      const flaky = pool.use("acc#v2", settings, log, async (client) => (++tries === 1 ? Promise.reject(new Error("dead socket")) : client.usable));
+      await expect(flaky).resolves.toBe(true);
+      expect([tries, logins]).toEqual([2, 3]);
+      // and a failure on a fresh login is answered, never handed out again
+      await expect(pool.use("acc#v3", settings, log, async () => Promise.reject(new Error("broken")))).rejects.toThrow("broken");
+      expect(logins).toBe(4);
+      await exists("acc#v3");
+      expect(logins).toBe(5);
     } finally {
       pool.closeAll();
     }
