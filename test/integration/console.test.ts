@@ -876,6 +876,25 @@ describe("sharing and disconnecting", () => {
     }
   });
 
+  it("refuses a second contact with a known primary address and offers to open the existing one", async () => {
+    const s = await openSession("en-US");
+    try {
+      await signIn(s.page, CAROL);
+      await s.page.getByTestId("nav-contacts").click();
+      await s.page.getByTestId("contact-new-name").fill("Taro again");
+      await s.page.getByTestId("contact-new-email").fill(YAMADA.email.toUpperCase());
+      await s.page.getByTestId("contact-new-save").click();
+      const open = s.page.getByTestId("contact-new-open-existing");
+      await open.waitFor();
+      await expect(s.page.getByTestId("contact-new-error").textContent()).resolves.toContain(YAMADA.name);
+      await open.click();
+      await expect.poll(() => s.page.getByTestId("contact-name").textContent()).toBe(YAMADA.name);
+      expect(new URL(s.page.url()).hash).toBe(`#/contacts/${contacts.yamada!.id}`);
+    } finally {
+      await s.context.close();
+    }
+  });
+
   it("says how many stored copies disconnecting a mailbox deletes, and deletes them", async () => {
     // Prepare: what Carol's mailbox has stored
     const count = (await api.get(`/api/accounts/${accounts.carol!.id}/copies`)).body.count as number;
