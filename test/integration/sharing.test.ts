@@ -22,6 +22,8 @@ const mail = inject("mail");
 const ADMIN = { email: "admin@example.test", password: "admin-password-123" };
 const aliceBox = mail.users.alice, carolBox = mail.users.carol;
 const ago = (minutes: number) => new Date(Date.now() - minutes * 60_000);
+// one Date header for both copies of the shared message, as real copies have
+const kickoff = ago(400);
 
 let stack: LocalStack;
 let db: Db;
@@ -77,13 +79,13 @@ beforeAll(async () => {
 
   await appendMessages(mail, aliceBox.email, "INBOX", [
     corpus.plain({ from: "山田 <yamada@client.test>", to: aliceBox.email, subject: "Alice private deal", date: ago(500), messageId: "<ap1@client.test>" }, "Our secret price."),
-    corpus.plain({ from: "yamada@client.test", to: aliceBox.email, cc: carolBox.email, subject: "Shared kickoff", date: ago(400), messageId: "<sk1@client.test>" }, "Kick-off on Monday."),
+    corpus.plain({ from: "yamada@client.test", to: aliceBox.email, cc: carolBox.email, subject: "Shared kickoff", date: kickoff, messageId: "<sk1@client.test>" }, "Kick-off on Monday."),
     corpus.plain({ from: "hr@ourco.test", to: aliceBox.email, subject: "Internal HR memo", date: ago(300), messageId: "<hr1@ourco.test>" }, "Salaries."),
     corpus.plain({ from: "bob@example.test", to: aliceBox.email, subject: "Colleague chat", date: ago(250), messageId: "<bc1@example.test>" }, "Lunch?"),
     corpus.plain({ from: "sato@partner.test", to: aliceBox.email, subject: "Partner news", date: ago(200), messageId: "<pn1@partner.test>" }, "News."),
   ]);
   await appendMessages(mail, carolBox.email, "INBOX", [
-    corpus.plain({ from: "yamada@client.test", to: aliceBox.email, cc: carolBox.email, subject: "Shared kickoff", date: ago(400), messageId: "<sk1@client.test>" }, "Kick-off on Monday."),
+    corpus.plain({ from: "yamada@client.test", to: aliceBox.email, cc: carolBox.email, subject: "Shared kickoff", date: kickoff, messageId: "<sk1@client.test>" }, "Kick-off on Monday."),
     corpus.plain({ from: "sato@partner.test", to: carolBox.email, subject: "Partner for Carol", date: ago(150), messageId: "<pc1@partner.test>" }, "Hello Carol."),
   ]);
   for (const [who, box] of [["alice", aliceBox], ["carol", carolBox]] as const) {
