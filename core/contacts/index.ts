@@ -453,7 +453,8 @@ async function adoptByPrimaryEmail(db: Db, state: ContactState & { externalId: s
 /**
  * The rule of bulk upsert and CSV import for one row:
  * - with an external id: the contact holding it; else (the id is new) the contact with this
- *   primary address and no external id yet; else a new contact;
+ *   primary address and no external id yet; else a new contact, unless another contact has
+ *   this primary address (the row is refused: one contact per primary address);
  * - without one: the contact whose primary address this is; else a new contact.
  */
 export async function upsertContact(db: Db, state: ContactState, known?: KnownExternal): Promise<UpsertResult> {
@@ -464,6 +465,10 @@ export async function upsertContact(db: Db, state: ContactState, known?: KnownEx
   if (!claim) {
     const adopted = await adoptByPrimaryEmail(db, { ...state, externalId });
     if (adopted) return adopted;
+    // one contact per primary address: a new external id does not make a second contact for an
+    // address another CRM record already holds (the row is refused, naming that contact)
+    const holder = (await byPrimaryEmail(db, normaliseEmail(state.primaryEmail))).find((c) => c.contact.externalId !== externalId);
+    if (holder) throw primaryTaken(holder.contact);
     known = undefined; // the claims may have moved meanwhile
   }
   return upsertByExternalId(db, { ...state, externalId }, known);
