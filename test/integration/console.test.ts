@@ -922,6 +922,28 @@ describe("sharing and disconnecting", () => {
   });
 });
 
+describe("changing a mailbox's owner", () => {
+  it("lets an admin give a mailbox to another user from its form", async () => {
+    const s = await openSession("en-US");
+    try {
+      await signIn(s.page, ADMIN);
+      await s.page.goto(`${stack.url}/#/accounts/${encodeURIComponent(accounts.alice!.id)}`);
+      const owner = s.page.getByTestId("account-owner");
+      await expect.poll(() => owner.inputValue()).toBe(users.alice!.id);
+      await owner.selectOption(users.carol!.id);
+      await s.page.getByTestId("account-save").click();
+      await s.page.getByTestId("accounts-table").waitFor();
+      // Assess: the mailbox is Carol's now, and the list says so
+      expect((await api.get(`/api/accounts/${accounts.alice!.id}`)).body.ownerId).toBe(users.carol!.id);
+      const row = s.page.locator(`[data-testid=account-row][data-account-id="${accounts.alice!.id}"]`);
+      await expect.poll(() => row.textContent()).toContain(CAROL.name);
+      expect(s.errors).toEqual([]);
+    } finally {
+      await s.context.close();
+    }
+  });
+});
+
 describe("secrets", () => {
   it("keeps every password typed in the console out of the logs", () => {
     const typed = [mail.users.bob.password, "not-the-password", ALICE.password, ADMIN.password];
