@@ -937,6 +937,10 @@ describe("changing a mailbox's owner", () => {
       expect((await api.get(`/api/accounts/${accounts.alice!.id}`)).body.ownerId).toBe(users.carol!.id);
       const row = s.page.locator(`[data-testid=account-row][data-account-id="${accounts.alice!.id}"]`);
       await expect.poll(() => row.textContent()).toContain(CAROL.name);
+      // a removed owner's mailbox stops syncing, and the list says why
+      expect((await api.del(`/api/users/${users.carol!.id}`)).status).toBe(204);
+      await s.page.reload();
+      await row.getByTestId("account-owner-removed").waitFor();
       expect(s.errors).toEqual([]);
     } finally {
       await s.context.close();
