@@ -14,8 +14,11 @@ import type { Account, AccountInput, AccountPatch, AccountState } from "./schema
 import { defaultSaveSentCopy } from "./providers";
 import { limitedConnectionTest } from "./login-limits";
 import { bindingOf, destinationsOf, readBoundSecrets, rebind, unboundUses, type SecretBinding } from "./secret-binding";
+import { checkSharingChange, claimAccountEmail, ensureAccountEmailFree, releaseAccountEmail } from "./ownership";
+import { countAccountCopies, deleteAccountCopies } from "../sharing/index";
 
 export * from "./schema";
+export { changeAccountOwner } from "./ownership";
 export { checkHost, parseAllowance, refusedReason, type HostAllowance } from "./host-policy";
 export { detectSentFolder, selectableFolders } from "./connection-test";
 export { PROBE_LIMIT, MAILBOX_LOGIN_FAILURES, limitedConnectionTest } from "./login-limits";
@@ -148,6 +151,9 @@ export async function createAccount(deps: AccountDeps, actor: User, input: Accou
     const owner = await deps.db.get("main", keys.user(ownerId));
     if (!owner) throw new AppError("validation", "validation_failed", { fields: [{ field: "ownerId", key: "user_not_found" }] });
   }
+  // a mailbox starts private: only its owner may share it wider, an admin connecting it for them may not
+  checkSharingChange(actor, ownerId, undefined, input.sharing);
+  await ensureAccountEmailFree(deps.db, normaliseEmail(input.email));
   // Everything is checked before anything is written.
   await checkHost(input.imap.host, deps.hostAllowance, "imap.host", deps.resolve);
   if (input.smtp) await checkHost(input.smtp.host, deps.hostAllowance, "smtp.host", deps.resolve);
@@ -187,14 +193,13 @@ export async function createAccount(deps: AccountDeps, actor: User, input: Accou
     createdAt: now,
     updatedAt: now,
   };
-  const claimed = await deps.db.put("main", { ...keys.accountEmail(ownerId, email), accountId: record.id }, { expression: "attribute_not_exists(pk)" });
-  if (!claimed) throw new AppError("conflict", "account_email_taken", { fields: [{ field: "email", key: "account_email_taken" }] });
+  await claimAccountEmail(deps.db, email, record.id);
   try {
     await deps.secrets.put(accountSecretName(record.id), input.password);
     if (input.smtpPassword) await deps.secrets.put(smtpSecretName(record.id), input.smtpPassword);
     await deps.db.put("main", { ...keys.account(record.id), gsi1pk: keys.accountsIndex, gsi1sk: `${ownerId}#${record.id}`, ...record });
   } catch (err) {
-    await deps.db.delete("main", keys.accountEmail(ownerId, email));
+    await releaseAccountEmail(deps.db, email, record.id, ownerId);
     await deps.secrets.delete(accountSecretName(record.id)).catch(() => undefined);
     await deps.secrets.delete(smtpSecretName(record.id)).catch(() => undefined);
     throw err;
@@ -204,6 +209,7 @@ export async function createAccount(deps: AccountDeps, actor: User, input: Accou
 
 export async function updateAccount(deps: AccountDeps, actor: User, id: string, patch: AccountPatch): Promise<AccountRecord> {
   const before = await getAccount(deps.db, actor, id);
+  checkSharingChange(actor, before.ownerId, before.sharing, patch.sharing);
   const imap = { ...before.imap, ...patch.imap };
   if (patch.imap?.host) {
     imap.host = patch.imap.host.toLowerCase();
@@ -239,8 +245,7 @@ export async function updateAccount(deps: AccountDeps, actor: User, id: string, 
   }
   const email = patch.email ? normaliseEmail(patch.email) : before.email;
   if (email !== before.email) {
-    const claimed = await deps.db.put("main", { ...keys.accountEmail(before.ownerId, email), accountId: id }, { expression: "attribute_not_exists(pk)" });
-    if (!claimed) throw new AppError("conflict", "account_email_taken", { fields: [{ field: "email", key: "account_email_taken" }] });
+    await claimAccountEmail(deps.db, email, id);
   }
   const next: AccountRecord = {
     ...before,
@@ -301,20 +306,33 @@ export async function updateAccount(deps: AccountDeps, actor: User, id: string, 
   });
   if (written === false) {
     // deleted meanwhile: take back what this edit wrote beside it
-    if (email !== before.email) await deps.db.delete("main", keys.accountEmail(before.ownerId, email));
+    if (email !== before.email) await releaseAccountEmail(deps.db, email, id, before.ownerId);
     if (patch.password !== undefined) await deps.secrets.delete(accountSecretName(id)).catch(() => undefined);
     if (patch.smtpPassword !== undefined) await deps.secrets.delete(smtpSecretName(id)).catch(() => undefined);
     throw new AppError("notFound", "account_not_found");
   }
-  if (email !== before.email) await deps.db.delete("main", keys.accountEmail(before.ownerId, before.email));
+  if (email !== before.email) await releaseAccountEmail(deps.db, before.email, id, before.ownerId);
   return written as AccountRecord;
 }
 
-export async function deleteAccount(deps: AccountDeps, actor: User, id: string): Promise<void> {
+/** How many stored copies disconnecting this mailbox deletes (for the console's confirmation). */
+export async function accountCopyCount(db: Db, actor: User, id: string): Promise<number> {
+  await getAccount(db, actor, id);
+  return countAccountCopies(db, id);
+}
+
+/**
+ * Disconnects a mailbox: its passwords, cursors and item first (from then on every copy it
+ * wrote is hidden, core/sharing hides copies whose account is gone), then every copy it wrote
+ * (found by its partition markers, see keys.ts). A copy a running job writes meanwhile stays
+ * hidden the same way. Returns how many copies were deleted.
+ */
+export async function deleteAccount(deps: AccountDeps, actor: User, id: string): Promise<number> {
   const before = await getAccount(deps.db, actor, id);
   await deps.secrets.delete(accountSecretName(id));
   await deps.secrets.delete(smtpSecretName(id));
   await forgetCursors(deps.db, id);
   await deps.db.delete("main", keys.account(id));
-  await deps.db.delete("main", keys.accountEmail(before.ownerId, before.email));
+  await releaseAccountEmail(deps.db, before.email, id, before.ownerId);
+  return deleteAccountCopies(deps.db, id);
 }

@@ -12,7 +12,8 @@ export type SecurityMode = (typeof securityModes)[number];
 export const providerIds = ["gmail", "microsoft365", "outlook", "yahoo", "yahoo_japan", "zoho", "zoho_pro", "icloud", "aol", "other"] as const;
 export type ProviderId = (typeof providerIds)[number];
 
-export const sharingModes = ["private", "custom", "public"] as const;
+import { sharingModes } from "../sharing/index";
+export { sharingModes };
 
 // A host name or an IP literal: no scheme, path, port or spaces.
 export const hostnameField = z
@@ -24,7 +25,7 @@ export const hostnameField = z
     params: { key: "invalid_hostname" },
   });
 
-const domainField = z
+export const domainField = z
   .string()
   .trim()
   .toLowerCase()
@@ -94,6 +95,8 @@ export type AccountInput = z.infer<typeof accountInput>;
 
 export const accountPatch = z.strictObject({
   ...settingsShape,
+  /** Admins only: give the mailbox to another user (who must exist). */
+  ownerId: z.string().min(1).max(64).optional(),
   email: emailField.optional(),
   imap: serverInput.partial().optional(),
   password: z.string().min(1).max(1024).optional(),

@@ -4,6 +4,8 @@ import { keys } from "../store/keys";
 import { AppError, type FieldProblem } from "../shared/errors";
 import { newId, nowIso } from "../shared/ids";
 import { normaliseEmail } from "./email-address";
+import { deletePartition } from "../sharing/index";
+import { primaryTaken, refuseInternalAddresses } from "./guards";
 import type { Contact, ContactInput, ContactPatch } from "./schema";
 
 export { normaliseEmail, looksLikeEmail } from "./email-address";
@@ -215,9 +217,19 @@ const externalIdTaken = () =>
 // ---------------------------------------------------------------------------------------------
 // Create, read, update, delete
 
+/** The addresses of a contact as fields, for the checks that name them. */
+const addressFields = (primary: string, secondary: string[]) => [
+  { field: "primaryEmail", address: primary },
+  ...secondary.map((address, i) => ({ field: `secondaryEmails.${i}`, address })),
+];
+
 export async function createContact(db: Db, input: ContactInput): Promise<Contact> {
   const secondary = input.secondaryEmails ?? [];
   checkDistinct(input.primaryEmail, secondary);
+  await refuseInternalAddresses(db, addressFields(normaliseEmail(input.primaryEmail), secondary.map(normaliseEmail)));
+  // one contact per primary address: a second one would split the history silently
+  const existing = (await byPrimaryEmail(db, normaliseEmail(input.primaryEmail)))[0];
+  if (existing) throw primaryTaken(existing.contact);
   const now = nowIso();
   const contact: Contact = {
     id: newId(),
@@ -258,6 +270,12 @@ export async function updateContact(db: Db, id: string, patch: ContactPatch): Pr
     };
     checkDistinct(next.primaryEmail, next.secondaryEmails);
     if (sameContent(b, next)) return { before: b, after: b };
+    const old = new Set(contactEmails(b));
+    await refuseInternalAddresses(db, addressFields(next.primaryEmail, next.secondaryEmails).filter((f) => !old.has(f.address)));
+    if (next.primaryEmail !== b.primaryEmail) {
+      const existing = (await byPrimaryEmail(db, next.primaryEmail)).find((s) => s.contact.id !== id);
+      if (existing) throw primaryTaken(existing.contact);
+    }
     if (next.externalId && next.externalId !== b.externalId && claimed !== next.externalId) {
       if (!(await claimExternalId(db, next.externalId, id))) throw externalIdTaken();
       claimed = next.externalId;
@@ -276,6 +294,15 @@ export async function deleteContact(db: Db, id: string): Promise<void> {
   // The contact first, its index entries after: the index stays a superset (see above).
   await db.delete("main", keys.contact(id));
   for (const email of contactEmails(before)) await indexRemove(db, email, id);
+  // what only this contact held: the copies under an address no other contact has
+  for (const email of contactEmails(before)) {
+    const left = await db.get("main", keys.contactEmail(email));
+    if (!left?.contactIds?.size) {
+      await deletePartition(db, email);
+      // conditional: a contact gaining this address meanwhile has added itself to the entry first
+      await db.delete("main", keys.contactEmail(email), "attribute_not_exists(contactIds)");
+    }
+  }
   if (before.company) await db.delete("main", contactCompanyKey(id));
   if (before.externalId && claim?.contactId === id) await releaseClaim(db, before.externalId, id, claim.claimedAt);
 }
@@ -426,7 +453,8 @@ async function adoptByPrimaryEmail(db: Db, state: ContactState & { externalId: s
 /**
  * The rule of bulk upsert and CSV import for one row:
  * - with an external id: the contact holding it; else (the id is new) the contact with this
- *   primary address and no external id yet; else a new contact;
+ *   primary address and no external id yet; else a new contact, unless another contact has
+ *   this primary address (the row is refused: one contact per primary address);
  * - without one: the contact whose primary address this is; else a new contact.
  */
 export async function upsertContact(db: Db, state: ContactState, known?: KnownExternal): Promise<UpsertResult> {
@@ -437,6 +465,10 @@ export async function upsertContact(db: Db, state: ContactState, known?: KnownEx
   if (!claim) {
     const adopted = await adoptByPrimaryEmail(db, { ...state, externalId });
     if (adopted) return adopted;
+    // one contact per primary address: a new external id does not make a second contact for an
+    // address another CRM record already holds (the row is refused, naming that contact)
+    const holder = (await byPrimaryEmail(db, normaliseEmail(state.primaryEmail))).find((c) => c.contact.externalId !== externalId);
+    if (holder) throw primaryTaken(holder.contact);
     known = undefined; // the claims may have moved meanwhile
   }
   return upsertByExternalId(db, { ...state, externalId }, known);

@@ -5,6 +5,7 @@ import { AppError } from "../shared/errors";
 import { contactEmails } from "../contacts/index";
 import type { Contact } from "../contacts/schema";
 import { joinThreads } from "./threads";
+import { SharingGate, type Reader } from "../sharing/index";
 
 const addressOut = z.object({ name: z.string().nullable(), address: z.string() });
 
@@ -32,7 +33,7 @@ export const messagePage = z.object({ items: z.array(messageSummary), nextCursor
 export interface HistoryOptions {
   limit?: number;
   cursor?: string;
-  /** Only mail from mailboxes of this user ("filter by sharing user"). */
+  /** Only mail from mailboxes of this user ("filter by sharing user"), among the copies the reader may see. */
   ownerId?: string;
 }
 
@@ -48,16 +49,19 @@ const decodeCursor = (cursor: string): string => {
 const encodeCursor = (sk: string) => Buffer.from(JSON.stringify({ sk }), "utf8").toString("base64url");
 
 /**
- * A contact's email history, newest first, over all of its addresses. Each address is its
+ * A contact's email history as `reader` may see it (core/sharing: only the copies the reader
+ * may see make a message, name its owners and match the owner filter), newest first, over
+ * all of its addresses. Each address is its
  * own partition, read newest first; the copies of one message (one per mailbox holding it)
  * sit side by side and are folded into one message naming every owner. Pages are merged by
  * the message's sort key (date#messageKey), and one message that names two of the contact's
  * addresses is shown once (by that sort key).
  */
-export async function contactHistory(db: Db, contact: Contact, options: HistoryOptions = {}): Promise<z.infer<typeof messagePage>> {
+export async function contactHistory(db: Db, contact: Contact, reader: Reader, options: HistoryOptions = {}): Promise<z.infer<typeof messagePage>> {
   const limit = Math.min(Math.max(options.limit ?? 50, 1), 200);
   const before = options.cursor ? decodeCursor(options.cursor) : undefined;
-  const perAddress = await Promise.all(contactEmails(contact).map((email) => readPartition(db, email, before, limit, options.ownerId)));
+  const gate = new SharingGate(db, reader);
+  const perAddress = await Promise.all(contactEmails(contact).map((email) => readPartition(db, gate, contact.id, email, before, limit, options.ownerId)));
   const merged = perAddress.flatMap((p) => p.messages).sort((a, b) => (a.sk < b.sk ? 1 : a.sk > b.sk ? -1 : 0));
   // One entry per message sort key (<date>#<messageKey>), the key the pages are cut on: a
   // message under two of the contact's addresses is shown once, and two different messages
@@ -92,15 +96,25 @@ export function foldCopies(copies: Item[]): Item[] {
 }
 
 /**
- * Reads one address's messages below `before` until it has `limit` messages (after the owner
- * filter) and has seen the next message begin, so no returned message is missing a copy; or
- * until the partition ends.
+ * Reads one address's messages below `before` until it has `limit` messages (after the
+ * sharing rule and the owner filter) and has seen the next message begin, so no returned
+ * message is missing a copy; or until the partition ends. A message none of whose copies the
+ * reader may see is skipped as if it were not there.
  */
-async function readPartition(db: Db, email: string, before: string | undefined, limit: number, ownerId?: string): Promise<{ messages: Item[]; more: boolean }> {
+async function readPartition(
+  db: Db,
+  gate: SharingGate,
+  contactId: string,
+  email: string,
+  before: string | undefined,
+  limit: number,
+  ownerId?: string,
+): Promise<{ messages: Item[]; more: boolean }> {
   const messages: Item[] = [];
   let current: Item[] = []; // the copies of the message being read
   const close = () => {
-    const [message] = foldCopies(current);
+    const visible = current.filter((c) => gate.visible(c, [contactId])).map((c) => ({ ...c, ownerId: gate.ownerOf(c) }));
+    const [message] = foldCopies(visible);
     current = [];
     if (message && (!ownerId || message.owners.some((o: Item) => o.ownerId === ownerId))) messages.push(message);
   };
@@ -113,6 +127,7 @@ async function readPartition(db: Db, email: string, before: string | undefined, 
       Limit: Math.min(500, (limit + 1) * 2),
       ExclusiveStartKey: start,
     });
+    await gate.load(page.items);
     for (const item of page.items) {
       if (current.length && messageSortKey(current[0]!.sk) !== messageSortKey(item.sk)) {
         close();

@@ -14,7 +14,8 @@
  * | session                | SESSION#<sha256(token)>   | SESSION              | SESSIONS#<userId>   | <createdAt>               |
  * | rate-limit counter     | RATE#<bucket>#<subject>   | <window start epoch> |                     |                           |
  * | mailbox account        | ACCOUNT#<accountId>       | ACCOUNT              | ACCOUNTS            | <ownerId>#<accountId>     |
- * | account email (unique) | ACCOUNTEMAIL#<owner>#<em> | ACCOUNTEMAIL         |                     |                           |
+ * | account email (unique) | ACCOUNTEMAIL#<email>      | ACCOUNTEMAIL         |                     |                           |
+ * | mail partition written | ACCOUNT#<accountId>       | MAILPK#<contactEmail> |                    |                           |
  * | folder sync cursor     | ACCOUNT#<accountId>       | CURSOR#<folderPath>  |                     |                           |
  * | sync job               | JOB#<jobId>               | JOB                  | JOBS#<accountId>    | <startedAt>               |
  * | skipped message        | ACCOUNT#<accountId>       | SKIPPED#<folder>#<uid> |                   |                           |
@@ -25,6 +26,7 @@
  * | contact email index    | EMAIL#<normalisedEmail>   | EMAIL                |                     |                           |
  * | settings (road)        | SETTINGS                  | <area>               |                     |                           |
  * | admin-pinned domain    | SETTINGS                  | DOMAIN#<domain>      |                     |                           |
+ * | excluded domains (org) | SETTINGS                  | EXCLUDED_DOMAINS     |                     |                           |
  * | notification (road)    | NOTIFY#<yyyy-mm-dd>       | <at>#<id>            |                     |                           |
  * | bootstrap marker       | META                      | BOOTSTRAP            |                     |                           |
  *
@@ -49,6 +51,18 @@
  * item carries `lastSeenAt` (the idle timeout); an account item carries `secretBinding`, the
  * destinations each saved password may be sent to (core/accounts/secret-binding.ts; no secret).
  *
+ * One mailbox per address in the whole organisation: ACCOUNTEMAIL#<email>. Accounts created
+ * before this claimed ACCOUNTEMAIL#<ownerId>#<email> (one per owner); creation also checks the
+ * accounts index for those, and deletion removes either claim.
+ *
+ * Mail partition written (MAILPK#): the sync notes each contact address under which an account
+ * stored a copy (an idempotent put per address and write batch), so the copies of one account
+ * (to count or delete them on disconnect, or on an excluded domain) are found by one Query of
+ * the account's partition plus one Query per contact address, instead of a scan of the Mail
+ * table or a GSI on accountId (an index entry per copy would double the write cost of the
+ * sync, see below). Copies written before these markers existed are not found this way: the
+ * read path hides copies whose account is gone (core/sharing).
+ *
  * Mail table: one item per (contact email, message, mailbox holding it): the message's
  * metadata plus where that mailbox has it. The message key derives from the Message-ID, so
  * the copies of one message in colleagues' mailboxes share the sort-key prefix
@@ -71,7 +85,12 @@ export const keys = {
   sessionsIndex: (userId: string) => `SESSIONS#${userId}`,
   account: (accountId: string) => ({ pk: `ACCOUNT#${accountId}`, sk: "ACCOUNT" }),
   accountsIndex: "ACCOUNTS",
-  accountEmail: (ownerId: string, email: string) => ({ pk: `ACCOUNTEMAIL#${ownerId}#${email}`, sk: "ACCOUNTEMAIL" }),
+  accountEmail: (email: string) => ({ pk: `ACCOUNTEMAIL#${email}`, sk: "ACCOUNTEMAIL" }),
+  /** The claim of accounts created when an address was unique per owner only (see above). */
+  legacyAccountEmail: (ownerId: string, email: string) => ({ pk: `ACCOUNTEMAIL#${ownerId}#${email}`, sk: "ACCOUNTEMAIL" }),
+  mailPartition: (accountId: string, contactEmail: string) => ({ pk: `ACCOUNT#${accountId}`, sk: `MAILPK#${contactEmail}` }),
+  mailPartitionPrefix: "MAILPK#",
+  excludedDomains: { pk: "SETTINGS", sk: "EXCLUDED_DOMAINS" },
   cursor: (accountId: string, folder: string) => ({ pk: `ACCOUNT#${accountId}`, sk: `CURSOR#${folder}` }),
   cursorPrefix: "CURSOR#",
   skipped: (accountId: string, folder: string, uid: number) => ({ pk: `ACCOUNT#${accountId}`, sk: `SKIPPED#${folder}#${uid}` }),

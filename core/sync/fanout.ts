@@ -41,7 +41,12 @@ export function isDue(account: AccountRecord & { queuedAt?: string; authFailures
  */
 export async function fanOut(deps: FanOutDeps): Promise<{ due: number; enqueued: SyncJobMessage[] }> {
   const now = deps.now?.() ?? new Date();
-  const accounts = (await listAllAccounts(deps.db)).filter((a) => isDue(a, now, deps.intervalMinutes));
+  // a removed user's mailboxes stop syncing until an admin gives them to someone (the console says so)
+  const [all, users] = await Promise.all([listAllAccounts(deps.db), deps.db.queryIndex(keys.usersIndex)]);
+  const owners = new Set(users.map((u) => u.id as string));
+  const orphaned = all.filter((a) => !owners.has(a.ownerId));
+  if (orphaned.length) deps.log.warn("fanout.owner.missing", { accountIds: orphaned.map((a) => a.id) });
+  const accounts = all.filter((a) => owners.has(a.ownerId) && isDue(a, now, deps.intervalMinutes));
   const window = Math.min(900, deps.intervalMinutes * 60);
   const step = accounts.length > 1 ? window / accounts.length : 0;
   const planned = accounts.map((a, i) => ({ job: newJob(a.id, "schedule", serverHint(a)), delaySeconds: Math.floor(i * step) }));

@@ -21,6 +21,7 @@ import { fetchMissing, forgetSkips, retryUids, settleSkips, type Outcome, type S
 import { firstSeenDates } from "./message-identity";
 import { forgetBackfillCache, pendingBackfill, saveBackfillMarks, type BackfillPlan } from "./backfill-requests";
 import { acquireLease, LEASE_SECONDS, LeaseKeeper, markAbandoned, newLeaseOwner, RELEASE, releaseLease, type Lease } from "./lease";
+import { loadStoragePolicy } from "../sharing/index";
 
 export interface SyncDeps {
   db: Db;
@@ -368,7 +369,8 @@ async function syncFolders(
 ): Promise<boolean> {
   const folders = account.syncFolders?.length ? account.syncFolders : await discoverFolders(deps.db, client, account);
   const [cursors, backfill] = await Promise.all([state.cursors, state.backfill]);
-  const matcher = new ContactMatcher(deps.db);
+  // what this mailbox may store (excluded domains, internal addresses): read once per job, on first need
+  const matcher = new ContactMatcher(deps.db, () => loadStoragePolicy(deps.db, account));
   for (const folder of folders) {
     counts.folders++;
     const status = await client.status(folder, { uidNext: true, uidValidity: true, messages: true, highestModseq: true });
@@ -669,6 +671,8 @@ class FolderRun {
   private async prepare(pending: Promise<Selected>, outcomes: Outcomes): Promise<Prepared[]> {
     const { counts } = this;
     const { matched, messages } = await pending;
+    // backfill candidates skip the matcher: the policy is applied here to every path
+    const storable = await this.matcher.policy();
     const work: Prepared[] = [];
     for (const msg of messages) {
       let record: MailRecord;
@@ -680,7 +684,7 @@ class FolderRun {
         continue;
       }
       // the parsed address lists have the final word on who the message involves
-      const contacts = participants(record).filter((a) => !this.own.has(a) && matched.has(a));
+      const contacts = participants(record).filter((a) => !this.own.has(a) && matched.has(a) && storable(a));
       if (contacts.length) work.push({ uid: msg.uid, msg, record, contacts });
       else outcomes.set(msg.uid, { outcome: "unrelated" });
     }

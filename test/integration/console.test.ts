@@ -318,6 +318,11 @@ beforeAll(async () => {
     });
     expect(created.status, created.text).toBe(201);
     accounts[key] = created.body;
+    // the team shares its mail: only an owner may open a mailbox to everyone (a new one is private)
+    const owner = new ApiClient(stack.url);
+    expect((await owner.signIn(u.email, key === "alice" ? ALICE.password : CAROL.password)).status).toBe(200);
+    const shared = await owner.patch(`/api/accounts/${created.body.id}`, { sharing: { mode: "public" } });
+    expect(shared.status, shared.text).toBe(200);
   }
   // CRM contacts, Japanese and English, one with a secondary address
   for (const c of [
@@ -579,6 +584,12 @@ describe.each([
   beforeAll(async () => {
     // The browser starts in the other language: the test switches with the selector.
     s = await openSession(lang === "en" ? "ja-JP" : "en-US");
+    // One mailbox per address in the organisation: the English run's Bob is disconnected first
+    if (lang === "ja") {
+      for (const a of (await api.get("/api/accounts")).body.items as { id: string; email: string }[]) {
+        if (a.email === bob.email) expect((await api.del(`/api/accounts/${a.id}`)).status).toBe(204);
+      }
+    }
     // a Gmail-style nested Japanese Sent folder (seed 004: "[Gmail]/送信済みメール") for the folder picker
     await createFolder(mail, bob.email, "[Gmail]/送信済みメール");
     if (HAS_DISCOVERY_ROUTES) {
@@ -728,14 +739,16 @@ describe.each([
         await sent.selectOption({ label: "[Gmail]/送信済みメール" });
         await page.getByTestId("account-sync-folders").locator('input[data-folder="Archive"]').check();
         await page.getByTestId("account-aliases").fill("sales@example.test");
-        await page.getByTestId("account-sharing-public").check();
+        // the admin may narrow Alice's sharing but not widen it: only Alice can open it to everyone
+        await page.getByTestId("account-sharing-owner-only").waitFor();
+        await expect(page.getByTestId("account-sharing-public").isDisabled()).resolves.toBe(true);
         await page.getByTestId("account-excluded-domains").fill("example.net\n@example.org");
         await shot(page, "ja-mailbox-edit-folders", { fullPage: true });
         await page.getByTestId("account-save").click();
         await page.getByTestId("accounts-table").waitFor();
         // Assess: what the API now holds, and what the form shows when opened again
         const saved = (await api.get(`/api/accounts/${accountId}`)).body;
-        expect(saved).toMatchObject({ sentFolder: "[Gmail]/送信済みメール", aliases: ["sales@example.test"], sharing: { mode: "public", excludedDomains: ["example.net", "example.org"] } });
+        expect(saved).toMatchObject({ sentFolder: "[Gmail]/送信済みメール", aliases: ["sales@example.test"], sharing: { mode: "private", excludedDomains: ["example.net", "example.org"] } });
         expect(saved.syncFolders).toEqual(["INBOX", "[Gmail]/送信済みメール", "Archive"]);
         await page.locator(`[data-testid=account-row][data-account-id="${accountId}"]`).getByTestId("account-edit").click();
         await expect.poll(() => page.getByTestId("account-sent-folder").inputValue()).toBe("[Gmail]/送信済みメール");
@@ -789,7 +802,8 @@ describe("the mailbox list", () => {
     try {
       await signIn(s.page, ADMIN);
       await s.page.getByTestId("nav-accounts").click();
-      await expect.poll(() => s.page.getByTestId("account-row").count()).toBeGreaterThanOrEqual(5);
+      // alice, carol, the Japanese run's Bob (the English run's was disconnected: one mailbox per address), the shared inbox
+      await expect.poll(() => s.page.getByTestId("account-row").count()).toBeGreaterThanOrEqual(4);
       const row = (id: string) => s.page.locator(`[data-testid=account-row][data-account-id="${id}"]`);
       const alice = row(accounts.alice!.id);
       await expect(alice.textContent()).resolves.toContain(ALICE.name);
@@ -822,6 +836,113 @@ describe("the mailbox list", () => {
       await expect.poll(() => row(bad.body.id).getByTestId("account-error").textContent()).toContain(WORDS.ja.authFailed);
       await shot(s.page, "mailboxes-ja");
       expect(s.offsite).toEqual([]);
+      expect(s.errors).toEqual([]);
+    } finally {
+      await s.context.close();
+    }
+  });
+});
+
+describe("sharing and disconnecting", () => {
+  it("shows a colleague only the mailboxes shared with them, and offers an admin only to narrow someone's sharing", async () => {
+    // Prepare: Alice makes her mailbox private again
+    const alice = new ApiClient(stack.url);
+    await alice.signIn(ALICE.email, ALICE.password);
+    expect((await alice.patch(`/api/accounts/${accounts.alice!.id}`, { sharing: { mode: "private" } })).status).toBe(200);
+    const s = await openSession("en-US");
+    try {
+      // Act: Carol opens Yamada's history
+      await signIn(s.page, CAROL);
+      await s.page.goto(`${stack.url}/#/contacts/${encodeURIComponent(contacts.yamada!.id)}`);
+      await s.page.getByTestId("contact-messages").waitFor();
+      // Assess: her own two messages only, the shared reply naming her mailbox alone, and counts that say so
+      await expect.poll(() => s.page.getByTestId("message-row").count()).toBe(2);
+      const text = (await s.page.getByTestId("contact-messages").textContent()) ?? "";
+      expect(text).toContain("契約書ドラフト送付のお願い");
+      expect(text).not.toContain("展示会のご案内");
+      expect(text).not.toContain(mail.users.alice.email);
+      expect(text).toMatch(/2 emails/);
+      await shot(s.page, "contact-timeline-colleague-private");
+      await s.page.getByTestId("signout").click().catch(() => undefined);
+
+      // an admin editing Alice's mailbox cannot open it to everyone
+      await s.context.clearCookies();
+      await signIn(s.page, ADMIN);
+      await s.page.goto(`${stack.url}/#/accounts/${encodeURIComponent(accounts.alice!.id)}`);
+      await s.page.getByTestId("account-sharing-owner-only").waitFor();
+      await expect(s.page.getByTestId("account-sharing-public").isDisabled()).resolves.toBe(true);
+      await expect(s.page.getByTestId("account-sharing-private").isDisabled()).resolves.toBe(false);
+      expect(s.offsite).toEqual([]);
+    } finally {
+      await s.context.close();
+    }
+  });
+
+  it("refuses a second contact with a known primary address and offers to open the existing one", async () => {
+    const s = await openSession("en-US");
+    try {
+      await signIn(s.page, CAROL);
+      await s.page.getByTestId("nav-contacts").click();
+      await s.page.getByTestId("contact-new-name").fill("Taro again");
+      await s.page.getByTestId("contact-new-email").fill(YAMADA.email.toUpperCase());
+      await s.page.getByTestId("contact-new-save").click();
+      const open = s.page.getByTestId("contact-new-open-existing");
+      await open.waitFor();
+      await expect(s.page.getByTestId("contact-new-error").textContent()).resolves.toContain(YAMADA.name);
+      await open.click();
+      await expect.poll(() => s.page.getByTestId("contact-name").textContent()).toBe(YAMADA.name);
+      expect(new URL(s.page.url()).hash).toBe(`#/contacts/${contacts.yamada!.id}`);
+    } finally {
+      await s.context.close();
+    }
+  });
+
+  it("says how many stored copies disconnecting a mailbox deletes, and deletes them", async () => {
+    // Prepare: what Carol's mailbox has stored
+    const count = (await api.get(`/api/accounts/${accounts.carol!.id}/copies`)).body.count as number;
+    expect(count).toBeGreaterThan(0);
+    const s = await openSession("en-US");
+    try {
+      await signIn(s.page, ADMIN);
+      await s.page.getByTestId("nav-accounts").click();
+      const row = s.page.locator(`[data-testid=account-row][data-account-id="${accounts.carol!.id}"]`);
+      // Act
+      await row.getByTestId("account-delete").click();
+      const dialog = s.page.getByTestId("confirm-dialog");
+      await expect.poll(() => dialog.textContent()).toContain(`the ${count} stored copies of its mail`);
+      await shot(s.page, "mailbox-disconnect-count");
+      await dialog.getByTestId("confirm-ok").click();
+      await row.waitFor({ state: "detached" });
+      // Assess: the mailbox and every copy it wrote are gone
+      expect((await api.get(`/api/accounts/${accounts.carol!.id}`)).status).toBe(404);
+      const history = (await api.get(`/api/contacts/${contacts.yamada!.id}/messages`)).body.items as { owners: { accountId: string }[] }[];
+      expect(history.flatMap((m) => m.owners.map((o) => o.accountId))).not.toContain(accounts.carol!.id);
+      expect(s.errors).toEqual([]);
+    } finally {
+      await s.context.close();
+    }
+  });
+});
+
+describe("changing a mailbox's owner", () => {
+  it("lets an admin give a mailbox to another user from its form", async () => {
+    const s = await openSession("en-US");
+    try {
+      await signIn(s.page, ADMIN);
+      await s.page.goto(`${stack.url}/#/accounts/${encodeURIComponent(accounts.alice!.id)}`);
+      const owner = s.page.getByTestId("account-owner");
+      await expect.poll(() => owner.inputValue()).toBe(users.alice!.id);
+      await owner.selectOption(users.carol!.id);
+      await s.page.getByTestId("account-save").click();
+      await s.page.getByTestId("accounts-table").waitFor();
+      // Assess: the mailbox is Carol's now, and the list says so
+      expect((await api.get(`/api/accounts/${accounts.alice!.id}`)).body.ownerId).toBe(users.carol!.id);
+      const row = s.page.locator(`[data-testid=account-row][data-account-id="${accounts.alice!.id}"]`);
+      await expect.poll(() => row.textContent()).toContain(CAROL.name);
+      // a removed owner's mailbox stops syncing, and the list says why
+      expect((await api.del(`/api/users/${users.carol!.id}`)).status).toBe(204);
+      await s.page.reload();
+      await row.getByTestId("account-owner-removed").waitFor();
       expect(s.errors).toEqual([]);
     } finally {
       await s.context.close();

@@ -194,6 +194,15 @@ describe("bulk upsert by external id", () => {
     expect(reply.body.results[0]).toMatchObject({ status: "updated", id: manual.body.id });
     expect((await admin.get(`/api/contacts/${manual.body.id}`)).body.externalId).toBe("crm-manual");
   });
+
+  it("refuses a row that would make a second contact for a primary address another CRM record holds", async () => {
+    const first = await admin.post("/api/contacts/bulk", { contacts: [{ externalId: "crm-first", name: "First Holder", primaryEmail: "held@example.test" }] });
+    expect(first.body.results[0].status).toBe("created");
+    const reply = await admin.post("/api/contacts/bulk", { contacts: [{ externalId: "crm-second", name: "Second Try", primaryEmail: "Held@example.test" }] });
+    expect(reply.body.results[0]).toMatchObject({ status: "error", id: null, errors: [{ field: "primaryEmail", code: "primary_email_taken" }] });
+    expect(reply.body.results[0].errors[0].message).toContain("First Holder");
+    expect((await admin.get("/api/contacts?q=held@example.test")).body.items.map((c: { id: string }) => c.id)).toEqual([first.body.results[0].id]);
+  });
 });
 
 describe("validation", () => {

@@ -19,6 +19,8 @@ beforeAll(async () => {
   await ensureTables(dynamo.endpoint, ["fo-main", "fo-mail"]);
   db = new Db({ main: "fo-main", mail: "fo-mail" }, localDynamo(dynamo.endpoint));
   queueUrl = (await ensureQueues(sqs.endpoint, "fo", 30)).queueUrl;
+  // the mailboxes' owner (a removed owner's mailboxes are skipped: see the last test)
+  await db.put("main", { ...keys.user("u"), gsi1pk: keys.usersIndex, gsi1sk: "u@example.test", id: "u", email: "u@example.test", name: "U", role: "member" });
   for (let i = 0; i < ACCOUNTS; i++) {
     const id = `acc${i}`;
     await db.put("main", { ...keys.account(id), gsi1pk: keys.accountsIndex, gsi1sk: `u#${id}`, id, ownerId: "u", syncEnabled: i !== 0, state: "connected" });
@@ -45,5 +47,14 @@ describe("fanOut", () => {
       expect((await db.get("main", keys.account(job.accountId)))?.queuedAt).toBe(job.enqueuedAt);
     }
     expect((await fanOut(deps)).enqueued).toEqual([]);
+  });
+
+  it("skips the mailboxes of a removed user until an admin gives them to someone", async () => {
+    const queue = new SqsJobQueue(queueUrl, localSqs(sqs.endpoint));
+    const deps = { db, queue, log: createLogger({}, "warn"), intervalMinutes: 5 };
+    await db.put("main", { ...keys.account("orphan"), gsi1pk: keys.accountsIndex, gsi1sk: "gone#orphan", id: "orphan", ownerId: "gone", state: "connected" });
+    expect((await fanOut(deps)).enqueued.map((j) => j.accountId)).not.toContain("orphan");
+    await db.update("main", keys.account("orphan"), { expression: "SET ownerId = :o", values: { ":o": "u" } });
+    expect((await fanOut(deps)).enqueued.map((j) => j.accountId)).toEqual(["orphan"]);
   });
 });

@@ -70,7 +70,7 @@ interface RequestOptions {
   signal?: AbortSignal;
 }
 
-async function request<T>(method: "GET" | "POST" | "PATCH" | "DELETE", path: string, options: RequestOptions = {}): Promise<T> {
+async function request<T>(method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE", path: string, options: RequestOptions = {}): Promise<T> {
   let url = path;
   if (options.query) {
     const params = new URLSearchParams();
@@ -151,6 +151,11 @@ export const api = {
   createAccount: (input: AccountInput) => request<Account>("POST", "/api/accounts", { body: input }),
   updateAccount: (id: string, patch: AccountPatch) => request<Account>("PATCH", `/api/accounts/${enc(id)}`, { body: patch }),
   deleteAccount: (id: string) => request<void>("DELETE", `/api/accounts/${enc(id)}`),
+  /** How many stored copies of mail disconnecting the mailbox deletes. */
+  accountCopies: (id: string) => request<{ count: number }>("GET", `/api/accounts/${enc(id)}/copies`),
+  /** The organisation's excluded domains (admins set them; saving one deletes copies already stored under it). */
+  getExcludedDomains: () => request<{ domains: string[] }>("GET", "/api/settings/excluded-domains"),
+  setExcludedDomains: (domains: string[]) => request<{ domains: string[]; removed: number }>("PUT", "/api/settings/excluded-domains", { body: { domains } }),
   syncAccount: (id: string) => request<{ jobId: string }>("POST", `/api/accounts/${enc(id)}/sync`),
   /** Messages the sync could not store, with their reasons (owner or admin). */
   listSkipped: (id: string) => request<{ items: SkippedMessage[] }>("GET", `/api/accounts/${enc(id)}/skipped`),

@@ -2,6 +2,7 @@ import { z } from "zod";
 import * as accounts from "../../accounts/index";
 import { enqueueNow } from "../../sync/jobs";
 import { listSkipped, SKIP_REASONS } from "../../sync/index";
+import { purgeExcluded } from "../../sharing/index";
 import { listOf, type Route, type RouteContext } from "../types";
 
 const skippedOutput = z.object({
@@ -46,12 +47,34 @@ export const accountRoutes: Route[] = [
   {
     method: "PATCH", path: "/api/accounts/{id}", auth: "user", tag: "accounts", summary: "Change a mailbox account",
     body: accounts.accountPatch, response: accounts.accountOutput,
-    handle: async (ctx) => ({ body: view(ctx, await accounts.updateAccount(deps(ctx), ctx.session.user, ctx.params.id!, ctx.body)) }),
+    async handle(ctx) {
+      const { ownerId, ...patch } = ctx.body as accounts.AccountPatch;
+      const before = await accounts.getAccount(ctx.deps.db, ctx.session.user, ctx.params.id!);
+      if (ownerId !== undefined) {
+        await accounts.changeAccountOwner(ctx.deps.db, ctx.session.user, before.id, ownerId);
+        ctx.deps.log.info("account.owner.changed", { accountId: before.id, from: before.ownerId, to: ownerId });
+      }
+      const after = await accounts.updateAccount(deps(ctx), ctx.session.user, before.id, patch);
+      // copies this mailbox stored under a domain it now excludes go at once (idempotent: a cut-short run is redone by the next edit)
+      const had = new Set(before.sharing?.excludedDomains ?? []);
+      const added = (after.sharing?.excludedDomains ?? []).filter((d) => !had.has(d));
+      if (added.length) {
+        const removed = await purgeExcluded(ctx.deps.db, added, after.id);
+        ctx.deps.log.info("sharing.excluded.purged", { accountId: after.id, domains: added, removed });
+      }
+      return { body: view(ctx, after) };
+    },
   },
   {
-    method: "DELETE", path: "/api/accounts/{id}", auth: "user", tag: "accounts", summary: "Disconnect a mailbox and delete its password", status: 204,
+    method: "GET", path: "/api/accounts/{id}/copies", auth: "user", tag: "accounts", summary: "How many stored copies of mail disconnecting this mailbox deletes",
+    response: z.object({ count: z.number() }),
+    handle: async (ctx) => ({ body: { count: await accounts.accountCopyCount(ctx.deps.db, ctx.session.user, ctx.params.id!) } }),
+  },
+  {
+    method: "DELETE", path: "/api/accounts/{id}", auth: "user", tag: "accounts", summary: "Disconnect a mailbox: delete its password and every copy of mail it stored", status: 204,
     async handle(ctx) {
-      await accounts.deleteAccount(deps(ctx), ctx.session.user, ctx.params.id!);
+      const removed = await accounts.deleteAccount(deps(ctx), ctx.session.user, ctx.params.id!);
+      ctx.deps.log.info("account.deleted", { accountId: ctx.params.id, removed });
       return { status: 204 };
     },
   },

@@ -6,6 +6,7 @@ import { contactRoutes } from "./contacts";
 import { discoveryRoutes } from "./discovery";
 import { messageRoutes } from "./messages";
 import { connectionRoutes } from "./connection";
+import { settingsRoutes } from "./settings";
 
 /** Every route of the API, one module per domain. A new module is added here. */
-export const routes: Route[] = [...systemRoutes, ...sessionRoutes, ...accountRoutes, ...connectionRoutes, ...contactRoutes, ...messageRoutes, ...discoveryRoutes];
+export const routes: Route[] = [...systemRoutes, ...sessionRoutes, ...accountRoutes, ...connectionRoutes, ...contactRoutes, ...messageRoutes, ...discoveryRoutes, ...settingsRoutes];

@@ -134,7 +134,7 @@ const usernameFor = (style: ProviderView["username"] | undefined, email: string)
 const portValue = (text: string): number | string => (/^\d+$/.test(text.trim()) ? Number(text.trim()) : text.trim());
 
 /** "example.co.jp, @other.test" -> ["example.co.jp", "other.test"] */
-function parseDomains(text: string): string[] {
+export function parseDomains(text: string): string[] {
   const out: string[] = [];
   for (const part of text.split(/[\s,;、，；]+/)) {
     const d = part.trim().replace(/^@/, "").toLowerCase();
@@ -526,11 +526,12 @@ export function AccountFormPage(props: { user: User; id?: string }) {
     try {
       let saved: Account;
       if (editing && props.id) {
-        // The owner is chosen when the mailbox is added (PATCH does not take ownerId). PATCH keeps
+        // An admin may give the mailbox to another user (sent only when changed). PATCH keeps
         // the saved folder list when none is sent: "back to the default" is sent as that default.
         const sent = form.sentFolder || detectedSent || account?.sentFolder;
         const folders = form.syncFolders === null && account?.syncFolders && sent ? { syncFolders: ["INBOX", sent] } : {};
-        saved = await api.updateAccount(props.id, { ...settings, ...folders, ...secrets, ...extra });
+        const owner = isAdmin && account && form.ownerId !== account.ownerId ? { ownerId: form.ownerId } : {};
+        saved = await api.updateAccount(props.id, { ...settings, ...folders, ...secrets, ...extra, ...owner });
       } else {
         const input: AccountInput = {
           ...settings,
@@ -601,6 +602,12 @@ export function AccountFormPage(props: { user: User; id?: string }) {
 
   const err = (path: string) => fieldErrors[path];
   const ownerChoices = isAdmin ? (users.length ? users : [props.user]) : [];
+  // Only a mailbox's owner may widen its sharing (the server refuses it to anyone else, admins
+  // included): modes wider than the saved one (a new mailbox starts private) are offered to the owner only.
+  const sharingOwner = editing ? account?.ownerId : form.ownerId;
+  const mayWiden = sharingOwner === props.user.id;
+  const baseMode: SharingMode = editing ? (account?.sharing.mode ?? "private") : "private";
+  const tooWide = (mode: SharingMode) => !mayWiden && SHARING_MODES.indexOf(mode) > SHARING_MODES.indexOf(baseMode);
   const passwordLabel = provider?.auth === "app_password" ? t("accountForm.appPassword") : t("accountForm.password");
   const providerName = providerLabel(form.provider);
   const canTestMail = editing && !!account?.smtp;
@@ -640,13 +647,12 @@ export function AccountFormPage(props: { user: User; id?: string }) {
             </h2>
             {!editing ? <p className="form-step__hint">{t("accountForm.step1Hint")}</p> : null}
             {isAdmin ? (
-              <FormField label={t("accountForm.owner")} error={err("ownerId")}>
+              <FormField label={t("accountForm.owner")} error={err("ownerId")} hint={editing ? t("accountForm.ownerChangeHint") : undefined}>
                 {({ id, describedBy, invalid }) => (
                   <select
                     id={id}
                     className="input"
                     value={form.ownerId}
-                    disabled={editing}
                     onChange={(e) => {
                       set("ownerId", e.target.value);
                       clearFieldError("ownerId");
@@ -1046,6 +1052,7 @@ export function AccountFormPage(props: { user: User; id?: string }) {
                         name="sharing"
                         value={mode}
                         checked={form.sharingMode === mode}
+                        disabled={tooWide(mode) && form.sharingMode !== mode}
                         onChange={() => {
                           set("sharingMode", mode);
                           clearFieldError("sharing");
@@ -1058,6 +1065,11 @@ export function AccountFormPage(props: { user: User; id?: string }) {
                       </span>
                     </label>
                   ))}
+                  {!mayWiden && baseMode !== "public" ? (
+                    <p className="field__hint" data-testid="account-sharing-owner-only">
+                      {t("accountForm.sharingOwnerOnly")}
+                    </p>
+                  ) : null}
                   {err("sharing") ? <p className="field__error">{err("sharing")}</p> : null}
                 </div>
                 {form.sharingMode === "custom" ? <ContactPicker value={form.contactIds} onChange={(ids) => set("contactIds", ids)} /> : null}

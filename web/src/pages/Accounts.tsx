@@ -5,6 +5,7 @@ import { POLL_ACTIVE_MS, SyncProgress, syncActive, useProviderLabel, useProvider
 import { formatDateTime, formatDateTimeLong, formatRelative, useI18n } from "../i18n";
 import { href } from "../router";
 import type { Account, User } from "../types";
+import { ExcludedDomainsCard } from "./ExcludedDomains";
 
 const POLL_MS = POLL_ACTIVE_MS;
 
@@ -19,6 +20,8 @@ export function AccountsPage(props: { user: User }) {
   const [toDelete, setToDelete] = useState<Account | null>(null);
   const [deleteBusy, setDeleteBusy] = useState(false);
   const [deleteError, setDeleteError] = useState<string | null>(null);
+  // how many stored copies disconnecting deletes: asked when the confirmation opens
+  const [deleteCount, setDeleteCount] = useState<number | null>(null);
   const isAdmin = props.user.role === "admin";
   const { providers } = useProviders();
   const providerLabel = useProviderLabel(providers);
@@ -56,13 +59,27 @@ export function AccountsPage(props: { user: User }) {
   }, [anyBusy, load]);
 
   const owner = useCallback(
-    (id: string): { name: string; email: string } => {
+    (id: string): { name: string; email: string; removed?: boolean } => {
       if (id === props.user.id) return { name: props.user.name, email: props.user.email };
       const u = users.get(id);
-      return u ? { name: u.name, email: u.email } : { name: t("accounts.unknownOwner"), email: "" };
+      // admins see every user: an owner not among them was removed (its mailbox does not sync)
+      return u ? { name: u.name, email: u.email } : { name: t("accounts.unknownOwner"), email: "", removed: isAdmin && users.size > 0 };
     },
-    [props.user, users, t],
+    [props.user, users, t, isAdmin],
   );
+
+  useEffect(() => {
+    setDeleteCount(null);
+    if (!toDelete) return;
+    let live = true;
+    api
+      .accountCopies(toDelete.id)
+      .then((res) => live && setDeleteCount(res.count))
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [toDelete]);
 
   async function syncNow(account: Account) {
     setActionError(null);
@@ -117,6 +134,7 @@ export function AccountsPage(props: { user: User }) {
       {loadError ? <ErrorBanner messages={[errorText(loadError, t)]} onRetry={() => void load()} /> : null}
       {actionError ? <ErrorBanner messages={[actionError]} /> : null}
       {accounts === null && !loadError ? <Loading /> : null}
+      {isAdmin ? <ExcludedDomainsCard /> : null}
       {accounts !== null ? (
         <div className="card card--flush">
           {sorted.length === 0 ? (
@@ -150,6 +168,11 @@ export function AccountsPage(props: { user: User }) {
                         <td>
                           <div className="cell-main">{o.name}</div>
                           {o.email ? <div className="cell-sub">{o.email}</div> : null}
+                          {o.removed ? (
+                            <div className="cell-sub cell-sub--error" data-testid="account-owner-removed">
+                              {t("accounts.ownerRemoved")}
+                            </div>
+                          ) : null}
                         </td>
                         <td>
                           <div className="cell-main">
@@ -224,7 +247,7 @@ export function AccountsPage(props: { user: User }) {
       {toDelete ? (
         <ConfirmDialog
           title={t("accounts.deleteTitle")}
-          body={t("accounts.deleteBody", { email: toDelete.email })}
+          body={deleteCount === null ? t("accounts.deleteBody", { email: toDelete.email }) : t("accounts.deleteBodyCount", { email: toDelete.email, count: deleteCount })}
           confirmLabel={t("common.delete")}
           busy={deleteBusy}
           error={deleteError}

@@ -147,6 +147,8 @@ function NewContactForm(props: { onCreated: (c: Contact) => void }) {
   const [busy, setBusy] = useState(false);
   const [errors, setErrors] = useState<string[]>([]);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
+  // a 409: the contact that already has this primary address, to open instead
+  const [existing, setExisting] = useState<{ id: string; name: string } | null>(null);
   const nameRef = useRef<HTMLInputElement>(null);
 
   async function submit(e: FormEvent) {
@@ -156,6 +158,7 @@ function NewContactForm(props: { onCreated: (c: Contact) => void }) {
     setBusy(true);
     setErrors([]);
     setFieldErrors({});
+    setExisting(null);
     try {
       const created = await api.createContact({
         name: name.trim(),
@@ -174,6 +177,8 @@ function NewContactForm(props: { onCreated: (c: Contact) => void }) {
       const split = contactFieldErrors(err instanceof ApiError ? err.fields : [], secondaryEmails);
       setFieldErrors(split.byField);
       setErrors([errorText(err, t), ...split.other]);
+      const other = err instanceof ApiError && err.status === 409 ? (err.body.contact as { id: string; name: string } | undefined) : undefined;
+      if (other) setExisting(other);
     } finally {
       setBusy(false);
     }
@@ -183,6 +188,13 @@ function NewContactForm(props: { onCreated: (c: Contact) => void }) {
     <form className="card form form--compact" onSubmit={submit} noValidate>
       <h2 className="card__title">{t("contacts.add")}</h2>
       <ErrorBanner messages={errors} testId="contact-new-error" />
+      {existing ? (
+        <p className="field__hint">
+          <a className="link" href={href(`/contacts/${encodeURIComponent(existing.id)}`)} data-testid="contact-new-open-existing">
+            {t("contactForm.openExisting", { name: existing.name })}
+          </a>
+        </p>
+      ) : null}
       <FormField label={t("contactForm.name")} error={fieldErrors.name}>
         {({ id, describedBy, invalid }) => (
           <input
