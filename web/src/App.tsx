@@ -49,7 +49,7 @@ import { ContactsPage } from "./pages/Contacts";
 import { SignInPage } from "./pages/SignIn";
 import { UsersPage } from "./pages/Users";
 import { href, navigate, parseRoute, useHashPath, type Route } from "./router";
-import type { SessionInfo, User } from "./types";
+import type { SessionInfo, User } from "./api/types";
 import { PasswordPage } from "./pages/Password";
 
 type SessionState = { status: "loading" } | { status: "error"; error: unknown } | { status: "signedOut"; notice: "expired" | "signedOut" | null } | { status: "signedIn"; user: User };

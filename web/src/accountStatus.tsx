@@ -3,7 +3,7 @@ import { useEffect, useState } from "react";
 import { api } from "./api";
 import { ErrorBanner, IconSync, ProgressBar, StateBadge, errorText, useNotify } from "./components";
 import { type MessageKey, formatDateTime, formatDateTimeLong, formatDuration, formatNumber, formatRelative, useI18n } from "./i18n";
-import type { Account, ProviderId, ProviderView, SyncCounts } from "./types";
+import type { Account, ProviderId, ProviderView, SyncCounts } from "./api/types";
 
 /** While a job is queued or running, or the first sync reports progress, the page polls. */
 export function syncActive(a: Account): boolean {

@@ -2,7 +2,7 @@
 import { createContext, useCallback, useContext, useEffect, useId, useRef, useState, type InputHTMLAttributes, type ReactNode } from "react";
 import { ApiError } from "./api";
 import { LANGUAGES, isLang, type MessageKey, type Translate, formatNumber, useI18n } from "./i18n";
-import type { AccountState, FieldError } from "./types";
+import type { AccountState, FieldError } from "./api/types";
 
 /** The text to show for a failed request: the server's (already localised) message, else ours. */
 export function errorText(err: unknown, t: Translate): string {

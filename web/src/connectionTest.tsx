@@ -2,21 +2,22 @@
 // the cause and the fix in plain words (the server diagnoses; we only lay it out).
 import { IconCheck, IconCross, IconMinus } from "./components";
 import { type MessageKey, formatNumber, useI18n } from "./i18n";
-import type { ConnectionTestResult, Diagnosis, TestMailResult, TestStep } from "./types";
+import type { ConnectionTestResult, TestMailResult } from "./api/types";
+import type { ShownDiagnosis, ShownStep } from "./types";
 
 const KNOWN_STEPS = new Set(["dns", "tcp", "tls", "imap_login", "folders", "smtp_login", "smtp_send", "imap_append"]);
 
 export function useStepLabel() {
   const { t } = useI18n();
-  return (step: TestStep | string) => {
+  return (step: ShownStep | string) => {
     const name = typeof step === "string" ? step : step.step;
     return KNOWN_STEPS.has(name) ? t(`step.${name}` as MessageKey) : name;
   };
 }
 
 /** The test mail's two parts (sending, the copy in Sent) as steps. */
-export function testMailSteps(result: TestMailResult): TestStep[] {
-  const steps: TestStep[] = [];
+export function testMailSteps(result: TestMailResult): ShownStep[] {
+  const steps: ShownStep[] = [];
   if (result.sent)
     steps.push({
       step: "smtp_send",
@@ -40,7 +41,7 @@ export function testMailSteps(result: TestMailResult): TestStep[] {
 
 export function TestResults(props: {
   kind: "connection" | "mail";
-  result: ConnectionTestResult | TestMailResult;
+  result: { ok: boolean; steps: ShownStep[] } | ConnectionTestResult | TestMailResult;
   stale?: boolean;
   providerLabel?: string;
   testId: string;
@@ -50,7 +51,7 @@ export function TestResults(props: {
   const steps = props.kind === "mail" ? testMailSteps(props.result as TestMailResult) : ((props.result as ConnectionTestResult).steps ?? []);
   const failed = steps.find((s) => !s.ok && !s.skipped);
   // The server tests IMAP, then SMTP: one list per server when it says which step is whose.
-  const groups: { protocol?: "imap" | "smtp"; steps: TestStep[] }[] = [];
+  const groups: { protocol?: "imap" | "smtp"; steps: ShownStep[] }[] = [];
   for (const step of steps) {
     const last = groups[groups.length - 1];
     if (last && last.protocol === step.protocol) last.steps.push(step);
@@ -109,7 +110,7 @@ function StepMs(props: { ms: number }) {
 }
 
 /** Cause, fix and the provider's own steps, in the language the API answered in. */
-export function DiagnosisBox(props: { diagnosis: Diagnosis; providerLabel?: string; testId?: string }) {
+export function DiagnosisBox(props: { diagnosis: ShownDiagnosis; providerLabel?: string; testId?: string }) {
   const { t } = useI18n();
   const d = props.diagnosis;
   return (
@@ -153,15 +154,15 @@ export function DiagnosisBox(props: { diagnosis: Diagnosis; providerLabel?: stri
  * Saving runs the connection test first; a failure answers 400. The diagnosis may come as
  * error.diagnosis, inside error.test / error.steps, or only as a field message: take what is there.
  */
-export function diagnosisOfSaveError(body: Record<string, unknown>, fields: { field: string; code?: string; message: string }[]): { diagnosis: Diagnosis | null; steps: TestStep[] | null } | null {
+export function diagnosisOfSaveError(body: Record<string, unknown>, fields: { field: string; code?: string; message: string }[]): { diagnosis: ShownDiagnosis | null; steps: ShownStep[] | null } | null {
   const isDiag = (code: unknown) => typeof code === "string" && code.startsWith("diag.");
-  const test = (body.test && typeof body.test === "object" ? body.test : null) as { steps?: TestStep[] } | null;
-  const steps = Array.isArray(body.steps) ? (body.steps as TestStep[]) : Array.isArray(test?.steps) ? test!.steps! : null;
-  const direct = body.diagnosis && typeof body.diagnosis === "object" ? (body.diagnosis as Diagnosis) : null;
+  const test = (body.test && typeof body.test === "object" ? body.test : null) as { steps?: ShownStep[] } | null;
+  const steps = Array.isArray(body.steps) ? (body.steps as ShownStep[]) : Array.isArray(test?.steps) ? test!.steps! : null;
+  const direct = body.diagnosis && typeof body.diagnosis === "object" ? (body.diagnosis as ShownDiagnosis) : null;
   const fromSteps = steps?.find((s) => !s.ok && s.diagnosis)?.diagnosis ?? null;
   const fieldDiag = fields.find((f) => isDiag(f.code) || (f as { diagnosis?: unknown }).diagnosis);
-  const fieldDiagnosis = (fieldDiag as { diagnosis?: Diagnosis } | undefined)?.diagnosis;
-  const fromField: Diagnosis | null = fieldDiag
+  const fieldDiagnosis = (fieldDiag as { diagnosis?: ShownDiagnosis } | undefined)?.diagnosis;
+  const fromField: ShownDiagnosis | null = fieldDiag
     ? fieldDiagnosis ?? { code: String(fieldDiag.code ?? "").replace(/^diag\./, ""), cause: fieldDiag.message, fix: "" }
     : null;
   const diagnosis = direct ?? fromSteps ?? fromField ?? (isDiag(body.code) ? { code: String(body.code).replace(/^diag\./, ""), cause: String(body.message ?? ""), fix: "" } : null);

@@ -1,6 +1,6 @@
 // Helpers shared by the contact add and edit forms.
 import { splitFieldErrors } from "./components";
-import type { FieldError } from "./types";
+import type { FieldError } from "./api/types";
 
 /** "a@x, b@y\nc@z" -> ["a@x", "b@y", "c@z"] (commas, semicolons, Japanese commas, whitespace). */
 export function parseEmails(text: string): string[] {

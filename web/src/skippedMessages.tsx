@@ -6,7 +6,7 @@ import { useEffect, useState } from "react";
 import { api } from "./api";
 import { ErrorBanner, IconWarning, errorText } from "./components";
 import { formatDateTime, useI18n, type MessageKey } from "./i18n";
-import type { SkippedMessage } from "./types";
+import type { SkippedMessage } from "./api/types";
 
 export function SkippedMessages(props: { accountId: string; /** Reloads when it changes (the last sync's time). */ refreshKey?: string | null }) {
   const { t, lang } = useI18n();

@@ -14,22 +14,18 @@ import { type MessageKey, useI18n } from "../i18n";
 import { href, navigate } from "../router";
 import type {
   Account,
-  AccountInput,
-  AccountSettings,
   AutodiscoverResult,
   ConnectionTestResult,
   Contact,
-  Diagnosis,
-  DiscoverySource,
   Folder,
   ProviderId,
   ProviderView,
   Security,
   SharingMode,
   TestMailResult,
-  TestStep,
   User,
-} from "../types";
+} from "../api/types";
+import type { AccountBody, AccountSettings, DiscoverySource, ShownDiagnosis, ShownStep } from "../types";
 
 const IMAP_PORT: Record<Security, number> = { tls: 993, starttls: 143, none: 143 };
 const SMTP_PORT: Record<Security, number> = { tls: 465, starttls: 587, none: 587 };
@@ -150,7 +146,7 @@ const domainOf = (email: string) => {
 const looksLikeEmail = (email: string) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email.trim());
 
 /** Modified UTF-7 paths ("&MAFP4TDhMPww7DDrMPww-") are shown by their decoded name instead. */
-const folderLabel = (f: Folder) => (f.displayPath ? f.displayPath : /&[A-Za-z0-9+,]+-/.test(f.path) ? f.name : f.path);
+const folderLabel = (f: Folder) => (/&[A-Za-z0-9+,]+-/.test(f.path) ? f.name : f.path);
 const isSent = (f: Folder) => (f.specialUse ?? "").toLowerCase() === "\\sent";
 
 function normaliseFolders(res: unknown): Folder[] {
@@ -262,7 +258,7 @@ export function AccountFormPage(props: { user: User; id?: string }) {
   const [busy, setBusy] = useState(false);
   const [generalErrors, setGeneralErrors] = useState<string[]>([]);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
-  const [saveFailure, setSaveFailure] = useState<{ diagnosis: Diagnosis | null; steps: TestStep[] | null } | null>(null);
+  const [saveFailure, setSaveFailure] = useState<{ diagnosis: ShownDiagnosis | null; steps: ShownStep[] | null } | null>(null);
   const [discovery, setDiscovery] = useState<Discovery>({ status: "idle" });
   const [test, setTest] = useState<TestState<ConnectionTestResult>>({ status: "idle" });
   const [mailTest, setMailTest] = useState<TestState<TestMailResult>>({ status: "idle" });
@@ -533,7 +529,7 @@ export function AccountFormPage(props: { user: User; id?: string }) {
         const owner = isAdmin && account && form.ownerId !== account.ownerId ? { ownerId: form.ownerId } : {};
         saved = await api.updateAccount(props.id, { ...settings, ...folders, ...secrets, ...extra, ...owner });
       } else {
-        const input: AccountInput = {
+        const input: AccountBody = {
           ...settings,
           ...(isAdmin && form.ownerId !== props.user.id ? { ownerId: form.ownerId } : {}),
           password,

@@ -4,7 +4,7 @@ import { ConfirmDialog, EmptyState, ErrorBanner, IconPlus, IconSync, Loading, Pa
 import { POLL_ACTIVE_MS, SyncProgress, syncActive, useProviderLabel, useProviders } from "../accountStatus";
 import { formatDateTime, formatDateTimeLong, formatRelative, useI18n } from "../i18n";
 import { href } from "../router";
-import type { Account, User } from "../types";
+import type { Account, User } from "../api/types";
 import { ExcludedDomainsCard } from "./ExcludedDomains";
 
 const POLL_MS = POLL_ACTIVE_MS;

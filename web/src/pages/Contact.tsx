@@ -20,7 +20,7 @@ import {
 import { contactFieldErrors, parseEmails } from "../contactFields";
 import { formatBytes, formatDate, formatDateTime, formatDateTimeLong, useI18n } from "../i18n";
 import { href, navigate } from "../router";
-import type { Account, Address, Attachment, Contact, MessageBody, MessageDetail, MessageOwner, MessageSummary, PastMailStatus, User } from "../types";
+import type { Account, Address, Attachment, Contact, MessageBody, MessageDetail, MessageOwner, MessageSummary, PastMailStatus, User } from "../api/types";
 // pure, no imports: the API joins one page with it, the console every page it has loaded
 import { joinThreads } from "../../../core/messages/threads";
 
@@ -438,7 +438,7 @@ function MessageRow(props: { m: MessageSummary; count?: number; open?: boolean; 
   const { t, lang } = useI18n();
   const { m } = props;
   const subject = m.subject || t("contact.noSubject");
-  const attachments = m.attachments?.length ?? 0;
+  const attachments = "attachments" in m && Array.isArray(m.attachments) ? m.attachments.length : 0;
   return (
     <div className={`msg${props.nested ? " msg--nested" : ""}`} data-testid="message-row" data-direction={m.direction} data-message-id={m.id}>
       <button type="button" className="msg__main" onClick={() => props.onOpen(m)} aria-label={t("contact.openMessage", { subject })} data-testid="message-open">
@@ -543,7 +543,7 @@ function MessageView(props: { id: string; summary: MessageSummary | null; onClos
   }, [props.id, attempt]);
 
   const m: MessageSummary | MessageDetail | null = detail ?? props.summary;
-  const attachments: Attachment[] | undefined = detail?.attachments ?? props.summary?.attachments;
+  const attachments: Attachment[] | undefined = detail?.attachments;
   const subject = m ? m.subject || t("contact.noSubject") : t("message.title");
 
   return (
@@ -583,7 +583,6 @@ function MessageView(props: { id: string; summary: MessageSummary | null; onClos
             {m.from ? <HeaderLine label={t("message.from")}>{formatAddress(m.from)}</HeaderLine> : null}
             {m.to.length ? <HeaderLine label={t("message.to")}>{m.to.map(formatAddress).join(", ")}</HeaderLine> : null}
             {m.cc?.length ? <HeaderLine label={t("message.cc")}>{m.cc.map(formatAddress).join(", ")}</HeaderLine> : null}
-            {detail?.replyTo?.length ? <HeaderLine label={t("message.replyTo")}>{detail.replyTo.map(formatAddress).join(", ")}</HeaderLine> : null}
             <HeaderLine label={t("message.mailbox")}>{m.owners.map(ownerLabel).join(", ")}</HeaderLine>
             {detail?.messageId ? (
               <HeaderLine label={t("message.messageId")}>

@@ -9,7 +9,7 @@ import { api, ApiError } from "../api";
 import { ErrorBanner, IconBack, IconUpload, IconWarning, PageHeader, errorText } from "../components";
 import { type MessageKey, type Translate, formatBytes, formatNumber, useI18n } from "../i18n";
 import { href } from "../router";
-import type { FieldError, ImportField, ImportPreview, ImportPreviewRow, ImportRequest, ImportResult, ImportStatus } from "../types";
+import type { FieldError, ImportField, ImportPreview, ImportPreviewRow, ImportRequest, ImportResult, ImportStatus } from "../api/types";
 
 /**
  * The API's limit on a request body: core/api/handle.ts MAX_BODY (256 KB), answered with 400

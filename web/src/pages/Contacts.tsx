@@ -4,7 +4,7 @@ import { EmptyState, ErrorBanner, FormField, IconSearch, IconUpload, Loading, Pa
 import { contactFieldErrors, parseEmails } from "../contactFields";
 import { formatDate, useI18n } from "../i18n";
 import { href, navigate } from "../router";
-import type { Contact } from "../types";
+import type { Contact } from "../api/types";
 
 export function ContactsPage() {
   const { t, lang } = useI18n();

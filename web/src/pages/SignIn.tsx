@@ -2,7 +2,7 @@ import { useRef, useState, type FormEvent } from "react";
 import { api, ApiError } from "../api";
 import { ErrorBanner, FormField, LanguageSelect, TextField, errorText, splitFieldErrors } from "../components";
 import { useI18n } from "../i18n";
-import type { SessionInfo } from "../types";
+import type { SessionInfo } from "../api/types";
 
 export function SignInPage(props: { notice: string | null; onSignedIn: (info: SessionInfo) => void }) {
   const { t } = useI18n();

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState, type FormEvent } from "react";
 import { api, ApiError } from "../api";
 import { ConfirmDialog, ErrorBanner, FormField, Loading, PageHeader, TextField, errorText, splitFieldErrors, useNotify } from "../components";
 import { useI18n } from "../i18n";
-import type { Role, User } from "../types";
+import type { Role, User } from "../api/types";
 
 export function UsersPage(props: { user: User }) {
   const { t } = useI18n();

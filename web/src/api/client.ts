@@ -1,29 +1,30 @@
 // Typed client for the CRM Mail Sync HTTP API (same origin, JSON, session cookie).
 import type {
   Account,
-  AccountInput,
-  AccountPatch,
   AutodiscoverResult,
-  ConnectionTestInput,
   ConnectionTestResult,
   Contact,
   ContactInput,
+  ContactPage,
+  ContactPatch,
+  ExcludedDomains,
+  ExcludedDomainsSaved,
   FieldError,
-  Folder,
+  FolderList,
   PastMailStatus,
   ImportPreview,
   ImportRequest,
   ImportResult,
   MessageBody,
   MessageDetail,
-  MessageSummary,
-  Page,
+  MessagePage,
   ProviderView,
   SessionInfo,
   SkippedMessage,
   TestMailResult,
   User,
 } from "./types";
+import type { AccountBody, AccountPatchBody, ConnectionTestBody } from "../types";
 
 export type Lang = "en" | "ja";
 
@@ -148,35 +149,35 @@ export const api = {
   // Mailbox accounts
   listAccounts: () => request<{ items: Account[] }>("GET", "/api/accounts"),
   getAccount: (id: string) => request<Account>("GET", `/api/accounts/${enc(id)}`),
-  createAccount: (input: AccountInput) => request<Account>("POST", "/api/accounts", { body: input }),
-  updateAccount: (id: string, patch: AccountPatch) => request<Account>("PATCH", `/api/accounts/${enc(id)}`, { body: patch }),
+  createAccount: (input: AccountBody) => request<Account>("POST", "/api/accounts", { body: input }),
+  updateAccount: (id: string, patch: AccountPatchBody) => request<Account>("PATCH", `/api/accounts/${enc(id)}`, { body: patch }),
   deleteAccount: (id: string) => request<void>("DELETE", `/api/accounts/${enc(id)}`),
   /** How many stored copies of mail disconnecting the mailbox deletes. */
   accountCopies: (id: string) => request<{ count: number }>("GET", `/api/accounts/${enc(id)}/copies`),
   /** The organisation's excluded domains (admins set them; saving one deletes copies already stored under it). */
-  getExcludedDomains: () => request<{ domains: string[] }>("GET", "/api/settings/excluded-domains"),
-  setExcludedDomains: (domains: string[]) => request<{ domains: string[]; removed: number }>("PUT", "/api/settings/excluded-domains", { body: { domains } }),
+  getExcludedDomains: () => request<ExcludedDomains>("GET", "/api/settings/excluded-domains"),
+  setExcludedDomains: (domains: string[]) => request<ExcludedDomainsSaved>("PUT", "/api/settings/excluded-domains", { body: { domains } }),
   syncAccount: (id: string) => request<{ jobId: string }>("POST", `/api/accounts/${enc(id)}/sync`),
   /** Messages the sync could not store, with their reasons (owner or admin). */
   listSkipped: (id: string) => request<{ items: SkippedMessage[] }>("GET", `/api/accounts/${enc(id)}/skipped`),
   /** Tests unsaved settings with the password typed in the form; nothing is stored. */
-  testSettings: (input: ConnectionTestInput, signal?: AbortSignal) => request<ConnectionTestResult>("POST", "/api/accounts/test", { body: input, signal }),
+  testSettings: (input: ConnectionTestBody, signal?: AbortSignal) => request<ConnectionTestResult>("POST", "/api/accounts/test", { body: input, signal }),
   /** Tests a saved account with its saved settings, and its saved password or a new one. */
   testAccount: (id: string, secrets: { password?: string; smtpPassword?: string } = {}, signal?: AbortSignal) =>
     request<ConnectionTestResult>("POST", `/api/accounts/${enc(id)}/test`, { body: secrets, signal }),
   /** Sends a test mail to the account's own address and saves it to Sent. */
   sendTestMail: (id: string) => request<TestMailResult>("POST", `/api/accounts/${enc(id)}/test-mail`, { body: {} }),
-  listFolders: (id: string) => request<{ items: Folder[]; sentFolder: string | null }>("GET", `/api/accounts/${enc(id)}/folders`),
+  listFolders: (id: string) => request<FolderList>("GET", `/api/accounts/${enc(id)}/folders`),
 
   // Providers and autodiscovery
   listProviders: () => request<{ items: ProviderView[] }>("GET", "/api/providers"),
   autodiscover: (email: string, signal?: AbortSignal) => request<AutodiscoverResult>("POST", "/api/autodiscover", { body: { email }, signal }),
 
   // Contacts
-  listContacts: (q?: string, signal?: AbortSignal) => request<{ items: Contact[] }>("GET", "/api/contacts", { query: { q }, signal }),
+  listContacts: (q?: string, signal?: AbortSignal, cursor?: string | null) => request<ContactPage>("GET", "/api/contacts", { query: { q, cursor }, signal }),
   getContact: (id: string) => request<Contact>("GET", `/api/contacts/${enc(id)}`),
   createContact: (input: ContactInput) => request<Contact>("POST", "/api/contacts", { body: input }),
-  updateContact: (id: string, patch: Partial<ContactInput>) => request<Contact>("PATCH", `/api/contacts/${enc(id)}`, { body: patch }),
+  updateContact: (id: string, patch: ContactPatch) => request<Contact>("PATCH", `/api/contacts/${enc(id)}`, { body: patch }),
   deleteContact: (id: string) => request<void>("DELETE", `/api/contacts/${enc(id)}`),
   /** Checks a CSV file (UTF-8 or Shift_JIS, detected by the server) without writing anything. */
   previewImport: (input: ImportRequest, signal?: AbortSignal) => request<ImportPreview>("POST", "/api/contacts/import/preview", { body: input, signal }),
@@ -185,7 +186,7 @@ export const api = {
   /** Whether the contact's past mail (after it gained an address) is still being fetched. */
   getPastMail: (id: string) => request<PastMailStatus>("GET", `/api/contacts/${enc(id)}/past-mail`),
   listMessages: (id: string, options: { cursor?: string | null; limit?: number; owner?: string | null } = {}) =>
-    request<Page<MessageSummary>>("GET", `/api/contacts/${enc(id)}/messages`, { query: { cursor: options.cursor, limit: options.limit ?? 50, owner: options.owner } }),
+    request<MessagePage>("GET", `/api/contacts/${enc(id)}/messages`, { query: { cursor: options.cursor, limit: options.limit ?? 50, owner: options.owner } }),
 
   // One message (id = MessageSummary.id, which contains "|" and "%": always URL-encoded)
   getMessage: (id: string, signal?: AbortSignal) => request<MessageDetail>("GET", `/api/messages/${enc(id)}`, { signal }),

@@ -1,0 +1,66 @@
+// The API's shapes as the console uses them, every one taken from the generated
+// ./schema.d.ts (npm run gen:api), so a route's zod schema is the only place a shape is
+// declared. Names here are aliases for readability; nothing is re-declared by hand.
+import type { operations } from "./schema";
+
+type Json<R> = R extends { content: { "application/json": infer B } } ? B : never;
+/** The JSON a successful call answers (200 or 201). */
+export type Reply<Op extends keyof operations> = operations[Op] extends { responses: infer R }
+  ? R extends { 200: infer O } ? Json<O> : R extends { 201: infer O } ? Json<O> : never
+  : never;
+/** The JSON body a call takes. */
+export type Body<Op extends keyof operations> = operations[Op] extends { requestBody?: infer B } ? Json<NonNullable<B>> : never;
+type Item<L> = L extends readonly (infer I)[] ? I : never;
+
+export type SessionInfo = Reply<"getSession">;
+export type User = SessionInfo["user"];
+export type Role = User["role"];
+
+export type Account = Reply<"getAccountsId">;
+/** Other states may be added by the server (e.g. "paused"): the console shows any it does not know. */
+export type AccountState = Account["state"];
+export type ProviderId = Account["provider"];
+export type Security = Account["imap"]["security"];
+export type SharingMode = Account["sharing"]["mode"];
+export type SyncJob = NonNullable<Account["lastJob"]>;
+export type SyncCounts = NonNullable<SyncJob["counts"]>;
+export type AccountInput = Body<"postAccounts">;
+export type AccountPatch = Body<"patchAccountsId">;
+export type SkippedMessage = Item<Reply<"getAccountsIdSkipped">["items"]>;
+
+export type ConnectionTestInput = Body<"postAccountsTest">;
+export type ConnectionTestResult = Reply<"postAccountsTest">;
+export type TestStep = Item<ConnectionTestResult["steps"]>;
+export type Diagnosis = NonNullable<TestStep["diagnosis"]>;
+export type TestMailResult = Reply<"postAccountsIdTest-mail">;
+export type FolderList = Reply<"getAccountsIdFolders">;
+export type Folder = Item<FolderList["items"]>;
+
+export type ProviderView = Item<Reply<"getProviders">["items"]>;
+export type AutodiscoverResult = Reply<"postAutodiscover">;
+
+export type Contact = Reply<"getContactsId">;
+export type ContactInput = Body<"postContacts">;
+export type ContactPatch = Body<"patchContactsId">;
+export type ContactPage = Reply<"getContacts">;
+export type PastMailStatus = Reply<"getContactsIdPast-mail">;
+export type MessagePage = Reply<"getContactsIdMessages">;
+export type MessageSummary = Item<MessagePage["items"]>;
+export type MessageOwner = Item<MessageSummary["owners"]>;
+export type Address = MessageSummary["counterpart"];
+export type MessageDetail = Reply<"getMessagesId">;
+export type Attachment = Item<MessageDetail["attachments"]>;
+export type MessageBody = Reply<"getMessagesIdBody">;
+
+export type ImportRequest = Body<"postContactsImport">;
+export type ImportPreview = Reply<"postContactsImportPreview">;
+export type ImportPreviewRow = Item<ImportPreview["rows"]>;
+export type ImportField = NonNullable<Item<ImportPreview["columns"]>["field"]>;
+export type ImportResult = Reply<"postContactsImport">;
+export type ImportStatus = Item<ImportResult["rows"]>["status"];
+
+export type ExcludedDomains = Reply<"getSettingsExcluded-domains">;
+export type ExcludedDomainsSaved = Reply<"putSettingsExcluded-domains">;
+
+/** One entry of a 400 reply's error.fields: the field and the reason, in the user's language. */
+export type FieldError = { field: string; code?: string; message: string };
