@@ -1,0 +1,11 @@
+// The English catalogue: it defines the keys. `t(key)` takes only these, so an unknown key fails
+// the type-check. Add a key to the area's file under en/ first, then to the same file under ja/.
+import { app } from "./en/app";
+import { accounts } from "./en/accounts";
+import { accountForm } from "./en/accountForm";
+import { contacts } from "./en/contacts";
+import { contactImport } from "./en/contactImport";
+
+export const en = { ...app, ...accounts, ...accountForm, ...contacts, ...contactImport };
+
+export type MessageKey = keyof typeof en;

@@ -1,0 +1,10 @@
+// The Japanese catalogue: each area's file is typed against its English one, and the whole
+// against MessageKey, so a missing or extra key fails the type-check.
+import type { MessageKey } from "./en";
+import { app } from "./ja/app";
+import { accounts } from "./ja/accounts";
+import { accountForm } from "./ja/accountForm";
+import { contacts } from "./ja/contacts";
+import { contactImport } from "./ja/contactImport";
+
+export const ja: Record<MessageKey, string> = { ...app, ...accounts, ...accountForm, ...contacts, ...contactImport };
