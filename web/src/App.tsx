@@ -41,7 +41,7 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 import { api, ApiError, setCsrfToken, setLanguage, setUnauthorizedHandler } from "./api";
 import { ErrorBanner, LanguageSelect, Loading, NoticeProvider, errorText } from "./components";
 import { I18nContext, type I18n, type Lang, initialLanguage, rememberLanguage, translate, useI18n } from "./i18n";
-import { AccountFormPage } from "./pages/AccountForm";
+import { AccountFormPage } from "./pages/account-form/page";
 import { AccountsPage } from "./pages/Accounts";
 import { ContactPage } from "./pages/Contact";
 import { ContactImportPage } from "./pages/ContactImport";

@@ -2,7 +2,7 @@ import { useEffect, useState, type FormEvent } from "react";
 import { api, ApiError } from "../api";
 import { ErrorBanner, FormField, errorText, useNotify } from "../components";
 import { useI18n } from "../i18n";
-import { parseDomains } from "./AccountForm";
+import { parseDomains } from "./account-form/model";
 
 /**
  * The organisation's excluded domains (admins): mail whose other participants are all in these
