@@ -43,7 +43,7 @@ import { ErrorBanner, LanguageSelect, Loading, NoticeProvider, errorText } from 
 import { I18nContext, type I18n, type Lang, initialLanguage, rememberLanguage, translate, useI18n } from "./i18n";
 import { AccountFormPage } from "./pages/account-form/page";
 import { AccountsPage } from "./pages/Accounts";
-import { ContactPage } from "./pages/Contact";
+import { ContactPage } from "./pages/contact/page";
 import { ContactImportPage } from "./pages/ContactImport";
 import { ContactsPage } from "./pages/Contacts";
 import { SignInPage } from "./pages/SignIn";

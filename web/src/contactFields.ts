@@ -1,6 +1,6 @@
 // Helpers shared by the contact add and edit forms.
-import { splitFieldErrors } from "./components";
 import type { FieldError } from "./api/types";
+import type { SubmitOptions } from "./hooks";
 
 /** "a@x, b@y\nc@z" -> ["a@x", "b@y", "c@z"] (commas, semicolons, Japanese commas, whitespace). */
 export function parseEmails(text: string): string[] {
@@ -15,13 +15,21 @@ export function parseEmails(text: string): string[] {
   return out;
 }
 
-/** Maps `secondaryEmails.2` to the textarea, naming the offending address. */
-export function contactFieldErrors(fields: FieldError[], secondary: string[]) {
-  const prefixed = fields.map((f) => {
-    const m = /^secondaryEmails\.(\d+)$/.exec(f.field);
-    if (!m) return f;
-    const value = secondary[Number(m[1])];
-    return { field: "secondaryEmails", message: value ? `${value}: ${f.message}` : f.message };
-  });
-  return splitFieldErrors(prefixed, (f) => (["name", "company", "primaryEmail", "secondaryEmails"].includes(f) ? f : null));
+/**
+ * How the contact add and edit forms show a 400: `secondaryEmails.2` goes under the textarea
+ * and names the offending address; fields the form does not have go to the banner.
+ */
+export function contactSubmitOptions(secondary: string[]): SubmitOptions {
+  return {
+    fieldKey: (f) => {
+      const field = f.replace(/^secondaryEmails\.\d+$/, "secondaryEmails");
+      return ["name", "company", "primaryEmail", "secondaryEmails"].includes(field) ? field : null;
+    },
+    mapFields: (fields: FieldError[]) =>
+      fields.map((f) => {
+        const m = /^secondaryEmails\.(\d+)$/.exec(f.field);
+        const value = m ? secondary[Number(m[1])] : undefined;
+        return value ? { ...f, message: `${value}: ${f.message}` } : f;
+      }),
+  };
 }

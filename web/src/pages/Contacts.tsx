@@ -1,7 +1,8 @@
-import { useCallback, useEffect, useRef, useState, type FormEvent } from "react";
+import { useEffect, useRef, useState, type FormEvent } from "react";
 import { api, ApiError } from "../api";
 import { EmptyState, ErrorBanner, FormField, IconSearch, IconUpload, Loading, PageHeader, TextField, errorText, useNotify } from "../components";
-import { contactFieldErrors, parseEmails } from "../contactFields";
+import { contactSubmitOptions, parseEmails } from "../contactFields";
+import { useLoad, useSubmit } from "../hooks";
 import { formatDate, useI18n } from "../i18n";
 import { href, navigate } from "../router";
 import type { Contact } from "../api/types";
@@ -10,35 +11,39 @@ export function ContactsPage() {
   const { t, lang } = useI18n();
   const [query, setQuery] = useState("");
   const [debounced, setDebounced] = useState("");
-  const [contacts, setContacts] = useState<Contact[] | null>(null);
-  const [loading, setLoading] = useState(true);
-  const [loadError, setLoadError] = useState<unknown>(null);
-  const [reloadKey, setReloadKey] = useState(0);
-
   useEffect(() => {
     const timer = window.setTimeout(() => setDebounced(query.trim()), 250);
     return () => window.clearTimeout(timer);
   }, [query]);
 
-  useEffect(() => {
-    const controller = new AbortController();
-    setLoading(true);
-    api
-      .listContacts(debounced || undefined, controller.signal)
-      .then((res) => {
-        setContacts(res.items);
-        setLoadError(null);
-        setLoading(false);
-      })
-      .catch((err) => {
-        if (controller.signal.aborted) return;
-        setLoadError(err);
-        setLoading(false);
-      });
-    return () => controller.abort();
-  }, [debounced, reloadKey]);
+  // Pages of up to 500 in name order: the first with the search, more on "Load more".
+  const list = useLoad((signal) => api.listContacts(debounced || undefined, signal), [debounced]);
+  const [more, setMore] = useState<{ after: string; items: Contact[]; nextCursor: string | null } | null>(null);
+  const [moreBusy, setMoreBusy] = useState(false);
+  const [moreError, setMoreError] = useState<unknown>(null);
+  const firstPage = list.data;
+  // A new first page (search changed, reload) drops the pages loaded after the old one.
+  const pagesAfter = more && firstPage && more.after === `${debounced}\n${firstPage.nextCursor}` ? more : null;
+  const contacts = firstPage ? [...firstPage.items, ...(pagesAfter?.items ?? [])] : null;
+  const nextCursor = pagesAfter ? pagesAfter.nextCursor : (firstPage?.nextCursor ?? null);
+  const loading = list.status === "loading";
+  const loadError = list.status === "error" ? list.error : moreError;
+  const reload = list.reload;
 
-  const reload = useCallback(() => setReloadKey((k) => k + 1), []);
+  async function loadMore() {
+    if (!firstPage || !nextCursor || moreBusy) return;
+    setMoreBusy(true);
+    setMoreError(null);
+    try {
+      const page = await api.listContacts(debounced || undefined, undefined, nextCursor);
+      const base = pagesAfter ?? { after: `${debounced}\n${firstPage.nextCursor}`, items: [], nextCursor: null };
+      setMore({ after: base.after, items: [...base.items, ...page.items], nextCursor: page.nextCursor });
+    } catch (err) {
+      setMoreError(err);
+    } finally {
+      setMoreBusy(false);
+    }
+  }
 
   return (
     <>
@@ -68,9 +73,9 @@ export function ContactsPage() {
                 data-testid="contacts-search"
               />
             </label>
-            {contacts && !loadError ? <span className="toolbar__count">{t("contacts.count", { count: contacts.length })}</span> : null}
+            {contacts && !loadError ? <span className="toolbar__count">{t(nextCursor ? "contacts.countMore" : "contacts.count", { count: contacts.length })}</span> : null}
           </div>
-          {loadError ? <ErrorBanner messages={[errorText(loadError, t)]} onRetry={reload} /> : null}
+          {loadError ? <ErrorBanner messages={[errorText(loadError, t)]} onRetry={list.status === "error" ? reload : () => void loadMore()} /> : null}
           {contacts === null && loading && !loadError ? <Loading /> : null}
           {contacts !== null ? (
             <div className={`card card--flush${loading ? " is-refreshing" : ""}`}>
@@ -126,6 +131,13 @@ export function ContactsPage() {
                   </table>
                 </div>
               )}
+              {nextCursor ? (
+                <div className="list-more">
+                  <button type="button" className="btn" onClick={() => void loadMore()} disabled={moreBusy} data-testid="contacts-more">
+                    {moreBusy ? t("common.loading") : t("contacts.loadMore")}
+                  </button>
+                </div>
+              ) : null}
             </div>
           ) : null}
         </section>
@@ -144,28 +156,24 @@ function NewContactForm(props: { onCreated: (c: Contact) => void }) {
   const [company, setCompany] = useState("");
   const [primaryEmail, setPrimaryEmail] = useState("");
   const [secondary, setSecondary] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [errors, setErrors] = useState<string[]>([]);
-  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
+  const { busy, errors, fieldErrors, run } = useSubmit(contactSubmitOptions(parseEmails(secondary)));
   // a 409: the contact that already has this primary address, to open instead
   const [existing, setExisting] = useState<{ id: string; name: string } | null>(null);
   const nameRef = useRef<HTMLInputElement>(null);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    if (busy) return;
-    const secondaryEmails = parseEmails(secondary);
-    setBusy(true);
-    setErrors([]);
-    setFieldErrors({});
     setExisting(null);
-    try {
-      const created = await api.createContact({
+    const outcome = await run(() =>
+      api.createContact({
         name: name.trim(),
         ...(company.trim() ? { company: company.trim() } : {}),
         primaryEmail: primaryEmail.trim(),
-        secondaryEmails,
-      });
+        secondaryEmails: parseEmails(secondary),
+      }),
+    );
+    if (outcome.ok) {
+      const created = outcome.value;
       setName("");
       setCompany("");
       setPrimaryEmail("");
@@ -173,15 +181,12 @@ function NewContactForm(props: { onCreated: (c: Contact) => void }) {
       notify(t("contactForm.created", { name: created.name }));
       props.onCreated(created);
       nameRef.current?.focus();
-    } catch (err) {
-      const split = contactFieldErrors(err instanceof ApiError ? err.fields : [], secondaryEmails);
-      setFieldErrors(split.byField);
-      setErrors([errorText(err, t), ...split.other]);
-      const other = err instanceof ApiError && err.status === 409 ? (err.body.contact as { id: string; name: string } | undefined) : undefined;
-      if (other) setExisting(other);
-    } finally {
-      setBusy(false);
+      return;
     }
+    // a 409 names the contact that already has this primary address: offer to open it
+    const err = outcome.error;
+    const other = err instanceof ApiError && err.status === 409 ? (err.body.contact as { id: string; name: string } | undefined) : undefined;
+    if (other) setExisting(other);
   }
 
   return (

@@ -2,6 +2,7 @@ import { useEffect, useState, type FormEvent } from "react";
 import { api, ApiError } from "../api";
 import { ErrorBanner, FormField, errorText, useNotify } from "../components";
 import { useI18n } from "../i18n";
+import { useSubmit } from "../hooks";
 import { parseDomains } from "./account-form/model";
 
 /**
@@ -14,9 +15,17 @@ export function ExcludedDomainsCard() {
   const notify = useNotify();
   const [text, setText] = useState<string | null>(null);
   const [saved, setSaved] = useState<string[]>([]);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [fieldError, setFieldError] = useState<string | undefined>();
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const domainsField = (f: string) => (/^domains\.\d+$/.test(f) ? "domains" : null);
+  const submitting = useSubmit({
+    fieldKey: domainsField,
+    // "domains.2" names a line: show it under the field with the domain it is about, and no banner
+    mapFields: (fields) => fields.map((f) => (domainsField(f.field) ? { ...f, message: `${parseDomains(text ?? "")[Number(f.field.split(".")[1])] ?? ""}: ${f.message}` } : f)),
+    headline: (err) => (err instanceof ApiError && err.fields.some((f) => domainsField(f.field)) ? "" : errorText(err, t)),
+  });
+  const { busy } = submitting;
+  const error = loadError ?? submitting.errors[0] ?? null;
+  const fieldError = submitting.fieldErrors.domains;
 
   useEffect(() => {
     api
@@ -25,7 +34,7 @@ export function ExcludedDomainsCard() {
         setSaved(res.domains);
         setText(res.domains.join("\n"));
       })
-      .catch((err) => setError(errorText(err, t)));
+      .catch((err) => setLoadError(errorText(err, t)));
   }, [t]);
 
   async function submit(e: FormEvent) {
@@ -34,22 +43,12 @@ export function ExcludedDomainsCard() {
     const domains = parseDomains(text);
     const adding = domains.filter((d) => !saved.includes(d));
     if (adding.length && !window.confirm(t("settings.excludedConfirm", { domains: adding.join(", ") }))) return;
-    setBusy(true);
-    setError(null);
-    setFieldError(undefined);
-    try {
-      const res = await api.setExcludedDomains(domains);
-      setSaved(res.domains);
-      setText(res.domains.join("\n"));
-      notify(t("settings.excludedSaved", { count: res.removed }));
-    } catch (err) {
-      const f = err instanceof ApiError ? err.fields[0] : undefined;
-      const m = f ? /^domains\.(\d+)$/.exec(f.field) : null;
-      if (f && m) setFieldError(`${domains[Number(m[1])] ?? ""}: ${f.message}`);
-      else setError(errorText(err, t));
-    } finally {
-      setBusy(false);
-    }
+    setLoadError(null);
+    const outcome = await submitting.run(() => api.setExcludedDomains(domains));
+    if (!outcome.ok) return;
+    setSaved(outcome.value.domains);
+    setText(outcome.value.domains.join("\n"));
+    notify(t("settings.excludedSaved", { count: outcome.value.removed }));
   }
 
   return (

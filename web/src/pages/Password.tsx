@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from "react";
-import { api, ApiError } from "../api";
-import { ErrorBanner, PageHeader, TextField, errorText, splitFieldErrors, useNotify } from "../components";
+import { api } from "../api";
+import { ErrorBanner, PageHeader, TextField, useNotify } from "../components";
+import { useSubmit } from "../hooks";
 import { useI18n } from "../i18n";
 
 /** Change my password. The server checks the current one and signs out my other sessions. */
@@ -9,9 +10,7 @@ export function PasswordPage() {
   const notify = useNotify();
   const [current, setCurrent] = useState("");
   const [next, setNext] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [errors, setErrors] = useState<string[]>([]);
-  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
+  const { busy, errors, fieldErrors, run } = useSubmit({ fieldKey: (f) => (f === "currentPassword" || f === "newPassword" ? f : null) });
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -20,19 +19,8 @@ export function PasswordPage() {
     // never keep passwords in the page after a submit
     setCurrent("");
     setNext("");
-    setBusy(true);
-    setErrors([]);
-    setFieldErrors({});
-    try {
-      await api.changePassword(currentPassword, newPassword);
-      notify(t("password.changed"));
-    } catch (err) {
-      const split = splitFieldErrors(err instanceof ApiError ? err.fields : [], (f) => (f === "currentPassword" || f === "newPassword" ? f : null));
-      setFieldErrors(split.byField);
-      setErrors([errorText(err, t), ...split.other]);
-    } finally {
-      setBusy(false);
-    }
+    const outcome = await run(() => api.changePassword(currentPassword, newPassword));
+    if (outcome.ok) notify(t("password.changed"));
   }
 
   return (

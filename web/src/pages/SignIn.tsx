@@ -1,6 +1,7 @@
 import { useRef, useState, type FormEvent } from "react";
-import { api, ApiError } from "../api";
-import { ErrorBanner, FormField, LanguageSelect, TextField, errorText, splitFieldErrors } from "../components";
+import { api } from "../api";
+import { ErrorBanner, FormField, LanguageSelect, TextField } from "../components";
+import { useSubmit } from "../hooks";
 import { useI18n } from "../i18n";
 import type { SessionInfo } from "../api/types";
 
@@ -8,30 +9,16 @@ export function SignInPage(props: { notice: string | null; onSignedIn: (info: Se
   const { t } = useI18n();
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string[]>([]);
-  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
+  const { busy, errors: error, fieldErrors, run } = useSubmit({ fieldKey: (f) => (f === "email" || f === "password" ? f : null) });
   const passwordRef = useRef<HTMLInputElement>(null);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    if (busy) return;
-    setBusy(true);
-    setError([]);
-    setFieldErrors({});
-    try {
-      const info = await api.signIn(email.trim(), password);
-      setPassword("");
-      props.onSignedIn(info);
-    } catch (err) {
-      setPassword("");
-      const fields = err instanceof ApiError ? err.fields : [];
-      const split = splitFieldErrors(fields, (f) => (f === "email" || f === "password" ? f : null));
-      setFieldErrors(split.byField);
-      setError([errorText(err, t), ...split.other]);
-      setBusy(false);
-      passwordRef.current?.focus();
-    }
+    const outcome = await run(() => api.signIn(email.trim(), password));
+    if (!outcome.ok && outcome.skipped) return;
+    setPassword("");
+    if (outcome.ok) props.onSignedIn(outcome.value);
+    else passwordRef.current?.focus();
   }
 
   return (

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState, type FormEvent } from "react";
-import { api, ApiError } from "../api";
-import { ConfirmDialog, ErrorBanner, FormField, Loading, PageHeader, TextField, errorText, splitFieldErrors, useNotify } from "../components";
+import { api } from "../api";
+import { ConfirmDialog, ErrorBanner, FormField, Loading, PageHeader, TextField, errorText, useNotify } from "../components";
+import { useSubmit } from "../hooks";
 import { useI18n } from "../i18n";
 import type { Role, User } from "../api/types";
 
@@ -136,31 +137,19 @@ function NewUserForm(props: { onCreated: (u: User) => void }) {
   const [name, setName] = useState("");
   const [password, setPassword] = useState("");
   const [role, setRole] = useState<Role>("member");
-  const [busy, setBusy] = useState(false);
-  const [errors, setErrors] = useState<string[]>([]);
-  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
+  const { busy, errors, fieldErrors, run } = useSubmit({ fieldKey: (f) => (["email", "name", "password", "role"].includes(f) ? f : null) });
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     if (busy) return;
     const secret = password;
     setPassword("");
-    setBusy(true);
-    setErrors([]);
-    setFieldErrors({});
-    try {
-      const created = await api.createUser({ email: email.trim(), name: name.trim(), password: secret, role });
-      setEmail("");
-      setName("");
-      setRole("member");
-      props.onCreated(created);
-    } catch (err) {
-      const split = splitFieldErrors(err instanceof ApiError ? err.fields : [], (f) => (["email", "name", "password", "role"].includes(f) ? f : null));
-      setFieldErrors(split.byField);
-      setErrors([errorText(err, t), ...split.other]);
-    } finally {
-      setBusy(false);
-    }
+    const outcome = await run(() => api.createUser({ email: email.trim(), name: name.trim(), password: secret, role }));
+    if (!outcome.ok) return;
+    setEmail("");
+    setName("");
+    setRole("member");
+    props.onCreated(outcome.value);
   }
 
   return (

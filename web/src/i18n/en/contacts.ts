@@ -11,6 +11,8 @@ export const contacts = {
   "contacts.emptyHint": "Add a contact to see its email history.",
   "contacts.noMatch": "No contacts match “{q}”.",
   "contacts.count": "{count} contacts",
+  "contacts.countMore": "First {count} contacts",
+  "contacts.loadMore": "Load more contacts",
   "contacts.col.name": "Name",
   "contacts.col.company": "Company",
   "contacts.col.email": "Email",

@@ -13,6 +13,8 @@ export const contacts: Record<keyof typeof en, string> = {
   "contacts.emptyHint": "連絡先を追加すると、その相手とのメール履歴を表示できます。",
   "contacts.noMatch": "「{q}」に一致する連絡先はありません。",
   "contacts.count": "{count} 件",
+  "contacts.countMore": "先頭の {count} 件",
+  "contacts.loadMore": "さらに読み込む",
   "contacts.col.name": "氏名",
   "contacts.col.company": "会社名",
   "contacts.col.email": "メールアドレス",
