@@ -44,7 +44,7 @@ import { I18nContext, type I18n, type Lang, initialLanguage, rememberLanguage, t
 import { AccountFormPage } from "./pages/account-form/page";
 import { AccountsPage } from "./pages/Accounts";
 import { ContactPage } from "./pages/contact/page";
-import { ContactImportPage } from "./pages/ContactImport";
+import { ContactImportPage } from "./pages/contact-import/page";
 import { ContactsPage } from "./pages/Contacts";
 import { SignInPage } from "./pages/SignIn";
 import { UsersPage } from "./pages/Users";

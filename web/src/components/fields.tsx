@@ -1,0 +1,98 @@
+// Form building blocks: a labelled field with its hint and error, and where a 400's field problems go.
+import { useId, type InputHTMLAttributes, type ReactNode } from "react";
+import { ApiError } from "../api";
+import { type Translate, useI18n } from "../i18n";
+import type { FieldError } from "../api/types";
+
+/** The text to show for a failed request: the server's (already localised) message, else ours. */
+export function errorText(err: unknown, t: Translate): string {
+  if (err instanceof ApiError) {
+    if (err.status === 0) return t("error.network");
+    if (err.message) return err.message;
+    if (err.status === 403) return t("error.forbidden");
+    return t("error.unexpected", { status: err.status });
+  }
+  return t("error.unexpected", { status: "?" });
+}
+
+/** Splits a 400's field problems into those a form shows next to a field and the rest. */
+export function splitFieldErrors(fields: FieldError[], known: (field: string) => string | null): { byField: Record<string, string>; other: string[] } {
+  const byField: Record<string, string> = {};
+  const other: string[] = [];
+  for (const f of fields) {
+    const key = known(f.field);
+    if (key) byField[key] = byField[key] ? `${byField[key]} ${f.message}` : f.message;
+    else other.push(f.message);
+  }
+  return { byField, other };
+}
+
+export function FormField(props: {
+  label: string;
+  error?: string | undefined;
+  hint?: ReactNode;
+  optional?: boolean;
+  className?: string;
+  children: (ids: { id: string; describedBy: string | undefined; invalid: boolean }) => ReactNode;
+}) {
+  const { t } = useI18n();
+  const id = useId();
+  const hintId = `${id}-hint`;
+  const errorId = `${id}-error`;
+  const describedBy = [props.hint ? hintId : null, props.error ? errorId : null].filter(Boolean).join(" ") || undefined;
+  return (
+    <div className={`field${props.error ? " field--invalid" : ""}${props.className ? ` ${props.className}` : ""}`}>
+      <label htmlFor={id} className="field__label">
+        {props.label}
+        {props.optional ? <span className="field__optional"> ({t("common.optional")})</span> : null}
+      </label>
+      {props.children({ id, describedBy, invalid: Boolean(props.error) })}
+      {props.error ? (
+        <p id={errorId} className="field__error" role="alert">
+          {props.error}
+        </p>
+      ) : null}
+      {props.hint ? (
+        <p id={hintId} className="field__hint">
+          {props.hint}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+/**
+ * A labelled text input: the FormField and the input that every form repeats. Any other input
+ * attribute (type, autoComplete, spellCheck, placeholder, inputMode...) passes through.
+ */
+export function TextField(
+  props: Omit<InputHTMLAttributes<HTMLInputElement>, "id" | "value" | "onChange" | "aria-describedby" | "aria-invalid"> & {
+    label: string;
+    error?: string | undefined;
+    hint?: ReactNode;
+    optional?: boolean;
+    /** Class of the field wrapper (the input's own is `className`, default "input"). */
+    fieldClassName?: string;
+    value: string;
+    onValueChange: (value: string) => void;
+    testId?: string;
+  },
+) {
+  const { label, error, hint, optional, fieldClassName, value, onValueChange, testId, className, ...input } = props;
+  return (
+    <FormField label={label} error={error} hint={hint} optional={optional} className={fieldClassName}>
+      {({ id, describedBy, invalid }) => (
+        <input
+          {...input}
+          id={id}
+          className={className ?? "input"}
+          value={value}
+          onChange={(e) => onValueChange(e.target.value)}
+          aria-describedby={describedBy}
+          aria-invalid={invalid || undefined}
+          data-testid={testId}
+        />
+      )}
+    </FormField>
+  );
+}

@@ -1,0 +1,6 @@
+// Small shared building blocks: fields, banners, badges, confirm dialog, notices, icons.
+export * from "./fields";
+export * from "./feedback";
+export * from "./dialogs";
+export * from "./icons";
+export * from "./language";
