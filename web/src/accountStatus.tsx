@@ -3,6 +3,7 @@ import { useEffect, useState } from "react";
 import { api } from "./api";
 import { ErrorBanner, IconSync, ProgressBar, StateBadge, errorText, useNotify } from "./components";
 import { type MessageKey, formatDateTime, formatDateTimeLong, formatDuration, formatNumber, formatRelative, useI18n } from "./i18n";
+import { usePolling } from "./hooks";
 import type { Account, ProviderId, ProviderView, SyncCounts } from "./api/types";
 
 /** While a job is queued or running, or the first sync reports progress, the page polls. */
@@ -72,11 +73,7 @@ export function AccountStatusPanel(props: { account: Account; onChanged: (a: Acc
   const active = syncActive(a);
 
   // Keep "running for 12 s" moving while a job runs.
-  useEffect(() => {
-    if (!active) return;
-    const timer = window.setInterval(() => setNow(Date.now()), 1000);
-    return () => window.clearInterval(timer);
-  }, [active]);
+  usePolling(() => setNow(Date.now()), 1000, active);
 
   async function syncNow() {
     setError(null);

@@ -3,6 +3,7 @@ import { api } from "../api";
 import { ConfirmDialog, EmptyState, ErrorBanner, IconPlus, IconSync, Loading, PageHeader, StateBadge, errorText, useNotify } from "../components";
 import { POLL_ACTIVE_MS, SyncProgress, syncActive, useProviderLabel, useProviders } from "../accountStatus";
 import { formatDateTime, formatDateTimeLong, formatRelative, useI18n } from "../i18n";
+import { usePolling } from "../hooks";
 import { href } from "../router";
 import type { Account, User } from "../api/types";
 import { ExcludedDomainsCard } from "./ExcludedDomains";
@@ -52,11 +53,7 @@ export function AccountsPage(props: { user: User }) {
 
   // While a mailbox is syncing (or was just asked to), refresh quietly so the status moves on.
   const anyBusy = syncing.size > 0 || (accounts ?? []).some(syncActive);
-  useEffect(() => {
-    if (!anyBusy) return;
-    const timer = window.setInterval(() => void load(true), POLL_MS);
-    return () => window.clearInterval(timer);
-  }, [anyBusy, load]);
+  usePolling(() => void load(true), POLL_MS, anyBusy);
 
   const owner = useCallback(
     (id: string): { name: string; email: string; removed?: boolean } => {
