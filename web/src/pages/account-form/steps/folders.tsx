@@ -10,7 +10,6 @@ export function SendingSection(props: { ctx: FormCtx }) {
   const { t } = useI18n();
   const { form, set, clearFieldError, err, editing, setSaveSentTouched, folders, detectedSent, foldersBusy, foldersError, loadFolders } = props.ctx;
   return (
-    <>
     <fieldset className="form__section">
       <legend className="form__legend">{t("accountForm.sectionSending")}</legend>
       <FormField label={t("accountForm.aliases")} error={err("aliases")} hint={t("accountForm.aliasesHint")} optional>
@@ -67,7 +66,6 @@ export function SendingSection(props: { ctx: FormCtx }) {
         onLoad={() => void loadFolders()}
       />
     </fieldset>
-    </>
   );
 }
 
@@ -76,7 +74,6 @@ export function SyncSection(props: { ctx: FormCtx }) {
   const { t } = useI18n();
   const { form, set, clearFieldError, err, folders, detectedSent } = props.ctx;
   return (
-    <>
     <fieldset className="form__section">
       <legend className="form__legend">{t("accountForm.sectionSync")}</legend>
       <Check
@@ -121,7 +118,6 @@ export function SyncSection(props: { ctx: FormCtx }) {
         }}
       />
     </fieldset>
-    </>
   );
 }
 

@@ -10,7 +10,6 @@ export function MailboxStep(props: { ctx: FormCtx }) {
   const { t } = useI18n();
   const { form, set, changeEmail, clearFieldError, err, editing, isAdmin, ownerChoices, providers, providersFailed, providerLabel, discovery, detect, chooseProvider } = props.ctx;
   return (
-    <>
     <section className="card form-step" aria-labelledby="step-mailbox">
       <h2 className="form-step__title" id="step-mailbox">
         <span className="form-step__num" aria-hidden="true">1</span>
@@ -109,7 +108,6 @@ export function MailboxStep(props: { ctx: FormCtx }) {
         {err("provider") ? <p className="field__error">{err("provider")}</p> : null}
       </fieldset>
     </section>
-    </>
   );
 }
 

@@ -11,7 +11,6 @@ export function SharingSection(props: { ctx: FormCtx }) {
   const { t } = useI18n();
   const { form, set, clearFieldError, err, tooWide, mayWiden, baseMode } = props.ctx;
   return (
-    <>
     <fieldset className="form__section">
       <legend className="form__legend">{t("accountForm.sectionSharing")}</legend>
       <div className="radio-cards" role="radiogroup" aria-label={t("accountForm.sharingMode")}>
@@ -63,7 +62,6 @@ export function SharingSection(props: { ctx: FormCtx }) {
         )}
       </FormField>
     </fieldset>
-    </>
   );
 }
 

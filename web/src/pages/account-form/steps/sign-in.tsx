@@ -7,7 +7,6 @@ export function SignInStep(props: { ctx: FormCtx }) {
   const { t } = useI18n();
   const { form, set, clearFieldError, err, editing, account, provider, providerName, password, setPassword, setSaveFailure, passwordLabel } = props.ctx;
   return (
-    <>
     <section className="card form-step" aria-labelledby="step-signin">
       <h2 className="form-step__title" id="step-signin">
         <span className="form-step__num" aria-hidden="true">2</span>
@@ -84,7 +83,6 @@ export function SignInStep(props: { ctx: FormCtx }) {
         />
       </div>
     </section>
-    </>
   );
 }
 
