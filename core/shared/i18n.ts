@@ -187,6 +187,13 @@ const catalogue: Record<string, Record<Lang, string>> = {
   "diag.steps.oauth.microsoft365": { en: "Microsoft 365 no longer accepts passwords for IMAP.\nConnect this mailbox with \"Sign in with Microsoft\" (OAuth) instead; an administrator may have to approve the app for your organisation.", ja: "Microsoft 365 では、IMAP でのパスワードによる接続はできなくなりました。\n代わりに「Microsoft でサインイン」（OAuth）でこのメールボックスを接続してください。組織の管理者によるアプリの承認が必要な場合があります。" },
   "diag.steps.oauth.outlook": { en: "Outlook.com has not accepted passwords or app passwords from mail apps since September 2024.\nConnect this mailbox with \"Sign in with Microsoft\" (OAuth) instead.", ja: "Outlook.com では、2024年9月以降、メールソフトからのパスワードやアプリパスワードによる接続はできません。\n代わりに「Microsoft でサインイン」（OAuth）でこのメールボックスを接続してください。" },
   "diag.steps.smtp_auth.microsoft365": { en: "In the Microsoft 365 admin center, open Users, Active users, and select the user.\nOpen the Mail tab, then Manage email apps; tick Authenticated SMTP and save.\nIf the server says \"SmtpClientAuthentication is disabled for the Tenant\", an Exchange administrator must allow SMTP AUTH for the organisation, or connect with \"Sign in with Microsoft\" (OAuth).", ja: "Microsoft 365 管理センターで「ユーザー」→「アクティブなユーザー」を開き、対象のユーザーを選びます。\n「メール」タブの「メール アプリの管理」で「認証済み SMTP」にチェックを入れて保存します。\n「SmtpClientAuthentication is disabled for the Tenant」と表示される場合は、Exchange 管理者が組織の SMTP AUTH を許可するか、「Microsoft でサインイン」（OAuth）で接続してください。" },
+
+  // integrations: API keys for a CRM (core/integrations)
+  api_key_invalid: { en: "This API key is not valid: it is unknown, revoked or expired.", ja: "このAPIキーは無効です（不明、失効済み、または有効期限切れ）。" },
+  api_key_scope_missing: { en: "This API key does not have the scope this route needs ({scope}).", ja: "このAPIキーには、このルートに必要なスコープ（{scope}）がありません。" },
+  api_key_not_found: { en: "This API key does not exist.", ja: "このAPIキーは存在しません。" },
+  api_key_user_unknown: { en: "must be an existing user: the key reads mail as this user would.", ja: "既存のユーザーを指定してください。キーはこのユーザーと同じ範囲でメールを読み取ります。" },
+  api_key_expiry_past: { en: "must be in the future.", ja: "未来の日時を指定してください。" },
 };
 
 export function translate(key: string, lang: Lang, params: Record<string, string | number> = {}): string {

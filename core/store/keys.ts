@@ -74,6 +74,15 @@
  * | entity                 | pk                        | sk                                  |
  * |------------------------|---------------------------|-------------------------------------|
  * | a mailbox's copy       | <normalisedContactEmail>  | <ISO date>#<messageKey>#<accountId> |
+ *
+ * Integrations (core/integrations), Main table:
+ * | entity                 | pk                        | sk                   | gsi1pk              | gsi1sk                    |
+ * |------------------------|---------------------------|----------------------|---------------------|---------------------------|
+ * | API key                | APIKEY#<keyId>            | APIKEY               | APIKEYS             | <createdAt>#<keyId>       |
+ * | API key request record | APIKEYREQ#<keyId>         | <at>#<requestId>     |                     |                           |
+ *
+ * An API key item holds sha256 of the key's secret (`secretHash`), never the key; request
+ * records hold method, route pattern and status (no body) and expire after 30 days.
  */
 export const TABLE_KEYS = { pk: "pk", sk: "sk", gsi1pk: "gsi1pk", gsi1sk: "gsi1sk", gsi1: "gsi1" } as const;
 
@@ -105,4 +114,7 @@ export const keys = {
   bootstrap: { pk: "META", sk: "BOOTSTRAP" },
   mailCopy: (contactEmail: string, dateIso: string, messageKey: string, accountId: string) => ({ pk: contactEmail, sk: `${dateIso}#${messageKey}#${accountId}` }),
   backfill: (atIso: string, address: string) => ({ pk: "BACKFILL", sk: `${atIso}#${address}` }),
+  apiKey: (keyId: string) => ({ pk: `APIKEY#${keyId}`, sk: "APIKEY" }),
+  apiKeysIndex: "APIKEYS",
+  apiKeyRequestsOf: (keyId: string) => `APIKEYREQ#${keyId}`,
 };

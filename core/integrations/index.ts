@@ -1,0 +1,3 @@
+export * from "./scopes";
+export * from "./api-keys";
+export * from "./contact-lookup";
