@@ -6,7 +6,7 @@ import { AppError, fieldError } from "../shared/errors";
 import { newId, nowIso } from "../shared/ids";
 import { consume, type RateLimit } from "../shared/rate-limit";
 import * as users from "../users/index";
-import { apiScope, type ApiScope } from "./scopes";
+import { API_SCOPES, apiScope, type ApiScope } from "./scopes";
 
 /**
  * API keys for a CRM: `cms_<keyId>_<secret>`. Only sha256(secret) is stored (the secret is
@@ -25,7 +25,7 @@ const REQUEST_LOG_SECONDS = 30 * 24 * 3600;
 
 export const apiKeyInput = z.strictObject({
   name: z.string().trim().min(1).max(100),
-  scopes: z.array(apiScope).min(1).max(5),
+  scopes: z.array(apiScope).min(1).max(API_SCOPES.length),
   /** The user whose sharing rule the key reads mail under. */
   userId: z.string().trim().min(1).max(64),
   expiresAt: z.iso.datetime({ offset: true }).nullish(),
