@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startLocalStack, type LocalStack } from "../../core/local/stack";
 import { routes } from "../../core/api/index";
-import { API_SCOPES } from "../../core/integrations/index";
+import { API_KEY_LIMIT, API_SCOPES } from "../../core/integrations/index";
+import { localDynamo } from "../../core/local/emulators";
+import { Db } from "../../core/store/db";
 import { ApiClient, type Reply } from "../support/api-client";
 
 // API keys against the real API handler behind the local gateway, on dynalite.
@@ -89,6 +91,23 @@ describe("API keys", () => {
     const requests = await admin.get(`/api/api-keys/${created.body.id}/requests`);
     expect(requests.body.items).toEqual([expect.objectContaining({ method: "PUT", route: "/api/contacts/by-external-id/{externalId}", status: 201 })]);
     expect(requests.text).not.toContain("Secret Name Sato");
+  });
+
+  it("counts each key's requests in the shared rate limiter: a key over its limit gets 429, another key is unaffected", async () => {
+    const busy = await createKey({ scopes: ["contacts:read"] });
+    const calm = await createKey({ scopes: ["contacts:read"] });
+    // fill the busy key's current window as 600 requests would (the limiter's own counter item)
+    const db = new Db(stack.tables, localDynamo(stack.dynamoEndpoint));
+    const now = Math.floor(Date.now() / 1000);
+    const window = now - (now % API_KEY_LIMIT.windowSeconds);
+    // (the next window too, so a request that crosses the minute's boundary is refused all the same)
+    for (const start of [window, window + API_KEY_LIMIT.windowSeconds]) {
+      await db.put("main", { pk: `RATE#${API_KEY_LIMIT.bucket}#${busy.body.id}`, sk: String(start), count: API_KEY_LIMIT.limit, expiresAt: start + 120 });
+    }
+    const refused = await withKey(busy.body.key, "GET", "/api/contacts");
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect((await withKey(calm.body.key, "GET", "/api/contacts")).status).toBe(200);
   });
 
   it("refuses bad key input with 400 naming the field", async () => {
