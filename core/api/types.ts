@@ -8,7 +8,7 @@ import type * as users from "../users/index";
 import type { HostAllowance } from "../accounts/host-policy";
 import type { ApiRequest } from "./http";
 import type { RateLimit } from "../shared/rate-limit";
-import type { ApiScope } from "../integrations/index";
+import type { ApiScope, WebhookQueue } from "../integrations/index";
 
 export interface ApiDeps {
   db: Db;
@@ -22,6 +22,8 @@ export interface ApiDeps {
   syncOnContactChange?: boolean;
   /** In AWS: the secret the Router adds as x-origin-verify; requests without it are refused (see handle.ts checkOrigin). */
   originSecret?: string;
+  /** Where webhook test events, resends and replays are queued; without it those routes answer 503. */
+  webhookQueue?: WebhookQueue;
   /** The first admin, created on first use when no one has signed up yet. */
   bootstrapAdmin?: () => Promise<{ email: string; password: string } | undefined>;
 }

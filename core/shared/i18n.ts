@@ -194,6 +194,11 @@ const catalogue: Record<string, Record<Lang, string>> = {
   api_key_not_found: { en: "This API key does not exist.", ja: "このAPIキーは存在しません。" },
   api_key_user_unknown: { en: "must be an existing user: the key reads mail as this user would.", ja: "既存のユーザーを指定してください。キーはこのユーザーと同じ範囲でメールを読み取ります。" },
   api_key_expiry_past: { en: "must be in the future.", ja: "未来の日時を指定してください。" },
+  webhook_url_invalid: { en: "must be an https URL such as https://crm.example.com/hooks/mail (no user name or password in it).", ja: "https://crm.example.com/hooks/mail のような https のURLを指定してください（ユーザー名やパスワードは含めないでください）。" },
+  webhook_https_required: { en: "must use https: plain http is only allowed to a local test receiver.", ja: "https を使ってください。http はローカルのテスト用受信先にのみ使えます。" },
+  webhook_not_found: { en: "This webhook endpoint does not exist.", ja: "このWebhookエンドポイントは存在しません。" },
+  webhook_delivery_not_found: { en: "This webhook delivery does not exist (deliveries are kept for 30 days).", ja: "このWebhook配信は存在しません（配信記録の保存期間は30日です）。" },
+  replay_range_invalid: { en: "must not be before from.", ja: "from より前の日時は指定できません。" },
 };
 
 export function translate(key: string, lang: Lang, params: Record<string, string | number> = {}): string {

@@ -39,6 +39,7 @@ const en = {
   "scope.contacts:write": "Contacts: write",
   "scope.messages:read": "Messages: read",
   "scope.mailboxes:read": "Mailboxes: read",
+  "scope.webhooks:manage": "Webhooks: manage",
 };
 type Key = keyof typeof en;
 
@@ -79,6 +80,7 @@ const ja: Record<Key, string> = {
   "scope.contacts:write": "連絡先: 書き込み",
   "scope.messages:read": "メッセージ: 読み取り",
   "scope.mailboxes:read": "メールボックス: 読み取り",
+  "scope.webhooks:manage": "Webhook: 管理",
 };
 
 const dictionaries: Record<Lang, Record<Key, string>> = { en, ja };

@@ -6,7 +6,7 @@ import { useIntegrationsText, type IntegrationsText } from "../integrationsI18n"
 import type { User } from "../types";
 
 /** The scopes a key can hold, as core/integrations/scopes.ts lists them. */
-const SCOPES = ["contacts:read", "contacts:write", "messages:read", "mailboxes:read"] as const;
+const SCOPES = ["contacts:read", "contacts:write", "messages:read", "mailboxes:read", "webhooks:manage"] as const;
 type Scope = (typeof SCOPES)[number];
 
 interface ApiKey {
