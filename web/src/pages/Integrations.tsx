@@ -3,6 +3,7 @@ import { api, ApiError, request } from "../api";
 import { ConfirmDialog, ErrorBanner, FormField, Loading, PageHeader, TextField, errorText, splitFieldErrors, useNotify } from "../components";
 import { formatDateTime, useI18n } from "../i18n";
 import { useIntegrationsText, type IntegrationsText } from "../integrationsI18n";
+import { WebhooksSection } from "./Webhooks";
 import type { User } from "../types";
 
 /** The scopes a key can hold, as core/integrations/scopes.ts lists them. */
@@ -134,6 +135,7 @@ export function IntegrationsPage() {
               )}
             </div>
           ) : null}
+          {keys !== null ? <WebhooksSection users={users} /> : null}
         </section>
         <aside className="split__side">
           <NewKeyForm
