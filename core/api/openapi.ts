@@ -46,7 +46,8 @@ export function openApiDocument(): Record<string, unknown> {
     openapi: "3.1.0",
     info: { title: "CRM Mail Sync API", version: "0.1.0", description:
         "Sign in with POST /api/session; send the returned csrfToken as the x-csrf-token header on every other non-GET request. " +
-        "Or call with an API key an admin created (Authorization: Bearer cms_...): no CSRF token; each route names the one scope a key needs (security apiKey, x-api-key-scope); routes without one are for console sessions only.",
+        "Or call with an API key an admin created (Authorization: Bearer cms_...): no CSRF token; each route names the one scope a key needs (security apiKey, x-api-key-scope); routes without one are for console sessions only. " +
+        "Webhooks (/api/webhooks) POST events signed in X-Webhook-Signature: t=<unix seconds>,v1=hex HMAC-SHA256(secret, \"<t>.<raw body>\"); X-Webhook-Id is the event id to deduplicate on.",
     },
     servers: [{ url: "/" }],
     components: {
