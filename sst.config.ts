@@ -10,12 +10,15 @@
  *   SyncQueue -> functions/sync.handler (batches of 5, partial batch failures)
  *              -> after 3 receives -> SyncDeadLetterQueue
  *   MonitorSchedule (Cron) -> functions/monitor.handler (stalled jobs)
+ *   sync, api -> WebhookQueue -> functions/webhooks.handler (batches of 10) -> CRM endpoints
+ *              -> after 5 receives -> WebhookDeadLetterQueue
  *   Main (users, sessions, accounts, contacts, jobs) and Mail (messages, pk = contact email)
  *   AlertTopic (SNS, email) <- CloudWatch alarms: DLQ not empty, oldest SyncQueue message too
  *     old, Errors > 0 for each function.
  *
- * Mailbox passwords live in Secrets Manager under "<app>/<stage>/..." (SECRET_PREFIX); only
- * the api (writes them) and sync (reads them) functions may touch that prefix. The first
+ * Mailbox passwords and webhook signing secrets live in Secrets Manager under
+ * "<app>/<stage>/..." (SECRET_PREFIX); only the api (writes them), sync and webhooks (read
+ * them) functions may touch that prefix. The first
  * admin comes from the AdminEmail / AdminPassword secrets:
  *   npx sst secret set AdminEmail admin@example.com --stage prod
  *
@@ -106,13 +109,37 @@ export default $config({
       // Longer than the sync function's timeout, so a running job is not handed out twice.
       visibilityTimeout: "6 minutes",
     });
+    // --- Webhooks (core/integrations/webhooks) --------------------------------------------
+    // The sync and the API queue events; functions/webhooks delivers them. A receiver's failure
+    // is retried by re-queueing with a delay (up to 24 h); a record fails here only when our
+    // own side failed, and after 5 receives it goes to the dead-letter queue.
+    const webhookDlq = new sst.aws.Queue("WebhookDeadLetterQueue");
+    const webhookQueue = new sst.aws.Queue("WebhookQueue", {
+      dlq: { queue: webhookDlq.arn, retry: 5 },
+      // longer than the function's timeout, so a delivery in progress is not handed out twice
+      visibilityTimeout: "2 minutes",
+    });
+    const webhookSubscriber = webhookQueue.subscribe(
+      {
+        ...fnDefaults,
+        handler: "functions/webhooks.handler",
+        timeout: "1 minute",
+        memory: "512 MB",
+        link: [...dataLinks, queue, webhookQueue],
+        // webhooks only reads endpoints' signing secrets (core/integrations/webhooks/deliver.ts).
+        permissions: [{ actions: ["secretsmanager:GetSecretValue"], resources: [secretArns] }],
+      },
+      { batch: { size: 10, partialResponses: true } },
+    );
+
     const syncSubscriber = queue.subscribe(
       {
         ...fnDefaults,
         handler: "functions/sync.handler",
         timeout: "5 minutes",
         memory: "1024 MB",
-        link: [...dataLinks, queue],
+        // WebhookQueue: mail.added events, queued per write batch (core/integrations/webhooks/emit.ts)
+        link: [...dataLinks, queue, webhookQueue],
         // sync only reads mailbox passwords (core/sync/sync-account.ts: secrets.get).
         permissions: [{ actions: ["secretsmanager:GetSecretValue"], resources: [secretArns] }],
       },
@@ -146,7 +173,7 @@ export default $config({
       handler: "functions/api.handler",
       timeout: "30 seconds",
       memory: "512 MB",
-      link: [...dataLinks, queue, adminEmail, adminPassword, topic, originVerify],
+      link: [...dataLinks, queue, webhookQueue, adminEmail, adminPassword, topic, originVerify],
       // api creates, replaces and deletes mailbox passwords (core/accounts).
       permissions: [
         {
@@ -231,6 +258,21 @@ event.request.headers["x-viewer-ip"] = { value: event.viewer.ip };`,
       ...alarmActions,
     });
 
+    new aws.cloudwatch.MetricAlarm("WebhookDeadLetterQueueNotEmpty", {
+      name: alarmName("webhook-dlq-not-empty"),
+      alarmDescription: "Webhook deliveries failed on our side 5 times and were moved to the dead-letter queue.",
+      namespace: "AWS/SQS",
+      metricName: "ApproximateNumberOfMessagesVisible",
+      dimensions: { QueueName: webhookDlq.nodes.queue.name },
+      statistic: "Maximum",
+      period: 300,
+      evaluationPeriods: 1,
+      comparisonOperator: "GreaterThanThreshold",
+      threshold: 0,
+      treatMissingData: "notBreaching",
+      ...alarmActions,
+    });
+
     new aws.cloudwatch.MetricAlarm("SyncQueueOldestMessageAge", {
       name: alarmName("sync-queue-oldest-message-age"),
       alarmDescription: `The oldest sync job has waited more than ${queueAgeAlarmSeconds} s: sync is not keeping up.`,
@@ -251,6 +293,7 @@ event.request.headers["x-viewer-ip"] = { value: event.viewer.ip };`,
       sync: syncSubscriber.nodes.function.name,
       fanout: syncSchedule.nodes.function.name,
       monitor: monitorSchedule.nodes.function.name,
+      webhooks: webhookSubscriber.nodes.function.name,
     };
     for (const [fn, functionName] of Object.entries(functionNames)) {
       const id = fn[0]!.toUpperCase() + fn.slice(1);

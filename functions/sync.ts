@@ -2,9 +2,11 @@ import middy from "@middy/core";
 import type { Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { backoffSeconds, parseSyncJob, shouldRetry } from "../core/queue/index";
 import { runSyncJob } from "../core/sync/index";
-import { buildRuntime, type Runtime } from "../core/runtime/index";
+import { buildRuntime, linkedWebhookQueue, type Runtime } from "../core/runtime/index";
+import { webhookEmitter, type MailEventSink } from "../core/integrations/index";
 
 let rt: Runtime | undefined;
+let mailEvents: MailEventSink | undefined;
 
 /**
  * SQS -> one sync job per record. The records of a batch (up to 5, one account each: the
@@ -18,7 +20,10 @@ let rt: Runtime | undefined;
 export const handler = middy<SQSEvent, SQSBatchResponse, Error, Context>().handler(async (event, context) => {
   rt ??= buildRuntime("sync");
   const runtime = rt;
-  const deps = { db: runtime.db, secrets: runtime.secrets, queue: runtime.queue, log: runtime.log, hostAllowance: runtime.hostAllowance, imapCa: runtime.imapCa, remainingMs: () => context.getRemainingTimeInMillis() };
+  // webhooks' mail.added: queued per write batch when the webhook queue is linked
+  const webhookQueue = mailEvents ? undefined : linkedWebhookQueue();
+  if (webhookQueue) mailEvents = webhookEmitter({ db: runtime.db, queue: webhookQueue, log: runtime.log });
+  const deps = { db: runtime.db, secrets: runtime.secrets, queue: runtime.queue, log: runtime.log, hostAllowance: runtime.hostAllowance, imapCa: runtime.imapCa, mailEvents, remainingMs: () => context.getRemainingTimeInMillis() };
   const outcomes = await Promise.all(
     event.Records.map(async (record) => {
       try {

@@ -8,6 +8,7 @@ import { routes } from "./routes/index";
 import type { ApiDeps, Route, RouteResult } from "./types";
 import { parseOrThrow } from "../shared/validation";
 import { consume } from "../shared/rate-limit";
+import { authenticateApiKey, bearerToken, recordApiKeyRequest } from "../integrations/index";
 
 const MAX_BODY = 256 * 1024;
 /** Longer path parameters are refused before they reach a key: every id here is far shorter. */
@@ -38,6 +39,19 @@ let bootstrapped = false;
  * answered with a 500 that says nothing about internals.
  */
 export async function handleApiRequest(deps: ApiDeps, req: ApiRequest): Promise<ApiResponse> {
+  const caller: KeyUse = {};
+  const res = await answer(deps, req, caller);
+  if (caller.keyId) await recordKeyUse(deps, req, caller, res.status);
+  return res;
+}
+
+/** The key a request authenticated with, and the route pattern it reached, for the key's request record. */
+interface KeyUse {
+  keyId?: string;
+  route?: string;
+}
+
+async function answer(deps: ApiDeps, req: ApiRequest, caller: KeyUse): Promise<ApiResponse> {
   const lang = pickLanguage(req.query.lang ?? req.headers["accept-language"]);
   try {
     checkOrigin(deps, req);
@@ -53,7 +67,15 @@ export async function handleApiRequest(deps: ApiDeps, req: ApiRequest): Promise<
       bootstrapped = true;
     }
     let session: (users.Session & { token: string }) | undefined;
-    if (route.auth !== "public") {
+    const bearer = route.auth !== "public" ? bearerToken(req.headers.authorization) : undefined;
+    if (bearer) {
+      // A key needs no CSRF token: no browser attaches an Authorization header on its own.
+      const key = await authenticateApiKey(deps.db, bearer);
+      Object.assign(caller, { keyId: key.keyId, route: route.path });
+      if (!route.scope || !key.scopes.includes(route.scope)) throw new AppError("forbidden", "api_key_scope_missing", { params: { scope: route.scope ?? "-" } });
+      // on an admin route (webhooks) the scope is the admin's grant: the key needs nothing more
+      session = { user: key.user, csrfToken: "", expiresAt: 0, token: "" };
+    } else if (route.auth !== "public") {
       const token = sessionToken(req.cookies);
       const found = token ? await users.readSession(deps.db, token) : undefined;
       if (!found || !token) throw new AppError("unauthenticated", token ? "session_expired" : "unauthenticated");
@@ -77,13 +99,22 @@ export async function handleApiRequest(deps: ApiDeps, req: ApiRequest): Promise<
       body = parseOrThrow(route.body, raw ?? {});
     }
     const query = route.query ? parseOrThrow(route.query, req.query) : {};
-    const result: RouteResult = await route.handle({ deps, req, lang, params, body, query, session: session! });
+    const result: RouteResult = await route.handle({ deps, req, lang, params, body, query, session: session!, apiKeyId: caller.keyId });
     const res = json(result.status ?? route.status ?? 200, result.body);
     if (result.setSession) res.cookies.push(sessionCookie(result.setSession, users.SESSION_SECONDS, req.secure));
     if (result.clearSession) res.cookies.push(...clearSessionCookies(req.secure));
     return res;
   } catch (err) {
     return errorResponse(deps, req, err, lang);
+  }
+}
+
+/** A failure to record is logged, never turned into a failed answer: the request itself is done. */
+async function recordKeyUse(deps: ApiDeps, req: ApiRequest, caller: KeyUse, status: number): Promise<void> {
+  try {
+    await recordApiKeyRequest(deps.db, caller.keyId!, { method: req.method, route: caller.route ?? req.path, status, requestId: req.requestId });
+  } catch (err) {
+    deps.log.warn("api_key.record_failed", { keyId: caller.keyId, err });
   }
 }
 

@@ -8,6 +8,7 @@ import type * as users from "../users/index";
 import type { HostAllowance } from "../accounts/host-policy";
 import type { ApiRequest } from "./http";
 import type { RateLimit } from "../shared/rate-limit";
+import type { ApiScope, WebhookQueue } from "../integrations/index";
 
 export interface ApiDeps {
   db: Db;
@@ -21,6 +22,8 @@ export interface ApiDeps {
   syncOnContactChange?: boolean;
   /** In AWS: the secret the Router adds as x-origin-verify; requests without it are refused (see handle.ts checkOrigin). */
   originSecret?: string;
+  /** Where webhook test events, resends and replays are queued; without it those routes answer 503. */
+  webhookQueue?: WebhookQueue;
   /** The first admin, created on first use when no one has signed up yet. */
   bootstrapAdmin?: () => Promise<{ email: string; password: string } | undefined>;
 }
@@ -34,6 +37,8 @@ export interface RouteContext<B = any, Q = any> {
   query: Q;
   /** Present on every route whose auth is not "public". */
   session: users.Session & { token: string };
+  /** Set when the caller is an API key (Authorization: Bearer): then `session.user` is the key's integration user. */
+  apiKeyId?: string;
 }
 
 export interface RouteResult {
@@ -56,6 +61,8 @@ export interface Route {
   status?: number;
   /** Counted per signed-in user before the handler runs; over the limit answers 429. */
   rateLimit?: RateLimit;
+  /** The API key scope that opens this route to a bearer key; without one the route is for console sessions only. */
+  scope?: ApiScope;
   handle(ctx: RouteContext): Promise<RouteResult>;
 }
 

@@ -81,6 +81,18 @@ export interface LocalQueues {
   dlqUrl: string;
 }
 
+/** The webhook queue and its dead-letter queue, with the same redrive as in AWS (5 receives; receivers' failures are retried by re-sending, see functions/webhooks.ts). */
+export async function ensureWebhookQueues(endpoint: string, prefix: string): Promise<LocalQueues> {
+  const sqs = localSqs(endpoint);
+  const dlq = await sqs.send(new CreateQueueCommand({ QueueName: `${prefix}-WebhookDeadLetterQueue`, Attributes: { MessageRetentionPeriod: "1209600" } }));
+  const dlqArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl!, AttributeNames: ["QueueArn"] }))).Attributes!.QueueArn!;
+  const main = await sqs.send(
+    new CreateQueueCommand({ QueueName: `${prefix}-WebhookQueue`, Attributes: { VisibilityTimeout: "60", RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 5 }) } }),
+  );
+  sqs.destroy();
+  return { queueUrl: main.QueueUrl!, dlqUrl: dlq.QueueUrl! };
+}
+
 /** The sync queue and its dead-letter queue, with the same redrive as in AWS (3 receives). */
 export async function ensureQueues(endpoint: string, prefix: string, visibilitySeconds: number): Promise<LocalQueues> {
   const sqs = localSqs(endpoint);

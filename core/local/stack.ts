@@ -5,7 +5,7 @@ import { join, resolve } from "node:path";
 import { Db } from "../store/db";
 import { ensureBootstrapAdmin } from "../users/index";
 import { createLogger } from "../shared/log";
-import { ensureQueues, ensureTables, localDynamo, localSqs, startDynalite, startFauxqs, LOCAL_REGION } from "./emulators";
+import { ensureQueues, ensureTables, ensureWebhookQueues, localDynamo, localSqs, startDynalite, startFauxqs, LOCAL_REGION } from "./emulators";
 import { startGateway } from "./gateway";
 import { startPoller } from "./poller";
 import { startSchedule } from "./scheduler";
@@ -46,6 +46,8 @@ export interface LocalStack {
   sqsEndpoint: string;
   queueUrl: string;
   dlqUrl: string;
+  /** The webhook delivery queue (functions/webhooks.ts polls it). */
+  webhookQueueUrl: string;
   tables: { main: string; mail: string };
   secretDir: string;
   /** Set when this start created the first admin: the only time its password is known. */
@@ -78,6 +80,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const tables = { main: `${APP}-${STAGE}-Main`, mail: `${APP}-${STAGE}-Mail` };
   await ensureTables(dynamo.endpoint, [tables.main, tables.mail]);
   const queues = await ensureQueues(sqs.endpoint, `${APP}-${STAGE}`, options.queueVisibilitySeconds ?? 30);
+  const webhookQueues = await ensureWebhookQueues(sqs.endpoint, `${APP}-${STAGE}`);
   const interval = options.syncIntervalMinutes ?? 5;
 
   Object.assign(process.env, {
@@ -92,6 +95,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     SST_RESOURCE_Mail: JSON.stringify({ name: tables.mail, type: "sst.aws.Dynamo" }),
     SST_RESOURCE_SyncQueue: JSON.stringify({ url: queues.queueUrl, type: "sst.aws.Queue" }),
     SST_RESOURCE_SyncDeadLetterQueue: JSON.stringify({ url: queues.dlqUrl, type: "sst.aws.Queue" }),
+    SST_RESOURCE_WebhookQueue: JSON.stringify({ url: webhookQueues.queueUrl, type: "sst.aws.Queue" }),
     SECRET_BACKEND: "file",
     LOCAL_SECRET_DIR: secretDir,
     ALLOW_PRIVATE_HOSTS: options.allowPrivateHosts ?? "loopback",
@@ -112,6 +116,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const fanout = await import("../../functions/fanout");
   const sync = await import("../../functions/sync");
   const monitor = await import("../../functions/monitor");
+  const webhooks = await import("../../functions/webhooks");
 
   const gateway = await startGateway({ port: options.port ?? 0, apiHandler: api.handler as any, staticDir: options.staticDir ?? resolve("web/dist") });
   const onError = (what: string) => (err: unknown) => log.error(`local.${what}.failed`, { err });
@@ -122,6 +127,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     .catch(onError("requeue"))
     .finally(() => requeueClient.destroy());
   const poller = startPoller({ sqs: sqsClient, queueUrl: queues.queueUrl, handler: sync.handler as any, onError: onError("poller") });
+  const webhookPoller = startPoller({ sqs: sqsClient, queueUrl: webhookQueues.queueUrl, handler: webhooks.handler as any, batchSize: 10, timeoutMs: 60_000, onError: onError("webhooks") });
   const fanoutSchedule =
     options.schedule === false ? undefined : startSchedule({ name: "SyncSchedule", everyMs: options.scheduleEveryMs ?? interval * 60_000, handler: fanout.handler as any, onError: onError("fanout") });
   const monitorSchedule =
@@ -134,6 +140,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     sqsEndpoint: sqs.endpoint,
     queueUrl: queues.queueUrl,
     dlqUrl: queues.dlqUrl,
+    webhookQueueUrl: webhookQueues.queueUrl,
     tables,
     secretDir,
     createdAdmin,
@@ -149,6 +156,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       monitorSchedule?.stop();
       await gateway.close();
       await poller.stop();
+      await webhookPoller.stop();
       sqsClient.destroy();
       await sqs.close();
       await dynamo.close();

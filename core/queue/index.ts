@@ -64,17 +64,19 @@ export class SqsJobQueue implements JobQueue {
       await this.client.send(new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: JSON.stringify(job), DelaySeconds: clampDelay(delaySeconds) }));
       return;
     }
-    for (let i = 0; i < jobs.length; i += 10) {
-      const chunk = jobs.slice(i, i + 10);
-      const out = await this.client.send(
-        new SendMessageBatchCommand({
-          QueueUrl: this.queueUrl,
-          Entries: chunk.map(({ job, delaySeconds }, n) => ({ Id: String(n), MessageBody: JSON.stringify(job), DelaySeconds: clampDelay(delaySeconds) })),
-        }),
-      );
-      if (out.Failed?.length) {
-        throw new AppError("transient", "service_unavailable", { cause: new Error(`SendMessageBatch failed for ${out.Failed.length} entries: ${out.Failed[0]?.Code}`) });
-      }
+    await sendInBatches(this.client, this.queueUrl, jobs.map(({ job, delaySeconds }) => ({ body: JSON.stringify(job), delaySeconds })));
+  }
+}
+
+/** SendMessageBatch in tens (SQS's most); any failed entry fails the call so the caller can retry. */
+export async function sendInBatches(client: SQSClient, queueUrl: string, messages: { body: string; delaySeconds?: number }[]): Promise<void> {
+  for (let i = 0; i < messages.length; i += 10) {
+    const chunk = messages.slice(i, i + 10);
+    const out = await client.send(
+      new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: chunk.map(({ body, delaySeconds }, n) => ({ Id: String(n), MessageBody: body, DelaySeconds: clampDelay(delaySeconds) })) }),
+    );
+    if (out.Failed?.length) {
+      throw new AppError("transient", "service_unavailable", { cause: new Error(`SendMessageBatch failed for ${out.Failed.length} entries: ${out.Failed[0]?.Code}`) });
     }
   }
 }

@@ -3,6 +3,7 @@ import { Db } from "../store/db";
 import { AwsSecretStore, FileSecretStore, type SecretStore } from "../secrets/index";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { SqsJobQueue } from "../queue/index";
+import { SqsWebhookQueue } from "../integrations/index";
 import { parseAllowance, type HostAllowance } from "../accounts/host-policy";
 import { createLogger, type Logger } from "../shared/log";
 
@@ -44,6 +45,12 @@ export function optionalLink(name: string): any {
   } catch {
     return undefined;
   }
+}
+
+/** The webhook queue (WebhookQueue link), for functions that emit or deliver webhook events; undefined when not linked. */
+export function linkedWebhookQueue(): SqsWebhookQueue | undefined {
+  const link = optionalLink("WebhookQueue");
+  return link ? new SqsWebhookQueue(link.url, new SQSClient({ useQueueUrlAsEndpoint: !process.env.AWS_ENDPOINT_URL_SQS })) : undefined;
 }
 
 export function buildRuntime(fn: string): Runtime {

@@ -187,6 +187,18 @@ const catalogue: Record<string, Record<Lang, string>> = {
   "diag.steps.oauth.microsoft365": { en: "Microsoft 365 no longer accepts passwords for IMAP.\nConnect this mailbox with \"Sign in with Microsoft\" (OAuth) instead; an administrator may have to approve the app for your organisation.", ja: "Microsoft 365 では、IMAP でのパスワードによる接続はできなくなりました。\n代わりに「Microsoft でサインイン」（OAuth）でこのメールボックスを接続してください。組織の管理者によるアプリの承認が必要な場合があります。" },
   "diag.steps.oauth.outlook": { en: "Outlook.com has not accepted passwords or app passwords from mail apps since September 2024.\nConnect this mailbox with \"Sign in with Microsoft\" (OAuth) instead.", ja: "Outlook.com では、2024年9月以降、メールソフトからのパスワードやアプリパスワードによる接続はできません。\n代わりに「Microsoft でサインイン」（OAuth）でこのメールボックスを接続してください。" },
   "diag.steps.smtp_auth.microsoft365": { en: "In the Microsoft 365 admin center, open Users, Active users, and select the user.\nOpen the Mail tab, then Manage email apps; tick Authenticated SMTP and save.\nIf the server says \"SmtpClientAuthentication is disabled for the Tenant\", an Exchange administrator must allow SMTP AUTH for the organisation, or connect with \"Sign in with Microsoft\" (OAuth).", ja: "Microsoft 365 管理センターで「ユーザー」→「アクティブなユーザー」を開き、対象のユーザーを選びます。\n「メール」タブの「メール アプリの管理」で「認証済み SMTP」にチェックを入れて保存します。\n「SmtpClientAuthentication is disabled for the Tenant」と表示される場合は、Exchange 管理者が組織の SMTP AUTH を許可するか、「Microsoft でサインイン」（OAuth）で接続してください。" },
+
+  // integrations: API keys for a CRM (core/integrations)
+  api_key_invalid: { en: "This API key is not valid: it is unknown, revoked or expired.", ja: "このAPIキーは無効です（不明、失効済み、または有効期限切れ）。" },
+  api_key_scope_missing: { en: "This API key does not have the scope this route needs ({scope}).", ja: "このAPIキーには、このルートに必要なスコープ（{scope}）がありません。" },
+  api_key_not_found: { en: "This API key does not exist.", ja: "このAPIキーは存在しません。" },
+  api_key_user_unknown: { en: "must be an existing user: the key reads mail as this user would.", ja: "既存のユーザーを指定してください。キーはこのユーザーと同じ範囲でメールを読み取ります。" },
+  api_key_expiry_past: { en: "must be in the future.", ja: "未来の日時を指定してください。" },
+  webhook_url_invalid: { en: "must be an https URL such as https://crm.example.com/hooks/mail (no user name or password in it).", ja: "https://crm.example.com/hooks/mail のような https のURLを指定してください（ユーザー名やパスワードは含めないでください）。" },
+  webhook_https_required: { en: "must use https: plain http is only allowed to a local test receiver.", ja: "https を使ってください。http はローカルのテスト用受信先にのみ使えます。" },
+  webhook_not_found: { en: "This webhook endpoint does not exist.", ja: "このWebhookエンドポイントは存在しません。" },
+  webhook_delivery_not_found: { en: "This webhook delivery does not exist (deliveries are kept for 30 days).", ja: "このWebhook配信は存在しません（配信記録の保存期間は30日です）。" },
+  replay_range_invalid: { en: "must not be before from.", ja: "from より前の日時は指定できません。" },
 };
 
 export function translate(key: string, lang: Lang, params: Record<string, string | number> = {}): string {

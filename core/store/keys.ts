@@ -74,6 +74,22 @@
  * | entity                 | pk                        | sk                                  |
  * |------------------------|---------------------------|-------------------------------------|
  * | a mailbox's copy       | <normalisedContactEmail>  | <ISO date>#<messageKey>#<accountId> |
+ *
+ * Integrations (core/integrations), Main table:
+ * | entity                 | pk                        | sk                   | gsi1pk              | gsi1sk                    |
+ * |------------------------|---------------------------|----------------------|---------------------|---------------------------|
+ * | API key                | APIKEY#<keyId>            | APIKEY               | APIKEYS             | <createdAt>#<keyId>       |
+ * | API key request record | APIKEYREQ#<keyId>         | <at>#<requestId>     |                     |                           |
+ *
+ * | webhook endpoint       | WEBHOOK#<webhookId>       | WEBHOOK              | WEBHOOKS            | <createdAt>#<webhookId>   |
+ * | webhook delivery       | WEBHOOKDLV#<webhookId>    | <deliveryId>         |                     |                           |
+ *
+ * An API key item holds sha256 of the key's secret (`secretHash`), never the key; request
+ * records hold method, route pattern and status (no body) and expire after 30 days. A
+ * webhook's signing secret is in the secret store (webhook/<id>), never in its item. A
+ * delivery's id starts with its creation time in base 36, so a time range is a sort-key range;
+ * it keeps the event (ids and subject, no body) for resends, and expires after 30 days. A
+ * disabled endpoint records a notification (NOTIFY#, kind "webhook_disabled").
  */
 export const TABLE_KEYS = { pk: "pk", sk: "sk", gsi1pk: "gsi1pk", gsi1sk: "gsi1sk", gsi1: "gsi1" } as const;
 
@@ -105,4 +121,13 @@ export const keys = {
   bootstrap: { pk: "META", sk: "BOOTSTRAP" },
   mailCopy: (contactEmail: string, dateIso: string, messageKey: string, accountId: string) => ({ pk: contactEmail, sk: `${dateIso}#${messageKey}#${accountId}` }),
   backfill: (atIso: string, address: string) => ({ pk: "BACKFILL", sk: `${atIso}#${address}` }),
+  apiKey: (keyId: string) => ({ pk: `APIKEY#${keyId}`, sk: "APIKEY" }),
+  apiKeysIndex: "APIKEYS",
+  apiKeyRequestsOf: (keyId: string) => `APIKEYREQ#${keyId}`,
+  webhook: (webhookId: string) => ({ pk: `WEBHOOK#${webhookId}`, sk: "WEBHOOK" }),
+  webhooksIndex: "WEBHOOKS",
+  webhookDelivery: (webhookId: string, deliveryId: string) => ({ pk: `WEBHOOKDLV#${webhookId}`, sk: deliveryId }),
+  webhookDeliveriesOf: (webhookId: string) => `WEBHOOKDLV#${webhookId}`,
+  notification: (atIso: string, id: string) => ({ pk: `NOTIFY#${atIso.slice(0, 10)}`, sk: `${atIso}#${id}` }),
+  notificationsOf: (day: string) => `NOTIFY#${day}`,
 };

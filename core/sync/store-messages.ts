@@ -2,6 +2,7 @@ import type { Db, Item } from "../store/db";
 import { keys } from "../store/keys";
 import type { MailRecord } from "./message-record";
 import { markPartitions } from "../sharing/index";
+import type { MailEventSink } from "../integrations/index";
 
 export interface MessageSource {
   accountId: string;
@@ -67,7 +68,7 @@ export function copyItem(record: MailRecord, contactEmail: string, source: Messa
 const WRITE_CONCURRENCY = 8;
 
 /** Writes the items of many messages in BatchWriteItem calls of 25, WRITE_CONCURRENCY at a time, after their partition markers. */
-export async function storeMessages(db: Db, entries: { record: MailRecord; contacts: string[]; source: MessageSource }[]): Promise<number> {
+export async function storeMessages(db: Db, entries: { record: MailRecord; contacts: string[]; source: MessageSource }[], events?: MailEventSink): Promise<number> {
   const items = entries.flatMap((e) => e.contacts.map((c) => copyItem(e.record, c, e.source)));
   // where each account writes, noted first so no copy is ever written that cannot be found
   // again to delete (see keys.ts, MAILPK#); a marker without copies costs nothing
@@ -88,5 +89,7 @@ export async function storeMessages(db: Db, entries: { record: MailRecord; conta
     }
   };
   await Promise.all(Array.from({ length: Math.min(WRITE_CONCURRENCY, batches.length) }, worker));
+  // after the writes: an event never announces a copy that is not stored (webhooks, at least once)
+  if (events) await events.mailStored(items);
   return entries.reduce((n, e) => n + e.contacts.length, 0);
 }

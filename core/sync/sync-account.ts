@@ -22,6 +22,7 @@ import { firstSeenDates } from "./message-identity";
 import { forgetBackfillCache, pendingBackfill, saveBackfillMarks, type BackfillPlan } from "./backfill-requests";
 import { acquireLease, LEASE_SECONDS, LeaseKeeper, markAbandoned, newLeaseOwner, RELEASE, releaseLease, type Lease } from "./lease";
 import { loadStoragePolicy } from "../sharing/index";
+import type { MailEventSink } from "../integrations/index";
 
 export interface SyncDeps {
   db: Db;
@@ -33,6 +34,8 @@ export interface SyncDeps {
   remainingMs: () => number;
   /** Extra trusted CA (PEM) for IMAP servers, e.g. a company CA; tests pass their own. */
   imapCa?: string;
+  /** Told about every write batch of stored copies (webhooks' mail.added); none: nothing is emitted. */
+  mailEvents?: MailEventSink;
   /** Sees every IMAP command line the job sends (tests and benchmarks count them). */
   imapCommandLog?: (line: string) => void;
   /** Messages fetched per FETCH command. Default 500. */
@@ -719,7 +722,7 @@ class FolderRun {
     const source = { accountId: this.account.id, ownerId: this.account.ownerId, folder: this.folder, uidValidity: this.cursor.uidValidity, own: this.own };
     // not `+= await`: that would read the count before the await, and two chunks write at once
     const [written] = await Promise.all([
-      work.length ? storeMessages(this.deps.db, work.map((w) => ({ record: w.record, contacts: w.contacts, source: { ...source, uid: w.uid } }))) : 0,
+      work.length ? storeMessages(this.deps.db, work.map((w) => ({ record: w.record, contacts: w.contacts, source: { ...source, uid: w.uid } })), this.deps.mailEvents) : 0,
       this.settle(outcomes),
     ]);
     this.counts.written += written;

@@ -232,6 +232,23 @@ describe("sst.config.ts run()", () => {
     expect(toSeconds(visibility)).toBeGreaterThan(toSeconds(fn.timeout));
   });
 
+  it("delivers webhooks from WebhookQueue with functions/webhooks.handler, dead-lettered after 5 receives, queued by the sync and the API", async () => {
+    const e = await evaluate();
+    expect(component(e, "sst.aws.Queue", "WebhookQueue").args.dlq).toEqual({ queue: ref("WebhookDeadLetterQueue.arn"), retry: 5 });
+    const subscribe = e.calls.filter((c) => c.on === "WebhookQueue" && c.method === "subscribe");
+    expect(subscribe).toHaveLength(1);
+    const [fn, args] = subscribe[0]!.args;
+    expect(fn.handler).toBe("functions/webhooks.handler");
+    expect(args.batch.partialResponses).toBe(true);
+    expect(toSeconds(component(e, "sst.aws.Queue", "WebhookQueue").args.visibilityTimeout)).toBeGreaterThan(toSeconds(fn.timeout));
+    // core/runtime's linkedWebhookQueue() reads the link in each function that queues or delivers events
+    for (const handler of ["functions/sync.handler", "functions/api.handler", "functions/webhooks.handler"])
+      expect(functionByHandler(e, handler).args.link, handler).toContainEqual(ref("WebhookQueue"));
+    expect(alarms(e).map((a) => a.args)).toContainEqual(
+      expect.objectContaining({ metricName: "ApproximateNumberOfMessagesVisible", dimensions: { QueueName: ref("WebhookDeadLetterQueue.nodes.queue.name") }, threshold: 0 }),
+    );
+  });
+
   it("fans out every 5 minutes by default, and at SYNC_INTERVAL_MINUTES when set", async () => {
     const byDefault = component(await evaluate(), "sst.aws.Cron", "SyncSchedule");
     const every15 = await evaluate({ env: { SYNC_INTERVAL_MINUTES: "15" } });
@@ -256,13 +273,14 @@ describe("sst.config.ts run()", () => {
     expect(cron.args.schedule).toMatch(/^(rate|cron)\(/);
   });
 
-  it("defines exactly the api, sync, fanout and monitor functions, all nodejs24.x on arm64", async () => {
+  it("defines exactly the api, sync, fanout, monitor and webhooks functions, all nodejs24.x on arm64", async () => {
     const defs = functionDefs(await evaluate());
     expect(defs.map((d) => d.args.handler).sort()).toEqual([
       "functions/api.handler",
       "functions/fanout.handler",
       "functions/monitor.handler",
       "functions/sync.handler",
+      "functions/webhooks.handler",
     ]);
     for (const def of defs) {
       expect(def.args.runtime, def.where).toBe("nodejs24.x");
@@ -302,9 +320,10 @@ describe("sst.config.ts run()", () => {
     }
   });
 
-  it("gives no Secrets Manager permission to functions other than api and sync", async () => {
+  it("gives no Secrets Manager permission to functions other than api, sync and webhooks (which only reads)", async () => {
     const e = await evaluate();
-    const others = functionDefs(e).filter((d) => !["functions/api.handler", "functions/sync.handler"].includes(d.args.handler));
+    expect(secretsPermissions(functionByHandler(e, "functions/webhooks.handler")).flatMap((p) => p.actions)).toEqual(["secretsmanager:GetSecretValue"]);
+    const others = functionDefs(e).filter((d) => !["functions/api.handler", "functions/sync.handler", "functions/webhooks.handler"].includes(d.args.handler));
     expect(others).toHaveLength(2);
     for (const def of others) expect(secretsPermissions(def), def.where).toEqual([]);
     // Nor a wildcard that would include Secrets Manager.

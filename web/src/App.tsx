@@ -48,6 +48,8 @@ import { ContactImportPage } from "./pages/contact-import/page";
 import { ContactsPage } from "./pages/Contacts";
 import { SignInPage } from "./pages/SignIn";
 import { UsersPage } from "./pages/Users";
+import { IntegrationsPage } from "./pages/Integrations";
+import { useIntegrationsText } from "./integrationsI18n";
 import { href, navigate, parseRoute, useHashPath, type Route } from "./router";
 import type { SessionInfo, User } from "./api/types";
 import { PasswordPage } from "./pages/Password";
@@ -221,6 +223,8 @@ function RouteView(props: { route: Route; user: User }) {
       return user.role === "admin" ? <UsersPage user={user} /> : <ErrorBanner messages={[t("error.forbidden")]} />;
     case "password":
       return <PasswordPage />;
+    case "integrations":
+      return user.role === "admin" ? <IntegrationsPage /> : <ErrorBanner messages={[t("error.forbidden")]} />;
     case "notFound":
       return <ErrorBanner messages={[t("error.notFound")]} />;
   }
@@ -229,8 +233,9 @@ function RouteView(props: { route: Route; user: User }) {
 function Header(props: { user: User; route: Route; onSignOut: () => void }) {
   const { t } = useI18n();
   const { user, route } = props;
-  const section = route.name === "contact" || route.name === "contacts" || route.name === "contactsImport" ? "contacts" : route.name.startsWith("account") ? "accounts" : route.name === "users" ? "users" : null;
-  const link = (name: "contacts" | "accounts" | "users", label: string) => (
+  const section = route.name === "contact" || route.name === "contacts" || route.name === "contactsImport" ? "contacts" : route.name.startsWith("account") ? "accounts" : route.name === "users" ? "users" : route.name === "integrations" ? "integrations" : null;
+  const integrationsText = useIntegrationsText();
+  const link = (name: "contacts" | "accounts" | "users" | "integrations", label: string) => (
     <a href={href(`/${name}`)} className={`nav__link${section === name ? " nav__link--active" : ""}`} aria-current={section === name ? "page" : undefined} data-testid={`nav-${name}`}>
       {label}
     </a>
@@ -251,6 +256,7 @@ function Header(props: { user: User; route: Route; onSignOut: () => void }) {
           {link("contacts", t("nav.contacts"))}
           {link("accounts", t("nav.accounts"))}
           {user.role === "admin" ? link("users", t("nav.users")) : null}
+          {user.role === "admin" ? link("integrations", integrationsText("nav.integrations")) : null}
         </nav>
         <div className="header__tools">
           <label className="lang">

@@ -11,6 +11,7 @@ export type Route =
   | { name: "accountEdit"; id: string }
   | { name: "users" }
   | { name: "password" }
+  | { name: "integrations" }
   | { name: "notFound" };
 
 export function currentPath(): string {
@@ -47,6 +48,8 @@ export function parseRoute(path: string): Route {
       return second === undefined ? { name: "users" } : { name: "notFound" };
     case "password":
       return second === undefined ? { name: "password" } : { name: "notFound" };
+    case "integrations":
+      return second === undefined ? { name: "integrations" } : { name: "notFound" };
     default:
       return { name: "notFound" };
   }

@@ -26,7 +26,7 @@ const deps = (ctx: RouteContext): accounts.AccountDeps => ({
 
 export const accountRoutes: Route[] = [
   {
-    method: "GET", path: "/api/accounts", auth: "user", tag: "accounts", summary: "Mailbox accounts the user may see (admins: all)",
+    method: "GET", path: "/api/accounts", auth: "user", tag: "accounts", scope: "mailboxes:read", summary: "Mailbox accounts the user may see (admins: all)",
     response: listOf(accounts.accountOutput),
     handle: async (ctx) => ({ body: { items: (await accounts.withLastJobs(ctx.deps.db, await accounts.listAccounts(ctx.deps.db, ctx.session.user))).map((a) => view(ctx, a)) } }),
   },
@@ -40,7 +40,7 @@ export const accountRoutes: Route[] = [
     },
   },
   {
-    method: "GET", path: "/api/accounts/{id}", auth: "user", tag: "accounts", summary: "One mailbox account",
+    method: "GET", path: "/api/accounts/{id}", auth: "user", tag: "accounts", scope: "mailboxes:read", summary: "One mailbox account",
     response: accounts.accountOutput,
     handle: async (ctx) => ({ body: view(ctx, (await accounts.withLastJobs(ctx.deps.db, [await accounts.getAccount(ctx.deps.db, ctx.session.user, ctx.params.id!)]))[0]!) }),
   },

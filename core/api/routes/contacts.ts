@@ -29,7 +29,7 @@ function csvBytes(contentBase64: string): Uint8Array {
  * instead of at the next scheduled sync. The contacts are saved by then: a failure to queue is
  * logged and left to the schedule, which takes the same requests.
  */
-async function queuingPastMail<T>(ctx: RouteContext, write: () => Promise<T>): Promise<T> {
+export async function queuingPastMail<T>(ctx: RouteContext, write: () => Promise<T>): Promise<T> {
   const since = nowIso();
   const result = await write();
   if (ctx.deps.syncOnContactChange === false) return result;
@@ -55,13 +55,13 @@ const historyQuery = z.object({
 
 export const contactRoutes: Route[] = [
   {
-    method: "GET", path: "/api/contacts", auth: "user", tag: "contacts",
+    method: "GET", path: "/api/contacts", auth: "user", tag: "contacts", scope: "contacts:read",
     summary: "List contacts in name order (a page of up to 500, then nextCursor), or search: q is an exact address (primary or secondary), or the start of a name or company",
     query: contacts.contactSearchQuery, response: contacts.contactPageOutput,
     handle: async (ctx) => ({ body: await contacts.searchContacts(ctx.deps.db, ctx.query) }),
   },
   {
-    method: "POST", path: "/api/contacts/bulk", auth: "user", tag: "contacts",
+    method: "POST", path: "/api/contacts/bulk", auth: "user", tag: "contacts", scope: "contacts:write",
     summary: "Create or update up to 500 contacts by external id; each row is the contact's full state and is answered on its own (created, updated, unchanged or error)",
     body: contacts.bulkRequest, response: contacts.bulkResponse,
     async handle(ctx) {
@@ -106,29 +106,29 @@ export const contactRoutes: Route[] = [
     },
   },
   {
-    method: "POST", path: "/api/contacts", auth: "user", tag: "contacts", summary: "Add a contact", status: 201,
+    method: "POST", path: "/api/contacts", auth: "user", tag: "contacts", scope: "contacts:write", summary: "Add a contact", status: 201,
     body: contacts.contactInput, response: contacts.contactOutput,
     handle: async (ctx) => ({ status: 201, body: await queuingPastMail(ctx, () => contacts.createContact(ctx.deps.db, ctx.body)) }),
   },
   {
-    method: "GET", path: "/api/contacts/{id}", auth: "user", tag: "contacts", summary: "One contact",
+    method: "GET", path: "/api/contacts/{id}", auth: "user", tag: "contacts", scope: "contacts:read", summary: "One contact",
     response: contacts.contactOutput,
     handle: async (ctx) => ({ body: await contacts.getContact(ctx.deps.db, ctx.params.id!) }),
   },
   {
-    method: "PATCH", path: "/api/contacts/{id}", auth: "user", tag: "contacts", summary: "Change a contact",
+    method: "PATCH", path: "/api/contacts/{id}", auth: "user", tag: "contacts", scope: "contacts:write", summary: "Change a contact",
     body: contacts.contactPatch, response: contacts.contactOutput,
     handle: async (ctx) => ({ body: await queuingPastMail(ctx, () => contacts.updateContact(ctx.deps.db, ctx.params.id!, ctx.body)) }),
   },
   {
-    method: "DELETE", path: "/api/contacts/{id}", auth: "user", tag: "contacts", summary: "Delete a contact", status: 204,
+    method: "DELETE", path: "/api/contacts/{id}", auth: "user", tag: "contacts", scope: "contacts:write", summary: "Delete a contact", status: 204,
     async handle(ctx) {
       await contacts.deleteContact(ctx.deps.db, ctx.params.id!);
       return { status: 204 };
     },
   },
   {
-    method: "GET", path: "/api/contacts/{id}/past-mail", auth: "user", tag: "contacts",
+    method: "GET", path: "/api/contacts/{id}/past-mail", auth: "user", tag: "contacts", scope: "contacts:read",
     summary: "Whether the contact's past mail is still being fetched from the mailboxes (after it gained an address), since when, and when the last mailbox's job is planned to start",
     response: pastMailOutput,
     async handle(ctx) {
@@ -137,7 +137,7 @@ export const contactRoutes: Route[] = [
     },
   },
   {
-    method: "GET", path: "/api/contacts/{id}/messages", auth: "user", tag: "contacts", summary: "A contact's email history, newest first",
+    method: "GET", path: "/api/contacts/{id}/messages", auth: "user", tag: "contacts", scope: "messages:read", summary: "A contact's email history, newest first",
     query: historyQuery, response: messagePage,
     async handle(ctx) {
       const contact = await contacts.getContact(ctx.deps.db, ctx.params.id!);

@@ -7,6 +7,8 @@ import { discoveryRoutes } from "./discovery";
 import { messageRoutes } from "./messages";
 import { connectionRoutes } from "./connection";
 import { settingsRoutes } from "./settings";
+import { integrationRoutes } from "./integrations";
+import { webhookRoutes } from "./webhooks";
 
 /** Every route of the API, one module per domain. A new module is added here. */
-export const routes: Route[] = [...systemRoutes, ...sessionRoutes, ...accountRoutes, ...connectionRoutes, ...contactRoutes, ...messageRoutes, ...discoveryRoutes, ...settingsRoutes];
+export const routes: Route[] = [...systemRoutes, ...sessionRoutes, ...accountRoutes, ...connectionRoutes, ...integrationRoutes, ...contactRoutes, ...messageRoutes, ...discoveryRoutes, ...settingsRoutes, ...webhookRoutes];

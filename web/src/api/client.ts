@@ -71,7 +71,7 @@ interface RequestOptions {
   signal?: AbortSignal;
 }
 
-async function request<T>(method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE", path: string, options: RequestOptions = {}): Promise<T> {
+export async function request<T>(method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE", path: string, options: RequestOptions = {}): Promise<T> {
   let url = path;
   if (options.query) {
     const params = new URLSearchParams();

@@ -75,6 +75,32 @@ export interface paths {
     /** The mailbox's folders for the Sent-folder picker (decoded names, SPECIAL-USE) and the detected Sent folder. A failing login answers 422 (or 503 when a retry may work) with the diagnosis */
     get: operations["getAccountsIdFolders"];
   };
+  "/api/api-keys": {
+    /** The API keys (never the keys themselves), newest first */
+    get: operations["getApi-keys"];
+    /** Create an API key acting as an integration user, with scopes and an optional expiry; the answer holds the key, shown this once (only its hash is kept) */
+    post: operations["postApi-keys"];
+  };
+  "/api/api-keys/{id}": {
+    /** Revoke an API key: it answers 401 from now on (the console still lists it, revoked) */
+    delete: operations["deleteApi-keysId"];
+  };
+  "/api/api-keys/{id}/requests": {
+    /** An API key's last 100 requests: when, which route, which status (never a body) */
+    get: operations["getApi-keysIdRequests"];
+  };
+  "/api/contacts/lookup": {
+    /** A CRM sidebar: the contacts an address (primary or secondary) belongs to, each with a summary of its mail as the caller may see it (last mail in and out, counts) */
+    get: operations["getContactsLookup"];
+  };
+  "/api/contacts/by-external-id/{externalId}": {
+    /** The contact holding the CRM's own id */
+    get: operations["getContactsBy-external-idExternalId"];
+    /** Create or update the contact holding the CRM's own id with its full state (as one row of the bulk upsert): 201 created, 200 updated or unchanged */
+    put: operations["putContactsBy-external-idExternalId"];
+    /** Delete the contact holding the CRM's own id */
+    delete: operations["deleteContactsBy-external-idExternalId"];
+  };
   "/api/contacts": {
     /** List contacts in name order (a page of up to 500, then nextCursor), or search: q is an exact address (primary or secondary), or the start of a name or company */
     get: operations["getContacts"];
@@ -140,6 +166,40 @@ export interface paths {
     get: operations["getSettingsExcluded-domains"];
     /** Set the organisation's excluded domains; copies already stored under an added domain's addresses are deleted */
     put: operations["putSettingsExcluded-domains"];
+  };
+  "/api/webhooks": {
+    /** The webhook endpoints, with whether each is failing or disabled */
+    get: operations["getWebhooks"];
+    /** Register an endpoint: an https URL (host policy as for mail servers), the events wanted, and the integration user whose sharing rule filters mail events; the answer holds the signing secret, shown this once */
+    post: operations["postWebhooks"];
+  };
+  "/api/webhooks/{id}": {
+    /** Remove an endpoint and its secret */
+    delete: operations["deleteWebhooksId"];
+  };
+  "/api/webhooks/{id}/enable": {
+    /** Enable a disabled endpoint again */
+    post: operations["postWebhooksIdEnable"];
+  };
+  "/api/webhooks/{id}/test": {
+    /** Queue a webhook.test event for the endpoint */
+    post: operations["postWebhooksIdTest"];
+  };
+  "/api/webhooks/{id}/deliveries": {
+    /** The endpoint's last 100 deliveries, newest first: event, status, attempts, response code and time taken */
+    get: operations["getWebhooksIdDeliveries"];
+  };
+  "/api/webhooks/{id}/deliveries/{deliveryId}/resend": {
+    /** Send one delivery's event again (same event id), as a new delivery */
+    post: operations["postWebhooksIdDeliveriesDeliveryIdResend"];
+  };
+  "/api/webhooks/{id}/replay": {
+    /** Send again every event first delivered to the endpoint between from and to (at most 1000) */
+    post: operations["postWebhooksIdReplay"];
+  };
+  "/api/notifications": {
+    /** Notifications for the signed-in user from the last 14 days (today: a webhook endpoint disabled after failing for a day), newest first */
+    get: operations["getNotifications"];
   };
 }
 
@@ -243,11 +303,11 @@ export interface operations {
           };
         };
       };
-      /** @description Not signed in */
+      /** @description Not signed in, or an API key unknown, revoked or expired */
       401: {
         content: never;
       };
-      /** @description Missing CSRF token or not permitted */
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
       403: {
         content: never;
       };
@@ -351,11 +411,11 @@ export interface operations {
           };
         };
       };
-      /** @description Not signed in */
+      /** @description Not signed in, or an API key unknown, revoked or expired */
       401: {
         content: never;
       };
-      /** @description Missing CSRF token or not permitted */
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
       403: {
         content: never;
       };
@@ -405,11 +465,11 @@ export interface operations {
           };
         };
       };
-      /** @description Not signed in */
+      /** @description Not signed in, or an API key unknown, revoked or expired */
       401: {
         content: never;
       };
-      /** @description Missing CSRF token or not permitted */
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
       403: {
         content: never;
       };
@@ -462,11 +522,11 @@ export interface operations {
           };
         };
       };
-      /** @description Not signed in */
+      /** @description Not signed in, or an API key unknown, revoked or expired */
       401: {
         content: never;
       };
-      /** @description Missing CSRF token or not permitted */
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
       403: {
         content: never;
       };
@@ -524,11 +584,11 @@ export interface operations {
           };
         };
       };
-      /** @description Not signed in */
+      /** @description Not signed in, or an API key unknown, revoked or expired */
       401: {
         content: never;
       };
-      /** @description Missing CSRF token or not permitted */
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
       403: {
         content: never;
       };
@@ -573,11 +633,11 @@ export interface operations {
           };
         };
       };
-      /** @description Not signed in */
+      /** @description Not signed in, or an API key unknown, revoked or expired */
       401: {
         content: never;
       };
-      /** @description Missing CSRF token or not permitted */
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
       403: {
         content: never;
       };
@@ -690,12 +750,16 @@ export interface operations {
           };
         };
       };
-      /** @description Not signed in */
+      /** @description Not signed in, or an API key unknown, revoked or expired */
       401: {
         content: never;
       };
-      /** @description Missing CSRF token or not permitted */
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
       403: {
+        content: never;
+      };
+      /** @description Too many attempts: wait the seconds in Retry-After */
+      429: {
         content: never;
       };
     };
@@ -848,11 +912,11 @@ export interface operations {
           };
         };
       };
-      /** @description Not signed in */
+      /** @description Not signed in, or an API key unknown, revoked or expired */
       401: {
         content: never;
       };
-      /** @description Missing CSRF token or not permitted */
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
       403: {
         content: never;
       };
@@ -970,12 +1034,16 @@ export interface operations {
           };
         };
       };
-      /** @description Not signed in */
+      /** @description Not signed in, or an API key unknown, revoked or expired */
       401: {
         content: never;
       };
-      /** @description Missing CSRF token or not permitted */
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
       403: {
+        content: never;
+      };
+      /** @description Too many attempts: wait the seconds in Retry-After */
+      429: {
         content: never;
       };
     };
@@ -1015,11 +1083,11 @@ export interface operations {
           };
         };
       };
-      /** @description Not signed in */
+      /** @description Not signed in, or an API key unknown, revoked or expired */
       401: {
         content: never;
       };
-      /** @description Missing CSRF token or not permitted */
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
       403: {
         content: never;
       };
@@ -1176,11 +1244,11 @@ export interface operations {
           };
         };
       };
-      /** @description Not signed in */
+      /** @description Not signed in, or an API key unknown, revoked or expired */
       401: {
         content: never;
       };
-      /** @description Missing CSRF token or not permitted */
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
       403: {
         content: never;
       };
@@ -1229,11 +1297,11 @@ export interface operations {
           };
         };
       };
-      /** @description Not signed in */
+      /** @description Not signed in, or an API key unknown, revoked or expired */
       401: {
         content: never;
       };
-      /** @description Missing CSRF token or not permitted */
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
       403: {
         content: never;
       };
@@ -1286,11 +1354,11 @@ export interface operations {
           };
         };
       };
-      /** @description Not signed in */
+      /** @description Not signed in, or an API key unknown, revoked or expired */
       401: {
         content: never;
       };
-      /** @description Missing CSRF token or not permitted */
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
       403: {
         content: never;
       };
@@ -1335,11 +1403,11 @@ export interface operations {
           };
         };
       };
-      /** @description Not signed in */
+      /** @description Not signed in, or an API key unknown, revoked or expired */
       401: {
         content: never;
       };
-      /** @description Missing CSRF token or not permitted */
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
       403: {
         content: never;
       };
@@ -1440,11 +1508,11 @@ export interface operations {
           };
         };
       };
-      /** @description Not signed in */
+      /** @description Not signed in, or an API key unknown, revoked or expired */
       401: {
         content: never;
       };
-      /** @description Missing CSRF token or not permitted */
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
       403: {
         content: never;
       };
@@ -1537,11 +1605,11 @@ export interface operations {
           };
         };
       };
-      /** @description Not signed in */
+      /** @description Not signed in, or an API key unknown, revoked or expired */
       401: {
         content: never;
       };
-      /** @description Missing CSRF token or not permitted */
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
       403: {
         content: never;
       };
@@ -1640,11 +1708,11 @@ export interface operations {
           };
         };
       };
-      /** @description Not signed in */
+      /** @description Not signed in, or an API key unknown, revoked or expired */
       401: {
         content: never;
       };
-      /** @description Missing CSRF token or not permitted */
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
       403: {
         content: never;
       };
@@ -1699,11 +1767,513 @@ export interface operations {
           };
         };
       };
-      /** @description Not signed in */
+      /** @description Not signed in, or an API key unknown, revoked or expired */
       401: {
         content: never;
       };
-      /** @description Missing CSRF token or not permitted */
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
+      403: {
+        content: never;
+      };
+      /** @description Too many attempts: wait the seconds in Retry-After */
+      429: {
+        content: never;
+      };
+    };
+  };
+  /** The API keys (never the keys themselves), newest first */
+  "getApi-keys": {
+    parameters: {
+      header?: {
+        /** @description en or ja: the language of error messages */
+        "Accept-Language"?: string;
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": {
+            items: ({
+                id: string;
+                name: string;
+                scopes: ("contacts:read" | "contacts:write" | "messages:read" | "mailboxes:read" | "webhooks:manage")[];
+                userId: string;
+                preview: string;
+                createdAt: string;
+                createdBy: string;
+                expiresAt: string | null;
+                revokedAt: string | null;
+                lastUsedAt: string | null;
+              })[];
+          };
+        };
+      };
+      /** @description Invalid input: error.fields names each field and the reason */
+      400: {
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              message: string;
+              fields?: {
+                  field: string;
+                  code: string;
+                  message: string;
+                }[];
+              steps?: {
+                  [key: string]: unknown;
+                }[];
+            };
+          };
+        };
+      };
+      /** @description Not signed in, or an API key unknown, revoked or expired */
+      401: {
+        content: never;
+      };
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
+      403: {
+        content: never;
+      };
+    };
+  };
+  /** Create an API key acting as an integration user, with scopes and an optional expiry; the answer holds the key, shown this once (only its hash is kept) */
+  "postApi-keys": {
+    parameters: {
+      header?: {
+        /** @description en or ja: the language of error messages */
+        "Accept-Language"?: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          name: string;
+          scopes: ("contacts:read" | "contacts:write" | "messages:read" | "mailboxes:read" | "webhooks:manage")[];
+          userId: string;
+          expiresAt?: string | null;
+        };
+      };
+    };
+    responses: {
+      /** @description OK */
+      201: {
+        content: {
+          "application/json": {
+            id: string;
+            name: string;
+            scopes: ("contacts:read" | "contacts:write" | "messages:read" | "mailboxes:read" | "webhooks:manage")[];
+            userId: string;
+            preview: string;
+            createdAt: string;
+            createdBy: string;
+            expiresAt: string | null;
+            revokedAt: string | null;
+            lastUsedAt: string | null;
+            /** @description The key itself: shown this once, never stored */
+            key: string;
+          };
+        };
+      };
+      /** @description Invalid input: error.fields names each field and the reason */
+      400: {
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              message: string;
+              fields?: {
+                  field: string;
+                  code: string;
+                  message: string;
+                }[];
+              steps?: {
+                  [key: string]: unknown;
+                }[];
+            };
+          };
+        };
+      };
+      /** @description Not signed in, or an API key unknown, revoked or expired */
+      401: {
+        content: never;
+      };
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
+      403: {
+        content: never;
+      };
+      /** @description The body is not sent as application/json */
+      415: {
+        content: never;
+      };
+    };
+  };
+  /** Revoke an API key: it answers 401 from now on (the console still lists it, revoked) */
+  "deleteApi-keysId": {
+    parameters: {
+      header?: {
+        /** @description en or ja: the language of error messages */
+        "Accept-Language"?: string;
+      };
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": {
+            id: string;
+            name: string;
+            scopes: ("contacts:read" | "contacts:write" | "messages:read" | "mailboxes:read" | "webhooks:manage")[];
+            userId: string;
+            preview: string;
+            createdAt: string;
+            createdBy: string;
+            expiresAt: string | null;
+            revokedAt: string | null;
+            lastUsedAt: string | null;
+          };
+        };
+      };
+      /** @description Invalid input: error.fields names each field and the reason */
+      400: {
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              message: string;
+              fields?: {
+                  field: string;
+                  code: string;
+                  message: string;
+                }[];
+              steps?: {
+                  [key: string]: unknown;
+                }[];
+            };
+          };
+        };
+      };
+      /** @description Not signed in, or an API key unknown, revoked or expired */
+      401: {
+        content: never;
+      };
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
+      403: {
+        content: never;
+      };
+    };
+  };
+  /** An API key's last 100 requests: when, which route, which status (never a body) */
+  "getApi-keysIdRequests": {
+    parameters: {
+      header?: {
+        /** @description en or ja: the language of error messages */
+        "Accept-Language"?: string;
+      };
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": {
+            items: {
+                at: string;
+                method: string;
+                route: string;
+                status: number;
+              }[];
+          };
+        };
+      };
+      /** @description Invalid input: error.fields names each field and the reason */
+      400: {
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              message: string;
+              fields?: {
+                  field: string;
+                  code: string;
+                  message: string;
+                }[];
+              steps?: {
+                  [key: string]: unknown;
+                }[];
+            };
+          };
+        };
+      };
+      /** @description Not signed in, or an API key unknown, revoked or expired */
+      401: {
+        content: never;
+      };
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
+      403: {
+        content: never;
+      };
+    };
+  };
+  /** A CRM sidebar: the contacts an address (primary or secondary) belongs to, each with a summary of its mail as the caller may see it (last mail in and out, counts) */
+  getContactsLookup: {
+    parameters: {
+      query?: {
+        email?: string;
+      };
+      header?: {
+        /** @description en or ja: the language of error messages */
+        "Accept-Language"?: string;
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": {
+            items: ({
+                contact: {
+                  id: string;
+                  name: string;
+                  company: string | null;
+                  primaryEmail: string;
+                  secondaryEmails: string[];
+                  externalId: string | null;
+                  createdAt: string;
+                  updatedAt: string;
+                };
+                mail: {
+                  /** @description The newest mail the contact wrote */
+                  lastReceivedAt: string | null;
+                  /** @description The newest mail a mailbox wrote to the contact */
+                  lastSentAt: string | null;
+                  received: number;
+                  sent: number;
+                  copied: number;
+                  /** @description false: more than the counted messages exist */
+                  complete: boolean;
+                };
+              })[];
+          };
+        };
+      };
+      /** @description Invalid input: error.fields names each field and the reason */
+      400: {
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              message: string;
+              fields?: {
+                  field: string;
+                  code: string;
+                  message: string;
+                }[];
+              steps?: {
+                  [key: string]: unknown;
+                }[];
+            };
+          };
+        };
+      };
+      /** @description Not signed in, or an API key unknown, revoked or expired */
+      401: {
+        content: never;
+      };
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
+      403: {
+        content: never;
+      };
+      /** @description Too many attempts: wait the seconds in Retry-After */
+      429: {
+        content: never;
+      };
+    };
+  };
+  /** The contact holding the CRM's own id */
+  "getContactsBy-external-idExternalId": {
+    parameters: {
+      header?: {
+        /** @description en or ja: the language of error messages */
+        "Accept-Language"?: string;
+      };
+      path: {
+        externalId: string;
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": {
+            id: string;
+            name: string;
+            company: string | null;
+            primaryEmail: string;
+            secondaryEmails: string[];
+            externalId: string | null;
+            createdAt: string;
+            updatedAt: string;
+          };
+        };
+      };
+      /** @description Invalid input: error.fields names each field and the reason */
+      400: {
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              message: string;
+              fields?: {
+                  field: string;
+                  code: string;
+                  message: string;
+                }[];
+              steps?: {
+                  [key: string]: unknown;
+                }[];
+            };
+          };
+        };
+      };
+      /** @description Not signed in, or an API key unknown, revoked or expired */
+      401: {
+        content: never;
+      };
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
+      403: {
+        content: never;
+      };
+      /** @description Too many attempts: wait the seconds in Retry-After */
+      429: {
+        content: never;
+      };
+    };
+  };
+  /** Create or update the contact holding the CRM's own id with its full state (as one row of the bulk upsert): 201 created, 200 updated or unchanged */
+  "putContactsBy-external-idExternalId": {
+    parameters: {
+      header?: {
+        /** @description en or ja: the language of error messages */
+        "Accept-Language"?: string;
+      };
+      path: {
+        externalId: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          name: string;
+          company?: string | null;
+          primaryEmail: string;
+          secondaryEmails?: string[];
+        };
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": {
+            /** @enum {string} */
+            status: "created" | "updated" | "unchanged";
+            contact: {
+              id: string;
+              name: string;
+              company: string | null;
+              primaryEmail: string;
+              secondaryEmails: string[];
+              externalId: string | null;
+              createdAt: string;
+              updatedAt: string;
+            };
+          };
+        };
+      };
+      /** @description Invalid input: error.fields names each field and the reason */
+      400: {
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              message: string;
+              fields?: {
+                  field: string;
+                  code: string;
+                  message: string;
+                }[];
+              steps?: {
+                  [key: string]: unknown;
+                }[];
+            };
+          };
+        };
+      };
+      /** @description Not signed in, or an API key unknown, revoked or expired */
+      401: {
+        content: never;
+      };
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
+      403: {
+        content: never;
+      };
+      /** @description The body is not sent as application/json */
+      415: {
+        content: never;
+      };
+      /** @description Too many attempts: wait the seconds in Retry-After */
+      429: {
+        content: never;
+      };
+    };
+  };
+  /** Delete the contact holding the CRM's own id */
+  "deleteContactsBy-external-idExternalId": {
+    parameters: {
+      header?: {
+        /** @description en or ja: the language of error messages */
+        "Accept-Language"?: string;
+      };
+      path: {
+        externalId: string;
+      };
+    };
+    responses: {
+      /** @description No content */
+      204: {
+        content: never;
+      };
+      /** @description Invalid input: error.fields names each field and the reason */
+      400: {
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              message: string;
+              fields?: {
+                  field: string;
+                  code: string;
+                  message: string;
+                }[];
+              steps?: {
+                  [key: string]: unknown;
+                }[];
+            };
+          };
+        };
+      };
+      /** @description Not signed in, or an API key unknown, revoked or expired */
+      401: {
+        content: never;
+      };
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
       403: {
         content: never;
       };
@@ -1764,12 +2334,16 @@ export interface operations {
           };
         };
       };
-      /** @description Not signed in */
+      /** @description Not signed in, or an API key unknown, revoked or expired */
       401: {
         content: never;
       };
-      /** @description Missing CSRF token or not permitted */
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
       403: {
+        content: never;
+      };
+      /** @description Too many attempts: wait the seconds in Retry-After */
+      429: {
         content: never;
       };
     };
@@ -1828,16 +2402,20 @@ export interface operations {
           };
         };
       };
-      /** @description Not signed in */
+      /** @description Not signed in, or an API key unknown, revoked or expired */
       401: {
         content: never;
       };
-      /** @description Missing CSRF token or not permitted */
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
       403: {
         content: never;
       };
       /** @description The body is not sent as application/json */
       415: {
+        content: never;
+      };
+      /** @description Too many attempts: wait the seconds in Retry-After */
+      429: {
         content: never;
       };
     };
@@ -1908,16 +2486,20 @@ export interface operations {
           };
         };
       };
-      /** @description Not signed in */
+      /** @description Not signed in, or an API key unknown, revoked or expired */
       401: {
         content: never;
       };
-      /** @description Missing CSRF token or not permitted */
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
       403: {
         content: never;
       };
       /** @description The body is not sent as application/json */
       415: {
+        content: never;
+      };
+      /** @description Too many attempts: wait the seconds in Retry-After */
+      429: {
         content: never;
       };
     };
@@ -1999,11 +2581,11 @@ export interface operations {
           };
         };
       };
-      /** @description Not signed in */
+      /** @description Not signed in, or an API key unknown, revoked or expired */
       401: {
         content: never;
       };
-      /** @description Missing CSRF token or not permitted */
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
       403: {
         content: never;
       };
@@ -2078,11 +2660,11 @@ export interface operations {
           };
         };
       };
-      /** @description Not signed in */
+      /** @description Not signed in, or an API key unknown, revoked or expired */
       401: {
         content: never;
       };
-      /** @description Missing CSRF token or not permitted */
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
       403: {
         content: never;
       };
@@ -2138,12 +2720,16 @@ export interface operations {
           };
         };
       };
-      /** @description Not signed in */
+      /** @description Not signed in, or an API key unknown, revoked or expired */
       401: {
         content: never;
       };
-      /** @description Missing CSRF token or not permitted */
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
       403: {
+        content: never;
+      };
+      /** @description Too many attempts: wait the seconds in Retry-After */
+      429: {
         content: never;
       };
     };
@@ -2183,12 +2769,16 @@ export interface operations {
           };
         };
       };
-      /** @description Not signed in */
+      /** @description Not signed in, or an API key unknown, revoked or expired */
       401: {
         content: never;
       };
-      /** @description Missing CSRF token or not permitted */
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
       403: {
+        content: never;
+      };
+      /** @description Too many attempts: wait the seconds in Retry-After */
+      429: {
         content: never;
       };
     };
@@ -2250,16 +2840,20 @@ export interface operations {
           };
         };
       };
-      /** @description Not signed in */
+      /** @description Not signed in, or an API key unknown, revoked or expired */
       401: {
         content: never;
       };
-      /** @description Missing CSRF token or not permitted */
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
       403: {
         content: never;
       };
       /** @description The body is not sent as application/json */
       415: {
+        content: never;
+      };
+      /** @description Too many attempts: wait the seconds in Retry-After */
+      429: {
         content: never;
       };
     };
@@ -2305,12 +2899,16 @@ export interface operations {
           };
         };
       };
-      /** @description Not signed in */
+      /** @description Not signed in, or an API key unknown, revoked or expired */
       401: {
         content: never;
       };
-      /** @description Missing CSRF token or not permitted */
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
       403: {
+        content: never;
+      };
+      /** @description Too many attempts: wait the seconds in Retry-After */
+      429: {
         content: never;
       };
     };
@@ -2391,12 +2989,16 @@ export interface operations {
           };
         };
       };
-      /** @description Not signed in */
+      /** @description Not signed in, or an API key unknown, revoked or expired */
       401: {
         content: never;
       };
-      /** @description Missing CSRF token or not permitted */
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
       403: {
+        content: never;
+      };
+      /** @description Too many attempts: wait the seconds in Retry-After */
+      429: {
         content: never;
       };
     };
@@ -2477,12 +3079,16 @@ export interface operations {
           };
         };
       };
-      /** @description Not signed in */
+      /** @description Not signed in, or an API key unknown, revoked or expired */
       401: {
         content: never;
       };
-      /** @description Missing CSRF token or not permitted */
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
       403: {
+        content: never;
+      };
+      /** @description Too many attempts: wait the seconds in Retry-After */
+      429: {
         content: never;
       };
     };
@@ -2528,12 +3134,16 @@ export interface operations {
           };
         };
       };
-      /** @description Not signed in */
+      /** @description Not signed in, or an API key unknown, revoked or expired */
       401: {
         content: never;
       };
-      /** @description Missing CSRF token or not permitted */
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
       403: {
+        content: never;
+      };
+      /** @description Too many attempts: wait the seconds in Retry-After */
+      429: {
         content: never;
       };
     };
@@ -2611,11 +3221,11 @@ export interface operations {
           };
         };
       };
-      /** @description Not signed in */
+      /** @description Not signed in, or an API key unknown, revoked or expired */
       401: {
         content: never;
       };
-      /** @description Missing CSRF token or not permitted */
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
       403: {
         content: never;
       };
@@ -2706,11 +3316,11 @@ export interface operations {
           };
         };
       };
-      /** @description Not signed in */
+      /** @description Not signed in, or an API key unknown, revoked or expired */
       401: {
         content: never;
       };
-      /** @description Missing CSRF token or not permitted */
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
       403: {
         content: never;
       };
@@ -2771,11 +3381,11 @@ export interface operations {
           };
         };
       };
-      /** @description Not signed in */
+      /** @description Not signed in, or an API key unknown, revoked or expired */
       401: {
         content: never;
       };
-      /** @description Missing CSRF token or not permitted */
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
       403: {
         content: never;
       };
@@ -2859,11 +3469,11 @@ export interface operations {
           };
         };
       };
-      /** @description Not signed in */
+      /** @description Not signed in, or an API key unknown, revoked or expired */
       401: {
         content: never;
       };
-      /** @description Missing CSRF token or not permitted */
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
       403: {
         content: never;
       };
@@ -2908,11 +3518,11 @@ export interface operations {
           };
         };
       };
-      /** @description Not signed in */
+      /** @description Not signed in, or an API key unknown, revoked or expired */
       401: {
         content: never;
       };
-      /** @description Missing CSRF token or not permitted */
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
       403: {
         content: never;
       };
@@ -2954,11 +3564,11 @@ export interface operations {
           };
         };
       };
-      /** @description Not signed in */
+      /** @description Not signed in, or an API key unknown, revoked or expired */
       401: {
         content: never;
       };
-      /** @description Missing CSRF token or not permitted */
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
       403: {
         content: never;
       };
@@ -3008,16 +3618,541 @@ export interface operations {
           };
         };
       };
-      /** @description Not signed in */
+      /** @description Not signed in, or an API key unknown, revoked or expired */
       401: {
         content: never;
       };
-      /** @description Missing CSRF token or not permitted */
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
       403: {
         content: never;
       };
       /** @description The body is not sent as application/json */
       415: {
+        content: never;
+      };
+    };
+  };
+  /** The webhook endpoints, with whether each is failing or disabled */
+  getWebhooks: {
+    parameters: {
+      header?: {
+        /** @description en or ja: the language of error messages */
+        "Accept-Language"?: string;
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": {
+            items: ({
+                id: string;
+                url: string;
+                events: ("mail.added" | "mail.sent" | "mail.failed" | "mailbox.paused" | "mailbox.resumed" | "contact.backfill_done")[];
+                userId: string;
+                createdAt: string;
+                createdBy: string;
+                disabledAt: string | null;
+                failingSince: string | null;
+              })[];
+          };
+        };
+      };
+      /** @description Invalid input: error.fields names each field and the reason */
+      400: {
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              message: string;
+              fields?: {
+                  field: string;
+                  code: string;
+                  message: string;
+                }[];
+              steps?: {
+                  [key: string]: unknown;
+                }[];
+            };
+          };
+        };
+      };
+      /** @description Not signed in, or an API key unknown, revoked or expired */
+      401: {
+        content: never;
+      };
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
+      403: {
+        content: never;
+      };
+      /** @description Too many attempts: wait the seconds in Retry-After */
+      429: {
+        content: never;
+      };
+    };
+  };
+  /** Register an endpoint: an https URL (host policy as for mail servers), the events wanted, and the integration user whose sharing rule filters mail events; the answer holds the signing secret, shown this once */
+  postWebhooks: {
+    parameters: {
+      header?: {
+        /** @description en or ja: the language of error messages */
+        "Accept-Language"?: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          url: string;
+          events: ("mail.added" | "mail.sent" | "mail.failed" | "mailbox.paused" | "mailbox.resumed" | "contact.backfill_done")[];
+          userId: string;
+        };
+      };
+    };
+    responses: {
+      /** @description OK */
+      201: {
+        content: {
+          "application/json": {
+            id: string;
+            url: string;
+            events: ("mail.added" | "mail.sent" | "mail.failed" | "mailbox.paused" | "mailbox.resumed" | "contact.backfill_done")[];
+            userId: string;
+            createdAt: string;
+            createdBy: string;
+            disabledAt: string | null;
+            failingSince: string | null;
+            /** @description The signing secret: shown this once */
+            secret: string;
+          };
+        };
+      };
+      /** @description Invalid input: error.fields names each field and the reason */
+      400: {
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              message: string;
+              fields?: {
+                  field: string;
+                  code: string;
+                  message: string;
+                }[];
+              steps?: {
+                  [key: string]: unknown;
+                }[];
+            };
+          };
+        };
+      };
+      /** @description Not signed in, or an API key unknown, revoked or expired */
+      401: {
+        content: never;
+      };
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
+      403: {
+        content: never;
+      };
+      /** @description The body is not sent as application/json */
+      415: {
+        content: never;
+      };
+      /** @description Too many attempts: wait the seconds in Retry-After */
+      429: {
+        content: never;
+      };
+    };
+  };
+  /** Remove an endpoint and its secret */
+  deleteWebhooksId: {
+    parameters: {
+      header?: {
+        /** @description en or ja: the language of error messages */
+        "Accept-Language"?: string;
+      };
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description No content */
+      204: {
+        content: never;
+      };
+      /** @description Invalid input: error.fields names each field and the reason */
+      400: {
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              message: string;
+              fields?: {
+                  field: string;
+                  code: string;
+                  message: string;
+                }[];
+              steps?: {
+                  [key: string]: unknown;
+                }[];
+            };
+          };
+        };
+      };
+      /** @description Not signed in, or an API key unknown, revoked or expired */
+      401: {
+        content: never;
+      };
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
+      403: {
+        content: never;
+      };
+      /** @description Too many attempts: wait the seconds in Retry-After */
+      429: {
+        content: never;
+      };
+    };
+  };
+  /** Enable a disabled endpoint again */
+  postWebhooksIdEnable: {
+    parameters: {
+      header?: {
+        /** @description en or ja: the language of error messages */
+        "Accept-Language"?: string;
+      };
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": {
+            id: string;
+            url: string;
+            events: ("mail.added" | "mail.sent" | "mail.failed" | "mailbox.paused" | "mailbox.resumed" | "contact.backfill_done")[];
+            userId: string;
+            createdAt: string;
+            createdBy: string;
+            disabledAt: string | null;
+            failingSince: string | null;
+          };
+        };
+      };
+      /** @description Invalid input: error.fields names each field and the reason */
+      400: {
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              message: string;
+              fields?: {
+                  field: string;
+                  code: string;
+                  message: string;
+                }[];
+              steps?: {
+                  [key: string]: unknown;
+                }[];
+            };
+          };
+        };
+      };
+      /** @description Not signed in, or an API key unknown, revoked or expired */
+      401: {
+        content: never;
+      };
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
+      403: {
+        content: never;
+      };
+      /** @description Too many attempts: wait the seconds in Retry-After */
+      429: {
+        content: never;
+      };
+    };
+  };
+  /** Queue a webhook.test event for the endpoint */
+  postWebhooksIdTest: {
+    parameters: {
+      header?: {
+        /** @description en or ja: the language of error messages */
+        "Accept-Language"?: string;
+      };
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description OK */
+      202: {
+        content: {
+          "application/json": {
+            eventId: string;
+          };
+        };
+      };
+      /** @description Invalid input: error.fields names each field and the reason */
+      400: {
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              message: string;
+              fields?: {
+                  field: string;
+                  code: string;
+                  message: string;
+                }[];
+              steps?: {
+                  [key: string]: unknown;
+                }[];
+            };
+          };
+        };
+      };
+      /** @description Not signed in, or an API key unknown, revoked or expired */
+      401: {
+        content: never;
+      };
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
+      403: {
+        content: never;
+      };
+      /** @description Too many attempts: wait the seconds in Retry-After */
+      429: {
+        content: never;
+      };
+    };
+  };
+  /** The endpoint's last 100 deliveries, newest first: event, status, attempts, response code and time taken */
+  getWebhooksIdDeliveries: {
+    parameters: {
+      header?: {
+        /** @description en or ja: the language of error messages */
+        "Accept-Language"?: string;
+      };
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": {
+            items: ({
+                id: string;
+                eventId: string;
+                type: string;
+                /** @enum {string} */
+                status: "delivered" | "retrying" | "failed";
+                attempts: number;
+                responseCode: number | null;
+                durationMs: number | null;
+                createdAt: string;
+                lastAttemptAt: string | null;
+              })[];
+          };
+        };
+      };
+      /** @description Invalid input: error.fields names each field and the reason */
+      400: {
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              message: string;
+              fields?: {
+                  field: string;
+                  code: string;
+                  message: string;
+                }[];
+              steps?: {
+                  [key: string]: unknown;
+                }[];
+            };
+          };
+        };
+      };
+      /** @description Not signed in, or an API key unknown, revoked or expired */
+      401: {
+        content: never;
+      };
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
+      403: {
+        content: never;
+      };
+      /** @description Too many attempts: wait the seconds in Retry-After */
+      429: {
+        content: never;
+      };
+    };
+  };
+  /** Send one delivery's event again (same event id), as a new delivery */
+  postWebhooksIdDeliveriesDeliveryIdResend: {
+    parameters: {
+      header?: {
+        /** @description en or ja: the language of error messages */
+        "Accept-Language"?: string;
+      };
+      path: {
+        id: string;
+        deliveryId: string;
+      };
+    };
+    responses: {
+      /** @description No content */
+      202: {
+        content: never;
+      };
+      /** @description Invalid input: error.fields names each field and the reason */
+      400: {
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              message: string;
+              fields?: {
+                  field: string;
+                  code: string;
+                  message: string;
+                }[];
+              steps?: {
+                  [key: string]: unknown;
+                }[];
+            };
+          };
+        };
+      };
+      /** @description Not signed in, or an API key unknown, revoked or expired */
+      401: {
+        content: never;
+      };
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
+      403: {
+        content: never;
+      };
+      /** @description Too many attempts: wait the seconds in Retry-After */
+      429: {
+        content: never;
+      };
+    };
+  };
+  /** Send again every event first delivered to the endpoint between from and to (at most 1000) */
+  postWebhooksIdReplay: {
+    parameters: {
+      header?: {
+        /** @description en or ja: the language of error messages */
+        "Accept-Language"?: string;
+      };
+      path: {
+        id: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          /** Format: date-time */
+          from: string;
+          /** Format: date-time */
+          to: string;
+        };
+      };
+    };
+    responses: {
+      /** @description OK */
+      202: {
+        content: {
+          "application/json": {
+            queued: number;
+          };
+        };
+      };
+      /** @description Invalid input: error.fields names each field and the reason */
+      400: {
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              message: string;
+              fields?: {
+                  field: string;
+                  code: string;
+                  message: string;
+                }[];
+              steps?: {
+                  [key: string]: unknown;
+                }[];
+            };
+          };
+        };
+      };
+      /** @description Not signed in, or an API key unknown, revoked or expired */
+      401: {
+        content: never;
+      };
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
+      403: {
+        content: never;
+      };
+      /** @description The body is not sent as application/json */
+      415: {
+        content: never;
+      };
+      /** @description Too many attempts: wait the seconds in Retry-After */
+      429: {
+        content: never;
+      };
+    };
+  };
+  /** Notifications for the signed-in user from the last 14 days (today: a webhook endpoint disabled after failing for a day), newest first */
+  getNotifications: {
+    parameters: {
+      header?: {
+        /** @description en or ja: the language of error messages */
+        "Accept-Language"?: string;
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": {
+            items: {
+                kind: string;
+                at: string;
+                webhookId?: string;
+                url?: string;
+              }[];
+          };
+        };
+      };
+      /** @description Invalid input: error.fields names each field and the reason */
+      400: {
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              message: string;
+              fields?: {
+                  field: string;
+                  code: string;
+                  message: string;
+                }[];
+              steps?: {
+                  [key: string]: unknown;
+                }[];
+            };
+          };
+        };
+      };
+      /** @description Not signed in, or an API key unknown, revoked or expired */
+      401: {
+        content: never;
+      };
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
+      403: {
         content: never;
       };
     };
