@@ -10,8 +10,8 @@ import { emailField } from "../contacts/schema";
 import { looksLikeEmail, normaliseEmail } from "../contacts/email-address";
 import { fieldError } from "../shared/errors";
 import type { PinnedSettings } from "./domain-settings";
-import { checkHost, dnsResolver, refusedReason, type HostAllowance, type Resolver } from "./host-policy";
-import { presetFor, presetForDomain, providerForHost, usernameFor, type ZohoRegion } from "./providers";
+import { checkHost, dnsResolver, refusedReason, type HostAllowance, type Resolver } from "../mail/host-policy";
+import { presetFor, presetForDomain, providerForHost, usernameFor, type ZohoRegion } from "../mail/providers";
 import { hostnameField, providerIds, securityModes, type ProviderId, type SecurityMode } from "./schema";
 
 /**

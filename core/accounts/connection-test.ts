@@ -1,12 +1,12 @@
 import net from "node:net";
 import tls from "node:tls";
 import type { ListResponse } from "imapflow";
-import { closeImap, openImap } from "../sync/imap-connection";
-import { verifySmtp } from "../sending/smtp";
+import { closeImap, openImap } from "../mail/imap-connection";
+import { verifySmtp } from "../mail/smtp";
 import { AppError, type FieldProblem } from "../shared/errors";
 import type { Lang } from "../shared/i18n";
 import { createLogger, type Logger } from "../shared/log";
-import { checkHost, type HostAllowance, type Resolver } from "./host-policy";
+import { checkHost, type HostAllowance, type Resolver } from "../mail/host-policy";
 import {
   authenticationCodes,
   diagnose,
@@ -18,7 +18,7 @@ import {
   type DiagnosisContext,
   type MailProtocol,
   type Security,
-} from "./diagnosis";
+} from "../mail/diagnosis";
 
 /**
  * The connection test: what "Test connection" runs and what saving an account runs first.

@@ -37,5 +37,5 @@ export interface Mailer {
   close(): void;
 }
 
-export { createSmtpMailer, createSmtpTransport, smtpDiagnosisContext, translateSmtpError, verifySmtp, type SmtpSettings } from "./smtp";
+export { createSmtpMailer, createSmtpTransport, smtpDiagnosisContext, translateSmtpError, verifySmtp, type SmtpSettings } from "../mail/smtp";
 export { buildTestMessage, sendTestMail, type TestMailAccount, type TestMailDeps, type TestMailReport, type TestMailPart } from "./test-mail";

@@ -1,12 +1,12 @@
 import MailComposer from "nodemailer/lib/mail-composer";
-import { checkHost, type HostAllowance, type Resolver } from "../accounts/host-policy";
-import { defaultSaveSentCopy } from "../accounts/providers";
+import { checkHost, type HostAllowance, type Resolver } from "../mail/host-policy";
+import { defaultSaveSentCopy } from "../mail/providers";
 import { detectSentFolder, selectableFolders } from "../accounts/connection-test";
-import { diagnose, diagnosisOf, type Diagnosis, type DiagnosisContext } from "../accounts/diagnosis";
-import { closeImap, openImap } from "../sync/imap-connection";
+import { diagnose, diagnosisOf, type Diagnosis, type DiagnosisContext } from "../mail/diagnosis";
+import { closeImap, openImap } from "../mail/imap-connection";
 import { createLogger, type Logger } from "../shared/log";
 import type { Mailer, OutgoingMessage } from "./index";
-import { createSmtpMailer, type SmtpSettings } from "./smtp";
+import { createSmtpMailer, type SmtpSettings } from "../mail/smtp";
 import { withCrlf } from "./line-endings";
 
 /**

@@ -2,7 +2,7 @@ import addressparser from "nodemailer/lib/addressparser";
 // libmime has no type declarations; decodeWords is all we use
 import libmime from "libmime";
 import { normaliseEmail } from "../contacts/email-address";
-import { decodeText } from "./mime-preview";
+import { decodeText } from "../mail/mime-preview";
 
 /**
  * Reading a message's metadata from its raw header fields instead of ENVELOPE. Measured here,

@@ -8,19 +8,19 @@ import { nowIso } from "../shared/ids";
 import type { Logger } from "../shared/log";
 import { checkHost, detectSentFolder, ensureBound, selectableFolders, type AccountRecord, type AccountState, type HostAllowance } from "../accounts/index";
 import { normaliseEmail } from "../contacts/index";
-import { closeImap, isAuthenticationProblem, LOGIN_WITHDRAWN, openImap, translateImapError, type EarlyCredentials } from "./imap-connection";
-import { loadCursors, saveCursor, type FolderCursor } from "./cursors";
+import { closeImap, isAuthenticationProblem, LOGIN_WITHDRAWN, openImap, translateImapError, type EarlyCredentials } from "../mail/imap-connection";
+import { loadCursors, saveCursor, type FolderCursor } from "../jobs/cursors";
 import { headerAddresses, participants, toMailRecord, type FetchedMessage, type MailRecord } from "./message-record";
 import { ADDRESS_HEADERS, RECORD_HEADERS } from "./header-record";
-import { pickPreviewPart, previewText, PREVIEW_BYTES, type PreviewPart } from "./mime-preview";
+import { pickPreviewPart, previewText, PREVIEW_BYTES, type PreviewPart } from "../mail/mime-preview";
 import { storeMessages } from "./store-messages";
 import { passwordCache } from "./secret-cache";
 import { ContactMatcher } from "./contact-matcher";
-import { newJob, recordJob, recordQueued, serverHint, type JobCounts } from "./jobs";
+import { newJob, recordJob, recordQueued, serverHint, type JobCounts } from "../jobs/jobs";
 import { fetchMissing, forgetSkips, retryUids, settleSkips, type Outcome, type SkipReason } from "./accounting";
 import { firstSeenDates } from "./message-identity";
 import { forgetBackfillCache, pendingBackfill, saveBackfillMarks, type BackfillPlan } from "./backfill-requests";
-import { acquireLease, LEASE_SECONDS, LeaseKeeper, markAbandoned, newLeaseOwner, RELEASE, releaseLease, type Lease } from "./lease";
+import { acquireLease, LEASE_SECONDS, LeaseKeeper, markAbandoned, newLeaseOwner, RELEASE, releaseLease, type Lease } from "../jobs/lease";
 import { loadStoragePolicy } from "../sharing/index";
 
 export interface SyncDeps {

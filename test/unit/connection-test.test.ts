@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ConnectionFailedError, detectSentFolder, fieldFor, judgeForSave, toFolderInfo, type ConnectionReport } from "../../core/accounts/connection-test";
-import { diagnosisOf, type DiagnosisCode, type DiagnosisContext } from "../../core/accounts/diagnosis";
+import { diagnosisOf, type DiagnosisCode, type DiagnosisContext } from "../../core/mail/diagnosis";
 
 const folder = (path: string, specialUse: string | null = null) => ({ path, name: path.split("/").pop()!, specialUse });
 

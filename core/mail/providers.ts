@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Lang } from "../shared/i18n";
-import { providerIds, securityModes, type ProviderId, type SecurityMode } from "./schema";
+import { providerIds, securityModes, type ProviderId, type SecurityMode } from "../accounts/schema";
 
 /**
  * Provider presets: the servers, user-name style and sign-in rules of the mail services our

@@ -1,11 +1,11 @@
 import { isIP } from "node:net";
 import { ImapFlow } from "imapflow";
 import { AppError } from "../shared/errors";
-import { diagnose, toAppError, type DiagnosisContext } from "../accounts/diagnosis";
+import { diagnose, toAppError, type DiagnosisContext } from "./diagnosis";
 import type { Logger } from "../shared/log";
-import type { MailServerSettings } from "../shared/mail-server";
+import type { MailServerSettings } from "./mail-server";
 
-export { isAuthenticationProblem } from "../accounts/diagnosis";
+export { isAuthenticationProblem } from "./diagnosis";
 
 /** What it takes to open one IMAP connection. */
 export interface ImapSettings extends MailServerSettings {
