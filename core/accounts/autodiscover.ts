@@ -6,12 +6,12 @@ import net, { isIP, type LookupFunction } from "node:net";
 import tls from "node:tls";
 import { domainToASCII } from "node:url";
 import { z } from "zod";
-import { emailField } from "../contacts/schema";
-import { looksLikeEmail, normaliseEmail } from "../contacts/email-address";
+import { emailField } from "../contacts/index";
+import { looksLikeEmail, normaliseEmail } from "../contacts/index";
 import { fieldError } from "../shared/errors";
 import type { PinnedSettings } from "./domain-settings";
-import { checkHost, dnsResolver, refusedReason, type HostAllowance, type Resolver } from "../mail/host-policy";
-import { presetFor, presetForDomain, providerForHost, usernameFor, type ZohoRegion } from "../mail/providers";
+import { checkHost, dnsResolver, refusedReason, type HostAllowance, type Resolver } from "../mail/index";
+import { presetFor, presetForDomain, providerForHost, usernameFor, type ZohoRegion } from "../mail/index";
 import { hostnameField, providerIds, securityModes, type ProviderId, type SecurityMode } from "./schema";
 
 /**

@@ -3,8 +3,8 @@ import { z } from "zod";
 import type { Db } from "../store/db";
 import { AppError } from "../shared/errors";
 import { nowIso } from "../shared/ids";
-import { checkHost, type HostAllowance, type Resolver } from "../mail/host-policy";
-import { usernameStyles } from "../mail/providers";
+import { checkHost, type HostAllowance, type Resolver } from "../mail/index";
+import { usernameStyles } from "../mail/index";
 import { hostnameField, providerIds, securityModes } from "./schema";
 
 /**

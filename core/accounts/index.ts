@@ -4,14 +4,14 @@ import { accountSecretName, smtpSecretName, type SecretStore } from "../secrets/
 import { AppError } from "../shared/errors";
 import { newId, nowIso } from "../shared/ids";
 import { translate, type Lang } from "../shared/i18n";
-import { normaliseEmail } from "../contacts/email-address";
-import { jobStatusNow, recentJobs } from "../jobs/jobs";
-import { forgetCursors } from "../jobs/cursors";
+import { normaliseEmail } from "../contacts/index";
+import { jobStatusNow, recentJobs } from "../jobs/index";
+import { forgetCursors } from "../jobs/index";
 import type { User } from "../users/index";
-import { checkHost, type HostAllowance, type Resolver } from "../mail/host-policy";
+import { checkHost, type HostAllowance, type Resolver } from "../mail/index";
 import { judgeForSave, testConnection, type ConnectionReport, type ConnectionSecrets, type ConnectionSettings } from "./connection-test";
 import type { Account, AccountInput, AccountPatch, AccountState } from "./schema";
-import { defaultSaveSentCopy } from "../mail/providers";
+import { defaultSaveSentCopy } from "../mail/index";
 import { limitedConnectionTest } from "./login-limits";
 import { bindingOf, destinationsOf, readBoundSecrets, rebind, unboundUses, type SecretBinding } from "./secret-binding";
 import { checkSharingChange, claimAccountEmail, ensureAccountEmailFree, releaseAccountEmail } from "./ownership";
@@ -19,8 +19,8 @@ import { countAccountCopies, deleteAccountCopies } from "../sharing/index";
 
 export * from "./schema";
 export { changeAccountOwner } from "./ownership";
-export { checkHost, parseAllowance, refusedReason, type HostAllowance } from "../mail/host-policy";
-export { detectSentFolder, selectableFolders } from "./connection-test";
+export { checkHost, parseAllowance, refusedReason, type HostAllowance } from "../mail/index";
+export { detectSentFolder, selectableFolders } from "../mail/index";
 export { PROBE_LIMIT, MAILBOX_LOGIN_FAILURES, limitedConnectionTest } from "./login-limits";
 export { readBoundSecrets, ensureBound, type SecretBinding } from "./secret-binding";
 
@@ -336,3 +336,6 @@ export async function deleteAccount(deps: AccountDeps, actor: User, id: string):
   await releaseAccountEmail(deps.db, before.email, id, before.ownerId);
   return deleteAccountCopies(deps.db, id);
 }
+export { testConnection, localizeSteps, type ConnectionReport, type ConnectionTestDeps } from "./connection-test";
+export { autodiscover, autodiscoverInput, autodiscoverOutput, createAutodiscoverDeps } from "./autodiscover";
+export { mailDomainField, pinnedSettingsLookup, domainSettingsInput, domainSettingsOutput, listDomainSettings, putDomainSettings, deleteDomainSettings } from "./domain-settings";

@@ -674,3 +674,5 @@ export async function matchContactEmails(db: Db, addresses: Iterable<string>): P
   const items = await db.batchGet("main", unique.map((e) => keys.contactEmail(e)));
   return new Set(items.filter((i) => i.contactIds && i.contactIds.size > 0).map((i) => i.email as string));
 }
+export { bulkUpsert } from "./bulk";
+export { planImport, previewImport, runImport } from "./csv-import";

@@ -1,6 +1,10 @@
 import { z } from "zod";
 import type { Lang } from "../shared/i18n";
-import { providerIds, securityModes, type ProviderId, type SecurityMode } from "../accounts/schema";
+import { securityModes, type SecurityMode } from "./mail-server";
+
+/** Provider presets (PRESETS below fills their servers); "other" is manual. */
+export const providerIds = ["gmail", "microsoft365", "outlook", "yahoo", "yahoo_japan", "zoho", "zoho_pro", "icloud", "aol", "other"] as const;
+export type ProviderId = (typeof providerIds)[number];
 
 /**
  * Provider presets: the servers, user-name style and sign-in rules of the mail services our

@@ -3,7 +3,7 @@ import nodemailer from "nodemailer";
 import type { Transporter, SMTPSentMessageInfo } from "nodemailer";
 import { diagnose, toAppError, type DiagnosisContext, type DiagnosisStep } from "./diagnosis";
 import type { AppError } from "../shared/errors";
-import type { Mailer, OutgoingMessage, SendResult } from "../sending/index";
+import type { Mailer, OutgoingMessage, SendResult } from "./mailer";
 import type { MailServerSettings } from "./mail-server";
 
 /** What it takes to talk to one SMTP submission server. */

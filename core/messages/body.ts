@@ -8,7 +8,7 @@ import type { ImapFlow } from "imapflow";
 import { consume, type RateLimit } from "../store/rate-limit";
 import { SharingGate, contactsHolding, type Reader } from "../sharing/index";
 import { bodyConnections } from "./imap-pool";
-import { decodeText, htmlToText, pickPreviewPart, transferDecode } from "../mail/mime-preview";
+import { decodeText, htmlToText, pickPreviewPart, transferDecode } from "../mail/index";
 import { messageSortKey } from "./index";
 
 /** The most of a body part fetched for reading: enough for any human-written mail. */

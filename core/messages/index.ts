@@ -3,7 +3,7 @@ import type { Db, Item } from "../store/db";
 import { keys } from "../store/keys";
 import { AppError } from "../shared/errors";
 import { contactEmails } from "../contacts/index";
-import type { Contact } from "../contacts/schema";
+import type { Contact } from "../contacts/index";
 import { joinThreads } from "./threads";
 import { SharingGate, type Reader } from "../sharing/index";
 
@@ -209,3 +209,4 @@ function toSummary(item: Item, { accounts, users }: { accounts: Map<string, stri
     threadLinks: threadLinks(item),
   };
 }
+export { fetchMessageText, loadMessage } from "./body";

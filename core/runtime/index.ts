@@ -3,7 +3,7 @@ import { Db } from "../store/db";
 import { AwsSecretStore, FileSecretStore, type SecretStore } from "../secrets/index";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { SqsJobQueue } from "../queue/index";
-import { parseAllowance, type HostAllowance } from "../mail/host-policy";
+import { parseAllowance, type HostAllowance } from "../mail/index";
 import { createLogger, type Logger } from "../shared/log";
 
 /**

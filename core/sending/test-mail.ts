@@ -1,12 +1,12 @@
 import MailComposer from "nodemailer/lib/mail-composer";
-import { checkHost, type HostAllowance, type Resolver } from "../mail/host-policy";
-import { defaultSaveSentCopy } from "../mail/providers";
-import { detectSentFolder, selectableFolders } from "../accounts/connection-test";
-import { diagnose, diagnosisOf, type Diagnosis, type DiagnosisContext } from "../mail/diagnosis";
-import { closeImap, openImap } from "../mail/imap-connection";
+import { checkHost, type HostAllowance, type Resolver } from "../mail/index";
+import { defaultSaveSentCopy } from "../mail/index";
+import { detectSentFolder, selectableFolders } from "../accounts/index";
+import { diagnose, diagnosisOf, type Diagnosis, type DiagnosisContext } from "../mail/index";
+import { closeImap, openImap } from "../mail/index";
 import { createLogger, type Logger } from "../shared/log";
 import type { Mailer, OutgoingMessage } from "./index";
-import { createSmtpMailer, type SmtpSettings } from "../mail/smtp";
+import { createSmtpMailer, type SmtpSettings } from "../mail/index";
 import { withCrlf } from "./line-endings";
 
 /**

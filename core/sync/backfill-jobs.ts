@@ -3,7 +3,7 @@ import { keys } from "../store/keys";
 import type { JobQueue, SyncJobMessage } from "../queue/index";
 import { listAllAccounts } from "../accounts/index";
 import { canSync } from "./fanout";
-import { newJob, recordQueuedMany, serverHint } from "../jobs/jobs";
+import { newJob, recordQueuedMany, serverHint } from "../jobs/index";
 import type { BackfillAccount } from "./backfill-requests";
 
 /** Two backfill jobs of one mailbox start at least this far apart: a CRM adding contacts one by one costs one job a minute per mailbox, not one per contact. */

@@ -3,7 +3,7 @@ import { keys } from "../store/keys";
 import type { JobQueue, SyncJobMessage } from "../queue/index";
 import { listAllAccounts, type AccountRecord } from "../accounts/index";
 import type { Logger } from "../shared/log";
-import { newJob, recordQueuedMany, serverHint } from "../jobs/jobs";
+import { newJob, recordQueuedMany, serverHint } from "../jobs/index";
 import { AUTH_FAILURES_BEFORE_PAUSE } from "./sync-account";
 
 export interface FanOutDeps {

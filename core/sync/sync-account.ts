@@ -8,19 +8,19 @@ import { nowIso } from "../shared/ids";
 import type { Logger } from "../shared/log";
 import { checkHost, detectSentFolder, ensureBound, selectableFolders, type AccountRecord, type AccountState, type HostAllowance } from "../accounts/index";
 import { normaliseEmail } from "../contacts/index";
-import { closeImap, isAuthenticationProblem, LOGIN_WITHDRAWN, openImap, translateImapError, type EarlyCredentials } from "../mail/imap-connection";
-import { loadCursors, saveCursor, type FolderCursor } from "../jobs/cursors";
+import { closeImap, isAuthenticationProblem, LOGIN_WITHDRAWN, openImap, translateImapError, type EarlyCredentials } from "../mail/index";
+import { loadCursors, saveCursor, type FolderCursor } from "../jobs/index";
 import { headerAddresses, participants, toMailRecord, type FetchedMessage, type MailRecord } from "./message-record";
 import { ADDRESS_HEADERS, RECORD_HEADERS } from "./header-record";
-import { pickPreviewPart, previewText, PREVIEW_BYTES, type PreviewPart } from "../mail/mime-preview";
+import { pickPreviewPart, previewText, PREVIEW_BYTES, type PreviewPart } from "../mail/index";
 import { storeMessages } from "./store-messages";
 import { passwordCache } from "./secret-cache";
 import { ContactMatcher } from "./contact-matcher";
-import { newJob, recordJob, recordQueued, serverHint, type JobCounts } from "../jobs/jobs";
+import { newJob, recordJob, recordQueued, serverHint, type JobCounts } from "../jobs/index";
 import { fetchMissing, forgetSkips, retryUids, settleSkips, type Outcome, type SkipReason } from "./accounting";
 import { firstSeenDates } from "./message-identity";
 import { forgetBackfillCache, pendingBackfill, saveBackfillMarks, type BackfillPlan } from "./backfill-requests";
-import { acquireLease, LEASE_SECONDS, LeaseKeeper, markAbandoned, newLeaseOwner, RELEASE, releaseLease, type Lease } from "../jobs/lease";
+import { acquireLease, LEASE_SECONDS, LeaseKeeper, markAbandoned, newLeaseOwner, RELEASE, releaseLease, type Lease } from "../jobs/index";
 import { loadStoragePolicy } from "../sharing/index";
 
 export interface SyncDeps {
