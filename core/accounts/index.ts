@@ -13,6 +13,7 @@ import { judgeForSave, testConnection, type ConnectionReport, type ConnectionSec
 import type { Account, AccountInput, AccountPatch, AccountState } from "./schema";
 import { defaultSaveSentCopy } from "../mail/index";
 import { limitedConnectionTest } from "./login-limits";
+import { afterSave, shownState } from "./state-machine";
 import { bindingOf, destinationsOf, readBoundSecrets, rebind, unboundUses, type SecretBinding } from "./secret-binding";
 import { checkSharingChange, claimAccountEmail, ensureAccountEmailFree, releaseAccountEmail } from "./ownership";
 import { countAccountCopies, deleteAccountCopies } from "../sharing/index";
@@ -21,6 +22,7 @@ export * from "./schema";
 export { changeAccountOwner } from "./ownership";
 export { checkHost, parseAllowance, refusedReason, type HostAllowance } from "../mail/index";
 export { detectSentFolder, selectableFolders } from "../mail/index";
+export { PAUSE_AFTER_FAILED_LOGINS, afterJob, afterSave, isPaused, maySendSavedPassword, maySync, shownState, type JobEnd } from "./state-machine";
 export { PROBE_LIMIT, MAILBOX_LOGIN_FAILURES, limitedConnectionTest } from "./login-limits";
 export { readBoundSecrets, ensureBound, type SecretBinding } from "./secret-binding";
 
@@ -62,6 +64,8 @@ export interface AccountRecord extends Omit<Account, "lastError" | "syncFolders"
   leaseJobId?: string;
   leaseUntil?: number;
   leaseStartedAt?: string;
+  /** Failed logins in a row (state-machine.ts pauses the mailbox at PAUSE_AFTER_FAILED_LOGINS). */
+  authFailures?: number;
 }
 
 
@@ -84,7 +88,7 @@ export const toAccountView = (item: Item, lang: Lang): Account => ({
   initialSyncDays: item.initialSyncDays ?? 90,
   hasPassword: !!item.hasPassword,
   hasSmtpPassword: !!item.hasSmtpPassword,
-  state: item.syncEnabled === false ? "disabled" : (item.state as AccountState),
+  state: shownState(item as AccountRecord),
   lastSyncAt: item.lastSyncAt ?? null,
   lastError: item.lastError ? { code: item.lastError.code, message: translate(item.lastError.code, lang, item.lastError.params) } : null,
   syncProgress: item.syncProgress ? { folder: item.syncProgress.folder, done: item.syncProgress.done, total: item.syncProgress.total } : null,
@@ -271,7 +275,7 @@ export async function updateAccount(deps: AccountDeps, actor: User, id: string, 
     secretVersion: patch.password !== undefined || patch.smtpPassword !== undefined ? newId() : before.secretVersion,
     secretBinding: rebind(bindingOf(before), target, patch),
     // new credentials or server: the old diagnosis no longer applies; a failed test's does
-    state: failed?.state ?? (serverChanged ? "init" : before.state),
+    ...afterSave(before, { serverChanged, failedState: failed?.state }),
     lastError: failed?.lastError ?? (serverChanged ? null : before.lastError),
     updatedAt: nowIso(),
   };
@@ -293,11 +297,6 @@ export async function updateAccount(deps: AccountDeps, actor: User, id: string, 
       sets.push(`#f${i} = :f${i}`);
     }
   });
-  if (serverChanged || failed) {
-    // new credentials or server: failed logins are counted afresh (see sync's pause)
-    sets.push("authFailures = :zero");
-    values[":zero"] = 0;
-  }
   const written = await deps.db.update("main", keys.account(id), {
     expression: `SET ${sets.join(", ")}${removes.length ? ` REMOVE ${removes.join(", ")}` : ""}`,
     names,

@@ -2,7 +2,8 @@ import { z } from "zod";
 import { emailField } from "../contacts/index";
 
 /** Explicit account states (EmailEngine's ACCOUNT_STATES are the model). */
-export const accountStates = ["init", "connected", "syncing", "authenticationError", "connectError", "disabled"] as const;
+/** Explicit account states; their meaning and transitions are in state-machine.ts. */
+export const accountStates = ["init", "connected", "syncing", "authenticationError", "connectError", "paused", "disabled"] as const;
 export type AccountState = (typeof accountStates)[number];
 
 import { providerIds, securityModes, type ProviderId, type SecurityMode } from "../mail/index";

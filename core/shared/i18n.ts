@@ -37,6 +37,8 @@ const catalogue: Record<string, Record<Lang, string>> = {
   path_param_invalid: { en: "is not a valid identifier in the address.", ja: "アドレス内の識別子が正しくありません。" },
   path_param_too_long: { en: "is longer than {max} characters.", ja: "{max}文字を超えています。" },
   password_required_new_destination: { en: "must be entered again: a saved password is only sent to the server, port and security it was saved for, and {destination} is not one of them.", ja: "を再入力してください。保存済みのパスワードは保存時のサーバー・ポート・セキュリティ設定にしか送信しません。{destination} はそれに該当しません。" },
+  account_paused: { en: "This mailbox is paused: its server refused the saved password several times in a row. Enter the new password to resume it.", ja: "このメールボックスは一時停止中です。保存済みのパスワードがサーバーに続けて拒否されました。再開するには新しいパスワードを入力してください。" },
+  account_paused_password_required: { en: "must be entered again: the mailbox is paused because the server refused the saved password several times in a row.", ja: "を再入力してください。保存済みのパスワードがサーバーに続けて拒否されたため、メールボックスは一時停止中です。" },
   password_destination_changed: { en: "The mailbox's server settings changed after its password was saved. Enter the password again to use the new settings.", ja: "パスワードの保存後にメールボックスのサーバー設定が変更されました。新しい設定で使うにはパスワードを再入力してください。" },
   mailbox_login_limited: { en: "Too many failed logins to {target} recently. To keep the provider from locking the mailbox, wait {seconds} seconds before trying again.", ja: "{target} へのログイン失敗が続いています。プロバイダーによるメールボックスのロックを防ぐため、{seconds}秒待ってからもう一度お試しください。" },
   request_too_large: { en: "The request is larger than {maximum} MB, the most this server accepts.", ja: "リクエストが{maximum}MBを超えています（このサーバーが受け付ける上限です）。" },

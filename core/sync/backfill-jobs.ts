@@ -1,8 +1,7 @@
 import type { Db } from "../store/db";
 import { keys } from "../store/keys";
 import type { JobQueue, SyncJobMessage } from "../queue/index";
-import { listAllAccounts } from "../accounts/index";
-import { canSync } from "./fanout";
+import { listAllAccounts, maySync } from "../accounts/index";
 import { newJob, recordQueuedMany, serverHint } from "../jobs/index";
 import type { BackfillAccount } from "./backfill-requests";
 
@@ -16,7 +15,7 @@ export const BACKFILL_JOB_SPACING_MS = 60_000;
  * or BACKFILL_JOB_SPACING_MS after its previous one. Returns the jobs queued.
  */
 export async function queueBackfillJobs(db: Db, queue: JobQueue, now = new Date()): Promise<SyncJobMessage[]> {
-  const accounts = ((await listAllAccounts(db)) as BackfillAccount[]).filter(canSync);
+  const accounts = ((await listAllAccounts(db)) as BackfillAccount[]).filter(maySync);
   const planned: { job: SyncJobMessage; delaySeconds: number }[] = [];
   const plan = async (account: BackfillAccount | undefined, tries = 3): Promise<void> => {
     if (!account || !tries) return;
@@ -60,7 +59,7 @@ export interface BackfillStatus {
  * cannot sync (disabled, paused, no password) is left out: it would keep the notice forever.
  */
 export async function backfillStatus(db: Db, contact: { id: string; createdAt: string }): Promise<BackfillStatus> {
-  const accounts = ((await listAllAccounts(db)) as BackfillAccount[]).filter(canSync);
+  const accounts = ((await listAllAccounts(db)) as BackfillAccount[]).filter(maySync);
   const none: BackfillStatus = { pending: false, requestedAt: null, expectedAt: null };
   if (!accounts.length) return none;
   const taken = (a: BackfillAccount) => a.backfillTaken ?? a.backfillSeen ?? "";

@@ -1,10 +1,9 @@
 import type { Db } from "../store/db";
 import { keys } from "../store/keys";
 import type { JobQueue, SyncJobMessage } from "../queue/index";
-import { listAllAccounts, type AccountRecord } from "../accounts/index";
+import { listAllAccounts, maySync, type AccountRecord } from "../accounts/index";
 import type { Logger } from "../shared/log";
 import { newJob, recordQueuedMany, serverHint } from "../jobs/index";
-import { AUTH_FAILURES_BEFORE_PAUSE } from "./sync-account";
 
 export interface FanOutDeps {
   db: Db;
@@ -15,18 +14,9 @@ export interface FanOutDeps {
   now?: () => Date;
 }
 
-/** Can sync at all: enabled, has a password, and not paused. */
-export function canSync(account: AccountRecord & { authFailures?: number }): boolean {
-  if (account.syncEnabled === false) return false;
-  if (account.state === "authenticationError" && account.lastError?.code === "password_missing") return false;
-  // Paused after repeated failed logins: retrying a wrong password gets the mailbox locked at
-  // the provider (seed 001). A new password or server setting resumes it.
-  return !(account.state === "authenticationError" && (account.authFailures ?? 0) >= AUTH_FAILURES_BEFORE_PAUSE);
-}
-
 /** Due: able to sync, no job holding the lease, and the interval has passed since it was last queued. */
-export function isDue(account: AccountRecord & { queuedAt?: string; authFailures?: number }, now: Date, intervalMinutes: number): boolean {
-  if (!canSync(account)) return false;
+export function isDue(account: AccountRecord & { queuedAt?: string }, now: Date, intervalMinutes: number): boolean {
+  if (!maySync(account)) return false; // enabled, has a password, not paused
   const nowSec = now.getTime() / 1000;
   if (account.leaseUntil && account.leaseUntil > nowSec) return false;
   // 30 s of slack so a tick that fires a little early does not skip an account for a whole interval

@@ -6,7 +6,7 @@ import { shouldRetry, type JobQueue, type ServerHint, type SyncJobMessage } from
 import { AppError } from "../shared/errors";
 import { nowIso } from "../shared/ids";
 import type { Logger } from "../shared/log";
-import { checkHost, detectSentFolder, ensureBound, selectableFolders, type AccountRecord, type AccountState, type HostAllowance } from "../accounts/index";
+import { afterJob, checkHost, detectSentFolder, ensureBound, maySendSavedPassword, selectableFolders, type AccountRecord, type HostAllowance, type JobEnd } from "../accounts/index";
 import { normaliseEmail } from "../contacts/index";
 import { closeImap, isAuthenticationProblem, LOGIN_WITHDRAWN, openImap, translateImapError, type EarlyCredentials } from "../mail/index";
 import { loadCursors, saveCursor, type FolderCursor } from "../jobs/index";
@@ -102,6 +102,14 @@ export async function runSyncJob(deps: SyncDeps, job: SyncJobMessage): Promise<S
   if (taken.leftBehindBy && taken.leftBehindBy !== job.jobId) {
     markAbandoned(db, taken.leftBehindBy, job.jobId, taken.leftBehindStartedAt).catch((err) => log.warn("sync.abandon.failed", { jobId: taken.leftBehindBy, err }));
   }
+  if (!maySendSavedPassword(account)) {
+    // paused after repeated refused logins: nothing logs in until a new password is saved
+    early?.abandon();
+    await releaseLease(db, lease).catch(() => undefined);
+    await recordJob(db, job.jobId, "skipped", { endedAt: nowIso(), note: "paused" });
+    log.info("sync.paused.skipped", { jobId: job.jobId, accountId: account.id });
+    return { status: "skipped", counts };
+  }
   let client: ImapFlow | undefined;
   // a lease lost to another job (ours outlived its renewals) stops this one: its connection is cut
   const keeper = new LeaseKeeper(db, lease, deps.remainingMs, (err) => log.warn("sync.lease.renew.failed", { jobId: job.jobId, err }), () => client?.close());
@@ -145,12 +153,12 @@ export async function runSyncJob(deps: SyncDeps, job: SyncJobMessage): Promise<S
     await keeper.stop();
     if (!continued) {
       // the job's end is recorded after its start (same item), alongside the account's state and the logout
-      const [, stamp] = await Promise.all([closing, finishSync(db, lease, "connected", null, nowIso()), recordJob(db, job.jobId, "done", { startedAt, endedAt: nowIso(), counts })]);
+      const [, stamp] = await Promise.all([closing, finishSync(db, lease, account, "connected", null, nowIso()), recordJob(db, job.jobId, "done", { startedAt, endedAt: nowIso(), counts })]);
       if (stamp) keepEnd(account.id, stamp, await cursors);
       jobLog.info("sync.completed", { counts });
       return { status: "done", counts };
     }
-    await Promise.all([closing, finishSync(db, lease, "connected", null, nowIso())]);
+    await Promise.all([closing, finishSync(db, lease, account, "connected", null, nowIso())]);
     const next = newJob(account.id, "continuation", serverHint(account));
     await recordQueued(db, next);
     await deps.queue.enqueue([{ job: next }]);
@@ -169,9 +177,9 @@ export async function runSyncJob(deps: SyncDeps, job: SyncJobMessage): Promise<S
       jobLog.warn("sync.lease.lost", { counts });
       return { status: "abandoned", counts };
     }
-    const state = isAuthenticationProblem(err.code) ? "authenticationError" : "connectError";
+    const end = isAuthenticationProblem(err.code) ? "authenticationError" : "connectError";
     released = true;
-    await Promise.all([finishSync(db, lease, state, { code: err.code, params: err.params }), recordJob(db, job.jobId, "failed", { startedAt, endedAt: nowIso(), counts, error: err.code })]);
+    await Promise.all([finishSync(db, lease, account, end, { code: err.code, params: err.params }), recordJob(db, job.jobId, "failed", { startedAt, endedAt: nowIso(), counts, error: err.code })]);
     jobLog.warn("sync.failed", { code: err.code, kind: err.kind, cause: err.cause });
     if (shouldRetry(err)) throw err;
     return { status: "failed", counts, error: err.code };
@@ -319,31 +327,25 @@ function currentCursors(
   return loadCursors(db, account.id);
 }
 
-/** Failed logins in a row after which a mailbox is paused until its credentials change (seed 001: providers lock accounts). */
-export const AUTH_FAILURES_BEFORE_PAUSE = 3;
-
 /**
  * The end of a job in one write: the account's state, last error, last sync time, the count of
  * authentication failures in a row, and the lease released. If the lease was lost meanwhile
  * (it expired and another job took it), only the state is recorded. Returns the updatedAt it
  * stamped when it released the lease.
  */
-async function finishSync(db: Db, lease: Lease, state: AccountState, error: { code: string; params?: Record<string, string | number> } | null, syncedAt?: string): Promise<string | undefined> {
+async function finishSync(db: Db, lease: Lease, account: AccountRecord, end: JobEnd, error: { code: string; params?: Record<string, string | number> } | null, syncedAt?: string): Promise<string | undefined> {
   const { accountId } = lease;
-  const auth = state === "authenticationError";
-  const values: Record<string, unknown> = { ":s": state, ":e": error, ":u": nowIso(), ":owner": lease.owner };
+  // the lease keeps other jobs off the mailbox, so the count read with it is still the current one
+  const next = afterJob(account, end);
+  const values: Record<string, unknown> = { ":s": next.state, ":e": error, ":u": nowIso(), ":owner": lease.owner };
   let expression = "SET #state = :s, lastError = :e, updatedAt = :u";
   if (syncedAt) {
     expression += ", lastSyncAt = :t";
     values[":t"] = syncedAt;
   }
-  if (auth) {
-    expression += ", authFailures = if_not_exists(authFailures, :zero) + :one";
-    values[":zero"] = 0;
-    values[":one"] = 1;
-  } else if (state === "connected") {
-    expression += ", authFailures = :zero";
-    values[":zero"] = 0;
+  if (next.authFailures !== undefined) {
+    expression += ", authFailures = :failures";
+    values[":failures"] = next.authFailures;
   }
   const done = await db.update("main", keys.account(accountId), {
     expression: `${expression} ${RELEASE.remove}`,

@@ -17,7 +17,7 @@ const SPECIFIER = /(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)["'](\.{1,2}\/[^"']
 
 /** Relative specifiers in one file's text (static imports, re-exports, dynamic import()). */
 export function relativeSpecifiers(source: string): string[] {
-  return [...source.matchAll(SPECIFIER)].map((m) => m[1]);
+  return [...source.matchAll(SPECIFIER)].map((m) => m[1]!);
 }
 
 /** Every relative import between the .ts files under `dir` (e.g. "core"). */

@@ -159,6 +159,7 @@ const STATE_TONE: Record<AccountState, string> = {
   syncing: "info",
   authenticationError: "error",
   connectError: "warn",
+  paused: "error",
   disabled: "muted",
 };
 

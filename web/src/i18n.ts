@@ -102,6 +102,7 @@ const en = {
   "state.syncing": "Syncing",
   "state.authenticationError": "Authentication error",
   "state.connectError": "Connection error",
+  "state.paused": "Paused: enter the new password",
   "state.disabled": "Disabled",
 
   "accountForm.titleNew": "Add mailbox",
@@ -599,6 +600,7 @@ const ja: Dictionary = {
   "state.syncing": "同期中",
   "state.authenticationError": "認証エラー",
   "state.connectError": "接続エラー",
+  "state.paused": "一時停止中：新しいパスワードを入力してください",
   "state.disabled": "無効",
 
   "accountForm.titleNew": "メールボックスを追加",

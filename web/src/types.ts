@@ -17,7 +17,7 @@ export interface SessionInfo {
 
 export type Security = "tls" | "starttls" | "none";
 
-export type AccountState = "init" | "connected" | "syncing" | "authenticationError" | "connectError" | "disabled";
+export type AccountState = "init" | "connected" | "syncing" | "authenticationError" | "connectError" | "paused" | "disabled";
 
 export type ProviderId = "gmail" | "microsoft365" | "outlook" | "yahoo" | "yahoo_japan" | "zoho" | "zoho_pro" | "icloud" | "aol" | "other";
 
