@@ -2,6 +2,7 @@ import { DeleteCommand } from "@aws-sdk/lib-dynamodb";
 import { isConditionFailure, type Db, type Item } from "../store/db";
 import { keys } from "../store/keys";
 import { AppError, type FieldProblem } from "../shared/errors";
+import { decodePageCursor, encodePageCursor } from "../shared/page-cursor";
 import { newId, nowIso } from "../shared/ids";
 import { normaliseEmail } from "./email-address";
 import { deletePartition } from "../sharing/index";
@@ -533,19 +534,9 @@ export interface ContactPage {
   nextCursor: string | null;
 }
 
-const invalidCursor = () => new AppError("validation", "validation_failed", { fields: [{ field: "cursor", key: "invalid_cursor" }] });
-
-function decodeListCursor(cursor: string): Item {
-  try {
-    const key = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-    const ok = key && ["pk", "sk", "gsi1pk", "gsi1sk"].every((k) => typeof key[k] === "string") && Object.keys(key).length === 4 && key.gsi1pk === keys.contactsIndex;
-    if (ok) return key;
-  } catch {
-    /* fall through */
-  }
-  throw invalidCursor();
-}
-const encodeListCursor = (key: Item) => Buffer.from(JSON.stringify(key), "utf8").toString("base64url");
+/** A contact list cursor: exactly the index key DynamoDB returned, on the contacts index. */
+const isListKey = (key: any): key is Item =>
+  !!key && ["pk", "sk", "gsi1pk", "gsi1sk"].every((k) => typeof key[k] === "string") && Object.keys(key).length === 4 && key.gsi1pk === keys.contactsIndex;
 
 function indexQuery(gsi1pk: string, prefix: string | undefined, limit: number, start?: Item) {
   return {
@@ -569,8 +560,8 @@ export async function searchContacts(db: Db, search: ContactSearch = {}): Promis
   const limit = Math.min(Math.max(search.limit ?? MAX_PAGE, 1), MAX_PAGE);
   const needle = search.q?.trim();
   if (!needle) {
-    const page = await db.query("main", indexQuery(keys.contactsIndex, undefined, limit, search.cursor ? decodeListCursor(search.cursor) : undefined));
-    return { items: page.items.map(toContact), nextCursor: page.lastKey ? encodeListCursor(page.lastKey) : null };
+    const page = await db.query("main", indexQuery(keys.contactsIndex, undefined, limit, search.cursor ? decodePageCursor(search.cursor, isListKey) : undefined));
+    return { items: page.items.map(toContact), nextCursor: page.lastKey ? encodePageCursor(page.lastKey) : null };
   }
 
   const probe = await db.query("main", indexQuery(keys.contactsIndex, undefined, SMALL_LIST));
@@ -652,14 +643,22 @@ export async function pendingBackfills(db: Db, options: { after?: string; limit?
   return page.items.map((i) => ({ sk: i.sk, address: i.address, contactId: i.contactId, at: i.at ?? String(i.sk).slice(0, String(i.sk).indexOf("#")) }));
 }
 
+/**
+ * The one reader of the backfill requests: those whose sort key comes after `after` (from
+ * `after` itself when `inclusive`), oldest first; all of them, or the first `limit`.
+ */
+export async function readBackfillRequests(db: Db, after: string, options: { inclusive?: boolean; limit?: number } = {}): Promise<Item[]> {
+  const query = {
+    KeyConditionExpression: `pk = :p AND sk ${options.inclusive ? ">=" : ">"} :s`,
+    ExpressionAttributeValues: { ":p": BACKFILL_PK, ":s": after },
+  };
+  if (options.limit === undefined) return db.queryAll("main", query);
+  return (await db.query("main", { ...query, Limit: options.limit })).items;
+}
+
 /** Whether any address was given a backfill request at or after `since` (ISO): one read of one item. */
 export async function backfillRequestedSince(db: Db, since: string): Promise<boolean> {
-  const page = await db.query("main", {
-    KeyConditionExpression: "pk = :p AND sk >= :s",
-    ExpressionAttributeValues: { ":p": BACKFILL_PK, ":s": since },
-    Limit: 1,
-  });
-  return page.items.length > 0;
+  return (await readBackfillRequests(db, since, { inclusive: true, limit: 1 })).length > 0;
 }
 
 /** Marks one backfill done. Idempotent. */

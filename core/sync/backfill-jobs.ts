@@ -1,5 +1,6 @@
 import type { Db } from "../store/db";
 import { keys } from "../store/keys";
+import { mapPool } from "../shared/pool";
 import type { JobQueue, SyncJobMessage } from "../queue/index";
 import { listAllAccounts, maySync } from "../accounts/index";
 import { newJob, recordQueuedMany, serverHint } from "../jobs/index";
@@ -34,11 +35,7 @@ export async function queueBackfillJobs(db: Db, queue: JobQueue, now = new Date(
     planned.push({ job: newJob(account.id, "contact-added", serverHint(account)), delaySeconds: Math.ceil((at.getTime() - now.getTime()) / 1000) });
   };
   // 8 claims in flight, as fan-out marks its accounts: the request that added the contact waits for them
-  let next = 0;
-  const worker = async () => {
-    while (next < accounts.length) await plan(accounts[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(8, accounts.length) }, worker));
+  await mapPool(accounts, 8, (account) => plan(account));
   if (!planned.length) return [];
   await recordQueuedMany(db, planned.map((p) => p.job));
   await queue.enqueue(planned);

@@ -3,6 +3,7 @@ import { keys } from "../store/keys";
 import type { JobQueue, SyncJobMessage } from "../queue/index";
 import { listAllAccounts, maySync, type AccountRecord } from "../accounts/index";
 import type { Logger } from "../shared/log";
+import { mapPool } from "../shared/pool";
 import { newJob, recordQueuedMany, serverHint } from "../jobs/index";
 
 export interface FanOutDeps {
@@ -44,14 +45,9 @@ export async function fanOut(deps: FanOutDeps): Promise<{ due: number; enqueued:
   // a tick stays short with thousands of mailboxes
   await recordQueuedMany(deps.db, planned.map((p) => p.job));
   if (planned.length) await deps.queue.enqueue(planned);
-  let next = 0;
-  const mark = async () => {
-    while (next < planned.length) {
-      const { job } = planned[next++]!;
-      await deps.db.update("main", keys.account(job.accountId), { expression: "SET queuedAt = :q", values: { ":q": job.enqueuedAt }, condition: "attribute_exists(pk)" });
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(8, planned.length) }, mark));
+  await mapPool(planned, 8, ({ job }) =>
+    deps.db.update("main", keys.account(job.accountId), { expression: "SET queuedAt = :q", values: { ":q": job.enqueuedAt }, condition: "attribute_exists(pk)" }),
+  );
   deps.log.info("fanout.completed", { due: accounts.length, enqueued: planned.length });
   return { due: accounts.length, enqueued: planned.map((p) => p.job) };
 }

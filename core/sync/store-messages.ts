@@ -1,5 +1,6 @@
 import type { Db, Item } from "../store/db";
 import { keys } from "../store/keys";
+import { mapPool } from "../shared/pool";
 import type { MailRecord } from "./message-record";
 import { markPartitions } from "../sharing/index";
 
@@ -80,13 +81,6 @@ export async function storeMessages(db: Db, entries: { record: MailRecord; conta
   for (const [accountId, emails] of byAccount) await markPartitions(db, accountId, emails);
   const batches: Item[][] = [];
   for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
-  let next = 0;
-  const worker = async () => {
-    while (next < batches.length) {
-      const batch = batches[next++]!;
-      await db.batchWrite("mail", batch.map((put) => ({ put })));
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(WRITE_CONCURRENCY, batches.length) }, worker));
+  await mapPool(batches, WRITE_CONCURRENCY, (batch) => db.batchWrite("mail", batch.map((put) => ({ put }))));
   return entries.reduce((n, e) => n + e.contacts.length, 0);
 }
