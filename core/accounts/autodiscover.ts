@@ -2,8 +2,7 @@ import { Resolver as DnsResolver } from "node:dns/promises";
 import type { LookupAddress } from "node:dns";
 import http from "node:http";
 import https from "node:https";
-import net, { isIP, type LookupFunction } from "node:net";
-import tls from "node:tls";
+import { isIP, type LookupFunction } from "node:net";
 import { domainToASCII } from "node:url";
 import { z } from "zod";
 import { emailField } from "../contacts/index";
@@ -11,7 +10,7 @@ import { looksLikeEmail, normaliseEmail } from "../contacts/index";
 import { fieldError } from "../shared/errors";
 import type { PinnedSettings } from "./domain-settings";
 import { checkHost, dnsResolver, refusedReason, type HostAllowance, type Resolver } from "../mail/index";
-import { presetFor, presetForDomain, providerForHost, usernameFor, type ZohoRegion } from "../mail/index";
+import { presetFor, presetForDomain, probeServer, providerForHost, usernameFor, type ZohoRegion } from "../mail/index";
 import { hostnameField, providerIds, securityModes, type ProviderId, type SecurityMode } from "./schema";
 
 /**
@@ -881,12 +880,9 @@ export interface ProbeConfig extends NetworkPolicy {
 }
 
 /**
- * Connects and reads the greeting: IMAP "* OK" (or PREAUTH), SMTP "220". For STARTTLS it also
- * asks for the capabilities (IMAP CAPABILITY, SMTP EHLO) and requires STARTTLS among them, so
- * a server that would only take a password in plaintext is never proposed. The host goes
- * through host-policy first and the checked address is the one connected to. The certificate
- * is not verified here: nothing secret is sent, and the real connection verifies it later and
- * can then say clearly that it is untrusted (imap_tls_untrusted).
+ * The probe of a candidate server (core/mail's probeServer: greeting, and STARTTLS offered when
+ * that is the mode). The host goes through host-policy first and the checked address is the
+ * one connected to.
  */
 export function createProbe(config: ProbeConfig): Probe {
   const timeoutMs = config.timeoutMs ?? 3000;
@@ -899,72 +895,8 @@ export function createProbe(config: ProbeConfig): Probe {
       return false;
     }
     const protocol = kind ?? ([25, 465, 587, 2525].includes(port) ? "smtp" : "imap");
-    const socket =
-      security === "tls"
-        ? tls.connect({ host: address, port, servername: isIP(host) ? undefined : host, rejectUnauthorized: false })
-        : net.connect({ host: address, port });
-    return converse(socket, protocol, security, timeoutMs, signal);
+    return probeServer(address, host, port, security, protocol, timeoutMs, signal);
   };
-}
-
-function converse(socket: net.Socket, kind: "imap" | "smtp", security: SecurityMode, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
-  return new Promise((resolve) => {
-    let buffer = "";
-    let phase: "greeting" | "capabilities" = "greeting";
-    let starttls = false;
-    let done = false;
-    const finish = (ok: boolean, farewell?: string) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", onAbort);
-      if (farewell && !socket.destroyed) {
-        socket.end(farewell);
-        setTimeout(() => socket.destroy(), 500).unref();
-      } else socket.destroy();
-      resolve(ok);
-    };
-    const onAbort = () => finish(false);
-    const timer = setTimeout(() => finish(false), timeoutMs);
-    signal?.addEventListener("abort", onAbort, { once: true });
-    socket.on("error", () => finish(false));
-    socket.on("close", () => finish(false));
-    socket.on("data", (chunk: Buffer) => {
-      buffer += chunk.toString("latin1");
-      if (buffer.length > 16 * 1024) return finish(false);
-      for (let nl = buffer.indexOf("\n"); nl >= 0 && !done; nl = buffer.indexOf("\n")) {
-        const line = buffer.slice(0, nl).replace(/\r$/, "");
-        buffer = buffer.slice(nl + 1);
-        handle(line);
-      }
-    });
-    const handle = (line: string) => {
-      if (kind === "imap") {
-        if (phase === "greeting") {
-          if (!/^\* (OK|PREAUTH)\b/i.test(line)) return finish(false);
-          if (security !== "starttls" || /\[CAPABILITY [^\]]*\bSTARTTLS\b/i.test(line)) return finish(true, "a1 LOGOUT\r\n");
-          phase = "capabilities";
-          socket.write("a1 CAPABILITY\r\n");
-          return;
-        }
-        if (/^\* CAPABILITY /i.test(line)) starttls ||= /\bSTARTTLS\b/i.test(line);
-        else if (/^a1 /i.test(line)) finish(starttls, "a2 LOGOUT\r\n");
-        return;
-      }
-      if (phase === "greeting") {
-        if (!/^220(?:[ -]|$)/.test(line)) return finish(false);
-        if (line[3] === "-") return; // multi-line greeting
-        if (security !== "starttls") return finish(true, "QUIT\r\n");
-        phase = "capabilities";
-        socket.write("EHLO autodiscover.invalid\r\n");
-        return;
-      }
-      if (!/^250(?:[ -]|$)/.test(line)) return finish(false, "QUIT\r\n");
-      if (/^250[ -]STARTTLS\b/i.test(line)) starttls = true;
-      if (line[3] !== "-") finish(starttls, "QUIT\r\n");
-    };
-    if (signal?.aborted) finish(false);
-  });
 }
 
 export interface AutodiscoverDepsConfig extends NetworkPolicy {
