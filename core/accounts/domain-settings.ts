@@ -9,7 +9,7 @@ import { hostnameField, providerIds, securityModes } from "./schema";
 
 /**
  * Mail settings an admin pins for a company domain: HubSpot's "IMAP and SMTP settings pre-set
- * by your account admin for the domain" (seed 002). Autodiscovery puts them above everything
+ * by your account admin for the domain". Autodiscovery puts them above everything
  * else, so a company's own servers win over whatever DNS or autoconfig say.
  */
 

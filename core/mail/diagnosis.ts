@@ -267,7 +267,7 @@ function classify(err: unknown, f: ErrorFields, ctx: DiagnosisContext, provider:
   if (err instanceof ProtocolMismatchError) return mismatch(err.expected);
 
   // Locked after repeated failures (Yahoo SMTP: "535 5.7.0 (#AUTH005) Too many bad auth attempts.";
-  // seed 001: Zoho asks to wait about 15 minutes). Retrying would only extend the lock.
+  // Zoho asks to wait about 15 minutes). Retrying would only extend the lock.
   if (has(/too many (bad |failed |invalid )?(auth(entication)?|login|sign-?in)s?( attempts| failures| tries)?|#AUTH005|account (is )?(temporarily )?locked|login attempts exceeded/i))
     return permanent("too_many_attempts");
 

@@ -10,7 +10,7 @@ import { createSmtpMailer, type SmtpSettings } from "../mail/index";
 import { withCrlf } from "./line-endings";
 
 /**
- * The "mail test" button (seed 004, BizMagic: "テストメールを送信しました。テストメールをメール
+ * The "mail test" button (as CRM mail tools word it: "テストメールを送信しました。テストメールをメール
  * ボックスに保存しました。"): a short bilingual message from the mailbox to itself through its
  * SMTP server, and, when the account keeps a copy of sent mail, the very same bytes APPENDed
  * to its Sent folder over IMAP. Both outcomes are reported separately.
