@@ -18,6 +18,9 @@ import { providerIds, securityModes, type ProviderId, type SecurityMode } from "
  * returned as soon as no pending lookup could still beat what is known, so a preset or an
  * admin pin answers in milliseconds and a slow or dead lookup never delays past the deadline.
  *
+ * Over 400 lines because the seven steps share one context and one priority rule; reading
+ * config-v1.1.xml (autoconfig-xml.ts) and the network (autodiscover-network.ts) are apart.
+ *
  * Everything found is a suggestion the user confirms; the hosts are checked again by
  * host-policy.ts before the account is saved or connected to.
  */

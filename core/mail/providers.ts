@@ -9,6 +9,8 @@ export type ProviderId = (typeof providerIds)[number];
 /**
  * Provider presets: the servers, user-name style and sign-in rules of the mail services our
  * users have, so that picking "Gmail" (or typing a gmail.com address) fills everything in.
+ * Over 400 lines because it is one table (ten providers' servers, user names and steps in two
+ * languages); the lookups over it are the few functions at the end.
  *
  * Sources, checked 2026: the providers' own help pages, Thunderbird's ISPDB
  * (github.com/thunderbird/autoconfig, ispdb/*.xml: the domain lists and MX names), Zoho CRM's
