@@ -69,6 +69,25 @@ export interface AccountRecord extends Omit<Account, "lastError" | "syncFolders"
 }
 
 
+/**
+ * Codes the first sync wrote before the diagnosis catalogue existed, as the diagnosis names the
+ * same failure now: an account whose last error dates from then still reads in plain words.
+ */
+const LEGACY_ERROR_CODES: Record<string, string> = {
+  imap_auth_failed: "diag.auth_failed",
+  imap_tls_untrusted: "diag.tls_untrusted",
+  imap_tls_mismatch: "diag.tls_mismatch",
+  imap_connection_refused: "diag.connection_refused",
+  imap_timeout: "diag.timeout",
+  imap_throttled: "diag.throttled",
+  imap_failed: "diag.unknown",
+};
+
+function lastErrorView(error: { code: string; params?: Record<string, string | number> }, lang: Lang): { code: string; message: string } {
+  const code = LEGACY_ERROR_CODES[error.code] ?? error.code;
+  return { code, message: translate(code, lang, error.params) };
+}
+
 export const toAccountView = (item: Item, lang: Lang): Account => ({
   id: item.id,
   ownerId: item.ownerId,
@@ -90,7 +109,7 @@ export const toAccountView = (item: Item, lang: Lang): Account => ({
   hasSmtpPassword: !!item.hasSmtpPassword,
   state: shownState(item as AccountRecord),
   lastSyncAt: item.lastSyncAt ?? null,
-  lastError: item.lastError ? { code: item.lastError.code, message: translate(item.lastError.code, lang, item.lastError.params) } : null,
+  lastError: item.lastError ? lastErrorView(item.lastError, lang) : null,
   syncProgress: item.syncProgress ? { folder: item.syncProgress.folder, done: item.syncProgress.done, total: item.syncProgress.total } : null,
   lastJob: item.lastJob ?? null,
   createdAt: item.createdAt,

@@ -46,14 +46,7 @@ const catalogue: Record<string, Record<Lang, string>> = {
   service_unavailable: { en: "The service is temporarily unavailable. Please try again shortly.", ja: "サービスが一時的に利用できません。しばらくしてからもう一度お試しください。" },
 
   // mailbox connection problems (the accounts issue adds provider-specific advice)
-  imap_auth_failed: { en: "The mail server refused the user name or password. If the account uses 2-step verification, create an app password; if the password was changed, enter the new one.", ja: "メールサーバーがユーザー名またはパスワードを拒否しました。2段階認証を使っている場合はアプリパスワードを作成してください。パスワードを変更した場合は新しいパスワードを入力してください。" },
-  imap_tls_untrusted: { en: "The server's certificate is not trusted. Fix the server's certificate, or allow insecure certificates if you control this server.", ja: "サーバーの証明書が信頼されていません。サーバーの証明書を修正するか、自社管理のサーバーであれば「安全でない証明書を許可」を有効にしてください。" },
-  imap_tls_mismatch: { en: "The security setting does not match the port: port 993 uses TLS, port 143 uses STARTTLS.", ja: "セキュリティ設定がポートと一致しません。ポート993はTLS、ポート143はSTARTTLSを使います。" },
   imap_host_not_found: { en: "The mail server's host name could not be found. Check the spelling.", ja: "メールサーバーのホスト名が見つかりません。綴りを確認してください。" },
-  imap_connection_refused: { en: "Nothing accepted the connection at this host and port. Check the port, or whether a firewall blocks it.", ja: "このホストとポートで接続を受け付けていません。ポート番号、またはファイアウォールを確認してください。" },
-  imap_timeout: { en: "The mail server did not answer in time. It may be down or blocked by a firewall; we will retry.", ja: "メールサーバーが時間内に応答しませんでした。停止しているかファイアウォールで遮断されている可能性があります。再試行します。" },
-  imap_throttled: { en: "The mail provider is limiting connections right now; we will retry later.", ja: "メールプロバイダーが現在接続を制限しています。後で再試行します。" },
-  imap_failed: { en: "The mail server reported an error; we will retry.", ja: "メールサーバーがエラーを返しました。再試行します。" },
   sync_unaccounted: { en: "The sync could not account for {count} message(s) in {folder}; it will try again.", ja: "{folder} の {count} 件のメッセージを同期で確認できませんでした。もう一度試します。" },
   password_missing: { en: "No password is saved for this mailbox. Enter it again.", ja: "このメールボックスのパスワードが保存されていません。もう一度入力してください。" },
 
