@@ -7,6 +7,8 @@ import { translate, type Lang } from "../shared/i18n";
  * a fix in plain words (English and Japanese), with the provider's own steps where we know
  * them. Every library error is translated here, once; the sync, the connection test, SMTP
  * sending and the API all read the result.
+ * Over 400 lines because the classification is one ordered list of rules over the libraries'
+ * fields, and reading it in one place is what keeps the order right.
  *
  * The fields matched are the real ones (test-servers notes; probed against Dovecot 2.3 and
  * Postfix with imapflow 2.1.2 and nodemailer 10.6):
