@@ -52,9 +52,12 @@ export default $config({
   },
   async run() {
     const isProd = $app.stage === "prod";
-    const syncIntervalMinutes = intEnv("SYNC_INTERVAL_MINUTES", 5, 1, 60);
-    const queueAgeAlarmSeconds = intEnv("SYNC_QUEUE_AGE_ALARM_SECONDS", 1800, 60, 1_209_600);
-    const alertEmails = emailListEnv("ALERT_EMAILS");
+    // one schema for the deploy, the functions and `npm start`: the same bad value, the same error
+    const { readConfig } = await import("./core/shared/config");
+    const config = readConfig(process.env);
+    const syncIntervalMinutes = config.SYNC_INTERVAL_MINUTES;
+    const queueAgeAlarmSeconds = config.SYNC_QUEUE_AGE_ALARM_SECONDS;
+    const alertEmails = config.ALERT_EMAILS;
 
     // --- Data -----------------------------------------------------------------------------
     const tableShape = {
@@ -339,25 +342,4 @@ async function securityHeaders() {
       strictTransportSecurity: { accessControlMaxAgeSec: h.HSTS_MAX_AGE_SECONDS, includeSubdomains: true, override: true },
     },
   };
-}
-
-/** An integer from the environment, `fallback` when unset or empty; throws outside min..max. */
-function intEnv(name: string, fallback: number, min: number, max: number): number {
-  const raw = process.env[name]?.trim();
-  if (!raw) return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max)
-    throw new Error(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
-  return value;
-}
-
-/** Addresses from a "," or ";" separated variable, trimmed, lower-cased, deduplicated. */
-function emailListEnv(name: string): string[] {
-  const emails = (process.env[name] ?? "")
-    .split(/[,;]/)
-    .map((e) => e.trim().toLowerCase())
-    .filter(Boolean);
-  for (const email of emails)
-    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new Error(`${name}: "${email}" is not an email address`);
-  return [...new Set(emails)];
 }

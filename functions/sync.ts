@@ -1,9 +1,9 @@
 import middy from "@middy/core";
 import type { Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { backoffSeconds, parseSyncJob, shouldRetry } from "../core/queue/index";
-import { runSyncJob } from "../core/sync/index";
+import { runSyncJob, type MailEventSink } from "../core/sync/index";
 import { buildRuntime, linkedWebhookQueue, type Runtime } from "../core/runtime/index";
-import { webhookEmitter, type MailEventSink } from "../core/integrations/index";
+import { webhookEmitter } from "../core/integrations/index";
 
 let rt: Runtime | undefined;
 let mailEvents: MailEventSink | undefined;

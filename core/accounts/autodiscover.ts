@@ -1,28 +1,25 @@
-import { Resolver as DnsResolver } from "node:dns/promises";
-import type { LookupAddress } from "node:dns";
-import http from "node:http";
-import https from "node:https";
-import net, { isIP, type LookupFunction } from "node:net";
-import tls from "node:tls";
 import { domainToASCII } from "node:url";
 import { z } from "zod";
-import { emailField } from "../contacts/schema";
-import { looksLikeEmail, normaliseEmail } from "../contacts/email-address";
+import { emailField } from "../contacts/index";
+import { looksLikeEmail, normaliseEmail } from "../contacts/index";
 import { fieldError } from "../shared/errors";
 import type { PinnedSettings } from "./domain-settings";
-import { checkHost, dnsResolver, refusedReason, type HostAllowance, type Resolver } from "./host-policy";
-import { presetFor, presetForDomain, providerForHost, usernameFor, type ZohoRegion } from "./providers";
-import { hostnameField, providerIds, securityModes, type ProviderId, type SecurityMode } from "./schema";
+import { isHostname, normaliseHost, parseConfigXml, type ConfigXml } from "./autoconfig-xml";
+import { HttpStatusError } from "./autodiscover-network";
+import { presetFor, presetForDomain, providerForHost, usernameFor, type ZohoRegion } from "../mail/index";
+import { providerIds, securityModes, type ProviderId, type SecurityMode } from "./schema";
 
 /**
- * Finds a mailbox's IMAP and SMTP settings from its address alone, the way the best clients do
- * (product.md "Autodiscovery"): Thunderbird's order (local presets, the domain's own
- * config-v1.1.xml, Mozilla's ISPDB, ISPDB for the MX host's domain, guessing) plus
- * EmailEngine's additions (RFC 6186/8314 SRV records, an MX-to-provider table, everything in
+ * Finds a mailbox's IMAP and SMTP settings from its address alone, the way the best clients
+ * do: Thunderbird's order (local presets, the domain's own config-v1.1.xml, Mozilla's ISPDB,
+ * ISPDB for the MX host's domain, guessing) plus EmailEngine's additions (RFC 6186/8314 SRV records, an MX-to-provider table, everything in
  * parallel). Every lookup runs at once under ONE deadline; the answer is then picked by a fixed
  * priority, per server: admin > preset > autoconfig > ispdb > srv > mx > guess. An answer is
  * returned as soon as no pending lookup could still beat what is known, so a preset or an
  * admin pin answers in milliseconds and a slow or dead lookup never delays past the deadline.
+ *
+ * Over 400 lines because the seven steps share one context and one priority rule; reading
+ * config-v1.1.xml (autoconfig-xml.ts) and the network (autodiscover-network.ts) are apart.
  *
  * Everything found is a suggestion the user confirms; the hosts are checked again by
  * host-policy.ts before the account is saved or connected to.
@@ -386,7 +383,7 @@ export function bestSrvTarget(records: readonly SrvRecordLike[]): { host: string
  * Microsoft 365, Zoho...) means that provider's servers; any other MX host gets Thunderbird's
  * treatment: the ISPDB entry for the MX host's own domain (a hosting company's).
  * A mail-security gateway in front (Mimecast, Proofpoint) hides the provider, as HubSpot warns
- * (seed 002): then this step finds nothing, and the other steps or the user decide.
+ * in its own documentation: then this step finds nothing, and the other steps or the user decide.
  */
 async function mxStep({ address, deps, signal, remaining }: StepContext): Promise<Finding> {
   const records = [...(await deps.resolveMx(address.domain))].sort((a, b) => a.priority - b.priority);
@@ -525,203 +522,7 @@ function fromConfig(config: ConfigXml, where: string): Finding {
 const skippedNote = (config: ConfigXml) => (config.skipped.length ? ` (not proposed: ${config.skipped.join("; ")})` : "");
 
 // ---------------------------------------------------------------------------------------------
-// config-v1.1.xml
-
-export interface ConfigXml {
-  displayName?: string;
-  /** Usable IMAP servers, best first (TLS, then STARTTLS; password sign-in before OAuth only). */
-  imap: FoundServer[];
-  smtp: FoundServer[];
-  /** Servers left out and why (plaintext, unknown socket type, bad host name). */
-  skipped: string[];
-}
-
-const PASSWORD_AUTH = new Set(["password-cleartext", "plain", "password-encrypted", "secure"]);
-
-/**
- * Reads Thunderbird's config-v1.1.xml (clientConfig/emailProvider/incomingServer[type=imap],
- * outgoingServer[type=smtp]): hostname, port, socketType SSL|STARTTLS|plain, username with
- * %EMAILADDRESS%, %EMAILLOCALPART%, %EMAILDOMAIN%. POP3 servers are ignored; a plaintext
- * server is never proposed (a user with only that types it, or the admin pins it).
- * Throws on a document that is not well-formed or not a clientConfig.
- */
-export function parseConfigXml(xml: string, email: string): ConfigXml {
-  const doc = parseXml(xml);
-  const root = doc.children.find((e) => e.name === "clientconfig");
-  if (!root) throw new Error("not a config-v1.1.xml document (no clientConfig)");
-  const at = email.lastIndexOf("@");
-  const vars: Record<string, string> = { EMAILADDRESS: email, EMAILLOCALPART: email.slice(0, at), EMAILDOMAIN: email.slice(at + 1).toLowerCase() };
-  const out: ConfigXml = { imap: [], smtp: [], skipped: [] };
-  const ranked: Record<"imap" | "smtp", { server: FoundServer; rank: number; order: number }[]> = { imap: [], smtp: [] };
-  let order = 0;
-  for (const provider of root.children.filter((e) => e.name === "emailprovider")) {
-    out.displayName ??= childText(provider, "displayname") || undefined;
-    for (const el of provider.children) {
-      const type = (el.attrs.type ?? "").toLowerCase();
-      const kind = el.name === "incomingserver" && type === "imap" ? "imap" : el.name === "outgoingserver" && type === "smtp" ? "smtp" : undefined;
-      if (!kind) continue; // pop3, exchange, ews...
-      const entry = readServer(el, kind, vars, out.skipped);
-      if (entry) ranked[kind].push({ ...entry, order: order++ });
-    }
-  }
-  for (const kind of ["imap", "smtp"] as const) {
-    out[kind] = ranked[kind].sort((a, b) => a.rank - b.rank || a.order - b.order).map((r) => r.server);
-  }
-  return out;
-}
-
-function readServer(el: XmlElement, kind: "imap" | "smtp", vars: Record<string, string>, skipped: string[]): { server: FoundServer; rank: number } | undefined {
-  const rawHost = childText(el, "hostname");
-  const host = normaliseHost(substitute(rawHost, vars) ?? "");
-  if (!host || !isHostname(host)) {
-    skipped.push(`${kind} server with host name "${rawHost.slice(0, 80)}"`);
-    return undefined;
-  }
-  const socket = childText(el, "sockettype").toUpperCase();
-  const security: SecurityMode | undefined = socket === "SSL" ? "tls" : socket === "STARTTLS" ? "starttls" : socket === "PLAIN" ? "none" : undefined;
-  if (!security) {
-    skipped.push(`${kind} ${host}: unknown socketType "${socket.slice(0, 20)}"`);
-    return undefined;
-  }
-  if (security === "none") {
-    skipped.push(`${kind} ${host}: plaintext`);
-    return undefined;
-  }
-  const portText = childText(el, "port");
-  const port = portText ? Number(portText) : defaultPort(kind, security);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    skipped.push(`${kind} ${host}: port "${portText.slice(0, 10)}"`);
-    return undefined;
-  }
-  const user = substitute(childText(el, "username"), vars) || vars.EMAILADDRESS!;
-  const auths = el.children.filter((c) => c.name === "authentication").map((c) => c.text.trim().toLowerCase());
-  const password = !auths.length || auths.some((a) => PASSWORD_AUTH.has(a));
-  // SSL before STARTTLS; within each, servers that take a password before OAuth-only ones.
-  const rank = (security === "tls" ? 0 : 2) + (password ? 0 : 1);
-  return { server: { host, port, security, user }, rank };
-}
-
-const defaultPort = (kind: "imap" | "smtp", security: SecurityMode) => (kind === "imap" ? (security === "tls" ? 993 : 143) : security === "tls" ? 465 : 587);
-
-/** Fills %EMAILADDRESS% and friends; undefined when an unknown placeholder is left. */
-function substitute(template: string, vars: Record<string, string>): string | undefined {
-  const value = template.trim().replace(/%(EMAILADDRESS|EMAILLOCALPART|EMAILDOMAIN)%/g, (_, name: string) => vars[name]!);
-  return /%[A-Z]+%/.test(value) ? undefined : value;
-}
-
-function childText(el: XmlElement, name: string): string {
-  return el.children.find((c) => c.name === name)?.text.trim() ?? "";
-}
-
-// A small XML reader: enough for config-v1.1.xml, strict where it matters. No DOCTYPE (so no
-// entity expansion, no external entities), bounded size, depth and element count. Element and
-// attribute names are compared lower-cased and without a namespace prefix.
-
-interface XmlElement {
-  name: string;
-  attrs: Record<string, string>;
-  children: XmlElement[];
-  text: string;
-}
-
-const MAX_XML_CHARS = 256 * 1024;
-const MAX_DEPTH = 32;
-const MAX_ELEMENTS = 5000;
-
-export function parseXml(source: string): XmlElement {
-  if (source.length > MAX_XML_CHARS) throw new Error("XML document too large");
-  const doc: XmlElement = { name: "#document", attrs: {}, children: [], text: "" };
-  const stack: XmlElement[] = [doc];
-  let count = 0;
-  let i = source.charCodeAt(0) === 0xfeff ? 1 : 0;
-  while (i < source.length) {
-    const top = stack[stack.length - 1]!;
-    const lt = source.indexOf("<", i);
-    const end = lt === -1 ? source.length : lt;
-    if (end > i) top.text += decodeEntities(source.slice(i, end));
-    if (lt === -1) break;
-    if (source.startsWith("<!--", lt)) {
-      i = after(source, "-->", lt + 4, "comment");
-      continue;
-    }
-    if (source.startsWith("<![CDATA[", lt)) {
-      const close = after(source, "]]>", lt + 9, "CDATA section");
-      top.text += source.slice(lt + 9, close - 3);
-      i = close;
-      continue;
-    }
-    if (source.startsWith("<?", lt)) {
-      i = after(source, "?>", lt + 2, "processing instruction");
-      continue;
-    }
-    if (source.startsWith("<!", lt)) throw new Error("XML with a DOCTYPE or declarations is not accepted");
-    let j = lt + 1;
-    let quote = "";
-    for (; j < source.length; j++) {
-      const c = source[j]!;
-      if (quote) {
-        if (c === quote) quote = "";
-      } else if (c === '"' || c === "'") quote = c;
-      else if (c === ">") break;
-      else if (c === "<") throw new Error("malformed XML: '<' inside a tag");
-    }
-    if (j >= source.length) throw new Error("malformed XML: unterminated tag");
-    const inner = source.slice(lt + 1, j);
-    i = j + 1;
-    if (inner.startsWith("/")) {
-      const name = localName(inner.slice(1).trim());
-      const open = stack.pop();
-      if (!open || open === doc || open.name !== name) throw new Error(`malformed XML: unexpected </${name.slice(0, 40)}>`);
-      continue;
-    }
-    const selfClosing = inner.endsWith("/");
-    const body = selfClosing ? inner.slice(0, -1) : inner;
-    const nameMatch = /^[^\s/>"'=]+/.exec(body);
-    if (!nameMatch) throw new Error("malformed XML: tag without a name");
-    if (++count > MAX_ELEMENTS) throw new Error("XML document has too many elements");
-    const el: XmlElement = { name: localName(nameMatch[0]), attrs: parseAttributes(body.slice(nameMatch[0].length)), children: [], text: "" };
-    top.children.push(el);
-    if (!selfClosing) {
-      if (stack.length > MAX_DEPTH) throw new Error("XML document nested too deeply");
-      stack.push(el);
-    }
-  }
-  if (stack.length !== 1) throw new Error(`malformed XML: <${stack[stack.length - 1]!.name}> is not closed`);
-  if (doc.children.length !== 1) throw new Error("malformed XML: expected exactly one root element");
-  return doc;
-}
-
-function after(source: string, marker: string, from: number, what: string): number {
-  const at = source.indexOf(marker, from);
-  if (at === -1) throw new Error(`malformed XML: unterminated ${what}`);
-  return at + marker.length;
-}
-
-const localName = (name: string) => name.slice(name.indexOf(":") + 1).toLowerCase();
-
-function parseAttributes(text: string): Record<string, string> {
-  const attrs: Record<string, string> = {};
-  const re = /([^\s=]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
-  for (let m = re.exec(text); m; m = re.exec(text)) attrs[localName(m[1]!)] = decodeEntities(m[2] ?? m[3] ?? "");
-  if (text.replace(re, "").trim()) throw new Error("malformed XML: bad attribute");
-  return attrs;
-}
-
-const NAMED_ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
-
-function decodeEntities(text: string): string {
-  return text.replace(/&(#x[0-9a-fA-F]{1,6}|#[0-9]{1,7}|amp|lt|gt|quot|apos);/g, (whole, ref: string) => {
-    if (ref[0] !== "#") return NAMED_ENTITIES[ref]!;
-    const code = ref[1] === "x" ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
-    return code > 0 && code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff) ? String.fromCodePoint(code) : whole;
-  });
-}
-
-// ---------------------------------------------------------------------------------------------
 // Small helpers
-
-const normaliseHost = (host: string) => host.trim().toLowerCase().replace(/\.$/, "");
-const isHostname = (host: string) => hostnameField.safeParse(host).success && !host.includes("%");
 
 function parseAddress(raw: string): Address {
   const trimmed = String(raw ?? "").trim().normalize("NFC");
@@ -753,239 +554,8 @@ function describeError(err: unknown): string {
   return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }
 
-// ---------------------------------------------------------------------------------------------
-// The real dependencies
-
-export class HttpStatusError extends Error {
-  constructor(
-    readonly status: number,
-    url: string,
-  ) {
-    super(`HTTP ${status} from ${url}`);
-    this.name = "HttpStatusError";
-  }
-}
-
-export interface NetworkPolicy {
-  /** Which internal ranges a looked-up host may resolve to (host-policy.ts). */
-  hostAllowance: HostAllowance;
-  /** Name-to-addresses resolver; default the system's (tests map names to 127.0.0.1). */
-  resolve?: Resolver;
-}
-
-/**
- * A `lookup` for node:net that applies host-policy to every address a name resolves to, at
- * connect time: the checked address is the one connected to, so there is no gap for DNS
- * rebinding between check and connect. (Global fetch cannot take such a hook without the
- * undici package; node:http/https can.)
- */
-function policyLookup({ hostAllowance, resolve = dnsResolver }: NetworkPolicy): LookupFunction {
-  return (hostname, options, callback) => {
-    resolve(hostname).then(
-      (addresses) => {
-        const refused = addresses.find((a) => refusedReason(a, hostAllowance));
-        const list: LookupAddress[] = addresses.map((address) => ({ address, family: isIP(address) || 4 }));
-        const wanted = options.family === 4 || options.family === 6 ? list.filter((a) => a.family === options.family) : list;
-        if (refused || !wanted.length) {
-          const err: NodeJS.ErrnoException = Object.assign(
-            new Error(refused ? `${hostname} resolves to ${refused}, which is not allowed (${refusedReason(refused, hostAllowance)})` : `${hostname} has no usable address`),
-            { code: refused ? "EHOSTNOTALLOWED" : "ENOTFOUND" },
-          );
-          return callback(err, "", 0);
-        }
-        if (options.all) callback(null, wanted);
-        else callback(null, wanted[0]!.address, wanted[0]!.family);
-      },
-      (err: NodeJS.ErrnoException) => callback(err, "", 0),
-    );
-  };
-}
-
-export interface FetchTextConfig extends NetworkPolicy {
-  /** Largest body accepted. Default 256 KiB (config files are a few KiB). */
-  maxBytes?: number;
-  /** Redirects followed (never from https to http). Default 3. */
-  maxRedirects?: number;
-}
-
-/**
- * GET over node:http/https with the host policy applied to every address (autoconfig.<domain>
- * is named by whoever owns the domain, so it may point anywhere: 169.254.169.254 included),
- * a time limit, a size limit and no downgrade from https to http on redirect.
- */
-export function createFetchText(config: FetchTextConfig): FetchText {
-  const lookup = policyLookup(config);
-  const maxBytes = config.maxBytes ?? 256 * 1024;
-  const maxRedirects = config.maxRedirects ?? 3;
-  return (url, options) => {
-    const timeout = AbortSignal.timeout(options.timeoutMs);
-    const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
-    const get = (target: URL, redirects: number): Promise<string> =>
-      new Promise((resolve, reject) => {
-        if (target.protocol !== "https:" && target.protocol !== "http:") return reject(new Error(`unsupported URL scheme ${target.protocol}`));
-        const literal = target.hostname.replace(/^\[|\]$/g, "");
-        if (isIP(literal)) {
-          const why = refusedReason(literal, config.hostAllowance);
-          if (why) return reject(Object.assign(new Error(`${literal} is not allowed (${why})`), { code: "EHOSTNOTALLOWED" }));
-        }
-        if (signal.aborted) return reject(signal.reason);
-        const client = target.protocol === "https:" ? https : http;
-        const req = client.request(
-          target,
-          { method: "GET", lookup, signal, agent: false, headers: { accept: "application/xml, text/xml;q=0.9, */*;q=0.1", "user-agent": "crm-mail-sync-autodiscover/1" } },
-          (res) => {
-            const status = res.statusCode ?? 0;
-            const location = res.headers.location;
-            if (status >= 300 && status < 400 && location) {
-              res.resume();
-              if (redirects >= maxRedirects) return reject(new Error(`too many redirects from ${url}`));
-              let next: URL;
-              try {
-                next = new URL(location, target);
-              } catch {
-                return reject(new Error(`bad redirect location from ${target.origin}`));
-              }
-              if (target.protocol === "https:" && next.protocol !== "https:") return reject(new Error(`redirect from https to ${next.protocol} refused`));
-              return resolve(get(next, redirects + 1));
-            }
-            if (status < 200 || status >= 300) {
-              res.resume();
-              return reject(new HttpStatusError(status, `${target.origin}${target.pathname}`));
-            }
-            const chunks: Buffer[] = [];
-            let size = 0;
-            res.on("data", (chunk: Buffer) => {
-              size += chunk.length;
-              if (size > maxBytes) {
-                reject(new Error(`response larger than ${maxBytes} bytes`));
-                res.destroy();
-              } else chunks.push(chunk);
-            });
-            res.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-            res.on("error", reject);
-            res.on("close", () => {
-              if (!res.complete) reject(signal.aborted ? signal.reason : new Error("connection closed before the whole response"));
-            });
-          },
-        );
-        req.on("error", (err) => reject(signal.aborted ? signal.reason : err));
-        req.end();
-      });
-    return get(new URL(url), 0);
-  };
-}
-
-export interface ProbeConfig extends NetworkPolicy {
-  /** Per probe. Default 3000 ms. */
-  timeoutMs?: number;
-}
-
-/**
- * Connects and reads the greeting: IMAP "* OK" (or PREAUTH), SMTP "220". For STARTTLS it also
- * asks for the capabilities (IMAP CAPABILITY, SMTP EHLO) and requires STARTTLS among them, so
- * a server that would only take a password in plaintext is never proposed. The host goes
- * through host-policy first and the checked address is the one connected to. The certificate
- * is not verified here: nothing secret is sent, and the real connection verifies it later and
- * can then say clearly that it is untrusted (imap_tls_untrusted).
- */
-export function createProbe(config: ProbeConfig): Probe {
-  const timeoutMs = config.timeoutMs ?? 3000;
-  return async (host, port, security, kind, signal) => {
-    if (signal?.aborted) return false;
-    let address: string;
-    try {
-      address = await checkHost(host, config.hostAllowance, "host", config.resolve);
-    } catch {
-      return false;
-    }
-    const protocol = kind ?? ([25, 465, 587, 2525].includes(port) ? "smtp" : "imap");
-    const socket =
-      security === "tls"
-        ? tls.connect({ host: address, port, servername: isIP(host) ? undefined : host, rejectUnauthorized: false })
-        : net.connect({ host: address, port });
-    return converse(socket, protocol, security, timeoutMs, signal);
-  };
-}
-
-function converse(socket: net.Socket, kind: "imap" | "smtp", security: SecurityMode, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
-  return new Promise((resolve) => {
-    let buffer = "";
-    let phase: "greeting" | "capabilities" = "greeting";
-    let starttls = false;
-    let done = false;
-    const finish = (ok: boolean, farewell?: string) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", onAbort);
-      if (farewell && !socket.destroyed) {
-        socket.end(farewell);
-        setTimeout(() => socket.destroy(), 500).unref();
-      } else socket.destroy();
-      resolve(ok);
-    };
-    const onAbort = () => finish(false);
-    const timer = setTimeout(() => finish(false), timeoutMs);
-    signal?.addEventListener("abort", onAbort, { once: true });
-    socket.on("error", () => finish(false));
-    socket.on("close", () => finish(false));
-    socket.on("data", (chunk: Buffer) => {
-      buffer += chunk.toString("latin1");
-      if (buffer.length > 16 * 1024) return finish(false);
-      for (let nl = buffer.indexOf("\n"); nl >= 0 && !done; nl = buffer.indexOf("\n")) {
-        const line = buffer.slice(0, nl).replace(/\r$/, "");
-        buffer = buffer.slice(nl + 1);
-        handle(line);
-      }
-    });
-    const handle = (line: string) => {
-      if (kind === "imap") {
-        if (phase === "greeting") {
-          if (!/^\* (OK|PREAUTH)\b/i.test(line)) return finish(false);
-          if (security !== "starttls" || /\[CAPABILITY [^\]]*\bSTARTTLS\b/i.test(line)) return finish(true, "a1 LOGOUT\r\n");
-          phase = "capabilities";
-          socket.write("a1 CAPABILITY\r\n");
-          return;
-        }
-        if (/^\* CAPABILITY /i.test(line)) starttls ||= /\bSTARTTLS\b/i.test(line);
-        else if (/^a1 /i.test(line)) finish(starttls, "a2 LOGOUT\r\n");
-        return;
-      }
-      if (phase === "greeting") {
-        if (!/^220(?:[ -]|$)/.test(line)) return finish(false);
-        if (line[3] === "-") return; // multi-line greeting
-        if (security !== "starttls") return finish(true, "QUIT\r\n");
-        phase = "capabilities";
-        socket.write("EHLO autodiscover.invalid\r\n");
-        return;
-      }
-      if (!/^250(?:[ -]|$)/.test(line)) return finish(false, "QUIT\r\n");
-      if (/^250[ -]STARTTLS\b/i.test(line)) starttls = true;
-      if (line[3] !== "-") finish(starttls, "QUIT\r\n");
-    };
-    if (signal?.aborted) finish(false);
-  });
-}
-
-export interface AutodiscoverDepsConfig extends NetworkPolicy {
-  domainSettings?: AutodiscoverDeps["domainSettings"];
-  deadlineMs?: number;
-  probeTimeoutMs?: number;
-}
-
-/** The real dependencies: system DNS, HTTP(S) and TCP/TLS, all under the host policy. */
-export function createAutodiscoverDeps(config: AutodiscoverDepsConfig): AutodiscoverDeps {
-  // Its own resolver with a short timeout: the default retries for far longer than the deadline.
-  const resolver = new DnsResolver({ timeout: 1500, tries: 2 });
-  return {
-    resolveSrv: (name) => resolver.resolveSrv(name),
-    resolveMx: (name) => resolver.resolveMx(name),
-    fetchText: createFetchText(config),
-    probe: createProbe({ ...config, timeoutMs: config.probeTimeoutMs }),
-    domainSettings: config.domainSettings,
-    deadlineMs: config.deadlineMs,
-  };
-}
+export { createAutodiscoverDeps, createFetchText, createProbe, HttpStatusError, type AutodiscoverDepsConfig, type FetchTextConfig, type NetworkPolicy, type ProbeConfig } from "./autodiscover-network";
+export { parseConfigXml, parseXml, type ConfigXml } from "./autoconfig-xml";
 
 // ---------------------------------------------------------------------------------------------
 // API schemas

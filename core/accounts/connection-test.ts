@@ -1,12 +1,11 @@
 import net from "node:net";
-import tls from "node:tls";
-import type { ListResponse } from "imapflow";
-import { closeImap, openImap } from "../sync/imap-connection";
-import { verifySmtp } from "../sending/smtp";
+import { closeImap, detectSentFolder, openImap, selectableFolders, type FolderInfo } from "../mail/index";
+import { verifySmtp } from "../mail/index";
+import { connectTcp, describeTls, endSocket, greetingRefusal, handshake, isGreeting, LineReader, looksLikeTls, plaintextGreeting, speaksTls, startTls, type TlsOptions } from "../mail/index";
 import { AppError, type FieldProblem } from "../shared/errors";
 import type { Lang } from "../shared/i18n";
 import { createLogger, type Logger } from "../shared/log";
-import { checkHost, type HostAllowance, type Resolver } from "./host-policy";
+import { checkHost, type HostAllowance, type Resolver } from "../mail/index";
 import {
   authenticationCodes,
   diagnose,
@@ -18,7 +17,7 @@ import {
   type DiagnosisContext,
   type MailProtocol,
   type Security,
-} from "./diagnosis";
+} from "../mail/index";
 
 /**
  * The connection test: what "Test connection" runs and what saving an account runs first.
@@ -87,15 +86,7 @@ export interface StepResult {
   diagnosis?: Diagnosis;
 }
 
-export interface FolderInfo {
-  /** Full path, decoded (e.g. "[Gmail]/送信済みメール"). */
-  path: string;
-  /** Last part of the path, decoded (e.g. "送信済みメール"). */
-  name: string;
-  /** RFC 6154 SPECIAL-USE attribute the server declares (\Sent, \Drafts...), or null. */
-  specialUse: string | null;
-  delimiter: string;
-}
+export type { FolderInfo };
 
 export interface ConnectionReport {
   ok: boolean;
@@ -108,256 +99,6 @@ export interface ConnectionReport {
 const DEFAULT_TIMEOUT = 10_000;
 /** Silence after which a plain-text start checks whether the port wants TLS from the first byte. */
 const SILENCE_BEFORE_TLS_PROBE = 2_000;
-
-// ---------------------------------------------------------------------------------------------
-// Sent folder detection
-// ---------------------------------------------------------------------------------------------
-
-/**
- * Names of Sent folders on servers without SPECIAL-USE, most specific first. Compared with the
- * full path and with the last part of it (so "INBOX.Sent" and "INBOX/Sent Items" match too).
- */
-export const SENT_FOLDER_NAMES = [
-  "[Gmail]/Sent Mail",
-  "[Google Mail]/Sent Mail",
-  "[Gmail]/送信済みメール",
-  "Sent Items",
-  "Sent Messages",
-  "Sent Mail",
-  "Sent",
-  "Sent-Mail",
-  "送信済みメール",
-  "送信済みアイテム",
-  "送信済み",
-  "送信済みトレイ",
-  "送信済メール",
-];
-
-/** The Sent folder: the one the server marks \Sent, else the first whose name is a known Sent name. */
-export function detectSentFolder(folders: Pick<FolderInfo, "path" | "name" | "specialUse">[]): string | undefined {
-  const marked = folders.find((f) => f.specialUse === "\\Sent");
-  if (marked) return marked.path;
-  const norm = (s: string) => s.normalize("NFC").toLowerCase();
-  for (const candidate of SENT_FOLDER_NAMES.map(norm)) {
-    const hit = folders.find((f) => norm(f.path) === candidate) ?? folders.find((f) => norm(f.name) === candidate);
-    if (hit) return hit.path;
-  }
-  return undefined;
-}
-
-const SPECIAL_USE = ["\\All", "\\Archive", "\\Drafts", "\\Flagged", "\\Junk", "\\Sent", "\\Trash", "\\Important"];
-/** Attribute flags are atoms and compare case-insensitively (RFC 3501 9): Cyrus announces "\\sent". */
-const SPECIAL_USE_BY_LOWER = new Map(SPECIAL_USE.map((f) => [f.toLowerCase(), f]));
-const canonicalSpecialUse = (flag: string | undefined): string | undefined => (flag ? SPECIAL_USE_BY_LOWER.get(flag.toLowerCase()) : undefined);
-
-/**
- * One LIST entry as the folder picker shows it. Only what the server declares counts as
- * special use: imapflow also guesses from names (specialUseSource "name"), which we leave to
- * detectSentFolder so that the list stays a faithful picture of the server.
- */
-/**
- * The folders a mailbox can actually open: a "\Noselect" (or "\NonExistent") entry is only a
- * level in the hierarchy, like Gmail's "[Gmail]" (RFC 3501 7.2.2), and can be neither synced
- * nor a Sent folder.
- */
-export function selectableFolders(list: Pick<ListResponse, "path" | "name" | "delimiter" | "flags" | "specialUse" | "specialUseSource">[]): FolderInfo[] {
-  return list.filter((e) => ![...(e.flags ?? [])].some((f) => /^\\(Noselect|NonExistent)$/i.test(f))).map(toFolderInfo);
-}
-
-export function toFolderInfo(entry: Pick<ListResponse, "path" | "name" | "delimiter" | "flags" | "specialUse" | "specialUseSource">): FolderInfo {
-  const declared =
-    entry.specialUseSource === "extension" || entry.specialUseSource === "user"
-      ? canonicalSpecialUse(entry.specialUse)
-      : [...(entry.flags ?? [])].map(canonicalSpecialUse).find((f) => f !== undefined);
-  return { path: entry.path, name: entry.name, specialUse: declared ?? null, delimiter: entry.delimiter ?? "/" };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Raw socket helpers: our own first bytes, to see what the port really speaks
-// ---------------------------------------------------------------------------------------------
-
-/** Reads CRLF-terminated lines from a socket; remembers the very first bytes. */
-class LineReader {
-  private buffer = Buffer.alloc(0);
-  private lines: string[] = [];
-  private waiter?: () => void;
-  private failure?: Error;
-  firstByte?: number;
-
-  constructor(private readonly socket: net.Socket) {
-    socket.on("data", this.onData);
-    socket.on("error", this.onError);
-    socket.on("close", this.onClose);
-  }
-
-  private onData = (chunk: Buffer) => {
-    if (this.firstByte === undefined && chunk.length) this.firstByte = chunk[0];
-    this.buffer = Buffer.concat([this.buffer, chunk]);
-    let eol: number;
-    while ((eol = this.buffer.indexOf("\n")) >= 0) {
-      this.lines.push(this.buffer.subarray(0, eol).toString("utf8").replace(/\r$/, ""));
-      this.buffer = this.buffer.subarray(eol + 1);
-    }
-    this.wake();
-  };
-  private onError = (err: Error) => {
-    this.failure ??= err;
-    this.wake();
-  };
-  private onClose = () => {
-    this.failure ??= Object.assign(new Error("Connection closed by the server"), { code: "ECONNRESET" });
-    this.wake();
-  };
-  private wake() {
-    const w = this.waiter;
-    this.waiter = undefined;
-    w?.();
-  }
-
-  /** Stops listening, so that the socket can be handed to tls.connect. */
-  detach(): void {
-    this.socket.off("data", this.onData);
-    this.socket.off("error", this.onError);
-    this.socket.off("close", this.onClose);
-  }
-
-  /** Whether any byte arrived that does not form a complete line yet (e.g. a TLS record). */
-  get hasPartial(): boolean {
-    return this.buffer.length > 0;
-  }
-
-  /** The next line, or undefined when none came within `ms` (and no bytes arrived at all). */
-  async nextLine(ms: number): Promise<string | undefined> {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      const line = this.lines.shift();
-      if (line !== undefined) return line;
-      if (this.firstByte !== undefined && looksLikeTls(this.firstByte)) return undefined;
-      if (this.failure) throw this.failure;
-      const left = deadline - Date.now();
-      if (left <= 0) return undefined;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.waiter = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-    }
-  }
-}
-
-/** 0x15 alert, 0x16 handshake: the first byte of a TLS record. */
-const looksLikeTls = (byte: number) => byte === 0x15 || byte === 0x16;
-
-function connectTcp(address: string, port: number, ms: number): Promise<net.Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect({ host: address, port });
-    const timer = setTimeout(() => {
-      socket.destroy();
-      reject(Object.assign(new Error(`connect ETIMEDOUT ${address}:${port}`), { code: "ETIMEDOUT" }));
-    }, ms);
-    socket.once("connect", () => {
-      clearTimeout(timer);
-      socket.removeAllListeners("error");
-      // whoever reads next attaches its own listener; an error before that must not crash the process
-      socket.on("error", () => undefined);
-      resolve(socket);
-    });
-    socket.once("error", (err) => {
-      clearTimeout(timer);
-      socket.destroy();
-      reject(err);
-    });
-  });
-}
-
-interface TlsOptions {
-  servername?: string;
-  ca?: string;
-  rejectUnauthorized: boolean;
-}
-
-function handshake(socket: net.Socket, address: string, port: number, opts: TlsOptions, ms: number): Promise<tls.TLSSocket> {
-  return new Promise((resolve, reject) => {
-    // host is what Node checks the certificate against when there is no servername (an IP)
-    const secure = tls.connect({ socket, host: address, port, servername: opts.servername, ca: opts.ca, rejectUnauthorized: opts.rejectUnauthorized, minVersion: "TLSv1.2" });
-    const timer = setTimeout(() => {
-      secure.destroy();
-      reject(Object.assign(new Error("TLS handshake timed out"), { code: "ETIMEDOUT" }));
-    }, ms);
-    secure.once("secureConnect", () => {
-      clearTimeout(timer);
-      secure.removeAllListeners("error");
-      secure.on("error", () => undefined);
-      resolve(secure);
-    });
-    secure.once("error", (err) => {
-      clearTimeout(timer);
-      secure.destroy();
-      reject(err);
-    });
-  });
-}
-
-function describeTls(secure: tls.TLSSocket, insecureAllowed: boolean): string {
-  const cert = secure.getPeerCertificate();
-  const name = (x: unknown) => (x && typeof x === "object" ? String((x as Record<string, unknown>).CN ?? (x as Record<string, unknown>).O ?? "?") : "?");
-  const parts = [`${secure.getProtocol() ?? "TLS"} ${secure.getCipher()?.name ?? ""}`.trim()];
-  if (cert && Object.keys(cert).length) parts.push(`certificate ${name(cert.subject)} issued by ${name(cert.issuer)}, valid until ${cert.valid_to}`);
-  if (!secure.authorized) parts.push(insecureAllowed ? `NOT verified (${String(secure.authorizationError)}), accepted because insecure certificates are allowed` : "not verified");
-  return parts.join("; ");
-}
-
-const end = (socket: net.Socket | undefined) => {
-  if (!socket) return;
-  socket.on("error", () => undefined);
-  socket.destroy();
-};
-
-/** An IMAP "* BYE" or an SMTP 4xx/5xx greeting, shaped like the libraries' errors so that diagnose() reads it alike. */
-function greetingRefusal(protocol: MailProtocol, line: string): Error {
-  if (protocol === "smtp") {
-    const code = Number(line.slice(0, 3));
-    return Object.assign(new Error(line), { response: line, responseCode: Number.isFinite(code) ? code : undefined, command: "CONN" });
-  }
-  return Object.assign(new Error(line), { responseText: line.replace(/^\*\s+BYE\s*/i, ""), code: "NoConnection" });
-}
-
-const isGreeting = (protocol: MailProtocol, line: string) => (protocol === "imap" ? /^\* (OK|PREAUTH)\b/i.test(line) : /^220[ -]/.test(line));
-
-/**
- * After a failed TLS handshake: does the port greet in plain text? Then TLS was the wrong
- * choice (OpenSSL read "* OK" as a record header: "wrong version number").
- */
-async function plaintextGreeting(address: string, port: number, ms: number): Promise<string | undefined> {
-  let socket: net.Socket | undefined;
-  try {
-    socket = await connectTcp(address, port, ms);
-    const line = await new LineReader(socket).nextLine(ms);
-    return line !== undefined && /^(\* (OK|PREAUTH|BYE)|\d{3}[ -])/i.test(line) ? line : undefined;
-  } catch {
-    return undefined;
-  } finally {
-    end(socket);
-  }
-}
-
-/** After a silent plain connection: does the port complete a TLS handshake? Then it wants TLS from the first byte. */
-async function speaksTls(address: string, port: number, servername: string | undefined, ms: number): Promise<boolean> {
-  let socket: net.Socket | undefined;
-  try {
-    socket = await connectTcp(address, port, ms);
-    // only the protocol is probed here, never trusted: the real handshake verifies
-    const secure = await handshake(socket, address, port, { servername, rejectUnauthorized: false }, ms);
-    end(secure);
-    return true;
-  } catch {
-    return false;
-  } finally {
-    end(socket);
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // The test
@@ -464,7 +205,7 @@ async function reachServer(runner: StepRunner, plan: ServerPlan, settings: Conne
         }
         return { value: s, detail: line.slice(0, 200) };
       } catch (err) {
-        end(s);
+        endSocket(s);
         throw err;
       }
     });
@@ -491,41 +232,11 @@ async function reachServer(runner: StepRunner, plan: ServerPlan, settings: Conne
         throw err;
       }
     });
-    end(secure);
+    endSocket(secure);
     return runner.failed ? undefined : address;
   } finally {
-    end(socket);
+    endSocket(socket);
   }
-}
-
-/** The STARTTLS exchange on a plain connection whose greeting was read. */
-async function startTls(protocol: MailProtocol, socket: net.Socket, reader: LineReader, ms: number): Promise<void> {
-  if (protocol === "imap") {
-    socket.write("T1 STARTTLS\r\n");
-    for (;;) {
-      const line = await reader.nextLine(ms);
-      if (line === undefined) throw Object.assign(new Error("No answer to STARTTLS"), { code: "ETIMEDOUT" });
-      if (!line.startsWith("T1 ")) continue;
-      if (/^T1 OK\b/i.test(line)) return;
-      throw new Error(`Server does not support STARTTLS: ${line.slice(3)}`);
-    }
-  }
-  const reply = async (command: string) => {
-    const lines: string[] = [];
-    for (;;) {
-      const line = await reader.nextLine(ms);
-      if (line === undefined) throw Object.assign(new Error(`No answer to ${command}`), { code: "ETIMEDOUT" });
-      lines.push(line);
-      if (/^\d{3} /.test(line) || !/^\d{3}-/.test(line)) return { code: Number(line.slice(0, 3)), text: lines.join("\n") };
-    }
-  };
-  socket.write("EHLO crm-mail-sync\r\n");
-  const ehlo = await reply("EHLO");
-  if (ehlo.code !== 250) throw Object.assign(new Error(ehlo.text), { response: ehlo.text, responseCode: ehlo.code, command: "EHLO" });
-  if (!/^250[ -]STARTTLS\b/im.test(ehlo.text)) throw new Error("Server does not support STARTTLS (not in its EHLO reply)");
-  socket.write("STARTTLS\r\n");
-  const answer = await reply("STARTTLS");
-  if (answer.code !== 220) throw Object.assign(new Error("Error upgrading connection with STARTTLS"), { code: "ETLS", response: answer.text, responseCode: answer.code, command: "STARTTLS" });
 }
 
 /**

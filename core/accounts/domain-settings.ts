@@ -3,13 +3,13 @@ import { z } from "zod";
 import type { Db } from "../store/db";
 import { AppError } from "../shared/errors";
 import { nowIso } from "../shared/ids";
-import { checkHost, type HostAllowance, type Resolver } from "./host-policy";
-import { usernameStyles } from "./providers";
+import { checkHost, type HostAllowance, type Resolver } from "../mail/index";
+import { usernameStyles } from "../mail/index";
 import { hostnameField, providerIds, securityModes } from "./schema";
 
 /**
  * Mail settings an admin pins for a company domain: HubSpot's "IMAP and SMTP settings pre-set
- * by your account admin for the domain" (seed 002). Autodiscovery puts them above everything
+ * by your account admin for the domain". Autodiscovery puts them above everything
  * else, so a company's own servers win over whatever DNS or autoconfig say.
  */
 

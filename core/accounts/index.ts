@@ -4,23 +4,25 @@ import { accountSecretName, smtpSecretName, type SecretStore } from "../secrets/
 import { AppError } from "../shared/errors";
 import { newId, nowIso } from "../shared/ids";
 import { translate, type Lang } from "../shared/i18n";
-import { normaliseEmail } from "../contacts/email-address";
-import { jobStatusNow, recentJobs } from "../sync/jobs";
-import { forgetCursors } from "../sync/cursors";
+import { normaliseEmail } from "../contacts/index";
+import { jobStatusNow, recentJobs } from "../jobs/index";
+import { forgetCursors } from "../jobs/index";
 import type { User } from "../users/index";
-import { checkHost, type HostAllowance, type Resolver } from "./host-policy";
+import { checkHost, type HostAllowance, type Resolver } from "../mail/index";
 import { judgeForSave, testConnection, type ConnectionReport, type ConnectionSecrets, type ConnectionSettings } from "./connection-test";
 import type { Account, AccountInput, AccountPatch, AccountState } from "./schema";
-import { defaultSaveSentCopy } from "./providers";
+import { defaultSaveSentCopy } from "../mail/index";
 import { limitedConnectionTest } from "./login-limits";
+import { afterSave, shownState } from "./state-machine";
 import { bindingOf, destinationsOf, readBoundSecrets, rebind, unboundUses, type SecretBinding } from "./secret-binding";
 import { checkSharingChange, claimAccountEmail, ensureAccountEmailFree, releaseAccountEmail } from "./ownership";
 import { countAccountCopies, deleteAccountCopies } from "../sharing/index";
 
 export * from "./schema";
 export { changeAccountOwner } from "./ownership";
-export { checkHost, parseAllowance, refusedReason, type HostAllowance } from "./host-policy";
-export { detectSentFolder, selectableFolders } from "./connection-test";
+export { checkHost, parseAllowance, refusedReason, type HostAllowance } from "../mail/index";
+export { detectSentFolder, selectableFolders } from "../mail/index";
+export { PAUSE_AFTER_FAILED_LOGINS, afterJob, afterSave, isPaused, maySendSavedPassword, maySync, shownState, type JobEnd } from "./state-machine";
 export { PROBE_LIMIT, MAILBOX_LOGIN_FAILURES, limitedConnectionTest } from "./login-limits";
 export { readBoundSecrets, ensureBound, type SecretBinding } from "./secret-binding";
 
@@ -62,8 +64,29 @@ export interface AccountRecord extends Omit<Account, "lastError" | "syncFolders"
   leaseJobId?: string;
   leaseUntil?: number;
   leaseStartedAt?: string;
+  /** Failed logins in a row (state-machine.ts pauses the mailbox at PAUSE_AFTER_FAILED_LOGINS). */
+  authFailures?: number;
 }
 
+
+/**
+ * Codes the first sync wrote before the diagnosis catalogue existed, as the diagnosis names the
+ * same failure now: an account whose last error dates from then still reads in plain words.
+ */
+const LEGACY_ERROR_CODES: Record<string, string> = {
+  imap_auth_failed: "diag.auth_failed",
+  imap_tls_untrusted: "diag.tls_untrusted",
+  imap_tls_mismatch: "diag.tls_mismatch",
+  imap_connection_refused: "diag.connection_refused",
+  imap_timeout: "diag.timeout",
+  imap_throttled: "diag.throttled",
+  imap_failed: "diag.unknown",
+};
+
+function lastErrorView(error: { code: string; params?: Record<string, string | number> }, lang: Lang): { code: string; message: string } {
+  const code = LEGACY_ERROR_CODES[error.code] ?? error.code;
+  return { code, message: translate(code, lang, error.params) };
+}
 
 export const toAccountView = (item: Item, lang: Lang): Account => ({
   id: item.id,
@@ -84,9 +107,9 @@ export const toAccountView = (item: Item, lang: Lang): Account => ({
   initialSyncDays: item.initialSyncDays ?? 90,
   hasPassword: !!item.hasPassword,
   hasSmtpPassword: !!item.hasSmtpPassword,
-  state: item.syncEnabled === false ? "disabled" : (item.state as AccountState),
+  state: shownState(item as AccountRecord),
   lastSyncAt: item.lastSyncAt ?? null,
-  lastError: item.lastError ? { code: item.lastError.code, message: translate(item.lastError.code, lang, item.lastError.params) } : null,
+  lastError: item.lastError ? lastErrorView(item.lastError, lang) : null,
   syncProgress: item.syncProgress ? { folder: item.syncProgress.folder, done: item.syncProgress.done, total: item.syncProgress.total } : null,
   lastJob: item.lastJob ?? null,
   createdAt: item.createdAt,
@@ -271,7 +294,7 @@ export async function updateAccount(deps: AccountDeps, actor: User, id: string, 
     secretVersion: patch.password !== undefined || patch.smtpPassword !== undefined ? newId() : before.secretVersion,
     secretBinding: rebind(bindingOf(before), target, patch),
     // new credentials or server: the old diagnosis no longer applies; a failed test's does
-    state: failed?.state ?? (serverChanged ? "init" : before.state),
+    ...afterSave(before, { serverChanged, failedState: failed?.state }),
     lastError: failed?.lastError ?? (serverChanged ? null : before.lastError),
     updatedAt: nowIso(),
   };
@@ -293,11 +316,6 @@ export async function updateAccount(deps: AccountDeps, actor: User, id: string, 
       sets.push(`#f${i} = :f${i}`);
     }
   });
-  if (serverChanged || failed) {
-    // new credentials or server: failed logins are counted afresh (see sync's pause)
-    sets.push("authFailures = :zero");
-    values[":zero"] = 0;
-  }
   const written = await deps.db.update("main", keys.account(id), {
     expression: `SET ${sets.join(", ")}${removes.length ? ` REMOVE ${removes.join(", ")}` : ""}`,
     names,
@@ -336,3 +354,6 @@ export async function deleteAccount(deps: AccountDeps, actor: User, id: string):
   await releaseAccountEmail(deps.db, before.email, id, before.ownerId);
   return deleteAccountCopies(deps.db, id);
 }
+export { testConnection, localizeSteps, type ConnectionReport, type ConnectionTestDeps } from "./connection-test";
+export { autodiscover, autodiscoverInput, autodiscoverOutput, createAutodiscoverDeps } from "./autodiscover";
+export { mailDomainField, pinnedSettingsLookup, domainSettingsInput, domainSettingsOutput, listDomainSettings, putDomainSettings, deleteDomainSettings } from "./domain-settings";

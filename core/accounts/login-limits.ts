@@ -1,5 +1,5 @@
 import type { Db } from "../store/db";
-import { consume, release, reserve, type RateLimit, type Reservation } from "../shared/rate-limit";
+import { consume, release, reserve, type RateLimit, type Reservation } from "../store/rate-limit";
 import type { ConnectionReport, ConnectionSettings } from "./connection-test";
 
 /**

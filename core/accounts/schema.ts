@@ -1,16 +1,13 @@
 import { z } from "zod";
-import { emailField } from "../contacts/schema";
+import { emailField } from "../contacts/index";
 
 /** Explicit account states (EmailEngine's ACCOUNT_STATES are the model). */
-export const accountStates = ["init", "connected", "syncing", "authenticationError", "connectError", "disabled"] as const;
+/** Explicit account states; their meaning and transitions are in state-machine.ts. */
+export const accountStates = ["init", "connected", "syncing", "authenticationError", "connectError", "paused", "disabled"] as const;
 export type AccountState = (typeof accountStates)[number];
 
-export const securityModes = ["tls", "starttls", "none"] as const;
-export type SecurityMode = (typeof securityModes)[number];
-
-/** Provider presets (core/accounts/providers.ts fills their servers); "other" is manual. */
-export const providerIds = ["gmail", "microsoft365", "outlook", "yahoo", "yahoo_japan", "zoho", "zoho_pro", "icloud", "aol", "other"] as const;
-export type ProviderId = (typeof providerIds)[number];
+import { providerIds, securityModes, type ProviderId, type SecurityMode } from "../mail/index";
+export { providerIds, securityModes, type ProviderId, type SecurityMode };
 
 import { sharingModes } from "../sharing/index";
 export { sharingModes };

@@ -2,6 +2,7 @@ import type { Db } from "../store/db";
 import { keys } from "../store/keys";
 import { accountSecretName, smtpSecretName, type SecretStore } from "../secrets/index";
 import { AppError, type FieldProblem } from "../shared/errors";
+import { maySendSavedPassword, type StateFacts } from "./state-machine";
 
 /**
  * A saved password is bound to the destinations it was typed for: host, port, security mode
@@ -39,6 +40,9 @@ export interface BoundAccount extends Destinations {
   id: string;
   hasSmtpPassword?: boolean;
   secretBinding?: SecretBinding;
+  /** For the pause (state-machine.ts); absent on accounts not yet saved. */
+  state?: StateFacts["state"];
+  authFailures?: number;
 }
 
 export interface TypedSecrets {
@@ -115,6 +119,11 @@ export async function readBoundSecrets(
   const target = options.target ?? account;
   const problems = unboundUses(binding, target, typed, account.hasSmtpPassword);
   if (problems.length) throw new AppError("permanent", "password_destination_changed", { fields: problems });
+  // a paused mailbox's saved password was refused again and again: sending it once more could
+  // get the mailbox locked at the provider, so only a password typed now may log in
+  if (typed.password === undefined && account.state !== undefined && !maySendSavedPassword({ state: account.state, authFailures: account.authFailures })) {
+    throw new AppError("permanent", "account_paused", { fields: [{ field: "password", key: "account_paused_password_required" }] });
+  }
   if (!account.secretBinding) await bindAccount(deps.db, account.id, binding);
   const [password, smtpPassword] = await Promise.all([
     typed.password ?? deps.secrets.get(accountSecretName(account.id)),

@@ -7,7 +7,7 @@ import { openApiDocument } from "./openapi";
 import { routes } from "./routes/index";
 import type { ApiDeps, Route, RouteResult } from "./types";
 import { parseOrThrow } from "../shared/validation";
-import { consume } from "../shared/rate-limit";
+import { consume } from "../store/rate-limit";
 import { authenticateApiKey, bearerToken, recordApiKeyRequest } from "../integrations/index";
 
 const MAX_BODY = 256 * 1024;

@@ -5,9 +5,9 @@ import type { JobQueue } from "../queue/index";
 import type { Logger } from "../shared/log";
 import type { Lang } from "../shared/i18n";
 import type * as users from "../users/index";
-import type { HostAllowance } from "../accounts/host-policy";
+import type { HostAllowance } from "../mail/index";
 import type { ApiRequest } from "./http";
-import type { RateLimit } from "../shared/rate-limit";
+import type { RateLimit } from "../store/rate-limit";
 import type { ApiScope, WebhookQueue } from "../integrations/index";
 
 export interface ApiDeps {

@@ -3,6 +3,7 @@ import { isAppError, type FieldProblem } from "../shared/errors";
 import { toFieldProblems } from "../shared/validation";
 import { addressProblems, readExternal, upsertContact, type UpsertStatus } from "./index";
 import { bulkRow, type BulkRow } from "./schema";
+import { mapPool } from "../shared/pool";
 
 export interface BulkRowResult {
   /** Position of the row in the request, from 0. */
@@ -21,20 +22,6 @@ export interface BulkResult {
 
 /** How many rows are written at once: enough to finish 500 rows well inside API Gateway's 29 s. */
 const CONCURRENCY = 8;
-
-/** Runs `fn` over `items`, at most `limit` at a time, keeping the order of results. */
-export async function mapPool<T, R>(items: T[], limit: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!, i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
 
 /** A row-level refusal (bad field, external id held elsewhere) as the row's errors; anything else is rethrown. */
 export function rowErrors(err: unknown): FieldProblem[] {

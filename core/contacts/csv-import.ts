@@ -1,7 +1,8 @@
 import type { Db } from "../store/db";
 import { AppError, type FieldProblem } from "../shared/errors";
 import { toFieldProblems } from "../shared/validation";
-import { mapPool, rowErrors } from "./bulk";
+import { rowErrors } from "./bulk";
+import { mapPool } from "../shared/pool";
 import { addressProblems, predictUpsert, readExternal, upsertContact, type ContactState, type UpsertStatus } from "./index";
 import { normaliseEmail } from "./email-address";
 import { contactInput } from "./schema";

@@ -6,13 +6,20 @@ import { newId, nowIso } from "../shared/ids";
 import { normaliseEmail } from "./email-address";
 import { deletePartition } from "../sharing/index";
 import { primaryTaken, refuseInternalAddresses } from "./guards";
+import { recordBackfills } from "./backfill-store";
+import { contactCompaniesIndex, contactCompanyKey, contactEmails, searchKey, toContact } from "./contact-item";
+export { contactEmails, searchKey };
 import type { Contact, ContactInput, ContactPatch } from "./schema";
 
 export { normaliseEmail, looksLikeEmail } from "./email-address";
 export * from "./schema";
 
 /*
- * How contacts are written (no transactions: dynalite has none, see store/keys.ts).
+ * How contacts are written (no transactions: dynalite has none, see store/keys.ts). This file
+ * is the contact store: every write of a contact, its address index entries and its external-id
+ * claim. Over 400 lines because create, update, delete and upsert share the versioned write and
+ * the claim protocol below; search (search.ts), backfill requests (backfill-store.ts) and the
+ * bulk paths (bulk.ts, csv-import.ts) live beside it.
  *
  * - The contact item carries a `version`; every change is a conditional put on the version it
  *   read, so two concurrent writers cannot both win: the loser re-reads and tries again.
@@ -26,28 +33,6 @@ export * from "./schema";
  *   contact exists, so two concurrent upserts of one external id make one contact.
  */
 
-/** Key of the company search entry: one item per contact with a company (not yet in keys.ts). */
-const contactCompanyKey = (contactId: string) => ({ pk: `CONTACT#${contactId}`, sk: "COMPANY" });
-const contactCompaniesIndex = "CONTACTCOMPANIES";
-
-/**
- * A pending backfill: `{ pk: "BACKFILL", sk: "<iso time>#<address>", address, contactId, at }`
- * in the Main table (keys.backfill). Written whenever a contact gains an address (create,
- * update, bulk upsert, CSV import) BEFORE the address enters the EMAIL# index, so the sync can
- * fetch that address's past mail (within the sync window) without a full resync. Sorted by
- * time: a reader keeps the last sk it handled and asks for what comes after.
- */
-export const backfillKey = keys.backfill;
-const BACKFILL_PK = backfillKey("", "").pk;
-const BACKFILL_KEEP_SECONDS = 30 * 86_400;
-
-export interface Backfill {
-  /** The item's sort key: pass it to clearBackfill once the address's past mail is stored. */
-  sk: string;
-  address: string;
-  contactId: string;
-  at: string;
-}
 
 /** A contact as stored, with the version its next write must match. */
 interface Stored {
@@ -55,28 +40,9 @@ interface Stored {
   version: number | undefined;
 }
 
-const toContact = (item: Item): Contact => ({
-  id: item.id,
-  name: item.name,
-  company: item.company ?? null,
-  primaryEmail: item.primaryEmail,
-  secondaryEmails: item.secondaryEmails ?? [],
-  externalId: item.externalId ?? null,
-  createdAt: item.createdAt,
-  updatedAt: item.updatedAt,
-});
 const toStored = (item: Item): Stored => ({ contact: toContact(item), version: typeof item.version === "number" ? item.version : undefined });
 
-/**
- * The form names and companies are searched in: NFKC (full-width "ＡＢＣ" and half-width
- * katakana fold to what people type) and lower case.
- */
-export const searchKey = (text: string): string => text.normalize("NFKC").toLowerCase();
 
-/** Every address of a contact, normalised, primary first, each once. */
-export const contactEmails = (c: Pick<Contact, "primaryEmail" | "secondaryEmails">): string[] => [
-  ...new Set([c.primaryEmail, ...c.secondaryEmails].map(normaliseEmail)),
-];
 
 /** Field problems of a contact's addresses: an address listed twice (after normalisation). */
 export function addressProblems(primary: string, secondary: string[]): FieldProblem[] {
@@ -513,115 +479,6 @@ export async function readExternal(db: Db, externalIds: string[]): Promise<Map<s
 }
 
 // ---------------------------------------------------------------------------------------------
-// Search
-
-/** Up to this many contacts, search reads them all and matches anywhere in any field. */
-export const SMALL_LIST = 200;
-export const MAX_PAGE = 500;
-
-export interface ContactSearch {
-  /** Free text: an address, or the start of a name or company. */
-  q?: string;
-  /** Page size, 1..500. Default 500. */
-  limit?: number;
-  /** nextCursor of the previous page (listing without q only). */
-  cursor?: string;
-}
-
-export interface ContactPage {
-  items: Contact[];
-  nextCursor: string | null;
-}
-
-const invalidCursor = () => new AppError("validation", "validation_failed", { fields: [{ field: "cursor", key: "invalid_cursor" }] });
-
-function decodeListCursor(cursor: string): Item {
-  try {
-    const key = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-    const ok = key && ["pk", "sk", "gsi1pk", "gsi1sk"].every((k) => typeof key[k] === "string") && Object.keys(key).length === 4 && key.gsi1pk === keys.contactsIndex;
-    if (ok) return key;
-  } catch {
-    /* fall through */
-  }
-  throw invalidCursor();
-}
-const encodeListCursor = (key: Item) => Buffer.from(JSON.stringify(key), "utf8").toString("base64url");
-
-function indexQuery(gsi1pk: string, prefix: string | undefined, limit: number, start?: Item) {
-  return {
-    IndexName: "gsi1",
-    KeyConditionExpression: prefix ? "gsi1pk = :p AND begins_with(gsi1sk, :s)" : "gsi1pk = :p",
-    ExpressionAttributeValues: prefix ? { ":p": gsi1pk, ":s": prefix } : { ":p": gsi1pk },
-    Limit: limit,
-    ExclusiveStartKey: start,
-  };
-}
-
-/**
- * Contacts in name order, a page at a time. With `q`:
- * - a list of up to SMALL_LIST contacts is read whole and matched anywhere in name, company
- *   and every address (case-insensitive), as before;
- * - a larger list is searched through indexes only: the exact address (EMAIL#<address>,
- *   primary or secondary), then names starting with q, then companies starting with q;
- *   each hit is re-checked against the contact item. At most `limit` results, no cursor.
- */
-export async function searchContacts(db: Db, search: ContactSearch = {}): Promise<ContactPage> {
-  const limit = Math.min(Math.max(search.limit ?? MAX_PAGE, 1), MAX_PAGE);
-  const needle = search.q?.trim();
-  if (!needle) {
-    const page = await db.query("main", indexQuery(keys.contactsIndex, undefined, limit, search.cursor ? decodeListCursor(search.cursor) : undefined));
-    return { items: page.items.map(toContact), nextCursor: page.lastKey ? encodeListCursor(page.lastKey) : null };
-  }
-
-  const probe = await db.query("main", indexQuery(keys.contactsIndex, undefined, SMALL_LIST));
-  if (!probe.lastKey) {
-    const lower = needle.toLowerCase();
-    const folded = searchKey(needle);
-    const items = probe.items
-      .map(toContact)
-      .filter((c) => [c.name, c.company ?? "", c.primaryEmail, ...c.secondaryEmails].some((v) => v.toLowerCase().includes(lower) || searchKey(v).includes(folded)))
-      .slice(0, limit);
-    return { items, nextCursor: null };
-  }
-
-  const found = new Map<string, Contact>();
-  const take = (c: Contact) => found.size < limit && !found.has(c.id) && found.set(c.id, c);
-  if (needle.includes("@")) {
-    const address = normaliseEmail(needle);
-    const entry = await db.get("main", keys.contactEmail(address));
-    const ids = entry?.contactIds ? [...(entry.contactIds as Set<string>)] : [];
-    const items = ids.length ? await db.batchGet("main", ids.map((id) => keys.contact(id))) : [];
-    items
-      .map(toContact)
-      .filter((c) => contactEmails(c).includes(address))
-      .sort((a, b) => a.name.localeCompare(b.name))
-      .forEach(take);
-  }
-  const prefix = searchKey(needle);
-  if (found.size < limit) {
-    const byName = await db.query("main", indexQuery(keys.contactsIndex, prefix, limit));
-    byName.items.map(toContact).filter((c) => searchKey(c.name).startsWith(prefix)).forEach(take);
-  }
-  if (found.size < limit) {
-    const byCompany = await db.query("main", indexQuery(contactCompaniesIndex, prefix, limit));
-    const ids = byCompany.items.map((i) => i.contactId as string).filter((id) => !found.has(id));
-    const items = ids.length ? await db.batchGet("main", ids.map((id) => keys.contact(id))) : [];
-    const order = new Map(ids.map((id, i) => [id, i]));
-    items
-      .map(toContact)
-      .filter((c) => searchKey(c.company ?? "").startsWith(prefix))
-      .sort((a, b) => order.get(a.id)! - order.get(b.id)!)
-      .forEach(take);
-  }
-  return { items: [...found.values()], nextCursor: null };
-}
-
-/** Contacts by name order; `q` as in searchContacts. The first page only. */
-export async function listContacts(db: Db, q?: string): Promise<Contact[]> {
-  return (await searchContacts(db, { q })).items;
-}
-
-// ---------------------------------------------------------------------------------------------
 // The EMAIL#<address> index and backfills
 
 /** ADD/DELETE on a string set is idempotent: a retried write changes nothing. */
@@ -630,43 +487,6 @@ const indexAdd = (db: Db, email: string, contactId: string) =>
 const indexRemove = (db: Db, email: string, contactId: string) =>
   db.update("main", keys.contactEmail(email), { expression: "DELETE contactIds :c", values: { ":c": new Set([contactId]) } });
 
-async function recordBackfills(db: Db, contactId: string, addresses: string[]): Promise<void> {
-  if (!addresses.length) return;
-  const at = nowIso();
-  // kept 30 days (DynamoDB's TTL tidies up): a mailbox that does not sync for longer than that
-  // misses older requests, and with them the past mail of those new addresses
-  const expiresAt = Math.floor(Date.parse(at) / 1000) + BACKFILL_KEEP_SECONDS;
-  await db.batchWrite("main", addresses.map((address) => ({ put: { ...backfillKey(at, address), address, contactId, at, expiresAt } })));
-}
-
-/**
- * Addresses waiting for their past mail, oldest first: at most `limit` (default 100) records
- * after the sort key `after` (default: from the start).
- */
-export async function pendingBackfills(db: Db, options: { after?: string; limit?: number } = {}): Promise<Backfill[]> {
-  const page = await db.query("main", {
-    KeyConditionExpression: "pk = :p AND sk > :s",
-    ExpressionAttributeValues: { ":p": BACKFILL_PK, ":s": options.after ?? "" },
-    Limit: options.limit ?? 100,
-  });
-  return page.items.map((i) => ({ sk: i.sk, address: i.address, contactId: i.contactId, at: i.at ?? String(i.sk).slice(0, String(i.sk).indexOf("#")) }));
-}
-
-/** Whether any address was given a backfill request at or after `since` (ISO): one read of one item. */
-export async function backfillRequestedSince(db: Db, since: string): Promise<boolean> {
-  const page = await db.query("main", {
-    KeyConditionExpression: "pk = :p AND sk >= :s",
-    ExpressionAttributeValues: { ":p": BACKFILL_PK, ":s": since },
-    Limit: 1,
-  });
-  return page.items.length > 0;
-}
-
-/** Marks one backfill done. Idempotent. */
-export async function clearBackfill(db: Db, sk: string): Promise<void> {
-  await db.delete("main", { pk: BACKFILL_PK, sk });
-}
-
 /** Which of these (normalised) addresses belong to a contact: one BatchGetItem per 100. */
 export async function matchContactEmails(db: Db, addresses: Iterable<string>): Promise<Set<string>> {
   const unique = [...new Set(addresses)];
@@ -674,3 +494,7 @@ export async function matchContactEmails(db: Db, addresses: Iterable<string>): P
   const items = await db.batchGet("main", unique.map((e) => keys.contactEmail(e)));
   return new Set(items.filter((i) => i.contactIds && i.contactIds.size > 0).map((i) => i.email as string));
 }
+export { bulkUpsert } from "./bulk";
+export { planImport, previewImport, runImport } from "./csv-import";
+export { backfillKey, backfillRequestedSince, clearBackfill, pendingBackfills, readBackfillRequests, type Backfill } from "./backfill-store";
+export { listContacts, MAX_PAGE, searchContacts, SMALL_LIST, type ContactPage, type ContactSearch } from "./search";

@@ -4,7 +4,7 @@ import type { Db, Item } from "../store/db";
 import { keys } from "../store/keys";
 import { AppError, fieldError } from "../shared/errors";
 import { newId, nowIso } from "../shared/ids";
-import { consume, type RateLimit } from "../shared/rate-limit";
+import { consume, type RateLimit } from "../store/rate-limit";
 import * as users from "../users/index";
 import { API_SCOPES, apiScope, type ApiScope } from "./scopes";
 
@@ -16,7 +16,7 @@ import { API_SCOPES, apiScope, type ApiScope } from "./scopes";
  */
 const PREFIX = "cms_";
 
-/** Requests per key and minute, shared by every API instance (core/shared/rate-limit.ts). */
+/** Requests per key and minute, shared by every API instance (core/store/rate-limit.ts). */
 export const API_KEY_LIMIT: RateLimit = { bucket: "api-key", limit: 600, windowSeconds: 60 };
 /** lastUsedAt is written at most this often, as a session's lastSeenAt. */
 const TOUCH_EVERY_MS = 60_000;

@@ -4,23 +4,23 @@
  */
 import { startLocalStack } from "./stack";
 
+import { ConfigError, readConfig, type Config } from "../shared/config";
+
 const env = process.env;
-const num = (name: string, fallback: number) => {
-  const value = env[name];
-  if (value === undefined || value === "") return fallback;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 0) {
-    console.error(`${name} must be a non-negative number (got "${value}")`);
-    process.exit(2);
-  }
-  return n;
-};
+let config: Config;
+try {
+  config = readConfig(env);
+} catch (err) {
+  if (!(err instanceof ConfigError)) throw err;
+  console.error(err.message);
+  process.exit(2);
+}
 
 const stack = await startLocalStack({
-  port: num("PORT", 3000),
+  port: config.PORT,
   dataDir: env.DATA_DIR || ".data",
-  syncIntervalMinutes: num("SYNC_INTERVAL_MINUTES", 5),
-  scheduleEveryMs: env.SCHEDULE_EVERY_SECONDS ? num("SCHEDULE_EVERY_SECONDS", 60) * 1000 : undefined,
+  syncIntervalMinutes: config.SYNC_INTERVAL_MINUTES,
+  scheduleEveryMs: config.SCHEDULE_EVERY_SECONDS === undefined ? undefined : config.SCHEDULE_EVERY_SECONDS * 1000,
   allowPrivateHosts: (env.ALLOW_PRIVATE_HOSTS as "none" | "loopback" | "private") || "loopback",
   admin: { email: env.ADMIN_EMAIL || "admin@crm-mail-sync.local", password: env.ADMIN_PASSWORD || undefined },
 });

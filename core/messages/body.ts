@@ -5,10 +5,10 @@ import { AppError } from "../shared/errors";
 import type { Logger } from "../shared/log";
 import { checkHost, getAccountRecord, readBoundSecrets, type HostAllowance } from "../accounts/index";
 import type { ImapFlow } from "imapflow";
-import { consume, type RateLimit } from "../shared/rate-limit";
+import { consume, type RateLimit } from "../store/rate-limit";
 import { SharingGate, contactsHolding, type Reader } from "../sharing/index";
 import { bodyConnections } from "./imap-pool";
-import { decodeText, htmlToText, pickPreviewPart, transferDecode } from "../sync/mime-preview";
+import { decodeText, htmlToText, pickPreviewPart, transferDecode } from "../mail/index";
 import { messageSortKey } from "./index";
 
 /** The most of a body part fetched for reading: enough for any human-written mail. */

@@ -1,9 +1,9 @@
 import { z } from "zod";
 import type { Db, Item } from "../store/db";
 import { keys } from "../store/keys";
-import { AppError } from "../shared/errors";
+import { decodePageCursor, encodePageCursor } from "../shared/page-cursor";
 import { contactEmails } from "../contacts/index";
-import type { Contact } from "../contacts/schema";
+import type { Contact } from "../contacts/index";
 import { joinThreads } from "./threads";
 import { SharingGate, type Reader } from "../sharing/index";
 
@@ -37,16 +37,8 @@ export interface HistoryOptions {
   ownerId?: string;
 }
 
-const decodeCursor = (cursor: string): string => {
-  try {
-    const sk = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")).sk;
-    if (typeof sk === "string") return sk;
-  } catch {
-    /* fall through */
-  }
-  throw new AppError("validation", "validation_failed", { fields: [{ field: "cursor", key: "invalid_cursor" }] });
-};
-const encodeCursor = (sk: string) => Buffer.from(JSON.stringify({ sk }), "utf8").toString("base64url");
+/** A history cursor: the sort key of the last message shown. */
+const isHistoryPosition = (p: any): p is { sk: string } => !!p && typeof p.sk === "string";
 
 /**
  * A contact's email history as `reader` may see it (core/sharing: only the copies the reader
@@ -59,7 +51,7 @@ const encodeCursor = (sk: string) => Buffer.from(JSON.stringify({ sk }), "utf8")
  */
 export async function contactHistory(db: Db, contact: Contact, reader: Reader, options: HistoryOptions = {}): Promise<z.infer<typeof messagePage>> {
   const limit = Math.min(Math.max(options.limit ?? 50, 1), 200);
-  const before = options.cursor ? decodeCursor(options.cursor) : undefined;
+  const before = options.cursor ? decodePageCursor(options.cursor, isHistoryPosition).sk : undefined;
   const gate = new SharingGate(db, reader);
   const perAddress = await Promise.all(contactEmails(contact).map((email) => readPartition(db, gate, contact.id, email, before, limit, options.ownerId)));
   const merged = perAddress.flatMap((p) => p.messages).sort((a, b) => (a.sk < b.sk ? 1 : a.sk > b.sk ? -1 : 0));
@@ -76,7 +68,7 @@ export async function contactHistory(db: Db, contact: Contact, reader: Reader, o
   const more = perAddress.some((p) => p.more) || unique.length > limit;
   return {
     items: await summarise(db, page),
-    nextCursor: more && page.length ? encodeCursor(page[page.length - 1]!.sk) : null,
+    nextCursor: more && page.length ? encodePageCursor({ sk: page[page.length - 1]!.sk }) : null,
   };
 }
 
@@ -209,3 +201,4 @@ function toSummary(item: Item, { accounts, users }: { accounts: Map<string, stri
     threadLinks: threadLinks(item),
   };
 }
+export { fetchMessageText, loadMessage } from "./body";

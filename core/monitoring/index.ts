@@ -1,5 +1,5 @@
 import type { Db } from "../store/db";
-import { recentJobs } from "../sync/jobs";
+import { recentJobs } from "../jobs/index";
 import { listAllAccounts } from "../accounts/index";
 
 export interface StalledJob {

@@ -1,6 +1,6 @@
 import { ChangeMessageVisibilityCommand, SendMessageBatchCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { AppError } from "../shared/errors";
-import type { MailServerSettings } from "../shared/mail-server";
+import type { MailServerSettings } from "../mail/index";
 
 export { shouldRetry } from "./retry-policy";
 

@@ -13,7 +13,7 @@ import { AppError } from "../shared/errors";
  * problem, a missing folder, a host the policy refuses, a malformed job.
  *
  * Mail-server errors arrive here already translated, once, at the adapter edge: their kind is
- * the verdict of the diagnosis table (core/accounts/diagnosis.ts), which the connection test
+ * the verdict of the diagnosis table (core/mail/diagnosis.ts), which the connection test
  * shares. What is decided here is everything else that can fail a job.
  */
 export function shouldRetry(err: unknown): boolean {

@@ -4,8 +4,9 @@ import { AwsSecretStore, FileSecretStore, type SecretStore } from "../secrets/in
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { SqsJobQueue } from "../queue/index";
 import { SqsWebhookQueue } from "../integrations/index";
-import { parseAllowance, type HostAllowance } from "../accounts/host-policy";
+import { parseAllowance, type HostAllowance } from "../mail/index";
 import { createLogger, type Logger } from "../shared/log";
+import { readConfig } from "../shared/config";
 
 /**
  * Builds the adapters a handler needs, once per cold start, from the linked resources
@@ -18,7 +19,8 @@ import { createLogger, type Logger } from "../shared/log";
  * - SECRET_PREFIX: Secrets Manager name prefix, "<app>/<stage>/" (the IAM policy's scope)
  * - LOCAL_SECRET_DIR: the file store's directory (SECRET_BACKEND=file)
  * - ALLOW_PRIVATE_HOSTS: "loopback" or "private" to let mailbox hosts resolve there (default: neither)
- * - SYNC_INTERVAL_MINUTES: minutes between two syncs of an account (default 5)
+ * - SYNC_INTERVAL_MINUTES: minutes between two syncs of an account, 1..60 (default 5; a bad
+ *   value fails the cold start with the error the deploy and `npm start` give, core/shared/config.ts)
  * - SYNC_ON_CONTACT_CHANGE: "off" to leave a contact's new address to the schedule instead of
  *   queuing a sync of every mailbox at once (tests that drive their own jobs; default on)
  * - IMAP_EXTRA_CA_PEM: PEM text of an extra CA to trust for IMAP (e.g. a company CA)
@@ -60,7 +62,7 @@ export function buildRuntime(fn: string): Runtime {
     env.SECRET_BACKEND === "file"
       ? new FileSecretStore(required(env.LOCAL_SECRET_DIR, "LOCAL_SECRET_DIR"))
       : new AwsSecretStore(required(env.SECRET_PREFIX, "SECRET_PREFIX"));
-  const interval = Number(env.SYNC_INTERVAL_MINUTES ?? 5);
+  const config = readConfig(env);
   return {
     db: new Db({ main: linked("Main").name, mail: linked("Mail").name }),
     secrets,
@@ -68,7 +70,7 @@ export function buildRuntime(fn: string): Runtime {
     queue: new SqsJobQueue(linked("SyncQueue").url, new SQSClient({ useQueueUrlAsEndpoint: !env.AWS_ENDPOINT_URL_SQS })),
     log,
     hostAllowance: parseAllowance(env.ALLOW_PRIVATE_HOSTS),
-    intervalMinutes: Number.isFinite(interval) && interval >= 1 ? interval : 5,
+    intervalMinutes: config.SYNC_INTERVAL_MINUTES,
     syncOnContactChange: env.SYNC_ON_CONTACT_CHANGE !== "off",
     imapCa: env.IMAP_EXTRA_CA_PEM || undefined,
   };

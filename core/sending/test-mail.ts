@@ -1,16 +1,16 @@
 import MailComposer from "nodemailer/lib/mail-composer";
-import { checkHost, type HostAllowance, type Resolver } from "../accounts/host-policy";
-import { defaultSaveSentCopy } from "../accounts/providers";
-import { detectSentFolder, selectableFolders } from "../accounts/connection-test";
-import { diagnose, diagnosisOf, type Diagnosis, type DiagnosisContext } from "../accounts/diagnosis";
-import { closeImap, openImap } from "../sync/imap-connection";
+import { checkHost, type HostAllowance, type Resolver } from "../mail/index";
+import { defaultSaveSentCopy } from "../mail/index";
+import { detectSentFolder, selectableFolders } from "../accounts/index";
+import { diagnose, diagnosisOf, type Diagnosis, type DiagnosisContext } from "../mail/index";
+import { closeImap, openImap } from "../mail/index";
 import { createLogger, type Logger } from "../shared/log";
 import type { Mailer, OutgoingMessage } from "./index";
-import { createSmtpMailer, type SmtpSettings } from "./smtp";
+import { createSmtpMailer, type SmtpSettings } from "../mail/index";
 import { withCrlf } from "./line-endings";
 
 /**
- * The "mail test" button (seed 004, BizMagic: "テストメールを送信しました。テストメールをメール
+ * The "mail test" button (as CRM mail tools word it: "テストメールを送信しました。テストメールをメール
  * ボックスに保存しました。"): a short bilingual message from the mailbox to itself through its
  * SMTP server, and, when the account keeps a copy of sent mail, the very same bytes APPENDed
  * to its Sent folder over IMAP. Both outcomes are reported separately.

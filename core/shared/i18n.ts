@@ -37,6 +37,8 @@ const catalogue: Record<string, Record<Lang, string>> = {
   path_param_invalid: { en: "is not a valid identifier in the address.", ja: "アドレス内の識別子が正しくありません。" },
   path_param_too_long: { en: "is longer than {max} characters.", ja: "{max}文字を超えています。" },
   password_required_new_destination: { en: "must be entered again: a saved password is only sent to the server, port and security it was saved for, and {destination} is not one of them.", ja: "を再入力してください。保存済みのパスワードは保存時のサーバー・ポート・セキュリティ設定にしか送信しません。{destination} はそれに該当しません。" },
+  account_paused: { en: "This mailbox is paused: its server refused the saved password several times in a row. Enter the new password to resume it.", ja: "このメールボックスは一時停止中です。保存済みのパスワードがサーバーに続けて拒否されました。再開するには新しいパスワードを入力してください。" },
+  account_paused_password_required: { en: "must be entered again: the mailbox is paused because the server refused the saved password several times in a row.", ja: "を再入力してください。保存済みのパスワードがサーバーに続けて拒否されたため、メールボックスは一時停止中です。" },
   password_destination_changed: { en: "The mailbox's server settings changed after its password was saved. Enter the password again to use the new settings.", ja: "パスワードの保存後にメールボックスのサーバー設定が変更されました。新しい設定で使うにはパスワードを再入力してください。" },
   mailbox_login_limited: { en: "Too many failed logins to {target} recently. To keep the provider from locking the mailbox, wait {seconds} seconds before trying again.", ja: "{target} へのログイン失敗が続いています。プロバイダーによるメールボックスのロックを防ぐため、{seconds}秒待ってからもう一度お試しください。" },
   request_too_large: { en: "The request is larger than {maximum} MB, the most this server accepts.", ja: "リクエストが{maximum}MBを超えています（このサーバーが受け付ける上限です）。" },
@@ -44,14 +46,7 @@ const catalogue: Record<string, Record<Lang, string>> = {
   service_unavailable: { en: "The service is temporarily unavailable. Please try again shortly.", ja: "サービスが一時的に利用できません。しばらくしてからもう一度お試しください。" },
 
   // mailbox connection problems (the accounts issue adds provider-specific advice)
-  imap_auth_failed: { en: "The mail server refused the user name or password. If the account uses 2-step verification, create an app password; if the password was changed, enter the new one.", ja: "メールサーバーがユーザー名またはパスワードを拒否しました。2段階認証を使っている場合はアプリパスワードを作成してください。パスワードを変更した場合は新しいパスワードを入力してください。" },
-  imap_tls_untrusted: { en: "The server's certificate is not trusted. Fix the server's certificate, or allow insecure certificates if you control this server.", ja: "サーバーの証明書が信頼されていません。サーバーの証明書を修正するか、自社管理のサーバーであれば「安全でない証明書を許可」を有効にしてください。" },
-  imap_tls_mismatch: { en: "The security setting does not match the port: port 993 uses TLS, port 143 uses STARTTLS.", ja: "セキュリティ設定がポートと一致しません。ポート993はTLS、ポート143はSTARTTLSを使います。" },
   imap_host_not_found: { en: "The mail server's host name could not be found. Check the spelling.", ja: "メールサーバーのホスト名が見つかりません。綴りを確認してください。" },
-  imap_connection_refused: { en: "Nothing accepted the connection at this host and port. Check the port, or whether a firewall blocks it.", ja: "このホストとポートで接続を受け付けていません。ポート番号、またはファイアウォールを確認してください。" },
-  imap_timeout: { en: "The mail server did not answer in time. It may be down or blocked by a firewall; we will retry.", ja: "メールサーバーが時間内に応答しませんでした。停止しているかファイアウォールで遮断されている可能性があります。再試行します。" },
-  imap_throttled: { en: "The mail provider is limiting connections right now; we will retry later.", ja: "メールプロバイダーが現在接続を制限しています。後で再試行します。" },
-  imap_failed: { en: "The mail server reported an error; we will retry.", ja: "メールサーバーがエラーを返しました。再試行します。" },
   sync_unaccounted: { en: "The sync could not account for {count} message(s) in {folder}; it will try again.", ja: "{folder} の {count} 件のメッセージを同期で確認できませんでした。もう一度試します。" },
   password_missing: { en: "No password is saved for this mailbox. Enter it again.", ja: "このメールボックスのパスワードが保存されていません。もう一度入力してください。" },
 
@@ -97,7 +92,7 @@ const catalogue: Record<string, Record<Lang, string>> = {
   // autodiscovery
   domain_settings_not_found: { en: "No mail settings are pinned for the domain {domain}.", ja: "ドメイン {domain} に固定されたメール設定はありません。" },
 
-  // diagnosis: mail connection problems (core/accounts/diagnosis.ts). diag.<code> is the one-line
+  // diagnosis: mail connection problems (core/mail/diagnosis.ts). diag.<code> is the one-line
   // message (cause then fix); .cause and .fix are its parts; diag.steps.* are provider steps, one per line.
   connection_failed: { en: "The connection test failed, so nothing was saved. See the fields for what to change.", ja: "接続テストに失敗したため、保存していません。各項目のメッセージを確認してください。" },
   "diag.auth_failed": { en: "The mail server refused the user name or password. Check the user name (usually the full email address) and enter the password again. If the account uses 2-step verification, create an app password and use it here. If the password was changed, enter the new one here and in every other mail app that uses this mailbox. After several failed attempts some providers block sign-in for about 15 minutes: wait, then try once more.", ja: "メールサーバーがユーザー名またはパスワードを拒否しました。ユーザー名（通常はメールアドレス全体）を確認し、パスワードをもう一度入力してください。2段階認証を有効にしている場合は、アプリパスワードを作成してここに入力してください。パスワードを変更した場合は、ここと、このメールボックスを使っている他のすべてのメールソフトで新しいパスワードに更新してください。何度か失敗するとサインインを約15分間ブロックするメールサービスもあります。しばらく待ってからもう一度お試しください。" },

@@ -1,9 +1,9 @@
 import type { Db } from "../store/db";
 import { keys } from "../store/keys";
+import { mapPool } from "../shared/pool";
 import type { JobQueue, SyncJobMessage } from "../queue/index";
-import { listAllAccounts } from "../accounts/index";
-import { canSync } from "./fanout";
-import { newJob, recordQueuedMany, serverHint } from "./jobs";
+import { listAllAccounts, maySync } from "../accounts/index";
+import { newJob, recordQueuedMany, serverHint } from "../jobs/index";
 import type { BackfillAccount } from "./backfill-requests";
 
 /** Two backfill jobs of one mailbox start at least this far apart: a CRM adding contacts one by one costs one job a minute per mailbox, not one per contact. */
@@ -16,7 +16,7 @@ export const BACKFILL_JOB_SPACING_MS = 60_000;
  * or BACKFILL_JOB_SPACING_MS after its previous one. Returns the jobs queued.
  */
 export async function queueBackfillJobs(db: Db, queue: JobQueue, now = new Date()): Promise<SyncJobMessage[]> {
-  const accounts = ((await listAllAccounts(db)) as BackfillAccount[]).filter(canSync);
+  const accounts = ((await listAllAccounts(db)) as BackfillAccount[]).filter(maySync);
   const planned: { job: SyncJobMessage; delaySeconds: number }[] = [];
   const plan = async (account: BackfillAccount | undefined, tries = 3): Promise<void> => {
     if (!account || !tries) return;
@@ -35,11 +35,7 @@ export async function queueBackfillJobs(db: Db, queue: JobQueue, now = new Date(
     planned.push({ job: newJob(account.id, "contact-added", serverHint(account)), delaySeconds: Math.ceil((at.getTime() - now.getTime()) / 1000) });
   };
   // 8 claims in flight, as fan-out marks its accounts: the request that added the contact waits for them
-  let next = 0;
-  const worker = async () => {
-    while (next < accounts.length) await plan(accounts[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(8, accounts.length) }, worker));
+  await mapPool(accounts, 8, (account) => plan(account));
   if (!planned.length) return [];
   await recordQueuedMany(db, planned.map((p) => p.job));
   await queue.enqueue(planned);
@@ -60,7 +56,7 @@ export interface BackfillStatus {
  * cannot sync (disabled, paused, no password) is left out: it would keep the notice forever.
  */
 export async function backfillStatus(db: Db, contact: { id: string; createdAt: string }): Promise<BackfillStatus> {
-  const accounts = ((await listAllAccounts(db)) as BackfillAccount[]).filter(canSync);
+  const accounts = ((await listAllAccounts(db)) as BackfillAccount[]).filter(maySync);
   const none: BackfillStatus = { pending: false, requestedAt: null, expectedAt: null };
   if (!accounts.length) return none;
   const taken = (a: BackfillAccount) => a.backfillTaken ?? a.backfillSeen ?? "";

@@ -1,6 +1,7 @@
 import type { Db, Item } from "../store/db";
 import { keys } from "../store/keys";
 import type { AccountRecord } from "../accounts/index";
+import { readBackfillRequests } from "../contacts/index";
 
 /*
  * Past mail for a contact's new address (core/contacts writes a BACKFILL request whenever a
@@ -65,10 +66,7 @@ async function backfillRequestsAfter(db: Db, after: string, settleMs: number, fr
   const ttl = Math.min(30_000, settleMs / 2);
   const hit = fresh ? undefined : backfillCache.get(after);
   if (hit && Date.now() - hit.at < ttl) return hit.items;
-  const items = await db.queryAll("main", {
-    KeyConditionExpression: "pk = :p AND sk > :s",
-    ExpressionAttributeValues: { ":p": "BACKFILL", ":s": after },
-  });
+  const items = await readBackfillRequests(db, after);
   if (backfillCache.size > 100) backfillCache.clear();
   if (ttl > 0) backfillCache.set(after, { at: Date.now(), items });
   return items;

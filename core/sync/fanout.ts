@@ -1,10 +1,10 @@
 import type { Db } from "../store/db";
 import { keys } from "../store/keys";
 import type { JobQueue, SyncJobMessage } from "../queue/index";
-import { listAllAccounts, type AccountRecord } from "../accounts/index";
+import { listAllAccounts, maySync, type AccountRecord } from "../accounts/index";
 import type { Logger } from "../shared/log";
-import { newJob, recordQueuedMany, serverHint } from "./jobs";
-import { AUTH_FAILURES_BEFORE_PAUSE } from "./sync-account";
+import { mapPool } from "../shared/pool";
+import { newJob, recordQueuedMany, serverHint } from "../jobs/index";
 
 export interface FanOutDeps {
   db: Db;
@@ -15,18 +15,9 @@ export interface FanOutDeps {
   now?: () => Date;
 }
 
-/** Can sync at all: enabled, has a password, and not paused. */
-export function canSync(account: AccountRecord & { authFailures?: number }): boolean {
-  if (account.syncEnabled === false) return false;
-  if (account.state === "authenticationError" && account.lastError?.code === "password_missing") return false;
-  // Paused after repeated failed logins: retrying a wrong password gets the mailbox locked at
-  // the provider (seed 001). A new password or server setting resumes it.
-  return !(account.state === "authenticationError" && (account.authFailures ?? 0) >= AUTH_FAILURES_BEFORE_PAUSE);
-}
-
 /** Due: able to sync, no job holding the lease, and the interval has passed since it was last queued. */
-export function isDue(account: AccountRecord & { queuedAt?: string; authFailures?: number }, now: Date, intervalMinutes: number): boolean {
-  if (!canSync(account)) return false;
+export function isDue(account: AccountRecord & { queuedAt?: string }, now: Date, intervalMinutes: number): boolean {
+  if (!maySync(account)) return false; // enabled, has a password, not paused
   const nowSec = now.getTime() / 1000;
   if (account.leaseUntil && account.leaseUntil > nowSec) return false;
   // 30 s of slack so a tick that fires a little early does not skip an account for a whole interval
@@ -54,14 +45,9 @@ export async function fanOut(deps: FanOutDeps): Promise<{ due: number; enqueued:
   // a tick stays short with thousands of mailboxes
   await recordQueuedMany(deps.db, planned.map((p) => p.job));
   if (planned.length) await deps.queue.enqueue(planned);
-  let next = 0;
-  const mark = async () => {
-    while (next < planned.length) {
-      const { job } = planned[next++]!;
-      await deps.db.update("main", keys.account(job.accountId), { expression: "SET queuedAt = :q", values: { ":q": job.enqueuedAt }, condition: "attribute_exists(pk)" });
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(8, planned.length) }, mark));
+  await mapPool(planned, 8, ({ job }) =>
+    deps.db.update("main", keys.account(job.accountId), { expression: "SET queuedAt = :q", values: { ":q": job.enqueuedAt }, condition: "attribute_exists(pk)" }),
+  );
   deps.log.info("fanout.completed", { due: accounts.length, enqueued: planned.length });
   return { due: accounts.length, enqueued: planned.map((p) => p.job) };
 }

@@ -1,7 +1,7 @@
 import { digest } from "../shared/ids";
 import { messageIdentity } from "./message-identity";
-import { normaliseEmail } from "../contacts/email-address";
-import { attachmentsOf, type Attachment, type BodyNode } from "./mime-preview";
+import { normaliseEmail } from "../contacts/index";
+import { attachmentsOf, type Attachment, type BodyNode } from "../mail/index";
 import { ADDRESS_HEADERS, addressList, decodeSubject, parseHeaderBlock, stripMailto } from "./header-record";
 
 export interface Address {

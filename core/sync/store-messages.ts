@@ -1,8 +1,16 @@
 import type { Db, Item } from "../store/db";
 import { keys } from "../store/keys";
+import { mapPool } from "../shared/pool";
 import type { MailRecord } from "./message-record";
 import { markPartitions } from "../sharing/index";
-import type { MailEventSink } from "../integrations/index";
+
+/**
+ * A port for whoever wants to hear of stored copies (webhooks' mail.added, core/integrations):
+ * told about every write batch once its copies are stored.
+ */
+export interface MailEventSink {
+  mailStored(copies: Item[]): Promise<void>;
+}
 
 export interface MessageSource {
   accountId: string;
@@ -81,14 +89,7 @@ export async function storeMessages(db: Db, entries: { record: MailRecord; conta
   for (const [accountId, emails] of byAccount) await markPartitions(db, accountId, emails);
   const batches: Item[][] = [];
   for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
-  let next = 0;
-  const worker = async () => {
-    while (next < batches.length) {
-      const batch = batches[next++]!;
-      await db.batchWrite("mail", batch.map((put) => ({ put })));
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(WRITE_CONCURRENCY, batches.length) }, worker));
+  await mapPool(batches, WRITE_CONCURRENCY, (batch) => db.batchWrite("mail", batch.map((put) => ({ put }))));
   // after the writes: an event never announces a copy that is not stored (webhooks, at least once)
   if (events) await events.mailStored(items);
   return entries.reduce((n, e) => n + e.contacts.length, 0);

@@ -24,7 +24,7 @@ import { createContact } from "../../core/contacts/index";
 import { createAccount } from "../../core/accounts/index";
 import { runSyncJob, type SyncDeps } from "../../core/sync/index";
 import { forgetProcessState } from "../../core/sync/sync-account";
-import { newJob, serverHint } from "../../core/sync/jobs";
+import { newJob, serverHint } from "../../core/jobs/jobs";
 import type { JobQueue } from "../../core/queue/index";
 import * as corpus from "../support/corpus";
 import { businessMessage } from "../support/business-mail";

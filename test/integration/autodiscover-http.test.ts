@@ -9,7 +9,7 @@ import { createServer as createTcpServer, type Server as TcpServer, type Socket 
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { autodiscover, createFetchText, createProbe, HttpStatusError, type AutodiscoverDeps } from "../../core/accounts/autodiscover";
-import type { Resolver } from "../../core/accounts/host-policy";
+import type { Resolver } from "../../core/mail/host-policy";
 
 const CONFIG = `<?xml version="1.0" encoding="UTF-8"?>
 <clientConfig version="1.1">

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { keys } from "../../core/store/keys";
 import { shouldRetry } from "../../core/queue/index";
 import { recentJobs, runSyncJob } from "../../core/sync/index";
-import { loadCursors } from "../../core/sync/cursors";
+import { loadCursors } from "../../core/jobs/cursors";
 import { appendMessages, doveadm, resetUser } from "../harness/mail-servers";
 import { seededRandom } from "../support/seeded-random";
 import { faultMailbox, startFaultStack } from "../support/fault-mailbox";

@@ -18,7 +18,7 @@ import { FileSecretStore } from "../../core/secrets/index";
 import { SqsJobQueue } from "../../core/queue/index";
 import { createLogger } from "../../core/shared/log";
 import { runSyncJob, type SyncDeps } from "../../core/sync/index";
-import { newJob, recentJobs } from "../../core/sync/jobs";
+import { newJob, recentJobs } from "../../core/jobs/jobs";
 import { forgetProcessState } from "../../core/sync/sync-account";
 import { keys } from "../../core/store/keys";
 import { createContact as writeContact } from "../../core/contacts/index";

@@ -3,7 +3,7 @@ import { ensureTables, localDynamo, startDynalite, type Emulator } from "../../c
 import { Db } from "../../core/store/db";
 import { keys } from "../../core/store/keys";
 import { findStalledJobs } from "../../core/monitoring/index";
-import { recordJob, recordQueued } from "../../core/sync/jobs";
+import { recordJob, recordQueued } from "../../core/jobs/jobs";
 
 /** The background-job monitor finds jobs that stopped showing signs of life. */
 let dynamo: Emulator;

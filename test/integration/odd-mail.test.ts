@@ -8,7 +8,7 @@ import { FileSecretStore } from "../../core/secrets/index";
 import { SqsJobQueue } from "../../core/queue/index";
 import { createLogger, logSink } from "../../core/shared/log";
 import { runSyncJob, type SyncDeps } from "../../core/sync/index";
-import { newJob } from "../../core/sync/jobs";
+import { newJob } from "../../core/jobs/jobs";
 import { keys } from "../../core/store/keys";
 import { settleSkips } from "../../core/sync/accounting";
 import { forgetProcessState } from "../../core/sync/sync-account";

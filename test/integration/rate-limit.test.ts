@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { ensureTables, localDynamo, startDynalite, type Emulator } from "../../core/local/emulators";
 import { Db } from "../../core/store/db";
-import { consume, ensureUnder, release, reserve } from "../../core/shared/rate-limit";
+import { consume, ensureUnder, release, reserve } from "../../core/store/rate-limit";
 import { AppError } from "../../core/shared/errors";
 
 /** The sliding-window limiter on a real DynamoDB wire protocol (dynalite). */

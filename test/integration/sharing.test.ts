@@ -7,7 +7,7 @@ import { FileSecretStore } from "../../core/secrets/index";
 import { SqsJobQueue } from "../../core/queue/index";
 import { createLogger } from "../../core/shared/log";
 import { runSyncJob, type SyncDeps } from "../../core/sync/index";
-import { newJob } from "../../core/sync/jobs";
+import { newJob } from "../../core/jobs/jobs";
 import { appendMessages, resetUser } from "../harness/mail-servers";
 import { ImapPool } from "../../core/messages/imap-pool";
 import { ApiClient } from "../support/api-client";

@@ -13,7 +13,7 @@ import { createLogger } from "../../core/shared/log";
 import { readBoundSecrets, type AccountRecord } from "../../core/accounts/index";
 import { handleApiRequest } from "../../core/api/index";
 import { runSyncJob } from "../../core/sync/index";
-import { newJob } from "../../core/sync/jobs";
+import { newJob } from "../../core/jobs/jobs";
 import { handler as apiHandler } from "../../functions/api";
 import { ApiClient } from "../support/api-client";
 

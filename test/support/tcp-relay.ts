@@ -16,6 +16,8 @@ export interface Relay {
   bytes: number;
   /** Asked once per new connection: cut it after this many bytes (both ways together), or never. */
   plan: (connection: number) => number | undefined;
+  /** Sees every chunk the client sends (e.g. to count IMAP logins on a plain connection). */
+  watch: (chunk: Buffer) => void;
   close(): Promise<void>;
 }
 
@@ -27,6 +29,7 @@ export async function startRelay(target: { host: string; port: number }): Promis
     cuts: 0,
     bytes: 0,
     plan: () => undefined,
+    watch: () => undefined,
     close: () => new Promise<void>((ok) => {
       for (const s of sockets) s.destroy();
       server.close(() => ok());
@@ -57,6 +60,7 @@ export async function startRelay(target: { host: string; port: number }): Promis
       return true;
     };
     client.on("data", (chunk: Buffer) => {
+      relay.watch(chunk);
       if (count(chunk)) upstream.write(chunk);
     });
     upstream.on("data", (chunk: Buffer) => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { ConnectionFailedError, detectSentFolder, fieldFor, judgeForSave, toFolderInfo, type ConnectionReport } from "../../core/accounts/connection-test";
-import { diagnosisOf, type DiagnosisCode, type DiagnosisContext } from "../../core/accounts/diagnosis";
+import { ConnectionFailedError, fieldFor, judgeForSave, type ConnectionReport } from "../../core/accounts/connection-test";
+import { detectSentFolder, toFolderInfo } from "../../core/mail/folders";
+import { diagnosisOf, type DiagnosisCode, type DiagnosisContext } from "../../core/mail/diagnosis";
 
 const folder = (path: string, specialUse: string | null = null) => ({ path, name: path.split("/").pop()!, specialUse });
 
@@ -98,7 +99,7 @@ describe("saving after a test", () => {
 
 describe("selectableFolders", () => {
   it("leaves out hierarchy-only folders such as Gmail's [Gmail]", async () => {
-    const { selectableFolders } = await import("../../core/accounts/connection-test");
+    const { selectableFolders } = await import("../../core/mail/folders");
     const entry = (path: string, flags: string[], specialUse?: string) => ({ path, name: path.split("/").pop()!, delimiter: "/", flags: new Set(flags), specialUse, specialUseSource: specialUse ? ("extension" as const) : undefined });
     const list = selectableFolders([entry("INBOX", []), entry("[Gmail]", ["\\Noselect", "\\HasChildren"]), entry("[Gmail]/送信済みメール", ["\\HasNoChildren", "\\Sent"], "\\Sent"), entry("Gone", ["\\NonExistent"])]);
     expect(list.map((f) => f.path)).toEqual(["INBOX", "[Gmail]/送信済みメール"]);

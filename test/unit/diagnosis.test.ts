@@ -8,10 +8,10 @@ import {
   ProtocolMismatchError,
   providerOfHost,
   type DiagnosisContext,
-} from "../../core/accounts/diagnosis";
+} from "../../core/mail/diagnosis";
 import { AppError } from "../../core/shared/errors";
 import { hasMessage, translate } from "../../core/shared/i18n";
-import { translateImapError } from "../../core/sync/imap-connection";
+import { translateImapError } from "../../core/mail/imap-connection";
 
 /**
  * Every mapping of the diagnosis, fed with error objects shaped exactly as the libraries make

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkHost, embeddedIpv4, refusedReason } from "../../core/accounts/host-policy";
+import { checkHost, embeddedIpv4, refusedReason } from "../../core/mail/host-policy";
 import { AppError } from "../../core/shared/errors";
 
 describe("refusedReason", () => {

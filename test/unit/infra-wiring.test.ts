@@ -15,6 +15,7 @@ import { fileURLToPath } from "node:url";
 import { transformSync } from "esbuild";
 import { describe, it, expect } from "vitest";
 import * as securityHeaders from "../../core/shared/security-headers";
+import * as envConfig from "../../core/shared/config";
 
 const CONFIG = fileURLToPath(new URL("../../sst.config.ts", import.meta.url));
 const APP = "crm-mail-sync";
@@ -107,7 +108,7 @@ async function evaluate(options: { stage?: string; env?: Record<string, string> 
   const module = { exports: {} as Record<string, any> };
   // $resolve(x).apply(f): what a transform does with an Input; here Inputs are plain values
   const $resolve = (value: unknown) => ({ apply: (f: (v: unknown) => unknown) => f(value) });
-  const modules: Record<string, unknown> = { "./core/shared/security-headers": securityHeaders };
+  const modules: Record<string, unknown> = { "./core/shared/security-headers": securityHeaders, "./core/shared/config": envConfig };
   const require = (id: string) => {
     if (!(id in modules)) throw new Error(`sst.config.ts imports ${id}, which this test does not provide`);
     return modules[id];

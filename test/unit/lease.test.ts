@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { leaseUntil } from "../../core/sync/lease";
-import { jobStatusNow } from "../../core/sync/jobs";
+import { leaseUntil } from "../../core/jobs/lease";
+import { jobStatusNow } from "../../core/jobs/jobs";
 
 const now = Date.parse("2026-11-29T12:00:00.000Z");
 const sec = now / 1000;

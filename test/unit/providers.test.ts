@@ -10,7 +10,7 @@ import {
   usernameFor,
   zohoRegions,
   type ServerPreset,
-} from "../../core/accounts/providers";
+} from "../../core/mail/providers";
 import { providerIds } from "../../core/accounts/schema";
 
 const server = (host: string, port: number, security: ServerPreset["security"]) => ({ host, port, security });

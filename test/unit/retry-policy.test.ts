@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { shouldRetry } from "../../core/queue/index";
 import { AppError } from "../../core/shared/errors";
-import { translateImapError } from "../../core/sync/imap-connection";
-import { diagnose, toAppError } from "../../core/accounts/diagnosis";
+import { translateImapError } from "../../core/mail/imap-connection";
+import { diagnose, toAppError } from "../../core/mail/diagnosis";
 
 /**
  * The queue worker's one policy: retry with backoff when a later try can pass, stop when a

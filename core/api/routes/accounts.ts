@@ -1,6 +1,6 @@
 import { z } from "zod";
 import * as accounts from "../../accounts/index";
-import { enqueueNow } from "../../sync/jobs";
+import { enqueueNow } from "../../jobs/index";
 import { listSkipped, SKIP_REASONS } from "../../sync/index";
 import { purgeExcluded } from "../../sharing/index";
 import { listOf, type Route, type RouteContext } from "../types";

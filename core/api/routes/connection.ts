@@ -1,12 +1,12 @@
 import { z } from "zod";
 import * as accounts from "../../accounts/index";
-import { detectSentFolder, localizeSteps, selectableFolders, testConnection, type ConnectionReport, type ConnectionTestDeps } from "../../accounts/connection-test";
-import { diagnose, diagnosisCodes, localizeDiagnosis, toAppError } from "../../accounts/diagnosis";
-import { emailField } from "../../contacts/schema";
+import { detectSentFolder, localizeSteps, selectableFolders, testConnection, type ConnectionReport, type ConnectionTestDeps } from "../../accounts/index";
+import { diagnose, diagnosisCodes, localizeDiagnosis, toAppError } from "../../mail/index";
+import { emailField } from "../../contacts/index";
 import { sendTestMail, type TestMailPart } from "../../sending/index";
 import { AppError } from "../../shared/errors";
 import type { Lang } from "../../shared/i18n";
-import { closeImap, openImap } from "../../sync/imap-connection";
+import { closeImap, openImap } from "../../mail/index";
 import { PROBE_LIMIT, type Route, type RouteContext } from "../types";
 
 /**

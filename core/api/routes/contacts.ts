@@ -1,7 +1,7 @@
 import { z } from "zod";
 import * as contacts from "../../contacts/index";
-import { bulkUpsert } from "../../contacts/bulk";
-import { planImport, previewImport, runImport } from "../../contacts/csv-import";
+import { bulkUpsert } from "../../contacts/index";
+import { planImport, previewImport, runImport } from "../../contacts/index";
 import { contactHistory, messagePage } from "../../messages/index";
 import { backfillStatus, queueBackfillJobs } from "../../sync/index";
 import { fieldError, type FieldProblem } from "../../shared/errors";

@@ -1,6 +1,6 @@
-import * as discovery from "../../accounts/autodiscover";
-import * as domainSettings from "../../accounts/domain-settings";
-import { listPresets, providerOutput, toProviderView } from "../../accounts/providers";
+import * as discovery from "../../accounts/index";
+import * as domainSettings from "../../accounts/index";
+import { listPresets, providerOutput, toProviderView } from "../../mail/index";
 import { listOf, PROBE_LIMIT, type Route, type RouteContext } from "../types";
 import { parseOrThrow } from "../../shared/validation";
 

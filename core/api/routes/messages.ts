@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { fetchMessageText, loadMessage } from "../../messages/body";
+import { fetchMessageText, loadMessage } from "../../messages/index";
 import { messageSummary, summarise } from "../../messages/index";
 import type { Route } from "../types";
 

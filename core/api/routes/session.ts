@@ -1,8 +1,8 @@
 import { z } from "zod";
 import * as users from "../../users/index";
-import { emailField } from "../../contacts/schema";
+import { emailField } from "../../contacts/index";
 import { listOf, type Route } from "../types";
-import { release, reserve, type RateLimit, type Reservation } from "../../shared/rate-limit";
+import { release, reserve, type RateLimit, type Reservation } from "../../store/rate-limit";
 import type { Db } from "../../store/db";
 
 /** Failed sign-ins for one address before it must wait (the roadmap's lockout mails build on this). */

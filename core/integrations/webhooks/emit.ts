@@ -3,14 +3,11 @@ import { keys } from "../../store/keys";
 import type { Logger } from "../../shared/log";
 import { digest, newId, nowIso } from "../../shared/ids";
 import { messageSortKey } from "../../messages/index";
+import type { MailEventSink } from "../../sync/index";
 import { subscribers } from "./endpoints";
 import { deliveryIdAt, type WebhookQueue } from "./queue";
 import type { DeliveryJob, MailAddedData, Webhook, WebhookEvent } from "./schema";
 
-/** The sync's side of webhooks: told about every write batch of copies (core/sync/store-messages.ts). */
-export interface MailEventSink {
-  mailStored(copies: Item[]): Promise<void>;
-}
 
 /**
  * Turns stored copies into `mail.added` deliveries: one event per (copy, contact holding its

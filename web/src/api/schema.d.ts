@@ -695,7 +695,7 @@ export interface operations {
                 hasPassword: boolean;
                 hasSmtpPassword: boolean;
                 /** @enum {string} */
-                state: "init" | "connected" | "syncing" | "authenticationError" | "connectError" | "disabled";
+                state: "init" | "connected" | "syncing" | "authenticationError" | "connectError" | "paused" | "disabled";
                 lastSyncAt: string | null;
                 lastError: {
                   code: string;
@@ -858,7 +858,7 @@ export interface operations {
             hasPassword: boolean;
             hasSmtpPassword: boolean;
             /** @enum {string} */
-            state: "init" | "connected" | "syncing" | "authenticationError" | "connectError" | "disabled";
+            state: "init" | "connected" | "syncing" | "authenticationError" | "connectError" | "paused" | "disabled";
             lastSyncAt: string | null;
             lastError: {
               code: string;
@@ -980,7 +980,7 @@ export interface operations {
             hasPassword: boolean;
             hasSmtpPassword: boolean;
             /** @enum {string} */
-            state: "init" | "connected" | "syncing" | "authenticationError" | "connectError" | "disabled";
+            state: "init" | "connected" | "syncing" | "authenticationError" | "connectError" | "paused" | "disabled";
             lastSyncAt: string | null;
             lastError: {
               code: string;
@@ -1190,7 +1190,7 @@ export interface operations {
             hasPassword: boolean;
             hasSmtpPassword: boolean;
             /** @enum {string} */
-            state: "init" | "connected" | "syncing" | "authenticationError" | "connectError" | "disabled";
+            state: "init" | "connected" | "syncing" | "authenticationError" | "connectError" | "paused" | "disabled";
             lastSyncAt: string | null;
             lastError: {
               code: string;

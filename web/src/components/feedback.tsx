@@ -60,14 +60,15 @@ export function EmptyState(props: { title: string; hint?: string; children?: Rea
   );
 }
 
-// Partial: the server may add a state before the console knows it (e.g. "paused"); such a
-// state shows under its own name, in the neutral tone.
+// Partial: the server may add a state before the console knows it; such a state shows under its
+// own name, in the neutral tone.
 const STATE_TONE: Partial<Record<string, string>> & Record<AccountState, string> = {
   init: "neutral",
   connected: "ok",
   syncing: "info",
   authenticationError: "error",
   connectError: "warn",
+  paused: "error",
   disabled: "muted",
 };
 

@@ -38,6 +38,7 @@ export const accounts = {
   "state.syncing": "Syncing",
   "state.authenticationError": "Authentication error",
   "state.connectError": "Connection error",
+  "state.paused": "Paused: enter the new password",
   "state.disabled": "Disabled",
 
   "accounts.col.provider": "Provider",

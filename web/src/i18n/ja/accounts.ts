@@ -40,6 +40,7 @@ export const accounts: Record<keyof typeof en, string> = {
   "state.syncing": "同期中",
   "state.authenticationError": "認証エラー",
   "state.connectError": "接続エラー",
+  "state.paused": "一時停止中：新しいパスワードを入力してください",
   "state.disabled": "無効",
 
   "accounts.col.provider": "メールサービス",

@@ -1,10 +1,10 @@
 import { isIP } from "node:net";
 import nodemailer from "nodemailer";
 import type { Transporter, SMTPSentMessageInfo } from "nodemailer";
-import { diagnose, toAppError, type DiagnosisContext, type DiagnosisStep } from "../accounts/diagnosis";
+import { diagnose, toAppError, type DiagnosisContext, type DiagnosisStep } from "./diagnosis";
 import type { AppError } from "../shared/errors";
-import type { Mailer, OutgoingMessage, SendResult } from "./index";
-import type { MailServerSettings } from "../shared/mail-server";
+import type { Mailer, OutgoingMessage, SendResult } from "./mailer";
+import type { MailServerSettings } from "./mail-server";
 
 /** What it takes to talk to one SMTP submission server. */
 export interface SmtpSettings extends MailServerSettings {

@@ -7,6 +7,8 @@ import { translate, type Lang } from "../shared/i18n";
  * a fix in plain words (English and Japanese), with the provider's own steps where we know
  * them. Every library error is translated here, once; the sync, the connection test, SMTP
  * sending and the API all read the result.
+ * Over 400 lines because the classification is one ordered list of rules over the libraries'
+ * fields, and reading it in one place is what keeps the order right.
  *
  * The fields matched are the real ones (test-servers notes; probed against Dovecot 2.3 and
  * Postfix with imapflow 2.1.2 and nodemailer 10.6):
@@ -267,7 +269,7 @@ function classify(err: unknown, f: ErrorFields, ctx: DiagnosisContext, provider:
   if (err instanceof ProtocolMismatchError) return mismatch(err.expected);
 
   // Locked after repeated failures (Yahoo SMTP: "535 5.7.0 (#AUTH005) Too many bad auth attempts.";
-  // seed 001: Zoho asks to wait about 15 minutes). Retrying would only extend the lock.
+  // Zoho asks to wait about 15 minutes). Retrying would only extend the lock.
   if (has(/too many (bad |failed |invalid )?(auth(entication)?|login|sign-?in)s?( attempts| failures| tries)?|#AUTH005|account (is )?(temporarily )?locked|login attempts exceeded/i))
     return permanent("too_many_attempts");
 

@@ -1,11 +1,11 @@
 import { isIP } from "node:net";
 import { ImapFlow } from "imapflow";
 import { AppError } from "../shared/errors";
-import { diagnose, toAppError, type DiagnosisContext } from "../accounts/diagnosis";
+import { diagnose, toAppError, type DiagnosisContext } from "./diagnosis";
 import type { Logger } from "../shared/log";
-import type { MailServerSettings } from "../shared/mail-server";
+import type { MailServerSettings } from "./mail-server";
 
-export { isAuthenticationProblem } from "../accounts/diagnosis";
+export { isAuthenticationProblem } from "./diagnosis";
 
 /** What it takes to open one IMAP connection. */
 export interface ImapSettings extends MailServerSettings {
@@ -125,7 +125,7 @@ export async function closeImap(client: ImapFlow): Promise<void> {
 /**
  * Maps imapflow / Node socket errors to an AppError whose code is a diagnosis catalogue key
  * ("diag.auth_failed", "diag.tls_untrusted"...) and whose kind says whether a retry can help.
- * The decisions live in accounts/diagnosis.ts, shared with the connection test and SMTP; the
+ * The decisions live in mail/diagnosis.ts, shared with the connection test and SMTP; the
  * original error stays as `cause`. Without a context the step is taken to be the login.
  */
 export function translateImapError(err: unknown, context: Partial<DiagnosisContext> = {}): AppError {

@@ -1,12 +1,16 @@
+/** How a connection is protected: implicit TLS (993, 465), STARTTLS that must succeed (143, 587), or none. */
+export const securityModes = ["tls", "starttls", "none"] as const;
+export type SecurityMode = (typeof securityModes)[number];
+
 /** What it takes to reach and log in to one mail server (IMAP or SMTP). */
 export interface MailServerSettings {
   /** The host name the admin typed: used for SNI and the certificate check. */
   host: string;
-  /** The address the host name was checked and resolved to (accounts/host-policy.ts checkHost); we connect here. */
+  /** The address the host name was checked and resolved to (host-policy.ts checkHost); we connect here. */
   address?: string;
   port: number;
   /** "tls": implicit TLS (993, 465); "starttls": plain, then an upgrade that must succeed (143, 587); "none": never encrypt. */
-  security: "tls" | "starttls" | "none";
+  security: SecurityMode;
   user: string;
   password: string;
   /** Accept a certificate that does not verify. Default false; only for a server the admin controls. */

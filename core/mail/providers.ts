@@ -1,15 +1,21 @@
 import { z } from "zod";
 import type { Lang } from "../shared/i18n";
-import { providerIds, securityModes, type ProviderId, type SecurityMode } from "./schema";
+import { securityModes, type SecurityMode } from "./mail-server";
+
+/** Provider presets (PRESETS below fills their servers); "other" is manual. */
+export const providerIds = ["gmail", "microsoft365", "outlook", "yahoo", "yahoo_japan", "zoho", "zoho_pro", "icloud", "aol", "other"] as const;
+export type ProviderId = (typeof providerIds)[number];
 
 /**
  * Provider presets: the servers, user-name style and sign-in rules of the mail services our
  * users have, so that picking "Gmail" (or typing a gmail.com address) fills everything in.
+ * Over 400 lines because it is one table (ten providers' servers, user names and steps in two
+ * languages); the lookups over it are the few functions at the end.
  *
- * Sources, checked 2026: docs/product.md's provider table (itself from the providers' help
- * pages), Thunderbird's ISPDB (github.com/thunderbird/autoconfig, ispdb/*.xml: the domain
- * lists and MX names), seed 000 (Zoho CRM: app-password steps per provider) and seed 004
- * (BizMagic: Gmail's Japanese Sent folder "[Gmail]/送信済みメール").
+ * Sources, checked 2026: the providers' own help pages, Thunderbird's ISPDB
+ * (github.com/thunderbird/autoconfig, ispdb/*.xml: the domain lists and MX names), Zoho CRM's
+ * app-password steps per provider, and Gmail's Japanese Sent folder "[Gmail]/送信済みメール"
+ * as a Japanese-language mailbox shows it.
  */
 
 export type UsernameStyle = "email" | "localpart";
@@ -115,7 +121,7 @@ function zohoPreset(region: ZohoRegion, organisation: boolean): ProviderPreset {
     id: organisation ? "zoho_pro" : "zoho",
     label: organisation ? { en: "Zoho Mail (organisation)", ja: "Zoho メール（組織）" } : { en: "Zoho Mail (personal)", ja: "Zoho メール（個人）" },
     imap: tls(`${imapName}.${base}`),
-    // 465 implicit TLS (587 STARTTLS also works): product.md, Zoho's "IMAP access" help page.
+    // 465 implicit TLS (587 STARTTLS also works): Zoho's "IMAP access" help page.
     smtp: tls(`${smtpName}.${base}`, 465),
     username: "email",
     saveSentCopy: true,
@@ -140,14 +146,14 @@ const PRESETS: Record<Exclude<ProviderId, "zoho" | "zoho_pro">, ProviderPreset> 
     id: "gmail",
     label: { en: "Gmail / Google Workspace", ja: "Gmail / Google Workspace" },
     imap: tls("imap.gmail.com"),
-    // 465 implicit TLS; 587 STARTTLS also works (seed 004's table lists both).
+    // 465 implicit TLS; 587 STARTTLS also works.
     smtp: tls("smtp.gmail.com", 465),
     username: "email",
     // Gmail files what it sends into Sent itself: an APPENDed copy would be a duplicate.
     saveSentCopy: false,
     auth: "app_password",
     domains: ["gmail.com", "googlemail.com"],
-    // The folder name follows the mailbox's language; seed 004 shows the Japanese one.
+    // The folder name follows the mailbox's language: a Japanese mailbox shows the Japanese one.
     sentFolder: { en: "[Gmail]/Sent Mail", ja: "[Gmail]/送信済みメール" },
     appPasswordSteps: {
       en: [
@@ -247,7 +253,7 @@ const PRESETS: Record<Exclude<ProviderId, "zoho" | "zoho_pro">, ProviderPreset> 
     // Not an officially supported client setup: IMAP must be switched on by the user.
     imap: tls("imap.mail.yahoo.co.jp"),
     smtp: tls("smtp.mail.yahoo.co.jp", 465),
-    // Yahoo! JAPAN logs in with the part before "@", not the whole address (product.md).
+    // Yahoo! JAPAN logs in with the part before "@", not the whole address (its help pages).
     username: "localpart",
     saveSentCopy: true,
     auth: "password",

@@ -1,5 +1,5 @@
-import type { Db } from "../store/db";
-import { AppError } from "./errors";
+import type { Db } from "./db";
+import { AppError } from "../shared/errors";
 
 /**
  * Sliding-window counters in DynamoDB, shared by every Lambda instance: item

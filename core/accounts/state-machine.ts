@@ -1,0 +1,76 @@
+/**
+ * The account's state and its transitions, in one place and free of I/O: the sync, the save
+ * and the console's view all ask here. States (EmailEngine's ACCOUNT_STATES are the model):
+ *
+ * - init: saved, waiting for its first sync (the console's "pending first sync")
+ * - syncing: a job logged in and is reading folders
+ * - connected: the last job ended well
+ * - authenticationError: the server refused the login (or no password is saved)
+ * - paused: refused PAUSE_AFTER_FAILED_LOGINS times in a row; nothing logs in with the saved
+ *   password again until a new one is saved
+ * - connectError: the server could not be reached or failed otherwise
+ * - disabled: sync switched off (shown from syncEnabled, whatever was stored last)
+ */
+import type { AccountState } from "./schema";
+
+/**
+ * Failed logins in a row after which a mailbox pauses. Retrying a wrong password on every
+ * scheduled tick gets the mailbox locked at the provider (Gmail and Microsoft 365 lock an
+ * account after repeated failures), and locks out the salesperson's own mail client with it.
+ */
+export const PAUSE_AFTER_FAILED_LOGINS = 3;
+
+/** What a transition needs to know of the stored account. */
+export interface StateFacts {
+  state: AccountState;
+  syncEnabled?: boolean;
+  /** Failed logins in a row since the last good one or the last save of credentials. */
+  authFailures?: number;
+  lastError?: { code: string } | null;
+}
+
+/** How a sync job's login and reading ended. */
+export type JobEnd = "connected" | "authenticationError" | "connectError";
+
+/** The stored state and failure count after a job ends. */
+export function afterJob(account: Pick<StateFacts, "authFailures">, end: JobEnd): { state: AccountState; authFailures?: number } {
+  if (end === "connected") return { state: "connected", authFailures: 0 };
+  if (end === "connectError") return { state: "connectError" }; // the count of refused logins stays as it was
+  const authFailures = (account.authFailures ?? 0) + 1;
+  return { state: authFailures >= PAUSE_AFTER_FAILED_LOGINS ? "paused" : "authenticationError", authFailures };
+}
+
+/**
+ * The stored state and failure count after a save. New credentials or server settings start
+ * afresh (init, failures 0) unless the save's own connection test failed, whose state is kept;
+ * any other edit leaves both as they were.
+ */
+export function afterSave(before: StateFacts, change: { serverChanged: boolean; failedState?: "authenticationError" | "connectError" }): { state: AccountState; authFailures?: number } {
+  if (change.failedState) return { state: change.failedState, authFailures: 0 };
+  if (change.serverChanged) return { state: "init", authFailures: 0 };
+  return { state: before.state, authFailures: before.authFailures };
+}
+
+/**
+ * Paused: the stored state says so, or (items written before the paused state existed) the
+ * login was refused PAUSE_AFTER_FAILED_LOGINS times in a row.
+ */
+export function isPaused(account: StateFacts): boolean {
+  return account.state === "paused" || (account.state === "authenticationError" && (account.authFailures ?? 0) >= PAUSE_AFTER_FAILED_LOGINS);
+}
+
+/** The state the console shows: disabled wins, then paused (also for items stored before it existed). */
+export function shownState(account: StateFacts): AccountState {
+  if (account.syncEnabled === false) return "disabled";
+  return isPaused(account) ? "paused" : account.state;
+}
+
+/** Whether the saved password may be sent to the server at all (sync, body fetch, connection test). */
+export const maySendSavedPassword = (account: StateFacts): boolean => !isPaused(account);
+
+/** Whether a sync job may run: enabled, has a password, not paused. */
+export function maySync(account: StateFacts): boolean {
+  if (account.syncEnabled === false) return false;
+  if (account.state === "authenticationError" && account.lastError?.code === "password_missing") return false;
+  return maySendSavedPassword(account);
+}

@@ -1,0 +1,107 @@
+/**
+ * Listing and searching contacts: by exact address, by the start of a name or company, or the
+ * whole list in name order a page at a time.
+ */
+import type { Db, Item } from "../store/db";
+import { keys } from "../store/keys";
+import { decodePageCursor, encodePageCursor } from "../shared/page-cursor";
+import type { Contact } from "./schema";
+import { contactCompaniesIndex, contactEmails, searchKey, toContact } from "./contact-item";
+import { normaliseEmail } from "./email-address";
+
+/** Up to this many contacts, search reads them all and matches anywhere in any field. */
+export const SMALL_LIST = 200;
+export const MAX_PAGE = 500;
+
+export interface ContactSearch {
+  /** Free text: an address, or the start of a name or company. */
+  q?: string;
+  /** Page size, 1..500. Default 500. */
+  limit?: number;
+  /** nextCursor of the previous page (listing without q only). */
+  cursor?: string;
+}
+
+export interface ContactPage {
+  items: Contact[];
+  nextCursor: string | null;
+}
+
+/** A contact list cursor: exactly the index key DynamoDB returned, on the contacts index. */
+const isListKey = (key: any): key is Item =>
+  !!key && ["pk", "sk", "gsi1pk", "gsi1sk"].every((k) => typeof key[k] === "string") && Object.keys(key).length === 4 && key.gsi1pk === keys.contactsIndex;
+
+function indexQuery(gsi1pk: string, prefix: string | undefined, limit: number, start?: Item) {
+  return {
+    IndexName: "gsi1",
+    KeyConditionExpression: prefix ? "gsi1pk = :p AND begins_with(gsi1sk, :s)" : "gsi1pk = :p",
+    ExpressionAttributeValues: prefix ? { ":p": gsi1pk, ":s": prefix } : { ":p": gsi1pk },
+    Limit: limit,
+    ExclusiveStartKey: start,
+  };
+}
+
+/**
+ * Contacts in name order, a page at a time. With `q`:
+ * - a list of up to SMALL_LIST contacts is read whole and matched anywhere in name, company
+ *   and every address (case-insensitive), as before;
+ * - a larger list is searched through indexes only: the exact address (EMAIL#<address>,
+ *   primary or secondary), then names starting with q, then companies starting with q;
+ *   each hit is re-checked against the contact item. At most `limit` results, no cursor.
+ */
+export async function searchContacts(db: Db, search: ContactSearch = {}): Promise<ContactPage> {
+  const limit = Math.min(Math.max(search.limit ?? MAX_PAGE, 1), MAX_PAGE);
+  const needle = search.q?.trim();
+  if (!needle) {
+    const page = await db.query("main", indexQuery(keys.contactsIndex, undefined, limit, search.cursor ? decodePageCursor(search.cursor, isListKey) : undefined));
+    return { items: page.items.map(toContact), nextCursor: page.lastKey ? encodePageCursor(page.lastKey) : null };
+  }
+
+  const probe = await db.query("main", indexQuery(keys.contactsIndex, undefined, SMALL_LIST));
+  if (!probe.lastKey) {
+    const lower = needle.toLowerCase();
+    const folded = searchKey(needle);
+    const items = probe.items
+      .map(toContact)
+      .filter((c) => [c.name, c.company ?? "", c.primaryEmail, ...c.secondaryEmails].some((v) => v.toLowerCase().includes(lower) || searchKey(v).includes(folded)))
+      .slice(0, limit);
+    return { items, nextCursor: null };
+  }
+
+  const found = new Map<string, Contact>();
+  const take = (c: Contact) => found.size < limit && !found.has(c.id) && found.set(c.id, c);
+  if (needle.includes("@")) {
+    const address = normaliseEmail(needle);
+    const entry = await db.get("main", keys.contactEmail(address));
+    const ids = entry?.contactIds ? [...(entry.contactIds as Set<string>)] : [];
+    const items = ids.length ? await db.batchGet("main", ids.map((id) => keys.contact(id))) : [];
+    items
+      .map(toContact)
+      .filter((c) => contactEmails(c).includes(address))
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .forEach(take);
+  }
+  const prefix = searchKey(needle);
+  if (found.size < limit) {
+    const byName = await db.query("main", indexQuery(keys.contactsIndex, prefix, limit));
+    byName.items.map(toContact).filter((c) => searchKey(c.name).startsWith(prefix)).forEach(take);
+  }
+  if (found.size < limit) {
+    const byCompany = await db.query("main", indexQuery(contactCompaniesIndex, prefix, limit));
+    const ids = byCompany.items.map((i) => i.contactId as string).filter((id) => !found.has(id));
+    const items = ids.length ? await db.batchGet("main", ids.map((id) => keys.contact(id))) : [];
+    const order = new Map(ids.map((id, i) => [id, i]));
+    items
+      .map(toContact)
+      .filter((c) => searchKey(c.company ?? "").startsWith(prefix))
+      .sort((a, b) => order.get(a.id)! - order.get(b.id)!)
+      .forEach(take);
+  }
+  return { items: [...found.values()], nextCursor: null };
+}
+
+/** Contacts by name order; `q` as in searchContacts. The first page only. */
+export async function listContacts(db: Db, q?: string): Promise<Contact[]> {
+  return (await searchContacts(db, { q })).items;
+}
+

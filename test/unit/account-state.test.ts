@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import { afterJob, afterSave, isPaused, maySendSavedPassword, maySync, PAUSE_AFTER_FAILED_LOGINS, shownState } from "../../core/accounts/state-machine";
+
+describe("the account state machine", () => {
+  it("pauses a mailbox on the third refused login in a row, not before", () => {
+    // Prepare / Act
+    const first = afterJob({}, "authenticationError");
+    const second = afterJob(first, "authenticationError");
+    const third = afterJob(second, "authenticationError");
+    // Assess
+    expect(PAUSE_AFTER_FAILED_LOGINS).toBe(3);
+    expect([first, second, third]).toEqual([
+      { state: "authenticationError", authFailures: 1 },
+      { state: "authenticationError", authFailures: 2 },
+      { state: "paused", authFailures: 3 },
+    ]);
+  });
+
+  it("counts refused logins afresh after a good one, and keeps the count through a network failure", () => {
+    expect(afterJob({ authFailures: 2 }, "connected")).toEqual({ state: "connected", authFailures: 0 });
+    expect(afterJob({ authFailures: 2 }, "connectError")).toEqual({ state: "connectError" });
+    expect(afterJob(afterJob({ authFailures: 2 }, "connected"), "authenticationError")).toEqual({ state: "authenticationError", authFailures: 1 });
+  });
+
+  it("resumes a paused mailbox when new credentials are saved, and keeps the pause on any other edit", () => {
+    const paused = { state: "paused" as const, authFailures: 3 };
+    expect(afterSave(paused, { serverChanged: true })).toEqual({ state: "init", authFailures: 0 });
+    expect(afterSave(paused, { serverChanged: false })).toEqual(paused);
+    expect(afterSave(paused, { serverChanged: true, failedState: "authenticationError" })).toEqual({ state: "authenticationError", authFailures: 0 });
+  });
+
+  it("sends no saved password and runs no sync for a paused mailbox", () => {
+    const paused = { state: "paused" as const, authFailures: 3 };
+    expect(isPaused(paused)).toBe(true);
+    expect(maySendSavedPassword(paused)).toBe(false);
+    expect(maySync(paused)).toBe(false);
+    expect(maySync({ state: "authenticationError", authFailures: 2 })).toBe(true);
+  });
+
+  it("treats an item stored before the paused state existed (three refusals, authenticationError) as paused", () => {
+    const old = { state: "authenticationError" as const, authFailures: 3 };
+    expect(isPaused(old)).toBe(true);
+    expect(shownState(old)).toBe("paused");
+    expect(shownState({ state: "connected", authFailures: 3 })).toBe("connected");
+  });
+
+  it("shows disabled whatever was stored last, and does not sync it or a mailbox without a password", () => {
+    expect(shownState({ state: "paused", syncEnabled: false })).toBe("disabled");
+    expect(maySync({ state: "connected", syncEnabled: false })).toBe(false);
+    expect(maySync({ state: "authenticationError", lastError: { code: "password_missing" } })).toBe(false);
+    expect(maySync({ state: "init" })).toBe(true);
+  });
+});
