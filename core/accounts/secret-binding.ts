@@ -1,6 +1,7 @@
 import type { Db } from "../store/db";
 import { keys } from "../store/keys";
-import { accountSecretName, smtpSecretName, type SecretStore } from "../secrets/index";
+import type { SecretStore } from "../secrets/index";
+import { readCredentials } from "./credentials";
 import { AppError, type FieldProblem } from "../shared/errors";
 
 /**
@@ -116,11 +117,10 @@ export async function readBoundSecrets(
   const problems = unboundUses(binding, target, typed, account.hasSmtpPassword);
   if (problems.length) throw new AppError("permanent", "password_destination_changed", { fields: problems });
   if (!account.secretBinding) await bindAccount(deps.db, account.id, binding);
-  const [password, smtpPassword] = await Promise.all([
-    typed.password ?? deps.secrets.get(accountSecretName(account.id)),
-    typed.smtpPassword ?? (account.hasSmtpPassword && target.smtp ? deps.secrets.get(smtpSecretName(account.id)) : undefined),
-  ]);
-  return { password, smtpPassword };
+  const needsSmtp = typed.smtpPassword === undefined && account.hasSmtpPassword && !!target.smtp;
+  // one secret holds both (accounts/credentials.ts): read only when a saved one is needed
+  const saved = typed.password === undefined || needsSmtp ? await readCredentials(deps, account.id) : {};
+  return { password: typed.password ?? saved.imap, smtpPassword: typed.smtpPassword ?? (needsSmtp ? saved.smtp : undefined) };
 }
 
 /**

@@ -1,12 +1,12 @@
 import type { ImapFlow } from "imapflow";
 import type { Db, Item } from "../store/db";
 import { keys } from "../store/keys";
-import { accountSecretName, type SecretStore } from "../secrets/index";
+import type { SecretStore } from "../secrets/index";
 import { shouldRetry, type JobQueue, type ServerHint, type SyncJobMessage } from "../queue/index";
 import { AppError } from "../shared/errors";
 import { nowIso } from "../shared/ids";
 import type { Logger } from "../shared/log";
-import { checkHost, detectSentFolder, ensureBound, selectableFolders, type AccountRecord, type AccountState, type HostAllowance } from "../accounts/index";
+import { checkHost, detectSentFolder, ensureBound, imapPasswordStore, selectableFolders, type AccountRecord, type AccountState, type HostAllowance } from "../accounts/index";
 import { normaliseEmail } from "../contacts/index";
 import { closeImap, isAuthenticationProblem, LOGIN_WITHDRAWN, openImap, translateImapError, type EarlyCredentials } from "./imap-connection";
 import { loadCursors, saveCursor, type FolderCursor } from "./cursors";
@@ -71,7 +71,9 @@ export async function runSyncJob(deps: SyncDeps, job: SyncJobMessage): Promise<S
   // and, where the server is known (the job message or this container's last job), the IMAP
   // connection up to the login. The login waits for the lease: no credential is sent for a
   // mailbox that was deleted, disabled or moved meanwhile.
-  const secretName = accountSecretName(job.accountId);
+  // the cache is keyed by account; it reads the IMAP password from the mailbox's one secret
+  const secretName = job.accountId;
+  const secretStore = imapPasswordStore(deps);
   const kept = lastEnds.get(job.accountId);
   lastEnds.delete(job.accountId); // kept again only if this job ends well
   const readAt = Date.now();
@@ -80,7 +82,7 @@ export async function runSyncJob(deps: SyncDeps, job: SyncJobMessage): Promise<S
   const hint = job.server ?? recentServers.get(job.accountId);
   const early = hint ? openEarly(deps, job, hint) : undefined;
   const lease: Lease = { accountId: job.accountId, jobId: job.jobId, owner: newLeaseOwner(), seconds: deps.leaseSeconds ?? LEASE_SECONDS };
-  const [taken, secret] = await Promise.all([acquireLease(db, lease, deps.remainingMs()), passwordCache.read(deps.secrets, secretName)]).catch((err) => {
+  const [taken, secret] = await Promise.all([acquireLease(db, lease, deps.remainingMs()), passwordCache.read(secretStore, secretName)]).catch((err) => {
     early?.abandon();
     throw err;
   });
@@ -109,7 +111,7 @@ export async function runSyncJob(deps: SyncDeps, job: SyncJobMessage): Promise<S
   cursors.catch(() => undefined);
   let password: string | undefined;
   try {
-    password = await passwordCache.confirm(deps.secrets, secretName, secret, account.secretVersion);
+    password = await passwordCache.confirm(secretStore, secretName, secret, account.secretVersion);
   } catch (err) {
     early?.abandon();
     await keeper.stop();
