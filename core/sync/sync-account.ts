@@ -141,18 +141,19 @@ export async function runSyncJob(deps: SyncDeps, job: SyncJobMessage): Promise<S
     }
     client = await connection!.login(account, password);
     const continued = await syncFolders(deps, client, account, counts, jobLog, job.jobId, state);
-    const closing = closeImap(client);
+    // LOGOUT is sent, not waited for: its answer says nothing the job needs (closeImap never throws)
+    void closeImap(client);
     client = undefined;
     released = true;
     await keeper.stop();
     if (!continued) {
       // the job's end is recorded after its start (same item), alongside the account's state and the logout
-      const [, stamp] = await Promise.all([closing, finishSync(db, lease, "connected", null, nowIso()), recordJob(db, job.jobId, "done", { startedAt, endedAt: nowIso(), counts })]);
+      const [stamp] = await Promise.all([finishSync(db, lease, "connected", null, nowIso()), recordJob(db, job.jobId, "done", { startedAt, endedAt: nowIso(), counts })]);
       if (stamp) keepEnd(account.id, stamp, await cursors);
       jobLog.info("sync.completed", { counts });
       return { status: "done", counts };
     }
-    await Promise.all([closing, finishSync(db, lease, "connected", null, nowIso())]);
+    await finishSync(db, lease, "connected", null, nowIso());
     const next = newJob(account.id, "continuation", serverHint(account));
     await recordQueued(db, next);
     await deps.queue.enqueue([{ job: next }]);
