@@ -14,7 +14,7 @@
  */
 import { execFile } from "node:child_process";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { cpus, tmpdir, totalmem } from "node:os";
+import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { startMailServers, ensureDebianPackages } from "../harness/mail-servers";
@@ -48,6 +48,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
 
 async function main() {
+  const startLoad = loadavg().map((l) => l.toFixed(1)).join(" ");
   await ensureDebianPackages([{ name: "isync", provides: "/usr/bin/mbsync" }], "the mbsync reference");
   const servers = await startMailServers({ extraUsers: { bench: "bench-secret", big: "big-secret" }, smtpPeer: "node" });
   const dynamo = await startDynalite();
@@ -275,6 +276,7 @@ async function main() {
       "",
       `Written by \`npm run bench\` on ${new Date().toISOString()}: Node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? "?"}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB,`,
       "Dovecot on 127.0.0.1 over implicit TLS; dynalite (DynamoDB) runs on the same 2 cores, in a worker thread. All figures come from this one run, side by side.",
+      `Load average at the start and the end of the run (other work on the machine skews every figure; ratios are fairer than times): ${startLoad} / ${loadavg().map((l) => l.toFixed(1)).join(" ")}.`,
       "",
     ];
     await writeFile(new URL("./RESULTS.md", import.meta.url), [...header, ...out, ""].join("\n"));
