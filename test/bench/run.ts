@@ -36,6 +36,7 @@ import { minimalStatus } from "../support/minimal-imap";
 import { bareTwoPass } from "./bare-two-pass";
 import { measureHistory } from "./history";
 import { measureBundles } from "./bundles";
+import { measureFanOut } from "./fanout";
 
 const run = promisify(execFile);
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 10_000);
@@ -242,6 +243,16 @@ async function main() {
     } finally {
       await relay.close();
     }
+
+    // --- 3b. fan-out of 10,000 due mailboxes against a raw SendMessageBatch loop
+    const accountTemplate = (await db.get("main", keys.account(String(template.accountId))))!;
+    const fan = await measureFanOut(db, accountTemplate);
+    say("");
+    say(`## Fan-out of ${fan.count.toLocaleString("en")} due mailboxes (dynalite and fauxqs)`);
+    say("| what | time | vs raw loop (target 0.8x or better) | heap growth |");
+    say("|---|---|---|---|");
+    say(`| raw SendMessageBatch loop: the same ${fan.count} job messages, 10 a request, nothing else | ${fan.rawMs.toFixed(0)} ms | 1.00x | |`);
+    say(`| **CRM Mail Sync fan-out tick**: lists the accounts, records a job each, enqueues them spread over the interval, marks each account | ${fan.oursMs.toFixed(0)} ms | ${(fan.rawMs / fan.oursMs).toFixed(2)}x | ${fan.heapMb.toFixed(1)} MB |`);
 
     // --- 4. each function as SST bundles it
     const bundles = await measureBundles(new URL("../..", import.meta.url).pathname, await mkdtemp(join(work, "bundles-")));
