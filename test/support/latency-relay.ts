@@ -1,4 +1,3 @@
-import { appendFileSync } from "node:fs";
 import { createConnection, createServer, type Server, type Socket } from "node:net";
 import type { AddressInfo } from "node:net";
 
@@ -48,7 +47,7 @@ export async function startLatencyRelay(target: { host: string; port: number }, 
     };
   };
   const server: Server = createServer((client) => {
-    const n = ++relay.connections;
+    relay.connections++;
     // a TCP connect is a round trip too: SYN, SYN-ACK (the client waits for it before sending)
     relay.flights++;
     let serverSpoke = true; // the client's first data (a TLS ClientHello) waits for the connect
@@ -56,13 +55,11 @@ export async function startLatencyRelay(target: { host: string; port: number }, 
     sockets.add(client).add(upstream);
     const toServer = delayed(upstream), toClient = delayed(client);
     client.on("data", (chunk: Buffer) => {
-      if (process.env.RELAY_TRACE) appendFileSync(process.env.RELAY_TRACE, `${n} c>${chunk.length}${serverSpoke ? " (flight)" : ""}` + "\n");
       if (serverSpoke) relay.flights++;
       serverSpoke = false;
       toServer.push(chunk);
     });
     upstream.on("data", (chunk: Buffer) => {
-      if (process.env.RELAY_TRACE) appendFileSync(process.env.RELAY_TRACE, `${n} s>${chunk.length}` + "\n");
       serverSpoke = true;
       toClient.push(chunk);
     });
