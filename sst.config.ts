@@ -143,8 +143,10 @@ export default $config({
         memory: "1024 MB",
         // WebhookQueue: mail.added events, queued per write batch (core/integrations/webhooks/emit.ts)
         link: [...dataLinks, queue, webhookQueue],
-        // sync only reads mailbox passwords (core/sync/sync-account.ts: secrets.get).
-        permissions: [{ actions: ["secretsmanager:GetSecretValue"], resources: [secretArns] }],
+        // sync reads mailbox passwords (core/sync/sync-account.ts); it also migrates an account
+        // saved with two secrets to one (core/accounts/credentials.ts): create-only, then deletes
+        // the old ones. Never PutSecretValue: it cannot overwrite a saved password.
+        permissions: [{ actions: ["secretsmanager:GetSecretValue", "secretsmanager:CreateSecret", "secretsmanager:DeleteSecret"], resources: [secretArns] }],
       },
       { batch: { size: 5, partialResponses: true } },
     );

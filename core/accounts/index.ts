@@ -1,6 +1,7 @@
 import type { Db, Item } from "../store/db";
 import { keys } from "../store/keys";
-import { accountSecretName, smtpSecretName, type SecretStore } from "../secrets/index";
+import type { SecretStore } from "../secrets/index";
+import { deleteCredentials, saveCredentials, updateCredentials } from "./credentials";
 import { AppError } from "../shared/errors";
 import { newId, nowIso } from "../shared/ids";
 import { translate, type Lang } from "../shared/i18n";
@@ -25,6 +26,7 @@ export { detectSentFolder, selectableFolders } from "../mail/index";
 export { PAUSE_AFTER_FAILED_LOGINS, afterJob, afterSave, isPaused, maySendSavedPassword, maySync, shownState, type JobEnd } from "./state-machine";
 export { PROBE_LIMIT, MAILBOX_LOGIN_FAILURES, limitedConnectionTest } from "./login-limits";
 export { readBoundSecrets, ensureBound, type SecretBinding } from "./secret-binding";
+export { readCredentials, imapPasswordStore, saveCredentials, updateCredentials, deleteCredentials, type MailboxCredentials } from "./credentials";
 
 export interface AccountDeps {
   db: Db;
@@ -218,13 +220,11 @@ export async function createAccount(deps: AccountDeps, actor: User, input: Accou
   };
   await claimAccountEmail(deps.db, email, record.id);
   try {
-    await deps.secrets.put(accountSecretName(record.id), input.password);
-    if (input.smtpPassword) await deps.secrets.put(smtpSecretName(record.id), input.smtpPassword);
+    await saveCredentials(deps.secrets, record.id, { imap: input.password, smtp: input.smtpPassword || undefined });
     await deps.db.put("main", { ...keys.account(record.id), gsi1pk: keys.accountsIndex, gsi1sk: `${ownerId}#${record.id}`, ...record });
   } catch (err) {
     await releaseAccountEmail(deps.db, email, record.id, ownerId);
-    await deps.secrets.delete(accountSecretName(record.id)).catch(() => undefined);
-    await deps.secrets.delete(smtpSecretName(record.id)).catch(() => undefined);
+    await deleteCredentials(deps.secrets, record.id).catch(() => undefined);
     throw err;
   }
   return record;
@@ -298,8 +298,7 @@ export async function updateAccount(deps: AccountDeps, actor: User, id: string, 
     lastError: failed?.lastError ?? (serverChanged ? null : before.lastError),
     updatedAt: nowIso(),
   };
-  if (patch.password !== undefined) await deps.secrets.put(accountSecretName(id), patch.password);
-  if (patch.smtpPassword !== undefined) await deps.secrets.put(smtpSecretName(id), patch.smtpPassword);
+  if (patch.password !== undefined || patch.smtpPassword !== undefined) await updateCredentials(deps, id, { imap: patch.password, smtp: patch.smtpPassword });
   // Only what this edit changes is written: a full put of the record read above would undo
   // whatever a sync job wrote meanwhile (its state, last sync, progress, backfill mark) and could
   // bring back a lease the job had just released, blocking the mailbox for 15 minutes.
@@ -325,8 +324,7 @@ export async function updateAccount(deps: AccountDeps, actor: User, id: string, 
   if (written === false) {
     // deleted meanwhile: take back what this edit wrote beside it
     if (email !== before.email) await releaseAccountEmail(deps.db, email, id, before.ownerId);
-    if (patch.password !== undefined) await deps.secrets.delete(accountSecretName(id)).catch(() => undefined);
-    if (patch.smtpPassword !== undefined) await deps.secrets.delete(smtpSecretName(id)).catch(() => undefined);
+    if (patch.password !== undefined || patch.smtpPassword !== undefined) await deleteCredentials(deps.secrets, id).catch(() => undefined);
     throw new AppError("notFound", "account_not_found");
   }
   if (email !== before.email) await releaseAccountEmail(deps.db, before.email, id, before.ownerId);
@@ -347,10 +345,11 @@ export async function accountCopyCount(db: Db, actor: User, id: string): Promise
  */
 export async function deleteAccount(deps: AccountDeps, actor: User, id: string): Promise<number> {
   const before = await getAccount(deps.db, actor, id);
-  await deps.secrets.delete(accountSecretName(id));
-  await deps.secrets.delete(smtpSecretName(id));
+  await deleteCredentials(deps.secrets, id);
   await forgetCursors(deps.db, id);
   await deps.db.delete("main", keys.account(id));
+  // again: a two-secret account's migration running meanwhile may have just created its one secret
+  await deleteCredentials(deps.secrets, id);
   await releaseAccountEmail(deps.db, before.email, id, before.ownerId);
   return deleteAccountCopies(deps.db, id);
 }

@@ -1,6 +1,7 @@
 import type { Db } from "../store/db";
 import { keys } from "../store/keys";
-import { accountSecretName, smtpSecretName, type SecretStore } from "../secrets/index";
+import type { SecretStore } from "../secrets/index";
+import { readCredentials } from "./credentials";
 import { AppError, type FieldProblem } from "../shared/errors";
 import { maySendSavedPassword, type StateFacts } from "./state-machine";
 
@@ -125,11 +126,10 @@ export async function readBoundSecrets(
     throw new AppError("permanent", "account_paused", { fields: [{ field: "password", key: "account_paused_password_required" }] });
   }
   if (!account.secretBinding) await bindAccount(deps.db, account.id, binding);
-  const [password, smtpPassword] = await Promise.all([
-    typed.password ?? deps.secrets.get(accountSecretName(account.id)),
-    typed.smtpPassword ?? (account.hasSmtpPassword && target.smtp ? deps.secrets.get(smtpSecretName(account.id)) : undefined),
-  ]);
-  return { password, smtpPassword };
+  const needsSmtp = typed.smtpPassword === undefined && account.hasSmtpPassword && !!target.smtp;
+  // one secret holds both (accounts/credentials.ts): read only when a saved one is needed
+  const saved = typed.password === undefined || needsSmtp ? await readCredentials(deps, account.id) : {};
+  return { password: typed.password ?? saved.imap, smtpPassword: typed.smtpPassword ?? (needsSmtp ? saved.smtp : undefined) };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { isIP } from "node:net";
 import { ImapFlow } from "imapflow";
+import { getErrorText, getStatusCode } from "imapflow/lib/tools.js";
 import { AppError } from "../shared/errors";
 import { diagnose, toAppError, type DiagnosisContext } from "./diagnosis";
 import type { Logger } from "../shared/log";
@@ -33,14 +34,58 @@ export interface EarlyCredentials {
 /** Why a connection opened ahead of its credentials was given up (never shown to users). */
 export const LOGIN_WITHDRAWN = "imap_login_withdrawn";
 
+/** What a quiet tick sends: nothing else needs the session's ID, NAMESPACE or COMPRESS. */
+const LEAN_COMMANDS = new Set(["CAPABILITY", "STARTTLS", "AUTHENTICATE", "LOGIN", "STATUS", "LOGOUT"]);
+/** What the deferred session start sends itself (imapflow's compress() goes through run). */
+const SESSION_COMMANDS = new Set(["ID", "NAMESPACE", "COMPRESS", "ENABLE", "CAPABILITY"]);
+type Internal = {
+  options: { auth: unknown; disableCompression?: boolean; disableAutoEnable?: boolean };
+  usable: boolean;
+  autoEnable: () => Promise<unknown>;
+  capabilities: Map<string, unknown>;
+  authCapabilities: Map<string, unknown>;
+  state: unknown;
+  states: Record<string, unknown>;
+  expectCapabilityUpdate: boolean;
+  authenticated: unknown;
+  idRequested: unknown;
+  clientInfo: unknown;
+  log: { info: (entry: object) => void };
+  id: string;
+  exec: (command: string, attributes: unknown[]) => Promise<{ next: () => void }>;
+  upgradeToSTARTTLS: () => Promise<unknown>;
+  setAuthenticationState: () => Promise<unknown>;
+  compress: () => Promise<unknown>;
+};
+
 /**
- * An ImapFlow whose login waits for credentials that are still on their way, so a sync job can
- * open the connection while it reads the account (see sync-account.ts). imapflow runs its
- * session start (CAPABILITY, ID, STARTTLS, authenticate, ...) in one internal sequence; this
- * holds that sequence at the login step. `authenticate` is internal to imapflow (not in its
- * types): the pinned 2.1.2 has it, and the module check below fails loudly if a version does not.
+ * The sync's ImapFlow: its login waits for credentials that are still on their way (a job opens
+ * the connection while it reads the account, see sync-account.ts), and its session start is
+ * lean, because a tick with nothing new is mostly round trips (20 ms each between a Lambda and
+ * a provider).
+ *
+ * imapflow runs CAPABILITY, ID, STARTTLS, authenticate, ID again, NAMESPACE and COMPRESS in
+ * one internal sequence (startSession), each awaited, and has no options to skip ID or
+ * NAMESPACE nor support for SASL-IR (RFC 4959). This overrides, on the pinned 2.1.2 (internal
+ * methods, checked at module load below):
+ * - startSession: CAPABILITY (answered by the greeting, no round trip), STARTTLS, the login
+ *   (and the end of imapflow's: the client is usable);
+ * - authenticate: waits for the credentials; AUTHENTICATE PLAIN with the initial response on
+ *   the command line when the server offers SASL-IR (one round trip instead of two), else
+ *   imapflow's own choice;
+ * - run: ID, NAMESPACE, COMPRESS (and ENABLE unless disabled) are sent before the first command that is not a quiet
+ *   tick's (LIST, SELECT, FETCH...), so everything else sees the session imapflow would have
+ *   set up (ID for providers that want it before SELECT, the namespace prefix for paths). A
+ *   STATUS that fails before them is retried after them: the folder name may need the
+ *   namespace prefix, and Exchange answers commands of a failed login with "User is
+ *   authenticated but not connected", which imapflow's NAMESPACE check turns into the
+ *   authentication failure it is.
  */
 class GatedImapFlow extends ImapFlow {
+  /** false until logged in; then undefined while ID/NAMESPACE/COMPRESS wait, then their promise. */
+  private deferred: Promise<void> | false | undefined = false;
+  private completing = false;
+
   constructor(
     options: ConstructorParameters<typeof ImapFlow>[0],
     private readonly credentials: Promise<EarlyCredentials | null>,
@@ -48,15 +93,83 @@ class GatedImapFlow extends ImapFlow {
     super(options);
   }
 
+  async startSession(): Promise<void> {
+    const self = this as unknown as Internal;
+    await this.run("CAPABILITY");
+    await self.upgradeToSTARTTLS();
+    await this.authenticate();
+    this.deferred = undefined; // the rest of the session start waits for a command that needs it
+    self.usable = true; // as imapflow's startSession ends
+  }
+
   async authenticate(): Promise<unknown> {
     const auth = await this.credentials;
     if (!auth) throw new AppError("permanent", LOGIN_WITHDRAWN);
-    (this as unknown as { options: { auth: unknown } }).options.auth = { user: auth.user, pass: auth.pass };
-    return baseAuthenticate.call(this);
+    const self = this as unknown as Internal;
+    self.options.auth = { user: auth.user, pass: auth.pass };
+    // imapflow sends LOGIN for "domain\\user" and "user/mailbox" names (Exchange); so do we
+    const saslIr = self.capabilities.has("SASL-IR") && self.capabilities.has("AUTH=PLAIN") && !/\\|\//.test(auth.user);
+    if (!saslIr || self.state !== self.states.NOT_AUTHENTICATED) return baseAuthenticate.call(this);
+    self.expectCapabilityUpdate = true;
+    try {
+      const response = await self.exec("AUTHENTICATE", [
+        { type: "ATOM", value: "PLAIN" },
+        // marked sensitive: imapflow logs it as "(* value hidden *)"
+        { type: "ATOM", value: Buffer.from(`\x00${auth.user}\x00${auth.pass}`).toString("base64"), sensitive: true },
+      ]);
+      response.next();
+    } catch (err) {
+      // the error imapflow's own AUTHENTICATE gives, for the diagnosis (accounts/diagnosis.ts)
+      const e = err as { response?: unknown; serverResponseCode?: string; authenticationFailed?: boolean };
+      const code = getStatusCode(e.response as never);
+      if (code) e.serverResponseCode = code;
+      e.authenticationFailed = true;
+      e.response = await getErrorText(e.response as never);
+      throw err;
+    }
+    self.authCapabilities.set("AUTH=PLAIN", true);
+    self.authenticated = auth.user;
+    self.log.info({ src: "auth", msg: "User authenticated", cid: self.id, user: auth.user });
+    await self.setAuthenticationState();
+    return true;
+  }
+
+  async run(command: string, ...args: unknown[]): Promise<any> {
+    const verb = command.toUpperCase();
+    if (this.completing && SESSION_COMMANDS.has(verb)) return baseRun.call(this, command, ...args);
+    if (this.deferred !== false && this.deferred !== undefined && !LEAN_COMMANDS.has(verb)) await this.deferred;
+    else if (this.deferred === undefined && !LEAN_COMMANDS.has(verb)) await this.completeSession();
+    if (verb !== "STATUS" || this.deferred !== undefined) return baseRun.call(this, command, ...args);
+    const result = await baseRun.call(this, command, ...args).catch(() => false);
+    if (result) return result;
+    await this.completeSession();
+    return baseRun.call(this, command, ...args);
+  }
+
+  /** The part of imapflow's startSession deferred until a command needs it (at most once). */
+  private completeSession(): Promise<void> {
+    if (this.deferred) return this.deferred;
+    const self = this as unknown as Internal;
+    this.completing = true;
+    this.deferred = (async () => {
+      if (self.capabilities.has("ID")) self.idRequested = await baseRun.call(this, "ID", self.clientInfo);
+      const ns = (await baseRun.call(this, "NAMESPACE")) as { error?: boolean; status?: string; text?: string } | undefined;
+      if (ns?.error && ns.status === "BAD" && /User is authenticated but not connected/i.test(ns.text ?? "")) {
+        self.authenticated = false;
+        throw Object.assign(new Error("Authentication failed"), { authenticationFailed: true, response: ns.text });
+      }
+      if (!self.options.disableCompression) await self.compress();
+      if (!self.options.disableAutoEnable) await self.autoEnable();
+      if (self.expectCapabilityUpdate) await baseRun.call(this, "CAPABILITY");
+    })().finally(() => (this.completing = false));
+    return this.deferred;
   }
 }
-const baseAuthenticate = (ImapFlow.prototype as unknown as { authenticate?: (this: ImapFlow) => Promise<unknown> }).authenticate!;
-if (typeof baseAuthenticate !== "function") throw new Error("imapflow: ImapFlow.prototype.authenticate is missing; GatedImapFlow needs the pinned imapflow version");
+const internals = ImapFlow.prototype as unknown as Record<string, ((this: ImapFlow, ...args: any[]) => Promise<any>) | undefined>;
+const baseAuthenticate = internals.authenticate!;
+const baseRun = internals.run!;
+for (const name of ["authenticate", "run", "startSession", "upgradeToSTARTTLS", "setAuthenticationState", "compress", "autoEnable", "exec"])
+  if (typeof internals[name] !== "function") throw new Error(`imapflow: ImapFlow.prototype.${name} is missing; GatedImapFlow needs the pinned imapflow version`);
 
 /**
  * Opens an authenticated ImapFlow client. Library errors are translated here, once, into

@@ -3,6 +3,7 @@ import {
   DeleteSecretCommand,
   GetSecretValueCommand,
   PutSecretValueCommand,
+  ResourceExistsException,
   ResourceNotFoundException,
   SecretsManagerClient,
 } from "@aws-sdk/client-secrets-manager";
@@ -32,6 +33,16 @@ export class AwsSecretStore implements SecretStore {
       } catch (createErr) {
         throw wrap(createErr);
       }
+    }
+  }
+
+  async create(name: string, value: string): Promise<boolean> {
+    try {
+      await this.client.send(new CreateSecretCommand({ Name: this.prefix + name, SecretString: value }));
+      return true;
+    } catch (err) {
+      if (err instanceof ResourceExistsException) return false;
+      throw wrap(err);
     }
   }
 

@@ -24,6 +24,16 @@ export class FileSecretStore implements SecretStore {
     });
   }
 
+  async create(name: string, value: string): Promise<boolean> {
+    return this.exclusive(async () => {
+      const all = await this.readAll();
+      if (name in all) return false;
+      all[name] = await this.encrypt(name, value);
+      await this.writeAll(all);
+      return true;
+    });
+  }
+
   async get(name: string): Promise<string | undefined> {
     const all = await this.readAll();
     const entry = all[name];

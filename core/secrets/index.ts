@@ -1,6 +1,6 @@
 /**
  * SecretStore: the only place a mailbox password or token ever lives. In AWS one Secrets
- * Manager secret per account under the app's prefix; locally an encrypted file store.
+ * Manager secret per mailbox under the app's prefix; locally an encrypted file store.
  * Names are relative ("account/<id>"); each adapter applies its own prefix.
  */
 export interface SecretStore {
@@ -8,12 +8,21 @@ export interface SecretStore {
   put(name: string, value: string): Promise<void>;
   /** The secret's value, or undefined when there is none. */
   get(name: string): Promise<string | undefined>;
+  /**
+   * Creates the secret only if there is none by that name: true when created, false when one
+   * exists (a compare-and-set Secrets Manager offers through CreateSecret; used by migrations
+   * that must never overwrite a value written meanwhile).
+   */
+  create(name: string, value: string): Promise<boolean>;
   /** Deletes the secret; deleting a missing one is not an error. */
   delete(name: string): Promise<void>;
 }
 
+/** A mailbox's credentials, one secret as JSON (see accounts/credentials.ts). */
+export const mailboxSecretName = (accountId: string) => `mailbox/${accountId}`;
+/** Before one secret per mailbox: the IMAP password alone (read only to migrate it). */
 export const accountSecretName = (accountId: string) => `account/${accountId}`;
-/** The SMTP password, only when it differs from the IMAP one. */
+/** Before one secret per mailbox: the SMTP password, when it differed from the IMAP one. */
 export const smtpSecretName = (accountId: string) => `account/${accountId}/smtp`;
 
 export { AwsSecretStore } from "./aws-secret-store";

@@ -1,5 +1,8 @@
 import type { SecretStore } from "../secrets/index";
 
+/** What the cache reads through: a store, or a view of one (the IMAP password in a mailbox's one secret). */
+type Readable = Pick<SecretStore, "get">;
+
 /**
  * Mailbox passwords as the sync reads them: from the SecretStore, kept in this process's
  * memory (a warm Lambda container) for a few minutes, tagged with the account's
@@ -15,7 +18,7 @@ export class SecretCache {
   constructor(private readonly ttlMs = 5 * 60_000) {}
 
   /** The cached value (any version) or a fresh read; `confirm` then checks the version. */
-  async read(store: SecretStore, name: string): Promise<{ value: string | undefined; version: string | undefined; cached: boolean }> {
+  async read(store: Readable, name: string): Promise<{ value: string | undefined; version: string | undefined; cached: boolean }> {
     const hit = this.entries.get(name);
     if (hit && Date.now() - hit.at < this.ttlMs) return { value: hit.value, version: hit.version, cached: true };
     const value = await store.get(name);
@@ -23,7 +26,7 @@ export class SecretCache {
   }
 
   /** Returns the value for `version`, reading again if what was read belongs to another version. */
-  async confirm(store: SecretStore, name: string, read: { value: string | undefined; version: string | undefined; cached: boolean }, version: string | undefined): Promise<string | undefined> {
+  async confirm(store: Readable, name: string, read: { value: string | undefined; version: string | undefined; cached: boolean }, version: string | undefined): Promise<string | undefined> {
     let value = read.value;
     if (read.cached && read.version !== version) value = await store.get(name);
     if (value === undefined) this.entries.delete(name);

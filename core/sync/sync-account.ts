@@ -1,12 +1,12 @@
 import type { ImapFlow } from "imapflow";
 import type { Db } from "../store/db";
 import { keys } from "../store/keys";
-import { accountSecretName, type SecretStore } from "../secrets/index";
+import type { SecretStore } from "../secrets/index";
 import { shouldRetry, type JobQueue, type SyncJobMessage } from "../queue/index";
 import { AppError } from "../shared/errors";
 import { nowIso } from "../shared/ids";
 import type { Logger } from "../shared/log";
-import { afterJob, detectSentFolder, ensureBound, maySendSavedPassword, selectableFolders, type AccountRecord, type HostAllowance, type JobEnd } from "../accounts/index";
+import { afterJob, detectSentFolder, ensureBound, imapPasswordStore, maySendSavedPassword, selectableFolders, type AccountRecord, type HostAllowance, type JobEnd } from "../accounts/index";
 import { closeImap, isAuthenticationProblem, translateImapError } from "../mail/index";
 import { loadCursors, type FolderCursor } from "../jobs/index";
 import { passwordCache } from "./secret-cache";
@@ -66,7 +66,9 @@ export async function runSyncJob(deps: SyncDeps, job: SyncJobMessage): Promise<S
   // and, where the server is known (the job message or this container's last job), the IMAP
   // connection up to the login. The login waits for the lease: no credential is sent for a
   // mailbox that was deleted, disabled or moved meanwhile.
-  const secretName = accountSecretName(job.accountId);
+  // the cache is keyed by account; it reads the IMAP password from the mailbox's one secret
+  const secretName = job.accountId;
+  const secretStore = imapPasswordStore(deps);
   const kept = lastEnds.get(job.accountId);
   lastEnds.delete(job.accountId); // kept again only if this job ends well
   const readAt = Date.now();
@@ -75,7 +77,7 @@ export async function runSyncJob(deps: SyncDeps, job: SyncJobMessage): Promise<S
   const hint = job.server ?? recentServers.get(job.accountId);
   const early = hint ? openEarly(deps, job, hint) : undefined;
   const lease: Lease = { accountId: job.accountId, jobId: job.jobId, owner: newLeaseOwner(), seconds: deps.leaseSeconds ?? LEASE_SECONDS };
-  const [taken, secret] = await Promise.all([acquireLease(db, lease, deps.remainingMs()), passwordCache.read(deps.secrets, secretName)]).catch((err) => {
+  const [taken, secret] = await Promise.all([acquireLease(db, lease, deps.remainingMs()), passwordCache.read(secretStore, secretName)]).catch((err) => {
     early?.abandon();
     throw err;
   });
@@ -112,7 +114,7 @@ export async function runSyncJob(deps: SyncDeps, job: SyncJobMessage): Promise<S
   cursors.catch(() => undefined);
   let password: string | undefined;
   try {
-    password = await passwordCache.confirm(deps.secrets, secretName, secret, account.secretVersion);
+    password = await passwordCache.confirm(secretStore, secretName, secret, account.secretVersion);
   } catch (err) {
     early?.abandon();
     await keeper.stop();
@@ -142,18 +144,19 @@ export async function runSyncJob(deps: SyncDeps, job: SyncJobMessage): Promise<S
     }
     client = await connection!.login(account, password);
     const continued = await syncFolders(deps, client, account, counts, jobLog, job.jobId, state);
-    const closing = closeImap(client);
+    // LOGOUT is sent, not waited for: its answer says nothing the job needs (closeImap never throws)
+    void closeImap(client);
     client = undefined;
     released = true;
     await keeper.stop();
     if (!continued) {
       // the job's end is recorded after its start (same item), alongside the account's state and the logout
-      const [, stamp] = await Promise.all([closing, finishSync(db, lease, account, "connected", null, nowIso()), recordJob(db, job.jobId, "done", { startedAt, endedAt: nowIso(), counts })]);
+      const [stamp] = await Promise.all([finishSync(db, lease, account, "connected", null, nowIso()), recordJob(db, job.jobId, "done", { startedAt, endedAt: nowIso(), counts })]);
       if (stamp) keepEnd(account.id, stamp, await cursors);
       jobLog.info("sync.completed", { counts });
       return { status: "done", counts };
     }
-    await Promise.all([closing, finishSync(db, lease, account, "connected", null, nowIso())]);
+    await finishSync(db, lease, account, "connected", null, nowIso());
     const next = newJob(account.id, "continuation", serverHint(account));
     await recordQueued(db, next);
     await deps.queue.enqueue([{ job: next }]);

@@ -4,7 +4,8 @@ import { testConnection, type ConnectionReport, type ConnectionSettings } from "
 import { connectionRoutes } from "../../core/api/routes/connection";
 import { routes } from "../../core/api/routes/index";
 import { startLocalStack, type LocalStack } from "../../core/local/stack";
-import { accountSecretName, FileSecretStore } from "../../core/secrets/index";
+import { FileSecretStore } from "../../core/secrets/index";
+import { updateCredentials } from "../../core/accounts/index";
 import { createLogger, logSink } from "../../core/shared/log";
 import { createFolder, resetUser } from "../harness/mail-servers";
 import { ApiClient, eventually } from "../support/api-client";
@@ -371,13 +372,13 @@ describe("saved accounts: test, folders and the test mail", () => {
 
   it("answers the folder list with the diagnosis when the saved password stopped working", async () => {
     const store = new FileSecretStore(stack.secretDir);
-    await store.put(accountSecretName(id), WRONG);
+    await updateCredentials({ secrets: store }, id, { imap: WRONG });
     try {
       const reply = await ja.get(`/api/accounts/${id}/folders`);
       expect(reply.status).toBe(422);
       expect(reply.body.error).toMatchObject({ code: "diag.auth_failed", message: expect.stringMatching(/^メールサーバーがユーザー名またはパスワードを拒否しました。/) });
     } finally {
-      await store.put(accountSecretName(id), bob().password);
+      await updateCredentials({ secrets: store }, id, { imap: bob().password });
     }
   });
 

@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { startLocalStack, type LocalStack } from "../../core/local/stack";
 import { localDynamo, localSqs } from "../../core/local/emulators";
 import { logSink } from "../../core/shared/log";
-import { accountSecretName, FileSecretStore } from "../../core/secrets/index";
+import { FileSecretStore } from "../../core/secrets/index";
+import { updateCredentials } from "../../core/accounts/index";
 import { appendMessages, resetUser } from "../harness/mail-servers";
 import { ApiClient, eventually } from "../support/api-client";
 import { buildMessage } from "../support/mail-corpus";
@@ -162,7 +163,7 @@ describe("skeleton: schedule -> queue -> sync -> contact history", () => {
       password: mail.users.bob.password,
     });
     expect(saved.status, saved.text).toBe(201);
-    await new FileSecretStore(stack.secretDir).put(accountSecretName(saved.body.id), "definitely-wrong-password");
+    await updateCredentials({ secrets: new FileSecretStore(stack.secretDir) }, saved.body.id, { imap: "definitely-wrong-password" });
     await api.post(`/api/accounts/${saved.body.id}/sync`);
     const failed = await eventually(async () => {
       const a = (await api.get(`/api/accounts/${saved.body.id}`)).body;

@@ -14,6 +14,7 @@ import { updateAccount } from "../../core/accounts/index";
 import { appendMessages, doveadm, resetUser } from "../harness/mail-servers";
 import { ApiClient, eventually } from "../support/api-client";
 import * as corpus from "../support/corpus";
+import { startRelay } from "../support/tcp-relay";
 
 /**
  * The sync job against a real Dovecot mailbox seeded with a corpus of real-world mail shapes,
@@ -226,10 +227,18 @@ describe("sync job", () => {
     try {
       await update("main", keys.account(aliceAccountId), { expression: "SET syncEnabled = :f", values: { ":f": false } });
       commands.length = 0;
-      expect((await runSyncJob(deps, newJob(aliceAccountId, "schedule", server))).status).toBe("skipped");
-      expect(commands.some((c) => / ID /.test(c))).toBe(true); // it had connected
+      // through a relay that counts what it carries: the job connects, but sends no command
+      // before the login (the greeting brings the capabilities), and never logs in
+      const relay = await startRelay({ host: mail.host, port: mail.imapsPort });
+      try {
+        expect((await runSyncJob(deps, newJob(aliceAccountId, "schedule", { ...server, port: relay.port }))).status).toBe("skipped");
+        expect(relay.connections).toBe(1); // it had connected
+        expect(relay.bytes).toBeGreaterThan(1000); // TLS handshake and greeting
+      } finally {
+        await update("main", keys.account(aliceAccountId), { expression: "SET syncEnabled = :t", values: { ":t": true } });
+        await relay.close();
+      }
       expect(commands.filter((c) => /AUTHENTICATE|LOGIN/i.test(c))).toEqual([]);
-      await update("main", keys.account(aliceAccountId), { expression: "SET syncEnabled = :t", values: { ":t": true } });
       // planned when the server was elsewhere (nothing listens there now): connects where it is
       const moved = await runSyncJob(deps, newJob(aliceAccountId, "schedule", { ...server, port: mail.oauthPort }));
       expect(moved.status).toBe("done");

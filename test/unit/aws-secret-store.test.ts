@@ -6,6 +6,7 @@ import {
   DeleteSecretCommand,
   GetSecretValueCommand,
   PutSecretValueCommand,
+  ResourceExistsException,
   ResourceNotFoundException,
   SecretsManagerClient,
 } from "@aws-sdk/client-secrets-manager";
@@ -39,6 +40,15 @@ describe("AwsSecretStore", () => {
     expect(await store.get("account/x")).toBeUndefined();
     await store.delete("account/x");
     expect(sm).toHaveReceivedCommandWith(DeleteSecretCommand, { SecretId: "app/s/account/x", ForceDeleteWithoutRecovery: true });
+  });
+
+  it("creates a secret only when none exists by that name", async () => {
+    sm.on(CreateSecretCommand).resolvesOnce({}).rejects(new ResourceExistsException({ message: "exists", $metadata: {} }));
+    const store = new AwsSecretStore("app/s/", new SecretsManagerClient({ region: "us-east-1" }));
+    expect(await store.create("mailbox/a1", "{}")).toBe(true);
+    expect(await store.create("mailbox/a1", "{}")).toBe(false);
+    expect(sm).toHaveReceivedCommandWith(CreateSecretCommand, { Name: "app/s/mailbox/a1", SecretString: "{}" });
+    expect(sm).not.toHaveReceivedCommand(PutSecretValueCommand);
   });
 
   it("refuses a prefix that could match other apps' secrets", () => {

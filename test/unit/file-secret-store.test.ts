@@ -28,6 +28,12 @@ describe("FileSecretStore", () => {
     await store.delete("n");
     expect(await store.get("n")).toBeUndefined();
   });
+  it("creates a value only when there is none by that name", async () => {
+    const store = new FileSecretStore(await mkdtemp(join(tmpdir(), "secrets-")));
+    const [first, second] = await Promise.all([store.create("n", "one"), store.create("n", "two")]);
+    expect([first, second]).toEqual([true, false]);
+    expect(await store.get("n")).toBe("one");
+  });
   it("detects a value moved to another name (bound by GCM additional data)", async () => {
     const dir = await mkdtemp(join(tmpdir(), "secrets-"));
     const store = new FileSecretStore(dir);

@@ -318,6 +318,9 @@ describe("sst.config.ts run()", () => {
       expect(api).toEqual(expect.arrayContaining(["secretsmanager:GetSecretValue", "secretsmanager:CreateSecret", "secretsmanager:PutSecretValue", "secretsmanager:DeleteSecret"]));
       const sync = secretsPermissions(functionByHandler(e, "functions/sync.handler")).flatMap((p) => p.actions);
       expect(sync).toContain("secretsmanager:GetSecretValue");
+      // it migrates two-secret accounts with a create-only write, and never overwrites a secret
+      expect(sync).toEqual(expect.arrayContaining(["secretsmanager:CreateSecret", "secretsmanager:DeleteSecret"]));
+      expect(sync).not.toContain("secretsmanager:PutSecretValue");
     }
   });
 

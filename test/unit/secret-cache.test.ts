@@ -14,6 +14,11 @@ function countingStore(initial: Record<string, string>) {
     async put(name, value) {
       values.set(name, value);
     },
+    async create(name, value) {
+      if (values.has(name)) return false;
+      values.set(name, value);
+      return true;
+    },
     async delete(name) {
       values.delete(name);
     },
