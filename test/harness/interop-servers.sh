@@ -220,4 +220,9 @@ chown -R mail:mail $X; chown root:root $X/exim.conf; chmod 644 $X/exim.conf  # e
 setsid $XBIN -C $X/exim.conf -bdf -q5s </dev/null >$X/daemon.log 2>&1 &
 echo $! > $X/daemon.pid
 
-echo started
+# ready when every port answers
+for p in $P_CY $P_CYS $P_LMTP $P_CO $P_COS $P_EX $P_EXS; do
+  for i in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null && break; sleep 0.1; done
+  (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null || { echo "port $p did not open" >&2; exit 1; }
+done
+echo ready
