@@ -28,7 +28,8 @@ export default defineConfig({
         },
       },
       {
-        // The same end-to-end checks against every IMAP x SMTP server pair (npm run test:interop)
+        // The same end-to-end checks against every IMAP x SMTP server pair (npm run test:interop;
+        // npm test runs it after the other projects, so its servers never compete with their timing tests)
         test: {
           name: "interop",
           include: ["test/interop/**/*.test.ts"],

@@ -69,9 +69,11 @@ export interface InteropServersInfo {
   cyrus: { imapPort: number; imapsPort: number; sentFolder: string };
   courier: { imapPort: number; imapsPort: number; sentFolder: string };
   exim: { smtpPort: number; smtpsPort: number };
+  /** The harness's smtp-server (Node) peer of a second Dovecot/SMTP set (interop-setup.ts). */
+  smtpServer: { smtpPort: number; smtpsPort: number };
 }
 
-export interface InteropServers extends InteropServersInfo {
+export interface InteropServers extends Omit<InteropServersInfo, "smtpServer"> {
   stop(): Promise<void>;
 }
 

@@ -1,6 +1,6 @@
 /**
  * The product end to end against every mail server it is tested with: Dovecot, Cyrus IMAP and
- * Courier-IMAP for IMAP, Postfix and Exim for SMTP submission (test/harness/interop-*.ts), all
+ * Courier-IMAP for IMAP, Postfix, Exim and smtp-server (Node) for SMTP submission (test/harness/interop-*.ts), all
  * driven through the HTTP API as an admin would. One corpus, loaded once per IMAP server into
  * its own mailbox; each server's mail is about its own contacts, so no history mixes servers.
  * - connection test, wrong password and security mismatch diagnoses, in English and Japanese;
@@ -38,6 +38,7 @@ const imapServers: ImapServer[] = [
 const smtpServers = [
   { name: mail.smtpPeer, starttlsPort: mail.smtpPort, tlsPort: mail.smtpsPort },
   { name: "exim", starttlsPort: interop.exim.smtpPort, tlsPort: interop.exim.smtpsPort },
+  { name: "smtp-server", starttlsPort: interop.smtpServer.smtpPort, tlsPort: interop.smtpServer.smtpsPort },
 ];
 
 let stack: LocalStack;
