@@ -70,7 +70,7 @@ export interface InteropServersInfo {
   courier: { imapPort: number; imapsPort: number; sentFolder: string };
   exim: { smtpPort: number; smtpsPort: number };
   /** The harness's smtp-server (Node) peer of a second Dovecot/SMTP set (interop-setup.ts). */
-  smtpServer: { smtpPort: number; smtpsPort: number };
+  smtpServer: { smtpPort: number; smtpsPort: number; caPem: string };
 }
 
 export interface InteropServers extends Omit<InteropServersInfo, "smtpServer"> {

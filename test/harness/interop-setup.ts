@@ -22,7 +22,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   });
   console.log(`[interop] Dovecot, ${servers.smtpPeer}, Cyrus, Courier, Exim and smtp-server ready in ${Date.now() - started} ms (port block ${servers.portBase}, ${servers.dir})`);
   project.provide("mail", servers.info);
-  project.provide("interop", { cyrus: interop.cyrus, courier: interop.courier, exim: interop.exim, smtpServer: { smtpPort: nodePeer.smtpPort, smtpsPort: nodePeer.smtpsPort } });
+  project.provide("interop", { cyrus: interop.cyrus, courier: interop.courier, exim: interop.exim, smtpServer: { smtpPort: nodePeer.smtpPort, smtpsPort: nodePeer.smtpsPort, caPem: nodePeer.caPem } });
   return async () => {
     await interop.stop();
     await Promise.all([servers.stop(), nodePeer.stop()]);

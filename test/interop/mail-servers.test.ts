@@ -104,7 +104,8 @@ const accounts: Record<string, { id: string; japaneseFolder: string; contacts: {
 const history = async (api: ApiClient, contactId: string) => (await api.get(`/api/contacts/${contactId}/messages`)).body.items as { id: string; subject: string; direction: string }[];
 
 beforeAll(async () => {
-  stack = await startLocalStack({ schedule: false, admin: ADMIN, imapCaPem: mail.caPem });
+  // the smtp-server peer has its own self-signed certificate: trust both, as a company CA bundle would
+  stack = await startLocalStack({ schedule: false, admin: ADMIN, imapCaPem: mail.caPem + interop.smtpServer.caPem });
   const admin = new ApiClient(stack.url, "en");
   expect((await admin.signIn(ADMIN.email, ADMIN.password)).status).toBe(200);
   for (const s of imapServers) {
