@@ -324,7 +324,10 @@ export function fieldFor(d: Diagnosis, sameCredentials = true): string {
     case "tls_mismatch":
     case "starttls_unavailable":
     case "tls_outdated":
+    case "tls_handshake_failed":
       return `${p}.security`;
+    case "smtp_auth_unavailable":
+      return `${p}.port`;
     case "tls_untrusted":
     case "tls_expired":
       return "allowInsecureCerts";

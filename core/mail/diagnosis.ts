@@ -36,6 +36,8 @@ export const diagnosisCodes = [
   "tls_mismatch",
   "tls_outdated",
   "starttls_unavailable",
+  "tls_handshake_failed",
+  "smtp_auth_unavailable",
   "host_not_found",
   "host_not_allowed",
   "connection_refused",
@@ -189,6 +191,8 @@ interface ErrorFields {
   oauthError?: unknown;
   timeoutType: string;
   mailboxMissing: boolean;
+  /** SMTP: whether the server's EHLO on a plain connection advertised STARTTLS (see smtpNoAuthOffered); unknown if not probed. */
+  ehloOffersStartTls?: boolean;
   /** Every text the error carries: server reply, response text, message, OpenSSL reason. */
   text: string;
   /** The server's own words when there are some, else the message. */
@@ -215,6 +219,7 @@ function readFields(err: unknown): ErrorFields {
     oauthError: e.oauthError,
     timeoutType: str(e.timeoutType),
     mailboxMissing: e.mailboxMissing === true,
+    ehloOffersStartTls: typeof e.ehloOffersStartTls === "boolean" ? e.ehloOffersStartTls : undefined,
     text: [response, responseText, message, reason].filter(Boolean).join(" \u2022 "),
     said,
   };
@@ -315,8 +320,16 @@ function classify(err: unknown, f: ErrorFields, ctx: DiagnosisContext, provider:
   if (authFailed) {
     // nodemailer EAUTH with a 4xx reply: "454 4.7.0 Temporary authentication failure"
     if (f.responseCode !== undefined && f.responseCode >= 400 && f.responseCode < 500) return transient("server_unavailable");
-    // "503 5.5.1 Error: authentication not enabled": Postfix offers AUTH only after STARTTLS
-    if (f.responseCode === 503 && ctx.security === "none") return mismatch("starttls");
+    // AUTH answered "500/502/504 command not recognized" or "503 5.5.1 Error: authentication not
+    // enabled": the password was never checked, this port offers no sign-in as it stands. Whether
+    // STARTTLS would unlock it (Postfix offers AUTH only after STARTTLS) is what the server's EHLO
+    // said (smtpNoAuthOffered), not the reply code; without that answer, 503 on a plain
+    // connection keeps meaning "use STARTTLS".
+    if (f.responseCode !== undefined && f.responseCode >= 500 && f.responseCode <= 504 && f.responseCode !== 501) {
+      if (f.ehloOffersStartTls === true && ctx.security === "none") return mismatch("starttls");
+      if (f.ehloOffersStartTls === false || ctx.security !== "none") return permanent("smtp_auth_unavailable");
+      if (f.responseCode === 503) return mismatch("starttls");
+    }
     if (f.serverResponseCode === "UNAVAILABLE") return transient("server_unavailable");
     if (isMicrosoft(provider) && ctx.protocol === "imap") return permanent("basic_auth_disabled");
     return permanent("auth_failed");
@@ -333,6 +346,12 @@ function classify(err: unknown, f: ErrorFields, ctx: DiagnosisContext, provider:
   // TLS versions: the server offers only TLS 1.0/1.1 and we require 1.2
   if (/ERR_SSL_UNSUPPORTED_PROTOCOL|ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION|ERR_SSL_NO_PROTOCOLS_AVAILABLE/.test(codes) || has(/unsupported protocol|alert protocol version|no protocols available/i))
     return permanent("tls_outdated");
+
+  // The server ended the handshake with an alert: no TLS version, cipher or certificate in common,
+  // or its own key/certificate setup is broken (e.g. "sslv3 alert handshake failure", GnuTLS
+  // "no shared cipher"). Retrying cannot help; it is the server's TLS configuration.
+  if (/ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE|ERR_SSL_TLSV1_ALERT_INSUFFICIENT_SECURITY|ERR_SSL_TLSV1_ALERT_INTERNAL_ERROR|ERR_SSL_NO_SHARED_CIPHER|ERR_SSL_TLSV1_ALERT_DECODE_ERROR|ERR_SSL_SSLV3_ALERT_ILLEGAL_PARAMETER/.test(codes) || has(/alert handshake failure|no shared cipher|alert insufficient security|tlsv1 alert internal error/i))
+    return permanent("tls_handshake_failed");
 
   // STARTTLS refused or not offered: imapflow "Server does not support STARTTLS"; nodemailer ETLS
   // "Error upgrading connection with STARTTLS" with the server's reply to STARTTLS (e.g. 502/454)

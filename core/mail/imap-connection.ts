@@ -119,7 +119,7 @@ class GatedImapFlow extends ImapFlow {
       ]);
       response.next();
     } catch (err) {
-      // the error imapflow's own AUTHENTICATE gives, for the diagnosis (accounts/diagnosis.ts)
+      // the error imapflow's own AUTHENTICATE gives, for the diagnosis (diagnosis.ts)
       const e = err as { response?: unknown; serverResponseCode?: string; authenticationFailed?: boolean };
       const code = getStatusCode(e.response as never);
       if (code) e.serverResponseCode = code;

@@ -5,6 +5,7 @@ import { diagnose, toAppError, type DiagnosisContext, type DiagnosisStep } from 
 import type { AppError } from "../shared/errors";
 import type { Mailer, OutgoingMessage, SendResult } from "./mailer";
 import type { MailServerSettings } from "./mail-server";
+import { withEhloEvidence } from "./ehlo-probe";
 
 /** What it takes to talk to one SMTP submission server. */
 export interface SmtpSettings extends MailServerSettings {
@@ -60,7 +61,7 @@ export async function verifySmtp(settings: SmtpSettings): Promise<void> {
   try {
     await transport.verify();
   } catch (err) {
-    throw translateSmtpError(err, smtpDiagnosisContext(settings, "smtp_login"));
+    throw translateSmtpError(await withEhloEvidence(err, settings), smtpDiagnosisContext(settings, "smtp_login"));
   } finally {
     transport.close();
   }
@@ -80,7 +81,7 @@ export function createSmtpMailer(settings: SmtpSettings): Mailer {
           response: info.response,
         };
       } catch (err) {
-        throw translateSmtpError(err, smtpDiagnosisContext(settings, "smtp_send"));
+        throw translateSmtpError(await withEhloEvidence(err, settings), smtpDiagnosisContext(settings, "smtp_send"));
       }
     },
     close: () => transport.close(),

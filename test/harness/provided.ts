@@ -5,11 +5,14 @@
  * the augmentation because the file is part of the program.
  */
 import type { MailServersInfo } from "./mail-servers";
+import type { InteropServersInfo } from "./interop-servers";
 
 declare module "vitest" {
   export interface ProvidedContext {
     /** The mail servers started once for the integration project (JSON-serialisable). */
     mail: MailServersInfo;
+    /** Cyrus, Courier and Exim of the interop project (only there). */
+    interop: InteropServersInfo;
   }
 }
 
