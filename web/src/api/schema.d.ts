@@ -1465,7 +1465,7 @@ export interface operations {
                 detail?: string;
                 diagnosis?: {
                   /** @enum {string} */
-                  code: "auth_failed" | "app_password_required" | "web_login_required" | "imap_disabled" | "basic_auth_disabled" | "oauth_failed" | "too_many_attempts" | "tls_untrusted" | "tls_expired" | "tls_name_mismatch" | "tls_mismatch" | "tls_outdated" | "starttls_unavailable" | "host_not_found" | "host_not_allowed" | "connection_refused" | "timeout" | "connection_closed" | "throttled" | "server_unavailable" | "smtp_rejected" | "sender_not_allowed" | "smtp_not_configured" | "folder_not_found" | "unknown";
+                  code: "auth_failed" | "app_password_required" | "web_login_required" | "imap_disabled" | "basic_auth_disabled" | "oauth_failed" | "too_many_attempts" | "tls_untrusted" | "tls_expired" | "tls_name_mismatch" | "tls_mismatch" | "tls_outdated" | "starttls_unavailable" | "tls_handshake_failed" | "smtp_auth_unavailable" | "host_not_found" | "host_not_allowed" | "connection_refused" | "timeout" | "connection_closed" | "throttled" | "server_unavailable" | "smtp_rejected" | "sender_not_allowed" | "smtp_not_configured" | "folder_not_found" | "unknown";
                   /** @enum {string} */
                   kind: "transient" | "permanent";
                   /** @enum {string} */
@@ -1562,7 +1562,7 @@ export interface operations {
                 detail?: string;
                 diagnosis?: {
                   /** @enum {string} */
-                  code: "auth_failed" | "app_password_required" | "web_login_required" | "imap_disabled" | "basic_auth_disabled" | "oauth_failed" | "too_many_attempts" | "tls_untrusted" | "tls_expired" | "tls_name_mismatch" | "tls_mismatch" | "tls_outdated" | "starttls_unavailable" | "host_not_found" | "host_not_allowed" | "connection_refused" | "timeout" | "connection_closed" | "throttled" | "server_unavailable" | "smtp_rejected" | "sender_not_allowed" | "smtp_not_configured" | "folder_not_found" | "unknown";
+                  code: "auth_failed" | "app_password_required" | "web_login_required" | "imap_disabled" | "basic_auth_disabled" | "oauth_failed" | "too_many_attempts" | "tls_untrusted" | "tls_expired" | "tls_name_mismatch" | "tls_mismatch" | "tls_outdated" | "starttls_unavailable" | "tls_handshake_failed" | "smtp_auth_unavailable" | "host_not_found" | "host_not_allowed" | "connection_refused" | "timeout" | "connection_closed" | "throttled" | "server_unavailable" | "smtp_rejected" | "sender_not_allowed" | "smtp_not_configured" | "folder_not_found" | "unknown";
                   /** @enum {string} */
                   kind: "transient" | "permanent";
                   /** @enum {string} */
@@ -1647,7 +1647,7 @@ export interface operations {
               ms: number;
               diagnosis?: {
                 /** @enum {string} */
-                code: "auth_failed" | "app_password_required" | "web_login_required" | "imap_disabled" | "basic_auth_disabled" | "oauth_failed" | "too_many_attempts" | "tls_untrusted" | "tls_expired" | "tls_name_mismatch" | "tls_mismatch" | "tls_outdated" | "starttls_unavailable" | "host_not_found" | "host_not_allowed" | "connection_refused" | "timeout" | "connection_closed" | "throttled" | "server_unavailable" | "smtp_rejected" | "sender_not_allowed" | "smtp_not_configured" | "folder_not_found" | "unknown";
+                code: "auth_failed" | "app_password_required" | "web_login_required" | "imap_disabled" | "basic_auth_disabled" | "oauth_failed" | "too_many_attempts" | "tls_untrusted" | "tls_expired" | "tls_name_mismatch" | "tls_mismatch" | "tls_outdated" | "starttls_unavailable" | "tls_handshake_failed" | "smtp_auth_unavailable" | "host_not_found" | "host_not_allowed" | "connection_refused" | "timeout" | "connection_closed" | "throttled" | "server_unavailable" | "smtp_rejected" | "sender_not_allowed" | "smtp_not_configured" | "folder_not_found" | "unknown";
                 /** @enum {string} */
                 kind: "transient" | "permanent";
                 /** @enum {string} */
@@ -1670,7 +1670,7 @@ export interface operations {
               ms: number;
               diagnosis?: {
                 /** @enum {string} */
-                code: "auth_failed" | "app_password_required" | "web_login_required" | "imap_disabled" | "basic_auth_disabled" | "oauth_failed" | "too_many_attempts" | "tls_untrusted" | "tls_expired" | "tls_name_mismatch" | "tls_mismatch" | "tls_outdated" | "starttls_unavailable" | "host_not_found" | "host_not_allowed" | "connection_refused" | "timeout" | "connection_closed" | "throttled" | "server_unavailable" | "smtp_rejected" | "sender_not_allowed" | "smtp_not_configured" | "folder_not_found" | "unknown";
+                code: "auth_failed" | "app_password_required" | "web_login_required" | "imap_disabled" | "basic_auth_disabled" | "oauth_failed" | "too_many_attempts" | "tls_untrusted" | "tls_expired" | "tls_name_mismatch" | "tls_mismatch" | "tls_outdated" | "starttls_unavailable" | "tls_handshake_failed" | "smtp_auth_unavailable" | "host_not_found" | "host_not_allowed" | "connection_refused" | "timeout" | "connection_closed" | "throttled" | "server_unavailable" | "smtp_rejected" | "sender_not_allowed" | "smtp_not_configured" | "folder_not_found" | "unknown";
                 /** @enum {string} */
                 kind: "transient" | "permanent";
                 /** @enum {string} */
