@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { accountSecretName } from "../../core/secrets/index";
+import { updateCredentials } from "../../core/accounts/index";
 import { keys } from "../../core/store/keys";
 import { fanOut, recentJobs, runSyncJob } from "../../core/sync/index";
 import { appendMessages } from "../harness/mail-servers";
@@ -43,7 +43,7 @@ describe("a mailbox paused after three refused logins", () => {
     // the password the server now refuses (as after a change at the provider)
     // (written beside the API, as a provider-side change would leave it; the new version makes
     // the in-process password cache drop the right one it holds from the first sync)
-    await f.deps.secrets.put(accountSecretName(accountId), "no-longer-the-password");
+    await updateCredentials({ secrets: f.deps.secrets }, accountId, { imap: "no-longer-the-password" });
     await f.db.update("main", keys.account(accountId), { expression: "SET secretVersion = :v", values: { ":v": `changed-${Date.now()}` } });
     const before = logins;
     // Act
