@@ -54,6 +54,8 @@ describe("integrations page", () => {
     // an empty name is refused next to the field, in Japanese
     await page.getByTestId("api-key-new-save").click();
     await expect.poll(() => page.getByTestId("api-key-new-error").count()).toBe(1);
+    expect(await page.getByTestId("api-key-new-name").getAttribute("aria-invalid")).toBe("true");
+    expect(await page.getByTestId("api-key-new").locator(".field--invalid .field__error").first().textContent()).toMatch(/[\u3040-\u30ff\u4e00-\u9fff]/);
 
     await page.getByTestId("api-key-new-name").fill("HubSpot");
     await page.getByTestId("api-key-new-user").selectOption({ label: "CRM連携 <crm@example.test>" });
@@ -86,7 +88,7 @@ describe("integrations page", () => {
     await context.close();
   });
 
-  it("adds a webhook endpoint, shows its secret once, sends a signed test event and lists the delivery", async () => {
+  it("adds a webhook endpoint, shows its secret once, sends a signed test event, lists the delivery and replays it", async () => {
     const context = await browser.newContext({ locale: "en-US" });
     const page = await context.newPage();
     await page.goto(`${stack.url}/#/signin`);
@@ -119,6 +121,16 @@ describe("integrations page", () => {
       await page.getByTestId("webhook-deliveries").click();
       return page.getByTestId("webhook-delivery-status").first().textContent();
     }, { timeout: 15_000 }).toBe("Delivered (attempts: 1)");
+
+    // a replay over a window around now sends the same event again, as a new delivery
+    const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+    await page.getByTestId("webhook-replay-from").fill(`${day(-2)}T00:00`);
+    await page.getByTestId("webhook-replay-to").fill(`${day(2)}T00:00`);
+    await page.getByTestId("webhook-replay").click();
+    await expect.poll(() => page.getByText("1 events queued again.").count()).toBe(1);
+    const again = await eventually(async () => received[1], 20_000, 100);
+    expect(JSON.parse(again.body).id).toBe(JSON.parse(got.body).id);
+    expect(verifySignature(secret, again.body, again.signature)).toBe(true);
     await context.close();
   });
 });

@@ -48,8 +48,7 @@ import { ContactImportPage } from "./pages/contact-import/page";
 import { ContactsPage } from "./pages/Contacts";
 import { SignInPage } from "./pages/SignIn";
 import { UsersPage } from "./pages/Users";
-import { IntegrationsPage } from "./pages/Integrations";
-import { useIntegrationsText } from "./integrationsI18n";
+import { IntegrationsPage } from "./pages/integrations/page";
 import { href, navigate, parseRoute, useHashPath, type Route } from "./router";
 import type { SessionInfo, User } from "./api/types";
 import { PasswordPage } from "./pages/Password";
@@ -234,7 +233,6 @@ function Header(props: { user: User; route: Route; onSignOut: () => void }) {
   const { t } = useI18n();
   const { user, route } = props;
   const section = route.name === "contact" || route.name === "contacts" || route.name === "contactsImport" ? "contacts" : route.name.startsWith("account") ? "accounts" : route.name === "users" ? "users" : route.name === "integrations" ? "integrations" : null;
-  const integrationsText = useIntegrationsText();
   const link = (name: "contacts" | "accounts" | "users" | "integrations", label: string) => (
     <a href={href(`/${name}`)} className={`nav__link${section === name ? " nav__link--active" : ""}`} aria-current={section === name ? "page" : undefined} data-testid={`nav-${name}`}>
       {label}
@@ -256,7 +254,7 @@ function Header(props: { user: User; route: Route; onSignOut: () => void }) {
           {link("contacts", t("nav.contacts"))}
           {link("accounts", t("nav.accounts"))}
           {user.role === "admin" ? link("users", t("nav.users")) : null}
-          {user.role === "admin" ? link("integrations", integrationsText("nav.integrations")) : null}
+          {user.role === "admin" ? link("integrations", t("nav.integrations")) : null}
         </nav>
         <div className="header__tools">
           <label className="lang">

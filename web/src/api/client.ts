@@ -1,12 +1,16 @@
 // Typed client for the CRM Mail Sync HTTP API (same origin, JSON, session cookie).
 import type {
   Account,
+  ApiKey,
+  ApiKeyInput,
   AutodiscoverResult,
   ConnectionTestResult,
   Contact,
   ContactInput,
   ContactPage,
   ContactPatch,
+  CreatedApiKey,
+  CreatedWebhook,
   ExcludedDomains,
   ExcludedDomainsSaved,
   FieldError,
@@ -18,11 +22,18 @@ import type {
   MessageBody,
   MessageDetail,
   MessagePage,
+  Notification,
   ProviderView,
   SessionInfo,
   SkippedMessage,
   TestMailResult,
   User,
+  Webhook,
+  WebhookDelivery,
+  WebhookInput,
+  WebhookReplay,
+  WebhookReplayQueued,
+  WebhookTestQueued,
 } from "./types";
 import type { AccountBody, AccountPatchBody, ConnectionTestBody } from "../types";
 
@@ -192,4 +203,22 @@ export const api = {
   getMessage: (id: string, signal?: AbortSignal) => request<MessageDetail>("GET", `/api/messages/${enc(id)}`, { signal }),
   /** The full text body, fetched on demand from the owner's IMAP server. Plain text only. */
   getMessageBody: (id: string, signal?: AbortSignal) => request<MessageBody>("GET", `/api/messages/${enc(id)}/body`, { signal }),
+
+  // Integrations (admin): API keys for a CRM, webhook endpoints and their deliveries
+  listApiKeys: () => request<{ items: ApiKey[] }>("GET", "/api/api-keys"),
+  /** The answer holds the key itself, this once: only its hash is kept. */
+  createApiKey: (input: ApiKeyInput) => request<CreatedApiKey>("POST", "/api/api-keys", { body: input }),
+  /** The key answers 401 from now on; the list still shows it, revoked. */
+  revokeApiKey: (id: string) => request<ApiKey>("DELETE", `/api/api-keys/${enc(id)}`),
+  listWebhooks: () => request<{ items: Webhook[] }>("GET", "/api/webhooks"),
+  /** The answer holds the endpoint's signing secret, this once. */
+  createWebhook: (input: WebhookInput) => request<CreatedWebhook>("POST", "/api/webhooks", { body: input }),
+  removeWebhook: (id: string) => request<void>("DELETE", `/api/webhooks/${enc(id)}`),
+  enableWebhook: (id: string) => request<Webhook>("POST", `/api/webhooks/${enc(id)}/enable`, { body: {} }),
+  testWebhook: (id: string) => request<WebhookTestQueued>("POST", `/api/webhooks/${enc(id)}/test`, { body: {} }),
+  listDeliveries: (id: string, signal?: AbortSignal) => request<{ items: WebhookDelivery[] }>("GET", `/api/webhooks/${enc(id)}/deliveries`, { signal }),
+  resendDelivery: (id: string, deliveryId: string) => request<void>("POST", `/api/webhooks/${enc(id)}/deliveries/${enc(deliveryId)}/resend`, { body: {} }),
+  replayWebhook: (id: string, range: WebhookReplay) => request<WebhookReplayQueued>("POST", `/api/webhooks/${enc(id)}/replay`, { body: range }),
+  /** The signed-in user's notifications of the last 14 days, newest first. */
+  listNotifications: () => request<{ items: Notification[] }>("GET", "/api/notifications"),
 };

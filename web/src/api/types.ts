@@ -4,9 +4,9 @@
 import type { operations } from "./schema";
 
 type Json<R> = R extends { content: { "application/json": infer B } } ? B : never;
-/** The JSON a successful call answers (200 or 201). */
+/** The JSON a successful call answers (200, 201, or 202 for work queued). */
 export type Reply<Op extends keyof operations> = operations[Op] extends { responses: infer R }
-  ? R extends { 200: infer O } ? Json<O> : R extends { 201: infer O } ? Json<O> : never
+  ? R extends { 200: infer O } ? Json<O> : R extends { 201: infer O } ? Json<O> : R extends { 202: infer O } ? Json<O> : never
   : never;
 /** The JSON body a call takes. */
 export type Body<Op extends keyof operations> = operations[Op] extends { requestBody?: infer B } ? Json<NonNullable<B>> : never;
@@ -61,6 +61,23 @@ export type ImportStatus = Item<ImportResult["rows"]>["status"];
 
 export type ExcludedDomains = Reply<"getSettingsExcluded-domains">;
 export type ExcludedDomainsSaved = Reply<"putSettingsExcluded-domains">;
+
+export type ApiKey = Item<Reply<"getApi-keys">["items"]>;
+export type ApiKeyScope = Item<ApiKey["scopes"]>;
+export type ApiKeyInput = Body<"postApi-keys">;
+/** The new key with its secret, which the API answers this once. */
+export type CreatedApiKey = Reply<"postApi-keys">;
+
+export type Webhook = Item<Reply<"getWebhooks">["items"]>;
+export type WebhookEvent = Item<Webhook["events"]>;
+export type WebhookInput = Body<"postWebhooks">;
+/** The new endpoint with its signing secret, which the API answers this once. */
+export type CreatedWebhook = Reply<"postWebhooks">;
+export type WebhookTestQueued = Reply<"postWebhooksIdTest">;
+export type WebhookDelivery = Item<Reply<"getWebhooksIdDeliveries">["items"]>;
+export type WebhookReplay = Body<"postWebhooksIdReplay">;
+export type WebhookReplayQueued = Reply<"postWebhooksIdReplay">;
+export type Notification = Item<Reply<"getNotifications">["items"]>;
 
 /** One entry of a 400 reply's error.fields: the field and the reason, in the user's language. */
 export type FieldError = { field: string; code?: string; message: string };

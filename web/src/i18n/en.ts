@@ -5,7 +5,8 @@ import { accounts } from "./en/accounts";
 import { accountForm } from "./en/accountForm";
 import { contacts } from "./en/contacts";
 import { contactImport } from "./en/contactImport";
+import { integrations } from "./en/integrations";
 
-export const en = { ...app, ...accounts, ...accountForm, ...contacts, ...contactImport };
+export const en = { ...app, ...accounts, ...accountForm, ...contacts, ...contactImport, ...integrations };
 
 export type MessageKey = keyof typeof en;

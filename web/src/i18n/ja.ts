@@ -6,5 +6,6 @@ import { accounts } from "./ja/accounts";
 import { accountForm } from "./ja/accountForm";
 import { contacts } from "./ja/contacts";
 import { contactImport } from "./ja/contactImport";
+import { integrations } from "./ja/integrations";
 
-export const ja: Record<MessageKey, string> = { ...app, ...accounts, ...accountForm, ...contacts, ...contactImport };
+export const ja: Record<MessageKey, string> = { ...app, ...accounts, ...accountForm, ...contacts, ...contactImport, ...integrations };

@@ -7,6 +7,7 @@ export const app = {
   "nav.contacts": "Contacts",
   "nav.accounts": "Mailboxes",
   "nav.users": "Users",
+  "nav.integrations": "Integrations",
   "header.language": "Language",
   "header.signOut": "Sign out",
   "header.changePassword": "Change my password",

@@ -9,6 +9,7 @@ export const app: Record<keyof typeof en, string> = {
   "nav.contacts": "連絡先",
   "nav.accounts": "メールボックス",
   "nav.users": "ユーザー",
+  "nav.integrations": "連携",
   "header.language": "言語",
   "header.signOut": "サインアウト",
   "header.changePassword": "パスワードを変更",
