@@ -348,10 +348,19 @@ export interface ImportPlan {
 export async function planImport(db: Db, preview: ImportPreview): Promise<ImportPlan> {
   const known = await knownExternals(db, preview);
   const as: Record<UpsertStatus, PlannedAction> = { created: "create", updated: "update", unchanged: "unchanged" };
-  const actions = await mapPool(preview.rows, CONCURRENCY, async (row) => {
+  const actions = await mapPool(preview.rows, CONCURRENCY, async (row): Promise<PlannedAction | null> => {
     if (row.errors.length) return null;
     const id = row.values.externalId;
-    return as[await predictUpsert(db, rowState(preview, row), id ? known.get(id) : undefined)];
+    try {
+      return as[await predictUpsert(db, rowState(preview, row), id ? known.get(id) : undefined)];
+    } catch (err) {
+      // a row the import would refuse (its primary address is another CRM record's): shown
+      // with its problem now, as a row the import skips
+      row.errors.push(...rowErrors(err));
+      preview.counts.valid--;
+      preview.counts.invalid++;
+      return null;
+    }
   });
   const counts = { create: 0, update: 0, unchanged: 0 };
   for (const a of actions) if (a) counts[a]++;

@@ -442,7 +442,8 @@ export async function upsertContact(db: Db, state: ContactState, known?: KnownEx
 
 /**
  * What upsertContact would do with `state`, without writing: the import preview says which rows
- * create a contact, which update one and which change nothing. Reads what upsertContact reads
+ * create a contact, which update one and which change nothing; it throws what upsertContact
+ * would throw for a row it refuses. Reads what upsertContact reads
  * (the external id's claim, else the contacts with that primary address); a write between the
  * preview and the import can still change the answer.
  */
@@ -455,8 +456,12 @@ export async function predictUpsert(db: Db, state: ContactState, known?: KnownEx
       const item = known?.contact ?? (await db.get("main", keys.contact(claim.contactId)));
       return against(item ? toContact(item) : undefined, (b) => merged(b, state, b.id));
     }
-    // no claim yet: it adopts a contact with this primary address and no external id, or creates one
-    const orphan = (await byPrimaryEmail(db, address)).find((c) => !c.contact.externalId);
+    // no claim yet: it adopts a contact with this primary address and no external id, or creates
+    // one; unless another CRM record holds the address, where upsertContact refuses the row
+    const holders = await byPrimaryEmail(db, address);
+    const orphan = holders.find((c) => !c.contact.externalId);
+    const holder = holders.find((c) => c.contact.externalId !== state.externalId);
+    if (!orphan && holder) throw primaryTaken(holder.contact);
     return against(orphan?.contact, (b) => merged(b, state, b.id));
   }
   const before = (await byPrimaryEmail(db, address))[0]?.contact;

@@ -203,6 +203,19 @@ describe("bulk upsert by external id", () => {
     expect(reply.body.results[0].errors[0].message).toContain("First Holder");
     expect((await admin.get("/api/contacts?q=held@example.test")).body.items.map((c: { id: string }) => c.id)).toEqual([first.body.results[0].id]);
   });
+
+  it("shows in the import preview that a row giving another CRM record's primary address is refused, as the import then refuses it", async () => {
+    await admin.post("/api/contacts/bulk", { contacts: [{ externalId: "crm-owner", name: "Address Owner", primaryEmail: "owned@example.test" }] });
+    const file = { filename: "crm.csv", contentBase64: Buffer.from("external_id,name,email\r\ncrm-other,Other Record,owned@example.test\r\ncrm-new,New Person,new-person@example.test\r\n").toString("base64") };
+    const preview = await admin.post("/api/contacts/import/preview", file);
+    expect(preview.status).toBe(200);
+    expect(preview.body.rows.map((r: { action: string | null }) => r.action)).toEqual([null, "create"]);
+    expect(preview.body.rows[0].errors).toMatchObject([{ field: "primaryEmail", code: "primary_email_taken" }]);
+    expect(preview.body.counts).toMatchObject({ valid: 1, invalid: 1 });
+    expect(preview.body.plan).toMatchObject({ create: 1, update: 0, unchanged: 0 });
+    const imported = await admin.post("/api/contacts/import", file);
+    expect(imported.body.rows.map((r: { status: string }) => r.status)).toEqual(["error", "created"]);
+  });
 });
 
 describe("validation", () => {
