@@ -45,7 +45,7 @@ const FALLBACK_FETCH = { uid: true, internalDate: true, size: true, headers: [..
  */
 export async function fetchMissing(client: ImapFlow, uids: number[], uidSet: (u: number[]) => string): Promise<{ found: FetchedMessage[]; gone: number[]; unreadable: number[] }> {
   if (!uids.length) return { found: [], gone: [], unreadable: [] };
-  const found = (await client.fetchAll(uidSet(uids), FALLBACK_FETCH as never, { uid: true })) as FetchedMessage[];
+  const found = await fetchAnswered(client, uids, FALLBACK_FETCH, uidSet);
   const answered = new Set(found.map((m) => m.uid));
   const still = uids.filter((u) => !answered.has(u));
   if (!still.length) return { found, gone: [], unreadable: [] };
@@ -107,4 +107,30 @@ export async function forgetSkips(db: Db, accountId: string, folder: string): Pr
     ExpressionAttributeValues: { ":p": keys.account(accountId).pk, ":s": `${keys.skippedPrefix}${folder}#` },
   });
   if (items.length) await db.batchWrite("main", items.map((i) => ({ delete: { pk: i.pk as string, sk: i.sk as string } })));
+}
+
+/** Response codes of a NO that speak of the server's state, not of the messages asked for. */
+const SERVER_STATE_CODES = /^(THROTTLED|UNAVAILABLE|LIMIT|INUSE|OVERQUOTA|SERVERBUG|CONTACTADMIN)$/i;
+
+/**
+ * A UID FETCH whose refusal is narrowed to the messages that cause it. Some servers answer a
+ * whole FETCH with NO because of one message they cannot read (Gmail: "Some messages could not
+ * be FETCHed (Failure)"), and imapflow then returns nothing of the command: without this, the
+ * chunk fails on every sync and the mailbox never gets past that message. A NO is split in
+ * halves down to single UIDs; a UID still refused is simply not answered for, which the caller
+ * treats as any missing answer (fetchMissing, then skipped as `unreadable` if the server still
+ * lists it). A NO about the server's state (throttling, unavailable) and any other failure are
+ * thrown as they are: retrying later is what helps there. Costs nothing while the server says OK.
+ */
+export async function fetchAnswered(client: ImapFlow, uids: number[], query: object, uidSet: (u: number[]) => string): Promise<FetchedMessage[]> {
+  if (!uids.length) return [];
+  try {
+    return (await client.fetchAll(uidSet(uids), query as never, { uid: true })) as FetchedMessage[];
+  } catch (err) {
+    const e = err as { responseStatus?: string; serverResponseCode?: string; responseText?: string };
+    if (e.responseStatus !== "NO" || SERVER_STATE_CODES.test(e.serverResponseCode ?? "") || /throttl|try again/i.test(e.responseText ?? "") || !client.usable) throw err;
+    if (uids.length === 1) return [];
+    const half = Math.ceil(uids.length / 2);
+    return [...(await fetchAnswered(client, uids.slice(0, half), query, uidSet)), ...(await fetchAnswered(client, uids.slice(half), query, uidSet))];
+  }
 }

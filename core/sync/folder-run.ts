@@ -20,7 +20,7 @@ import { pickPreviewPart, previewText, PREVIEW_BYTES, type PreviewPart } from ".
 import { storeMessages } from "./store-messages";
 import { ContactMatcher } from "./contact-matcher";
 import { recordJob, type JobCounts } from "../jobs/index";
-import { fetchMissing, retryUids, settleSkips, type Outcome, type SkipReason } from "./accounting";
+import { fetchAnswered, fetchMissing, retryUids, settleSkips, type Outcome, type SkipReason } from "./accounting";
 import { firstSeenDates } from "./message-identity";
 
 import type { SyncDeps } from "./sync-account";
@@ -175,7 +175,7 @@ export class FolderRun {
     for (let i = 0; i < uids.length; i += size) chunks.push(uids.slice(i, i + size));
     // prefiltered UIDs are candidates already: their details come in the same FETCH
     const query = prefiltered ? FULL_FETCH : LIGHT_FETCH;
-    const fetch = (chunk: number[]) => this.client.fetchAll(uidSet(chunk), query as any, { uid: true }) as Promise<FetchedMessage[]>;
+    const fetch = (chunk: number[]) => fetchAnswered(this.client, chunk, query, uidSet);
     let next = chunks.length ? fetch(chunks[0]!) : undefined;
     // Chunks whose items are being written, oldest first. A chunk's writes start as soon as its
     // records are ready; it is committed once they are durable, in order.
@@ -259,7 +259,7 @@ export class FolderRun {
       });
       const needDetails = prefiltered ? [] : candidates.filter((c) => !complete.has(c.msg.uid));
       if (!needDetails.length) return { matched, messages: candidates.map((c) => c.msg) };
-      const details = (await this.client.fetchAll(uidSet(needDetails.map((c) => c.msg.uid)), DETAIL_FETCH as any, { uid: true })) as FetchedMessage[];
+      const details = await fetchAnswered(this.client, needDetails.map((c) => c.msg.uid), DETAIL_FETCH, uidSet);
       const byUid = new Map(details.map((d) => [d.uid, d]));
       // no answer is no proof of deletion: imapflow drops a response it cannot parse
       const again = new Map((await this.fetchAgain(needDetails.filter((c) => !byUid.has(c.msg.uid)).map((c) => c.msg.uid), outcomes)).map((m) => [m.uid, m]));

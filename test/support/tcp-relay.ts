@@ -18,6 +18,12 @@ export interface Relay {
   plan: (connection: number) => number | undefined;
   /** Sees every chunk the client sends (e.g. to count IMAP logins on a plain connection). */
   watch: (chunk: Buffer) => void;
+  /**
+   * Answers a client's command line itself instead of passing it on (e.g. a tagged NO the server
+   * would give): return the reply, or undefined to forward the line. While set, what the client
+   * sends is passed on line by line.
+   */
+  answer?: (line: string) => string | undefined;
   close(): Promise<void>;
 }
 
@@ -59,9 +65,20 @@ export async function startRelay(target: { host: string; port: number }): Promis
       }
       return true;
     };
+    let partial = "";
     client.on("data", (chunk: Buffer) => {
       relay.watch(chunk);
-      if (count(chunk)) upstream.write(chunk);
+      if (!count(chunk)) return;
+      if (!relay.answer) return void upstream.write(chunk);
+      partial += chunk.toString("latin1");
+      let end: number;
+      while ((end = partial.indexOf("\r\n")) >= 0) {
+        const line = partial.slice(0, end);
+        partial = partial.slice(end + 2);
+        const reply = relay.answer(line);
+        if (reply !== undefined) client.write(reply);
+        else upstream.write(Buffer.from(`${line}\r\n`, "latin1"));
+      }
     });
     upstream.on("data", (chunk: Buffer) => {
       if (count(chunk)) client.write(chunk);
