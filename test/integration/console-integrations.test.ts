@@ -49,7 +49,8 @@ describe("integrations page", () => {
     await page.getByTestId("signin-submit").click();
     await page.getByTestId("nav-integrations").click();
     await page.getByTestId("api-key-new").waitFor();
-    expect(await page.getByText("APIキーはまだありません。").count()).toBe(1);
+    // the form shows before the key list has loaded: wait for the list
+    await expect.poll(() => page.getByText("APIキーはまだありません。").count()).toBe(1);
 
     // an empty name is refused next to the field, in Japanese
     await page.getByTestId("api-key-new-save").click();
@@ -65,7 +66,7 @@ describe("integrations page", () => {
     await shown.waitFor();
     const key = (await shown.textContent())!.trim();
     expect(key).toMatch(/^cms_/);
-    expect(await page.getByTestId("api-key-row").count()).toBe(1);
+    await expect.poll(() => page.getByTestId("api-key-row").count()).toBe(1);
     expect(await page.getByTestId("api-key-status").textContent()).toBe("有効");
 
     // the key works for its scopes, and only them
