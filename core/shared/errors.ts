@@ -10,6 +10,7 @@ export type ErrorKind =
   | "forbidden" // 403
   | "notFound" // 404
   | "conflict" // 409
+  | "gone" // 410: what the request points at is no longer kept (an expired changes cursor)
   | "unsupportedMediaType" // 415: a body that is not the JSON the route takes
   | "rateLimited" // 429
   | "transient" // a retry later may succeed (network, throttling, emulator hiccup)
@@ -63,6 +64,7 @@ export const httpStatusOf: Record<ErrorKind, number> = {
   forbidden: 403,
   notFound: 404,
   conflict: 409,
+  gone: 410,
   unsupportedMediaType: 415,
   rateLimited: 429,
   transient: 503,

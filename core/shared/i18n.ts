@@ -70,6 +70,7 @@ const catalogue: Record<string, Record<Lang, string>> = {
   host_not_found: { en: "could not be found in DNS. Check the spelling.", ja: "DNSで見つかりません。綴りを確認してください。" },
   duplicate_email: { en: "lists {address} more than once.", ja: "{address} が重複しています。" },
   password_weak: { en: "must be at least {minimum} characters.", ja: "{minimum}文字以上にしてください。" },
+  changes_cursor_expired: { en: "This cursor is older than the {days} days changes are kept: resync the history (GET /api/contacts/{id}/messages), then poll again without since.", ja: "このカーソルは変更の保存期間（{days}日）より古くなっています。履歴を取り直し（GET /api/contacts/{id}/messages）、since を付けずにポーリングをやり直してください。" },
   invalid_cursor: { en: "is not a cursor this API gave out.", ja: "このAPIが返したカーソルではありません。" },
   invalid_role: { en: "must be admin or member.", ja: "admin または member を指定してください。" },
 

@@ -29,6 +29,7 @@
  * | excluded domains (org) | SETTINGS                  | EXCLUDED_DOMAINS     |                     |                           |
  * | notification (road)    | NOTIFY#<yyyy-mm-dd>       | <at>#<id>            |                     |                           |
  * | bootstrap marker       | META                      | BOOTSTRAP            |                     |                           |
+ * | contact address change | CHANGES#<contactEmail>    | <ISO at>#<random>    |                     |                           |
  *
  * The contact email index item holds `contactIds` (a string set): the sync matches a
  * participant with one BatchGetItem of EMAIL#<address> keys, primary and secondary alike.
@@ -63,6 +64,13 @@
  * sync, see below). Copies written before these markers existed are not found this way: the
  * read path hides copies whose account is gone (core/sharing).
  *
+ * Contact address change (CHANGES#): each sync write batch puts ONE item per contact address it
+ * stored copies under, listing those copies' sort keys (`copies`), after the copies; it
+ * expires (`expiresAt`) after 30 days (core/sync/change-log.ts). A CRM polls a contact's new
+ * mail with a cursor (GET /api/contacts/{id}/changes, core/messages/changes.ts): one Query per
+ * address over a time range of these items, instead of an index entry per copy (which would
+ * double the sync's write cost). Copies deleted (disconnect, excluded domain) are not logged.
+ *
  * Mail table: one item per (contact email, message, mailbox holding it): the message's
  * metadata plus where that mailbox has it. The message key derives from the Message-ID, so
  * the copies of one message in colleagues' mailboxes share the sort-key prefix
@@ -91,6 +99,9 @@
  * it keeps the event (ids and subject, no body) for resends, and expires after 30 days. A
  * disabled endpoint records a notification (NOTIFY#, kind "webhook_disabled").
  */
+/** How long a contact address change (CHANGES#) is kept, and so how old a changes cursor may be. */
+export const CHANGE_LOG_DAYS = 30;
+
 export const TABLE_KEYS = { pk: "pk", sk: "sk", gsi1pk: "gsi1pk", gsi1sk: "gsi1sk", gsi1: "gsi1" } as const;
 
 export const keys = {
@@ -119,6 +130,8 @@ export const keys = {
   contactExternal: (externalId: string) => ({ pk: `CONTACTEXT#${externalId}`, sk: "CONTACTEXT" }),
   contactEmail: (email: string) => ({ pk: `EMAIL#${email}`, sk: "EMAIL" }),
   bootstrap: { pk: "META", sk: "BOOTSTRAP" },
+  contactChange: (contactEmail: string, atIso: string, random: string) => ({ pk: `CHANGES#${contactEmail}`, sk: `${atIso}#${random}` }),
+  contactChangesOf: (contactEmail: string) => `CHANGES#${contactEmail}`,
   mailCopy: (contactEmail: string, dateIso: string, messageKey: string, accountId: string) => ({ pk: contactEmail, sk: `${dateIso}#${messageKey}#${accountId}` }),
   backfill: (atIso: string, address: string) => ({ pk: "BACKFILL", sk: `${atIso}#${address}` }),
   apiKey: (keyId: string) => ({ pk: `APIKEY#${keyId}`, sk: "APIKEY" }),

@@ -3,6 +3,7 @@ import { keys } from "../store/keys";
 import { mapPool } from "../shared/pool";
 import type { MailRecord } from "./message-record";
 import { markPartitions } from "../sharing/index";
+import { logChanges } from "./change-log";
 
 /**
  * A port for whoever wants to hear of stored copies (webhooks' mail.added, core/integrations):
@@ -90,6 +91,7 @@ export async function storeMessages(db: Db, entries: { record: MailRecord; conta
   const batches: Item[][] = [];
   for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
   await mapPool(batches, WRITE_CONCURRENCY, (batch) => db.batchWrite("mail", batch.map((put) => ({ put }))));
+  if (items.length) await logChanges(db, items);
   // after the writes: an event never announces a copy that is not stored (webhooks, at least once)
   if (events) await events.mailStored(items);
   return entries.reduce((n, e) => n + e.contacts.length, 0);

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import * as contacts from "../../contacts/index";
 import * as integrations from "../../integrations/index";
+import { changesOutput, contactChanges } from "../../messages/index";
 import { AppError } from "../../shared/errors";
 import type { Route } from "../types";
 import { queuingPastMail } from "./contacts";
@@ -9,6 +10,7 @@ import { queuingPastMail } from "./contacts";
 const externalUpsert = contacts.bulkRow.omit({ externalId: true });
 
 const lookupQuery = z.object({ email: contacts.emailField });
+const changesQuery = z.object({ since: z.string().max(2000).optional() });
 
 /**
  * What a CRM calls (by its own ids, and by address for a sidebar), and the admin's keys.
@@ -54,6 +56,15 @@ export const integrationRoutes: Route[] = [
       const found = await integrations.contactsByEmail(ctx.deps.db, ctx.query.email);
       const items = await Promise.all(found.map(async (contact) => ({ contact, mail: await integrations.mailSummary(ctx.deps.db, contact, ctx.session.user) })));
       return { body: { items } };
+    },
+  },
+  {
+    method: "GET", path: "/api/contacts/{id}/changes", auth: "user", tag: "contacts", scope: "messages:read",
+    summary: "A CRM's cheap poll: the contact's messages stored since the cursor (as the caller may see them), and the cursor to pass as since next time; without since, no messages and a cursor for now; 410 when the cursor is older than the 30 days changes are kept (resync the history). Deleted copies are not in the feed",
+    query: changesQuery, response: changesOutput,
+    async handle(ctx) {
+      const contact = await contacts.getContact(ctx.deps.db, ctx.params.id!);
+      return { body: await contactChanges(ctx.deps.db, contact, ctx.session.user, ctx.query.since) };
     },
   },
   {
