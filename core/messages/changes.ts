@@ -1,4 +1,3 @@
-import { z } from "zod";
 import type { Db, Item } from "../store/db";
 import { CHANGE_LOG_DAYS, keys } from "../store/keys";
 import { AppError } from "../shared/errors";
@@ -6,7 +5,7 @@ import { decodePageCursor, encodePageCursor } from "../shared/page-cursor";
 import { mapPool } from "../shared/pool";
 import { contactEmails, type Contact } from "../contacts/index";
 import { SharingGate, type Reader } from "../sharing/index";
-import { foldCopies, messageSortKey, messageSummary, summarise } from "./index";
+import { foldCopies, messageSortKey, summarise, type MessageSummary } from "./index";
 
 /**
  * A change is read only once it is this old: the sync takes a change's time just before
@@ -19,13 +18,13 @@ export const CHANGES_SETTLE_MS = 2_000;
 /** Messages per answer: past this the answer stops at a change-time boundary and says `more`. */
 const MAX_MESSAGES = 200;
 
-export const changesOutput = z.object({
-  items: z.array(messageSummary),
+export interface ContactChanges {
+  items: MessageSummary[];
   /** Pass as `since` next time (opaque). */
-  cursor: z.string(),
+  cursor: string;
   /** More changes wait: call again at once with the cursor. */
-  more: z.boolean(),
-});
+  more: boolean;
+}
 
 /** A changes cursor: the time up to which every change was handed out. */
 const isChangesPosition = (p: any): p is { at: string } => !!p && typeof p.at === "string" && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(p.at);
@@ -38,7 +37,7 @@ const isChangesPosition = (p: any): p is { at: string } => !!p && typeof p.at ==
  * a copy in another mailbox shows again, naming every owner it has now. Deleted copies are not
  * in the feed. A cursor older than the log's retention answers 410: the CRM must resync.
  */
-export async function contactChanges(db: Db, contact: Contact, reader: Reader, since: string | undefined, now = new Date()): Promise<z.infer<typeof changesOutput>> {
+export async function contactChanges(db: Db, contact: Contact, reader: Reader, since: string | undefined, now = new Date()): Promise<ContactChanges> {
   const upTo = new Date(now.getTime() - CHANGES_SETTLE_MS).toISOString();
   if (since === undefined) return { items: [], cursor: encodePageCursor({ at: upTo }), more: false };
   const from = decodePageCursor(since, isChangesPosition).at;

@@ -202,4 +202,4 @@ function toSummary(item: Item, { accounts, users }: { accounts: Map<string, stri
   };
 }
 export { fetchMessageText, loadMessage } from "./body";
-export { contactChanges, changesOutput, CHANGES_SETTLE_MS } from "./changes";
+export { contactChanges, CHANGES_SETTLE_MS, type ContactChanges } from "./changes";

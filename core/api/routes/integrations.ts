@@ -1,7 +1,7 @@
 import { z } from "zod";
 import * as contacts from "../../contacts/index";
 import * as integrations from "../../integrations/index";
-import { changesOutput, contactChanges } from "../../messages/index";
+import { contactChanges, messageSummary } from "../../messages/index";
 import { AppError } from "../../shared/errors";
 import type { Route } from "../types";
 import { queuingPastMail } from "./contacts";
@@ -11,6 +11,11 @@ const externalUpsert = contacts.bulkRow.omit({ externalId: true });
 
 const lookupQuery = z.object({ email: contacts.emailField });
 const changesQuery = z.object({ since: z.string().max(2000).optional() });
+const changesOutput = z.object({
+  items: z.array(messageSummary),
+  cursor: z.string().describe("Pass as since next time (opaque)"),
+  more: z.boolean().describe("More changes wait: call again at once with the cursor"),
+});
 
 /**
  * What a CRM calls (by its own ids, and by address for a sidebar), and the admin's keys.

@@ -93,6 +93,10 @@ export interface paths {
     /** A CRM sidebar: the contacts an address (primary or secondary) belongs to, each with a summary of its mail as the caller may see it (last mail in and out, counts) */
     get: operations["getContactsLookup"];
   };
+  "/api/contacts/{id}/changes": {
+    /** A CRM's cheap poll: the contact's messages stored since the cursor (as the caller may see them), and the cursor to pass as since next time; without since, no messages and a cursor for now; 410 when the cursor is older than the 30 days changes are kept (resync the history). Deleted copies are not in the feed */
+    get: operations["getContactsIdChanges"];
+  };
   "/api/contacts/by-external-id/{externalId}": {
     /** The contact holding the CRM's own id */
     get: operations["getContactsBy-external-idExternalId"];
@@ -2060,6 +2064,97 @@ export interface operations {
                   complete: boolean;
                 };
               })[];
+          };
+        };
+      };
+      /** @description Invalid input: error.fields names each field and the reason */
+      400: {
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              message: string;
+              fields?: {
+                  field: string;
+                  code: string;
+                  message: string;
+                }[];
+              steps?: {
+                  [key: string]: unknown;
+                }[];
+            };
+          };
+        };
+      };
+      /** @description Not signed in, or an API key unknown, revoked or expired */
+      401: {
+        content: never;
+      };
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
+      403: {
+        content: never;
+      };
+      /** @description Too many attempts: wait the seconds in Retry-After */
+      429: {
+        content: never;
+      };
+    };
+  };
+  /** A CRM's cheap poll: the contact's messages stored since the cursor (as the caller may see them), and the cursor to pass as since next time; without since, no messages and a cursor for now; 410 when the cursor is older than the 30 days changes are kept (resync the history). Deleted copies are not in the feed */
+  getContactsIdChanges: {
+    parameters: {
+      query?: {
+        since?: string;
+      };
+      header?: {
+        /** @description en or ja: the language of error messages */
+        "Accept-Language"?: string;
+      };
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": {
+            items: ({
+                id: string;
+                date: string;
+                /** @enum {string} */
+                direction: "sent" | "received" | "copy";
+                subject: string;
+                counterpart: {
+                  name: string | null;
+                  address: string;
+                };
+                from: ({
+                  name: string | null;
+                  address: string;
+                }) | null;
+                to: ({
+                    name: string | null;
+                    address: string;
+                  })[];
+                cc: ({
+                    name: string | null;
+                    address: string;
+                  })[];
+                owners: ({
+                    userId: string;
+                    accountId: string;
+                    email: string | null;
+                    name: string | null;
+                  })[];
+                preview: string | null;
+                threadId: string;
+                threadLinks: string[];
+              })[];
+            /** @description Pass as since next time (opaque) */
+            cursor: string;
+            /** @description More changes wait: call again at once with the cursor */
+            more: boolean;
           };
         };
       };
