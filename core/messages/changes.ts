@@ -34,8 +34,10 @@ const isChangesPosition = (p: any): p is { at: string } => !!p && typeof p.at ==
  * may see them (the sharing rule, as in contactHistory), oldest change first, read from the
  * contact addresses' change logs (keys.ts, CHANGES#). Without `since` it answers no messages
  * and a cursor for now: a CRM reads the history once, then polls from there. A message gaining
- * a copy in another mailbox shows again, naming every owner it has now. Deleted copies are not
- * in the feed. A cursor older than the log's retention answers 410: the CRM must resync.
+ * a copy in another mailbox shows again, naming every owner it has now; so does a message a
+ * mailbox stores again (a backfill after the contact gained an address, a resync): the change
+ * log is written without reading first, so the feed is at least once, and a CRM updates by
+ * message id. Deleted copies are not in the feed. A cursor older than the log's retention answers 410: the CRM must resync.
  */
 export async function contactChanges(db: Db, contact: Contact, reader: Reader, since: string | undefined, now = new Date()): Promise<ContactChanges> {
   const upTo = new Date(now.getTime() - CHANGES_SETTLE_MS).toISOString();
