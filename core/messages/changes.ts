@@ -47,6 +47,8 @@ export async function contactChanges(db: Db, contact: Contact, reader: Reader, s
     throw new AppError("gone", "changes_cursor_expired", { params: { days: CHANGE_LOG_DAYS } });
   }
   if (from >= upTo) return { items: [], cursor: since, more: false };
+  // every change after a cursor younger than the retention is younger too: none read below is
+  // past its expiresAt, whether or not a TTL deleted it yet (dynalite has none)
   // "$" sorts just after "#": the window is every change with from < time <= upTo
   const logs = (
     await Promise.all(
