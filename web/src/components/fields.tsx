@@ -1,5 +1,5 @@
 // Form building blocks: a labelled field with its hint and error, and where a 400's field problems go.
-import { useId, type InputHTMLAttributes, type ReactNode } from "react";
+import { useId, type InputHTMLAttributes, type ReactNode, type TextareaHTMLAttributes } from "react";
 import { ApiError } from "../api";
 import { type Translate, useI18n } from "../i18n";
 import type { FieldError } from "../api/types";
@@ -86,6 +86,37 @@ export function TextField(
           {...input}
           id={id}
           className={className ?? "input"}
+          value={value}
+          onChange={(e) => onValueChange(e.target.value)}
+          aria-describedby={describedBy}
+          aria-invalid={invalid || undefined}
+          data-testid={testId}
+        />
+      )}
+    </FormField>
+  );
+}
+
+/** A labelled textarea (one address or domain a line, say): TextField's counterpart. */
+export function TextAreaField(
+  props: Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, "id" | "value" | "onChange" | "aria-describedby" | "aria-invalid"> & {
+    label: string;
+    error?: string | undefined;
+    hint?: ReactNode;
+    optional?: boolean;
+    value: string;
+    onValueChange: (value: string) => void;
+    testId?: string;
+  },
+) {
+  const { label, error, hint, optional, value, onValueChange, testId, className, ...textarea } = props;
+  return (
+    <FormField label={label} error={error} hint={hint} optional={optional}>
+      {({ id, describedBy, invalid }) => (
+        <textarea
+          {...textarea}
+          id={id}
+          className={className ?? "input textarea"}
           value={value}
           onChange={(e) => onValueChange(e.target.value)}
           aria-describedby={describedBy}

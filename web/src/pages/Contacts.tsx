@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { api, ApiError } from "../api";
-import { EmptyState, ErrorBanner, FormField, IconSearch, IconUpload, Loading, PageHeader, TextField, errorText, useNotify } from "../components";
+import { EmptyState, ErrorBanner, FormField, IconSearch, IconUpload, Loading, PageHeader, TextAreaField, TextField, errorText, useNotify } from "../components";
 import { contactSubmitOptions, parseEmails } from "../contactFields";
 import { useLoad, useSubmit } from "../hooks";
 import { formatDate, useI18n } from "../i18n";
@@ -234,21 +234,17 @@ function NewContactForm(props: { onCreated: (c: Contact) => void }) {
         spellCheck={false}
         testId="contact-new-email"
       />
-      <FormField label={t("contactForm.secondaryEmails")} error={fieldErrors.secondaryEmails} hint={t("contactForm.secondaryHint")} optional>
-        {({ id, describedBy, invalid }) => (
-          <textarea
-            id={id}
-            className="input textarea"
-            rows={3}
-            value={secondary}
-            onChange={(e) => setSecondary(e.target.value)}
-            aria-describedby={describedBy}
-            aria-invalid={invalid || undefined}
-            spellCheck={false}
-            data-testid="contact-new-secondary"
-          />
-        )}
-      </FormField>
+      <TextAreaField
+        label={t("contactForm.secondaryEmails")}
+        error={fieldErrors.secondaryEmails}
+        hint={t("contactForm.secondaryHint")}
+        optional
+        rows={3}
+        value={secondary}
+        onValueChange={setSecondary}
+        spellCheck={false}
+        testId="contact-new-secondary"
+      />
       <div className="form__actions">
         <button type="submit" className="btn btn--primary" disabled={busy} data-testid="contact-new-save">
           {busy ? t("common.saving") : t("contacts.add")}

@@ -1,6 +1,6 @@
 import { useEffect, useState, type FormEvent } from "react";
 import { api, ApiError } from "../api";
-import { ErrorBanner, FormField, errorText, useNotify } from "../components";
+import { ErrorBanner, TextAreaField, errorText, useNotify } from "../components";
 import { useI18n } from "../i18n";
 import { useSubmit } from "../hooks";
 import { parseDomains } from "./account-form/model";
@@ -55,22 +55,18 @@ export function ExcludedDomainsCard() {
     <form className="card form form--compact" onSubmit={submit} noValidate data-testid="excluded-domains">
       <h2 className="card__title">{t("settings.excludedTitle")}</h2>
       {error ? <ErrorBanner messages={[error]} /> : null}
-      <FormField label={t("settings.excludedLabel")} error={fieldError} hint={t("settings.excludedHint")} optional>
-        {({ id, describedBy, invalid }) => (
-          <textarea
-            id={id}
-            className="input textarea"
-            rows={2}
-            value={text ?? ""}
-            disabled={text === null}
-            onChange={(e) => setText(e.target.value)}
-            aria-describedby={describedBy}
-            aria-invalid={invalid || undefined}
-            spellCheck={false}
-            data-testid="excluded-domains-input"
-          />
-        )}
-      </FormField>
+      <TextAreaField
+        label={t("settings.excludedLabel")}
+        error={fieldError}
+        hint={t("settings.excludedHint")}
+        optional
+        rows={2}
+        value={text ?? ""}
+        disabled={text === null}
+        onValueChange={setText}
+        spellCheck={false}
+        testId="excluded-domains-input"
+      />
       <div className="form__actions">
         <button type="submit" className="btn btn--primary" disabled={busy || text === null} data-testid="excluded-domains-save">
           {busy ? t("common.saving") : t("common.save")}

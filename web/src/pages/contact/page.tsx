@@ -1,7 +1,7 @@
 // One contact: its details (edit, delete) and its email history (./timeline.tsx).
 import { useCallback, useEffect, useState, type FormEvent } from "react";
 import { api, ApiError } from "../../api";
-import { ConfirmDialog, ErrorBanner, FormField, IconBack, Loading, PageHeader, TextField, errorText, useNotify } from "../../components";
+import { ConfirmDialog, ErrorBanner, IconBack, Loading, PageHeader, TextAreaField, TextField, errorText, useNotify } from "../../components";
 import { contactSubmitOptions, parseEmails } from "../../contactFields";
 import { useSubmit } from "../../hooks";
 import { Timeline } from "./timeline";
@@ -195,20 +195,16 @@ function EditContactForm(props: { contact: Contact; onCancel: () => void; onSave
           onValueChange={setPrimaryEmail}
           spellCheck={false}
         />
-        <FormField label={t("contactForm.secondaryEmails")} error={fieldErrors.secondaryEmails} hint={t("contactForm.secondaryHint")} optional>
-          {({ id, describedBy, invalid }) => (
-            <textarea
-              id={id}
-              className="input textarea"
-              rows={3}
-              value={secondary}
-              onChange={(e) => setSecondary(e.target.value)}
-              aria-describedby={describedBy}
-              aria-invalid={invalid || undefined}
-              spellCheck={false}
-            />
-          )}
-        </FormField>
+        <TextAreaField
+          label={t("contactForm.secondaryEmails")}
+          error={fieldErrors.secondaryEmails}
+          hint={t("contactForm.secondaryHint")}
+          optional
+          rows={3}
+          value={secondary}
+          onValueChange={setSecondary}
+          spellCheck={false}
+        />
       </div>
       <div className="form__actions">
         <button type="button" className="btn" onClick={props.onCancel} disabled={busy}>
