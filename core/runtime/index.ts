@@ -7,6 +7,7 @@ import { SqsWebhookQueue } from "../integrations/index";
 import { parseAllowance, type HostAllowance } from "../mail/index";
 import { createLogger, type Logger } from "../shared/log";
 import { readConfig } from "../shared/config";
+import { logNotifier, type Notifier } from "../notifications/index";
 
 /**
  * Builds the adapters a handler needs, once per cold start, from the linked resources
@@ -36,6 +37,8 @@ export interface Runtime {
   /** Queue a sync of every mailbox when a contact gains an address (SYNC_ON_CONTACT_CHANGE). */
   syncOnContactChange: boolean;
   imapCa?: string;
+  /** Where operations events go (core/notifications). */
+  notifier: Notifier;
 }
 
 const linked = (name: string): any => (Resource as unknown as Record<string, any>)[name];
@@ -73,6 +76,7 @@ export function buildRuntime(fn: string): Runtime {
     intervalMinutes: config.SYNC_INTERVAL_MINUTES,
     syncOnContactChange: env.SYNC_ON_CONTACT_CHANGE !== "off",
     imapCa: env.IMAP_EXTRA_CA_PEM || undefined,
+    notifier: logNotifier(log),
   };
 }
 

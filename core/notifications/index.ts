@@ -1,0 +1,42 @@
+/**
+ * What operations are told about, and the one port every producer goes through. The sync
+ * (a mailbox pausing), the sign-in lockout, the job monitor, OAuth2 (consent revoked) and the
+ * webhook sender (an endpoint disabled) each describe what happened as an `OpsEvent`; how and to
+ * whom it is told (notification mail per the settings, the log, a metric) is the notifier's
+ * business, so producers stay free of SMTP and settings.
+ *
+ * Events carry ids, addresses and times, never a password, token or message body: they end up
+ * in mails and log lines.
+ */
+import type { Logger } from "../shared/log";
+
+export type OpsEvent =
+  | { kind: "mailbox.paused"; accountId: string; address: string; ownerId: string; failedLogins: number; code: string; at: string }
+  | { kind: "mailbox.resumed"; accountId: string; address: string; ownerId: string; at: string }
+  | { kind: "mailbox.failing"; accountId: string; address: string; ownerId: string; code: string; at: string }
+  | { kind: "mailbox.reconnect_needed"; accountId: string; address: string; ownerId: string; code: string; at: string }
+  | { kind: "signin.locked"; userId: string; email: string; lockedAt: string; unlockAt: string }
+  | { kind: "signin.unlocked"; userId: string; email: string; unlockedAt: string; byUserId?: string }
+  | { kind: "job.failed"; jobType: string; jobId: string; subject: string; code: string; at: string }
+  | { kind: "job.succeeded"; jobType: string; jobId: string; subject: string; at: string }
+  | { kind: "job.long_running"; jobType: string; jobId: string; subject: string; startedAt: string; at: string }
+  | { kind: "job.stalled"; jobType: string; jobId: string; subject: string; heartbeatAt: string; at: string }
+  | { kind: "job.resolved"; jobType: string; jobId: string; subject: string; incident: "long_running" | "stalled"; at: string }
+  | { kind: "deadletter.not_empty"; queue: string; count: number; at: string }
+  | { kind: "webhook.endpoint_disabled"; endpointId: string; url: string; ownerId: string; at: string };
+
+export type OpsEventKind = OpsEvent["kind"];
+
+/** The port: tell operations about one event. Implementations never throw to the producer. */
+export interface Notifier {
+  notify(event: OpsEvent): Promise<void>;
+}
+
+/** Writes each event as one log line (`ops.<kind>`): the default until notification mail is configured. */
+export function logNotifier(log: Logger): Notifier {
+  return {
+    async notify(event) {
+      log.warn(`ops.${event.kind}`, { ...event });
+    },
+  };
+}
