@@ -11,6 +11,8 @@ import { changeItems } from "../store/change-log";
  */
 export interface MailEventSink {
   mailStored(copies: Item[]): Promise<void>;
+  /** A job searched its mailbox for these contacts' new addresses (the backfill requests it took, by sort key). */
+  backfillTaken?(requests: { contactId: string; requestSk: string }[]): Promise<void>;
 }
 
 export interface MessageSource {
