@@ -111,7 +111,10 @@ async function mailAddedJobs(db: Db, copies: Item[], endpoints: Webhook[]): Prom
   const contacts = new Map((await db.batchGet("main", contactIds.map((id) => keys.contact(id)), ["id", "externalId"])).map((c) => [c.id as string, (c.externalId as string | null) ?? null]));
   const now = Date.now(), createdAt = nowIso();
   const jobs: DeliveryJob[] = [];
-  for (const copy of copies) {
+  // oldest mail first: SQS keeps no strict order, but a batch queued in date order mostly
+  // arrives in it, so a receiver rarely sees a reply before the mail it answers
+  const byDate = [...copies].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+  for (const copy of byDate) {
     for (const contactId of holders.get(copy.pk) ?? []) {
       const data: MailAddedData = {
         contactId,
