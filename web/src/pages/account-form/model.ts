@@ -9,7 +9,6 @@ import { parseEmails } from "../../contactFields";
 
 export const IMAP_PORT: Record<Security, number> = { tls: 993, starttls: 143, none: 143 };
 export const SMTP_PORT: Record<Security, number> = { tls: 465, starttls: 587, none: 587 };
-export const SECURITIES: Security[] = ["tls", "starttls", "none"];
 export const SHARING_MODES: SharingMode[] = ["private", "custom", "public"];
 export const PROVIDER_ORDER: ProviderId[] = ["gmail", "microsoft365", "outlook", "yahoo", "yahoo_japan", "zoho", "zoho_pro", "icloud", "aol", "other"];
 
