@@ -6,6 +6,7 @@ import { startLocalStack, type LocalStack } from "../../core/local/stack";
 import { launchBrowser } from "../harness/chromium";
 import { resetUser } from "../harness/mail-servers";
 import { ApiClient } from "../support/api-client";
+import { signInPage } from "../support/console-page";
 
 /**
  * A company rollout in Japanese, in a real browser against the real Dovecot/Postfix: the admin
@@ -23,13 +24,7 @@ let browser: Browser;
 let api: ApiClient;
 const ids = { alice: "", carol: "" };
 
-async function signIn(page: Page, user: { email: string; password: string }) {
-  await page.goto(`${stack.url}/#/signin`);
-  await page.getByTestId("signin-email").fill(user.email);
-  await page.getByTestId("signin-password").fill(user.password);
-  await page.getByTestId("signin-submit").click();
-  await page.getByTestId("current-user").waitFor();
-}
+const signIn = (page: Page, user: { email: string; password: string }) => signInPage(page, stack.url, user);
 
 beforeAll(async () => {
   if (!existsSync(resolve("web/dist/index.html"))) throw new Error("web/dist is missing: run `npm run build:web` (npm test does it)");
