@@ -63,7 +63,7 @@ describe("company domains", () => {
     await page.getByTestId("domain-test-email").fill("someone@other.example");
     await page.getByTestId("domain-test-password").fill("x");
     await page.getByTestId("domain-test-run").click();
-    await expect(page.getByTestId("domain-test-error").textContent()).resolves.toContain(`${domain} のアドレス`);
+    await expect.poll(() => page.getByTestId("domain-test-error").textContent(), { timeout: 15_000 }).toContain(`${domain} のアドレス`);
     // the colleague's real mailbox: every step passes
     await page.getByTestId("domain-test-email").fill(carol.email);
     await page.getByTestId("domain-test-password").fill(carol.password);
@@ -84,7 +84,7 @@ describe("company domains", () => {
     await row.getByTestId("domain-edit").click();
     await page.getByTestId("domain-imap-port").fill("99999");
     await page.getByTestId("domain-save").click();
-    await expect.poll(() => page.getByTestId("domain-imap").locator(".field__error").count()).toBe(1);
+    await expect.poll(() => page.getByTestId("domain-imap").locator(".field__error").count(), { timeout: 15_000 }).toBe(1);
     await page.getByTestId("domain-cancel").click();
     expect((await api.get("/api/domain-settings")).body.items[0].imap.port).toBe(mail.imapsPort);
 
@@ -92,7 +92,7 @@ describe("company domains", () => {
     await page.getByTestId("nav-accounts").click();
     await page.getByTestId("account-new").click();
     await page.getByTestId("account-email").fill(carol.email);
-    await expect.poll(() => page.getByTestId("account-owner").inputValue()).toBe(ids.carol);
+    await expect.poll(() => page.getByTestId("account-owner").inputValue(), { timeout: 15_000 }).toBe(ids.carol);
     await context.close();
   });
 
@@ -120,7 +120,7 @@ describe("company domains", () => {
     const adminPage = await admin.newPage();
     await signIn(adminPage, ADMIN);
     await adminPage.goto(`${stack.url}/#/domains`);
-    await expect.poll(() => adminPage.locator(`[data-testid=domain-row][data-domain="${domain}"]`).getByTestId("domain-usage").textContent()).toBe("接続済み 1 件・うちこのサーバー 1 件");
+    await expect.poll(() => adminPage.locator(`[data-testid=domain-row][data-domain="${domain}"]`).getByTestId("domain-usage").textContent(), { timeout: 15_000 }).toBe("接続済み 1 件・うちこのサーバー 1 件");
     await admin.close();
   });
 });
