@@ -30,6 +30,10 @@
  * | notification (road)    | NOTIFY#<yyyy-mm-dd>       | <at>#<id>            |                     |                           |
  * | bootstrap marker       | META                      | BOOTSTRAP            |                     |                           |
  * | contact address change | CHANGES#<contactEmail>    | <ISO at>#<random>    |                     |                           |
+ * | audit entry            | AUDIT#<yyyy-mm>           | <ISO at>#<requestId> |                     |                           |
+ *
+ * Audit entries (core/audit): one per change a signed-in user or an API key made through the
+ * API (every non-GET route but probes), by month, newest read first; kept AUDIT_DAYS.
  *
  * The contact email index item holds `contactIds` (a string set): the sync matches a
  * participant with one BatchGetItem of EMAIL#<address> keys, primary and secondary alike.
@@ -144,4 +148,6 @@ export const keys = {
   webhookDeliveriesOf: (webhookId: string) => `WEBHOOKDLV#${webhookId}`,
   notification: (atIso: string, id: string) => ({ pk: `NOTIFY#${atIso.slice(0, 10)}`, sk: `${atIso}#${id}` }),
   notificationsOf: (day: string) => `NOTIFY#${day}`,
+  auditEntry: (atIso: string, requestId: string) => ({ pk: `AUDIT#${atIso.slice(0, 7)}`, sk: `${atIso}#${requestId}` }),
+  auditMonth: (month: string) => `AUDIT#${month}`,
 };
