@@ -123,4 +123,29 @@ describe("company domains", () => {
     await expect.poll(() => adminPage.locator(`[data-testid=domain-row][data-domain="${domain}"]`).getByTestId("domain-usage").textContent(), { timeout: 15_000 }).toBe("接続済み 1 件・うちこのサーバー 1 件");
     await admin.close();
   });
+
+  it("shows the admin what was changed and by whom in the audit log, filtered by area", async () => {
+    const context = await browser.newContext({ locale: "ja-JP", viewport: { width: 1440, height: 900 } });
+    const page = await context.newPage();
+    await signIn(page, ADMIN);
+    await page.getByTestId("nav-audit").click();
+    await page.getByTestId("audit-table").waitFor();
+    await page.getByTestId("audit-filter-area").selectOption("discovery");
+    await page.getByTestId("audit-filter-apply").click();
+    const rows = page.getByTestId("audit-row");
+    await expect.poll(() => rows.evaluateAll((els) => els.map((e) => `${e.getAttribute("data-action")} ${e.getAttribute("data-ok")}`)), { timeout: 15_000 }).toEqual([
+      "PUT /api/domain-settings/{domain} false", // the port 99999, refused
+      "PUT /api/domain-settings/{domain} true",
+    ]);
+    await expect(rows.last().textContent()).resolves.toContain(domain);
+    await expect(rows.first().getByTestId("audit-outcome").textContent()).resolves.toBe("拒否（400）");
+    await expect(rows.last().textContent()).resolves.toContain("ドメインとプロバイダー: 設定");
+    // the connection test with Carol's password was a probe: not in the log, and no password anywhere
+    await page.getByTestId("audit-filter-area").selectOption("");
+    await page.getByTestId("audit-filter-apply").click();
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBeGreaterThan(2);
+    expect(await page.content()).not.toContain(carol.password);
+    expect(await rows.evaluateAll((els) => els.map((e) => e.getAttribute("data-action")))).not.toContain("POST /api/accounts/test");
+    await context.close();
+  });
 });

@@ -13,6 +13,7 @@ export type Route =
   | { name: "password" }
   | { name: "integrations" }
   | { name: "domains" }
+  | { name: "audit" }
   | { name: "notFound" };
 
 export function currentPath(): string {
@@ -53,6 +54,8 @@ export function parseRoute(path: string): Route {
       return second === undefined ? { name: "integrations" } : { name: "notFound" };
     case "domains":
       return second === undefined ? { name: "domains" } : { name: "notFound" };
+    case "audit":
+      return second === undefined ? { name: "audit" } : { name: "notFound" };
     default:
       return { name: "notFound" };
   }

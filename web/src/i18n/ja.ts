@@ -8,5 +8,6 @@ import { contacts } from "./ja/contacts";
 import { contactImport } from "./ja/contactImport";
 import { integrations } from "./ja/integrations";
 import { domains } from "./ja/domains";
+import { audit } from "./ja/audit";
 
-export const ja: Record<MessageKey, string> = { ...app, ...accounts, ...accountForm, ...contacts, ...contactImport, ...integrations, ...domains };
+export const ja: Record<MessageKey, string> = { ...app, ...accounts, ...accountForm, ...contacts, ...contactImport, ...integrations, ...domains, ...audit };
