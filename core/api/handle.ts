@@ -43,7 +43,7 @@ export async function handleApiRequest(deps: ApiDeps, req: ApiRequest): Promise<
   const caller: Caller = {};
   const res = await answer(deps, req, caller);
   if (caller.keyId) await recordKeyUse(deps, req, caller, res.status);
-  if (caller.user && caller.reached && isAudited(req.method, caller.reached.route.path)) await audit(deps, req, caller, res.status);
+  if (caller.user && caller.reached && isAudited(req.method, caller.reached.route.path, res.status)) await audit(deps, req, caller, res.status);
   return res;
 }
 

@@ -1,7 +1,7 @@
 /**
  * The audit log: who changed what through the API, for admins to read (issue: users, roles,
  * mailboxes, sharing, settings, keys). One entry per non-GET request a signed-in user or an
- * API key made, written by the API's one request handler after the answer (core/api/handle.ts),
+ * API key made (or was refused the right to make), written by the API's one request handler after the answer (core/api/handle.ts),
  * so no route can forget it and no route repeats it. Probes that change nothing (the connection
  * test, autodiscovery, an import preview) are left out.
  *
@@ -62,7 +62,13 @@ export const auditQuery = z.object({
 });
 export type AuditQuery = z.infer<typeof auditQuery>;
 
-export const isAudited = (method: string, route: string): boolean => method !== "GET" && !NOT_AUDITED.has(`${method} ${route}`);
+/**
+ * Changes, and changes refused for want of a right (401, 403): a request refused as malformed
+ * (400, 404, 409...) changed nothing and says nothing about who may do what, so it is not kept
+ * (a fuzzer or a broken client would otherwise fill the log).
+ */
+export const isAudited = (method: string, route: string, status: number): boolean =>
+  method !== "GET" && !NOT_AUDITED.has(`${method} ${route}`) && (status < 400 || status === 401 || status === 403);
 
 /** One entry: written after the answer; a failure to write is the caller's to log. */
 export async function recordAudit(db: Db, input: AuditInput): Promise<void> {

@@ -39,14 +39,15 @@ beforeAll(async () => {
   const upsert = await new ApiClient(stack.url).request("PUT", "/api/contacts/by-external-id/crm-7", { name: "佐藤", primaryEmail: "sato@client.example" }, { authorization: `Bearer ${ids.key}` });
   expect(upsert.status, upsert.text).toBe(201);
   expect((await admin.del(`/api/contacts/${ids.contact}`)).status).toBe(204);
-  // not entries: reads and probes
+  // not entries: reads, probes, and requests refused as malformed (they changed nothing)
   await admin.get("/api/contacts");
+  expect((await admin.post("/api/contacts", { name: "" })).status).toBe(400);
   await admin.post("/api/autodiscover", { email: "someone@client.example" });
 }, 120_000);
 afterAll(async () => stack?.stop());
 
 describe("the audit log", () => {
-  it("has one entry per change, naming who, what and on which ids, refusals included, newest first", async () => {
+  it("has one entry per change, naming who, what and on which ids, refusals of a right included, newest first", async () => {
     const reply = await admin.get("/api/audit");
     expect(reply.status, reply.text).toBe(200);
     const actions = (reply.body.items as any[]).map((e) => `${e.actorEmail} ${e.action} ${e.status}`);

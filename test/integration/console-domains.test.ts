@@ -133,17 +133,15 @@ describe("company domains", () => {
     await page.getByTestId("audit-filter-area").selectOption("discovery");
     await page.getByTestId("audit-filter-apply").click();
     const rows = page.getByTestId("audit-row");
-    await expect.poll(() => rows.evaluateAll((els) => els.map((e) => `${e.getAttribute("data-action")} ${e.getAttribute("data-ok")}`)), { timeout: 15_000 }).toEqual([
-      "PUT /api/domain-settings/{domain} false", // the port 99999, refused
-      "PUT /api/domain-settings/{domain} true",
-    ]);
-    await expect(rows.last().textContent()).resolves.toContain(domain);
-    await expect(rows.first().getByTestId("audit-outcome").textContent()).resolves.toBe("拒否（400）");
-    await expect(rows.last().textContent()).resolves.toContain("ドメインとプロバイダー: 設定");
+    // (the port 99999 was refused as malformed: it changed nothing and is not an entry)
+    await expect.poll(() => rows.evaluateAll((els) => els.map((e) => `${e.getAttribute("data-action")} ${e.getAttribute("data-ok")}`)), { timeout: 15_000 }).toEqual(["PUT /api/domain-settings/{domain} true"]);
+    await expect(rows.first().textContent()).resolves.toContain(domain);
+    await expect(rows.first().getByTestId("audit-outcome").textContent()).resolves.toBe("完了");
+    await expect(rows.first().textContent()).resolves.toContain("ドメインとプロバイダー: 設定");
     // the connection test with Carol's password was a probe: not in the log, and no password anywhere
     await page.getByTestId("audit-filter-area").selectOption("");
     await page.getByTestId("audit-filter-apply").click();
-    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBeGreaterThan(2);
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBeGreaterThan(1);
     expect(await page.content()).not.toContain(carol.password);
     expect(await rows.evaluateAll((els) => els.map((e) => e.getAttribute("data-action")))).not.toContain("POST /api/accounts/test");
     await context.close();
