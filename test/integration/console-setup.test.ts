@@ -6,7 +6,7 @@ import { startLocalStack, type LocalStack } from "../../core/local/stack";
 import { launchBrowser } from "../harness/chromium";
 import { resetUser } from "../harness/mail-servers";
 import { ApiClient } from "../support/api-client";
-import { signInPage } from "../support/console-page";
+import { fillPinnedServers, signInPage } from "../support/console-page";
 
 /**
  * The admin's first hour, in Japanese on a phone, in a real browser against the real
@@ -81,11 +81,7 @@ describe("the first-run checklist", () => {
     await page.getByTestId("setup-go-domain").click();
     await page.getByTestId("domain-add").click();
     await page.getByTestId("domain-name").fill(domain);
-    await page.getByTestId("domain-imap-host").fill(mail.host);
-    await page.getByTestId("domain-imap-port").fill(String(mail.imapsPort));
-    await page.getByTestId("domain-smtp-host").fill(mail.host);
-    await page.getByTestId("domain-smtp-security").selectOption("starttls");
-    await page.getByTestId("domain-smtp-port").fill(String(mail.smtpPort));
+    await fillPinnedServers(page, mail);
     await page.getByTestId("domain-save").click();
     await page.locator(`[data-testid=domain-row][data-domain="${domain}"]`).waitFor({ timeout: 15_000 });
 
