@@ -1,5 +1,6 @@
 import { AppError, type ErrorKind } from "../shared/errors";
 import { translate, type Lang } from "../shared/i18n";
+import { presetForAccount, type ProviderPreset } from "./providers";
 
 /**
  * Mail connection diagnosis: turns what imapflow, nodemailer and Node's socket/TLS layers
@@ -128,49 +129,27 @@ export class ProtocolMismatchError extends Error {
 // Providers
 // ---------------------------------------------------------------------------------------------
 
-/** The provider a host belongs to, when the account does not say (provider "other"). */
-export function providerOfHost(host: string): string | undefined {
-  const h = host.toLowerCase().replace(/\.$/, "");
-  const is = (re: RegExp) => re.test(h);
-  if (is(/(^|\.)(gmail|googlemail)\.com$/)) return "gmail";
-  if (is(/(^|\.)(office365|office)\.com$/)) return "microsoft365";
-  if (is(/(^|\.)outlook\.com$/)) return "outlook";
-  if (is(/(^|\.)yahoo\.co\.jp$/)) return "yahoo_japan";
-  if (is(/(^|\.)yahoo\.com$/)) return "yahoo";
-  if (is(/^(imap|smtp)pro\.zoho\./)) return "zoho_pro";
-  if (is(/(^|\.)zoho\.[a-z.]+$/)) return "zoho";
-  if (is(/(^|\.)(me|icloud)\.com$/)) return "icloud";
-  if (is(/(^|\.)aol\.com$/)) return "aol";
-  return undefined;
-}
-
-const resolveProvider = (ctx: DiagnosisContext) => (ctx.provider && ctx.provider !== "other" ? ctx.provider : providerOfHost(ctx.host));
 const isMicrosoft = (provider: string | undefined) => provider === "microsoft365" || provider === "outlook";
 
-/** Catalogue keys of the provider steps that go with a code (see the "// diagnosis" block of i18n.ts). */
-function stepsKeyFor(code: DiagnosisCode, provider: string | undefined, protocol: MailProtocol): string | undefined {
-  if (!provider) return undefined;
-  const appPassword: Record<string, string> = {
-    gmail: "diag.steps.app_password.gmail",
-    yahoo: "diag.steps.app_password.yahoo",
-    zoho: "diag.steps.app_password.zoho",
-    zoho_pro: "diag.steps.app_password.zoho",
-    icloud: "diag.steps.app_password.icloud",
-    aol: "diag.steps.app_password.aol",
-    yahoo_japan: "diag.steps.yahoo_japan",
-  };
+/**
+ * The provider's own steps that go with a code, from the provider table (providers.ts). A
+ * provider where no password works (Microsoft) gets its app-password steps (which say so) only
+ * when the diagnosis is that password sign-in is off; "other" has no steps of its own.
+ */
+function providerStepsFor(code: DiagnosisCode, preset: ProviderPreset | undefined, protocol: MailProtocol): Localized<readonly string[]> | undefined {
+  if (!preset || preset.id === "other") return undefined;
+  const passwordWorks = preset.auth !== "oauth2_only";
   switch (code) {
     case "auth_failed":
     case "app_password_required":
-      return appPassword[provider];
+      return passwordWorks ? preset.appPasswordSteps : undefined;
     case "web_login_required":
-      return provider === "gmail" ? "diag.steps.web_login.gmail" : appPassword[provider];
+      return preset.webLoginSteps ?? (passwordWorks ? preset.appPasswordSteps : undefined);
     case "imap_disabled":
-      return { gmail: "diag.steps.imap.gmail", zoho: "diag.steps.imap.zoho", zoho_pro: "diag.steps.imap.zoho", yahoo_japan: "diag.steps.yahoo_japan" }[provider];
+      return preset.imapAccessSteps;
     case "basic_auth_disabled":
-      if (provider === "outlook") return "diag.steps.oauth.outlook";
-      if (provider === "microsoft365") return protocol === "smtp" ? "diag.steps.smtp_auth.microsoft365" : "diag.steps.oauth.microsoft365";
-      return undefined;
+      if (!isMicrosoft(preset.id)) return undefined;
+      return (protocol === "smtp" ? preset.smtpAuthSteps : undefined) ?? preset.appPasswordSteps;
     default:
       return undefined;
   }
@@ -412,14 +391,13 @@ function classify(err: unknown, f: ErrorFields, ctx: DiagnosisContext, provider:
 // ---------------------------------------------------------------------------------------------
 
 const both = (key: string, params: Record<string, string | number>): Localized => ({ en: translate(key, "en", params), ja: translate(key, "ja", params) });
-const lines = (text: string) => text.split("\n").map((l) => l.trim()).filter(Boolean);
 
 /** Builds the diagnosis of a known code (for results that are not library errors, e.g. "no SMTP server set"). */
 export function diagnosisOf(code: DiagnosisCode, kind: "transient" | "permanent", ctx: DiagnosisContext, params: Record<string, string | number> = {}, detail?: string): Diagnosis {
-  const provider = resolveProvider(ctx);
+  const preset = presetForAccount(ctx.provider, ctx.host);
   // host and port are unknown for an error in the middle of a sync: the texts that name them arise only at connect
   const full = { ...(ctx.host ? { host: ctx.host } : {}), ...(ctx.port ? { port: ctx.port } : {}), ...params };
-  const stepsKey = stepsKeyFor(code, provider, ctx.protocol);
+  const steps = providerStepsFor(code, preset, ctx.protocol);
   return {
     code,
     kind,
@@ -427,7 +405,7 @@ export function diagnosisOf(code: DiagnosisCode, kind: "transient" | "permanent"
     step: ctx.step,
     cause: both(`${diagnosisKey(code)}.cause`, full),
     fix: both(`${diagnosisKey(code)}.fix`, full),
-    ...(stepsKey ? { providerSteps: { en: lines(translate(stepsKey, "en")), ja: lines(translate(stepsKey, "ja")) } } : {}),
+    ...(steps ? { providerSteps: { en: [...steps.en], ja: [...steps.ja] } } : {}),
     params: full,
     ...(detail ? { detail } : {}),
   };
@@ -448,8 +426,7 @@ export function diagnose(err: unknown, ctx: DiagnosisContext): Diagnosis {
     if (known) return diagnosisOf(known, err.kind === "transient" ? "transient" : "permanent", ctx, err.params);
   }
   const f = readFields(err);
-  const provider = resolveProvider(ctx);
-  let verdict = classify(err, f, ctx, provider);
+  let verdict = classify(err, f, ctx, presetForAccount(ctx.provider, ctx.host)?.id);
   if (verdict.code === "tls_mismatch" && !verdict.params?.expected) {
     const expected = conventionalSecurity(ctx.port) ?? (ctx.security === "tls" ? "starttls" : "tls");
     verdict = { ...verdict, params: { ...verdict.params, expected: securityLabel(expected) } };

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Lang } from "../shared/i18n";
 import { securityModes, type SecurityMode } from "./mail-server";
+import { PROVIDER_STEPS, zohoSteps, type ProviderSteps } from "./provider-steps";
 
 /** Provider presets (PRESETS below fills their servers); "other" is manual. */
 export const providerIds = ["gmail", "microsoft365", "outlook", "yahoo", "yahoo_japan", "zoho", "zoho_pro", "icloud", "aol", "other"] as const;
@@ -9,13 +10,13 @@ export type ProviderId = (typeof providerIds)[number];
 /**
  * Provider presets: the servers, user-name style and sign-in rules of the mail services our
  * users have, so that picking "Gmail" (or typing a gmail.com address) fills everything in.
- * Over 400 lines because it is one table (ten providers' servers, user names and steps in two
- * languages); the lookups over it are the few functions at the end.
+ * The one provider table: presets, address domain -> provider, server host -> provider (the
+ * autodiscovery and the diagnosis both ask here) and, through provider-steps.ts, the steps a
+ * person follows at the provider.
  *
  * Sources, checked 2026: the providers' own help pages, Thunderbird's ISPDB
- * (github.com/thunderbird/autoconfig, ispdb/*.xml: the domain lists and MX names), Zoho CRM's
- * app-password steps per provider, and Gmail's Japanese Sent folder "[Gmail]/送信済みメール"
- * as a Japanese-language mailbox shows it.
+ * (github.com/thunderbird/autoconfig, ispdb/*.xml: the domain lists and MX names), and Gmail's
+ * Japanese Sent folder "[Gmail]/送信済みメール" as a Japanese-language mailbox shows it.
  */
 
 export type UsernameStyle = "email" | "localpart";
@@ -41,7 +42,7 @@ export interface ServerPreset {
 
 type Localised<T = string> = Record<Lang, T>;
 
-export interface ProviderPreset {
+export interface ProviderPreset extends ProviderSteps {
   id: ProviderId;
   label: Localised;
   /** null only for "other": the user types the servers. */
@@ -57,10 +58,13 @@ export interface ProviderPreset {
    * TLD> (hotmail.fr, hotmail.co.jp), never name.<anything>.<tld>: see domainMatches.
    */
   domains: readonly string[];
+  /**
+   * Domains the provider's server host names end in, beyond the preset servers (aliases such as
+   * imap.googlemail.com, regional hosts): see providerForHost.
+   */
+  serverDomains: readonly string[];
   /** Where sent mail usually is, for the user to recognise; sync uses the \Sent flag. */
   sentFolder: Localised | null;
-  /** Short numbered steps to get a password that works over IMAP (or why none will). */
-  appPasswordSteps: Localised<readonly string[]>;
   /** OAuth2 scopes, for the providers where OAuth is the way in. */
   oauthScopes?: readonly string[];
   /** Zoho: the data centre these servers belong to, and the ones to choose from. */
@@ -95,24 +99,6 @@ const ZOHO_PERSONAL_DOMAINS: Record<string, ZohoRegion> = {
 
 const zohoAccountsHost = (region: ZohoRegion) => `accounts.${zohoBase(region)}`;
 
-function zohoSteps(region: ZohoRegion, organisation: boolean): Localised<readonly string[]> {
-  const accounts = zohoAccountsHost(region);
-  return {
-    en: [
-      `Turn on IMAP: in Zoho Mail open Settings → Mail Accounts → IMAP and tick "IMAP Access"${organisation ? " (your organisation's administrator may have to allow IMAP first)" : ""}.`,
-      `If two-factor authentication is on, sign in at https://${accounts}, open Security → App Passwords and click "Generate New Password".`,
-      `Enter a name such as "CRM Mail Sync" and your current Zoho password, then click Generate.`,
-      "Copy the password (it is shown only once) and paste it here as the password.",
-    ],
-    ja: [
-      `IMAPを有効にします。Zoho メールの［設定］→［メールアカウント］→［IMAP］で「IMAPアクセス」にチェックを入れます${organisation ? "（組織の管理者がIMAPを許可している必要があります）" : ""}。`,
-      `2段階認証を有効にしている場合は https://${accounts} にサインインし、［セキュリティ］→［アプリケーション固有のパスワード］で［新しいパスワードを生成］をクリックします。`,
-      "「CRM Mail Sync」などの端末名と現在のZohoアカウントのパスワードを入力し、［生成］をクリックします。",
-      "表示されたパスワード（一度だけ表示されます）をコピーし、ここのパスワード欄に貼り付けます。",
-    ],
-  };
-}
-
 function zohoPreset(region: ZohoRegion, organisation: boolean): ProviderPreset {
   const base = zohoBase(region);
   const imapName = organisation ? "imappro" : "imap";
@@ -128,8 +114,10 @@ function zohoPreset(region: ZohoRegion, organisation: boolean): ProviderPreset {
     auth: "password",
     // Organisation accounts use the company's own domain: found by MX (mx.zoho.<dc>), not here.
     domains: organisation ? [] : Object.keys(ZOHO_PERSONAL_DOMAINS),
+    // Zoho's hosts carry the data centre: providerForHost reads them by pattern.
+    serverDomains: [],
     sentFolder: { en: "Sent", ja: "Sent" },
-    appPasswordSteps: zohoSteps(region, organisation),
+    ...zohoSteps(zohoAccountsHost(region), organisation),
     region,
     regions: zohoRegions,
   };
@@ -153,24 +141,10 @@ const PRESETS: Record<Exclude<ProviderId, "zoho" | "zoho_pro">, ProviderPreset> 
     saveSentCopy: false,
     auth: "app_password",
     domains: ["gmail.com", "googlemail.com"],
+    serverDomains: ["gmail.com", "googlemail.com"],
     // The folder name follows the mailbox's language: a Japanese mailbox shows the Japanese one.
     sentFolder: { en: "[Gmail]/Sent Mail", ja: "[Gmail]/送信済みメール" },
-    appPasswordSteps: {
-      en: [
-        "Turn on 2-Step Verification for your Google Account (Google Account → Security).",
-        "Open https://myaccount.google.com/apppasswords.",
-        'Enter a name such as "CRM Mail Sync" and click Create.',
-        "Copy the 16-character password and paste it here as the password. It stops working when you change your Google password.",
-        "Check that IMAP is on: Gmail → Settings → Forwarding and POP/IMAP → Enable IMAP (Google Workspace: your administrator may have to allow it).",
-      ],
-      ja: [
-        "Google アカウントで2段階認証プロセスを有効にします（Google アカウント →［セキュリティ］）。",
-        "https://myaccount.google.com/apppasswords を開きます。",
-        "「CRM Mail Sync」などの名前を入力して［作成］をクリックします。",
-        "表示された16文字のパスワードをコピーし、ここのパスワード欄に貼り付けます。Google アカウントのパスワードを変更すると使えなくなります。",
-        "IMAPが有効か確認します: Gmail の［設定］→［メール転送と POP/IMAP］→［IMAP を有効にする］（Google Workspace では管理者の許可が必要な場合があります）。",
-      ],
-    },
+    ...PROVIDER_STEPS.gmail,
     oauthScopes: ["https://mail.google.com/"],
   },
   microsoft365: {
@@ -183,19 +157,9 @@ const PRESETS: Record<Exclude<ProviderId, "zoho" | "zoho_pro">, ProviderPreset> 
     auth: "oauth2_only",
     // Company domains: recognised by their MX (*.mail.protection.outlook.com), not by name.
     domains: [],
+    serverDomains: ["office365.com", "office.com"],
     sentFolder: { en: "Sent Items", ja: "送信済みアイテム" },
-    appPasswordSteps: {
-      en: [
-        "Password sign-in is disabled: Microsoft has turned off basic authentication for IMAP, and SMTP AUTH with a password is off by default for tenants from the end of December 2026. App passwords do not help.",
-        "Use OAuth: connect the mailbox with \"Sign in with Microsoft\".",
-        "If that sign-in is refused, ask your Microsoft 365 administrator to allow IMAP and Authenticated SMTP for your mailbox.",
-      ],
-      ja: [
-        "パスワードでのサインインは無効です。Microsoft は IMAP の基本認証を廃止し、SMTP AUTH のパスワード認証も2026年12月末以降のテナントでは既定で無効です。アプリパスワードでも接続できません。",
-        "OAuth を使ってください:「Microsoft でサインイン」でメールボックスを接続します。",
-        "サインインが拒否される場合は、Microsoft 365 の管理者にメールボックスの IMAP と SMTP 認証（Authenticated SMTP）の許可を依頼してください。",
-      ],
-    },
+    ...PROVIDER_STEPS.microsoft365,
     oauthScopes: MICROSOFT_OAUTH,
   },
   outlook: {
@@ -207,17 +171,9 @@ const PRESETS: Record<Exclude<ProviderId, "zoho" | "zoho_pro">, ProviderPreset> 
     saveSentCopy: false,
     auth: "oauth2_only",
     domains: MICROSOFT_CONSUMER,
+    serverDomains: ["outlook.com"],
     sentFolder: { en: "Sent Items", ja: "送信済みアイテム" },
-    appPasswordSteps: {
-      en: [
-        "Password sign-in is disabled: Outlook.com ended app passwords and basic authentication in September 2024.",
-        "Use OAuth: connect the mailbox with \"Sign in with Microsoft\".",
-      ],
-      ja: [
-        "パスワードでのサインインは無効です。Outlook.com は2024年9月にアプリパスワードと基本認証を廃止しました。",
-        "OAuth を使ってください:「Microsoft でサインイン」でメールボックスを接続します。",
-      ],
-    },
+    ...PROVIDER_STEPS.outlook,
     oauthScopes: MICROSOFT_OAUTH,
   },
   yahoo: {
@@ -231,21 +187,9 @@ const PRESETS: Record<Exclude<ProviderId, "zoho" | "zoho_pro">, ProviderPreset> 
     // ISPDB yahoo.com.xml; yahoo.co.jp is a different company (Yahoo! JAPAN) and matches
     // exactly there before this pattern is tried.
     domains: ["yahoo.com", "yahoo.*", "ymail.com", "rocketmail.com"],
+    serverDomains: ["yahoo.com"],
     sentFolder: { en: "Sent", ja: "Sent" },
-    appPasswordSteps: {
-      en: [
-        "Sign in to Yahoo and open Account Info → Account Security.",
-        'Click "Generate app password" (two-step verification must be on).',
-        'Enter an app name such as "CRM Mail Sync" and click Generate.',
-        "Copy the password and paste it here as the password.",
-      ],
-      ja: [
-        "Yahoo にサインインし、［アカウント情報］→［アカウントのセキュリティ］を開きます。",
-        "［アプリパスワードを生成］をクリックします（2段階認証が有効である必要があります）。",
-        "「CRM Mail Sync」などのアプリ名を入力して［生成］をクリックします。",
-        "表示されたパスワードをコピーし、ここのパスワード欄に貼り付けます。",
-      ],
-    },
+    ...PROVIDER_STEPS.yahoo,
   },
   yahoo_japan: {
     id: "yahoo_japan",
@@ -258,19 +202,9 @@ const PRESETS: Record<Exclude<ProviderId, "zoho" | "zoho_pro">, ProviderPreset> 
     saveSentCopy: true,
     auth: "password",
     domains: ["yahoo.co.jp", "yahoo.ne.jp", "ymail.ne.jp"],
+    serverDomains: ["yahoo.co.jp"],
     sentFolder: null,
-    appPasswordSteps: {
-      en: [
-        'Sign in to Yahoo! JAPAN Mail on the web and open Settings → "IMAP/POP/SMTP access and mail forwarding".',
-        'Choose "Also allow access from services other than Yahoo! JAPAN official ones" and save.',
-        'The user name is the part of your address before "@"; the password is your Yahoo! JAPAN ID password (set one first if you sign in without a password).',
-      ],
-      ja: [
-        "Web版 Yahoo!メールにログインし、［設定］→［IMAP/POP/SMTPアクセスとメール転送］を開きます。",
-        "「Yahoo! JAPAN公式サービス以外からのアクセスも有効にする」を選んで保存します。",
-        "ユーザー名はメールアドレスの「@」より前の部分です。パスワードは Yahoo! JAPAN ID のパスワードです（パスワードなしでログインしている場合は先に設定してください）。",
-      ],
-    },
+    ...PROVIDER_STEPS.yahoo_japan,
   },
   icloud: {
     id: "icloud",
@@ -283,21 +217,9 @@ const PRESETS: Record<Exclude<ProviderId, "zoho" | "zoho_pro">, ProviderPreset> 
     saveSentCopy: true,
     auth: "app_password",
     domains: ["icloud.com", "me.com", "mac.com"],
+    serverDomains: ["me.com", "icloud.com"],
     sentFolder: { en: "Sent Messages", ja: "Sent Messages" },
-    appPasswordSteps: {
-      en: [
-        "Turn on two-factor authentication for your Apple Account.",
-        "Sign in at https://account.apple.com and open Sign-In and Security → App-Specific Passwords.",
-        'Click "+", enter a label such as "CRM Mail Sync" and click Create.',
-        "Copy the password and paste it here as the password.",
-      ],
-      ja: [
-        "Apple アカウントの2ファクタ認証を有効にします。",
-        "https://account.apple.com にサインインし、［サインインとセキュリティ］→［App用パスワード］を開きます。",
-        "［+］をクリックし、「CRM Mail Sync」などのラベルを入力して［作成］をクリックします。",
-        "表示されたパスワードをコピーし、ここのパスワード欄に貼り付けます。",
-      ],
-    },
+    ...PROVIDER_STEPS.icloud,
   },
   aol: {
     id: "aol",
@@ -308,21 +230,9 @@ const PRESETS: Record<Exclude<ProviderId, "zoho" | "zoho_pro">, ProviderPreset> 
     saveSentCopy: true,
     auth: "app_password",
     domains: ["aol.com", "aol.*", "aim.com"],
+    serverDomains: ["aol.com"],
     sentFolder: { en: "Sent", ja: "Sent" },
-    appPasswordSteps: {
-      en: [
-        "Sign in to AOL and open Account Info → Account Security.",
-        'Click "Generate app password".',
-        'Enter an app name such as "CRM Mail Sync" and click Generate.',
-        "Copy the password and paste it here as the password.",
-      ],
-      ja: [
-        "AOL にサインインし、［アカウント情報］→［アカウントのセキュリティ］を開きます。",
-        "［アプリパスワードを生成］をクリックします。",
-        "「CRM Mail Sync」などのアプリ名を入力して［生成］をクリックします。",
-        "表示されたパスワードをコピーし、ここのパスワード欄に貼り付けます。",
-      ],
-    },
+    ...PROVIDER_STEPS.aol,
   },
   other: {
     id: "other",
@@ -333,20 +243,13 @@ const PRESETS: Record<Exclude<ProviderId, "zoho" | "zoho_pro">, ProviderPreset> 
     saveSentCopy: true,
     auth: "password",
     domains: [],
+    serverDomains: [],
     sentFolder: null,
-    appPasswordSteps: {
-      en: [
-        "If your mailbox uses two-step verification, create an app password in your mail provider's security settings and enter it here instead of your usual password.",
-        "If the servers are not detected, ask your IT team for the IMAP and SMTP server names, ports and security.",
-      ],
-      ja: [
-        "2段階認証を使っている場合は、メールサービスのセキュリティ設定でアプリパスワードを作成し、通常のパスワードの代わりにここに入力します。",
-        "サーバーが自動で検出されない場合は、IT担当者に IMAP と SMTP のサーバー名、ポート、暗号化方式を確認してください。",
-      ],
-    },
+    ...PROVIDER_STEPS.other,
   },
 };
 
+const isProviderId = (value: string): value is ProviderId => (providerIds as readonly string[]).includes(value);
 const isZohoRegion = (value: unknown): value is ZohoRegion => (zohoRegions as readonly unknown[]).includes(value);
 
 /** The preset of a provider; Zoho's for the given data centre (default "com"). */
@@ -404,8 +307,9 @@ export function usernameFor(style: UsernameStyle, email: string): string {
 }
 
 /**
- * The provider whose servers these are, from the IMAP host name: lets a configuration found
- * by autoconfig, ISPDB or DNS say "this is Gmail" (Google Workspace on a company domain).
+ * The provider whose servers these are, from a server's host name: lets a configuration found
+ * by autoconfig, ISPDB or DNS say "this is Gmail" (Google Workspace on a company domain), and
+ * lets the diagnosis give a provider's steps to an account saved as "other".
  */
 export function providerForHost(host: string): { id: ProviderId; region?: ZohoRegion } | undefined {
   const h = host.toLowerCase().replace(/\.$/, "");
@@ -414,14 +318,31 @@ export function providerForHost(host: string): { id: ProviderId; region?: ZohoRe
     const region = (zoho[2] === "zohocloud.ca" ? "zohocloud.ca" : zoho[3]) as ZohoRegion;
     return { id: zoho[1]!.endsWith("pro") ? "zoho_pro" : "zoho", region };
   }
-  for (const p of Object.values(PRESETS)) {
+  const all = Object.values(PRESETS);
+  for (const p of all) {
     // outlook.office365.com serves both Microsoft 365 and Outlook.com; a company domain that
     // reaches it is Microsoft 365 (Outlook.com addresses were matched by their domain first).
     if (p.id === "outlook") continue;
     if (p.imap?.host === h || p.smtp?.host === h) return { id: p.id };
   }
   if (h === "smtp-mail.outlook.com") return { id: "outlook" };
+  // Hosts of the provider that are not the preset's (imap.googlemail.com, p03-imap.mail.me.com)
+  const owner = all.find((p) => p.serverDomains.some((d) => h === d || h.endsWith(`.${d}`)));
+  if (owner) return { id: owner.id };
+  // Zoho outside the data centres above (a new one): its servers, region unknown
+  if (/^(imap|smtp)pro\.zoho\./.test(h)) return { id: "zoho_pro" };
+  if (/(^|\.)zoho\.[a-z.]+$/.test(h)) return { id: "zoho" };
   return undefined;
+}
+
+/** The preset of the provider an account names or, for "other", of its server's host. */
+export function presetForAccount(provider: string | null | undefined, host: string): ProviderPreset | undefined {
+  const byHost = providerForHost(host);
+  const named = provider && provider !== "other" && isProviderId(provider) ? provider : undefined;
+  const id = named ?? byHost?.id;
+  if (!id) return undefined;
+  // the host tells the Zoho data centre (accounts.zoho.eu for an EU account)
+  return presetFor(id, id === "zoho" || id === "zoho_pro" ? byHost?.region : undefined);
 }
 
 // What the console receives: one language, plain data.

@@ -6,12 +6,12 @@ import {
   isAuthenticationProblem,
   localizeDiagnosis,
   ProtocolMismatchError,
-  providerOfHost,
   type DiagnosisContext,
 } from "../../core/mail/diagnosis";
 import { AppError } from "../../core/shared/errors";
 import { hasMessage, translate } from "../../core/shared/i18n";
 import { translateImapError } from "../../core/mail/imap-connection";
+import { presetFor } from "../../core/mail/providers";
 
 /**
  * Every mapping of the diagnosis, fed with error objects shaped exactly as the libraries make
@@ -250,7 +250,7 @@ describe("diagnosis texts", () => {
     const yahoo = diagnose(cases[2]!.err, imapCtx({ host: "imap.mail.yahoo.com" }));
     expect(yahoo.providerSteps?.en.join("\n")).toMatch(/Generate app password/);
     const icloud = diagnose(cases[0]!.err, imapCtx({ host: "imap.mail.me.com" }));
-    expect(icloud.providerSteps?.ja.join("\n")).toMatch(/App 用パスワード/);
+    expect(icloud.providerSteps?.ja.join("\n")).toMatch(/App用パスワード/);
     const unknown = diagnose(cases[0]!.err, imapCtx({ host: "mail.example.com" }));
     expect(unknown.providerSteps).toBeUndefined();
   });
@@ -258,12 +258,40 @@ describe("diagnosis texts", () => {
   it("tells Zoho and Yahoo! JAPAN users to switch IMAP access on, since their servers only say the login failed", () => {
     const zoho = diagnose(imapNo("2 NO [AUTHENTICATIONFAILED] Invalid credentials(Failure)"), imapCtx({ host: "imappro.zoho.com", provider: "zoho_pro" }));
     expect(zoho.code).toBe("auth_failed");
-    expect(zoho.providerSteps?.en.join("\n")).toMatch(/IMAP Access is switched on/);
-    expect(zoho.providerSteps?.ja.join("\n")).toMatch(/アプリケーション固有のパスワードの管理/);
-    expect(zoho.providerSteps?.ja.join("\n")).toMatch(/IMAP アクセスが有効/);
+    expect(zoho.providerSteps?.en.join("\n")).toMatch(/tick "IMAP Access"/);
+    expect(zoho.providerSteps?.ja.join("\n")).toMatch(/アプリケーション固有のパスワード/);
+    expect(zoho.providerSteps?.ja.join("\n")).toMatch(/「IMAPアクセス」にチェック/);
     const yj = diagnose(imapNo("2 NO [AUTHENTICATIONFAILED] Authentication failed."), imapCtx({ host: "imap.mail.yahoo.co.jp" }));
     expect(yj.providerSteps?.ja.join("\n")).toMatch(/IMAP\/POP\/SMTPアクセスとメール転送/);
     expect(yj.providerSteps?.ja.join("\n")).toMatch(/Yahoo! JAPAN ID/);
+  });
+
+  it("takes the steps from the provider table, the one source the console shows too", () => {
+    // Prepare
+    const refused = imapNo("2 NO [AUTHENTICATIONFAILED] Authentication failed.");
+    for (const id of ["gmail", "yahoo", "yahoo_japan", "icloud", "aol", "zoho", "zoho_pro"] as const) {
+      const preset = presetFor(id);
+      // Act
+      const d = diagnose(refused, imapCtx({ host: preset.imap!.host, provider: id }));
+      // Assess
+      expect(d.providerSteps, id).toEqual({ en: [...preset.appPasswordSteps.en], ja: [...preset.appPasswordSteps.ja] });
+    }
+  });
+
+  it("settles Gmail and Zoho on what they require: Gmail's app password dies with a password change, Zoho's is made in the account's own data centre and only under two-factor authentication", () => {
+    const refused = imapNo("2 NO [AUTHENTICATIONFAILED] Invalid credentials (Failure)");
+    const gmail = diagnose(refused, imapCtx({ host: "imap.gmail.com", provider: "gmail" }));
+    expect(gmail.providerSteps?.en.join("\n")).toMatch(/2-Step Verification/);
+    expect(gmail.providerSteps?.en.join("\n")).toMatch(/stops working when you change your Google password/);
+    const zohoEu = diagnose(refused, imapCtx({ host: "imappro.zoho.eu", provider: "zoho_pro" }));
+    expect(zohoEu.providerSteps?.en.join("\n")).toMatch(/^If two-factor authentication is on, sign in at https:\/\/accounts\.zoho\.eu,/m);
+    expect(zohoEu.providerSteps?.en.join("\n")).not.toMatch(/accounts\.zoho\.com/);
+    expect(zohoEu.providerSteps).toEqual({ en: [...presetFor("zoho_pro", "eu").appPasswordSteps.en], ja: [...presetFor("zoho_pro", "eu").appPasswordSteps.ja] });
+  });
+
+  it("finds the provider from the server's host when the account says 'other'", () => {
+    const d = diagnose(imapNo("2 NO [AUTHENTICATIONFAILED] Invalid credentials (Failure)"), imapCtx({ host: "imap.googlemail.com", provider: "other" }));
+    expect(d.providerSteps?.en).toEqual([...presetFor("gmail").appPasswordSteps.en]);
   });
 
   it("gives Google's own way out for 'Please log in via your web browser' (seed 004) and for IMAP switched off", () => {
@@ -345,20 +373,5 @@ describe("isAuthenticationProblem (the sync's account state)", () => {
     for (const code of ["diag.auth_failed", "diag.app_password_required", "diag.web_login_required", "diag.imap_disabled", "diag.basic_auth_disabled", "diag.oauth_failed", "diag.too_many_attempts", "imap_auth_failed", "password_missing"])
       expect(isAuthenticationProblem(code), code).toBe(true);
     for (const code of ["diag.tls_untrusted", "diag.timeout", "diag.throttled", "diag.unknown", "imap_timeout", "service_unavailable"]) expect(isAuthenticationProblem(code), code).toBe(false);
-  });
-});
-
-describe("providerOfHost", () => {
-  it("recognises the providers' servers", () => {
-    expect(providerOfHost("imap.gmail.com")).toBe("gmail");
-    expect(providerOfHost("outlook.office365.com")).toBe("microsoft365");
-    expect(providerOfHost("smtp-mail.outlook.com")).toBe("outlook");
-    expect(providerOfHost("imap.mail.yahoo.co.jp")).toBe("yahoo_japan");
-    expect(providerOfHost("imap.mail.yahoo.com")).toBe("yahoo");
-    expect(providerOfHost("imappro.zoho.eu")).toBe("zoho_pro");
-    expect(providerOfHost("imap.zoho.jp")).toBe("zoho");
-    expect(providerOfHost("imap.mail.me.com")).toBe("icloud");
-    expect(providerOfHost("imap.aol.com")).toBe("aol");
-    expect(providerOfHost("mail.example.co.jp")).toBeUndefined();
   });
 });

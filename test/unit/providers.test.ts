@@ -4,6 +4,7 @@ import {
   domainMatches,
   listPresets,
   presetFor,
+  presetForAccount,
   presetForDomain,
   providerForHost,
   toProviderView,
@@ -118,6 +119,41 @@ describe("Zoho data centres", () => {
     expect(providerForHost("imap.gmail.com")).toEqual({ id: "gmail" });
     expect(providerForHost("outlook.office365.com")).toEqual({ id: "microsoft365" });
     expect(providerForHost("imap.example.com")).toBeUndefined();
+  });
+});
+
+describe("providerForHost", () => {
+  it("recognises the providers' servers beyond the preset hosts (aliases, regional hosts)", () => {
+    expect(providerForHost("imap.gmail.com")?.id).toBe("gmail");
+    expect(providerForHost("imap.googlemail.com")?.id).toBe("gmail");
+    expect(providerForHost("outlook.office365.com")?.id).toBe("microsoft365");
+    expect(providerForHost("outlook.office.com")?.id).toBe("microsoft365");
+    expect(providerForHost("smtp-mail.outlook.com")?.id).toBe("outlook");
+    expect(providerForHost("imap-mail.outlook.com")?.id).toBe("outlook");
+    expect(providerForHost("imap.mail.yahoo.co.jp")?.id).toBe("yahoo_japan");
+    expect(providerForHost("imap.mail.yahoo.com")?.id).toBe("yahoo");
+    expect(providerForHost("imappro.zoho.eu")).toEqual({ id: "zoho_pro", region: "eu" });
+    expect(providerForHost("imap.zoho.jp")).toEqual({ id: "zoho", region: "jp" });
+    expect(providerForHost("imap.mail.me.com")?.id).toBe("icloud");
+    expect(providerForHost("p03-imap.mail.me.com")?.id).toBe("icloud");
+    expect(providerForHost("imap.aol.com")?.id).toBe("aol");
+  });
+
+  it("does not take a look-alike for a provider", () => {
+    expect(providerForHost("mail.example.co.jp")).toBeUndefined();
+    expect(providerForHost("gmail.com.example.net")).toBeUndefined();
+    expect(providerForHost("notgmail.com")).toBeUndefined();
+  });
+});
+
+describe("presetForAccount", () => {
+  it("takes the account's provider, else the host's, with the Zoho data centre from the host", () => {
+    expect(presetForAccount("yahoo", "mail.example.com")?.id).toBe("yahoo");
+    expect(presetForAccount("other", "imap.gmail.com")?.id).toBe("gmail");
+    expect(presetForAccount(null, "imap.gmail.com")?.id).toBe("gmail");
+    expect(presetForAccount("other", "mail.example.com")).toBeUndefined();
+    expect(presetForAccount("no_such_provider", "mail.example.com")).toBeUndefined();
+    expect(presetForAccount("zoho_pro", "imappro.zoho.in")?.region).toBe("in");
   });
 });
 
