@@ -4,7 +4,7 @@ import type { SecretStore } from "../secrets/index";
 import { deleteCredentials, saveCredentials, updateCredentials } from "./credentials";
 import { AppError } from "../shared/errors";
 import { newId, nowIso } from "../shared/ids";
-import { translate, type Lang } from "../shared/i18n";
+import { hasMessage, translate, type Lang, type MessageKey } from "../shared/i18n";
 import { normaliseEmail } from "../contacts/index";
 import { jobStatusNow, recentJobs } from "../jobs/index";
 import { forgetCursors } from "../jobs/index";
@@ -75,7 +75,7 @@ export interface AccountRecord extends Omit<Account, "lastError" | "syncFolders"
  * Codes the first sync wrote before the diagnosis catalogue existed, as the diagnosis names the
  * same failure now: an account whose last error dates from then still reads in plain words.
  */
-const LEGACY_ERROR_CODES: Record<string, string> = {
+const LEGACY_ERROR_CODES: Record<string, MessageKey> = {
   imap_auth_failed: "diag.auth_failed",
   imap_tls_untrusted: "diag.tls_untrusted",
   imap_tls_mismatch: "diag.tls_mismatch",
@@ -87,7 +87,8 @@ const LEGACY_ERROR_CODES: Record<string, string> = {
 
 function lastErrorView(error: { code: string; params?: Record<string, string | number> }, lang: Lang): { code: string; message: string } {
   const code = LEGACY_ERROR_CODES[error.code] ?? error.code;
-  return { code, message: translate(code, lang, error.params) };
+  // a stored code is data from an earlier version: one that is no message any more shows as itself
+  return { code, message: hasMessage(code) ? translate(code, lang, error.params) : code };
 }
 
 export const toAccountView = (item: Item, lang: Lang): Account => ({

@@ -1,6 +1,7 @@
 import type { Db } from "../store/db";
 import { AppError, type FieldProblem } from "../shared/errors";
 import { toFieldProblems } from "../shared/validation";
+import type { MessageKey } from "../shared/i18n";
 import { rowErrors } from "./bulk";
 import { mapPool } from "../shared/pool";
 import { addressProblems, predictUpsert, readExternal, upsertContact, type ContactState, type UpsertStatus } from "./index";
@@ -21,7 +22,7 @@ export const CSV_MAX_ROWS = 10_000;
 export type CsvEncoding = "utf-8" | "shift_jis";
 export type ImportField = "name" | "company" | "primaryEmail" | "secondaryEmails" | "externalId";
 
-const fileError = (code: string, params?: Record<string, string | number>) => new AppError("validation", code, { params });
+const fileError = (code: MessageKey, params?: Record<string, string | number>) => new AppError("validation", code, { params });
 
 // ---------------------------------------------------------------------------------------------
 // Decoding
@@ -61,7 +62,7 @@ function decodeStrict(encoding: "utf-8" | "shift_jis", bytes: Uint8Array): strin
   }
 }
 
-function fail(code: string, params?: Record<string, string | number>): never {
+function fail(code: MessageKey, params?: Record<string, string | number>): never {
   throw fileError(code, params);
 }
 

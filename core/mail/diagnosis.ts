@@ -1,5 +1,5 @@
 import { AppError, type ErrorKind } from "../shared/errors";
-import { translate, type Lang } from "../shared/i18n";
+import { translate, type Lang, type MessageKey } from "../shared/i18n";
 import { presetForAccount, type ProviderPreset } from "./providers";
 
 /**
@@ -100,8 +100,12 @@ export interface Diagnosis {
   detail?: string;
 }
 
-/** Catalogue key of a code's one-line message (cause and fix); `.cause` / `.fix` are the parts. */
-export const diagnosisKey = (code: DiagnosisCode) => `diag.${code}`;
+/**
+ * Catalogue key of a code's one-line message, composed from its parts `.cause` and `.fix`
+ * (core/shared/i18n.ts): a code without both parts in both languages fails the type-check here.
+ */
+export type DiagnosisKey = `diag.${DiagnosisCode}`;
+export const diagnosisKey = (code: DiagnosisCode): DiagnosisKey & MessageKey => `diag.${code}`;
 
 /** The diagnosis code inside a catalogue key made by diagnosisKey, or undefined. */
 export function codeOfKey(key: string): DiagnosisCode | undefined {
@@ -390,7 +394,7 @@ function classify(err: unknown, f: ErrorFields, ctx: DiagnosisContext, provider:
 // The public face
 // ---------------------------------------------------------------------------------------------
 
-const both = (key: string, params: Record<string, string | number>): Localized => ({ en: translate(key, "en", params), ja: translate(key, "ja", params) });
+const both = (key: MessageKey, params: Record<string, string | number>): Localized => ({ en: translate(key, "en", params), ja: translate(key, "ja", params) });
 
 /** Builds the diagnosis of a known code (for results that are not library errors, e.g. "no SMTP server set"). */
 export function diagnosisOf(code: DiagnosisCode, kind: "transient" | "permanent", ctx: DiagnosisContext, params: Record<string, string | number> = {}, detail?: string): Diagnosis {

@@ -16,11 +16,13 @@ export type ErrorKind =
   | "transient" // a retry later may succeed (network, throttling, emulator hiccup)
   | "permanent"; // retrying will not help until a person changes something
 
+import type { MessageKey } from "./i18n";
+
 export interface FieldProblem {
   /** Dotted path of the field, e.g. "imap.port". */
   field: string;
-  /** Message key in the catalogue (core/shared/i18n.ts). */
-  key: string;
+  /** Message key in the catalogue (core/shared/i18n.ts): an unknown key fails the type-check. */
+  key: MessageKey;
   params?: Record<string, string | number>;
 }
 
@@ -33,7 +35,7 @@ export interface AppErrorOptions {
 export class AppError extends Error {
   readonly kind: ErrorKind;
   /** Stable machine code, e.g. "invalid_credentials"; also the message key. */
-  readonly code: string;
+  readonly code: MessageKey;
   readonly params: Record<string, string | number>;
   readonly fields: FieldProblem[];
   /**
@@ -42,7 +44,7 @@ export class AppError extends Error {
    */
   details?(lang: "en" | "ja"): Record<string, unknown>;
 
-  constructor(kind: ErrorKind, code: string, options: AppErrorOptions = {}) {
+  constructor(kind: ErrorKind, code: MessageKey, options: AppErrorOptions = {}) {
     super(code, { cause: options.cause });
     this.name = "AppError";
     this.kind = kind;
@@ -54,7 +56,7 @@ export class AppError extends Error {
 
 export const isAppError = (err: unknown): err is AppError => err instanceof AppError;
 
-export function fieldError(field: string, key: string, params?: Record<string, string | number>): AppError {
+export function fieldError(field: string, key: MessageKey, params?: Record<string, string | number>): AppError {
   return new AppError("validation", "validation_failed", { fields: [{ field, key, params }] });
 }
 

@@ -1,10 +1,16 @@
 /**
  * Every message a user can read from the API, in English and Japanese. Keys are the error
  * codes of AppError and the field-problem keys; {name} placeholders take params.
+ *
+ * The keys are a type (MessageKey): an AppError code, a field-problem key or a translate() key
+ * that is not here fails `npm run typecheck`, and an entry without both languages fails it too
+ * (the `satisfies` below). One entry per line, `key: { en: "...", ja: "..." },`. A message told
+ * as a cause and a fix has only the two parts, "<key>.cause" and "<key>.fix": "<key>" is then a
+ * MessageKey too, and translate() joins the parts (a space between them in English).
  */
 export type Lang = "en" | "ja";
 
-const catalogue: Record<string, Record<Lang, string>> = {
+const catalogue = {
   // request-level errors
   validation_failed: { en: "Some fields need attention.", ja: "入力内容を確認してください。" },
   invalid_json: { en: "The request body is not valid JSON.", ja: "リクエスト本文が正しいJSONではありません。" },
@@ -14,7 +20,6 @@ const catalogue: Record<string, Record<Lang, string>> = {
   csrf_failed: { en: "The request was refused because its security token is missing or wrong. Reload the page and try again.", ja: "セキュリティトークンがないか正しくないため、リクエストを拒否しました。ページを再読み込みしてもう一度お試しください。" },
   forbidden: { en: "You do not have permission to do this.", ja: "この操作を行う権限がありません。" },
   admin_only: { en: "Only administrators can do this.", ja: "この操作は管理者のみ行えます。" },
-  not_found: { en: "Not found.", ja: "見つかりません。" },
   route_not_found: { en: "There is no such API route: {method} {path}.", ja: "このAPIルートはありません: {method} {path}" },
   account_not_found: { en: "This mailbox account does not exist.", ja: "このメールボックスは存在しません。" },
   message_not_found: { en: "This message does not exist.", ja: "このメッセージは存在しません。" },
@@ -48,6 +53,8 @@ const catalogue: Record<string, Record<Lang, string>> = {
   // mailbox connection problems (the accounts issue adds provider-specific advice)
   imap_host_not_found: { en: "The mail server's host name could not be found. Check the spelling.", ja: "メールサーバーのホスト名が見つかりません。綴りを確認してください。" },
   sync_unaccounted: { en: "The sync could not account for {count} message(s) in {folder}; it will try again.", ja: "{folder} の {count} 件のメッセージを同期で確認できませんでした。もう一度試します。" },
+  // the sign-in of a sync job that ended before its password arrived (core/mail/imap-connection.ts)
+  imap_login_withdrawn: { en: "The sign-in to the mail server was called off because the sync ended before it began. The next sync signs in again.", ja: "同期がサインインの前に終了したため、メールサーバーへのサインインを取りやめました。次回の同期で再度サインインします。" },
   password_missing: { en: "No password is saved for this mailbox. Enter it again.", ja: "このメールボックスのパスワードが保存されていません。もう一度入力してください。" },
 
   // field problems
@@ -69,10 +76,8 @@ const catalogue: Record<string, Record<Lang, string>> = {
   host_not_allowed: { en: "points to a private or internal network address ({address}), which is not allowed.", ja: "プライベートまたは内部ネットワークのアドレス（{address}）を指しているため使用できません。" },
   host_not_found: { en: "could not be found in DNS. Check the spelling.", ja: "DNSで見つかりません。綴りを確認してください。" },
   duplicate_email: { en: "lists {address} more than once.", ja: "{address} が重複しています。" },
-  password_weak: { en: "must be at least {minimum} characters.", ja: "{minimum}文字以上にしてください。" },
   changes_cursor_expired: { en: "This cursor is older than the {days} days changes are kept: resync the history (GET /api/contacts/{id}/messages), then poll again without since.", ja: "このカーソルは変更の保存期間（{days}日）より古くなっています。履歴を取り直し（GET /api/contacts/{id}/messages）、since を付けずにポーリングをやり直してください。" },
   invalid_cursor: { en: "is not a cursor this API gave out.", ja: "このAPIが返したカーソルではありません。" },
-  invalid_role: { en: "must be admin or member.", ja: "admin または member を指定してください。" },
 
   // contacts import
   contact_external_id_taken: { en: "Another contact already has this external id.", ja: "この外部IDは既に別の連絡先で使われています。" },
@@ -94,87 +99,60 @@ const catalogue: Record<string, Record<Lang, string>> = {
   domain_settings_not_found: { en: "No mail settings are pinned for the domain {domain}.", ja: "ドメイン {domain} に固定されたメール設定はありません。" },
 
   // diagnosis: mail connection problems (core/mail/diagnosis.ts). diag.<code> is the one-line
-  // message (cause then fix); .cause and .fix are its parts; the provider steps are in core/mail/provider-steps.ts.
+  // message, composed from its .cause and .fix; the provider steps are in core/mail/provider-steps.ts.
   connection_failed: { en: "The connection test failed, so nothing was saved. See the fields for what to change.", ja: "接続テストに失敗したため、保存していません。各項目のメッセージを確認してください。" },
-  "diag.auth_failed": { en: "The mail server refused the user name or password. Check the user name (usually the full email address) and enter the password again. If the account uses 2-step verification, create an app password and use it here. If the password was changed, enter the new one here and in every other mail app that uses this mailbox. After several failed attempts some providers block sign-in for about 15 minutes: wait, then try once more.", ja: "メールサーバーがユーザー名またはパスワードを拒否しました。ユーザー名（通常はメールアドレス全体）を確認し、パスワードをもう一度入力してください。2段階認証を有効にしている場合は、アプリパスワードを作成してここに入力してください。パスワードを変更した場合は、ここと、このメールボックスを使っている他のすべてのメールソフトで新しいパスワードに更新してください。何度か失敗するとサインインを約15分間ブロックするメールサービスもあります。しばらく待ってからもう一度お試しください。" },
   "diag.auth_failed.cause": { en: "The mail server refused the user name or password.", ja: "メールサーバーがユーザー名またはパスワードを拒否しました。" },
   "diag.auth_failed.fix": { en: "Check the user name (usually the full email address) and enter the password again. If the account uses 2-step verification, create an app password and use it here. If the password was changed, enter the new one here and in every other mail app that uses this mailbox. After several failed attempts some providers block sign-in for about 15 minutes: wait, then try once more.", ja: "ユーザー名（通常はメールアドレス全体）を確認し、パスワードをもう一度入力してください。2段階認証を有効にしている場合は、アプリパスワードを作成してここに入力してください。パスワードを変更した場合は、ここと、このメールボックスを使っている他のすべてのメールソフトで新しいパスワードに更新してください。何度か失敗するとサインインを約15分間ブロックするメールサービスもあります。しばらく待ってからもう一度お試しください。" },
-  "diag.app_password_required": { en: "The provider requires an app password for mail apps: the normal account password is not accepted here. Create an app password in the provider's security settings (this needs 2-step verification) and enter it as the password.", ja: "このメールサービスでは、メールソフトからの接続にアプリパスワードが必要です。通常のアカウントのパスワードは使えません。メールサービスのセキュリティ設定でアプリパスワードを作成し（2段階認証の有効化が必要です）、パスワード欄に入力してください。" },
   "diag.app_password_required.cause": { en: "The provider requires an app password for mail apps: the normal account password is not accepted here.", ja: "このメールサービスでは、メールソフトからの接続にアプリパスワードが必要です。通常のアカウントのパスワードは使えません。" },
   "diag.app_password_required.fix": { en: "Create an app password in the provider's security settings (this needs 2-step verification) and enter it as the password.", ja: "メールサービスのセキュリティ設定でアプリパスワードを作成し（2段階認証の有効化が必要です）、パスワード欄に入力してください。" },
-  "diag.web_login_required": { en: "Google blocked this sign-in and asks you to sign in with a web browser first (\"Please log in via your web browser\"). Sign in to your Google Account in a browser, open Security and confirm the recent security event as yours. Then use an app password (Google does not accept the normal password from mail apps) and test again.", ja: "Google がこのサインインをブロックし、先にウェブブラウザでサインインするよう求めています（「Please log in via your web browser」）。ブラウザで Google アカウントにサインインし、「セキュリティ」で最近のセキュリティ イベントを自分のものとして確認してください。そのうえでアプリパスワードを使って、もう一度テストしてください（Google はメールソフトからの通常のパスワードを受け付けません）。" },
   "diag.web_login_required.cause": { en: "Google blocked this sign-in and asks you to sign in with a web browser first (\"Please log in via your web browser\").", ja: "Google がこのサインインをブロックし、先にウェブブラウザでサインインするよう求めています（「Please log in via your web browser」）。" },
   "diag.web_login_required.fix": { en: "Sign in to your Google Account in a browser, open Security and confirm the recent security event as yours. Then use an app password (Google does not accept the normal password from mail apps) and test again.", ja: "ブラウザで Google アカウントにサインインし、「セキュリティ」で最近のセキュリティ イベントを自分のものとして確認してください。そのうえでアプリパスワードを使って、もう一度テストしてください（Google はメールソフトからの通常のパスワードを受け付けません）。" },
-  "diag.imap_disabled": { en: "IMAP access is switched off for this mailbox at the provider. Switch IMAP access on in the mailbox's settings at the provider (Gmail: Settings, Forwarding and POP/IMAP, Enable IMAP), or ask the administrator of your organisation to allow it, then test again.", ja: "このメールボックスでは、メールサービス側で IMAP アクセスが無効になっています。メールサービスの設定で IMAP アクセスを有効にしてください（Gmail の場合: 設定 →「メール転送と POP/IMAP」→「IMAP を有効にする」）。組織のアカウントでは管理者に許可を依頼してから、もう一度テストしてください。" },
   "diag.imap_disabled.cause": { en: "IMAP access is switched off for this mailbox at the provider.", ja: "このメールボックスでは、メールサービス側で IMAP アクセスが無効になっています。" },
   "diag.imap_disabled.fix": { en: "Switch IMAP access on in the mailbox's settings at the provider (Gmail: Settings, Forwarding and POP/IMAP, Enable IMAP), or ask the administrator of your organisation to allow it, then test again.", ja: "メールサービスの設定で IMAP アクセスを有効にしてください（Gmail の場合: 設定 →「メール転送と POP/IMAP」→「IMAP を有効にする」）。組織のアカウントでは管理者に許可を依頼してから、もう一度テストしてください。" },
-  "diag.basic_auth_disabled": { en: "Microsoft has switched off password sign-in (basic authentication) for this mailbox, so a password cannot be used. Connect the mailbox with Microsoft sign-in (OAuth) instead of a password. For sending only, a Microsoft 365 administrator can turn Authenticated SMTP on for this mailbox while the tenant still allows it.", ja: "Microsoft がこのメールボックスのパスワードによるサインイン（基本認証）を無効にしているため、パスワードでは接続できません。パスワードではなく Microsoft のサインイン（OAuth）でメールボックスを接続してください。送信（SMTP）だけであれば、テナントで許可されている間は Microsoft 365 の管理者がこのメールボックスの「認証済み SMTP」を有効にできます。" },
   "diag.basic_auth_disabled.cause": { en: "Microsoft has switched off password sign-in (basic authentication) for this mailbox, so a password cannot be used.", ja: "Microsoft がこのメールボックスのパスワードによるサインイン（基本認証）を無効にしているため、パスワードでは接続できません。" },
   "diag.basic_auth_disabled.fix": { en: "Connect the mailbox with Microsoft sign-in (OAuth) instead of a password. For sending only, a Microsoft 365 administrator can turn Authenticated SMTP on for this mailbox while the tenant still allows it.", ja: "パスワードではなく Microsoft のサインイン（OAuth）でメールボックスを接続してください。送信（SMTP）だけであれば、テナントで許可されている間は Microsoft 365 の管理者がこのメールボックスの「認証済み SMTP」を有効にできます。" },
-  "diag.oauth_failed": { en: "The mail server did not accept the sign-in token. Sign in with the provider again to renew the connection.", ja: "メールサーバーがサインイン用のトークンを受け付けませんでした。メールサービスにもう一度サインインして、接続を更新してください。" },
   "diag.oauth_failed.cause": { en: "The mail server did not accept the sign-in token.", ja: "メールサーバーがサインイン用のトークンを受け付けませんでした。" },
   "diag.oauth_failed.fix": { en: "Sign in with the provider again to renew the connection.", ja: "メールサービスにもう一度サインインして、接続を更新してください。" },
-  "diag.too_many_attempts": { en: "The provider has temporarily blocked sign-in after too many failed attempts. Update the password in every mail app that uses this mailbox (one app still using an old password keeps failing), wait about 15 minutes, then test again.", ja: "サインインの失敗が続いたため、メールサービスが一時的にサインインをブロックしています。このメールボックスを使っているすべてのメールソフトでパスワードを更新してください（古いパスワードのままのソフトが1つでもあると失敗が続きます）。約15分待ってから、もう一度テストしてください。" },
   "diag.too_many_attempts.cause": { en: "The provider has temporarily blocked sign-in after too many failed attempts.", ja: "サインインの失敗が続いたため、メールサービスが一時的にサインインをブロックしています。" },
   "diag.too_many_attempts.fix": { en: "Update the password in every mail app that uses this mailbox (one app still using an old password keeps failing), wait about 15 minutes, then test again.", ja: "このメールボックスを使っているすべてのメールソフトでパスワードを更新してください（古いパスワードのままのソフトが1つでもあると失敗が続きます）。約15分待ってから、もう一度テストしてください。" },
-  "diag.tls_untrusted": { en: "The server's security certificate is not trusted (it is self-signed or issued by an unknown authority), so the connection could be intercepted. Ask the server's administrator to install a certificate from a public certificate authority. Only if you control this server and its network, turn on \"Allow insecure certificates\", knowing that the connection is then not protected against interception.", ja: "サーバーのセキュリティ証明書が信頼されていません（自己署名、または不明な発行元の証明書です）。このままでは通信が傍受されるおそれがあります。サーバー管理者に、公的な認証局が発行した証明書を導入するよう依頼してください。自社で管理しているサーバーとネットワークの場合に限り、通信が傍受から保護されなくなることを理解したうえで「安全でない証明書を許可」を有効にしてください。" },
   "diag.tls_untrusted.cause": { en: "The server's security certificate is not trusted (it is self-signed or issued by an unknown authority), so the connection could be intercepted.", ja: "サーバーのセキュリティ証明書が信頼されていません（自己署名、または不明な発行元の証明書です）。このままでは通信が傍受されるおそれがあります。" },
   "diag.tls_untrusted.fix": { en: "Ask the server's administrator to install a certificate from a public certificate authority. Only if you control this server and its network, turn on \"Allow insecure certificates\", knowing that the connection is then not protected against interception.", ja: "サーバー管理者に、公的な認証局が発行した証明書を導入するよう依頼してください。自社で管理しているサーバーとネットワークの場合に限り、通信が傍受から保護されなくなることを理解したうえで「安全でない証明書を許可」を有効にしてください。" },
-  "diag.tls_expired": { en: "The server's security certificate has expired or is not valid yet. Ask the server's administrator to renew the certificate (and to check the server's clock). \"Allow insecure certificates\" would only hide the problem: use it only for a server you control.", ja: "サーバーのセキュリティ証明書の有効期限が切れているか、まだ有効期間に入っていません。サーバー管理者に証明書の更新（とサーバーの時刻の確認）を依頼してください。「安全でない証明書を許可」は問題を隠すだけなので、自社で管理しているサーバー以外では使わないでください。" },
   "diag.tls_expired.cause": { en: "The server's security certificate has expired or is not valid yet.", ja: "サーバーのセキュリティ証明書の有効期限が切れているか、まだ有効期間に入っていません。" },
   "diag.tls_expired.fix": { en: "Ask the server's administrator to renew the certificate (and to check the server's clock). \"Allow insecure certificates\" would only hide the problem: use it only for a server you control.", ja: "サーバー管理者に証明書の更新（とサーバーの時刻の確認）を依頼してください。「安全でない証明書を許可」は問題を隠すだけなので、自社で管理しているサーバー以外では使わないでください。" },
-  "diag.tls_name_mismatch": { en: "The server's certificate is for a different name ({names}) than the host name entered ({host}). Enter the host name the provider documents for mail apps (usually the name on the certificate), not an alias in your own domain.", ja: "サーバーの証明書の名前（{names}）が、入力したホスト名（{host}）と一致しません。独自ドメインの別名ではなく、メールサービスがメールソフト用に案内しているホスト名（通常は証明書に記載された名前）を入力してください。" },
   "diag.tls_name_mismatch.cause": { en: "The server's certificate is for a different name ({names}) than the host name entered ({host}).", ja: "サーバーの証明書の名前（{names}）が、入力したホスト名（{host}）と一致しません。" },
   "diag.tls_name_mismatch.fix": { en: "Enter the host name the provider documents for mail apps (usually the name on the certificate), not an alias in your own domain.", ja: "独自ドメインの別名ではなく、メールサービスがメールソフト用に案内しているホスト名（通常は証明書に記載された名前）を入力してください。" },
-  "diag.tls_mismatch": { en: "The security setting does not match the port: the server on port {port} expects {expected}. Choose {expected} for port {port}. As a rule, ports 993 (IMAP) and 465 (SMTP) use TLS; ports 143 (IMAP) and 587 (SMTP) use STARTTLS.", ja: "セキュリティ設定がポートと一致しません。ポート {port} のサーバーは {expected} を使います。ポート {port} には {expected} を選んでください。原則として、ポート 993（IMAP）と 465（SMTP）は TLS、ポート 143（IMAP）と 587（SMTP）は STARTTLS を使います。" },
   "diag.tls_mismatch.cause": { en: "The security setting does not match the port: the server on port {port} expects {expected}.", ja: "セキュリティ設定がポートと一致しません。ポート {port} のサーバーは {expected} を使います。" },
   "diag.tls_mismatch.fix": { en: "Choose {expected} for port {port}. As a rule, ports 993 (IMAP) and 465 (SMTP) use TLS; ports 143 (IMAP) and 587 (SMTP) use STARTTLS.", ja: "ポート {port} には {expected} を選んでください。原則として、ポート 993（IMAP）と 465（SMTP）は TLS、ポート 143（IMAP）と 587（SMTP）は STARTTLS を使います。" },
-  "diag.tls_outdated": { en: "The server offers only an outdated encryption version (older than TLS 1.2), which is not accepted. Ask the server's administrator to enable TLS 1.2 or later.", ja: "サーバーが古い暗号化方式（TLS 1.2 より前）にしか対応していないため、接続できません。サーバー管理者に TLS 1.2 以降を有効にするよう依頼してください。" },
   "diag.tls_outdated.cause": { en: "The server offers only an outdated encryption version (older than TLS 1.2), which is not accepted.", ja: "サーバーが古い暗号化方式（TLS 1.2 より前）にしか対応していないため、接続できません。" },
   "diag.tls_outdated.fix": { en: "Ask the server's administrator to enable TLS 1.2 or later.", ja: "サーバー管理者に TLS 1.2 以降を有効にするよう依頼してください。" },
-  "diag.starttls_unavailable": { en: "The server on port {port} does not offer STARTTLS, so the connection cannot be encrypted. Check the port and security setting: most providers use port 993 with TLS for IMAP, and 465 (TLS) or 587 (STARTTLS) for SMTP. Choose \"None\" only for a server on a network you trust.", ja: "ポート {port} のサーバーが STARTTLS に対応していないため、通信を暗号化できません。ポートとセキュリティ設定を確認してください。多くのメールサービスでは、IMAP はポート 993（TLS）、SMTP は 465（TLS）または 587（STARTTLS）です。「なし」は信頼できるネットワーク上のサーバーの場合にのみ選んでください。" },
   "diag.starttls_unavailable.cause": { en: "The server on port {port} does not offer STARTTLS, so the connection cannot be encrypted.", ja: "ポート {port} のサーバーが STARTTLS に対応していないため、通信を暗号化できません。" },
   "diag.starttls_unavailable.fix": { en: "Check the port and security setting: most providers use port 993 with TLS for IMAP, and 465 (TLS) or 587 (STARTTLS) for SMTP. Choose \"None\" only for a server on a network you trust.", ja: "ポートとセキュリティ設定を確認してください。多くのメールサービスでは、IMAP はポート 993（TLS）、SMTP は 465（TLS）または 587（STARTTLS）です。「なし」は信頼できるネットワーク上のサーバーの場合にのみ選んでください。" },
-  "diag.tls_handshake_failed": { en: "The server on port {port} ended the encryption handshake: it and this service have no TLS version or cipher in common, or the server's certificate setup is broken. Ask the server's administrator to check its TLS configuration (certificate and key, TLS 1.2 or later with current ciphers), and check that the port and security setting are the ones your provider gives.", ja: "ポート {port} のサーバーが暗号化の開始（TLS ハンドシェイク）を打ち切りました。このサービスと共通の TLS バージョンや暗号方式がないか、サーバーの証明書の設定に問題があります。サーバー管理者に TLS の設定（証明書と鍵、TLS 1.2 以降と現在の暗号方式）を確認するよう依頼し、ポートとセキュリティ設定がメールサービスの案内どおりか確認してください。" },
   "diag.tls_handshake_failed.cause": { en: "The server on port {port} ended the encryption handshake: it and this service have no TLS version or cipher in common, or the server's certificate setup is broken.", ja: "ポート {port} のサーバーが暗号化の開始（TLS ハンドシェイク）を打ち切りました。このサービスと共通の TLS バージョンや暗号方式がないか、サーバーの証明書の設定に問題があります。" },
   "diag.tls_handshake_failed.fix": { en: "Ask the server's administrator to check its TLS configuration (certificate and key, TLS 1.2 or later with current ciphers), and check that the port and security setting are the ones your provider gives.", ja: "サーバー管理者に TLS の設定（証明書と鍵、TLS 1.2 以降と現在の暗号方式）を確認するよう依頼し、ポートとセキュリティ設定がメールサービスの案内どおりか確認してください。" },
-  "diag.smtp_auth_unavailable": { en: "The SMTP server on port {port} offers no sign-in, so it cannot be used to send as this mailbox (it is probably a port for receiving mail from other servers). Use the submission port 587 with STARTTLS or 465 with TLS.", ja: "ポート {port} の SMTP サーバーはログイン（認証）に対応していないため、このメールボックスとして送信できません（他のサーバーからメールを受け取るためのポートと考えられます）。送信用のポート 587（STARTTLS）または 465（TLS）を使ってください。" },
   "diag.smtp_auth_unavailable.cause": { en: "The SMTP server on port {port} offers no sign-in, so it cannot be used to send as this mailbox (it is probably a port for receiving mail from other servers).", ja: "ポート {port} の SMTP サーバーはログイン（認証）に対応していないため、このメールボックスとして送信できません（他のサーバーからメールを受け取るためのポートと考えられます）。" },
   "diag.smtp_auth_unavailable.fix": { en: "Use the submission port 587 with STARTTLS or 465 with TLS.", ja: "送信用のポート 587（STARTTLS）または 465（TLS）を使ってください。" },
-  "diag.host_not_found": { en: "The host name {host} could not be found. Check the spelling of the server name (for example imap.example.com, without http:// or a path).", ja: "ホスト名 {host} が見つかりません。サーバー名の綴りを確認してください（例: imap.example.com。http:// やパスは付けません）。" },
   "diag.host_not_found.cause": { en: "The host name {host} could not be found.", ja: "ホスト名 {host} が見つかりません。" },
   "diag.host_not_found.fix": { en: "Check the spelling of the server name (for example imap.example.com, without http:// or a path).", ja: "サーバー名の綴りを確認してください（例: imap.example.com。http:// やパスは付けません）。" },
-  "diag.host_not_allowed": { en: "The host name {host} points to a private or internal network address, which this service may not connect to. Use the server's public host name. For a server inside your company network, ask the administrator of this service to allow private networks.", ja: "ホスト名 {host} がプライベートまたは内部ネットワークのアドレスを指しているため、接続できません。サーバーの公開ホスト名を入力してください。社内ネットワークのサーバーの場合は、このサービスの管理者にプライベートネットワークへの接続の許可を依頼してください。" },
   "diag.host_not_allowed.cause": { en: "The host name {host} points to a private or internal network address, which this service may not connect to.", ja: "ホスト名 {host} がプライベートまたは内部ネットワークのアドレスを指しているため、接続できません。" },
   "diag.host_not_allowed.fix": { en: "Use the server's public host name. For a server inside your company network, ask the administrator of this service to allow private networks.", ja: "サーバーの公開ホスト名を入力してください。社内ネットワークのサーバーの場合は、このサービスの管理者にプライベートネットワークへの接続の許可を依頼してください。" },
-  "diag.connection_refused": { en: "Nothing accepted the connection at {host} port {port}. Check the port number (IMAP: 993 or 143; SMTP: 465 or 587) and the host name. If both are right, the server may be down.", ja: "{host} のポート {port} で接続を受け付けていません。ポート番号（IMAP: 993 または 143、SMTP: 465 または 587）とホスト名を確認してください。どちらも正しい場合は、サーバーが停止している可能性があります。" },
   "diag.connection_refused.cause": { en: "Nothing accepted the connection at {host} port {port}.", ja: "{host} のポート {port} で接続を受け付けていません。" },
   "diag.connection_refused.fix": { en: "Check the port number (IMAP: 993 or 143; SMTP: 465 or 587) and the host name. If both are right, the server may be down.", ja: "ポート番号（IMAP: 993 または 143、SMTP: 465 または 587）とホスト名を確認してください。どちらも正しい場合は、サーバーが停止している可能性があります。" },
-  "diag.timeout": { en: "The mail server did not answer in time. Check the host name and port. A firewall may block the connection: ask your network administrator to allow outgoing connections to this port. If the settings are right, try again later.", ja: "メールサーバーが時間内に応答しませんでした。ホスト名とポート番号を確認してください。ファイアウォールが接続を遮断している可能性があります。ネットワーク管理者に、このポートへの外向きの接続を許可するよう依頼してください。設定が正しい場合は、時間をおいてもう一度お試しください。" },
   "diag.timeout.cause": { en: "The mail server did not answer in time.", ja: "メールサーバーが時間内に応答しませんでした。" },
   "diag.timeout.fix": { en: "Check the host name and port. A firewall may block the connection: ask your network administrator to allow outgoing connections to this port. If the settings are right, try again later.", ja: "ホスト名とポート番号を確認してください。ファイアウォールが接続を遮断している可能性があります。ネットワーク管理者に、このポートへの外向きの接続を許可するよう依頼してください。設定が正しい場合は、時間をおいてもう一度お試しください。" },
-  "diag.connection_closed": { en: "The server closed the connection unexpectedly. Check that port and security setting belong together (993/465: TLS, 143/587: STARTTLS). If they do, the server may be limiting connections: try again in a few minutes.", ja: "サーバーが予期せず接続を切断しました。ポートとセキュリティ設定の組み合わせ（993/465: TLS、143/587: STARTTLS）を確認してください。正しい場合は、サーバーが接続を制限している可能性があります。数分後にもう一度お試しください。" },
   "diag.connection_closed.cause": { en: "The server closed the connection unexpectedly.", ja: "サーバーが予期せず接続を切断しました。" },
   "diag.connection_closed.fix": { en: "Check that port and security setting belong together (993/465: TLS, 143/587: STARTTLS). If they do, the server may be limiting connections: try again in a few minutes.", ja: "ポートとセキュリティ設定の組み合わせ（993/465: TLS、143/587: STARTTLS）を確認してください。正しい場合は、サーバーが接続を制限している可能性があります。数分後にもう一度お試しください。" },
-  "diag.throttled": { en: "The provider is limiting connections or requests for this mailbox right now (for example too many simultaneous connections). Wait a few minutes before trying again, and close other mail apps or devices that keep many connections open (Gmail allows 15 per account). The sync backs off by itself.", ja: "メールサービスが現在、このメールボックスへの接続や要求を制限しています（同時接続数の超過など）。数分待ってからもう一度お試しください。多くの接続を開いたままの他のメールソフトや端末があれば閉じてください（Gmail は1アカウントあたり15接続まで）。同期は自動的に間隔をあけて再試行します。" },
   "diag.throttled.cause": { en: "The provider is limiting connections or requests for this mailbox right now (for example too many simultaneous connections).", ja: "メールサービスが現在、このメールボックスへの接続や要求を制限しています（同時接続数の超過など）。" },
   "diag.throttled.fix": { en: "Wait a few minutes before trying again, and close other mail apps or devices that keep many connections open (Gmail allows 15 per account). The sync backs off by itself.", ja: "数分待ってからもう一度お試しください。多くの接続を開いたままの他のメールソフトや端末があれば閉じてください（Gmail は1アカウントあたり15接続まで）。同期は自動的に間隔をあけて再試行します。" },
-  "diag.server_unavailable": { en: "The mail server reported a temporary problem. Try again in a few minutes. If it persists, check the provider's status page.", ja: "メールサーバーが一時的な問題を報告しました。数分後にもう一度お試しください。続く場合は、メールサービスの障害情報を確認してください。" },
   "diag.server_unavailable.cause": { en: "The mail server reported a temporary problem.", ja: "メールサーバーが一時的な問題を報告しました。" },
   "diag.server_unavailable.fix": { en: "Try again in a few minutes. If it persists, check the provider's status page.", ja: "数分後にもう一度お試しください。続く場合は、メールサービスの障害情報を確認してください。" },
-  "diag.smtp_rejected": { en: "The outgoing mail server refused the message: {response} Read the server's reply. Check the sender and recipient addresses; if the server reports a policy or spam block, contact the provider.", ja: "送信メールサーバーがメッセージを拒否しました: {response}サーバーの応答を確認してください。差出人と宛先のアドレスを確認し、ポリシーや迷惑メール対策による拒否の場合はメールサービスに問い合わせてください。" },
   "diag.smtp_rejected.cause": { en: "The outgoing mail server refused the message: {response}", ja: "送信メールサーバーがメッセージを拒否しました: {response}" },
   "diag.smtp_rejected.fix": { en: "Read the server's reply. Check the sender and recipient addresses; if the server reports a policy or spam block, contact the provider.", ja: "サーバーの応答を確認してください。差出人と宛先のアドレスを確認し、ポリシーや迷惑メール対策による拒否の場合はメールサービスに問い合わせてください。" },
-  "diag.sender_not_allowed": { en: "The outgoing mail server does not allow this mailbox to send with this From address. Send from the mailbox's own address, or first register the address as an alias (send as) at the provider.", ja: "送信メールサーバーが、このメールボックスにこの差出人アドレスでの送信を許可していません。メールボックス自身のアドレスから送信するか、先にメールサービス側でそのアドレスを別名（代理送信）として登録してください。" },
   "diag.sender_not_allowed.cause": { en: "The outgoing mail server does not allow this mailbox to send with this From address.", ja: "送信メールサーバーが、このメールボックスにこの差出人アドレスでの送信を許可していません。" },
   "diag.sender_not_allowed.fix": { en: "Send from the mailbox's own address, or first register the address as an alias (send as) at the provider.", ja: "メールボックス自身のアドレスから送信するか、先にメールサービス側でそのアドレスを別名（代理送信）として登録してください。" },
-  "diag.smtp_not_configured": { en: "No outgoing (SMTP) server is set for this mailbox. Enter the outgoing server's host name, port and security, then test again.", ja: "このメールボックスには送信（SMTP）サーバーが設定されていません。送信サーバーのホスト名、ポート、セキュリティを入力してから、もう一度テストしてください。" },
   "diag.smtp_not_configured.cause": { en: "No outgoing (SMTP) server is set for this mailbox.", ja: "このメールボックスには送信（SMTP）サーバーが設定されていません。" },
   "diag.smtp_not_configured.fix": { en: "Enter the outgoing server's host name, port and security, then test again.", ja: "送信サーバーのホスト名、ポート、セキュリティを入力してから、もう一度テストしてください。" },
-  "diag.folder_not_found": { en: "The folder {folder} does not exist on the mail server. Pick the Sent folder again from the folder list.", ja: "フォルダー {folder} がメールサーバー上にありません。フォルダー一覧から送信済みフォルダーを選び直してください。" },
   "diag.folder_not_found.cause": { en: "The folder {folder} does not exist on the mail server.", ja: "フォルダー {folder} がメールサーバー上にありません。" },
   "diag.folder_not_found.fix": { en: "Pick the Sent folder again from the folder list.", ja: "フォルダー一覧から送信済みフォルダーを選び直してください。" },
-  "diag.unknown": { en: "The mail server reported an unexpected error: {detail} Check the settings and try again. If it keeps happening, pass this message on to your administrator.", ja: "メールサーバーが予期しないエラーを返しました: {detail}設定を確認して、もう一度お試しください。繰り返し発生する場合は、このメッセージを管理者に伝えてください。" },
   "diag.unknown.cause": { en: "The mail server reported an unexpected error: {detail}", ja: "メールサーバーが予期しないエラーを返しました: {detail}" },
   "diag.unknown.fix": { en: "Check the settings and try again. If it keeps happening, pass this message on to your administrator.", ja: "設定を確認して、もう一度お試しください。繰り返し発生する場合は、このメッセージを管理者に伝えてください。" },
 
@@ -189,15 +167,38 @@ const catalogue: Record<string, Record<Lang, string>> = {
   webhook_not_found: { en: "This webhook endpoint does not exist.", ja: "このWebhookエンドポイントは存在しません。" },
   webhook_delivery_not_found: { en: "This webhook delivery does not exist (deliveries are kept for 30 days).", ja: "このWebhook配信は存在しません（配信記録の保存期間は30日です）。" },
   replay_range_invalid: { en: "must not be before from.", ja: "from より前の日時は指定できません。" },
-};
+} satisfies Record<string, Record<Lang, string>>;
 
-export function translate(key: string, lang: Lang, params: Record<string, string | number> = {}): string {
-  const entry = catalogue[key];
-  const text = entry ? entry[lang] : key;
+type CatalogueKey = keyof typeof catalogue;
+/** "<key>" for each "<key>.cause" that has its "<key>.fix": a message composed from its parts. */
+type ComposedKey<K> = K extends `${infer Base}.cause` ? (`${Base}.fix` extends CatalogueKey ? Base : never) : never;
+export type MessageKey = CatalogueKey | ComposedKey<CatalogueKey>;
+
+type Params = Record<string, string | number>;
+const entries: Partial<Record<string, Record<Lang, string>>> = catalogue;
+
+function textOf(key: string, lang: Lang): string | undefined {
+  const whole = entries[key]?.[lang];
+  if (whole !== undefined) return whole;
+  const cause = entries[`${key}.cause`]?.[lang];
+  const fix = entries[`${key}.fix`]?.[lang];
+  if (cause === undefined || fix === undefined) return undefined;
+  // Japanese sentences end in "。" and run on without a space
+  return lang === "ja" ? cause + fix : `${cause} ${fix}`;
+}
+
+/**
+ * The message in the user's language with its {placeholders} filled. The type admits only
+ * catalogue keys; should a key from outside the code (a stored code) get here unchecked, the
+ * key itself is returned rather than an error thrown.
+ */
+export function translate(key: MessageKey, lang: Lang, params: Params = {}): string {
+  const text = textOf(key, lang) ?? key;
   return text.replace(/\{(\w+)\}/g, (_, name: string) => (params[name] !== undefined ? String(params[name]) : `{${name}}`));
 }
 
-export const hasMessage = (key: string): boolean => key in catalogue;
+/** Whether a code read from outside the code (a stored error, a job record) is a catalogue key. */
+export const hasMessage = (key: string): key is MessageKey => textOf(key, "en") !== undefined;
 
 /** Picks the user's language from an Accept-Language header (or ?lang=); English otherwise. */
 export function pickLanguage(header: string | undefined | null): Lang {

@@ -1,5 +1,6 @@
 import type { Db } from "./db";
 import { AppError } from "../shared/errors";
+import type { MessageKey } from "../shared/i18n";
 
 /**
  * Sliding-window counters in DynamoDB, shared by every Lambda instance: item
@@ -16,7 +17,7 @@ export interface RateLimit {
   limit: number;
   windowSeconds: number;
   /** The message key of the 429 (default "rate_limited"); it gets {seconds} and the error's params. */
-  code?: string;
+  code?: MessageKey;
 }
 
 /** One counted use, which `release` can give back (e.g. a sign-in that turned out right). */

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { ensureTables, localDynamo, startDynalite, type Emulator } from "../../core/local/emulators";
 import { Db } from "../../core/store/db";
-import { consume, ensureUnder, release, reserve } from "../../core/store/rate-limit";
+import { consume, ensureUnder, release, reserve, type RateLimit } from "../../core/store/rate-limit";
 import { AppError } from "../../core/shared/errors";
 
 /** The sliding-window limiter on a real DynamoDB wire protocol (dynalite). */
@@ -57,7 +57,7 @@ describe("rate limits", () => {
     });
 
     it("gives back a reserved use, never below zero, with the 429 naming the rule's own message", async () => {
-      const rule = { bucket: "give-back", limit: 2, windowSeconds: 3600, code: "mailbox_login_limited" };
+      const rule: RateLimit = { bucket: "give-back", limit: 2, windowSeconds: 3600, code: "mailbox_login_limited" };
       const first = await reserve(db, rule, "t", { target: "bob@imap.example" });
       await reserve(db, rule, "t");
       await expect(reserve(db, rule, "t", { target: "bob@imap.example" })).rejects.toMatchObject({ code: "mailbox_login_limited", params: { target: "bob@imap.example" } });

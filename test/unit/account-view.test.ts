@@ -16,7 +16,7 @@ describe("an account's last error as the API shows it", () => {
     ["imap_timeout", "diag.timeout"],
     ["imap_throttled", "diag.throttled"],
     ["imap_failed", "diag.unknown"],
-  ])("reads a code stored before the diagnosis catalogue (%s) as today's %s, in plain words", (stored, current) => {
+  ] as const)("reads a code stored before the diagnosis catalogue (%s) as today's %s, in plain words", (stored, current) => {
     // Act
     const view = toAccountView(item({ code: stored }), "ja");
     // Assess
