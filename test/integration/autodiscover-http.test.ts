@@ -10,6 +10,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { autodiscover, createFetchText, createProbe, HttpStatusError, type AutodiscoverDeps } from "../../core/accounts/autodiscover";
 import type { Resolver } from "../../core/mail/host-policy";
+import { dnsError } from "../support/library-errors";
 
 const CONFIG = `<?xml version="1.0" encoding="UTF-8"?>
 <clientConfig version="1.1">
@@ -28,7 +29,7 @@ const requests: { url: string; host: string }[] = [];
 /** Maps the test names to the loopback server; every other name does not exist. */
 const resolve: Resolver = async (host) => {
   if (host === "autoconfig.example.test" || host === "mail.example.test") return ["127.0.0.1"];
-  throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: "ENOTFOUND" });
+  throw dnsError("ENOTFOUND", "getaddrinfo", host);
 };
 
 beforeAll(async () => {
@@ -133,12 +134,12 @@ describe("autodiscover through the real fetcher", () => {
     // Prepare: the real fetcher, with the test port added to autoconfig.example.test. HTTPS
     // to that port meets a plain HTTP server and fails, as on a site without TLS; HTTP answers.
     const fetchText = createFetchText({ hostAllowance: "loopback", resolve });
-    const noRecord = async () => Promise.reject(Object.assign(new Error("queryNoData"), { code: "ENODATA" }));
+    const noRecord = async (name: string) => Promise.reject(dnsError("ENODATA", name.startsWith("_") ? "querySrv" : "queryMx", name));
     const deps: AutodiscoverDeps = {
       fetchText: (target, options) => fetchText(target.replace("autoconfig.example.test/", `autoconfig.example.test:${port}/`), options),
       resolveSrv: noRecord,
       resolveMx: noRecord,
-      probe: createProbe({ hostAllowance: "loopback", resolve: async () => Promise.reject(Object.assign(new Error("ENOTFOUND"), { code: "ENOTFOUND" })) }),
+      probe: createProbe({ hostAllowance: "loopback", resolve: async (host) => Promise.reject(dnsError("ENOTFOUND", "getaddrinfo", host)) }),
       deadlineMs: 3000,
     };
     // Act

@@ -17,6 +17,7 @@ import {
 } from "../../core/accounts/autodiscover";
 import type { PinnedSettings } from "../../core/accounts/domain-settings";
 import { AppError } from "../../core/shared/errors";
+import { dnsError } from "../support/library-errors";
 
 // ---------------------------------------------------------------------------------------------
 // A fake world: every network answer is scripted; nothing leaves the process.
@@ -42,7 +43,7 @@ interface Recorded {
 
 function fakeDeps(world: World): AutodiscoverDeps & { recorded: Recorded } {
   const recorded: Recorded = { fetched: [], probed: [], dns: [] };
-  const notFound = (what: string) => Object.assign(new Error(`queryNoData ${what}`), { code: "ENODATA" });
+  const notFound = (what: string) => dnsError("ENODATA", what.startsWith("_") ? "querySrv" : "queryMx", what);
   return {
     recorded,
     deadlineMs: world.deadlineMs ?? 2000,

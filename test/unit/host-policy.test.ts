@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { checkHost, embeddedIpv4, refusedReason } from "../../core/mail/host-policy";
 import { AppError } from "../../core/shared/errors";
+import { dnsError } from "../support/library-errors";
 
 describe("refusedReason", () => {
   it("always refuses cloud metadata, link-local and reserved addresses", () => {
@@ -60,7 +61,7 @@ describe("checkHost", () => {
     expect(err.fields[0]).toMatchObject({ field: "imap.host", key: "host_not_allowed", params: { address: "169.254.169.254" } });
   });
   it("reports a name that does not resolve as not found", async () => {
-    const notFound = Object.assign(new Error("getaddrinfo ENOTFOUND"), { code: "ENOTFOUND" });
+    const notFound = dnsError("ENOTFOUND", "getaddrinfo", "nope.invalid");
     const err = await checkHost("nope.invalid", "none", "imap.host", async () => Promise.reject(notFound)).catch((e) => e);
     expect(err.fields[0]).toMatchObject({ field: "imap.host", key: "host_not_found" });
   });
