@@ -15,3 +15,4 @@ export * from "./folders";
 export * from "./protocol-probe";
 export * from "./mime-preview";
 export * from "./providers";
+export * from "./provider-view";

@@ -7,11 +7,11 @@ import {
   presetForAccount,
   presetForDomain,
   providerForHost,
-  toProviderView,
   usernameFor,
   zohoRegions,
   type ServerPreset,
 } from "../../core/mail/providers";
+import { toProviderView } from "../../core/mail/provider-view";
 import { providerIds } from "../../core/accounts/schema";
 
 const server = (host: string, port: number, security: ServerPreset["security"]) => ({ host, port, security });
