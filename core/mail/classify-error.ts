@@ -5,8 +5,9 @@ import { ProtocolMismatchError, type DiagnosisCode, type DiagnosisContext } from
  * and decides the diagnosis code and whether retrying can help. Every library error is judged
  * here, once; diagnosis.ts turns the verdict into words.
  *
- * The fields matched are the real ones (test-servers notes; probed against Dovecot 2.3 and
- * Postfix with imapflow 2.1.2 and nodemailer 10.6):
+ * The fields matched are the real ones (probed against Dovecot 2.3 and Postfix with imapflow
+ * 2.1.2 and nodemailer 10.6; test/integration/library-errors.test.ts keeps the unit tests'
+ * errors equal to them):
  * - imapflow: `authenticationFailed`, `serverResponseCode` ('AUTHENTICATIONFAILED', 'ALERT',
  *   'UNAVAILABLE', 'THROTTLED'...), `responseText`, `code` ('GREETING_TIMEOUT', 'ETHROTTLE',
  *   Node's codes passed through), `tlsFailed`, `oauthError`.
