@@ -126,9 +126,9 @@ courier_private() {
   done
   chown -R mail:mail $O/mail
   makeuserdb
-  # authdaemond stays in the foreground since authlib 0.70: setsid and background it; it writes
-  # its pid beside the socket (here $O/authdaemon/pid)
+  # authdaemond stays in the foreground since authlib 0.70 and writes no pid file: background it
   setsid /usr/lib/courier/courier-authlib/authdaemond </dev/null >$O/authdaemond.log 2>&1 &
+  echo $! > $O/run/authdaemond.pid
   for i in $(seq 50); do [ -S /run/courier/authdaemon/socket ] && break; sleep 0.1; done
   courier_start imap $P_CO
   courier_start imaps $P_COS $CB/usr/bin/couriertls -server -tcpd
@@ -252,7 +252,7 @@ M=$DIR/sendmail SMBIN=$ROOT/sendmail-bin/usr/libexec/sendmail/sendmail
 mkdir -p $M/queue $M/tls
 cp "$CERT" $M/tls/cert.pem; cp "$KEY" $M/tls/key.pem
 printf 'hosts files\naliases files\n' > $M/service.switch
-printf '127.0.0.1 localhost mail.example.test %s\n' "$(hostname)" > $M/hosts
+printf '127.0.0.1 localhost mail.example.test\n' > $M/hosts
 cat > $M/Sendmail.conf <<CONF
 pwcheck_method: auxprop
 auxprop_plugin: sasldb
@@ -304,7 +304,9 @@ MAILER(\`smtp')dnl
 MC
 m4 $M/sendmail.mc > $M/sendmail.cf
 chmod 700 $M/queue; chmod 600 $M/sasldb2 $M/tls/key.pem
-env -i PATH=/usr/bin:/bin:/usr/sbin:/sbin $SMBIN -C $M/sendmail.cf -bd -q5s
+# sendmail wants a qualified name for this host before it reads any configuration, and sleeps a
+# minute when the machine's is unqualified ("vm"): give it one in a private UTS namespace
+unshare --uts sh -c "hostname mail.example.test; exec env -i PATH=/usr/bin:/bin:/usr/sbin:/sbin $SMBIN -C $M/sendmail.cf -bd -q5s"
 
 # ready when every port answers
 for p in $P_CY $P_CYS $P_LMTP $P_CO $P_COS $P_EX $P_EXS $P_SM $P_SMS; do

@@ -94,8 +94,8 @@ export async function startInteropServers(mail: MailServersInfo): Promise<Intero
   await run("bash", [SCRIPT, root, dir, String(mail.portBase), mail.certPath, path.join(path.dirname(mail.certPath), "key.pem"), ...users], { timeout: 120_000 });
   const b = mail.portBase;
   const stop = async () => {
-    // authdaemond's pid sits beside its private socket; sendmail's file has the pid on line 1
-    for (const pidFile of ["cyrus/run/master.pid", "courier/run/imap.pid", "courier/run/imaps.pid", "courier/authdaemon/pid", "exim/daemon.pid", "sendmail/sendmail.pid"]) {
+    // sendmail's pid file has the pid on line 1 (its command line follows)
+    for (const pidFile of ["cyrus/run/master.pid", "courier/run/imap.pid", "courier/run/imaps.pid", "courier/run/authdaemond.pid", "exim/daemon.pid", "sendmail/sendmail.pid"]) {
       const file = path.join(dir, pidFile);
       if (!fs.existsSync(file)) continue;
       const pid = Number(fs.readFileSync(file, "utf8").split("\n")[0]!.trim());
