@@ -241,9 +241,9 @@ setsid $XBIN -C $X/exim.conf -bdf -q5s </dev/null >$X/daemon.log 2>&1 &
 echo $! > $X/daemon.pid
 
 # ---- Sendmail 8.17 (sendmail-bin; the .mc compiled with sendmail-cf's m4 macros): the third
-# submission server. Why Sendmail and not Courier's MTA: every binary of courier-mta has its
-# configuration (/etc/courier/esmtpd...), spool (/var/spool/courier) and queue daemon compiled in,
-# so it could only run as the machine's one Courier; sendmail takes its whole configuration from
+# submission server. Why Sendmail and not Courier's MTA: courier-mta's submit and courierd have
+# /etc/courier, their queue (/var/lib/courier/tmp, msgq) and modules (/usr/lib/courier) compiled
+# in, so it could only run as the machine's one Courier; sendmail takes its whole configuration from
 # `-C file`, and the file names every other path (queue, pid, hosts, TLS files, SASL config via
 # the E line). OpenSMTPD 6.8 fails TLS with OpenSSL 3 and dma does not listen. MSA ports with
 # AUTH (Cyrus SASL, PLAIN/LOGIN from this run's sasldb) offered only after TLS, like the others;
