@@ -1,6 +1,6 @@
 import { defineConfig } from "vitest/config";
 
-// Three projects (the third, interop, runs the end-to-end checks against Cyrus, Courier and Exim too): unit tests need nothing running; integration tests share one set of real
+// Three projects (the third, interop, runs the end-to-end checks against Cyrus, Courier, Exim and Sendmail too): unit tests need nothing running; integration tests share one set of real
 // servers (Dovecot, SMTP) started once by the global setup. Emulators (dynalite, fauxqs)
 // are started in-process per test file, on 127.0.0.1 and port 0.
 export default defineConfig({

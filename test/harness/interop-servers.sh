@@ -1,18 +1,20 @@
 #!/usr/bin/env bash
-# Starts private, loopback-only Cyrus IMAP, Courier-IMAP and Exim for the interop suite
+# Starts private, loopback-only Cyrus IMAP, Courier-IMAP, Exim and Sendmail for the interop suite
 # (test/harness/interop-servers.ts runs it; recipes from the verified notes of 2026-11-29).
 #   interop-servers.sh ROOT DIR BASE CERT KEY USERS...
 # ROOT: the unpacked Debian packages (cyrus-common, cyrus-imapd, courier-base, courier-imap,
-# exim4-daemon-heavy), which cannot be apt-installed beside dovecot-imapd and postfix.
+# exim4-daemon-heavy, sendmail-bin, sendmail-cf), which cannot be apt-installed beside
+# dovecot-imapd and postfix.
 # USERS: "email:password" pairs. Prints "ready" when every port answers.
 # Ports: BASE+200 Cyrus IMAP (STARTTLS), +201 Cyrus IMAPS, +202 Cyrus LMTP,
 #        BASE+210 Courier IMAP (STARTTLS), +211 Courier IMAPS,
-#        BASE+220 Exim submission (STARTTLS), +221 Exim implicit TLS.
+#        BASE+220 Exim submission (STARTTLS), +221 Exim implicit TLS,
+#        BASE+230 Sendmail MSA (STARTTLS), +231 Sendmail MSA implicit TLS.
 set -euo pipefail
 ROOT=$1 DIR=$2 BASE=$3 CERT=$4 KEY=$5; shift 5
 USERS=("$@")
 DOMAIN=example.test
-P_CY=$((BASE+200)) P_CYS=$((BASE+201)) P_LMTP=$((BASE+202)) P_CO=$((BASE+210)) P_COS=$((BASE+211)) P_EX=$((BASE+220)) P_EXS=$((BASE+221))
+P_CY=$((BASE+200)) P_CYS=$((BASE+201)) P_LMTP=$((BASE+202)) P_CO=$((BASE+210)) P_COS=$((BASE+211)) P_EX=$((BASE+220)) P_EXS=$((BASE+221)) P_SM=$((BASE+230)) P_SMS=$((BASE+231))
 
 # ---- Cyrus IMAP 3.6 ------------------------------------------------------------------------
 id cyrus >/dev/null 2>&1 || useradd -r -g mail -d /nonexistent -s /usr/sbin/nologin cyrus
@@ -65,28 +67,23 @@ chown -R cyrus:mail $C
 LD_LIBRARY_PATH=$ROOT/cyrus-common/usr/lib/x86_64-linux-gnu $BIN/master -C $C/imapd.conf -M $C/cyrus.conf -p $C/run/master.pid -d
 
 
-# ---- Courier-IMAP 5.0 (authdaemond + userdb from apt: their paths under /etc/courier and
-# /run/courier are compiled in, so two interop runs at the same time share the user table) -----
+# ---- Courier-IMAP 5.0 with authdaemond + userdb (courier-authlib from apt) ------------------
+# authlib compiles its paths in: authdaemond reads /etc/courier/authdaemonrc, the userdb module
+# /etc/courier/userdb.dat, and imaplogin asks /run/courier/authdaemon/socket (no option or
+# variable moves them). So this part runs in a private mount namespace (unshare -m) where those
+# two directories are bind mounts of this run's own: its authdaemond, user table and socket are
+# seen by its own imaplogin only, and the system's /etc/courier is left untouched. The daemons
+# stay in that namespace after the shell that made it exits.
 O=$DIR/courier CB=$ROOT/courier-base CI=$ROOT/courier-imap
-mkdir -p $O/mail $O/run $O/tlscache
+# the Sent folder has a Japanese name: Courier has no SPECIAL-USE, so the product must know it by name
+COURIER_SENT="送信済みアイテム"
+mkdir -p $O/mail $O/run $O/tlscache $O/etc $O/authdaemon /run/courier/authdaemon
 # STARTTLS runs couriertls as user courier: its session cache must be writable by it
 chown courier:courier $O/tlscache
-sed -i 's/^authmodulelist=.*/authmodulelist="authuserdb"/' /etc/courier/authdaemonrc
-for u in "${USERS[@]}"; do
-  email=${u%%:*} pw=${u#*:} H=$O/mail/${email%@*}
-  mkdir -p $H
-  maildirmake.courier $H/Maildir 2>/dev/null || $CB/usr/bin/maildirmake.courier $H/Maildir
-  for f in Sent Drafts Trash; do $CB/usr/bin/maildirmake.courier -f $f $H/Maildir; done
-  userdb "$email" set uid=8 gid=8 home=$H mail=$H/Maildir
-  printf '%s\n%s\n' "$pw" "$pw" | userdbpw -md5 | userdb "$email" set imappw
-done
-chown -R mail:mail $O/mail
-makeuserdb
-# one authdaemond for every run: (re)start it so it reads the new table
-if [ -f /run/courier/authdaemon/pid ] && kill -0 "$(cat /run/courier/authdaemon/pid)" 2>/dev/null; then :; else
-  mkdir -p /run/courier/authdaemon; chown daemon:daemon /run/courier/authdaemon 2>/dev/null || true
-  setsid /usr/lib/courier/courier-authlib/authdaemond </dev/null >/dev/null 2>&1 &
-fi
+sed -e 's/^authmodulelist=.*/authmodulelist="authuserdb"/' -e 's|^authdaemonvar=.*|authdaemonvar=/run/courier/authdaemon|' \
+  /etc/courier/authdaemonrc > $O/etc/authdaemonrc
+chown root:courier $O/etc/authdaemonrc; chmod 640 $O/etc/authdaemonrc
+chown daemon:daemon $O/authdaemon; chmod 750 $O/authdaemon
 cat "$KEY" "$CERT" > $O/imapd.pem
 DH=$(dirname "$ROOT")/dhparams.pem
 [ -s "$DH" ] || openssl dhparam -dsaparam -out "$DH" 2048 2>/dev/null
@@ -114,12 +111,35 @@ IMAP_TLS_REQUIRED=0
 IMAP_TLS=1
 TLS_CACHEFILE=$O/tlscache/imaps
 CONF
+courier_private() {
+  set -euo pipefail
+  mount --bind $O/etc /etc/courier
+  mount --bind $O/authdaemon /run/courier/authdaemon
+  local u email pw H
+  for u in "${USERS[@]}"; do
+    email=${u%%:*} pw=${u#*:} H=$O/mail/${email%@*}
+    mkdir -p $H
+    $CB/usr/bin/maildirmake.courier $H/Maildir
+    for f in "$COURIER_SENT" Drafts Trash; do $CB/usr/bin/maildirmake.courier -f "$f" $H/Maildir; done
+    userdb "$email" set uid=8 gid=8 home=$H mail=$H/Maildir
+    printf '%s\n%s\n' "$pw" "$pw" | userdbpw -md5 | userdb "$email" set imappw
+  done
+  chown -R mail:mail $O/mail
+  makeuserdb
+  # authdaemond stays in the foreground since authlib 0.70 and writes no pid file: background it
+  setsid /usr/lib/courier/courier-authlib/authdaemond </dev/null >$O/authdaemond.log 2>&1 &
+  echo $! > $O/run/authdaemond.pid
+  for i in $(seq 50); do [ -S /run/courier/authdaemon/socket ] && break; sleep 0.1; done
+  courier_start imap $P_CO
+  courier_start imaps $P_COS $CB/usr/bin/couriertls -server -tcpd
+}
 courier_start() { # name port [couriertls...]
   local n=$1 port=$2; shift 2
   env -i PATH=/usr/bin:/bin:/usr/sbin:/sbin bash -c "set -a; . $O/env.sh; [ -f $O/env-$n.sh ] && . $O/env-$n.sh; set +a; exec $CB/usr/sbin/couriertcpd -address=127.0.0.1 -maxprocs=40 -maxperip=40 -nodnslookup -noidentlookup -pid=$O/run/$n.pid $port $* $CI/usr/lib/courier/courier/imaplogin $CI/usr/bin/imapd Maildir" >$O/$n.log 2>&1
 }
-courier_start imap $P_CO
-courier_start imaps $P_COS $CB/usr/bin/couriertls -server -tcpd
+export O CB CI COURIER_SENT P_CO P_COS
+export -f courier_private courier_start
+USERS_LIST=$(printf '%s\n' "${USERS[@]}") unshare --mount --propagation private bash -c 'mapfile -t USERS <<<"$USERS_LIST"; courier_private'
 
 # ---- Exim 4.96 (exim4-daemon-heavy): submission with AUTH after TLS; delivers every local
 # address to Cyrus (LMTP) and a copy into the user's Courier Maildir; nothing leaves ------------
@@ -220,8 +240,76 @@ chown -R mail:mail $X; chown root:root $X/exim.conf; chmod 644 $X/exim.conf  # e
 setsid $XBIN -C $X/exim.conf -bdf -q5s </dev/null >$X/daemon.log 2>&1 &
 echo $! > $X/daemon.pid
 
+# ---- Sendmail 8.17 (sendmail-bin; the .mc compiled with sendmail-cf's m4 macros): the third
+# submission server. Why Sendmail and not Courier's MTA: courier-mta's submit and courierd have
+# /etc/courier, their queue (/var/lib/courier/tmp, msgq) and modules (/usr/lib/courier) compiled
+# in, so it could only run as the machine's one Courier; sendmail takes its whole configuration from
+# `-C file`, and the file names every other path (queue, pid, hosts, TLS files, SASL config via
+# the E line). OpenSMTPD 6.8 fails TLS with OpenSSL 3 and dma does not listen. MSA ports with
+# AUTH (Cyrus SASL, PLAIN/LOGIN from this run's sasldb) offered only after TLS, like the others;
+# everything it accepts is relayed over LMTP to the harness's Dovecot, nothing leaves.
+M=$DIR/sendmail SMBIN=$ROOT/sendmail-bin/usr/libexec/sendmail/sendmail
+mkdir -p $M/queue $M/tls
+cp "$CERT" $M/tls/cert.pem; cp "$KEY" $M/tls/key.pem
+printf 'hosts files\naliases files\n' > $M/service.switch
+printf '127.0.0.1 localhost mail.example.test\n' > $M/hosts
+cat > $M/Sendmail.conf <<CONF
+pwcheck_method: auxprop
+auxprop_plugin: sasldb
+sasldb_path: $M/sasldb2
+mech_list: PLAIN LOGIN
+CONF
+# PLAIN "alice@example.test" is looked up as user alice in realm example.test
+for u in "${USERS[@]}"; do
+  email=${u%%:*} pw=${u#*:}
+  printf '%s' "$pw" | saslpasswd2 -p -c -f $M/sasldb2 -u "${email#*@}" "${email%@*}"
+done
+cat > $M/sendmail.mc <<MC
+include(\`$ROOT/sendmail-cf/usr/share/sendmail/cf/m4/cf.m4')dnl
+OSTYPE(\`linux')dnl
+define(\`confDOMAIN_NAME', \`mail.example.test')dnl
+define(\`confDONT_PROBE_INTERFACES', \`True')dnl
+dnl the run's directory is under /tmp (sticky, world-writable): trust the sticky bit for its files
+define(\`confDONT_BLAME_SENDMAIL', \`TrustStickyBit')dnl
+define(\`QUEUE_DIR', \`$M/queue')dnl
+define(\`STATUS_FILE', \`$M/statistics')dnl
+define(\`confPID_FILE', \`$M/sendmail.pid')dnl
+define(\`ALIAS_FILE', \`')dnl
+define(\`confSERVICE_SWITCH_FILE', \`$M/service.switch')dnl
+define(\`confHOSTS_FILE', \`$M/hosts')dnl
+define(\`confCW_FILE', \`-o $M/local-host-names')dnl
+define(\`confAUTH_MECHANISMS', \`PLAIN LOGIN')dnl
+TRUST_AUTH_MECH(\`PLAIN LOGIN')dnl
+dnl p: no plain-text mechanisms before TLS; y: no anonymous
+define(\`confAUTH_OPTIONS', \`A p y')dnl
+define(\`confCACERT_PATH', \`$M/tls')dnl
+define(\`confCACERT', \`$M/tls/cert.pem')dnl
+define(\`confSERVER_CERT', \`$M/tls/cert.pem')dnl
+define(\`confSERVER_KEY', \`$M/tls/key.pem')dnl
+define(\`confTLS_SRV_OPTIONS', \`V')dnl
+dnl every recipient goes to Dovecot's LMTP (flag z: speak LMTP on the relay connection)
+define(\`SMART_HOST', \`relay:[127.0.0.1]')dnl
+define(\`RELAY_MAILER_ARGS', \`TCP \$h $((BASE+24))')dnl
+define(\`RELAY_MAILER_FLAGS', \`z')dnl
+FEATURE(\`no_default_msa')dnl
+FEATURE(\`nocanonify')dnl
+FEATURE(\`accept_unresolvable_domains')dnl
+dnl M=a: AUTH required; M=s: TLS on connect; E: no ETRN
+DAEMON_OPTIONS(\`Family=inet, Addr=127.0.0.1, Port=$P_SM, Name=MSA, M=Ea')dnl
+DAEMON_OPTIONS(\`Family=inet, Addr=127.0.0.1, Port=$P_SMS, Name=MSA-TLS, M=Eas')dnl
+LOCAL_CONFIG
+dnl libsasl2 finds Sendmail.conf through this (sendmail clears the environment it was given)
+ESASL_CONF_PATH=$M
+MAILER(\`smtp')dnl
+MC
+m4 $M/sendmail.mc > $M/sendmail.cf
+chmod 700 $M/queue; chmod 600 $M/sasldb2 $M/tls/key.pem
+# sendmail wants a qualified name for this host before it reads any configuration, and sleeps a
+# minute when the machine's is unqualified ("vm"): give it one in a private UTS namespace
+unshare --uts sh -c "hostname mail.example.test; exec env -i PATH=/usr/bin:/bin:/usr/sbin:/sbin $SMBIN -C $M/sendmail.cf -bd -q5s"
+
 # ready when every port answers
-for p in $P_CY $P_CYS $P_LMTP $P_CO $P_COS $P_EX $P_EXS; do
+for p in $P_CY $P_CYS $P_LMTP $P_CO $P_COS $P_EX $P_EXS $P_SM $P_SMS; do
   for i in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null && break; sleep 0.1; done
   (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null || { echo "port $p did not open" >&2; exit 1; }
 done

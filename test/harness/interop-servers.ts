@@ -1,7 +1,10 @@
 /**
  * The other mail servers of the interop suite, beside the harness's Dovecot and Postfix:
- * Cyrus IMAP 3.6, Courier-IMAP 5.0 and Exim 4.96, private instances on loopback started by
- * interop-servers.sh. Their Debian packages conflict with dovecot-imapd (imap-server) and postfix
+ * Cyrus IMAP 3.6, Courier-IMAP 5.0, Exim 4.96 and Sendmail 8.17, private instances on loopback
+ * started by interop-servers.sh. Sendmail is the third SMTP submission server because it is the
+ * packaged MTA that runs entirely from a configuration file of our own (`-C`); Courier's MTA has
+ * its /etc/courier and spool paths compiled in, OpenSMTPD 6.8 fails TLS with OpenSSL 3, and dma
+ * does not listen (interop-servers.sh says more). Their Debian packages conflict with dovecot-imapd (imap-server) and postfix
  * (mail-transport-agent) in apt, so they are downloaded with `apt-get download` and unpacked with
  * `dpkg-deb -x` into a cache directory, once; the libraries and the tools they need (authlib,
  * sasl2-bin...) install normally. Needs root (the servers switch users, as in production).
@@ -16,7 +19,7 @@ const run = promisify(execFile);
 const SCRIPT = path.join(path.dirname(new URL(import.meta.url).pathname), "interop-servers.sh");
 /** Outside any worktree, so every clone and run reuses one unpacked copy. */
 const CACHE = process.env.INTEROP_PACKAGE_CACHE ?? "/var/cache/crm-mail-sync-interop";
-const UNPACKED = ["cyrus-common", "cyrus-imapd", "courier-base", "courier-imap", "exim4-daemon-heavy"] as const;
+const UNPACKED = ["cyrus-common", "cyrus-imapd", "courier-base", "courier-imap", "exim4-daemon-heavy", "sendmail-bin", "sendmail-cf"] as const;
 
 /** What the unpacked servers load, and the tools the script runs (each named by a file it provides). */
 const LIBRARIES = [
@@ -42,6 +45,10 @@ const LIBRARIES = [
   ["libmariadb3", "/usr/lib/x86_64-linux-gnu/libmariadb.so.3"],
   ["libspf2-2", "/usr/lib/libspf2.so.2"],
   ["libperl5.36", "/usr/lib/x86_64-linux-gnu/libperl.so.5.36"],
+  ["m4", "/usr/bin/m4"],
+  ["libldap-2.5-0", "/usr/lib/x86_64-linux-gnu/libldap-2.5.so.0"],
+  ["libnsl2", "/usr/lib/x86_64-linux-gnu/libnsl.so.2"],
+  ["libdb5.3", "/usr/lib/x86_64-linux-gnu/libdb-5.3.so"],
 ] as const;
 
 async function ensurePackages(): Promise<string> {
@@ -69,15 +76,15 @@ export interface InteropServersInfo {
   cyrus: { imapPort: number; imapsPort: number; sentFolder: string };
   courier: { imapPort: number; imapsPort: number; sentFolder: string };
   exim: { smtpPort: number; smtpsPort: number };
-  /** The harness's smtp-server (Node) peer of a second Dovecot/SMTP set (interop-setup.ts). */
-  smtpServer: { smtpPort: number; smtpsPort: number; caPem: string };
+  /** Relays what it accepts to the harness's Dovecot over LMTP. */
+  sendmail: { smtpPort: number; smtpsPort: number };
 }
 
-export interface InteropServers extends Omit<InteropServersInfo, "smtpServer"> {
+export interface InteropServers extends InteropServersInfo {
   stop(): Promise<void>;
 }
 
-/** Starts Cyrus, Courier and Exim for the users of a running Dovecot/Postfix set, in its directory, on its port block. */
+/** Starts Cyrus, Courier, Exim and Sendmail for the users of a running Dovecot/Postfix set, in its directory, on its port block. */
 export async function startInteropServers(mail: MailServersInfo): Promise<InteropServers> {
   if (process.getuid?.() !== 0) throw new Error("The interop mail servers need root (they switch to their own users, as in production).");
   const root = await ensurePackages();
@@ -87,10 +94,11 @@ export async function startInteropServers(mail: MailServersInfo): Promise<Intero
   await run("bash", [SCRIPT, root, dir, String(mail.portBase), mail.certPath, path.join(path.dirname(mail.certPath), "key.pem"), ...users], { timeout: 120_000 });
   const b = mail.portBase;
   const stop = async () => {
-    for (const pidFile of ["cyrus/run/master.pid", "courier/run/imap.pid", "courier/run/imaps.pid", "exim/daemon.pid"]) {
+    // sendmail's pid file has the pid on line 1 (its command line follows)
+    for (const pidFile of ["cyrus/run/master.pid", "courier/run/imap.pid", "courier/run/imaps.pid", "courier/run/authdaemond.pid", "exim/daemon.pid", "sendmail/sendmail.pid"]) {
       const file = path.join(dir, pidFile);
       if (!fs.existsSync(file)) continue;
-      const pid = Number(fs.readFileSync(file, "utf8").trim());
+      const pid = Number(fs.readFileSync(file, "utf8").split("\n")[0]!.trim());
       if (pid > 0) {
         try {
           process.kill(pid, "SIGTERM");
@@ -102,8 +110,9 @@ export async function startInteropServers(mail: MailServersInfo): Promise<Intero
   };
   return {
     cyrus: { imapPort: b + 200, imapsPort: b + 201, sentFolder: "Gesendet" },
-    courier: { imapPort: b + 210, imapsPort: b + 211, sentFolder: "INBOX.Sent" },
+    courier: { imapPort: b + 210, imapsPort: b + 211, sentFolder: "INBOX.送信済みアイテム" },
     exim: { smtpPort: b + 220, smtpsPort: b + 221 },
+    sendmail: { smtpPort: b + 230, smtpsPort: b + 231 },
     stop,
   };
 }

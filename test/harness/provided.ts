@@ -11,7 +11,7 @@ declare module "vitest" {
   export interface ProvidedContext {
     /** The mail servers started once for the integration project (JSON-serialisable). */
     mail: MailServersInfo;
-    /** Cyrus, Courier and Exim of the interop project (only there). */
+    /** Cyrus, Courier, Exim and Sendmail of the interop project (only there). */
     interop: InteropServersInfo;
   }
 }
