@@ -4,9 +4,11 @@ import { backoffSeconds, parseSyncJob, shouldRetry } from "../core/queue/index";
 import { runSyncJob, type MailEventSink } from "../core/sync/index";
 import { buildRuntime, linkedWebhookQueue, type Runtime } from "../core/runtime/index";
 import { webhookEmitter } from "../core/integrations/index";
+import { jobEndReporter, type JobEndReporter } from "../core/monitoring/index";
 
 let rt: Runtime | undefined;
 let mailEvents: MailEventSink | undefined;
+let jobEnded: JobEndReporter | undefined;
 
 /**
  * SQS -> one sync job per record. The records of a batch (up to 5, one account each: the
@@ -23,7 +25,8 @@ export const handler = middy<SQSEvent, SQSBatchResponse, Error, Context>().handl
   // webhooks' mail.added: queued per write batch when the webhook queue is linked
   const webhookQueue = mailEvents ? undefined : linkedWebhookQueue();
   if (webhookQueue) mailEvents = webhookEmitter({ db: runtime.db, queue: webhookQueue, log: runtime.log });
-  const deps = { db: runtime.db, secrets: runtime.secrets, queue: runtime.queue, log: runtime.log, hostAllowance: runtime.hostAllowance, imapCa: runtime.imapCa, mailEvents, remainingMs: () => context.getRemainingTimeInMillis() };
+  jobEnded ??= jobEndReporter(runtime);
+  const deps = { jobEnded, db: runtime.db, secrets: runtime.secrets, queue: runtime.queue, log: runtime.log, hostAllowance: runtime.hostAllowance, imapCa: runtime.imapCa, mailEvents, remainingMs: () => context.getRemainingTimeInMillis() };
   const outcomes = await Promise.all(
     event.Records.map(async (record) => {
       try {
