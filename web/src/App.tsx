@@ -33,6 +33,14 @@
  *              (data-message-id), message-open, messages-load-more, messages-empty
  *   Message:   message-view, message-close, message-headers, message-attachments, attachment,
  *              message-body, message-body-loading, message-body-error, message-body-truncated
+ *   Overview:  nav-overview, overview, overview-updated, overview-mailboxes, attention-mailbox (data-reason,
+ *              data-account-id), attention-action, overview-jobs, overview-incident (data-kind),
+ *              overview-failed-run (data-job-type), overview-dead-letters, dead-letter-count (data-queue,
+ *              data-count), dead-letters-show, dead-letters-table, dead-letter-row, dead-letter-redrive,
+ *              dead-letters-empty, overview-monitor-settings
+ *   Job monitor: monitor-settings, monitor-type (data-job-type), monitor-enabled, monitor-interval,
+ *              monitor-long-running, monitor-notify-<normal|abnormal|longRunning>, monitor-save
+ *   Mailbox runs: account-runs, account-run (data-status), account-last-sync (list)
  *   Users:     users-table, user-row, user-delete, user-new-email, user-new-name, user-new-password,
  *              user-new-role, user-new-save, user-new-error
  *   Shared:    confirm-dialog, confirm-ok, confirm-cancel, notice
@@ -52,6 +60,8 @@ import { IntegrationsPage } from "./pages/integrations/page";
 import { href, navigate, parseRoute, useHashPath, type Route } from "./router";
 import type { SessionInfo, User } from "./api/types";
 import { PasswordPage } from "./pages/Password";
+import { OverviewPage } from "./pages/operations/overview";
+import { MonitorSettingsPage } from "./pages/operations/monitor-settings";
 
 type SessionState = { status: "loading" } | { status: "error"; error: unknown } | { status: "signedOut"; notice: "expired" | "signedOut" | null } | { status: "signedIn"; user: User };
 
@@ -115,11 +125,12 @@ function Shell() {
     return () => setUnauthorizedHandler(null);
   }, []);
 
-  // Keep the address bar honest: signed out -> #/signin; signed in on #/signin -> #/contacts.
+  // Keep the address bar honest: signed out -> #/signin; signed in on #/signin -> the landing page.
+  const landing = session.status === "signedIn" ? landingPath(session.user) : "/contacts";
   useEffect(() => {
     if (session.status === "signedOut" && route.name !== "signin") navigate("/signin", { replace: true });
-    if (session.status === "signedIn" && route.name === "signin") navigate("/contacts", { replace: true });
-  }, [session.status, route.name]);
+    if (session.status === "signedIn" && route.name === "signin") navigate(landing, { replace: true });
+  }, [session.status, route.name, landing]);
 
   const pageTitle = titleFor(route, session.status === "signedIn");
   useEffect(() => {
@@ -160,7 +171,7 @@ function Shell() {
         notice={session.notice === "expired" ? t("error.sessionExpired") : session.notice === "signedOut" ? t("signin.signedOut") : null}
         onSignedIn={(info) => {
           applySession(info);
-          navigate("/contacts");
+          navigate(landingPath(info.user));
         }}
       />
     );
@@ -196,6 +207,10 @@ function titleFor(route: Route, signedIn: boolean) {
       return "nav.users" as const;
     case "password":
       return "password.title" as const;
+    case "overview":
+      return "nav.overview" as const;
+    case "monitorSettings":
+      return "monitor.title" as const;
     default:
       return null;
   }
@@ -224,16 +239,25 @@ function RouteView(props: { route: Route; user: User }) {
       return <PasswordPage />;
     case "integrations":
       return user.role === "admin" ? <IntegrationsPage /> : <ErrorBanner messages={[t("error.forbidden")]} />;
+    case "overview":
+      return user.role === "admin" ? <OverviewPage /> : <ErrorBanner messages={[t("error.forbidden")]} />;
+    case "monitorSettings":
+      return user.role === "admin" ? <MonitorSettingsPage /> : <ErrorBanner messages={[t("error.forbidden")]} />;
     case "notFound":
       return <ErrorBanner messages={[t("error.notFound")]} />;
   }
 }
 
+/** Where a user lands after signing in: admins on the overview of what needs them, everyone else on the contacts. */
+function landingPath(user: User): string {
+  return user.role === "admin" ? "/overview" : "/contacts";
+}
+
 function Header(props: { user: User; route: Route; onSignOut: () => void }) {
   const { t } = useI18n();
   const { user, route } = props;
-  const section = route.name === "contact" || route.name === "contacts" || route.name === "contactsImport" ? "contacts" : route.name.startsWith("account") ? "accounts" : route.name === "users" ? "users" : route.name === "integrations" ? "integrations" : null;
-  const link = (name: "contacts" | "accounts" | "users" | "integrations", label: string) => (
+  const section = route.name === "contact" || route.name === "contacts" || route.name === "contactsImport" ? "contacts" : route.name.startsWith("account") ? "accounts" : route.name === "users" ? "users" : route.name === "integrations" ? "integrations" : route.name === "overview" || route.name === "monitorSettings" ? "overview" : null;
+  const link = (name: "overview" | "contacts" | "accounts" | "users" | "integrations", label: string) => (
     <a href={href(`/${name}`)} className={`nav__link${section === name ? " nav__link--active" : ""}`} aria-current={section === name ? "page" : undefined} data-testid={`nav-${name}`}>
       {label}
     </a>
@@ -251,6 +275,7 @@ function Header(props: { user: User; route: Route; onSignOut: () => void }) {
           <span className="brand__name">{t("app.name")}</span>
         </a>
         <nav className="nav" aria-label={t("nav.main")}>
+          {user.role === "admin" ? link("overview", t("nav.overview")) : null}
           {link("contacts", t("nav.contacts"))}
           {link("accounts", t("nav.accounts"))}
           {user.role === "admin" ? link("users", t("nav.users")) : null}

@@ -12,6 +12,8 @@ export type Route =
   | { name: "users" }
   | { name: "password" }
   | { name: "integrations" }
+  | { name: "overview" }
+  | { name: "monitorSettings" }
   | { name: "notFound" };
 
 export function currentPath(): string {
@@ -50,6 +52,10 @@ export function parseRoute(path: string): Route {
       return second === undefined ? { name: "password" } : { name: "notFound" };
     case "integrations":
       return second === undefined ? { name: "integrations" } : { name: "notFound" };
+    case "overview":
+      return second === undefined ? { name: "overview" } : { name: "notFound" };
+    case "settings":
+      return second === "monitor" ? { name: "monitorSettings" } : { name: "notFound" };
     default:
       return { name: "notFound" };
   }
