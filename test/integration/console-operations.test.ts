@@ -125,7 +125,7 @@ describe("the mailbox list", () => {
     expect(await notReloaded(page)).toBe(1);
     // relative time: "now"/"seconds ago" moves on without a reload (the list ticks every 15 s)
     const first = await row.getByTestId("account-last-sync").textContent();
-    await expect.poll(() => row.getByTestId("account-last-sync").textContent(), { timeout: 75_000, intervals: [5_000] }).not.toBe(first);
+    await expect.poll(() => row.getByTestId("account-last-sync").textContent(), { timeout: 75_000, interval: 5_000 }).not.toBe(first);
     // the mailbox's page lists the run with its counts
     await page.goto(`${stack.url}/#/accounts/${ids.bob}`);
     const run = page.getByTestId("account-run").first();
