@@ -21,12 +21,14 @@ export interface HeldLease {
  * jobs-by-status index here).
  */
 export async function heldLeases(db: Db): Promise<HeldLease[]> {
+  // every projected name through a placeholder: none can collide with a DynamoDB reserved word
+  const fields = ["id", "email", "leaseJobId", "leaseOwner", "leaseUntil", "leaseStartedAt", "updatedAt"];
   const items = await db.queryAll("main", {
     IndexName: TABLE_KEYS.gsi1,
     KeyConditionExpression: "#p = :p",
-    FilterExpression: "attribute_exists(leaseJobId)",
-    ProjectionExpression: "id, email, leaseJobId, leaseOwner, leaseUntil, leaseStartedAt, updatedAt",
-    ExpressionAttributeNames: { "#p": TABLE_KEYS.gsi1pk },
+    FilterExpression: "attribute_exists(#f2)",
+    ProjectionExpression: fields.map((_, i) => `#f${i}`).join(", "),
+    ExpressionAttributeNames: { "#p": TABLE_KEYS.gsi1pk, ...Object.fromEntries(fields.map((f, i) => [`#f${i}`, f])) },
     ExpressionAttributeValues: { ":p": keys.accountsIndex },
   });
   return items.map((i) => ({ accountId: i.id, email: i.email, jobId: i.leaseJobId, owner: i.leaseOwner, until: Number(i.leaseUntil ?? 0), startedAt: i.leaseStartedAt ?? "", updatedAt: i.updatedAt }));
