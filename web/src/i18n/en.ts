@@ -6,8 +6,10 @@ import { accountForm } from "./en/accountForm";
 import { contacts } from "./en/contacts";
 import { contactImport } from "./en/contactImport";
 import { integrations } from "./en/integrations";
+import { domains } from "./en/domains";
+import { audit } from "./en/audit";
 import { operations } from "./en/operations";
 
-export const en = { ...app, ...accounts, ...accountForm, ...contacts, ...contactImport, ...integrations, ...operations };
+export const en = { ...app, ...accounts, ...accountForm, ...contacts, ...contactImport, ...integrations, ...domains, ...audit, ...operations };
 
 export type MessageKey = keyof typeof en;
