@@ -47,6 +47,7 @@
  *              domain-form, domain-form-error, domain-name, domain-provider, domain-imap-/smtp-host/-port/-security,
  *              domain-username-<email|localpart>, domain-test-email, domain-test-password, domain-test-run,
  *              domain-test-result, domain-test-error, domain-save, domain-cancel
+ *   Setup:     setup-checklist, setup-progress, setup-dismiss, setup-step (data-step, data-done), setup-go-<step>
  *   Audit:     audit-filter, audit-filter-area/-actorId/-from/-to, audit-filter-apply, audit-table, audit-row
  *              (data-action, data-ok), audit-outcome, audit-load-more
  *   Shared:    confirm-dialog, confirm-ok, confirm-cancel, notice
@@ -65,6 +66,7 @@ import { UsersPage } from "./pages/Users";
 import { IntegrationsPage } from "./pages/integrations/page";
 import { DomainsPage } from "./pages/domains/page";
 import { AuditPage } from "./pages/audit/page";
+import { SetupChecklist } from "./pages/setup/checklist";
 import { href, navigate, parseRoute, useHashPath, type Route } from "./router";
 import type { SessionInfo, User } from "./api/types";
 import { PasswordPage } from "./pages/Password";
@@ -234,7 +236,13 @@ function RouteView(props: { route: Route; user: User }) {
   switch (route.name) {
     case "signin":
     case "contacts":
-      return <ContactsPage />;
+      // the first-run checklist above the contacts too (the admin's landing page is the overview) until it is done or hidden
+      return (
+        <>
+          {user.role === "admin" ? <SetupChecklist /> : null}
+          <ContactsPage />
+        </>
+      );
     case "contactsImport":
       return <ContactImportPage />;
     case "contact":
@@ -256,7 +264,15 @@ function RouteView(props: { route: Route; user: User }) {
     case "audit":
       return user.role === "admin" ? <AuditPage /> : <ErrorBanner messages={[t("error.forbidden")]} />;
     case "overview":
-      return user.role === "admin" ? <OverviewPage /> : <ErrorBanner messages={[t("error.forbidden")]} />;
+      // admins land here: the first-run checklist above the overview too, until it is done or hidden
+      return user.role === "admin" ? (
+        <>
+          <SetupChecklist />
+          <OverviewPage />
+        </>
+      ) : (
+        <ErrorBanner messages={[t("error.forbidden")]} />
+      );
     case "monitorSettings":
       return user.role === "admin" ? <MonitorSettingsPage /> : <ErrorBanner messages={[t("error.forbidden")]} />;
     case "notFound":

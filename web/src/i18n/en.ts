@@ -8,8 +8,9 @@ import { contactImport } from "./en/contactImport";
 import { integrations } from "./en/integrations";
 import { domains } from "./en/domains";
 import { audit } from "./en/audit";
+import { setup } from "./en/setup";
 import { operations } from "./en/operations";
 
-export const en = { ...app, ...accounts, ...accountForm, ...contacts, ...contactImport, ...integrations, ...domains, ...audit, ...operations };
+export const en = { ...app, ...accounts, ...accountForm, ...contacts, ...contactImport, ...integrations, ...domains, ...audit, ...setup, ...operations };
 
 export type MessageKey = keyof typeof en;
