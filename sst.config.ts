@@ -9,12 +9,15 @@
  *   SyncSchedule (Cron) -> functions/fanout.handler -> SyncQueue (one job per due account)
  *   SyncQueue -> functions/sync.handler (batches of 5, partial batch failures)
  *              -> after 3 receives -> SyncDeadLetterQueue
- *   MonitorSchedule (Cron) -> functions/monitor.handler (stalled jobs)
+ *   MonitorSchedule (Cron, every 5 minutes) -> functions/monitor.handler: long-running and
+ *     stalled jobs, full dead-letter queues, per job type at the admin's interval (core/monitoring)
  *   sync, api -> WebhookQueue -> functions/webhooks.handler (batches of 10) -> CRM endpoints
  *              -> after 5 receives -> WebhookDeadLetterQueue
  *   Main (users, sessions, accounts, contacts, jobs) and Mail (messages, pk = contact email)
  *   AlertTopic (SNS, email) <- CloudWatch alarms: DLQ not empty, oldest SyncQueue message too
- *     old, Errors > 0 for each function.
+ *     old, Errors > 0 for each function, and on the functions' own metrics (Embedded Metric
+ *     Format, namespace CrmMailSync, dimension Stage): console lockouts, paused mailboxes,
+ *     stalled jobs (core/monitoring/alarm-rules.ts, which `npm start` evaluates locally too).
  *
  * Mailbox passwords and webhook signing secrets live in Secrets Manager under
  * "<app>/<stage>/..." (SECRET_PREFIX); only the api (writes them), sync and webhooks (read
@@ -161,13 +164,15 @@ export default $config({
       },
     });
 
+    // every 5 minutes: the shortest check interval an admin can set; each job type is checked at its own
     const monitorSchedule = new sst.aws.Cron("MonitorSchedule", {
       schedule: "rate(5 minutes)",
       function: {
         ...fnDefaults,
         handler: "functions/monitor.handler",
         timeout: "1 minute",
-        link: [...dataLinks, queue],
+        // the dead-letter queues it counts, with the queues they feed back into
+        link: [...dataLinks, queue, dlq, webhookQueue, webhookDlq],
       },
     });
 
@@ -178,7 +183,8 @@ export default $config({
       handler: "functions/api.handler",
       timeout: "30 seconds",
       memory: "512 MB",
-      link: [...dataLinks, queue, webhookQueue, adminEmail, adminPassword, topic, originVerify],
+      // the dead-letter queues: admins list them and send a job back (core/api/routes/operations.ts)
+      link: [...dataLinks, queue, webhookQueue, dlq, webhookDlq, adminEmail, adminPassword, topic, originVerify],
       // api creates, replaces and deletes mailbox passwords (core/accounts).
       permissions: [
         {
@@ -292,6 +298,25 @@ event.request.headers["x-viewer-ip"] = { value: event.viewer.ip };`,
       treatMissingData: "notBreaching",
       ...alarmActions,
     });
+
+    // the functions' own metrics (EMF log lines, core/monitoring/metrics.ts): one alarm per rule
+    const { ALARM_RULES, METRIC_NAMESPACE } = await import("./core/monitoring/alarm-rules");
+    for (const rule of ALARM_RULES) {
+      new aws.cloudwatch.MetricAlarm(rule.id, {
+        name: alarmName(rule.suffix),
+        alarmDescription: rule.description,
+        namespace: METRIC_NAMESPACE,
+        metricName: rule.metric,
+        dimensions: { Stage: $app.stage },
+        statistic: "Sum",
+        period: rule.periodSeconds,
+        evaluationPeriods: 1,
+        comparisonOperator: "GreaterThanThreshold",
+        threshold: rule.threshold,
+        treatMissingData: "notBreaching",
+        ...alarmActions,
+      });
+    }
 
     const functionNames = {
       api: apiFunction.name,

@@ -2,6 +2,7 @@ import middy from "@middy/core";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { handleApiRequest, parseCookies, type ApiDeps } from "../core/api/index";
 import { buildRuntime, linkedWebhookQueue, optionalLink } from "../core/runtime/index";
+import { jobEndReporter } from "../core/monitoring/index";
 
 let deps: ApiDeps | undefined;
 const getDeps = (): ApiDeps => {
@@ -9,6 +10,7 @@ const getDeps = (): ApiDeps => {
   const rt = buildRuntime("api");
   deps = {
     ...rt,
+    jobEnded: jobEndReporter(rt),
     // test events, resends and replays of webhooks
     webhookQueue: linkedWebhookQueue(),
     // The Router's secret header (sst.config.ts): without it a request did not come through the Router.

@@ -1,14 +1,17 @@
 import middy from "@middy/core";
 import type { ScheduledEvent } from "aws-lambda";
 import { buildRuntime, type Runtime } from "../core/runtime/index";
-import { findStalledJobs } from "../core/monitoring/index";
+import { runMonitor } from "../core/monitoring/index";
 
 let rt: Runtime | undefined;
 
-/** EventBridge schedule -> looks for stalled sync jobs (the monitoring issue adds mail and thresholds). */
+/**
+ * EventBridge schedule (every 5 minutes) -> the job monitor: each job type is checked at its
+ * own interval (5-60 minutes, admin settings) for long-running and stalled jobs and full
+ * dead-letter queues; incidents are told through the notifier (core/monitoring/check.ts).
+ */
 export const handler = middy<ScheduledEvent>().handler(async () => {
   rt ??= buildRuntime("monitor");
-  const stalled = await findStalledJobs(rt.db, { olderThanMinutes: 60 });
-  for (const job of stalled) rt.log.warn("monitor.job.stalled", { ...job });
-  return { stalled: stalled.length };
+  const report = await runMonitor({ db: rt.db, notifier: rt.notifier, log: rt.log, deadLetters: rt.deadLetters });
+  return { checked: report.checked, opened: report.opened.length, resolved: report.resolved.length, freed: report.freed.length };
 });

@@ -4,9 +4,12 @@ import { backoffSeconds, parseSyncJob, shouldRetry } from "../core/queue/index";
 import { runSyncJob, type MailEventSink } from "../core/sync/index";
 import { buildRuntime, linkedWebhookQueue, type Runtime } from "../core/runtime/index";
 import { webhookEmitter } from "../core/integrations/index";
+import { cachedMonitorSettings, jobEndReporter, type JobEndReporter, type MonitorSettings } from "../core/monitoring/index";
 
 let rt: Runtime | undefined;
 let mailEvents: MailEventSink | undefined;
+let jobEnded: JobEndReporter | undefined;
+let monitorSettings: (() => Promise<MonitorSettings>) | undefined;
 
 /**
  * SQS -> one sync job per record. The records of a batch (up to 5, one account each: the
@@ -23,7 +26,11 @@ export const handler = middy<SQSEvent, SQSBatchResponse, Error, Context>().handl
   // webhooks' mail.added: queued per write batch when the webhook queue is linked
   const webhookQueue = mailEvents ? undefined : linkedWebhookQueue();
   if (webhookQueue) mailEvents = webhookEmitter({ db: runtime.db, queue: webhookQueue, log: runtime.log });
-  const deps = { db: runtime.db, secrets: runtime.secrets, queue: runtime.queue, log: runtime.log, hostAllowance: runtime.hostAllowance, imapCa: runtime.imapCa, mailEvents, remainingMs: () => context.getRemainingTimeInMillis() };
+  monitorSettings ??= cachedMonitorSettings(runtime.db);
+  jobEnded ??= jobEndReporter(runtime, monitorSettings);
+  // read (at most once a minute) while the jobs take their leases, so telling a job's end adds no round trip
+  monitorSettings().catch(() => undefined);
+  const deps = { jobEnded, db: runtime.db, secrets: runtime.secrets, queue: runtime.queue, log: runtime.log, hostAllowance: runtime.hostAllowance, imapCa: runtime.imapCa, mailEvents, remainingMs: () => context.getRemainingTimeInMillis() };
   const outcomes = await Promise.all(
     event.Records.map(async (record) => {
       try {

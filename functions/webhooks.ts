@@ -3,8 +3,10 @@ import type { Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { deliver, parseDeliveryJob, type DeliveryDeps } from "../core/integrations/index";
 import { shouldRetry } from "../core/queue/index";
 import { buildRuntime, linkedWebhookQueue } from "../core/runtime/index";
+import { jobEndReporter, trackRun, type JobEndReporter } from "../core/monitoring/index";
 
 let deps: DeliveryDeps | undefined;
+let jobEnded: JobEndReporter | undefined;
 
 /**
  * WebhookQueue -> one delivery per record (core/integrations/webhooks/deliver.ts). A receiver's
@@ -20,6 +22,7 @@ export const handler = middy<SQSEvent, SQSBatchResponse, Error, Context>().handl
     const queue = linkedWebhookQueue();
     if (!queue) throw new Error("WebhookQueue is not linked");
     const env = process.env;
+    jobEnded = jobEndReporter(runtime);
     deps = {
       db: runtime.db,
       secrets: runtime.secrets,
@@ -32,22 +35,26 @@ export const handler = middy<SQSEvent, SQSBatchResponse, Error, Context>().handl
     };
   }
   const d = deps;
-  const outcomes = await Promise.all(
-    event.Records.map(async (record) => {
-      try {
-        await deliver(d, parseDeliveryJob(record.body));
-        return undefined;
-      } catch (err) {
-        if (!shouldRetry(err)) {
-          d.log.error("webhooks.record.dropped", { messageId: record.messageId, err });
+  // each batch is a recorded run of the job monitor's "webhook" type, counting what failed on our side
+  return trackRun({ db: d.db, jobEnded }, "webhook", `${event.Records.length} deliveries`, async () => {
+    const outcomes = await Promise.all(
+      event.Records.map(async (record) => {
+        try {
+          await deliver(d, parseDeliveryJob(record.body));
           return undefined;
+        } catch (err) {
+          if (!shouldRetry(err)) {
+            d.log.error("webhooks.record.dropped", { messageId: record.messageId, err });
+            return undefined;
+          }
+          d.log.warn("webhooks.record.failed", { messageId: record.messageId, err });
+          return { itemIdentifier: record.messageId };
         }
-        d.log.warn("webhooks.record.failed", { messageId: record.messageId, err });
-        return { itemIdentifier: record.messageId };
-      }
-    }),
-  );
-  return { batchItemFailures: outcomes.filter((o): o is { itemIdentifier: string } => !!o) };
+      }),
+    );
+    const batchItemFailures = outcomes.filter((o): o is { itemIdentifier: string } => !!o);
+    return { result: { batchItemFailures }, counts: { records: event.Records.length, failed: batchItemFailures.length } };
+  });
 });
 
 function positive(value: string | undefined, fallback: number): number {

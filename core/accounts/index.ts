@@ -21,6 +21,7 @@ import { countAccountCopies, deleteAccountCopies } from "../sharing/index";
 
 export * from "./schema";
 export { changeAccountOwner } from "./ownership";
+export { accountsVersion } from "./list-version";
 export { checkHost, parseAllowance, refusedReason, type HostAllowance } from "../mail/index";
 export { detectSentFolder, selectableFolders } from "../mail/index";
 export { PAUSE_AFTER_FAILED_LOGINS, afterJob, afterSave, isPaused, maySendSavedPassword, maySync, shownState, type JobEnd } from "./state-machine";

@@ -9,6 +9,8 @@ import type { HostAllowance } from "../mail/index";
 import type { ApiRequest } from "./http";
 import type { RateLimit } from "../store/rate-limit";
 import type { ApiScope, WebhookQueue } from "../integrations/index";
+import type { DeadLetters } from "../queue/index";
+import type { JobEndReporter } from "../monitoring/index";
 
 export interface ApiDeps {
   db: Db;
@@ -24,6 +26,10 @@ export interface ApiDeps {
   originSecret?: string;
   /** Where webhook test events, resends and replays are queued; without it those routes answer 503. */
   webhookQueue?: WebhookQueue;
+  /** The dead-letter queues admins list and redrive from; without them those routes answer 503. */
+  deadLetters?: DeadLetters;
+  /** Told how jobs run by the API (a contact import) ended: the job monitor's normal and abnormal ends. */
+  jobEnded?: JobEndReporter;
   /** The first admin, created on first use when no one has signed up yet. */
   bootstrapAdmin?: () => Promise<{ email: string; password: string } | undefined>;
 }

@@ -7,3 +7,6 @@
 export * from "./jobs";
 export * from "./lease";
 export * from "./cursors";
+export * from "./job-types";
+export * from "./runs";
+export * from "./leases-held";

@@ -2,6 +2,7 @@ import type { Db, Item } from "../store/db";
 import { keys } from "../store/keys";
 import { newId, nowIso } from "../shared/ids";
 import type { JobQueue, ServerHint, SyncJobMessage } from "../queue/index";
+import { jobTypeOf } from "./job-types";
 
 /** "abandoned": the job's process died (or lost its lease); the job that took over says so, keeping its last counts. */
 export type JobStatus = "queued" | "running" | "done" | "failed" | "skipped" | "continued" | "abandoned";
@@ -36,6 +37,7 @@ function queuedItem(job: SyncJobMessage): Item {
     gsi1pk: keys.jobsIndex(job.accountId),
     gsi1sk: job.enqueuedAt,
     jobId: job.jobId,
+    jobType: jobTypeOf(job),
     accountId: job.accountId,
     reason: job.reason,
     status: "queued",

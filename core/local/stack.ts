@@ -11,6 +11,7 @@ import { startPoller } from "./poller";
 import { startSchedule } from "./scheduler";
 import { requeueUnfinished } from "./requeue";
 import { SqsJobQueue } from "../queue/index";
+import { localAlarms, metricSink } from "../monitoring/index";
 
 /** Options of the local runtime; every one has a default that suits `npm start`. */
 export interface LocalStackOptions {
@@ -38,6 +39,11 @@ export interface LocalStackOptions {
   queueVisibilitySeconds?: number;
   /** The first admin. Default admin@crm-mail-sync.local with a generated password. */
   admin?: { email: string; password?: string };
+  /**
+   * Where the CloudWatch alarm rules, evaluated locally over the metrics the functions write
+   * (core/monitoring/local-alarms.ts), print each change to ALARM or OK. Default: stdout.
+   */
+  onAlarm?: (line: string) => void;
 }
 
 export interface LocalStack {
@@ -48,6 +54,9 @@ export interface LocalStack {
   dlqUrl: string;
   /** The webhook delivery queue (functions/webhooks.ts polls it). */
   webhookQueueUrl: string;
+  webhookDlqUrl: string;
+  /** Runs the job monitor now (as its schedule would). */
+  monitor(): Promise<unknown>;
   tables: { main: string; mail: string };
   secretDir: string;
   /** Set when this start created the first admin: the only time its password is known. */
@@ -96,6 +105,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     SST_RESOURCE_SyncQueue: JSON.stringify({ url: queues.queueUrl, type: "sst.aws.Queue" }),
     SST_RESOURCE_SyncDeadLetterQueue: JSON.stringify({ url: queues.dlqUrl, type: "sst.aws.Queue" }),
     SST_RESOURCE_WebhookQueue: JSON.stringify({ url: webhookQueues.queueUrl, type: "sst.aws.Queue" }),
+    SST_RESOURCE_WebhookDeadLetterQueue: JSON.stringify({ url: webhookQueues.dlqUrl, type: "sst.aws.Queue" }),
     SECRET_BACKEND: "file",
     LOCAL_SECRET_DIR: secretDir,
     ALLOW_PRIVATE_HOSTS: options.allowPrivateHosts ?? "loopback",
@@ -117,6 +127,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const sync = await import("../../functions/sync");
   const monitor = await import("../../functions/monitor");
   const webhooks = await import("../../functions/webhooks");
+
+  // the CloudWatch alarms' rules over this process's metric points, printed as they change
+  const alarms = localAlarms(options.onAlarm ?? ((line) => console.log(`[alarm] ${line}`)));
+  const writeMetric = metricSink.write;
+  metricSink.write = (point) => {
+    writeMetric(point);
+    alarms.observe(point);
+  };
 
   const gateway = await startGateway({ port: options.port ?? 0, apiHandler: api.handler as any, staticDir: options.staticDir ?? resolve("web/dist") });
   const onError = (what: string) => (err: unknown) => log.error(`local.${what}.failed`, { err });
@@ -141,6 +159,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     queueUrl: queues.queueUrl,
     dlqUrl: queues.dlqUrl,
     webhookQueueUrl: webhookQueues.queueUrl,
+    webhookDlqUrl: webhookQueues.dlqUrl,
     tables,
     secretDir,
     createdAdmin,
@@ -149,9 +168,16 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       const { lambdaContext } = await import("./lambda-context");
       await (fanout.handler as any)(scheduledEvent("SyncSchedule"), lambdaContext("fanout", 60_000));
     },
+    monitor: async () => {
+      const { scheduledEvent } = await import("./scheduler");
+      const { lambdaContext } = await import("./lambda-context");
+      return (monitor.handler as any)(scheduledEvent("MonitorSchedule"), lambdaContext("monitor", 60_000));
+    },
     async stop() {
       if (stopped) return;
       stopped = true;
+      alarms.stop();
+      metricSink.write = writeMetric;
       fanoutSchedule?.stop();
       monitorSchedule?.stop();
       await gateway.close();

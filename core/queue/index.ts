@@ -88,3 +88,5 @@ export function parseSyncJob(body: string): SyncJobMessage {
   if (!job || typeof job.accountId !== "string" || typeof job.jobId !== "string") throw new AppError("permanent", "invalid_value", { cause: new Error("malformed sync job") });
   return job;
 }
+
+export { DeadLetters, DEAD_LETTER_QUEUES, type DeadLetterMessage, type DeadLetterQueueName, type DeadLetterQueueRef } from "./dead-letters";

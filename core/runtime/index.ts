@@ -2,12 +2,13 @@ import { Resource } from "sst";
 import { Db } from "../store/db";
 import { AwsSecretStore, FileSecretStore, type SecretStore } from "../secrets/index";
 import { SQSClient } from "@aws-sdk/client-sqs";
-import { SqsJobQueue } from "../queue/index";
+import { DeadLetters, SqsJobQueue, type DeadLetterQueueRef } from "../queue/index";
 import { SqsWebhookQueue, withWebhookEvents } from "../integrations/index";
 import { parseAllowance, type HostAllowance } from "../mail/index";
 import { createLogger, type Logger } from "../shared/log";
 import { readConfig } from "../shared/config";
 import { logNotifier, type Notifier } from "../notifications/index";
+import { countingNotifier } from "../monitoring/index";
 
 /**
  * Builds the adapters a handler needs, once per cold start, from the linked resources
@@ -37,8 +38,10 @@ export interface Runtime {
   /** Queue a sync of every mailbox when a contact gains an address (SYNC_ON_CONTACT_CHANGE). */
   syncOnContactChange: boolean;
   imapCa?: string;
-  /** Where operations events go (core/notifications). */
+  /** Where operations events go (core/notifications); paused mailboxes and lockouts are counted as metrics on the way. */
   notifier: Notifier;
+  /** The dead-letter queues linked to this function (monitor, api), for listing and redriving; none linked: undefined. */
+  deadLetters?: DeadLetters;
 }
 
 const linked = (name: string): any => (Resource as unknown as Record<string, any>)[name];
@@ -80,8 +83,21 @@ export function buildRuntime(fn: string): Runtime {
     intervalMinutes: config.SYNC_INTERVAL_MINUTES,
     syncOnContactChange: env.SYNC_ON_CONTACT_CHANGE !== "off",
     imapCa: env.IMAP_EXTRA_CA_PEM || undefined,
-    notifier,
+    // paused mailboxes and lockouts are counted as metrics (and so alarmed on) whoever reports them
+    notifier: countingNotifier(notifier),
+    deadLetters: linkedDeadLetters(),
   };
+}
+
+/** The dead-letter queues this function is linked to, each with the queue it feeds back into. */
+function linkedDeadLetters(): DeadLetters | undefined {
+  const refs: DeadLetterQueueRef[] = [];
+  const pairs = [["sync", "SyncDeadLetterQueue", "SyncQueue"], ["webhook", "WebhookDeadLetterQueue", "WebhookQueue"]] as const;
+  for (const [name, dlq, source] of pairs) {
+    const url = optionalLink(dlq)?.url, sourceUrl = optionalLink(source)?.url;
+    if (url && sourceUrl) refs.push({ name, url, sourceUrl });
+  }
+  return refs.length ? new DeadLetters(new SQSClient({ useQueueUrlAsEndpoint: !process.env.AWS_ENDPOINT_URL_SQS }), refs) : undefined;
 }
 
 function required(value: string | undefined, name: string): string {

@@ -167,6 +167,12 @@ const catalogue = {
   webhook_not_found: { en: "This webhook endpoint does not exist.", ja: "このWebhookエンドポイントは存在しません。" },
   webhook_delivery_not_found: { en: "This webhook delivery does not exist (deliveries are kept for 30 days).", ja: "このWebhook配信は存在しません（配信記録の保存期間は30日です）。" },
   replay_range_invalid: { en: "must not be before from.", ja: "from より前の日時は指定できません。" },
+
+  // operations: the job monitor, dead letters, the overview (core/monitoring)
+  step_of: { en: "must be a multiple of {step}.", ja: "{step} の倍数を指定してください。" },
+  dead_letter_not_found: { en: "This job is no longer in the dead-letter queue (it was sent back or has expired).", ja: "このジョブはデッドレターキューにもうありません（再投入済みか、保存期間を過ぎています）。" },
+  webhook_delivery_failed: { en: "Our side failed 5 times while delivering this event (the database or the secret store): see the webhooks function's log.", ja: "このイベントの配信中に、こちら側（データベースまたはシークレットストア）の処理が5回失敗しました。webhooks 関数のログを確認してください。" },
+  internal: { en: "An unexpected error stopped the job: see the function's log.", ja: "予期しないエラーでジョブが停止しました。関数のログを確認してください。" },
 } satisfies Record<string, Record<Lang, string>>;
 
 type CatalogueKey = keyof typeof catalogue;

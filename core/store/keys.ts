@@ -18,6 +18,10 @@
  * | mail partition written | ACCOUNT#<accountId>       | MAILPK#<contactEmail> |                    |                           |
  * | folder sync cursor     | ACCOUNT#<accountId>       | CURSOR#<folderPath>  |                     |                           |
  * | sync job               | JOB#<jobId>               | JOB                  | JOBS#<accountId>    | <startedAt>               |
+ * | run (job of no mailbox)| JOB#<jobId>               | JOB                  | JOBTYPE#<jobType>   | <startedAt>               |
+ * | monitor settings       | SETTINGS                  | MONITOR              |                     |                           |
+ * | monitor state          | MONITOR                   | STATE                |                     |                           |
+ * | open incident          | INCIDENTS                 | <kind>#<jobType>#<subject> |               |                           |
  * | skipped message        | ACCOUNT#<accountId>       | SKIPPED#<folder>#<uid> |                   |                           |
  * | undated message's date | FIRSTSEEN#<messageKey>    | FIRSTSEEN            |                     |                           |
  * | contact                | CONTACT#<contactId>       | CONTACT              | CONTACTS            | <nfkc lower name>#<id>    |
@@ -89,6 +93,21 @@
  * |------------------------|---------------------------|-------------------------------------|
  * | a mailbox's copy       | <normalisedContactEmail>  | <ISO date>#<messageKey>#<accountId> |
  *
+ * Jobs and the monitor (core/jobs, core/monitoring): a sync job's item carries `jobType` ("sync"
+ * or "backfill"; older items have none and are typed by their `reason`, core/jobs/job-types.ts).
+ * A run is a job of no mailbox (fan-out, contact import, webhook delivery batch), indexed per
+ * type. The monitor finds running sync jobs through the leases on the account items: one Query
+ * of the ACCOUNTS index filtered on attribute_exists(leaseJobId), projected to the lease fields,
+ * per check. That reads every account item once per check (about 190 read units at 1,000
+ * accounts: $0.20 a month at one check every 5 minutes), where a jobs-by-status index would add
+ * an index write to every queued and ended job (two per tick, about $11 a month at 1,000
+ * mailboxes every 5 minutes): the read is the cheaper side while checks are rarer than ticks.
+ * Runs are found by their type's index (the last 25 hours: past the longest threshold).
+ * An open incident (long_running, stalled, deadletter) is one item in the small INCIDENTS
+ * partition, put with attribute_not_exists (so it is told once) and deleted when it resolves
+ * (told once more); the overview reads the partition with one Query. MONITOR/STATE keeps when
+ * each job type was last checked (each type has its own interval on one 5-minute schedule).
+ *
  * Integrations (core/integrations), Main table:
  * | entity                 | pk                        | sk                   | gsi1pk              | gsi1sk                    |
  * |------------------------|---------------------------|----------------------|---------------------|---------------------------|
@@ -132,6 +151,11 @@ export const keys = {
   firstSeen: (messageKey: string) => ({ pk: `FIRSTSEEN#${messageKey}`, sk: "FIRSTSEEN" }),
   job: (jobId: string) => ({ pk: `JOB#${jobId}`, sk: "JOB" }),
   jobsIndex: (accountId: string) => `JOBS#${accountId}`,
+  jobsOfType: (jobType: string) => `JOBTYPE#${jobType}`,
+  monitorSettings: { pk: "SETTINGS", sk: "MONITOR" },
+  monitorState: { pk: "MONITOR", sk: "STATE" },
+  incident: (kind: string, jobType: string, subject: string) => ({ pk: "INCIDENTS", sk: `${kind}#${jobType}#${subject}` }),
+  incidentsPartition: "INCIDENTS",
   contact: (contactId: string) => ({ pk: `CONTACT#${contactId}`, sk: "CONTACT" }),
   contactsIndex: "CONTACTS",
   contactExternal: (externalId: string) => ({ pk: `CONTACTEXT#${externalId}`, sk: "CONTACTEXT" }),

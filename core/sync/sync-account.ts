@@ -11,13 +11,14 @@ import { closeImap, isAuthenticationProblem, translateImapError } from "../mail/
 import { loadCursors, type FolderCursor } from "../jobs/index";
 import { passwordCache } from "./secret-cache";
 import { ContactMatcher } from "./contact-matcher";
-import { newJob, recordJob, recordQueued, serverHint, type JobCounts } from "../jobs/index";
+import { jobTypeOf, newJob, recordJob, recordQueued, serverHint, type JobCounts } from "../jobs/index";
 import { forgetSkips, retryUids } from "./accounting";
 import { pendingBackfill, saveBackfillMarks, type BackfillPlan } from "./backfill-requests";
 import { acquireLease, LEASE_SECONDS, LeaseKeeper, markAbandoned, newLeaseOwner, RELEASE, releaseLease, type Lease } from "../jobs/index";
 import { loadStoragePolicy } from "../sharing/index";
 import type { MailEventSink } from "./store-messages";
 import { FolderRun } from "./folder-run";
+import type { JobEndReporter } from "../monitoring/index";
 import { currentCursors, keepEnd, lastEnds, openEarly, recentServers } from "./warm-state";
 export { forgetProcessState } from "./warm-state";
 
@@ -49,6 +50,8 @@ export interface SyncDeps {
   initialWindowDays?: number;
   /** The account lease's length in seconds, renewed while the job works (lease.ts). Default 60. */
   leaseSeconds?: number;
+  /** Told how each job that ran ended (the job monitor's normal and abnormal ends); none: not told. */
+  jobEnded?: JobEndReporter;
 }
 
 export type SyncOutcome = { status: "done" | "skipped" | "failed" | "continued" | "abandoned"; counts: JobCounts; error?: string };
@@ -153,6 +156,7 @@ export async function runSyncJob(deps: SyncDeps, job: SyncJobMessage): Promise<S
       // the job's end is recorded after its start (same item), alongside the account's state and the logout
       const [stamp] = await Promise.all([finishSync(db, lease, account, "connected", null, nowIso()), recordJob(db, job.jobId, "done", { startedAt, endedAt: nowIso(), counts })]);
       if (stamp) keepEnd(account.id, stamp, await cursors);
+      await deps.jobEnded?.({ ...ended(job, account), status: "done" });
       jobLog.info("sync.completed", { counts });
       return { status: "done", counts };
     }
@@ -179,6 +183,7 @@ export async function runSyncJob(deps: SyncDeps, job: SyncJobMessage): Promise<S
     released = true;
     await Promise.all([finishSync(db, lease, account, end, { code: err.code, params: err.params }), recordJob(db, job.jobId, "failed", { startedAt, endedAt: nowIso(), counts, error: err.code })]);
     jobLog.warn("sync.failed", { code: err.code, kind: err.kind, cause: err.cause });
+    await deps.jobEnded?.({ ...ended(job, account), status: "failed", code: err.code, loginRefused: end === "authenticationError" });
     if (shouldRetry(err)) throw err;
     return { status: "failed", counts, error: err.code };
   } finally {
@@ -188,6 +193,9 @@ export async function runSyncJob(deps: SyncDeps, job: SyncJobMessage): Promise<S
     }
   }
 }
+
+/** What the job monitor is told of every end: the job, its mailbox, and how its previous job ended (the same failure again is no new incident). */
+const ended = (job: SyncJobMessage, account: AccountRecord) => ({ jobType: jobTypeOf(job), jobId: job.jobId, subject: account.email, previousCode: account.lastError?.code ?? null });
 
 /** How long after it was queued a contact's backfill job keeps waiting for a busy mailbox: a lease's length. */
 const BACKFILL_RETRY_SECONDS = 60;

@@ -42,6 +42,8 @@ describe("contact list", () => {
     await page.getByTestId("signin-email").fill(ADMIN.email);
     await page.getByTestId("signin-password").fill(ADMIN.password);
     await page.getByTestId("signin-submit").click();
+    // signed in first: admins land on the overview, then the list is opened
+    await page.getByTestId("current-user").waitFor();
     await page.goto(`${stack.url}/#/contacts`);
     await expect.poll(() => page.getByTestId("contact-row").count(), { timeout: 15_000 }).toBeGreaterThan(0);
     const first = await page.getByTestId("contact-row").count();

@@ -108,6 +108,8 @@ async function signIn(page: Page, lang: "en" | "ja") {
   await page.getByTestId("signin-submit").click();
   await page.getByTestId("current-user").waitFor();
   await expect.poll(() => page.evaluate(() => document.documentElement.lang)).toBe(lang);
+  // admins land on the overview: the import starts from the contact list
+  await page.getByTestId("nav-contacts").click();
 }
 
 /** The text of each row's cell under the column headed `header`. */

@@ -16,6 +16,7 @@ import { transformSync } from "esbuild";
 import { describe, it, expect } from "vitest";
 import * as securityHeaders from "../../core/shared/security-headers";
 import * as envConfig from "../../core/shared/config";
+import * as alarmRules from "../../core/monitoring/alarm-rules";
 
 const CONFIG = fileURLToPath(new URL("../../sst.config.ts", import.meta.url));
 const APP = "crm-mail-sync";
@@ -108,7 +109,7 @@ async function evaluate(options: { stage?: string; env?: Record<string, string> 
   const module = { exports: {} as Record<string, any> };
   // $resolve(x).apply(f): what a transform does with an Input; here Inputs are plain values
   const $resolve = (value: unknown) => ({ apply: (f: (v: unknown) => unknown) => f(value) });
-  const modules: Record<string, unknown> = { "./core/shared/security-headers": securityHeaders, "./core/shared/config": envConfig };
+  const modules: Record<string, unknown> = { "./core/shared/security-headers": securityHeaders, "./core/shared/config": envConfig, "./core/monitoring/alarm-rules": alarmRules };
   const require = (id: string) => {
     if (!(id in modules)) throw new Error(`sst.config.ts imports ${id}, which this test does not provide`);
     return modules[id];
@@ -452,6 +453,32 @@ describe("sst.config.ts run()", () => {
     const custom = ageAlarm(await evaluate({ env: { SYNC_QUEUE_AGE_ALARM_SECONDS: "600" } }));
     expect(byDefault?.args).toMatchObject({ namespace: "AWS/SQS", comparisonOperator: "GreaterThanThreshold", threshold: 1800 });
     expect(custom?.args.threshold).toBe(600);
+  });
+
+  it.each([
+    ["ConsoleLockouts", "console-lockouts"],
+    ["MailboxesPaused", "mailboxes-paused"],
+    ["JobsStalled", "jobs-stalled"],
+  ])("alarms on the functions' %s metric (EMF, namespace CrmMailSync, this stage) to AlertTopic", async (metricName, suffix) => {
+    const e = await evaluate({ stage: "prod" });
+    const found = alarms(e).filter((a) => a.args.namespace === "CrmMailSync" && a.args.metricName === metricName);
+    expect(found, `one alarm on ${metricName}`).toHaveLength(1);
+    expect(found[0]!.args).toMatchObject({
+      name: `${APP}-prod-${suffix}`,
+      dimensions: { Stage: "prod" },
+      statistic: "Sum",
+      comparisonOperator: "GreaterThanThreshold",
+      threshold: 0,
+      alarmActions: [ref("AlertTopic.arn")],
+      okActions: [ref("AlertTopic.arn")],
+    });
+  });
+
+  it("lets the monitor count, and the API list and redrive, both dead-letter queues", async () => {
+    const e = await evaluate();
+    const queues = [ref("SyncDeadLetterQueue"), ref("SyncQueue"), ref("WebhookDeadLetterQueue"), ref("WebhookQueue")];
+    expect(functionByHandler(e, "functions/monitor.handler").args.link).toEqual(expect.arrayContaining(queues));
+    expect(functionByHandler(e, "functions/api.handler").args.link).toEqual(expect.arrayContaining(queues));
   });
 
   it("alarms on Lambda Errors of each function", async () => {

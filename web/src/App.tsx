@@ -33,6 +33,14 @@
  *              (data-message-id), message-open, messages-load-more, messages-empty
  *   Message:   message-view, message-close, message-headers, message-attachments, attachment,
  *              message-body, message-body-loading, message-body-error, message-body-truncated
+ *   Overview:  nav-overview, overview, overview-updated, overview-mailboxes, attention-mailbox (data-reason,
+ *              data-account-id), attention-action, overview-jobs, overview-incident (data-kind),
+ *              overview-failed-run (data-job-type), overview-dead-letters, dead-letter-count (data-queue,
+ *              data-count), dead-letters-show, dead-letters-table, dead-letter-row, dead-letter-redrive,
+ *              dead-letters-empty, overview-monitor-settings
+ *   Job monitor: monitor-settings, monitor-type (data-job-type), monitor-enabled, monitor-interval,
+ *              monitor-long-running, monitor-notify-<normal|abnormal|longRunning>, monitor-save
+ *   Mailbox runs: account-runs, account-run (data-status), account-last-sync (list)
  *   Users:     users-table, user-row, user-delete, user-new-email, user-new-name, user-new-password,
  *              user-new-role, user-new-save, user-new-error
  *   Domains:   domain-add, domains-table, domain-row (data-domain), domain-usage, domain-edit, domain-remove,
@@ -62,6 +70,8 @@ import { SetupChecklist } from "./pages/setup/checklist";
 import { href, navigate, parseRoute, useHashPath, type Route } from "./router";
 import type { SessionInfo, User } from "./api/types";
 import { PasswordPage } from "./pages/Password";
+import { OverviewPage } from "./pages/operations/overview";
+import { MonitorSettingsPage } from "./pages/operations/monitor-settings";
 
 type SessionState = { status: "loading" } | { status: "error"; error: unknown } | { status: "signedOut"; notice: "expired" | "signedOut" | null } | { status: "signedIn"; user: User };
 
@@ -125,11 +135,12 @@ function Shell() {
     return () => setUnauthorizedHandler(null);
   }, []);
 
-  // Keep the address bar honest: signed out -> #/signin; signed in on #/signin -> #/contacts.
+  // Keep the address bar honest: signed out -> #/signin; signed in on #/signin -> the landing page.
+  const landing = session.status === "signedIn" ? landingPath(session.user) : "/contacts";
   useEffect(() => {
     if (session.status === "signedOut" && route.name !== "signin") navigate("/signin", { replace: true });
-    if (session.status === "signedIn" && route.name === "signin") navigate("/contacts", { replace: true });
-  }, [session.status, route.name]);
+    if (session.status === "signedIn" && route.name === "signin") navigate(landing, { replace: true });
+  }, [session.status, route.name, landing]);
 
   const pageTitle = titleFor(route, session.status === "signedIn");
   useEffect(() => {
@@ -170,7 +181,7 @@ function Shell() {
         notice={session.notice === "expired" ? t("error.sessionExpired") : session.notice === "signedOut" ? t("signin.signedOut") : null}
         onSignedIn={(info) => {
           applySession(info);
-          navigate("/contacts");
+          navigate(landingPath(info.user));
         }}
       />
     );
@@ -210,6 +221,10 @@ function titleFor(route: Route, signedIn: boolean) {
       return "nav.audit" as const;
     case "password":
       return "password.title" as const;
+    case "overview":
+      return "nav.overview" as const;
+    case "monitorSettings":
+      return "monitor.title" as const;
     default:
       return null;
   }
@@ -221,7 +236,7 @@ function RouteView(props: { route: Route; user: User }) {
   switch (route.name) {
     case "signin":
     case "contacts":
-      // an admin's landing page: the first-run checklist above the contacts until it is done or hidden
+      // the first-run checklist above the contacts too (the admin's landing page is the overview) until it is done or hidden
       return (
         <>
           {user.role === "admin" ? <SetupChecklist /> : null}
@@ -248,16 +263,33 @@ function RouteView(props: { route: Route; user: User }) {
       return user.role === "admin" ? <DomainsPage /> : <ErrorBanner messages={[t("error.forbidden")]} />;
     case "audit":
       return user.role === "admin" ? <AuditPage /> : <ErrorBanner messages={[t("error.forbidden")]} />;
+    case "overview":
+      // admins land here: the first-run checklist above the overview too, until it is done or hidden
+      return user.role === "admin" ? (
+        <>
+          <SetupChecklist />
+          <OverviewPage />
+        </>
+      ) : (
+        <ErrorBanner messages={[t("error.forbidden")]} />
+      );
+    case "monitorSettings":
+      return user.role === "admin" ? <MonitorSettingsPage /> : <ErrorBanner messages={[t("error.forbidden")]} />;
     case "notFound":
       return <ErrorBanner messages={[t("error.notFound")]} />;
   }
 }
 
+/** Where a user lands after signing in: admins on the overview of what needs them, everyone else on the contacts. */
+function landingPath(user: User): string {
+  return user.role === "admin" ? "/overview" : "/contacts";
+}
+
 function Header(props: { user: User; route: Route; onSignOut: () => void }) {
   const { t } = useI18n();
   const { user, route } = props;
-  const section = route.name === "contact" || route.name === "contacts" || route.name === "contactsImport" ? "contacts" : route.name.startsWith("account") ? "accounts" : route.name === "users" ? "users" : route.name === "integrations" ? "integrations" : route.name === "domains" ? "domains" : route.name === "audit" ? "audit" : null;
-  const link = (name: "contacts" | "accounts" | "users" | "domains" | "integrations" | "audit", label: string) => (
+  const section = route.name === "contact" || route.name === "contacts" || route.name === "contactsImport" ? "contacts" : route.name.startsWith("account") ? "accounts" : route.name === "users" ? "users" : route.name === "integrations" ? "integrations" : route.name === "domains" ? "domains" : route.name === "audit" ? "audit" : route.name === "overview" || route.name === "monitorSettings" ? "overview" : null;
+  const link = (name: "overview" | "contacts" | "accounts" | "users" | "domains" | "integrations" | "audit", label: string) => (
     <a href={href(`/${name}`)} className={`nav__link${section === name ? " nav__link--active" : ""}`} aria-current={section === name ? "page" : undefined} data-testid={`nav-${name}`}>
       {label}
     </a>
@@ -275,6 +307,7 @@ function Header(props: { user: User; route: Route; onSignOut: () => void }) {
           <span className="brand__name">{t("app.name")}</span>
         </a>
         <nav className="nav" aria-label={t("nav.main")}>
+          {user.role === "admin" ? link("overview", t("nav.overview")) : null}
           {link("contacts", t("nav.contacts"))}
           {link("accounts", t("nav.accounts"))}
           {user.role === "admin" ? link("users", t("nav.users")) : null}

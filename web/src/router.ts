@@ -14,6 +14,8 @@ export type Route =
   | { name: "integrations" }
   | { name: "domains" }
   | { name: "audit" }
+  | { name: "overview" }
+  | { name: "monitorSettings" }
   | { name: "notFound" };
 
 export function currentPath(): string {
@@ -56,6 +58,10 @@ export function parseRoute(path: string): Route {
       return second === undefined ? { name: "domains" } : { name: "notFound" };
     case "audit":
       return second === undefined ? { name: "audit" } : { name: "notFound" };
+    case "overview":
+      return second === undefined ? { name: "overview" } : { name: "notFound" };
+    case "settings":
+      return second === "monitor" ? { name: "monitorSettings" } : { name: "notFound" };
     default:
       return { name: "notFound" };
   }

@@ -4,6 +4,7 @@ import { bulkUpsert } from "../../contacts/index";
 import { planImport, previewImport, runImport } from "../../contacts/index";
 import { contactHistory, messagePage } from "../../messages/index";
 import { backfillStatus, queueBackfillJobs } from "../../sync/index";
+import { trackRun } from "../../monitoring/index";
 import { fieldError, type FieldProblem } from "../../shared/errors";
 import { nowIso } from "../../shared/ids";
 import { translate, type Lang } from "../../shared/i18n";
@@ -94,7 +95,11 @@ export const contactRoutes: Route[] = [
     body: contacts.importRequest, response: contacts.importResponse,
     async handle(ctx) {
       const bytes = csvBytes(ctx.body.contentBase64);
-      const result = await queuingPastMail(ctx, () => runImport(ctx.deps.db, bytes));
+      // a recorded run of the job monitor's "import" type: its start, end, counts and any failure
+      const result = await trackRun({ db: ctx.deps.db, jobEnded: ctx.deps.jobEnded }, "import", ctx.body.filename || "CSV", async () => {
+        const done = await queuingPastMail(ctx, () => runImport(ctx.deps.db, bytes));
+        return { result: done, counts: { ...done.counts } };
+      });
       return {
         body: {
           filename: ctx.body.filename ?? null,

@@ -10,7 +10,8 @@ import { settingsRoutes } from "./settings";
 import { integrationRoutes } from "./integrations";
 import { webhookRoutes } from "./webhooks";
 import { auditRoutes } from "./audit";
+import { operationsRoutes } from "./operations";
 import { onboardingRoutes } from "./onboarding";
 
 /** Every route of the API, one module per domain. A new module is added here. */
-export const routes: Route[] = [...systemRoutes, ...sessionRoutes, ...accountRoutes, ...connectionRoutes, ...integrationRoutes, ...contactRoutes, ...messageRoutes, ...discoveryRoutes, ...settingsRoutes, ...webhookRoutes, ...auditRoutes, ...onboardingRoutes];
+export const routes: Route[] = [...systemRoutes, ...sessionRoutes, ...operationsRoutes, ...accountRoutes, ...connectionRoutes, ...integrationRoutes, ...contactRoutes, ...messageRoutes, ...discoveryRoutes, ...settingsRoutes, ...webhookRoutes, ...auditRoutes, ...onboardingRoutes];

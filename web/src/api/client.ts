@@ -38,6 +38,11 @@ import type {
   WebhookReplay,
   WebhookReplayQueued,
   WebhookTestQueued,
+  OperationsOverview,
+  MonitorSettings,
+  MonitorSettingsInput,
+  DeadLetter,
+  MailboxRun,
 } from "./types";
 import type { AccountBody, AccountPatchBody, ConnectionTestBody } from "../types";
 
@@ -231,4 +236,15 @@ export const api = {
   replayWebhook: (id: string, range: WebhookReplay) => request<WebhookReplayQueued>("POST", `/api/webhooks/${enc(id)}/replay`, { body: range }),
   /** The signed-in user's notifications of the last 14 days, newest first. */
   listNotifications: () => request<{ items: Notification[] }>("GET", "/api/notifications"),
+
+  // Operations (admin): the overview, the job monitor's settings, dead letters
+  operationsOverview: (signal?: AbortSignal) => request<OperationsOverview>("GET", "/api/operations/overview", { signal }),
+  getMonitorSettings: () => request<MonitorSettings>("GET", "/api/settings/monitor"),
+  saveMonitorSettings: (input: MonitorSettingsInput) => request<MonitorSettings>("PUT", "/api/settings/monitor", { body: input }),
+  listDeadLetters: () => request<{ items: DeadLetter[] }>("GET", "/api/dead-letters"),
+  redriveDeadLetter: (queue: DeadLetter["queue"], messageId: string) => request<{ redriven: true }>("POST", `/api/dead-letters/${enc(queue)}/${enc(messageId)}/redrive`, { body: {} }),
+  /** A fingerprint of the mailbox list: the list polls it and reloads only when it changed. */
+  accountsVersion: () => request<{ version: string }>("GET", "/api/accounts/version"),
+  /** A mailbox's last runs: start, duration, counts and diagnosis. */
+  accountRuns: (id: string) => request<{ items: MailboxRun[] }>("GET", `/api/accounts/${enc(id)}/runs`),
 };

@@ -33,6 +33,32 @@ export interface paths {
     /** Remove a user */
     delete: operations["deleteUsersId"];
   };
+  "/api/accounts/version": {
+    /** A fingerprint of the mailbox list the user sees: poll it, and reload the list only when it changed (a job queued, started or ended, a mailbox edited) */
+    get: operations["getAccountsVersion"];
+  };
+  "/api/accounts/{id}/runs": {
+    /** A mailbox's last 10 jobs: start, duration, counts and diagnosis (owner or admin) */
+    get: operations["getAccountsIdRuns"];
+  };
+  "/api/operations/overview": {
+    /** What needs an admin now: paused, failing and never-synced mailboxes, long-running and stalled jobs, failed runs, dead letters */
+    get: operations["getOperationsOverview"];
+  };
+  "/api/settings/monitor": {
+    /** The job monitor's settings per job type: on or off, check interval, long-running threshold, which ends to notify */
+    get: operations["getSettingsMonitor"];
+    /** Set the job monitor's settings (interval 5-60 minutes in steps of 5, long-running after 1-24 hours) */
+    put: operations["putSettingsMonitor"];
+  };
+  "/api/dead-letters": {
+    /** Jobs in the dead-letter queues (sync: after 3 receives; webhook: after 5), with their last error */
+    get: operations["getDead-letters"];
+  };
+  "/api/dead-letters/{queue}/{messageId}/redrive": {
+    /** Send one dead-lettered job back to its queue */
+    post: operations["postDead-lettersQueueMessageIdRedrive"];
+  };
   "/api/accounts": {
     /** Mailbox accounts the user may see (admins: all) */
     get: operations["getAccounts"];
@@ -627,6 +653,573 @@ export interface operations {
       /** @description No content */
       204: {
         content: never;
+      };
+      /** @description Invalid input: error.fields names each field and the reason */
+      400: {
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              message: string;
+              fields?: {
+                  field: string;
+                  code: string;
+                  message: string;
+                }[];
+              steps?: {
+                  [key: string]: unknown;
+                }[];
+            };
+          };
+        };
+      };
+      /** @description Not signed in, or an API key unknown, revoked or expired */
+      401: {
+        content: never;
+      };
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
+      403: {
+        content: never;
+      };
+    };
+  };
+  /** A fingerprint of the mailbox list the user sees: poll it, and reload the list only when it changed (a job queued, started or ended, a mailbox edited) */
+  getAccountsVersion: {
+    parameters: {
+      header?: {
+        /** @description en or ja: the language of error messages */
+        "Accept-Language"?: string;
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": {
+            version: string;
+          };
+        };
+      };
+      /** @description Invalid input: error.fields names each field and the reason */
+      400: {
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              message: string;
+              fields?: {
+                  field: string;
+                  code: string;
+                  message: string;
+                }[];
+              steps?: {
+                  [key: string]: unknown;
+                }[];
+            };
+          };
+        };
+      };
+      /** @description Not signed in, or an API key unknown, revoked or expired */
+      401: {
+        content: never;
+      };
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
+      403: {
+        content: never;
+      };
+    };
+  };
+  /** A mailbox's last 10 jobs: start, duration, counts and diagnosis (owner or admin) */
+  getAccountsIdRuns: {
+    parameters: {
+      header?: {
+        /** @description en or ja: the language of error messages */
+        "Accept-Language"?: string;
+      };
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": {
+            items: ({
+                jobId: string;
+                jobType: string;
+                reason: string;
+                status: string;
+                enqueuedAt: string | null;
+                startedAt: string | null;
+                endedAt: string | null;
+                durationMs: number | null;
+                counts: {
+                  [key: string]: number;
+                } | null;
+                error: {
+                  code: string;
+                  message: string;
+                } | null;
+              })[];
+          };
+        };
+      };
+      /** @description Invalid input: error.fields names each field and the reason */
+      400: {
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              message: string;
+              fields?: {
+                  field: string;
+                  code: string;
+                  message: string;
+                }[];
+              steps?: {
+                  [key: string]: unknown;
+                }[];
+            };
+          };
+        };
+      };
+      /** @description Not signed in, or an API key unknown, revoked or expired */
+      401: {
+        content: never;
+      };
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
+      403: {
+        content: never;
+      };
+    };
+  };
+  /** What needs an admin now: paused, failing and never-synced mailboxes, long-running and stalled jobs, failed runs, dead letters */
+  getOperationsOverview: {
+    parameters: {
+      header?: {
+        /** @description en or ja: the language of error messages */
+        "Accept-Language"?: string;
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": {
+            mailboxes: ({
+                accountId: string;
+                email: string;
+                ownerId: string;
+                /** @enum {string} */
+                reason: "paused" | "failing" | "never_synced";
+                state: string;
+                lastError: {
+                  code: string;
+                  message: string;
+                } | null;
+                since: string | null;
+              })[];
+            incidents: ({
+                /** @enum {string} */
+                kind: "long_running" | "stalled" | "deadletter";
+                jobType: string;
+                subject: string;
+                jobId: string | null;
+                accountId: string | null;
+                openedAt: string;
+                since: string | null;
+              })[];
+            failedRuns: ({
+                jobType: string;
+                jobId: string;
+                subject: string;
+                status: string;
+                startedAt: string;
+                endedAt: string | null;
+                error: {
+                  code: string;
+                  message: string;
+                } | null;
+              })[];
+            deadLetters: (({
+                /** @enum {string} */
+                queue: "sync" | "webhook";
+                count: number;
+              })[]) | null;
+            generatedAt: string;
+          };
+        };
+      };
+      /** @description Invalid input: error.fields names each field and the reason */
+      400: {
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              message: string;
+              fields?: {
+                  field: string;
+                  code: string;
+                  message: string;
+                }[];
+              steps?: {
+                  [key: string]: unknown;
+                }[];
+            };
+          };
+        };
+      };
+      /** @description Not signed in, or an API key unknown, revoked or expired */
+      401: {
+        content: never;
+      };
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
+      403: {
+        content: never;
+      };
+    };
+  };
+  /** The job monitor's settings per job type: on or off, check interval, long-running threshold, which ends to notify */
+  getSettingsMonitor: {
+    parameters: {
+      header?: {
+        /** @description en or ja: the language of error messages */
+        "Accept-Language"?: string;
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": {
+            types: {
+              sync: {
+                enabled: boolean;
+                intervalMinutes: number;
+                longRunningHours: number;
+                notify: {
+                  normal: boolean;
+                  abnormal: boolean;
+                  longRunning: boolean;
+                };
+              };
+              backfill: {
+                enabled: boolean;
+                intervalMinutes: number;
+                longRunningHours: number;
+                notify: {
+                  normal: boolean;
+                  abnormal: boolean;
+                  longRunning: boolean;
+                };
+              };
+              fanout: {
+                enabled: boolean;
+                intervalMinutes: number;
+                longRunningHours: number;
+                notify: {
+                  normal: boolean;
+                  abnormal: boolean;
+                  longRunning: boolean;
+                };
+              };
+              import: {
+                enabled: boolean;
+                intervalMinutes: number;
+                longRunningHours: number;
+                notify: {
+                  normal: boolean;
+                  abnormal: boolean;
+                  longRunning: boolean;
+                };
+              };
+              webhook: {
+                enabled: boolean;
+                intervalMinutes: number;
+                longRunningHours: number;
+                notify: {
+                  normal: boolean;
+                  abnormal: boolean;
+                  longRunning: boolean;
+                };
+              };
+            };
+            updatedAt: string | null;
+          };
+        };
+      };
+      /** @description Invalid input: error.fields names each field and the reason */
+      400: {
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              message: string;
+              fields?: {
+                  field: string;
+                  code: string;
+                  message: string;
+                }[];
+              steps?: {
+                  [key: string]: unknown;
+                }[];
+            };
+          };
+        };
+      };
+      /** @description Not signed in, or an API key unknown, revoked or expired */
+      401: {
+        content: never;
+      };
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
+      403: {
+        content: never;
+      };
+    };
+  };
+  /** Set the job monitor's settings (interval 5-60 minutes in steps of 5, long-running after 1-24 hours) */
+  putSettingsMonitor: {
+    parameters: {
+      header?: {
+        /** @description en or ja: the language of error messages */
+        "Accept-Language"?: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          types: {
+            sync: {
+              enabled: boolean;
+              intervalMinutes: number;
+              longRunningHours: number;
+              notify: {
+                normal: boolean;
+                abnormal: boolean;
+                longRunning: boolean;
+              };
+            };
+            backfill: {
+              enabled: boolean;
+              intervalMinutes: number;
+              longRunningHours: number;
+              notify: {
+                normal: boolean;
+                abnormal: boolean;
+                longRunning: boolean;
+              };
+            };
+            fanout: {
+              enabled: boolean;
+              intervalMinutes: number;
+              longRunningHours: number;
+              notify: {
+                normal: boolean;
+                abnormal: boolean;
+                longRunning: boolean;
+              };
+            };
+            import: {
+              enabled: boolean;
+              intervalMinutes: number;
+              longRunningHours: number;
+              notify: {
+                normal: boolean;
+                abnormal: boolean;
+                longRunning: boolean;
+              };
+            };
+            webhook: {
+              enabled: boolean;
+              intervalMinutes: number;
+              longRunningHours: number;
+              notify: {
+                normal: boolean;
+                abnormal: boolean;
+                longRunning: boolean;
+              };
+            };
+          };
+        };
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": {
+            types: {
+              sync: {
+                enabled: boolean;
+                intervalMinutes: number;
+                longRunningHours: number;
+                notify: {
+                  normal: boolean;
+                  abnormal: boolean;
+                  longRunning: boolean;
+                };
+              };
+              backfill: {
+                enabled: boolean;
+                intervalMinutes: number;
+                longRunningHours: number;
+                notify: {
+                  normal: boolean;
+                  abnormal: boolean;
+                  longRunning: boolean;
+                };
+              };
+              fanout: {
+                enabled: boolean;
+                intervalMinutes: number;
+                longRunningHours: number;
+                notify: {
+                  normal: boolean;
+                  abnormal: boolean;
+                  longRunning: boolean;
+                };
+              };
+              import: {
+                enabled: boolean;
+                intervalMinutes: number;
+                longRunningHours: number;
+                notify: {
+                  normal: boolean;
+                  abnormal: boolean;
+                  longRunning: boolean;
+                };
+              };
+              webhook: {
+                enabled: boolean;
+                intervalMinutes: number;
+                longRunningHours: number;
+                notify: {
+                  normal: boolean;
+                  abnormal: boolean;
+                  longRunning: boolean;
+                };
+              };
+            };
+            updatedAt: string | null;
+          };
+        };
+      };
+      /** @description Invalid input: error.fields names each field and the reason */
+      400: {
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              message: string;
+              fields?: {
+                  field: string;
+                  code: string;
+                  message: string;
+                }[];
+              steps?: {
+                  [key: string]: unknown;
+                }[];
+            };
+          };
+        };
+      };
+      /** @description Not signed in, or an API key unknown, revoked or expired */
+      401: {
+        content: never;
+      };
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
+      403: {
+        content: never;
+      };
+      /** @description The body is not sent as application/json */
+      415: {
+        content: never;
+      };
+    };
+  };
+  /** Jobs in the dead-letter queues (sync: after 3 receives; webhook: after 5), with their last error */
+  "getDead-letters": {
+    parameters: {
+      query?: {
+        queue?: "sync" | "webhook";
+      };
+      header?: {
+        /** @description en or ja: the language of error messages */
+        "Accept-Language"?: string;
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": {
+            items: ({
+                /** @enum {string} */
+                queue: "sync" | "webhook";
+                messageId: string;
+                receiveCount: number;
+                sentAt: string | null;
+                jobId: string | null;
+                subject: string;
+                lastError: {
+                  code: string;
+                  message: string;
+                } | null;
+              })[];
+          };
+        };
+      };
+      /** @description Invalid input: error.fields names each field and the reason */
+      400: {
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              message: string;
+              fields?: {
+                  field: string;
+                  code: string;
+                  message: string;
+                }[];
+              steps?: {
+                  [key: string]: unknown;
+                }[];
+            };
+          };
+        };
+      };
+      /** @description Not signed in, or an API key unknown, revoked or expired */
+      401: {
+        content: never;
+      };
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
+      403: {
+        content: never;
+      };
+    };
+  };
+  /** Send one dead-lettered job back to its queue */
+  "postDead-lettersQueueMessageIdRedrive": {
+    parameters: {
+      header?: {
+        /** @description en or ja: the language of error messages */
+        "Accept-Language"?: string;
+      };
+      path: {
+        queue: string;
+        messageId: string;
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": {
+            /** @constant */
+            redriven: true;
+          };
+        };
       };
       /** @description Invalid input: error.fields names each field and the reason */
       400: {

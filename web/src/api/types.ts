@@ -86,3 +86,15 @@ export type Notification = Item<Reply<"getNotifications">["items"]>;
 
 /** One entry of a 400 reply's error.fields: the field and the reason, in the user's language. */
 export type FieldError = { field: string; code?: string; message: string };
+
+// Operations (core/monitoring)
+export type OperationsOverview = Reply<"getOperationsOverview">;
+export type AttentionMailbox = Item<OperationsOverview["mailboxes"]>;
+export type Incident = Item<OperationsOverview["incidents"]>;
+export type FailedRun = Item<OperationsOverview["failedRuns"]>;
+export type MonitorSettings = Reply<"getSettingsMonitor">;
+export type MonitorSettingsInput = Body<"putSettingsMonitor">;
+export type JobTypeSettings = MonitorSettings["types"]["sync"];
+export type JobType = keyof MonitorSettings["types"];
+export type DeadLetter = Item<Reply<"getDead-letters">["items"]>;
+export type MailboxRun = Item<Reply<"getAccountsIdRuns">["items"]>;

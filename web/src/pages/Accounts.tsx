@@ -3,12 +3,14 @@ import { api } from "../api";
 import { ConfirmDialog, EmptyState, ErrorBanner, IconPlus, IconSync, Loading, PageHeader, StateBadge, errorText, useNotify } from "../components";
 import { POLL_ACTIVE_MS, SyncProgress, syncActive, useProviderLabel, useProviders } from "../accountStatus";
 import { formatDateTime, formatDateTimeLong, formatRelative, useI18n } from "../i18n";
-import { usePolling } from "../hooks";
+import { useChangedSince, useNow, usePolling } from "../hooks";
 import { href } from "../router";
 import type { Account, User } from "../api/types";
 import { ExcludedDomainsCard } from "./ExcludedDomains";
 
 const POLL_MS = POLL_ACTIVE_MS;
+/** While nothing runs: how often the list asks whether anything changed (a scheduled sync starting, an edit elsewhere). */
+const CHANGED_POLL_MS = 5000;
 
 export function AccountsPage(props: { user: User }) {
   const { t, lang } = useI18n();
@@ -54,6 +56,10 @@ export function AccountsPage(props: { user: User }) {
   // While a mailbox is syncing (or was just asked to), refresh quietly so the status moves on.
   const anyBusy = syncing.size > 0 || (accounts ?? []).some(syncActive);
   usePolling(() => void load(true), POLL_MS, anyBusy);
+  // Otherwise a cheap fingerprint of the list is polled, and the list reloaded only when it changed.
+  useChangedSince(() => api.accountsVersion().then((r) => r.version), () => void load(true), CHANGED_POLL_MS, !anyBusy && accounts !== null);
+  // "3 minutes ago" keeps moving
+  const now = useNow(15_000);
 
   const owner = useCallback(
     (id: string): { name: string; email: string; removed?: boolean } => {
@@ -198,7 +204,7 @@ export function AccountsPage(props: { user: User }) {
                         <td className="nowrap">
                           {a.lastSyncAt ? (
                             <time dateTime={a.lastSyncAt} title={formatDateTimeLong(lang, a.lastSyncAt)}>
-                              <div className="cell-main">{formatRelative(lang, a.lastSyncAt)}</div>
+                              <div className="cell-main" data-testid="account-last-sync">{formatRelative(lang, a.lastSyncAt, now)}</div>
                               <div className="cell-sub">{formatDateTime(lang, a.lastSyncAt)}</div>
                             </time>
                           ) : (

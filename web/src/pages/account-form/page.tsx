@@ -14,6 +14,7 @@ import { useLoad, usePolling, useSubmit } from "../../hooks";
 import { useI18n } from "../../i18n";
 import { href, navigate } from "../../router";
 import { SkippedMessages } from "../../skippedMessages";
+import { RecentRuns } from "../../recentRuns";
 import type { AccountBody, ShownDiagnosis, ShownStep } from "../../types";
 import { ADVANCED_FIELDS, SHARING_MODES, blankForm, domainOf, fieldKey, formReducer, fromAccount, labelListErrors, looksLikeEmail, sameConnection, settingsOf, type FormAction, type FormState, type ServerForm, type Touched } from "./model";
 import type { Discovery, FormCtx } from "./steps/context";
@@ -266,6 +267,7 @@ export function AccountFormPage(props: { user: User; id?: string }) {
       />
 
       {account ? <AccountStatusPanel account={account} onChanged={setAccount} /> : null}
+      {account ? <RecentRuns accountId={account.id} refreshKey={`${account.lastJob?.jobId}:${account.lastJob?.status}`} /> : null}
       {account ? <SkippedMessages accountId={account.id} refreshKey={account.lastSyncAt} /> : null}
 
       <ErrorBanner messages={submit.errors} testId="account-form-error" />
