@@ -1,8 +1,7 @@
 import type { Db } from "../store/db";
-import { keys } from "../store/keys";
 import { mapPool } from "../shared/pool";
 import type { JobQueue, SyncJobMessage } from "../queue/index";
-import { listAllAccounts, maySync } from "../accounts/index";
+import { claimBackfillJobSlot, getAccountRecord, listAllAccounts, maySync } from "../accounts/index";
 import { newJob, recordQueuedMany, serverHint } from "../jobs/index";
 import type { BackfillAccount } from "./backfill-requests";
 
@@ -25,13 +24,7 @@ export async function queueBackfillJobs(db: Db, queue: JobQueue, now = new Date(
     const at = new Date(Math.max(now.getTime(), last + BACKFILL_JOB_SPACING_MS));
     // claim the slot; a concurrent request claimed it first: its job may start before this
     // request's write landed, so look again (the next slot is a minute after that job)
-    const claimed = await db.update("main", keys.account(account.id), {
-      expression: "SET backfillJobAt = :at",
-      condition: account.backfillJobAt ? "backfillJobAt = :was" : "attribute_exists(pk) AND attribute_not_exists(backfillJobAt)",
-      values: { ":at": at.toISOString(), ...(account.backfillJobAt ? { ":was": account.backfillJobAt } : {}) },
-      returnValues: "NONE",
-    });
-    if (claimed === false) return plan((await db.get("main", keys.account(account.id))) as BackfillAccount | undefined, tries - 1);
+    if (!(await claimBackfillJobSlot(db, account, at.toISOString()))) return plan((await getAccountRecord(db, account.id)) as BackfillAccount | undefined, tries - 1);
     planned.push({ job: newJob(account.id, "contact-added", serverHint(account)), delaySeconds: Math.ceil((at.getTime() - now.getTime()) / 1000) });
   };
   // 8 claims in flight, as fan-out marks its accounts: the request that added the contact waits for them

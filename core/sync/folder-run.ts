@@ -7,11 +7,10 @@
  * further, that state would have to travel between files as parameters.
  */
 import type { ImapFlow } from "imapflow";
-import { keys } from "../store/keys";
 import { AppError } from "../shared/errors";
 import { nowIso } from "../shared/ids";
 import type { Logger } from "../shared/log";
-import { type AccountRecord } from "../accounts/index";
+import { clearFirstSyncProgress, saveFirstSyncProgress, type AccountRecord } from "../accounts/index";
 import { normaliseEmail } from "../contacts/index";
 import { saveCursor, type FolderCursor } from "../jobs/index";
 import { headerAddresses, participants, toMailRecord, type FetchedMessage, type MailRecord } from "./message-record";
@@ -423,10 +422,9 @@ export class FolderRun {
   /** The first sync's progress on the account, for the console's progress bar (removed when finished). */
   private progress(finished = false): Promise<void> {
     const { db } = this.deps;
-    const key = keys.account(this.account.id);
-    if (finished) return this.progressWrites(() => db.update("main", key, { expression: "REMOVE syncProgress", condition: "attribute_exists(pk)", returnValues: "NONE" }));
-    const values = { ":p": { folder: this.folder, done: this.cursor.initialDone ?? 0, total: this.cursor.initialTotal ?? 0, at: nowIso() }, ":s": "syncing" };
-    return this.progressWrites(() => db.update("main", key, { expression: "SET syncProgress = :p, #state = :s", names: { "#state": "state" }, values, condition: "attribute_exists(pk)", returnValues: "NONE" }));
+    if (finished) return this.progressWrites(() => clearFirstSyncProgress(db, this.account.id));
+    const progress = { folder: this.folder, done: this.cursor.initialDone ?? 0, total: this.cursor.initialTotal ?? 0 };
+    return this.progressWrites(() => saveFirstSyncProgress(db, this.account.id, progress));
   }
 }
 

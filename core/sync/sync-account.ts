@@ -1,20 +1,19 @@
 import type { ImapFlow } from "imapflow";
 import type { Db } from "../store/db";
-import { keys } from "../store/keys";
 import type { SecretStore } from "../secrets/index";
 import { shouldRetry, type JobQueue, type SyncJobMessage } from "../queue/index";
 import { AppError } from "../shared/errors";
 import { nowIso } from "../shared/ids";
 import type { Logger } from "../shared/log";
-import { afterJob, detectSentFolder, ensureBound, imapPasswordStore, maySendSavedPassword, selectableFolders, type AccountRecord, type HostAllowance, type JobEnd } from "../accounts/index";
+import { detectSentFolder, ensureBound, imapPasswordStore, maySendSavedPassword, recordJobEnd, saveBackfillMarks, saveSyncFolders, selectableFolders, type AccountRecord, type HostAllowance } from "../accounts/index";
 import { closeImap, isAuthenticationProblem, translateImapError } from "../mail/index";
 import { loadCursors, type FolderCursor } from "../jobs/index";
 import { passwordCache } from "./secret-cache";
 import { ContactMatcher } from "./contact-matcher";
 import { newJob, recordJob, recordQueued, serverHint, type JobCounts } from "../jobs/index";
 import { forgetSkips, retryUids } from "./accounting";
-import { pendingBackfill, saveBackfillMarks, type BackfillPlan } from "./backfill-requests";
-import { acquireLease, LEASE_SECONDS, LeaseKeeper, markAbandoned, newLeaseOwner, RELEASE, releaseLease, type Lease } from "../jobs/index";
+import { pendingBackfill, type BackfillPlan } from "./backfill-requests";
+import { acquireLease, LEASE_SECONDS, LeaseKeeper, markAbandoned, newLeaseOwner, releaseLease, type Lease } from "../jobs/index";
 import { loadStoragePolicy } from "../sharing/index";
 import type { MailEventSink } from "./store-messages";
 import { FolderRun } from "./folder-run";
@@ -151,12 +150,12 @@ export async function runSyncJob(deps: SyncDeps, job: SyncJobMessage): Promise<S
     await keeper.stop();
     if (!continued) {
       // the job's end is recorded after its start (same item), alongside the account's state and the logout
-      const [stamp] = await Promise.all([finishSync(db, lease, account, "connected", null, nowIso()), recordJob(db, job.jobId, "done", { startedAt, endedAt: nowIso(), counts })]);
+      const [stamp] = await Promise.all([recordJobEnd(db, lease, account, "connected", null, nowIso()), recordJob(db, job.jobId, "done", { startedAt, endedAt: nowIso(), counts })]);
       if (stamp) keepEnd(account.id, stamp, await cursors);
       jobLog.info("sync.completed", { counts });
       return { status: "done", counts };
     }
-    await finishSync(db, lease, account, "connected", null, nowIso());
+    await recordJobEnd(db, lease, account, "connected", null, nowIso());
     const next = newJob(account.id, "continuation", serverHint(account));
     await recordQueued(db, next);
     await deps.queue.enqueue([{ job: next }]);
@@ -177,7 +176,7 @@ export async function runSyncJob(deps: SyncDeps, job: SyncJobMessage): Promise<S
     }
     const end = isAuthenticationProblem(err.code) ? "authenticationError" : "connectError";
     released = true;
-    await Promise.all([finishSync(db, lease, account, end, { code: err.code, params: err.params }), recordJob(db, job.jobId, "failed", { startedAt, endedAt: nowIso(), counts, error: err.code })]);
+    await Promise.all([recordJobEnd(db, lease, account, end, { code: err.code, params: err.params }), recordJob(db, job.jobId, "failed", { startedAt, endedAt: nowIso(), counts, error: err.code })]);
     jobLog.warn("sync.failed", { code: err.code, kind: err.kind, cause: err.cause });
     if (shouldRetry(err)) throw err;
     return { status: "failed", counts, error: err.code };
@@ -206,38 +205,6 @@ async function retryBackfillJob(deps: SyncDeps, job: SyncJobMessage, refused: "m
   await deps.queue.enqueue([{ job: again, delaySeconds: BACKFILL_RETRY_SECONDS }]);
 }
 
-/**
- * The end of a job in one write: the account's state, last error, last sync time, the count of
- * authentication failures in a row, and the lease released. If the lease was lost meanwhile
- * (it expired and another job took it), only the state is recorded. Returns the updatedAt it
- * stamped when it released the lease.
- */
-async function finishSync(db: Db, lease: Lease, account: AccountRecord, end: JobEnd, error: { code: string; params?: Record<string, string | number> } | null, syncedAt?: string): Promise<string | undefined> {
-  const { accountId } = lease;
-  // the lease keeps other jobs off the mailbox, so the count read with it is still the current one
-  const next = afterJob(account, end);
-  const values: Record<string, unknown> = { ":s": next.state, ":e": error, ":u": nowIso(), ":owner": lease.owner };
-  let expression = "SET #state = :s, lastError = :e, updatedAt = :u";
-  if (syncedAt) {
-    expression += ", lastSyncAt = :t";
-    values[":t"] = syncedAt;
-  }
-  if (next.authFailures !== undefined) {
-    expression += ", authFailures = :failures";
-    values[":failures"] = next.authFailures;
-  }
-  const done = await db.update("main", keys.account(accountId), {
-    expression: `${expression} ${RELEASE.remove}`,
-    names: { "#state": "state" },
-    values,
-    condition: `attribute_exists(pk) AND ${RELEASE.condition}`,
-    returnValues: "NONE",
-  });
-  if (done !== false) return values[":u"] as string;
-  delete values[":owner"];
-  await db.update("main", keys.account(accountId), { expression, names: { "#state": "state" }, values, condition: "attribute_exists(pk)", returnValues: "NONE" });
-  return undefined;
-}
 /** Returns true when it stopped early for lack of time (a continuation must follow). */
 async function syncFolders(
   deps: SyncDeps,
@@ -284,10 +251,6 @@ async function discoverFolders(db: Db, client: ImapFlow, account: AccountRecord)
   // the connection test's rule: the folder the server marks \\Sent (any case), else a known name
   const sent = account.sentFolder ?? detectSentFolder(selectableFolders(list)) ?? null;
   const folders = ["INBOX", ...(sent && sent !== "INBOX" ? [sent] : [])];
-  await db.update("main", keys.account(account.id), {
-    expression: "SET syncFolders = :f, sentFolder = :s",
-    values: { ":f": folders, ":s": sent },
-    condition: "attribute_exists(pk)",
-  });
+  await saveSyncFolders(db, account.id, folders, sent);
   return folders;
 }
