@@ -6,12 +6,13 @@ import { AppError } from "../shared/errors";
 import { nowIso } from "../shared/ids";
 import type { Logger } from "../shared/log";
 import { detectSentFolder, ensureBound, imapPasswordStore, maySendSavedPassword, recordJobEnd, saveBackfillMarks, saveSyncFolders, selectableFolders, type AccountRecord, type HostAllowance } from "../accounts/index";
-import { closeImap, isAuthenticationProblem, translateImapError } from "../mail/index";
+import { closeImap, translateImapError } from "../mail/index";
 import { loadCursors, type FolderCursor } from "../jobs/index";
 import { passwordCache } from "./secret-cache";
 import { ContactMatcher } from "./contact-matcher";
 import { newJob, recordJob, recordQueued, serverHint, type JobCounts } from "../jobs/index";
-import { forgetSkips, retryUids } from "./accounting";
+import { forgetSkips } from "./accounting";
+import { jobEndOf, needsFreshBackfill, planFolder, retriesRefusedJob } from "./plan";
 import { pendingBackfill, type BackfillPlan } from "./backfill-requests";
 import { acquireLease, LEASE_SECONDS, LeaseKeeper, markAbandoned, newLeaseOwner, releaseLease, type Lease } from "../jobs/index";
 import { loadStoragePolicy } from "../sharing/index";
@@ -131,9 +132,7 @@ export async function runSyncJob(deps: SyncDeps, job: SyncJobMessage): Promise<S
     // the password goes only to the server it was typed for (accounts/secret-binding.ts)
     await ensureBound(db, account);
     // what the folders need from DynamoDB is read while IMAP logs in
-    // a job queued for a contact just added, or by "Sync now", must see the newest requests
-    const fresh = job.reason === "contact-added" || job.reason === "manual";
-    const state = { cursors, backfill: pendingBackfill(db, account, deps.backfillSettleMs ?? 60_000, fresh) };
+    const state = { cursors, backfill: pendingBackfill(db, account, deps.backfillSettleMs ?? 60_000, needsFreshBackfill(job)) };
     state.backfill.catch(() => undefined);
     // the connection opened early if it goes where the account says, else one opened now
     let connection = early;
@@ -174,9 +173,8 @@ export async function runSyncJob(deps: SyncDeps, job: SyncJobMessage): Promise<S
       jobLog.warn("sync.lease.lost", { counts });
       return { status: "abandoned", counts };
     }
-    const end = isAuthenticationProblem(err.code) ? "authenticationError" : "connectError";
     released = true;
-    await Promise.all([recordJobEnd(db, lease, account, end, { code: err.code, params: err.params }), recordJob(db, job.jobId, "failed", { startedAt, endedAt: nowIso(), counts, error: err.code })]);
+    await Promise.all([recordJobEnd(db, lease, account, jobEndOf(err.code), { code: err.code, params: err.params }), recordJob(db, job.jobId, "failed", { startedAt, endedAt: nowIso(), counts, error: err.code })]);
     jobLog.warn("sync.failed", { code: err.code, kind: err.kind, cause: err.cause });
     if (shouldRetry(err)) throw err;
     return { status: "failed", counts, error: err.code };
@@ -198,8 +196,7 @@ const BACKFILL_RETRY_SECONDS = 60;
  * mail to the next scheduled sync.
  */
 async function retryBackfillJob(deps: SyncDeps, job: SyncJobMessage, refused: "missing" | "disabled" | "held"): Promise<void> {
-  if (refused !== "held" || job.reason !== "contact-added") return;
-  if (Date.now() - Date.parse(job.enqueuedAt) > LEASE_SECONDS * 1000) return;
+  if (!retriesRefusedJob(job, refused, Date.now(), LEASE_SECONDS)) return;
   const again = { ...job, jobId: newJob(job.accountId, job.reason).jobId };
   await recordQueued(deps.db, again);
   await deps.queue.enqueue([{ job: again, delaySeconds: BACKFILL_RETRY_SECONDS }]);
@@ -223,23 +220,16 @@ async function syncFolders(
     counts.folders++;
     const status = await client.status(folder, { uidNext: true, uidValidity: true, messages: true, highestModseq: true });
     if (!status) continue;
-    const uidValidity = String(status.uidValidity);
-    const before = cursors.get(folder);
-    const valid = before && before.uidValidity === uidValidity;
-    const quiet = valid && before.uidNext >= Number(status.uidNext ?? 0) && before.initialBelow === undefined && !retryUids(before.retry).length;
-    if (quiet && !backfill.addresses.length) continue; // nothing new: STATUS was all it cost
-    if (before && !valid) {
-      log.warn("sync.uidvalidity.changed", { folder, from: before.uidValidity, to: uidValidity });
+    const plan = planFolder(folder, status, cursors.get(folder), backfill.addresses, nowIso());
+    if (plan.action === "skip") continue; // nothing new: STATUS was all it cost
+    if (plan.uidValidityChanged) {
+      log.warn("sync.uidvalidity.changed", { folder, from: cursors.get(folder)!.uidValidity, to: plan.cursor.uidValidity });
       await forgetSkips(deps.db, account.id, folder); // the old UIDs name nothing now
     }
-    // A new UIDVALIDITY means the old UIDs mean nothing: rebuild the folder. Items are keyed by
-    // message, not UID, so rebuilding writes no duplicates.
-    const cursor: FolderCursor = valid ? { ...before } : { folder, uidValidity, uidNext: 0, lastUid: 0, updatedAt: nowIso() };
-    if (status.highestModseq !== undefined) cursor.highestModseq = String(status.highestModseq);
     matcher.warm(); // read while the folder is opened and searched
-    const run = new FolderRun(deps, client, account, folder, cursor, counts, log, matcher, jobId);
-    if (await run.sync(Number(status.uidNext ?? 0), valid ? backfill.addresses : [])) return true;
-    cursors.set(folder, cursor); // as saved: what the next job of this process starts from
+    const run = new FolderRun(deps, client, account, folder, plan.cursor, counts, log, matcher, jobId);
+    if (await run.sync(plan.uidNext, plan.backfill)) return true;
+    cursors.set(folder, plan.cursor); // as saved: what the next job of this process starts from
   }
   if (backfill.marks) await saveBackfillMarks(deps.db, account.id, backfill.marks);
   return false;
