@@ -7,7 +7,7 @@ import { CHANGES_SETTLE_MS } from "../../core/messages/index";
 import { appendMessages } from "../harness/mail-servers";
 import { ApiClient, type Reply } from "../support/api-client";
 import * as corpus from "../support/corpus";
-import { startSyncStack } from "../support/sync-stack";
+import { connectMailbox, startSyncStack } from "../support/sync-stack";
 
 /**
  * A CRM polling a contact's new mail (GET /api/contacts/{id}/changes) after real syncs of two
@@ -48,10 +48,7 @@ beforeAll(async () => {
     const user = await admin.post("/api/users", { email: box.email, name: who, password: `${who}-password-123`, role: "member" });
     expect(user.status, user.text).toBe(201);
     ids[who] = user.body.id;
-    const account = await admin.post("/api/accounts", { email: box.email, ownerId: ids[who], imap: { host: mail.host, port: mail.imapsPort, security: "tls", user: box.email }, password: box.password, syncEnabled: false });
-    expect(account.status, account.text).toBe(201);
-    ids[`${who}Account`] = account.body.id;
-    expect((await admin.patch(`/api/accounts/${account.body.id}`, { syncEnabled: true })).status).toBe(200);
+    ids[`${who}Account`] = (await connectMailbox(admin, mail, box, { ownerId: ids[who], security: "tls" })).id;
   }
   alice = new ApiClient(stack.url);
   expect((await alice.signIn(aliceBox.email, "alice-password-123")).status).toBe(200);

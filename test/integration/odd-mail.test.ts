@@ -12,7 +12,7 @@ import { forgetProcessState } from "../../core/sync/sync-account";
 import { appendMessages, resetUser } from "../harness/mail-servers";
 import { launchBrowser } from "../harness/chromium";
 import { ApiClient } from "../support/api-client";
-import { startSyncStack, TEST_ADMIN as ADMIN } from "../support/sync-stack";
+import { connectMailbox, startSyncStack, TEST_ADMIN as ADMIN } from "../support/sync-stack";
 
 /**
  * Odd mail against the real Dovecot and the real sync: every message the server lists is
@@ -45,13 +45,8 @@ beforeAll(async () => {
   const contact = await api.post("/api/contacts", { name: "Bob", primaryEmail: CONTACT, secondaryEmails: ["member0@list.example.test"] });
   expect(contact.status).toBe(201);
   contactId = contact.body.id;
-  for (const user of [carol, alice]) {
-    const reply = await api.post("/api/accounts", { email: user.email, imap: { host: mail.host, port: mail.imapPort, security: "starttls", user: user.email }, password: user.password, syncEnabled: false });
-    expect(reply.status, reply.text).toBe(201);
-    await api.patch(`/api/accounts/${reply.body.id}`, { syncEnabled: true });
-    if (user === carol) carolId = reply.body.id;
-    else aliceId = reply.body.id;
-  }
+  carolId = (await connectMailbox(api, mail, carol)).id;
+  aliceId = (await connectMailbox(api, mail, alice)).id;
 }, 240_000);
 
 afterAll(async () => stack?.stop());

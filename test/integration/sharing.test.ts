@@ -9,7 +9,7 @@ import { appendMessages } from "../harness/mail-servers";
 import { ImapPool } from "../../core/messages/imap-pool";
 import { ApiClient } from "../support/api-client";
 import * as corpus from "../support/corpus";
-import { startSyncStack } from "../support/sync-stack";
+import { connectMailbox, startSyncStack } from "../support/sync-stack";
 
 /**
  * Who sees which mail, enforced by the server (core/sharing), after real syncs of two Dovecot
@@ -72,12 +72,9 @@ beforeAll(async () => {
     corpus.plain({ from: "sato@partner.test", to: carolBox.email, subject: "Partner for Carol", date: ago(150), messageId: "<pc1@partner.test>" }, "Hello Carol."),
   ]);
   for (const [who, box] of [["alice", aliceBox], ["carol", carolBox]] as const) {
-    const reply = await admin().post("/api/accounts", { email: box.email, ownerId: ids[who], imap: { host: mail.host, port: mail.imapsPort, security: "tls", user: box.email }, password: box.password, syncEnabled: false });
-    expect(reply.status, reply.text).toBe(201);
-    expect(reply.body.sharing.mode).toBe("private");
-    ids[`${who}Account`] = reply.body.id;
-    // enabled only now, so nothing races the test's own jobs
-    expect((await admin().patch(`/api/accounts/${reply.body.id}`, { syncEnabled: true })).status).toBe(200);
+    const account = await connectMailbox(admin(), mail, box, { ownerId: ids[who], security: "tls" });
+    expect(account.sharing.mode).toBe("private");
+    ids[`${who}Account`] = account.id;
   }
   // Carol shares her mailbox with everyone; Alice keeps the default
   expect((await as("carol").patch(`/api/accounts/${ids.carolAccount}`, { sharing: { mode: "public" } })).status).toBe(200);

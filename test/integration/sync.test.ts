@@ -12,7 +12,7 @@ import { appendMessages, doveadm } from "../harness/mail-servers";
 import { ApiClient, eventually } from "../support/api-client";
 import * as corpus from "../support/corpus";
 import { startRelay } from "../support/tcp-relay";
-import { startSyncStack } from "../support/sync-stack";
+import { connectMailbox, startSyncStack } from "../support/sync-stack";
 
 /**
  * The sync job against a real Dovecot mailbox seeded with a corpus of real-world mail shapes,
@@ -89,15 +89,8 @@ beforeAll(async () => {
 
   // carol's mailbox belongs to a colleague, so a shared message names two owners
   const colleague = await api.post("/api/users", { email: "colleague@example.test", name: "Colleague", password: "colleague-password-1", role: "member" });
-  for (const [user, port, security] of [[alice, mail.imapsPort, "tls"], [carol, mail.imapPort, "starttls"]] as const) {
-    const ownerId = user === carol ? colleague.body.id : undefined;
-    const reply = await api.post("/api/accounts", { email: user.email, ownerId, imap: { host: mail.host, port, security, user: user.email }, password: user.password, syncEnabled: false });
-    expect(reply.status, reply.text).toBe(201);
-    // enabled only now, so no schedule races the test's own jobs
-    await api.patch(`/api/accounts/${reply.body.id}`, { syncEnabled: true });
-    if (user === alice) aliceAccountId = reply.body.id;
-    else carolAccountId = reply.body.id;
-  }
+  aliceAccountId = (await connectMailbox(api, mail, alice, { security: "tls" })).id;
+  carolAccountId = (await connectMailbox(api, mail, carol, { ownerId: colleague.body.id })).id;
 }, 240_000);
 
 afterAll(async () => stack?.stop());
