@@ -32,6 +32,12 @@ export interface StateFacts {
 /** How a sync job's login and reading ended. */
 export type JobEnd = "connected" | "authenticationError" | "connectError";
 
+/**
+ * The stored state while a first sync is under way: "syncing", written with its progress
+ * (a job that is not in its first sync leaves the last job's state, so a quiet tick writes none).
+ */
+export const duringFirstSync = (): AccountState => "syncing";
+
 /** The stored state and failure count after a job ends. */
 export function afterJob(account: Pick<StateFacts, "authFailures">, end: JobEnd): { state: AccountState; authFailures?: number } {
   if (end === "connected") return { state: "connected", authFailures: 0 };

@@ -27,7 +27,7 @@ export interface FolderCursor {
 
 /*
  * Who writes cursors: only the job holding the account's lease, and that job stamps the
- * account's updatedAt when it ends (sync-account.ts finishSync). A sync process relies on this
+ * account's updatedAt when it ends (core/accounts recordJobEnd). A sync process relies on this
  * to skip reading cursors it wrote itself (sync-account.ts lastEnds): anything else that
  * changes cursors must stamp updatedAt too, as forgetCursors does.
  */

@@ -73,8 +73,17 @@ export async function enqueueNow(db: Db, queue: JobQueue, account: { id: string 
   const job = newJob(accountId, reason, serverHint(account));
   await recordQueued(db, job);
   await queue.enqueue([{ job }]);
-  await db.update("main", keys.account(accountId), { expression: "SET queuedAt = :q", values: { ":q": job.enqueuedAt }, condition: "attribute_exists(pk)" });
+  await markQueued(db, job);
   return job;
+}
+
+/**
+ * Notes on the account when its last job was queued (queuedAt): fan-out queues an account
+ * again only an interval later. A field of the account item that core/jobs writes, as it
+ * writes the lease (lease.ts).
+ */
+export async function markQueued(db: Db, job: SyncJobMessage): Promise<void> {
+  await db.update("main", keys.account(job.accountId), { expression: "SET queuedAt = :q", values: { ":q": job.enqueuedAt }, condition: "attribute_exists(pk)" });
 }
 
 /**

@@ -61,6 +61,10 @@
  * item carries `lastSeenAt` (the idle timeout); an account item carries `secretBinding`, the
  * destinations each saved password may be sent to (core/accounts/secret-binding.ts; no secret).
  *
+ * The account item is written only by core/accounts (what a sync job records on it: its
+ * sync-record.ts), except the fields of core/jobs: the lease (lease*), queuedAt, and the
+ * updatedAt stamp of forgotten cursors.
+ *
  * One mailbox per address in the whole organisation: ACCOUNTEMAIL#<email>. Accounts created
  * before this claimed ACCOUNTEMAIL#<ownerId>#<email> (one per owner); creation also checks the
  * accounts index for those, and deletion removes either claim.

@@ -1,37 +1,27 @@
 import type { Db } from "../store/db";
-import { keys } from "../store/keys";
 import { mapPool } from "../shared/pool";
 import type { JobQueue, SyncJobMessage } from "../queue/index";
-import { listAllAccounts, maySync } from "../accounts/index";
+import { claimBackfillJobSlot, getAccountRecord, listAllAccounts, maySync } from "../accounts/index";
 import { newJob, recordQueuedMany, serverHint } from "../jobs/index";
 import type { BackfillAccount } from "./backfill-requests";
-
-/** Two backfill jobs of one mailbox start at least this far apart: a CRM adding contacts one by one costs one job a minute per mailbox, not one per contact. */
-export const BACKFILL_JOB_SPACING_MS = 60_000;
+import { backfillJobStart } from "./plan";
 
 /**
  * A contact just gained an address: queues a job for every mailbox that can sync, going
  * through the queue and the lease like any job. A mailbox that already has one planned to
  * start after now needs none (that job will see the request); otherwise its job starts now,
- * or BACKFILL_JOB_SPACING_MS after its previous one. Returns the jobs queued.
+ * or a minute after its previous one (plan.ts backfillJobStart). Returns the jobs queued.
  */
 export async function queueBackfillJobs(db: Db, queue: JobQueue, now = new Date()): Promise<SyncJobMessage[]> {
   const accounts = ((await listAllAccounts(db)) as BackfillAccount[]).filter(maySync);
   const planned: { job: SyncJobMessage; delaySeconds: number }[] = [];
   const plan = async (account: BackfillAccount | undefined, tries = 3): Promise<void> => {
     if (!account || !tries) return;
-    const last = account.backfillJobAt ? Date.parse(account.backfillJobAt) : 0;
-    if (last >= now.getTime()) return;
-    const at = new Date(Math.max(now.getTime(), last + BACKFILL_JOB_SPACING_MS));
+    const at = backfillJobStart(now.getTime(), account.backfillJobAt);
+    if (!at) return;
     // claim the slot; a concurrent request claimed it first: its job may start before this
     // request's write landed, so look again (the next slot is a minute after that job)
-    const claimed = await db.update("main", keys.account(account.id), {
-      expression: "SET backfillJobAt = :at",
-      condition: account.backfillJobAt ? "backfillJobAt = :was" : "attribute_exists(pk) AND attribute_not_exists(backfillJobAt)",
-      values: { ":at": at.toISOString(), ...(account.backfillJobAt ? { ":was": account.backfillJobAt } : {}) },
-      returnValues: "NONE",
-    });
-    if (claimed === false) return plan((await db.get("main", keys.account(account.id))) as BackfillAccount | undefined, tries - 1);
+    if (!(await claimBackfillJobSlot(db, account, at.toISOString()))) return plan((await getAccountRecord(db, account.id)) as BackfillAccount | undefined, tries - 1);
     planned.push({ job: newJob(account.id, "contact-added", serverHint(account)), delaySeconds: Math.ceil((at.getTime() - now.getTime()) / 1000) });
   };
   // 8 claims in flight, as fan-out marks its accounts: the request that added the contact waits for them

@@ -1,6 +1,5 @@
 import type { Db, Item } from "../store/db";
-import { keys } from "../store/keys";
-import type { AccountRecord } from "../accounts/index";
+import type { AccountRecord, BackfillFields } from "../accounts/index";
 import { readBackfillRequests } from "../contacts/index";
 
 /*
@@ -26,7 +25,7 @@ export interface BackfillPlan {
   marks?: { seen: string; taken: string };
 }
 
-export type BackfillAccount = AccountRecord & { backfillSeen?: string; backfillTaken?: string; backfillJobAt?: string };
+export type BackfillAccount = AccountRecord & BackfillFields;
 
 /**
  * Addresses that contacts gained since this account last looked: past mail to and from them
@@ -54,11 +53,6 @@ export function backfillMarks(taken: string, after: string, now: number, settleM
   const settled = new Date(now - settleMs).toISOString();
   const seen = taken < settled ? taken : settled > after ? settled : after;
   return { seen, taken };
-}
-
-/** Saves a finished job's marks (see BackfillPlan). */
-export async function saveBackfillMarks(db: Db, accountId: string, marks: NonNullable<BackfillPlan["marks"]>): Promise<void> {
-  await db.update("main", keys.account(accountId), { expression: "SET backfillSeen = :s, backfillTaken = :t", values: { ":s": marks.seen, ":t": marks.taken }, condition: "attribute_exists(pk)" });
 }
 
 /**

@@ -4,7 +4,7 @@ import type { JobQueue, SyncJobMessage } from "../queue/index";
 import { listAllAccounts, maySync, type AccountRecord } from "../accounts/index";
 import type { Logger } from "../shared/log";
 import { mapPool } from "../shared/pool";
-import { newJob, recordQueuedMany, serverHint } from "../jobs/index";
+import { markQueued, newJob, recordQueuedMany, serverHint } from "../jobs/index";
 
 export interface FanOutDeps {
   db: Db;
@@ -45,9 +45,7 @@ export async function fanOut(deps: FanOutDeps): Promise<{ due: number; enqueued:
   // a tick stays short with thousands of mailboxes
   await recordQueuedMany(deps.db, planned.map((p) => p.job));
   if (planned.length) await deps.queue.enqueue(planned);
-  await mapPool(planned, 8, ({ job }) =>
-    deps.db.update("main", keys.account(job.accountId), { expression: "SET queuedAt = :q", values: { ":q": job.enqueuedAt }, condition: "attribute_exists(pk)" }),
-  );
+  await mapPool(planned, 8, ({ job }) => markQueued(deps.db, job));
   deps.log.info("fanout.completed", { due: accounts.length, enqueued: planned.length });
   return { due: accounts.length, enqueued: planned.map((p) => p.job) };
 }

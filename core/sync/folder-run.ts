@@ -2,58 +2,28 @@
  * One folder of one sync job (FolderRun): which UIDs to look at, fetching their headers in
  * chunks, matching them to contacts, storing the matches and saving the cursor after each
  * commit, then the rest of a first sync or a backfill. run-sync-job (sync-account.ts) opens the
- * connection and decides the folders; this file does the reading of one. Over 400 lines
- * because it is one class whose steps share the chunk's state (outcomes, cursor, tally): split
- * further, that state would have to travel between files as parameters.
+ * connection and decides the folders; this file does the reading of one. What to read and
+ * when to stop are decided in plan.ts (pure); this file does the I/O.
  */
 import type { ImapFlow } from "imapflow";
-import { keys } from "../store/keys";
 import { AppError } from "../shared/errors";
 import { nowIso } from "../shared/ids";
 import type { Logger } from "../shared/log";
-import { type AccountRecord } from "../accounts/index";
+import { clearFirstSyncProgress, saveFirstSyncProgress, type AccountRecord } from "../accounts/index";
 import { normaliseEmail } from "../contacts/index";
 import { saveCursor, type FolderCursor } from "../jobs/index";
 import { headerAddresses, participants, toMailRecord, type FetchedMessage, type MailRecord } from "./message-record";
-import { ADDRESS_HEADERS, RECORD_HEADERS } from "./header-record";
 import { pickPreviewPart, previewText, PREVIEW_BYTES, type PreviewPart } from "../mail/index";
 import { storeMessages } from "./store-messages";
 import { ContactMatcher } from "./contact-matcher";
 import { recordJob, type JobCounts } from "../jobs/index";
 import { fetchAnswered, fetchMissing, retryUids, settleSkips, type Outcome, type SkipReason } from "./accounting";
 import { firstSeenDates } from "./message-identity";
-
+import * as plan from "./plan";
 import type { SyncDeps } from "./sync-account";
 
 /** How often a running job saves its cursor and progress and beats its heart. */
 const COMMIT_EVERY_MS = 1_000;
-/** Up to this many new contact addresses, a backfill asks the server (SEARCH per address); above, it rescans the window. */
-const BACKFILL_SEARCH_MAX = 5;
-
-
-/**
- * What every new message costs: its address header fields, enough to see who it involves.
- * imapflow's parsing is CPU-bound and every item (and every header name, echoed back) in a
- * FETCH response is a token to parse, so this is kept to the minimum.
- */
-const LIGHT_FETCH = { uid: true, headers: ADDRESS_HEADERS };
-/**
- * Fetched only for messages that involve a contact: the other header fields of the record,
- * arrival time and size, BODYSTRUCTURE (attachments, where the text is) and the first
- * PREVIEW_BYTES of part 1, where the text is in most mail (a single-part message, or the
- * text/plain first part of an alternative). A message whose text is elsewhere gets a second,
- * exact fetch. No ENVELOPE: the record is built from the raw header fields (header-record.ts).
- */
-const DETAIL_FETCH = {
-  uid: true,
-  internalDate: true,
-  size: true,
-  bodyStructure: true,
-  headers: RECORD_HEADERS.filter((h) => !ADDRESS_HEADERS.includes(h)),
-  bodyParts: [{ key: "1", start: 0, maxLength: PREVIEW_BYTES }],
-};
-/** Both at once, for UIDs already known to involve a contact (found by a backfill SEARCH). */
-const FULL_FETCH = { ...DETAIL_FETCH, headers: RECORD_HEADERS };
 
 /** Each listed UID's outcome in one chunk (accounting.ts). */
 type Outcomes = Map<number, { outcome: Outcome; reason?: SkipReason; detail?: string }>;
@@ -93,21 +63,20 @@ export class FolderRun {
     const { client, cursor } = this;
     const lock = await client.getMailboxLock(this.folder, { readOnly: true });
     try {
-      const since = new Date(Date.now() - (this.account.initialSyncDays ?? this.deps.initialWindowDays ?? 90) * 86_400_000);
+      const since = plan.windowStart(Date.now(), this.account.initialSyncDays, this.deps.initialWindowDays);
+      const search = async (query: object) => (await client.search(query, { uid: true })) || [];
       let inWindow: number[] | undefined;
       let finished: Promise<void> | undefined;
-      if (cursor.lastUid === 0 && cursor.initialBelow === undefined) {
-        // First sync: everything at or above UIDNEXT is new mail; below it, the window's
-        // messages go newest first so the console shows recent history soonest.
-        inWindow = ((await client.search({ since, uid: `1:${Math.max(1, uidNext - 1)}` }, { uid: true })) || []).filter((u) => u < uidNext);
-        Object.assign(cursor, { lastUid: Math.max(0, uidNext - 1), uidNext, initialBelow: uidNext, initialTotal: inWindow.length, initialDone: 0 });
+      if (plan.needsFirstSync(cursor)) {
+        inWindow = (await search({ since, uid: plan.belowUidNext(uidNext) })).filter((u) => u < uidNext);
+        plan.beginFirstSync(cursor, uidNext, inWindow);
         // not awaited: the next save (after the first chunk's writes) waits for it; the console
         // shows the progress bar (0 of the total) from now on
         this.save().catch(() => undefined);
         this.progress().catch(() => undefined);
       }
       // 1. new mail, oldest first, so lastUid can move after each durable chunk
-      const fresh = ((await client.search({ uid: `${cursor.lastUid + 1}:*` }, { uid: true })) || []).filter((u) => u > cursor.lastUid).sort((a, b) => a - b);
+      const fresh = plan.newMailUids(await search({ uid: plan.newMailRange(cursor) }), cursor.lastUid);
       const stoppedFresh = await this.process(fresh, false, (chunk) => {
         cursor.lastUid = Math.max(cursor.lastUid, chunk[chunk.length - 1]!);
       });
@@ -117,10 +86,9 @@ export class FolderRun {
       if (retry.length && (await this.process(retry, false, () => undefined))) return true;
       // 2. the rest of the first sync, newest first
       if (cursor.initialBelow !== undefined) {
-        const below = cursor.initialBelow;
-        const window = inWindow ?? (below > 1 ? (await client.search({ since, uid: `1:${below - 1}` }, { uid: true })) || [] : []);
-        const older = window.filter((u) => u < below).sort((a, b) => b - a);
-        const doneBefore = (cursor.initialTotal ?? older.length) - older.length;
+        const range = plan.firstSyncRange(cursor.initialBelow);
+        const window = inWindow ?? (range ? await search({ since, uid: range }) : []);
+        const { uids: older, doneBefore } = plan.resumeFirstSync(window, cursor);
         let done = 0;
         const stoppedInitial = await this.process(older, false, (chunk) => {
           cursor.initialBelow = chunk[chunk.length - 1]!;
@@ -133,25 +101,17 @@ export class FolderRun {
         finished.catch(() => undefined); // awaited below, with the cursor's last save
       }
       // 3. past mail of addresses contacts just gained, within the window and below what was seen
-      if (backfill.length && cursor.lastUid > 0) {
-        const seen = `1:${cursor.lastUid}`;
-        if (backfill.length <= BACKFILL_SEARCH_MAX) {
-          // a few addresses: the server finds their mail
-          const found = new Set<number>();
-          for (const address of backfill) {
-            const query = { since, uid: seen, or: [{ from: address }, { to: address }, { cc: address }, { bcc: address }] };
-            for (const uid of (await client.search(query, { uid: true })) || []) found.add(uid);
-          }
-          if (await this.process([...found].sort((a, b) => b - a), true, () => undefined)) return true;
-        } else {
-          // many (a bulk import of contacts): one light pass over the window, matched against
-          // just these addresses, costs less than a SEARCH per address and is bounded by the
-          // mailbox, not by the import
-          const window = ((await client.search({ since, uid: seen }, { uid: true })) || []).sort((a, b) => b - a);
-          if (await this.process(window, false, () => undefined, new Set(backfill))) return true;
-        }
+      const look = plan.planBackfill(backfill, cursor.lastUid);
+      if (look.kind === "search") {
+        // a few addresses: the server finds their mail
+        const found = new Set<number>();
+        for (const address of look.addresses) for (const uid of await search(plan.addressQuery(address, since, look.range))) found.add(uid);
+        if (await this.process(plan.newestFirst(found), true, () => undefined)) return true;
+      } else if (look.kind === "scan") {
+        // many: one light pass over the window, stored only for these addresses
+        if (await this.process(plan.newestFirst(await search({ since, uid: look.range })), false, () => undefined, look.only)) return true;
       }
-      cursor.uidNext = Math.max(uidNext, cursor.lastUid + 1);
+      cursor.uidNext = plan.finishedUidNext(uidNext, cursor.lastUid);
       await Promise.all([this.save(), finished]);
       this.log.info("sync.folder.accounted", { folder: this.folder, ...this.tally });
       return false;
@@ -170,12 +130,10 @@ export class FolderRun {
    * second's work after a crash costs less than 20 writes a second would.
    */
   private async process(uids: number[], prefiltered: boolean, advance: (chunk: number[]) => void, only?: Set<string>): Promise<boolean> {
-    const size = this.deps.chunkSize ?? 500;
-    const chunks: number[][] = [];
-    for (let i = 0; i < uids.length; i += size) chunks.push(uids.slice(i, i + size));
+    const chunks = plan.chunksOf(uids, this.deps.chunkSize ?? plan.DEFAULT_CHUNK_SIZE);
     // prefiltered UIDs are candidates already: their details come in the same FETCH
-    const query = prefiltered ? FULL_FETCH : LIGHT_FETCH;
-    const fetch = (chunk: number[]) => fetchAnswered(this.client, chunk, query, uidSet);
+    const query = prefiltered ? plan.FULL_FETCH : plan.LIGHT_FETCH;
+    const fetch = (chunk: number[]) => fetchAnswered(this.client, chunk, query, plan.uidSet);
     let next = chunks.length ? fetch(chunks[0]!) : undefined;
     // Chunks whose items are being written, oldest first. A chunk's writes start as soon as its
     // records are ready; it is committed once they are durable, in order.
@@ -207,7 +165,7 @@ export class FolderRun {
         writing.push({ chunk: chunks[i]!, done, outcomes });
         // at most two chunks' writes in flight: this one's, and the one before it until committed
         while (writing.length > 1) await commitOldest(false);
-        if (i + 1 < chunks.length && this.deps.remainingMs() < (this.deps.safetyMs ?? 60_000)) {
+        if (plan.stopsForDeadline(i + 1 < chunks.length, this.deps.remainingMs(), this.deps.safetyMs)) {
           while (writing.length) await commitOldest(writing.length === 1);
           await next?.catch(() => undefined);
           return true;
@@ -259,7 +217,7 @@ export class FolderRun {
       });
       const needDetails = prefiltered ? [] : candidates.filter((c) => !complete.has(c.msg.uid));
       if (!needDetails.length) return { matched, messages: candidates.map((c) => c.msg) };
-      const details = await fetchAnswered(this.client, needDetails.map((c) => c.msg.uid), DETAIL_FETCH, uidSet);
+      const details = await fetchAnswered(this.client, needDetails.map((c) => c.msg.uid), plan.DETAIL_FETCH, plan.uidSet);
       const byUid = new Map(details.map((d) => [d.uid, d]));
       // no answer is no proof of deletion: imapflow drops a response it cannot parse
       const again = new Map((await this.fetchAgain(needDetails.filter((c) => !byUid.has(c.msg.uid)).map((c) => c.msg.uid), outcomes)).map((m) => [m.uid, m]));
@@ -279,7 +237,7 @@ export class FolderRun {
   /** fetchMissing for `uids`: the gone and the unreadable get their outcome; what was found is returned. */
   private async fetchAgain(uids: number[], outcomes: Outcomes): Promise<FetchedMessage[]> {
     if (!uids.length) return [];
-    const { found, gone, unreadable } = await fetchMissing(this.client, uids, uidSet);
+    const { found, gone, unreadable } = await fetchMissing(this.client, uids, plan.uidSet);
     for (const uid of gone) outcomes.set(uid, { outcome: "gone" });
     for (const uid of unreadable) outcomes.set(uid, { outcome: "skipped", reason: "unreadable" });
     // stored with what is known (header fields, size), without attachments or preview
@@ -322,7 +280,7 @@ export class FolderRun {
   private async dateUndated(work: Prepared[]): Promise<void> {
     const undated = work.filter((w) => w.record.undated);
     if (!undated.length) return;
-    const received = (await this.client.fetchAll(uidSet(undated.map((w) => w.uid)), { uid: true, headers: ["received"] } as any, { uid: true })) as FetchedMessage[];
+    const received = (await this.client.fetchAll(plan.uidSet(undated.map((w) => w.uid)), { uid: true, headers: ["received"] } as any, { uid: true })) as FetchedMessage[];
     const byUid = new Map(received.map((m) => [m.uid, m.headers]));
     for (const w of undated) {
       const extra = byUid.get(w.uid);
@@ -380,7 +338,7 @@ export class FolderRun {
     }
     for (const [section, items] of bySection) {
       const byUid = new Map(items.map((i) => [i.uid, i]));
-      const fetched = (await this.client.fetchAll(uidSet(items.map((i) => i.uid)), { uid: true, bodyParts: [{ key: section, start: 0, maxLength: PREVIEW_BYTES }] }, { uid: true })) as FetchedMessage[];
+      const fetched = (await this.client.fetchAll(plan.uidSet(items.map((i) => i.uid)), { uid: true, bodyParts: [{ key: section, start: 0, maxLength: PREVIEW_BYTES }] }, { uid: true })) as FetchedMessage[];
       for (const m of fetched) {
         const item = byUid.get(m.uid);
         const raw = m.bodyParts?.get(section) ?? [...(m.bodyParts?.values() ?? [])][0];
@@ -423,10 +381,9 @@ export class FolderRun {
   /** The first sync's progress on the account, for the console's progress bar (removed when finished). */
   private progress(finished = false): Promise<void> {
     const { db } = this.deps;
-    const key = keys.account(this.account.id);
-    if (finished) return this.progressWrites(() => db.update("main", key, { expression: "REMOVE syncProgress", condition: "attribute_exists(pk)", returnValues: "NONE" }));
-    const values = { ":p": { folder: this.folder, done: this.cursor.initialDone ?? 0, total: this.cursor.initialTotal ?? 0, at: nowIso() }, ":s": "syncing" };
-    return this.progressWrites(() => db.update("main", key, { expression: "SET syncProgress = :p, #state = :s", names: { "#state": "state" }, values, condition: "attribute_exists(pk)", returnValues: "NONE" }));
+    if (finished) return this.progressWrites(() => clearFirstSyncProgress(db, this.account.id));
+    const progress = { folder: this.folder, done: this.cursor.initialDone ?? 0, total: this.cursor.initialTotal ?? 0 };
+    return this.progressWrites(() => saveFirstSyncProgress(db, this.account.id, progress));
   }
 }
 
@@ -434,17 +391,4 @@ export class FolderRun {
 function inOrder(): (write: () => Promise<unknown>) => Promise<void> {
   let last: Promise<void> = Promise.resolve();
   return (write) => (last = last.then(async () => void (await write())));
-}
-
-/** A UID set in IMAP's compact form: runs of consecutive UIDs as ranges ("1:500,502"). */
-export function uidSet(uids: number[]): string {
-  const sorted = [...uids].sort((a, b) => a - b);
-  const parts: string[] = [];
-  for (let i = 0; i < sorted.length; ) {
-    let j = i;
-    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
-    parts.push(j > i ? `${sorted[i]}:${sorted[j]}` : String(sorted[i]));
-    i = j + 1;
-  }
-  return parts.join(",");
 }

@@ -1,20 +1,20 @@
 import type { ImapFlow } from "imapflow";
 import type { Db } from "../store/db";
-import { keys } from "../store/keys";
 import type { SecretStore } from "../secrets/index";
 import { shouldRetry, type JobQueue, type SyncJobMessage } from "../queue/index";
 import { AppError } from "../shared/errors";
 import { nowIso } from "../shared/ids";
 import type { Logger } from "../shared/log";
-import { afterJob, detectSentFolder, ensureBound, imapPasswordStore, maySendSavedPassword, selectableFolders, type AccountRecord, type HostAllowance, type JobEnd } from "../accounts/index";
-import { closeImap, isAuthenticationProblem, translateImapError } from "../mail/index";
+import { detectSentFolder, ensureBound, imapPasswordStore, maySendSavedPassword, recordJobEnd, saveBackfillMarks, saveSyncFolders, selectableFolders, type AccountRecord, type HostAllowance } from "../accounts/index";
+import { closeImap, translateImapError } from "../mail/index";
 import { loadCursors, type FolderCursor } from "../jobs/index";
 import { passwordCache } from "./secret-cache";
 import { ContactMatcher } from "./contact-matcher";
 import { jobTypeOf, newJob, recordJob, recordQueued, serverHint, type JobCounts } from "../jobs/index";
 import { forgetSkips, retryUids } from "./accounting";
-import { pendingBackfill, saveBackfillMarks, type BackfillPlan } from "./backfill-requests";
-import { acquireLease, LEASE_SECONDS, LeaseKeeper, markAbandoned, newLeaseOwner, RELEASE, releaseLease, type Lease } from "../jobs/index";
+import { jobEndOf, needsFreshBackfill, planFolder, retriesRefusedJob } from "./plan";
+import { pendingBackfill, type BackfillPlan } from "./backfill-requests";
+import { acquireLease, LEASE_SECONDS, LeaseKeeper, markAbandoned, newLeaseOwner, releaseLease, type Lease } from "../jobs/index";
 import { loadStoragePolicy } from "../sharing/index";
 import type { MailEventSink } from "./store-messages";
 import { FolderRun } from "./folder-run";
@@ -135,9 +135,7 @@ export async function runSyncJob(deps: SyncDeps, job: SyncJobMessage): Promise<S
     // the password goes only to the server it was typed for (accounts/secret-binding.ts)
     await ensureBound(db, account);
     // what the folders need from DynamoDB is read while IMAP logs in
-    // a job queued for a contact just added, or by "Sync now", must see the newest requests
-    const fresh = job.reason === "contact-added" || job.reason === "manual";
-    const state = { cursors, backfill: pendingBackfill(db, account, deps.backfillSettleMs ?? 60_000, fresh) };
+    const state = { cursors, backfill: pendingBackfill(db, account, deps.backfillSettleMs ?? 60_000, needsFreshBackfill(job)) };
     state.backfill.catch(() => undefined);
     // the connection opened early if it goes where the account says, else one opened now
     let connection = early;
@@ -154,13 +152,13 @@ export async function runSyncJob(deps: SyncDeps, job: SyncJobMessage): Promise<S
     await keeper.stop();
     if (!continued) {
       // the job's end is recorded after its start (same item), alongside the account's state and the logout
-      const [stamp] = await Promise.all([finishSync(db, lease, account, "connected", null, nowIso()), recordJob(db, job.jobId, "done", { startedAt, endedAt: nowIso(), counts })]);
+      const [stamp] = await Promise.all([recordJobEnd(db, lease, account, "connected", null, nowIso()), recordJob(db, job.jobId, "done", { startedAt, endedAt: nowIso(), counts })]);
       if (stamp) keepEnd(account.id, stamp, await cursors);
       await deps.jobEnded?.({ ...ended(job, account), status: "done" });
       jobLog.info("sync.completed", { counts });
       return { status: "done", counts };
     }
-    await finishSync(db, lease, account, "connected", null, nowIso());
+    await recordJobEnd(db, lease, account, "connected", null, nowIso());
     const next = newJob(account.id, "continuation", serverHint(account));
     await recordQueued(db, next);
     await deps.queue.enqueue([{ job: next }]);
@@ -179,9 +177,9 @@ export async function runSyncJob(deps: SyncDeps, job: SyncJobMessage): Promise<S
       jobLog.warn("sync.lease.lost", { counts });
       return { status: "abandoned", counts };
     }
-    const end = isAuthenticationProblem(err.code) ? "authenticationError" : "connectError";
     released = true;
-    await Promise.all([finishSync(db, lease, account, end, { code: err.code, params: err.params }), recordJob(db, job.jobId, "failed", { startedAt, endedAt: nowIso(), counts, error: err.code })]);
+    const end = jobEndOf(err.code);
+    await Promise.all([recordJobEnd(db, lease, account, end, { code: err.code, params: err.params }), recordJob(db, job.jobId, "failed", { startedAt, endedAt: nowIso(), counts, error: err.code })]);
     jobLog.warn("sync.failed", { code: err.code, kind: err.kind, cause: err.cause });
     await deps.jobEnded?.({ ...ended(job, account), status: "failed", code: err.code, loginRefused: end === "authenticationError" });
     if (shouldRetry(err)) throw err;
@@ -207,45 +205,12 @@ const BACKFILL_RETRY_SECONDS = 60;
  * mail to the next scheduled sync.
  */
 async function retryBackfillJob(deps: SyncDeps, job: SyncJobMessage, refused: "missing" | "disabled" | "held"): Promise<void> {
-  if (refused !== "held" || job.reason !== "contact-added") return;
-  if (Date.now() - Date.parse(job.enqueuedAt) > LEASE_SECONDS * 1000) return;
+  if (!retriesRefusedJob(job, refused, Date.now(), LEASE_SECONDS)) return;
   const again = { ...job, jobId: newJob(job.accountId, job.reason).jobId };
   await recordQueued(deps.db, again);
   await deps.queue.enqueue([{ job: again, delaySeconds: BACKFILL_RETRY_SECONDS }]);
 }
 
-/**
- * The end of a job in one write: the account's state, last error, last sync time, the count of
- * authentication failures in a row, and the lease released. If the lease was lost meanwhile
- * (it expired and another job took it), only the state is recorded. Returns the updatedAt it
- * stamped when it released the lease.
- */
-async function finishSync(db: Db, lease: Lease, account: AccountRecord, end: JobEnd, error: { code: string; params?: Record<string, string | number> } | null, syncedAt?: string): Promise<string | undefined> {
-  const { accountId } = lease;
-  // the lease keeps other jobs off the mailbox, so the count read with it is still the current one
-  const next = afterJob(account, end);
-  const values: Record<string, unknown> = { ":s": next.state, ":e": error, ":u": nowIso(), ":owner": lease.owner };
-  let expression = "SET #state = :s, lastError = :e, updatedAt = :u";
-  if (syncedAt) {
-    expression += ", lastSyncAt = :t";
-    values[":t"] = syncedAt;
-  }
-  if (next.authFailures !== undefined) {
-    expression += ", authFailures = :failures";
-    values[":failures"] = next.authFailures;
-  }
-  const done = await db.update("main", keys.account(accountId), {
-    expression: `${expression} ${RELEASE.remove}`,
-    names: { "#state": "state" },
-    values,
-    condition: `attribute_exists(pk) AND ${RELEASE.condition}`,
-    returnValues: "NONE",
-  });
-  if (done !== false) return values[":u"] as string;
-  delete values[":owner"];
-  await db.update("main", keys.account(accountId), { expression, names: { "#state": "state" }, values, condition: "attribute_exists(pk)", returnValues: "NONE" });
-  return undefined;
-}
 /** Returns true when it stopped early for lack of time (a continuation must follow). */
 async function syncFolders(
   deps: SyncDeps,
@@ -264,23 +229,16 @@ async function syncFolders(
     counts.folders++;
     const status = await client.status(folder, { uidNext: true, uidValidity: true, messages: true, highestModseq: true });
     if (!status) continue;
-    const uidValidity = String(status.uidValidity);
-    const before = cursors.get(folder);
-    const valid = before && before.uidValidity === uidValidity;
-    const quiet = valid && before.uidNext >= Number(status.uidNext ?? 0) && before.initialBelow === undefined && !retryUids(before.retry).length;
-    if (quiet && !backfill.addresses.length) continue; // nothing new: STATUS was all it cost
-    if (before && !valid) {
-      log.warn("sync.uidvalidity.changed", { folder, from: before.uidValidity, to: uidValidity });
+    const plan = planFolder(folder, status, cursors.get(folder), backfill.addresses, nowIso());
+    if (plan.action === "skip") continue; // nothing new: STATUS was all it cost
+    if (plan.uidValidityChanged) {
+      log.warn("sync.uidvalidity.changed", { folder, from: cursors.get(folder)!.uidValidity, to: plan.cursor.uidValidity });
       await forgetSkips(deps.db, account.id, folder); // the old UIDs name nothing now
     }
-    // A new UIDVALIDITY means the old UIDs mean nothing: rebuild the folder. Items are keyed by
-    // message, not UID, so rebuilding writes no duplicates.
-    const cursor: FolderCursor = valid ? { ...before } : { folder, uidValidity, uidNext: 0, lastUid: 0, updatedAt: nowIso() };
-    if (status.highestModseq !== undefined) cursor.highestModseq = String(status.highestModseq);
     matcher.warm(); // read while the folder is opened and searched
-    const run = new FolderRun(deps, client, account, folder, cursor, counts, log, matcher, jobId);
-    if (await run.sync(Number(status.uidNext ?? 0), valid ? backfill.addresses : [])) return true;
-    cursors.set(folder, cursor); // as saved: what the next job of this process starts from
+    const run = new FolderRun(deps, client, account, folder, plan.cursor, counts, log, matcher, jobId);
+    if (await run.sync(plan.uidNext, plan.backfill)) return true;
+    cursors.set(folder, plan.cursor); // as saved: what the next job of this process starts from
   }
   if (backfill.marks) await saveBackfillMarks(deps.db, account.id, backfill.marks);
   // after the marks: the contact's backfill reads as done to whoever looks next
@@ -294,10 +252,6 @@ async function discoverFolders(db: Db, client: ImapFlow, account: AccountRecord)
   // the connection test's rule: the folder the server marks \\Sent (any case), else a known name
   const sent = account.sentFolder ?? detectSentFolder(selectableFolders(list)) ?? null;
   const folders = ["INBOX", ...(sent && sent !== "INBOX" ? [sent] : [])];
-  await db.update("main", keys.account(account.id), {
-    expression: "SET syncFolders = :f, sentFolder = :s",
-    values: { ":f": folders, ":s": sent },
-    condition: "attribute_exists(pk)",
-  });
+  await saveSyncFolders(db, account.id, folders, sent);
   return folders;
 }

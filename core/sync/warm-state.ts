@@ -14,6 +14,7 @@ import { loadCursors, type FolderCursor } from "../jobs/index";
 import { passwordCache } from "./secret-cache";
 import { serverHint } from "../jobs/index";
 import { forgetBackfillCache } from "./backfill-requests";
+import { cursorSource } from "./plan";
 
 import type { SyncDeps } from "./sync-account";
 
@@ -101,9 +102,6 @@ export function openEarly(deps: SyncDeps, job: SyncJobMessage, hint: ServerHint)
   };
 }
 
-/** Lambda hosts keep time with the Amazon Time Sync Service (well under a millisecond apart); ample slack. */
-const CLOCK_SLACK_MS = 250;
-
 /**
  * What this process knows of the accounts it synced: the updatedAt that its last job's end
  * stamped on the account, and the cursors that job left (saved before that stamp). While the
@@ -116,12 +114,7 @@ export function keepEnd(accountId: string, stamp: string, cursors: Map<string, F
   lastEnds.set(accountId, { stamp, cursors: new Map(cursors) });
 }
 
-/**
- * The account's cursors as the last job left them: this process's own copy when nothing has
- * happened since (see lastEnds); else the read started before the lease, if it began after the
- * last job's end stamp (a job saves its cursors before that; CLOCK_SLACK_MS for the clocks of
- * two containers); else a fresh read. A wrong guess would only redo work: writes are idempotent.
- */
+/** The account's cursors as the last job left them, from where plan.ts cursorSource trusts them. */
 export function currentCursors(
   db: Db,
   account: AccountRecord,
@@ -130,9 +123,9 @@ export function currentCursors(
   early: Promise<Map<string, FolderCursor>> | undefined,
   readAt: number,
 ): Promise<Map<string, FolderCursor>> {
-  const ours = kept?.stamp === account.updatedAt;
-  if (!leftBehindBy && ours && kept) return Promise.resolve(new Map(kept.cursors));
-  if (!leftBehindBy && early && Date.parse(account.updatedAt ?? "") < readAt - (ours ? 0 : CLOCK_SLACK_MS)) return early;
+  const source = cursorSource({ updatedAt: account.updatedAt, keptStamp: kept?.stamp, leftBehind: !!leftBehindBy, earlyReadAt: early ? readAt : undefined });
+  if (source === "kept") return Promise.resolve(new Map(kept!.cursors));
+  if (source === "early") return early!;
   return loadCursors(db, account.id);
 }
 

@@ -1,16 +1,13 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { startLocalStack, type LocalStack } from "../../core/local/stack";
-import { localDynamo, localSqs } from "../../core/local/emulators";
-import { Db } from "../../core/store/db";
-import { FileSecretStore } from "../../core/secrets/index";
-import { SqsJobQueue } from "../../core/queue/index";
-import { createLogger } from "../../core/shared/log";
+import type { LocalStack } from "../../core/local/stack";
+import type { Db } from "../../core/store/db";
 import { runSyncJob, type SyncDeps } from "../../core/sync/index";
 import { newJob } from "../../core/jobs/jobs";
 import { CHANGES_SETTLE_MS } from "../../core/messages/index";
-import { appendMessages, resetUser } from "../harness/mail-servers";
+import { appendMessages } from "../harness/mail-servers";
 import { ApiClient, type Reply } from "../support/api-client";
 import * as corpus from "../support/corpus";
+import { connectMailbox, startSyncStack } from "../support/sync-stack";
 
 /**
  * A CRM polling a contact's new mail (GET /api/contacts/{id}/changes) after real syncs of two
@@ -20,7 +17,6 @@ import * as corpus from "../support/corpus";
  * the feed would rightly show it again (see core/messages/changes.ts).
  */
 const mail = inject("mail");
-const ADMIN = { email: "admin@example.test", password: "admin-password-123" };
 const aliceBox = mail.users.alice, carolBox = mail.users.carol;
 const ago = (minutes: number) => new Date(Date.now() - minutes * 60_000);
 const settle = () => new Promise((r) => setTimeout(r, CHANGES_SETTLE_MS + 300));
@@ -45,31 +41,14 @@ async function syncBoth(expectedCopies: number): Promise<void> {
 }
 
 beforeAll(async () => {
-  await resetUser(mail, aliceBox.email);
-  await resetUser(mail, carolBox.email);
-  stack = await startLocalStack({ schedule: false, admin: ADMIN, imapCaPem: mail.caPem });
-  db = new Db(stack.tables, localDynamo(stack.dynamoEndpoint));
-  deps = {
-    db,
-    secrets: new FileSecretStore(stack.secretDir),
-    queue: new SqsJobQueue(stack.queueUrl, localSqs(stack.sqsEndpoint)),
-    log: createLogger({ fn: "changes-test" }, "warn"),
-    hostAllowance: "loopback",
-    imapCa: mail.caPem,
-    remainingMs: () => 300_000,
-  };
-  admin = new ApiClient(stack.url);
-  await admin.signIn(ADMIN.email, ADMIN.password);
+  ({ stack, api: admin, db, deps } = await startSyncStack(mail, { reset: [aliceBox.email, carolBox.email] }));
   ids.yamada = (await admin.post("/api/contacts", { name: "山田", primaryEmail: "yamada@client.test" })).body.id;
   for (const who of ["alice", "carol"] as const) {
     const box = who === "alice" ? aliceBox : carolBox;
     const user = await admin.post("/api/users", { email: box.email, name: who, password: `${who}-password-123`, role: "member" });
     expect(user.status, user.text).toBe(201);
     ids[who] = user.body.id;
-    const account = await admin.post("/api/accounts", { email: box.email, ownerId: ids[who], imap: { host: mail.host, port: mail.imapsPort, security: "tls", user: box.email }, password: box.password, syncEnabled: false });
-    expect(account.status, account.text).toBe(201);
-    ids[`${who}Account`] = account.body.id;
-    expect((await admin.patch(`/api/accounts/${account.body.id}`, { syncEnabled: true })).status).toBe(200);
+    ids[`${who}Account`] = (await connectMailbox(admin, mail, box, { ownerId: ids[who], security: "tls" })).id;
   }
   alice = new ApiClient(stack.url);
   expect((await alice.signIn(aliceBox.email, "alice-password-123")).status).toBe(200);

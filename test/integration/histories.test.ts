@@ -11,24 +11,19 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { startLocalStack, type LocalStack } from "../../core/local/stack";
-import { localDynamo, localSqs } from "../../core/local/emulators";
-import { Db } from "../../core/store/db";
-import { FileSecretStore } from "../../core/secrets/index";
-import { SqsJobQueue } from "../../core/queue/index";
-import { createLogger } from "../../core/shared/log";
+import type { LocalStack } from "../../core/local/stack";
 import { runSyncJob, type SyncDeps } from "../../core/sync/index";
 import { newJob, recentJobs } from "../../core/jobs/jobs";
 import { forgetProcessState } from "../../core/sync/sync-account";
 import { keys } from "../../core/store/keys";
 import { createContact as writeContact } from "../../core/contacts/index";
 import { launchBrowser } from "../harness/chromium";
-import { appendMessages, resetUser } from "../harness/mail-servers";
+import { appendMessages } from "../harness/mail-servers";
 import { ApiClient, eventually } from "../support/api-client";
 import * as corpus from "../support/corpus";
+import { startSyncStack, TEST_ADMIN as ADMIN } from "../support/sync-stack";
 
 const mail = inject("mail");
-const ADMIN = { email: "admin@example.test", password: "admin-password-123" };
 const alice = mail.users.alice, carol = mail.users.carol;
 const ALIAS = "alice.sales@example.test";
 const ago = (minutes: number) => new Date(Date.now() - minutes * 60_000);
@@ -52,21 +47,8 @@ const createContact = async (name: string, primaryEmail: string) => {
 
 beforeAll(async () => {
   if (!existsSync(resolve("web/dist/index.html"))) throw new Error("The console is not built: run `npm run build:web` first (`npm test` does it).");
-  await resetUser(mail, alice.email);
-  await resetUser(mail, carol.email);
   // no schedule (the tests run their own jobs), but a contact's creation queues its jobs as in production
-  stack = await startLocalStack({ schedule: false, syncOnContactChange: true, admin: ADMIN, imapCaPem: mail.caPem });
-  api = new ApiClient(stack.url);
-  await api.signIn(ADMIN.email, ADMIN.password);
-  deps = {
-    db: new Db(stack.tables, localDynamo(stack.dynamoEndpoint)),
-    secrets: new FileSecretStore(stack.secretDir),
-    queue: new SqsJobQueue(stack.queueUrl, localSqs(stack.sqsEndpoint)),
-    log: createLogger({ fn: "histories-test" }, "warn"),
-    hostAllowance: "loopback",
-    imapCa: mail.caPem,
-    remainingMs: () => 300_000,
-  };
+  ({ stack, api, deps } = await startSyncStack(mail, { reset: [alice.email, carol.email], stack: { syncOnContactChange: true } }));
   // contacts first: with no mailbox yet, their creation queues nothing
   contacts.bob = await createContact("Bob Customer", "bob@customer.test");
   contacts.dan = await createContact("Dan Customer", "dan@customer.test");

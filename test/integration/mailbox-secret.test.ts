@@ -1,16 +1,14 @@
-import { mkdtemp } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { ensureTables, localDynamo, startDynalite } from "../../core/local/emulators";
-import { Db } from "../../core/store/db";
+import type { Db } from "../../core/store/db";
 import { keys } from "../../core/store/keys";
 import { accountSecretName, FileSecretStore, mailboxSecretName, smtpSecretName, type SecretStore } from "../../core/secrets/index";
 import { createAccount, deleteAccount, readBoundSecrets, readCredentials, updateCredentials, type AccountRecord } from "../../core/accounts/index";
 import { runSyncJob } from "../../core/sync/index";
 import { forgetProcessState } from "../../core/sync/sync-account";
 import { newJob } from "../../core/jobs/jobs";
-import { createLogger } from "../../core/shared/log";
+import { startBareStack, syncDepsFor } from "../support/sync-stack";
 
 /**
  * One secret per mailbox (core/accounts/credentials.ts): new accounts save one, and accounts
@@ -21,10 +19,12 @@ const mail = inject("mail");
 const bob = mail.users.bob;
 const admin = { id: "secret-admin", email: "admin@secret.test", name: "Admin", role: "admin" as const, createdAt: new Date().toISOString() };
 
-let dynamo: Awaited<ReturnType<typeof startDynalite>>;
+let bare: Awaited<ReturnType<typeof startBareStack>>;
 let db: Db;
 let secrets: FileSecretStore;
 let names: () => Promise<string[]>;
+/** What account functions need here (the harness's CA trusted, loopback hosts allowed). */
+const accountDeps = () => ({ db, secrets, hostAllowance: "loopback" as const, tlsCa: mail.caPem });
 
 /** Turns a saved account back into the two-secret form accounts had before. */
 async function makeLegacy(id: string, smtp?: string) {
@@ -34,7 +34,7 @@ async function makeLegacy(id: string, smtp?: string) {
 }
 
 const save = () =>
-  createAccount({ db, secrets, hostAllowance: "loopback", tlsCa: mail.caPem }, admin, {
+  createAccount(accountDeps(), admin, {
     email: bob.email,
     imap: { host: mail.host, port: mail.imapsPort, security: "tls", user: bob.email },
     password: bob.password,
@@ -43,16 +43,12 @@ const save = () =>
   });
 
 beforeAll(async () => {
-  dynamo = await startDynalite();
-  const tables = { main: "secret-Main", mail: "secret-Mail" };
-  await ensureTables(dynamo.endpoint, [tables.main, tables.mail]);
-  db = new Db(tables, localDynamo(dynamo.endpoint));
-  const dir = await mkdtemp(join(tmpdir(), "mailbox-secret-"));
-  secrets = new FileSecretStore(dir);
-  names = async () => Object.keys(JSON.parse(await (await import("node:fs/promises")).readFile(join(dir, "secrets.json"), "utf8"))).sort();
+  bare = await startBareStack("secret");
+  ({ db, secrets } = bare);
+  names = async () => Object.keys(JSON.parse(await readFile(join(bare.secretDir, "secrets.json"), "utf8"))).sort();
 });
 afterAll(async () => {
-  await dynamo?.close();
+  await bare?.close();
 });
 
 describe("one secret per mailbox", () => {
@@ -60,7 +56,7 @@ describe("one secret per mailbox", () => {
     const account = await save();
     expect(await names()).toEqual([mailboxSecretName(account.id)]);
     expect(JSON.parse((await secrets.get(mailboxSecretName(account.id)))!)).toEqual({ imap: bob.password });
-    await deleteAccount({ db, secrets, hostAllowance: "loopback", tlsCa: mail.caPem }, admin, account.id);
+    await deleteAccount(accountDeps(), admin, account.id);
     expect(await names()).toEqual([]);
   });
 
@@ -68,14 +64,11 @@ describe("one secret per mailbox", () => {
     const account = await save();
     await makeLegacy(account.id, "separate-smtp-password");
     forgetProcessState();
-    const outcome = await runSyncJob(
-      { db, secrets, queue: { enqueue: async () => undefined }, log: createLogger({ fn: "secret-test" }, "warn"), hostAllowance: "loopback", imapCa: mail.caPem, remainingMs: () => 300_000 },
-      newJob(account.id, "manual"),
-    );
+    const outcome = await runSyncJob(syncDepsFor(bare, mail), newJob(account.id, "manual"));
     expect(outcome.status).toBe("done");
     expect(await names()).toEqual([mailboxSecretName(account.id)]);
     expect(JSON.parse((await secrets.get(mailboxSecretName(account.id)))!)).toEqual({ imap: bob.password, smtp: "separate-smtp-password" });
-    await deleteAccount({ db, secrets, hostAllowance: "loopback", tlsCa: mail.caPem }, admin, account.id);
+    await deleteAccount(accountDeps(), admin, account.id);
   });
 
   it("reads a two-secret account's passwords for a connection test and migrates it", async () => {
@@ -86,7 +79,7 @@ describe("one secret per mailbox", () => {
     const read = await readBoundSecrets({ db, secrets }, { ...record, secretBinding: undefined });
     expect(read).toEqual({ password: bob.password, smtpPassword: "separate-smtp-password" });
     expect(await names()).toEqual([mailboxSecretName(account.id)]);
-    await deleteAccount({ db, secrets, hostAllowance: "loopback", tlsCa: mail.caPem }, admin, account.id);
+    await deleteAccount(accountDeps(), admin, account.id);
   });
 
   it("keeps the IMAP password of a two-secret account when only the SMTP password is changed", async () => {
@@ -95,7 +88,7 @@ describe("one secret per mailbox", () => {
     await updateCredentials({ db, secrets }, account.id, { smtp: "new-smtp" });
     expect(await names()).toEqual([mailboxSecretName(account.id)]);
     expect(await readCredentials({ db, secrets }, account.id)).toEqual({ imap: bob.password, smtp: "new-smtp" });
-    await deleteAccount({ db, secrets, hostAllowance: "loopback", tlsCa: mail.caPem }, admin, account.id);
+    await deleteAccount(accountDeps(), admin, account.id);
   });
 
   it("never overwrites a password an edit saved while the migration was reading the old secrets", async () => {
@@ -116,7 +109,7 @@ describe("one secret per mailbox", () => {
     expect(read.imap).toBe("typed-just-now");
     expect(await readCredentials({ db, secrets }, account.id)).toEqual({ imap: "typed-just-now" });
     expect(await names()).toEqual([mailboxSecretName(account.id)]);
-    await deleteAccount({ db, secrets, hostAllowance: "loopback", tlsCa: mail.caPem }, admin, account.id);
+    await deleteAccount(accountDeps(), admin, account.id);
   });
 
   it("leaves no password behind when the account is deleted while its secrets are migrated", async () => {
@@ -128,7 +121,7 @@ describe("one secret per mailbox", () => {
       get: (n) => secrets.get(n),
       create: async (n, v) => {
         // the account is disconnected between the migration's reads and its write
-        await deleteAccount({ db, secrets, hostAllowance: "loopback", tlsCa: mail.caPem }, admin, account.id);
+        await deleteAccount(accountDeps(), admin, account.id);
         return secrets.create(n, v);
       },
     };

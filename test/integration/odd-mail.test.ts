@@ -1,11 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { startLocalStack, type LocalStack } from "../../core/local/stack";
-import { localDynamo, localSqs } from "../../core/local/emulators";
-import { Db, type Item } from "../../core/store/db";
-import { FileSecretStore } from "../../core/secrets/index";
-import { SqsJobQueue } from "../../core/queue/index";
+import type { LocalStack } from "../../core/local/stack";
+import type { Db, Item } from "../../core/store/db";
 import { createLogger, logSink } from "../../core/shared/log";
 import { runSyncJob, type SyncDeps } from "../../core/sync/index";
 import { newJob } from "../../core/jobs/jobs";
@@ -15,6 +12,7 @@ import { forgetProcessState } from "../../core/sync/sync-account";
 import { appendMessages, resetUser } from "../harness/mail-servers";
 import { launchBrowser } from "../harness/chromium";
 import { ApiClient } from "../support/api-client";
+import { connectMailbox, startSyncStack, TEST_ADMIN as ADMIN } from "../support/sync-stack";
 
 /**
  * Odd mail against the real Dovecot and the real sync: every message the server lists is
@@ -22,7 +20,6 @@ import { ApiClient } from "../support/api-client";
  * identity survives a rebuilt mailbox and a second mailbox.
  */
 const mail = inject("mail");
-const ADMIN = { email: "admin@example.test", password: "admin-password-123" };
 const alice = mail.users.alice, carol = mail.users.carol;
 const CONTACT = "bob@example.test";
 const eml = (name: string) => fs.readFileSync(path.join(__dirname, "../fixtures/eml", name));
@@ -43,32 +40,13 @@ const copies = async (): Promise<Item[]> => db.queryAll("mail", { KeyConditionEx
 const bySubject = (items: Item[], subject: string) => items.filter((i) => i.subject === subject);
 
 beforeAll(async () => {
-  await resetUser(mail, alice.email);
-  await resetUser(mail, carol.email);
-  stack = await startLocalStack({ schedule: false, admin: ADMIN, imapCaPem: mail.caPem });
-  api = new ApiClient(stack.url);
-  await api.signIn(ADMIN.email, ADMIN.password);
-  db = new Db(stack.tables, localDynamo(stack.dynamoEndpoint));
-  deps = {
-    db,
-    secrets: new FileSecretStore(stack.secretDir),
-    queue: new SqsJobQueue(stack.queueUrl, localSqs(stack.sqsEndpoint)),
-    log: createLogger({ fn: "odd-mail-test" }, "error"),
-    hostAllowance: "loopback",
-    imapCa: mail.caPem,
-    remainingMs: () => 300_000,
-  };
+  ({ stack, api, db, deps } = await startSyncStack(mail, { reset: [alice.email, carol.email], deps: { log: createLogger({ fn: "odd-mail-test" }, "error") } }));
   // a second address that long-header.eml also names: that message sits under both addresses
   const contact = await api.post("/api/contacts", { name: "Bob", primaryEmail: CONTACT, secondaryEmails: ["member0@list.example.test"] });
   expect(contact.status).toBe(201);
   contactId = contact.body.id;
-  for (const user of [carol, alice]) {
-    const reply = await api.post("/api/accounts", { email: user.email, imap: { host: mail.host, port: mail.imapPort, security: "starttls", user: user.email }, password: user.password, syncEnabled: false });
-    expect(reply.status, reply.text).toBe(201);
-    await api.patch(`/api/accounts/${reply.body.id}`, { syncEnabled: true });
-    if (user === carol) carolId = reply.body.id;
-    else aliceId = reply.body.id;
-  }
+  carolId = (await connectMailbox(api, mail, carol)).id;
+  aliceId = (await connectMailbox(api, mail, alice)).id;
 }, 240_000);
 
 afterAll(async () => stack?.stop());

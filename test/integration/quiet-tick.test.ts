@@ -1,18 +1,12 @@
-import { mkdtemp } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { ensureTables, localDynamo, startDynalite } from "../../core/local/emulators";
-import { Db } from "../../core/store/db";
 import { keys } from "../../core/store/keys";
-import { FileSecretStore } from "../../core/secrets/index";
 import { createAccount, updateCredentials, type AccountRecord } from "../../core/accounts/index";
 import { runSyncJob, type SyncDeps } from "../../core/sync/index";
 import { forgetProcessState } from "../../core/sync/sync-account";
 import { newJob, serverHint } from "../../core/jobs/jobs";
-import { createLogger } from "../../core/shared/log";
 import { startLatencyRelay, type LatencyRelay } from "../support/latency-relay";
 import { minimalStatus } from "../support/minimal-imap";
+import { startBareStack, syncDepsFor } from "../support/sync-stack";
 
 /**
  * A tick with nothing new, through a relay that adds 20 ms per round trip (a Lambda far from
@@ -24,7 +18,7 @@ const mail = inject("mail");
 const bob = mail.users.bob;
 const admin = { id: "tick-admin", email: "admin@tick.test", name: "Admin", role: "admin" as const, createdAt: new Date().toISOString() };
 
-let dynamo: Awaited<ReturnType<typeof startDynalite>>;
+let bare: Awaited<ReturnType<typeof startBareStack>>;
 let relay: LatencyRelay;
 let deps: SyncDeps;
 let account: AccountRecord;
@@ -34,11 +28,8 @@ const verbs = () => commands.filter((l) => /^\S+ [A-Z]/.test(l)).map((l) => l.sp
 const continuations = () => commands.filter((l) => !/^\S+ [A-Z]/.test(l));
 
 beforeAll(async () => {
-  dynamo = await startDynalite();
-  const tables = { main: "tick-Main", mail: "tick-Mail" };
-  await ensureTables(dynamo.endpoint, [tables.main, tables.mail]);
-  const db = new Db(tables, localDynamo(dynamo.endpoint));
-  const secrets = new FileSecretStore(await mkdtemp(join(tmpdir(), "tick-secrets-")));
+  bare = await startBareStack("tick");
+  const { db, secrets } = bare;
   relay = await startLatencyRelay({ host: mail.host, port: mail.imapsPort }, 10);
   account = await createAccount({ db, secrets, hostAllowance: "loopback", tlsCa: mail.caPem }, admin, {
     email: bob.email,
@@ -47,11 +38,11 @@ beforeAll(async () => {
     syncFolders: ["INBOX"],
     initialSyncDays: 30,
   });
-  deps = { db, secrets, queue: { enqueue: async () => undefined }, log: createLogger({ fn: "tick-test" }, "warn"), hostAllowance: "loopback", imapCa: mail.caPem, remainingMs: () => 300_000, backfillSettleMs: 0, imapCommandLog: (c) => void commands.push(c) };
+  deps = syncDepsFor(bare, mail, { backfillSettleMs: 0, imapCommandLog: (c) => void commands.push(c) });
 });
 afterAll(async () => {
   await relay?.close();
-  await dynamo?.close();
+  await bare?.close();
 });
 
 describe("a tick with nothing new", () => {

@@ -1,17 +1,15 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { startLocalStack, type LocalStack } from "../../core/local/stack";
-import { localDynamo, localSqs } from "../../core/local/emulators";
-import { Db } from "../../core/store/db";
+import type { LocalStack } from "../../core/local/stack";
+import type { Db } from "../../core/store/db";
 import { keys } from "../../core/store/keys";
-import { FileSecretStore } from "../../core/secrets/index";
-import { SqsJobQueue } from "../../core/queue/index";
 import { createLogger } from "../../core/shared/log";
 import { runSyncJob, type SyncDeps } from "../../core/sync/index";
 import { newJob } from "../../core/jobs/jobs";
-import { appendMessages, resetUser } from "../harness/mail-servers";
+import { appendMessages } from "../harness/mail-servers";
 import { ImapPool } from "../../core/messages/imap-pool";
 import { ApiClient } from "../support/api-client";
 import * as corpus from "../support/corpus";
+import { connectMailbox, startSyncStack } from "../support/sync-stack";
 
 /**
  * Who sees which mail, enforced by the server (core/sharing), after real syncs of two Dovecot
@@ -19,7 +17,6 @@ import * as corpus from "../support/corpus";
  * an admin can and cannot see or do, on every read path.
  */
 const mail = inject("mail");
-const ADMIN = { email: "admin@example.test", password: "admin-password-123" };
 const aliceBox = mail.users.alice, carolBox = mail.users.carol;
 const ago = (minutes: number) => new Date(Date.now() - minutes * 60_000);
 // one Date header for both copies of the shared message, as real copies have
@@ -44,21 +41,7 @@ const subjects = async (who: "admin" | "alice" | "carol", contactId: string, que
 const sync = async (accountId: string) => expect((await runSyncJob({ ...deps, backfillSettleMs: 0 }, newJob(accountId, "manual"))).status).toBe("done");
 
 beforeAll(async () => {
-  await resetUser(mail, aliceBox.email);
-  await resetUser(mail, carolBox.email);
-  stack = await startLocalStack({ schedule: false, admin: ADMIN, imapCaPem: mail.caPem });
-  db = new Db(stack.tables, localDynamo(stack.dynamoEndpoint));
-  deps = {
-    db,
-    secrets: new FileSecretStore(stack.secretDir),
-    queue: new SqsJobQueue(stack.queueUrl, localSqs(stack.sqsEndpoint)),
-    log: createLogger({ fn: "sharing-test" }, "warn"),
-    hostAllowance: "loopback",
-    imapCa: mail.caPem,
-    remainingMs: () => 300_000,
-  };
-  clients.admin = new ApiClient(stack.url);
-  await admin().signIn(ADMIN.email, ADMIN.password);
+  ({ stack, api: clients.admin, db, deps } = await startSyncStack(mail, { reset: [aliceBox.email, carolBox.email] }));
 
   // contacts first: bob@example.test is an outside address until a user gets it below
   ids.yamada = (await admin().post("/api/contacts", { name: "山田", primaryEmail: "yamada@client.test" })).body.id;
@@ -89,12 +72,9 @@ beforeAll(async () => {
     corpus.plain({ from: "sato@partner.test", to: carolBox.email, subject: "Partner for Carol", date: ago(150), messageId: "<pc1@partner.test>" }, "Hello Carol."),
   ]);
   for (const [who, box] of [["alice", aliceBox], ["carol", carolBox]] as const) {
-    const reply = await admin().post("/api/accounts", { email: box.email, ownerId: ids[who], imap: { host: mail.host, port: mail.imapsPort, security: "tls", user: box.email }, password: box.password, syncEnabled: false });
-    expect(reply.status, reply.text).toBe(201);
-    expect(reply.body.sharing.mode).toBe("private");
-    ids[`${who}Account`] = reply.body.id;
-    // enabled only now, so nothing races the test's own jobs
-    expect((await admin().patch(`/api/accounts/${reply.body.id}`, { syncEnabled: true })).status).toBe(200);
+    const account = await connectMailbox(admin(), mail, box, { ownerId: ids[who], security: "tls" });
+    expect(account.sharing.mode).toBe("private");
+    ids[`${who}Account`] = account.id;
   }
   // Carol shares her mailbox with everyone; Alice keeps the default
   expect((await as("carol").patch(`/api/accounts/${ids.carolAccount}`, { sharing: { mode: "public" } })).status).toBe(200);

@@ -1,27 +1,24 @@
 import { QueryCommand, ScanCommand } from "@aws-sdk/client-dynamodb";
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
-import { startLocalStack, type LocalStack } from "../../core/local/stack";
-import { localDynamo, localSqs } from "../../core/local/emulators";
+import type { LocalStack } from "../../core/local/stack";
+import { localDynamo } from "../../core/local/emulators";
 import { Db } from "../../core/store/db";
-import { FileSecretStore } from "../../core/secrets/index";
-import { SqsJobQueue } from "../../core/queue/index";
-import { createLogger } from "../../core/shared/log";
 import { runSyncJob, type SyncDeps } from "../../core/sync/index";
 import { newJob } from "../../core/jobs/jobs";
 import { forgetCursors } from "../../core/jobs/cursors";
 import { keys } from "../../core/store/keys";
 import { updateAccount } from "../../core/accounts/index";
-import { appendMessages, doveadm, resetUser } from "../harness/mail-servers";
+import { appendMessages, doveadm } from "../harness/mail-servers";
 import { ApiClient, eventually } from "../support/api-client";
 import * as corpus from "../support/corpus";
 import { startRelay } from "../support/tcp-relay";
+import { connectMailbox, startSyncStack } from "../support/sync-stack";
 
 /**
  * The sync job against a real Dovecot mailbox seeded with a corpus of real-world mail shapes,
  * writing to dynalite: what lands under each contact, exactly once, whatever happens.
  */
 const mail = inject("mail");
-const ADMIN = { email: "admin@example.test", password: "admin-password-123" };
 const alice = mail.users.alice, carol = mail.users.carol;
 const ago = (minutes: number) => new Date(Date.now() - minutes * 60_000);
 const BIG = 50 * 1024 * 1024;
@@ -60,22 +57,7 @@ const mailItems = async (contactEmail: string) => {
 const sync = (accountId: string, extra: Partial<SyncDeps> = {}) => runSyncJob({ ...deps, backfillSettleMs: 0, ...extra }, newJob(accountId, "manual"));
 
 beforeAll(async () => {
-  await resetUser(mail, alice.email);
-  await resetUser(mail, carol.email);
-  stack = await startLocalStack({ schedule: false, admin: ADMIN, imapCaPem: mail.caPem });
-  api = new ApiClient(stack.url);
-  await api.signIn(ADMIN.email, ADMIN.password);
-  db = new Db(stack.tables, localDynamo(stack.dynamoEndpoint));
-  deps = {
-    db,
-    secrets: new FileSecretStore(stack.secretDir),
-    queue: new SqsJobQueue(stack.queueUrl, localSqs(stack.sqsEndpoint)),
-    log: createLogger({ fn: "sync-test" }, "warn"),
-    hostAllowance: "loopback",
-    imapCa: mail.caPem,
-    remainingMs: () => 300_000,
-    imapCommandLog: (line) => void commands.push(line),
-  };
+  ({ stack, api, db, deps } = await startSyncStack(mail, { reset: [alice.email, carol.email], deps: { imapCommandLog: (line) => void commands.push(line) } }));
 
   // Contacts: a Japanese customer with a secondary address, an English one, and one with an IDN-free plain address
   for (const c of [
@@ -107,15 +89,8 @@ beforeAll(async () => {
 
   // carol's mailbox belongs to a colleague, so a shared message names two owners
   const colleague = await api.post("/api/users", { email: "colleague@example.test", name: "Colleague", password: "colleague-password-1", role: "member" });
-  for (const [user, port, security] of [[alice, mail.imapsPort, "tls"], [carol, mail.imapPort, "starttls"]] as const) {
-    const ownerId = user === carol ? colleague.body.id : undefined;
-    const reply = await api.post("/api/accounts", { email: user.email, ownerId, imap: { host: mail.host, port, security, user: user.email }, password: user.password, syncEnabled: false });
-    expect(reply.status, reply.text).toBe(201);
-    // enabled only now, so no schedule races the test's own jobs
-    await api.patch(`/api/accounts/${reply.body.id}`, { syncEnabled: true });
-    if (user === alice) aliceAccountId = reply.body.id;
-    else carolAccountId = reply.body.id;
-  }
+  aliceAccountId = (await connectMailbox(api, mail, alice, { security: "tls" })).id;
+  carolAccountId = (await connectMailbox(api, mail, carol, { ownerId: colleague.body.id })).id;
 }, 240_000);
 
 afterAll(async () => stack?.stop());

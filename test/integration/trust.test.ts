@@ -2,13 +2,11 @@ import { createHash, randomBytes, randomUUID, scryptSync } from "node:crypto";
 import { createServer, type AddressInfo, type Server } from "node:net";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
-import { startLocalStack, type LocalStack } from "../../core/local/stack";
-import { localDynamo, localSqs } from "../../core/local/emulators";
+import type { LocalStack } from "../../core/local/stack";
 import { lambdaContext } from "../../core/local/lambda-context";
-import { Db } from "../../core/store/db";
+import type { Db } from "../../core/store/db";
 import { keys } from "../../core/store/keys";
 import { FileSecretStore } from "../../core/secrets/index";
-import { SqsJobQueue } from "../../core/queue/index";
 import { createLogger } from "../../core/shared/log";
 import { readBoundSecrets, type AccountRecord } from "../../core/accounts/index";
 import { handleApiRequest } from "../../core/api/index";
@@ -16,6 +14,7 @@ import { runSyncJob } from "../../core/sync/index";
 import { newJob } from "../../core/jobs/jobs";
 import { handler as apiHandler } from "../../functions/api";
 import { ApiClient } from "../support/api-client";
+import { startSyncStack, syncDepsFor, TEST_ADMIN as ADMIN } from "../support/sync-stack";
 
 /**
  * Trust: a saved mailbox password goes only where it was typed for, connecting to mail servers
@@ -23,7 +22,6 @@ import { ApiClient } from "../support/api-client";
  * real API handler (local stack) against the harness's Dovecot and Postfix.
  */
 const mail = inject("mail");
-const ADMIN = { email: "admin@example.test", password: "admin-password-123" };
 const MEMBER = { email: "owner@example.test", password: "owner-password-123" };
 const bob = () => mail.users.bob;
 let stack: LocalStack;
@@ -37,10 +35,7 @@ let trapPort = 0;
 const trapped: string[] = [];
 
 beforeAll(async () => {
-  stack = await startLocalStack({ schedule: false, admin: ADMIN, imapCaPem: mail.caPem });
-  db = new Db(stack.tables, localDynamo(stack.dynamoEndpoint));
-  admin = new ApiClient(stack.url);
-  expect((await admin.signIn(ADMIN.email, ADMIN.password)).status).toBe(200);
+  ({ stack, api: admin, db } = await startSyncStack(mail));
   expect((await admin.post("/api/users", { ...MEMBER, name: "Owner", role: "member" })).status).toBe(201);
   member = new ApiClient(stack.url);
   expect((await member.signIn(MEMBER.email, MEMBER.password)).status).toBe(200);
@@ -126,10 +121,7 @@ describe("a saved password goes only where it was typed for", () => {
         expect(reply.status, reply.text).toBe(422);
         expect(reply.body.error.code).toBe("password_destination_changed");
       }
-      const outcome = await runSyncJob(
-        { db, secrets, queue: new SqsJobQueue(stack.queueUrl, localSqs(stack.sqsEndpoint)), log: createLogger({ fn: "trust-test" }, "error"), hostAllowance: "loopback", imapCa: mail.caPem, remainingMs: () => 300_000 },
-        newJob(id, "manual"),
-      );
+      const outcome = await runSyncJob(syncDepsFor(stack, mail, { db, secrets, log: createLogger({ fn: "trust-test" }, "error") }), newJob(id, "manual"));
       expect(outcome).toMatchObject({ status: "failed", error: "password_destination_changed" });
       expect((await member.get(`/api/accounts/${id}`)).body.lastError.code).toBe("password_destination_changed");
       nothingTrapped();

@@ -1,14 +1,11 @@
 import { QueryCommand } from "@aws-sdk/client-dynamodb";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { startLocalStack } from "../../core/local/stack";
-import { localDynamo, localSqs } from "../../core/local/emulators";
-import { Db } from "../../core/store/db";
-import { FileSecretStore } from "../../core/secrets/index";
-import { SqsJobQueue, type SyncJobMessage } from "../../core/queue/index";
+import { localDynamo } from "../../core/local/emulators";
+import type { SyncJobMessage } from "../../core/queue/index";
 import { createLogger } from "../../core/shared/log";
 import { newJob, recordQueued, type SyncDeps } from "../../core/sync/index";
 import type { MailServersInfo } from "../harness/mail-servers";
-import { ApiClient } from "./api-client";
+import { startSyncStack } from "./sync-stack";
 import { startRelay } from "./tcp-relay";
 
 /**
@@ -66,26 +63,12 @@ export async function storedPairs(ddb: DynamoDBClient, table: string, accountId:
  * Dovecot user reached through the relay (one at a time: a new one replaces the last).
  */
 export async function startFaultStack(mail: MailServersInfo, user: { email: string; password: string }, contacts: string[], extra: Partial<SyncDeps> = {}) {
-  const admin = { email: "admin@example.test", password: "admin-password-123" };
-  const stack = await startLocalStack({ schedule: false, admin, imapCaPem: mail.caPem });
-  const api = new ApiClient(stack.url);
-  await api.signIn(admin.email, admin.password);
+  const { stack, api, db, deps } = await startSyncStack(mail, { deps: { log: createLogger({ fn: "faults" }, "error"), ...extra } });
   for (const email of contacts) {
     const reply = await api.post("/api/contacts", { name: email.split("@")[0], primaryEmail: email });
     if (reply.status !== 201) throw new Error(`contact ${email}: ${reply.status} ${reply.text}`);
   }
   const relay = await startRelay({ host: mail.host, port: mail.imapPort });
-  const db = new Db(stack.tables, localDynamo(stack.dynamoEndpoint));
-  const deps: SyncDeps = {
-    db,
-    secrets: new FileSecretStore(stack.secretDir),
-    queue: new SqsJobQueue(stack.queueUrl, localSqs(stack.sqsEndpoint)),
-    log: createLogger({ fn: "faults" }, "error"),
-    hostAllowance: "loopback",
-    imapCa: mail.caPem,
-    remainingMs: () => 300_000,
-    ...extra,
-  };
   let previous: string | undefined;
   return {
     stack,

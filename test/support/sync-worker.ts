@@ -5,36 +5,25 @@
  * Environment: DYNAMO_ENDPOINT, SQS_ENDPOINT, QUEUE_URL, TABLES (JSON), SECRET_DIR, IMAP_CA,
  * JOB (JSON), LEASE_SECONDS, CHUNK_SIZE, WRITE_DELAY_MS (holds each mail write: a slow, killable sync).
  */
-import { localDynamo, localSqs } from "../../core/local/emulators";
-import { Db } from "../../core/store/db";
-import { FileSecretStore } from "../../core/secrets/index";
-import { SqsJobQueue } from "../../core/queue/index";
 import { createLogger } from "../../core/shared/log";
 import { runSyncJob } from "../../core/sync/index";
+import { syncDepsFor } from "./sync-stack";
 
 const env = process.env;
-const db = new Db(JSON.parse(env.TABLES!), localDynamo(env.DYNAMO_ENDPOINT!));
+const deps = syncDepsFor(
+  { tables: JSON.parse(env.TABLES!), dynamoEndpoint: env.DYNAMO_ENDPOINT!, secretDir: env.SECRET_DIR!, queueUrl: env.QUEUE_URL!, sqsEndpoint: env.SQS_ENDPOINT! },
+  { caPem: env.IMAP_CA },
+  { log: createLogger({ fn: "sync-worker" }, "error"), chunkSize: Number(env.CHUNK_SIZE ?? 500), leaseSeconds: Number(env.LEASE_SECONDS ?? 60) },
+);
+const { db } = deps;
 const delay = Number(env.WRITE_DELAY_MS ?? 0);
 if (delay) {
   const write = db.batchWrite.bind(db);
-  db.batchWrite = async (...args: Parameters<Db["batchWrite"]>) => {
+  db.batchWrite = async (...args: Parameters<typeof db.batchWrite>) => {
     await new Promise((r) => setTimeout(r, delay));
     return write(...args);
   };
 }
-const outcome = await runSyncJob(
-  {
-    db,
-    secrets: new FileSecretStore(env.SECRET_DIR!),
-    queue: new SqsJobQueue(env.QUEUE_URL!, localSqs(env.SQS_ENDPOINT!)),
-    log: createLogger({ fn: "sync-worker" }, "error"),
-    hostAllowance: "loopback",
-    imapCa: env.IMAP_CA,
-    remainingMs: () => 300_000,
-    chunkSize: Number(env.CHUNK_SIZE ?? 500),
-    leaseSeconds: Number(env.LEASE_SECONDS ?? 60),
-  },
-  JSON.parse(env.JOB!),
-);
+const outcome = await runSyncJob(deps, JSON.parse(env.JOB!));
 console.log(JSON.stringify(outcome));
 process.exit(0);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { afterJob, afterSave, isPaused, maySendSavedPassword, maySync, PAUSE_AFTER_FAILED_LOGINS, shownState } from "../../core/accounts/state-machine";
+import { afterJob, afterSave, duringFirstSync, isPaused, maySendSavedPassword, maySync, PAUSE_AFTER_FAILED_LOGINS, shownState } from "../../core/accounts/state-machine";
 
 describe("the account state machine", () => {
   it("pauses a mailbox on the third refused login in a row, not before", () => {
@@ -20,6 +20,12 @@ describe("the account state machine", () => {
     expect(afterJob({ authFailures: 2 }, "connected")).toEqual({ state: "connected", authFailures: 0 });
     expect(afterJob({ authFailures: 2 }, "connectError")).toEqual({ state: "connectError" });
     expect(afterJob(afterJob({ authFailures: 2 }, "connected"), "authenticationError")).toEqual({ state: "authenticationError", authFailures: 1 });
+  });
+
+  it("shows a mailbox in its first sync as syncing, unless sync is switched off", () => {
+    expect(duringFirstSync()).toBe("syncing");
+    expect(shownState({ state: duringFirstSync() })).toBe("syncing");
+    expect(shownState({ state: duringFirstSync(), syncEnabled: false })).toBe("disabled");
   });
 
   it("resumes a paused mailbox when new credentials are saved, and keeps the pause on any other edit", () => {
