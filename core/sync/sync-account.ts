@@ -11,7 +11,7 @@ import { loadCursors, type FolderCursor } from "../jobs/index";
 import { passwordCache } from "./secret-cache";
 import { ContactMatcher } from "./contact-matcher";
 import { jobTypeOf, newJob, recordJob, recordQueued, serverHint, type JobCounts } from "../jobs/index";
-import { forgetSkips, retryUids } from "./accounting";
+import { forgetSkips } from "./accounting";
 import { jobEndOf, needsFreshBackfill, planFolder, retriesRefusedJob } from "./plan";
 import { pendingBackfill, type BackfillPlan } from "./backfill-requests";
 import { acquireLease, LEASE_SECONDS, LeaseKeeper, markAbandoned, newLeaseOwner, releaseLease, type Lease } from "../jobs/index";
