@@ -9,6 +9,7 @@ import type { HostAllowance } from "../mail/index";
 import type { ApiRequest } from "./http";
 import type { RateLimit } from "../store/rate-limit";
 import type { ApiScope, WebhookQueue } from "../integrations/index";
+import { logNotifier, type Notifier } from "../notifications/index";
 
 export interface ApiDeps {
   db: Db;
@@ -24,6 +25,10 @@ export interface ApiDeps {
   originSecret?: string;
   /** Where webhook test events, resends and replays are queued; without it those routes answer 503. */
   webhookQueue?: WebhookQueue;
+  /** Where operations events go (sign-in locks, resumed mailboxes); default: the log. */
+  notifier?: Notifier;
+  /** Queue a mailbox's sync as soon as it is saved with new settings (SYNC_ON_SAVE; default true). */
+  syncOnSave?: boolean;
   /** The first admin, created on first use when no one has signed up yet. */
   bootstrapAdmin?: () => Promise<{ email: string; password: string } | undefined>;
 }
@@ -70,3 +75,6 @@ export const listOf = <T extends z.ZodType>(item: T) => z.object({ items: z.arra
 
 /** Routes that make the server connect to hosts the user names count against this (see core/accounts/login-limits.ts). */
 export { PROBE_LIMIT } from "../accounts/index";
+
+/** The notifier of these deps: the runtime's (mail per the settings), else the log. */
+export const notifierOf = (deps: ApiDeps): Notifier => deps.notifier ?? logNotifier(deps.log);

@@ -7,7 +7,8 @@ import { SqsWebhookQueue } from "../integrations/index";
 import { parseAllowance, type HostAllowance } from "../mail/index";
 import { createLogger, type Logger } from "../shared/log";
 import { readConfig } from "../shared/config";
-import { logNotifier, type Notifier } from "../notifications/index";
+import type { Notifier } from "../notifications/index";
+import { mailNotifier } from "../notification-mail/index";
 
 /**
  * Builds the adapters a handler needs, once per cold start, from the linked resources
@@ -24,6 +25,8 @@ import { logNotifier, type Notifier } from "../notifications/index";
  *   value fails the cold start with the error the deploy and `npm start` give, core/shared/config.ts)
  * - SYNC_ON_CONTACT_CHANGE: "off" to leave a contact's new address to the schedule instead of
  *   queuing a sync of every mailbox at once (tests that drive their own jobs; default on)
+ * - SYNC_ON_SAVE: "off" to leave a mailbox saved with new settings to the schedule instead of
+ *   queuing its sync at once (tests that drive their own jobs; default on)
  * - IMAP_EXTRA_CA_PEM: PEM text of an extra CA to trust for IMAP (e.g. a company CA)
  * - LOG_LEVEL: debug | info | warn | error (default info)
  */
@@ -37,7 +40,9 @@ export interface Runtime {
   /** Queue a sync of every mailbox when a contact gains an address (SYNC_ON_CONTACT_CHANGE). */
   syncOnContactChange: boolean;
   imapCa?: string;
-  /** Where operations events go (core/notifications). */
+  /** Queue a mailbox's sync as soon as it is saved with new settings (SYNC_ON_SAVE). */
+  syncOnSave: boolean;
+  /** Where operations events go (core/notifications): logged, and mailed per the notification settings. */
   notifier: Notifier;
 }
 
@@ -66,17 +71,20 @@ export function buildRuntime(fn: string): Runtime {
       ? new FileSecretStore(required(env.LOCAL_SECRET_DIR, "LOCAL_SECRET_DIR"))
       : new AwsSecretStore(required(env.SECRET_PREFIX, "SECRET_PREFIX"));
   const config = readConfig(env);
+  const db = new Db({ main: linked("Main").name, mail: linked("Mail").name });
+  const hostAllowance = parseAllowance(env.ALLOW_PRIVATE_HOSTS);
   return {
-    db: new Db({ main: linked("Main").name, mail: linked("Mail").name }),
+    db,
     secrets,
     // With an endpoint override (fauxqs) the queue URL's host is not an SQS endpoint: don't route by it
     queue: new SqsJobQueue(linked("SyncQueue").url, new SQSClient({ useQueueUrlAsEndpoint: !env.AWS_ENDPOINT_URL_SQS })),
     log,
-    hostAllowance: parseAllowance(env.ALLOW_PRIVATE_HOSTS),
+    hostAllowance,
     intervalMinutes: config.SYNC_INTERVAL_MINUTES,
     syncOnContactChange: env.SYNC_ON_CONTACT_CHANGE !== "off",
     imapCa: env.IMAP_EXTRA_CA_PEM || undefined,
-    notifier: logNotifier(log),
+    syncOnSave: env.SYNC_ON_SAVE !== "off",
+    notifier: mailNotifier({ db, secrets, log, hostAllowance, ca: env.IMAP_EXTRA_CA_PEM || undefined }),
   };
 }
 

@@ -6,7 +6,8 @@ import { shouldRetry, type JobQueue, type SyncJobMessage } from "../queue/index"
 import { AppError } from "../shared/errors";
 import { nowIso } from "../shared/ids";
 import type { Logger } from "../shared/log";
-import { afterJob, detectSentFolder, ensureBound, imapPasswordStore, maySendSavedPassword, selectableFolders, type AccountRecord, type HostAllowance, type JobEnd } from "../accounts/index";
+import { afterJob, detectSentFolder, ensureBound, getPauseRule, imapPasswordStore, isPaused, maySendSavedPassword, selectableFolders, type AccountRecord, type HostAllowance, type JobEnd } from "../accounts/index";
+import type { Notifier } from "../notifications/index";
 import { closeImap, isAuthenticationProblem, translateImapError } from "../mail/index";
 import { loadCursors, type FolderCursor } from "../jobs/index";
 import { passwordCache } from "./secret-cache";
@@ -49,6 +50,8 @@ export interface SyncDeps {
   initialWindowDays?: number;
   /** The account lease's length in seconds, renewed while the job works (lease.ts). Default 60. */
   leaseSeconds?: number;
+  /** Told when a job pauses the mailbox (mailbox.paused); none: the pause is only logged. */
+  notifier?: Notifier;
 }
 
 export type SyncOutcome = { status: "done" | "skipped" | "failed" | "continued" | "abandoned"; counts: JobCounts; error?: string };
@@ -151,7 +154,7 @@ export async function runSyncJob(deps: SyncDeps, job: SyncJobMessage): Promise<S
     await keeper.stop();
     if (!continued) {
       // the job's end is recorded after its start (same item), alongside the account's state and the logout
-      const [stamp] = await Promise.all([finishSync(db, lease, account, "connected", null, nowIso()), recordJob(db, job.jobId, "done", { startedAt, endedAt: nowIso(), counts })]);
+      const [{ stamp }] = await Promise.all([finishSync(db, lease, account, "connected", null, nowIso()), recordJob(db, job.jobId, "done", { startedAt, endedAt: nowIso(), counts })]);
       if (stamp) keepEnd(account.id, stamp, await cursors);
       jobLog.info("sync.completed", { counts });
       return { status: "done", counts };
@@ -177,8 +180,14 @@ export async function runSyncJob(deps: SyncDeps, job: SyncJobMessage): Promise<S
     }
     const end = isAuthenticationProblem(err.code) ? "authenticationError" : "connectError";
     released = true;
-    await Promise.all([finishSync(db, lease, account, end, { code: err.code, params: err.params }), recordJob(db, job.jobId, "failed", { startedAt, endedAt: nowIso(), counts, error: err.code })]);
+    // the pause rule is read only when a login was refused: a quiet tick pays nothing for it
+    const pauseAfter = end === "authenticationError" ? (await getPauseRule(db)).failedLogins : undefined;
+    const [next] = await Promise.all([finishSync(db, lease, account, end, { code: err.code, params: err.params }, undefined, pauseAfter), recordJob(db, job.jobId, "failed", { startedAt, endedAt: nowIso(), counts, error: err.code })]);
     jobLog.warn("sync.failed", { code: err.code, kind: err.kind, cause: err.cause });
+    if (next.state === "paused" && !isPaused(account)) {
+      jobLog.warn("sync.paused", { failedLogins: next.authFailures });
+      await deps.notifier?.notify({ kind: "mailbox.paused", accountId: account.id, address: account.email, ownerId: account.ownerId, failedLogins: next.authFailures ?? 0, code: err.code, at: nowIso() });
+    }
     if (shouldRetry(err)) throw err;
     return { status: "failed", counts, error: err.code };
   } finally {
@@ -210,12 +219,20 @@ async function retryBackfillJob(deps: SyncDeps, job: SyncJobMessage, refused: "m
  * The end of a job in one write: the account's state, last error, last sync time, the count of
  * authentication failures in a row, and the lease released. If the lease was lost meanwhile
  * (it expired and another job took it), only the state is recorded. Returns the updatedAt it
- * stamped when it released the lease.
+ * stamped when it released the lease, and the state it wrote.
  */
-async function finishSync(db: Db, lease: Lease, account: AccountRecord, end: JobEnd, error: { code: string; params?: Record<string, string | number> } | null, syncedAt?: string): Promise<string | undefined> {
+async function finishSync(
+  db: Db,
+  lease: Lease,
+  account: AccountRecord,
+  end: JobEnd,
+  error: { code: string; params?: Record<string, string | number> } | null,
+  syncedAt?: string,
+  pauseAfter?: number,
+): Promise<{ stamp?: string; state: JobEnd | "paused"; authFailures?: number }> {
   const { accountId } = lease;
   // the lease keeps other jobs off the mailbox, so the count read with it is still the current one
-  const next = afterJob(account, end);
+  const next = afterJob(account, end, pauseAfter);
   const values: Record<string, unknown> = { ":s": next.state, ":e": error, ":u": nowIso(), ":owner": lease.owner };
   let expression = "SET #state = :s, lastError = :e, updatedAt = :u";
   if (syncedAt) {
@@ -226,6 +243,11 @@ async function finishSync(db: Db, lease: Lease, account: AccountRecord, end: Job
     expression += ", authFailures = :failures";
     values[":failures"] = next.authFailures;
   }
+  if (end === "authenticationError" && pauseAfter !== undefined) {
+    expression += ", pauseAfter = :pauseAfter";
+    values[":pauseAfter"] = pauseAfter;
+  }
+  const result = { state: next.state as JobEnd | "paused", authFailures: next.authFailures };
   const done = await db.update("main", keys.account(accountId), {
     expression: `${expression} ${RELEASE.remove}`,
     names: { "#state": "state" },
@@ -233,10 +255,10 @@ async function finishSync(db: Db, lease: Lease, account: AccountRecord, end: Job
     condition: `attribute_exists(pk) AND ${RELEASE.condition}`,
     returnValues: "NONE",
   });
-  if (done !== false) return values[":u"] as string;
+  if (done !== false) return { ...result, stamp: values[":u"] as string };
   delete values[":owner"];
   await db.update("main", keys.account(accountId), { expression, names: { "#state": "state" }, values, condition: "attribute_exists(pk)", returnValues: "NONE" });
-  return undefined;
+  return result;
 }
 /** Returns true when it stopped early for lack of time (a continuation must follow). */
 async function syncFolders(
