@@ -3,7 +3,11 @@
  *
  * data-testid attributes (stable, for browser tests):
  *   Sign-in:   signin-email, signin-password, signin-submit, signin-error
- *   Header:    nav-contacts, nav-accounts, nav-users (admins only), lang-select, signout, current-user (links to #/password)
+ *   Header:    nav-contacts, nav-accounts, nav-users, nav-integrations, nav-settings (admins only), lang-select, signout, current-user (links to #/password)
+ *   Settings:  notification-mail, notify-enabled, notify-server-smtp/-mailbox, notify-host/-port/-security/-user/-password,
+ *              notify-mailbox, notify-from, notify-from-name, notify-admins, notify-extra, notify-time-zone, notify-events,
+ *              notify-event-<kind>, notify-save, notify-test, lockout(-failures/-minutes/-save), locked-users, locked-user
+ *              (data-email), locked-user-unlock, lock-records, lock-record (data-kind), pause-rule(-failedLogins/-save)
  *   Password:  password-current, password-new, password-save, password-error
  *   Mailboxes: account-new, accounts-table, account-row, account-sync, account-edit, account-delete,
  *              account-email, account-display-name, account-owner, account-host, account-port,
@@ -49,6 +53,7 @@ import { ContactsPage } from "./pages/Contacts";
 import { SignInPage } from "./pages/SignIn";
 import { UsersPage } from "./pages/Users";
 import { IntegrationsPage } from "./pages/integrations/page";
+import { OperationsSettingsPage } from "./pages/operations/page";
 import { href, navigate, parseRoute, useHashPath, type Route } from "./router";
 import type { SessionInfo, User } from "./api/types";
 import { PasswordPage } from "./pages/Password";
@@ -196,6 +201,8 @@ function titleFor(route: Route, signedIn: boolean) {
       return "nav.users" as const;
     case "password":
       return "password.title" as const;
+    case "settings":
+      return "ops.title" as const;
     default:
       return null;
   }
@@ -224,6 +231,8 @@ function RouteView(props: { route: Route; user: User }) {
       return <PasswordPage />;
     case "integrations":
       return user.role === "admin" ? <IntegrationsPage /> : <ErrorBanner messages={[t("error.forbidden")]} />;
+    case "settings":
+      return user.role === "admin" ? <OperationsSettingsPage /> : <ErrorBanner messages={[t("error.forbidden")]} />;
     case "notFound":
       return <ErrorBanner messages={[t("error.notFound")]} />;
   }
@@ -232,8 +241,8 @@ function RouteView(props: { route: Route; user: User }) {
 function Header(props: { user: User; route: Route; onSignOut: () => void }) {
   const { t } = useI18n();
   const { user, route } = props;
-  const section = route.name === "contact" || route.name === "contacts" || route.name === "contactsImport" ? "contacts" : route.name.startsWith("account") ? "accounts" : route.name === "users" ? "users" : route.name === "integrations" ? "integrations" : null;
-  const link = (name: "contacts" | "accounts" | "users" | "integrations", label: string) => (
+  const section = route.name === "contact" || route.name === "contacts" || route.name === "contactsImport" ? "contacts" : route.name.startsWith("account") ? "accounts" : route.name === "users" ? "users" : route.name === "integrations" ? "integrations" : route.name === "settings" ? "settings" : null;
+  const link = (name: "contacts" | "accounts" | "users" | "integrations" | "settings", label: string) => (
     <a href={href(`/${name}`)} className={`nav__link${section === name ? " nav__link--active" : ""}`} aria-current={section === name ? "page" : undefined} data-testid={`nav-${name}`}>
       {label}
     </a>
@@ -255,6 +264,7 @@ function Header(props: { user: User; route: Route; onSignOut: () => void }) {
           {link("accounts", t("nav.accounts"))}
           {user.role === "admin" ? link("users", t("nav.users")) : null}
           {user.role === "admin" ? link("integrations", t("nav.integrations")) : null}
+          {user.role === "admin" ? link("settings", t("nav.settings")) : null}
         </nav>
         <div className="header__tools">
           <label className="lang">
