@@ -18,7 +18,8 @@
  *
  * Mailbox passwords and webhook signing secrets live in Secrets Manager under
  * "<app>/<stage>/..." (SECRET_PREFIX); only the api (writes them), sync and webhooks (read
- * them) functions may touch that prefix. The first
+ * them) functions may touch that prefix; the monitor reads only notification mail's SMTP
+ * password ("<prefix>notifications/smtp"). The first
  * admin comes from the AdminEmail / AdminPassword secrets:
  *   npx sst secret set AdminEmail admin@example.com --stage prod
  *
@@ -92,6 +93,9 @@ export default $config({
     const identity = aws.getCallerIdentityOutput();
     // Only this app's and stage's secrets, never "*".
     const secretArns = $interpolate`arn:${partition.partition}:secretsmanager:${region.region}:${identity.accountId}:secret:${secretPrefix}*`;
+    // Notification mail's SMTP password alone (core/notification-mail): what the monitor needs
+    // to mail the events it finds, without reach to any mailbox password.
+    const notificationSecretArn = $interpolate`arn:${partition.partition}:secretsmanager:${region.region}:${identity.accountId}:secret:${secretPrefix}notifications/smtp*`;
     const fnDefaults = {
       runtime: "nodejs24.x",
       architecture: "arm64",
@@ -168,6 +172,7 @@ export default $config({
         handler: "functions/monitor.handler",
         timeout: "1 minute",
         link: [...dataLinks, queue],
+        permissions: [{ actions: ["secretsmanager:GetSecretValue"], resources: [notificationSecretArn] }],
       },
     });
 

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Db } from "../store/db";
 import { keys } from "../store/keys";
-import type { SecretStore } from "../secrets/index";
+import { notificationSecretName, type SecretStore } from "../secrets/index";
 import { AppError, type FieldProblem } from "../shared/errors";
 import { nowIso } from "../shared/ids";
 import { looksLikeEmail, normaliseEmail } from "../contacts/index";
@@ -16,7 +16,7 @@ import { opsEventKinds, type OpsEventKind } from "../notifications/index";
  * zone the mails give times in. The SMTP password lives in the secret store
  * (`notifications/smtp`), never in the item, and is bound to the server it was typed for.
  */
-export const NOTIFICATION_SECRET = "notifications/smtp";
+export const NOTIFICATION_SECRET = notificationSecretName;
 /** Times in mails (lock and unlock times) are given in this zone unless the admin chose another. */
 export const DEFAULT_TIME_ZONE = "Asia/Tokyo";
 
