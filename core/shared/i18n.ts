@@ -211,7 +211,7 @@ const catalogue: Record<string, Record<Lang, string>> = {
   notification_no_recipients: { en: "There is no one to send to: add extra addresses or switch on mails to admins.", ja: "送信先がありません。追加の送信先を入力するか、管理者への送信を有効にしてください。" },
   notification_mailbox_no_smtp: { en: "The chosen mailbox has no outgoing (SMTP) server.", ja: "選択したメールボックスに送信（SMTP）サーバーが設定されていません。" },
   notification_password_unbound: { en: "The saved SMTP password was saved for another server: enter it again.", ja: "保存済みのSMTPパスワードは別のサーバー用です。もう一度入力してください。" },
-  signin_locked: { en: "This user is locked after too many failed sign-ins. Try again in {seconds|duration} (at {until}), or ask an administrator to unlock it.", ja: "サインインの失敗が続いたため、このユーザーはロックされています。{seconds|duration}後（{until}）にもう一度お試しいただくか、管理者にロック解除を依頼してください。" },
+  signin_locked: { en: "This user is locked after too many failed sign-ins. Try again in {seconds|duration}, or ask an administrator to unlock it.", ja: "サインインの失敗が続いたため、このユーザーはロックされています。{seconds|duration}後にもう一度お試しいただくか、管理者にロック解除を依頼してください。" },
   user_not_locked: { en: "This user is not locked.", ja: "このユーザーはロックされていません。" },
   replay_range_invalid: { en: "must not be before from.", ja: "from より前の日時は指定できません。" },
 };

@@ -111,6 +111,7 @@ describe("console sign-in lockout", () => {
     expect(right.body.error.code).toBe("signin_locked");
     expect(right.body.error.message).toMatch(/約(9|10)分後/);
     expect(right.body.error.message).not.toMatch(/\d{3,}秒/);
+    expect(right.body.error.message).not.toMatch(/[{}]/); // every placeholder filled
     const locked = await admin.get("/api/users/locked");
     expect(locked.body.items.map((u: { email: string }) => u.email)).toEqual([MEMBER.email]);
     const { lockedAt, unlockAt } = locked.body.items[0];
@@ -152,5 +153,33 @@ describe("console sign-in lockout", () => {
       { field: "failures", code: "too_big_number", message: "10以下で指定してください。" },
       { field: "minutes", code: "too_small_number", message: "1以上で指定してください。" },
     ]);
+  });
+});
+
+describe("notification mail through a connected mailbox", () => {
+  it("sends through the mailbox's own SMTP server and saved password, as the mailbox when no From is set", async () => {
+    // Prepare: bob's mailbox, connected with its IMAP and SMTP servers (the save's test logs in to both)
+    const box = await admin.post("/api/accounts", {
+      email: bob.email,
+      imap: { host: mail.host, port: mail.imapPort, security: "starttls", user: bob.email },
+      smtp: { host: mail.host, port: mail.smtpPort, security: "starttls", user: bob.email },
+      password: bob.password,
+      syncEnabled: false,
+    });
+    expect(box.status, box.text).toBe(201);
+    const saved = await admin.request("PUT", "/api/settings/notifications", settings({ server: { kind: "mailbox", accountId: box.body.id }, fromAddress: "", notifyAdmins: false, extraRecipients: IT_DESK }));
+    expect(saved.status, saved.text).toBe(200);
+    const unknown = await admin.request("PUT", "/api/settings/notifications", settings({ server: { kind: "mailbox", accountId: "no-such-mailbox" } }));
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.fields.map((f: { field: string }) => f.field)).toEqual(["server.accountId"]);
+    const since = new Date();
+    // Act
+    const reply = await admin.post("/api/settings/notifications/test", {});
+    // Assess
+    expect(reply.status, reply.text).toBe(200);
+    expect(reply.body.sent).toEqual([IT_DESK]);
+    const got = await waitForMail(mail, catchall, (m) => m.subject?.includes("Test notification") === true && (m.to as { text: string }).text.includes(IT_DESK), { since });
+    expect(got.headers.get("from")).toMatchObject({ value: [{ address: bob.email }] });
+    expect(admin.transcript.join("\n")).not.toContain(bob.password);
   });
 });
