@@ -3,7 +3,7 @@ import { Db } from "../store/db";
 import { AwsSecretStore, FileSecretStore, type SecretStore } from "../secrets/index";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { SqsJobQueue } from "../queue/index";
-import { SqsWebhookQueue } from "../integrations/index";
+import { SqsWebhookQueue, withWebhookEvents } from "../integrations/index";
 import { parseAllowance, type HostAllowance } from "../mail/index";
 import { createLogger, type Logger } from "../shared/log";
 import { readConfig } from "../shared/config";
@@ -73,6 +73,11 @@ export function buildRuntime(fn: string): Runtime {
   const config = readConfig(env);
   const db = new Db({ main: linked("Main").name, mail: linked("Mail").name });
   const hostAllowance = parseAllowance(env.ALLOW_PRIVATE_HOSTS);
+  // every event is logged and mailed per the notification settings; mailbox paused/resumed
+  // reach a CRM's webhooks too, where the webhook queue is linked
+  const mailed = mailNotifier({ db, secrets, log, hostAllowance, ca: env.IMAP_EXTRA_CA_PEM || undefined });
+  const webhookQueue = linkedWebhookQueue();
+  const notifier = webhookQueue ? withWebhookEvents(mailed, { db, queue: webhookQueue, log }) : mailed;
   return {
     db,
     secrets,
@@ -84,7 +89,7 @@ export function buildRuntime(fn: string): Runtime {
     syncOnContactChange: env.SYNC_ON_CONTACT_CHANGE !== "off",
     imapCa: env.IMAP_EXTRA_CA_PEM || undefined,
     syncOnSave: env.SYNC_ON_SAVE !== "off",
-    notifier: mailNotifier({ db, secrets, log, hostAllowance, ca: env.IMAP_EXTRA_CA_PEM || undefined }),
+    notifier,
   };
 }
 

@@ -74,10 +74,11 @@
  *
  * Contact address change (CHANGES#): each sync write batch puts ONE item per contact address it
  * stored copies under, listing those copies' sort keys (`copies`), after the copies; it
- * expires (`expiresAt`) after 30 days (core/sync/change-log.ts). A CRM polls a contact's new
+ * expires (`expiresAt`) after 30 days (core/store/change-log.ts). A CRM polls a contact's new
  * mail with a cursor (GET /api/contacts/{id}/changes, core/messages/changes.ts): one Query per
  * address over a time range of these items, instead of an index entry per copy (which would
- * double the sync's write cost). Copies deleted (disconnect, excluded domain) are not logged.
+ * double the sync's write cost). Deleting copies (disconnect, an excluded domain) puts the same
+ * item with `removed` instead of `copies`, so the CRM hears that the message left the history.
  *
  * Mail table: one item per (contact email, message, mailbox holding it): the message's
  * metadata plus where that mailbox has it. The message key derives from the Message-ID, so

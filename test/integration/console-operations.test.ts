@@ -9,6 +9,7 @@ import { keys } from "../../core/store/keys";
 import { launchBrowser } from "../harness/chromium";
 import { ApiClient } from "../support/api-client";
 import { waitForMail } from "../support/read-mail";
+import { signInPage } from "../support/console-page";
 
 /**
  * The operations settings page in a real browser, in Japanese: notification mail (a bad extra
@@ -40,10 +41,7 @@ afterAll(async () => {
 async function signedIn(): Promise<Page> {
   const context = await browser.newContext({ locale: "ja-JP" });
   const page = await context.newPage();
-  await page.goto(`${stack.url}/#/signin`);
-  await page.getByTestId("signin-email").fill(ADMIN.email);
-  await page.getByTestId("signin-password").fill(ADMIN.password);
-  await page.getByTestId("signin-submit").click();
+  await signInPage(page, stack.url, ADMIN);
   await page.getByTestId("nav-settings").click();
   return page;
 }

@@ -3,7 +3,7 @@
  *
  * data-testid attributes (stable, for browser tests):
  *   Sign-in:   signin-email, signin-password, signin-submit, signin-error
- *   Header:    nav-contacts, nav-accounts, nav-users, nav-integrations, nav-settings (admins only), lang-select, signout, current-user (links to #/password)
+ *   Header:    nav-contacts, nav-accounts, nav-users, nav-domains, nav-integrations, nav-settings (admins only), lang-select, signout, current-user (links to #/password)
  *   Settings:  notification-mail, notify-enabled, notify-server-smtp/-mailbox, notify-host/-port/-security/-user/-password,
  *              notify-mailbox, notify-from, notify-from-name, notify-admins, notify-extra, notify-time-zone, notify-events,
  *              notify-event-<kind>, notify-save, notify-test, lockout(-failures/-minutes/-save), locked-users, locked-user
@@ -39,6 +39,10 @@
  *              message-body, message-body-loading, message-body-error, message-body-truncated
  *   Users:     users-table, user-row, user-delete, user-new-email, user-new-name, user-new-password,
  *              user-new-role, user-new-save, user-new-error
+ *   Domains:   domain-add, domains-table, domain-row (data-domain), domain-usage, domain-edit, domain-remove,
+ *              domain-form, domain-form-error, domain-name, domain-provider, domain-imap-/smtp-host/-port/-security,
+ *              domain-username-<email|localpart>, domain-test-email, domain-test-password, domain-test-run,
+ *              domain-test-result, domain-test-error, domain-save, domain-cancel
  *   Shared:    confirm-dialog, confirm-ok, confirm-cancel, notice
  */
 import { useCallback, useEffect, useMemo, useState } from "react";
@@ -53,6 +57,7 @@ import { ContactsPage } from "./pages/Contacts";
 import { SignInPage } from "./pages/SignIn";
 import { UsersPage } from "./pages/Users";
 import { IntegrationsPage } from "./pages/integrations/page";
+import { DomainsPage } from "./pages/domains/page";
 import { OperationsSettingsPage } from "./pages/operations/page";
 import { href, navigate, parseRoute, useHashPath, type Route } from "./router";
 import type { SessionInfo, User } from "./api/types";
@@ -199,6 +204,8 @@ function titleFor(route: Route, signedIn: boolean) {
       return "nav.accounts" as const;
     case "users":
       return "nav.users" as const;
+    case "domains":
+      return "nav.domains" as const;
     case "password":
       return "password.title" as const;
     case "settings":
@@ -231,6 +238,8 @@ function RouteView(props: { route: Route; user: User }) {
       return <PasswordPage />;
     case "integrations":
       return user.role === "admin" ? <IntegrationsPage /> : <ErrorBanner messages={[t("error.forbidden")]} />;
+    case "domains":
+      return user.role === "admin" ? <DomainsPage /> : <ErrorBanner messages={[t("error.forbidden")]} />;
     case "settings":
       return user.role === "admin" ? <OperationsSettingsPage /> : <ErrorBanner messages={[t("error.forbidden")]} />;
     case "notFound":
@@ -241,8 +250,8 @@ function RouteView(props: { route: Route; user: User }) {
 function Header(props: { user: User; route: Route; onSignOut: () => void }) {
   const { t } = useI18n();
   const { user, route } = props;
-  const section = route.name === "contact" || route.name === "contacts" || route.name === "contactsImport" ? "contacts" : route.name.startsWith("account") ? "accounts" : route.name === "users" ? "users" : route.name === "integrations" ? "integrations" : route.name === "settings" ? "settings" : null;
-  const link = (name: "contacts" | "accounts" | "users" | "integrations" | "settings", label: string) => (
+  const section = route.name === "contact" || route.name === "contacts" || route.name === "contactsImport" ? "contacts" : route.name.startsWith("account") ? "accounts" : route.name === "users" ? "users" : route.name === "integrations" ? "integrations" : route.name === "domains" ? "domains" : route.name === "settings" ? "settings" : null;
+  const link = (name: "contacts" | "accounts" | "users" | "domains" | "integrations" | "settings", label: string) => (
     <a href={href(`/${name}`)} className={`nav__link${section === name ? " nav__link--active" : ""}`} aria-current={section === name ? "page" : undefined} data-testid={`nav-${name}`}>
       {label}
     </a>
@@ -263,6 +272,7 @@ function Header(props: { user: User; route: Route; onSignOut: () => void }) {
           {link("contacts", t("nav.contacts"))}
           {link("accounts", t("nav.accounts"))}
           {user.role === "admin" ? link("users", t("nav.users")) : null}
+          {user.role === "admin" ? link("domains", t("nav.domains")) : null}
           {user.role === "admin" ? link("integrations", t("nav.integrations")) : null}
           {user.role === "admin" ? link("settings", t("nav.settings")) : null}
         </nav>

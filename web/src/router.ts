@@ -13,6 +13,7 @@ export type Route =
   | { name: "password" }
   | { name: "integrations" }
   | { name: "settings" }
+  | { name: "domains" }
   | { name: "notFound" };
 
 export function currentPath(): string {
@@ -53,6 +54,8 @@ export function parseRoute(path: string): Route {
       return second === undefined ? { name: "integrations" } : { name: "notFound" };
     case "settings":
       return second === undefined ? { name: "settings" } : { name: "notFound" };
+    case "domains":
+      return second === undefined ? { name: "domains" } : { name: "notFound" };
     default:
       return { name: "notFound" };
   }

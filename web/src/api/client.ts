@@ -10,6 +10,8 @@ import type {
   ContactPage,
   ContactPatch,
   CreatedApiKey,
+  DomainSettings,
+  DomainSettingsInput,
   CreatedWebhook,
   ExcludedDomains,
   ExcludedDomainsSaved,
@@ -190,6 +192,9 @@ export const api = {
   // Providers and autodiscovery
   listProviders: () => request<{ items: ProviderView[] }>("GET", "/api/providers"),
   autodiscover: (email: string, signal?: AbortSignal) => request<AutodiscoverResult>("POST", "/api/autodiscover", { body: { email }, signal }),
+  listDomainSettings: () => request<{ items: DomainSettings[] }>("GET", "/api/domain-settings"),
+  putDomainSettings: (domain: string, input: DomainSettingsInput) => request<DomainSettings>("PUT", `/api/domain-settings/${enc(domain)}`, { body: input }),
+  deleteDomainSettings: (domain: string) => request<void>("DELETE", `/api/domain-settings/${enc(domain)}`),
 
   // Contacts
   listContacts: (q?: string, signal?: AbortSignal, cursor?: string | null) => request<ContactPage>("GET", "/api/contacts", { query: { q, cursor }, signal }),

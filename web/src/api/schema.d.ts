@@ -99,7 +99,7 @@ export interface paths {
     get: operations["getContactsLookup"];
   };
   "/api/contacts/{id}/changes": {
-    /** A CRM's cheap poll: the contact's messages stored since the cursor (as the caller may see them), and the cursor to pass as since next time; without since, no messages and a cursor for now; 410 when the cursor is older than the 30 days changes are kept (resync the history). Deleted copies are not in the feed */
+    /** A CRM's cheap poll: the contact's messages stored since the cursor (as the caller may see them), and the cursor to pass as since next time; without since, no messages and a cursor for now; 410 when the cursor is older than the 30 days changes are kept (resync the history). Messages that left the history are listed by id in removed */
     get: operations["getContactsIdChanges"];
   };
   "/api/contacts/by-external-id/{externalId}": {
@@ -2139,7 +2139,7 @@ export interface operations {
       };
     };
   };
-  /** A CRM's cheap poll: the contact's messages stored since the cursor (as the caller may see them), and the cursor to pass as since next time; without since, no messages and a cursor for now; 410 when the cursor is older than the 30 days changes are kept (resync the history). Deleted copies are not in the feed */
+  /** A CRM's cheap poll: the contact's messages stored since the cursor (as the caller may see them), and the cursor to pass as since next time; without since, no messages and a cursor for now; 410 when the cursor is older than the 30 days changes are kept (resync the history). Messages that left the history are listed by id in removed */
   getContactsIdChanges: {
     parameters: {
       query?: {
@@ -2190,6 +2190,8 @@ export interface operations {
                 threadId: string;
                 threadLinks: string[];
               })[];
+            /** @description Ids of messages that left the history (every copy deleted: a mailbox disconnected, an excluded domain): remove them */
+            removed: string[];
             /** @description Pass as since next time (opaque) */
             cursor: string;
             /** @description More changes wait: call again at once with the cursor */

@@ -6,8 +6,9 @@ import { accountForm } from "./en/accountForm";
 import { contacts } from "./en/contacts";
 import { contactImport } from "./en/contactImport";
 import { integrations } from "./en/integrations";
+import { domains } from "./en/domains";
 import { operations } from "./en/operations";
 
-export const en = { ...app, ...accounts, ...accountForm, ...contacts, ...contactImport, ...integrations, ...operations };
+export const en = { ...app, ...accounts, ...accountForm, ...contacts, ...contactImport, ...integrations, ...domains, ...operations };
 
 export type MessageKey = keyof typeof en;

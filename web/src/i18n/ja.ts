@@ -7,6 +7,7 @@ import { accountForm } from "./ja/accountForm";
 import { contacts } from "./ja/contacts";
 import { contactImport } from "./ja/contactImport";
 import { integrations } from "./ja/integrations";
+import { domains } from "./ja/domains";
 import { operations } from "./ja/operations";
 
-export const ja: Record<MessageKey, string> = { ...app, ...accounts, ...accountForm, ...contacts, ...contactImport, ...integrations, ...operations };
+export const ja: Record<MessageKey, string> = { ...app, ...accounts, ...accountForm, ...contacts, ...contactImport, ...integrations, ...domains, ...operations };

@@ -1,7 +1,7 @@
 import { useEffect, useState, type FormEvent } from "react";
 import { api } from "../../api";
 import type { Account, NotificationSettings, NotificationSettingsInput } from "../../api/types";
-import { ErrorBanner, FormField, Loading, TextAreaField, TextField, errorText, useNotify } from "../../components";
+import { ErrorBanner, FormField, Loading, SecuritySelect, TextAreaField, TextField, errorText, useNotify } from "../../components";
 import { useSubmit } from "../../hooks";
 import { useI18n, type MessageKey } from "../../i18n";
 
@@ -137,15 +137,7 @@ export function NotificationMailCard() {
           <TextField label={t("ops.mail.host")} hint={t("ops.mail.server.smtpHint")} error={errs.host} value={draft.host} onValueChange={(host) => set({ host })} spellCheck={false} testId="notify-host" />
           <div className="form__row">
             <TextField label={t("ops.mail.port")} error={errs.port} value={draft.port} onValueChange={(port) => set({ port })} inputMode="numeric" testId="notify-port" />
-            <FormField label={t("ops.mail.security")} error={errs.security}>
-              {({ id }) => (
-                <select id={id} className="input" value={draft.security} onChange={(e) => set({ security: e.target.value as Security })} data-testid="notify-security">
-                  <option value="starttls">STARTTLS</option>
-                  <option value="tls">SSL/TLS</option>
-                  <option value="none">—</option>
-                </select>
-              )}
-            </FormField>
+            <SecuritySelect label={t("ops.mail.security")} error={errs.security} value={draft.security} onChange={(security) => set({ security })} testId="notify-security" />
           </div>
           <TextField label={t("ops.mail.user")} error={errs.user} value={draft.user} onValueChange={(user) => set({ user })} autoComplete="off" spellCheck={false} testId="notify-user" />
           <TextField
