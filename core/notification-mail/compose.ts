@@ -30,12 +30,12 @@ export function eventTexts(event: OpsEvent, c: ComposeContext): Texts {
   switch (event.kind) {
     case "signin.locked": {
       const wait = Math.max(1, (Date.parse(event.unlockAt) - c.now.getTime()) / 1000);
-      const failed = event.failedSignIns ? [`${event.failedSignIns}`] : [];
+      const n = event.failedSignIns;
       return {
         ja: {
           subject: `【CRM Mail Sync】アカウントを停止しました: ${event.email}`,
           lines: [
-            `サインインの失敗が${failed.length ? `${failed[0]}回` : ""}続いたため、CRM Mail Sync のユーザー ${event.email} を一時的に停止しました。`,
+            `サインインの失敗が${n ? `${n}回` : ""}続いたため、CRM Mail Sync のユーザー ${event.email} を一時的に停止しました。`,
             "",
             `停止日時: ${t("ja", event.lockedAt)}`,
             `再開予定日時: ${t("ja", event.unlockAt)}（${humanDuration(wait, "ja")}後）`,
@@ -47,7 +47,7 @@ export function eventTexts(event: OpsEvent, c: ComposeContext): Texts {
         en: {
           subject: `[CRM Mail Sync] Sign-in locked: ${event.email}`,
           lines: [
-            `After ${failed.length ? `${failed[0]} ` : ""}failed sign-ins in a row, the CRM Mail Sync user ${event.email} is locked for a while.`,
+            `After ${n ? `${n} ` : ""}failed sign-ins in a row, the CRM Mail Sync user ${event.email} is locked for a while.`,
             "",
             `Locked at: ${t("en", event.lockedAt)}`,
             `Unlocks at: ${t("en", event.unlockAt)} (in ${humanDuration(wait, "en")})`,

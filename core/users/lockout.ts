@@ -70,9 +70,10 @@ export async function ensureNotLocked(db: Db, email: string): Promise<void> {
   if (left > 0) throw new AppError("rateLimited", "signin_locked", { params: { seconds: left } });
 }
 
+/** Sorted by when it was written, to the millisecond (`at` is whole seconds: a lock and an early unlock can share one). */
 async function record(db: Db, entry: Omit<LockRecord, "id">): Promise<void> {
   const id = newId();
-  await db.put("main", { ...keys.signinLockEvent(entry.at, id), id, ...entry });
+  await db.put("main", { ...keys.signinLockEvent(nowIso(), id), id, ...entry });
 }
 
 /**
