@@ -27,6 +27,7 @@
  * | settings (road)        | SETTINGS                  | <area>               |                     |                           |
  * | admin-pinned domain    | SETTINGS                  | DOMAIN#<domain>      |                     |                           |
  * | excluded domains (org) | SETTINGS                  | EXCLUDED_DOMAINS     |                     |                           |
+ * | setup checklist put away | SETTINGS                | SETUP                |                     |                           |
  * | notification mail      | SETTINGS                  | NOTIFICATION_MAIL    |                     |                           |
  * | sign-in lockout rule   | SETTINGS                  | SIGNIN_LOCKOUT       |                     |                           |
  * | mailbox pause rule     | SETTINGS                  | MAILBOX_PAUSE        |                     |                           |
@@ -34,6 +35,10 @@
  * | notification (road)    | NOTIFY#<yyyy-mm-dd>       | <at>#<id>            |                     |                           |
  * | bootstrap marker       | META                      | BOOTSTRAP            |                     |                           |
  * | contact address change | CHANGES#<contactEmail>    | <ISO at>#<random>    |                     |                           |
+ * | audit entry            | AUDIT#<yyyy-mm>           | <ISO at>#<requestId> |                     |                           |
+ *
+ * Audit entries (core/audit): one per change a signed-in user or an API key made through the
+ * API (every non-GET route but probes), by month, newest read first; kept AUDIT_DAYS.
  *
  * The contact email index item holds `contactIds` (a string set): the sync matches a
  * participant with one BatchGetItem of EMAIL#<address> keys, primary and secondary alike.
@@ -127,6 +132,7 @@ export const keys = {
   mailPartition: (accountId: string, contactEmail: string) => ({ pk: `ACCOUNT#${accountId}`, sk: `MAILPK#${contactEmail}` }),
   mailPartitionPrefix: "MAILPK#",
   excludedDomains: { pk: "SETTINGS", sk: "EXCLUDED_DOMAINS" },
+  setupChecklist: { pk: "SETTINGS", sk: "SETUP" },
   notificationMail: { pk: "SETTINGS", sk: "NOTIFICATION_MAIL" },
   signinLockout: { pk: "SETTINGS", sk: "SIGNIN_LOCKOUT" },
   mailboxPause: { pk: "SETTINGS", sk: "MAILBOX_PAUSE" },
@@ -158,4 +164,6 @@ export const keys = {
   webhookDeliveriesOf: (webhookId: string) => `WEBHOOKDLV#${webhookId}`,
   notification: (atIso: string, id: string) => ({ pk: `NOTIFY#${atIso.slice(0, 10)}`, sk: `${atIso}#${id}` }),
   notificationsOf: (day: string) => `NOTIFY#${day}`,
+  auditEntry: (atIso: string, requestId: string) => ({ pk: `AUDIT#${atIso.slice(0, 7)}`, sk: `${atIso}#${requestId}` }),
+  auditMonth: (month: string) => `AUDIT#${month}`,
 };

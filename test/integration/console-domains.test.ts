@@ -6,7 +6,7 @@ import { startLocalStack, type LocalStack } from "../../core/local/stack";
 import { launchBrowser } from "../harness/chromium";
 import { resetUser } from "../harness/mail-servers";
 import { ApiClient } from "../support/api-client";
-import { signInPage } from "../support/console-page";
+import { fillPinnedServers, signInPage } from "../support/console-page";
 
 /**
  * A company rollout in Japanese, in a real browser against the real Dovecot/Postfix: the admin
@@ -53,11 +53,7 @@ describe("company domains", () => {
     await expect(page.getByRole("heading", { level: 1 }).textContent()).resolves.toBe("会社ドメイン");
     await page.getByTestId("domain-add").click();
     await page.getByTestId("domain-name").fill(domain);
-    await page.getByTestId("domain-imap-host").fill(mail.host);
-    await page.getByTestId("domain-imap-port").fill(String(mail.imapsPort));
-    await page.getByTestId("domain-smtp-host").fill(mail.host);
-    await page.getByTestId("domain-smtp-security").selectOption("starttls");
-    await page.getByTestId("domain-smtp-port").fill(String(mail.smtpPort));
+    await fillPinnedServers(page, mail);
 
     // an address outside the domain is refused before anything is sent
     await page.getByTestId("domain-test-email").fill("someone@other.example");
@@ -122,5 +118,28 @@ describe("company domains", () => {
     await adminPage.goto(`${stack.url}/#/domains`);
     await expect.poll(() => adminPage.locator(`[data-testid=domain-row][data-domain="${domain}"]`).getByTestId("domain-usage").textContent(), { timeout: 15_000 }).toBe("接続済み 1 件・うちこのサーバー 1 件");
     await admin.close();
+  });
+
+  it("shows the admin what was changed and by whom in the audit log, filtered by area", async () => {
+    const context = await browser.newContext({ locale: "ja-JP", viewport: { width: 1440, height: 900 } });
+    const page = await context.newPage();
+    await signIn(page, ADMIN);
+    await page.getByTestId("nav-audit").click();
+    await page.getByTestId("audit-table").waitFor();
+    await page.getByTestId("audit-filter-area").selectOption("discovery");
+    await page.getByTestId("audit-filter-apply").click();
+    const rows = page.getByTestId("audit-row");
+    // (the port 99999 was refused as malformed: it changed nothing and is not an entry)
+    await expect.poll(() => rows.evaluateAll((els) => els.map((e) => `${e.getAttribute("data-action")} ${e.getAttribute("data-ok")}`)), { timeout: 15_000 }).toEqual(["PUT /api/domain-settings/{domain} true"]);
+    await expect(rows.first().textContent()).resolves.toContain(domain);
+    await expect(rows.first().getByTestId("audit-outcome").textContent()).resolves.toBe("完了");
+    await expect(rows.first().textContent()).resolves.toContain("ドメインとプロバイダー: 設定");
+    // the connection test with Carol's password was a probe: not in the log, and no password anywhere
+    await page.getByTestId("audit-filter-area").selectOption("");
+    await page.getByTestId("audit-filter-apply").click();
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBeGreaterThan(1);
+    expect(await page.content()).not.toContain(carol.password);
+    expect(await rows.evaluateAll((els) => els.map((e) => e.getAttribute("data-action")))).not.toContain("POST /api/accounts/test");
+    await context.close();
   });
 });

@@ -3,7 +3,7 @@
  *
  * data-testid attributes (stable, for browser tests):
  *   Sign-in:   signin-email, signin-password, signin-submit, signin-error
- *   Header:    nav-contacts, nav-accounts, nav-users, nav-domains, nav-integrations, nav-settings (admins only), lang-select, signout, current-user (links to #/password)
+ *   Header:    nav-contacts, nav-accounts, nav-users, nav-domains, nav-integrations, nav-settings, nav-audit (admins only), lang-select, signout, current-user (links to #/password)
  *   Settings:  notification-mail, notify-enabled, notify-server-smtp/-mailbox, notify-host/-port/-security/-user/-password,
  *              notify-mailbox, notify-from, notify-from-name, notify-admins, notify-extra, notify-time-zone, notify-events,
  *              notify-event-<kind>, notify-save, notify-test, lockout(-failures/-minutes/-save), locked-users, locked-user
@@ -43,6 +43,9 @@
  *              domain-form, domain-form-error, domain-name, domain-provider, domain-imap-/smtp-host/-port/-security,
  *              domain-username-<email|localpart>, domain-test-email, domain-test-password, domain-test-run,
  *              domain-test-result, domain-test-error, domain-save, domain-cancel
+ *   Setup:     setup-checklist, setup-progress, setup-dismiss, setup-step (data-step, data-done), setup-go-<step>
+ *   Audit:     audit-filter, audit-filter-area/-actorId/-from/-to, audit-filter-apply, audit-table, audit-row
+ *              (data-action, data-ok), audit-outcome, audit-load-more
  *   Shared:    confirm-dialog, confirm-ok, confirm-cancel, notice
  */
 import { useCallback, useEffect, useMemo, useState } from "react";
@@ -58,6 +61,8 @@ import { SignInPage } from "./pages/SignIn";
 import { UsersPage } from "./pages/Users";
 import { IntegrationsPage } from "./pages/integrations/page";
 import { DomainsPage } from "./pages/domains/page";
+import { AuditPage } from "./pages/audit/page";
+import { SetupChecklist } from "./pages/setup/checklist";
 import { OperationsSettingsPage } from "./pages/operations/page";
 import { href, navigate, parseRoute, useHashPath, type Route } from "./router";
 import type { SessionInfo, User } from "./api/types";
@@ -206,6 +211,8 @@ function titleFor(route: Route, signedIn: boolean) {
       return "nav.users" as const;
     case "domains":
       return "nav.domains" as const;
+    case "audit":
+      return "nav.audit" as const;
     case "password":
       return "password.title" as const;
     case "settings":
@@ -221,7 +228,13 @@ function RouteView(props: { route: Route; user: User }) {
   switch (route.name) {
     case "signin":
     case "contacts":
-      return <ContactsPage />;
+      // an admin's landing page: the first-run checklist above the contacts until it is done or hidden
+      return (
+        <>
+          {user.role === "admin" ? <SetupChecklist /> : null}
+          <ContactsPage />
+        </>
+      );
     case "contactsImport":
       return <ContactImportPage />;
     case "contact":
@@ -240,6 +253,8 @@ function RouteView(props: { route: Route; user: User }) {
       return user.role === "admin" ? <IntegrationsPage /> : <ErrorBanner messages={[t("error.forbidden")]} />;
     case "domains":
       return user.role === "admin" ? <DomainsPage /> : <ErrorBanner messages={[t("error.forbidden")]} />;
+    case "audit":
+      return user.role === "admin" ? <AuditPage /> : <ErrorBanner messages={[t("error.forbidden")]} />;
     case "settings":
       return user.role === "admin" ? <OperationsSettingsPage /> : <ErrorBanner messages={[t("error.forbidden")]} />;
     case "notFound":
@@ -250,8 +265,8 @@ function RouteView(props: { route: Route; user: User }) {
 function Header(props: { user: User; route: Route; onSignOut: () => void }) {
   const { t } = useI18n();
   const { user, route } = props;
-  const section = route.name === "contact" || route.name === "contacts" || route.name === "contactsImport" ? "contacts" : route.name.startsWith("account") ? "accounts" : route.name === "users" ? "users" : route.name === "integrations" ? "integrations" : route.name === "domains" ? "domains" : route.name === "settings" ? "settings" : null;
-  const link = (name: "contacts" | "accounts" | "users" | "domains" | "integrations" | "settings", label: string) => (
+  const section = route.name === "contact" || route.name === "contacts" || route.name === "contactsImport" ? "contacts" : route.name.startsWith("account") ? "accounts" : route.name === "users" ? "users" : route.name === "integrations" ? "integrations" : route.name === "domains" ? "domains" : route.name === "settings" ? "settings" : route.name === "audit" ? "audit" : null;
+  const link = (name: "contacts" | "accounts" | "users" | "domains" | "integrations" | "settings" | "audit", label: string) => (
     <a href={href(`/${name}`)} className={`nav__link${section === name ? " nav__link--active" : ""}`} aria-current={section === name ? "page" : undefined} data-testid={`nav-${name}`}>
       {label}
     </a>
@@ -275,6 +290,7 @@ function Header(props: { user: User; route: Route; onSignOut: () => void }) {
           {user.role === "admin" ? link("domains", t("nav.domains")) : null}
           {user.role === "admin" ? link("integrations", t("nav.integrations")) : null}
           {user.role === "admin" ? link("settings", t("nav.settings")) : null}
+          {user.role === "admin" ? link("audit", t("nav.audit")) : null}
         </nav>
         <div className="header__tools">
           <label className="lang">

@@ -14,6 +14,7 @@ export type Route =
   | { name: "integrations" }
   | { name: "settings" }
   | { name: "domains" }
+  | { name: "audit" }
   | { name: "notFound" };
 
 export function currentPath(): string {
@@ -56,6 +57,8 @@ export function parseRoute(path: string): Route {
       return second === undefined ? { name: "settings" } : { name: "notFound" };
     case "domains":
       return second === undefined ? { name: "domains" } : { name: "notFound" };
+    case "audit":
+      return second === undefined ? { name: "audit" } : { name: "notFound" };
     default:
       return { name: "notFound" };
   }

@@ -7,8 +7,10 @@ import { contacts } from "./en/contacts";
 import { contactImport } from "./en/contactImport";
 import { integrations } from "./en/integrations";
 import { domains } from "./en/domains";
+import { audit } from "./en/audit";
+import { setup } from "./en/setup";
 import { operations } from "./en/operations";
 
-export const en = { ...app, ...accounts, ...accountForm, ...contacts, ...contactImport, ...integrations, ...domains, ...operations };
+export const en = { ...app, ...accounts, ...accountForm, ...contacts, ...contactImport, ...integrations, ...domains, ...audit, ...setup, ...operations };
 
 export type MessageKey = keyof typeof en;

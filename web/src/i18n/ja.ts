@@ -8,6 +8,8 @@ import { contacts } from "./ja/contacts";
 import { contactImport } from "./ja/contactImport";
 import { integrations } from "./ja/integrations";
 import { domains } from "./ja/domains";
+import { audit } from "./ja/audit";
+import { setup } from "./ja/setup";
 import { operations } from "./ja/operations";
 
-export const ja: Record<MessageKey, string> = { ...app, ...accounts, ...accountForm, ...contacts, ...contactImport, ...integrations, ...domains, ...operations };
+export const ja: Record<MessageKey, string> = { ...app, ...accounts, ...accountForm, ...contacts, ...contactImport, ...integrations, ...domains, ...audit, ...setup, ...operations };
