@@ -77,6 +77,10 @@ describe("notification mail settings", () => {
     const kept = await admin.request("PUT", "/api/settings/notifications", settings({ server }));
     expect(kept.status, kept.text).toBe(200);
     expect(kept.body.server).toMatchObject({ kind: "smtp", hasPassword: true });
+    // the audit log records the saves, with the password replaced
+    const audit = await admin.get("/api/audit");
+    expect(audit.status).toBe(200);
+    expect(audit.text).toContain("/api/settings/notifications");
     expect(admin.transcript.join("\n")).not.toContain(bob.password);
   });
 
