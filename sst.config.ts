@@ -21,7 +21,8 @@
  *
  * Mailbox passwords and webhook signing secrets live in Secrets Manager under
  * "<app>/<stage>/..." (SECRET_PREFIX); only the api (writes them), sync and webhooks (read
- * them) functions may touch that prefix. The first
+ * them) functions may touch that prefix; the monitor reads only notification mail's SMTP
+ * password ("<prefix>notifications/smtp"). The first
  * admin comes from the AdminEmail / AdminPassword secrets:
  *   npx sst secret set AdminEmail admin@example.com --stage prod
  *
@@ -95,6 +96,9 @@ export default $config({
     const identity = aws.getCallerIdentityOutput();
     // Only this app's and stage's secrets, never "*".
     const secretArns = $interpolate`arn:${partition.partition}:secretsmanager:${region.region}:${identity.accountId}:secret:${secretPrefix}*`;
+    // Notification mail's SMTP password alone (core/notification-mail): what the monitor needs
+    // to mail the events it finds, without reach to any mailbox password.
+    const notificationSecretArn = $interpolate`arn:${partition.partition}:secretsmanager:${region.region}:${identity.accountId}:secret:${secretPrefix}notifications/smtp*`;
     const fnDefaults = {
       runtime: "nodejs24.x",
       architecture: "arm64",
@@ -173,6 +177,7 @@ export default $config({
         timeout: "1 minute",
         // the dead-letter queues it counts, with the queues they feed back into
         link: [...dataLinks, queue, dlq, webhookQueue, webhookDlq],
+        permissions: [{ actions: ["secretsmanager:GetSecretValue"], resources: [notificationSecretArn] }],
       },
     });
 

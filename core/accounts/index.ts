@@ -14,7 +14,8 @@ import { judgeForSave, testConnection, type ConnectionReport, type ConnectionSec
 import type { Account, AccountInput, AccountPatch, AccountState } from "./schema";
 import { defaultSaveSentCopy } from "../mail/index";
 import { limitedConnectionTest } from "./login-limits";
-import { afterSave, shownState } from "./state-machine";
+import { afterSave, isPaused, shownState } from "./state-machine";
+import type { Notifier } from "../notifications/index";
 import { bindingOf, destinationsOf, readBoundSecrets, rebind, unboundUses, type SecretBinding } from "./secret-binding";
 import { checkSharingChange, claimAccountEmail, ensureAccountEmailFree, releaseAccountEmail } from "./ownership";
 import { countAccountCopies, deleteAccountCopies } from "../sharing/index";
@@ -27,6 +28,7 @@ export { detectSentFolder, selectableFolders } from "../mail/index";
 export { PAUSE_AFTER_FAILED_LOGINS, afterJob, afterSave, duringFirstSync, isPaused, maySendSavedPassword, maySync, shownState, type JobEnd } from "./state-machine";
 export { recordJobEnd, saveSyncFolders, saveFirstSyncProgress, clearFirstSyncProgress, claimBackfillJobSlot, saveBackfillMarks, type BackfillFields, type SyncError } from "./sync-record";
 export { PROBE_LIMIT, MAILBOX_LOGIN_FAILURES, limitedConnectionTest } from "./login-limits";
+export { pauseRuleInput, getPauseRule, savePauseRule, type PauseRule } from "./pause-rule";
 export { readBoundSecrets, ensureBound, type SecretBinding } from "./secret-binding";
 export { readCredentials, imapPasswordStore, saveCredentials, updateCredentials, deleteCredentials, type MailboxCredentials } from "./credentials";
 
@@ -45,6 +47,8 @@ export interface AccountDeps {
   tlsCa?: string;
   /** Whose probe the connection test on save is (the API passes the signed-in user): counted against PROBE_LIMIT. */
   probeSubject?: string;
+  /** Told when a new password resumes a paused mailbox (mailbox.resumed). */
+  notifier?: Notifier;
 }
 
 /**
@@ -68,8 +72,10 @@ export interface AccountRecord extends Omit<Account, "lastError" | "syncFolders"
   leaseJobId?: string;
   leaseUntil?: number;
   leaseStartedAt?: string;
-  /** Failed logins in a row (state-machine.ts pauses the mailbox at PAUSE_AFTER_FAILED_LOGINS). */
+  /** Failed logins in a row (state-machine.ts pauses the mailbox at the pause rule's count). */
   authFailures?: number;
+  /** The pause rule's count the last refused login was judged by (state-machine.ts). */
+  pauseAfter?: number;
 }
 
 
@@ -331,6 +337,9 @@ export async function updateAccount(deps: AccountDeps, actor: User, id: string, 
     throw new AppError("notFound", "account_not_found");
   }
   if (email !== before.email) await releaseAccountEmail(deps.db, before.email, id, before.ownerId);
+  // a paused mailbox whose new password passed the save's test logs in again
+  if (isPaused(before) && patch.password !== undefined && !failed)
+    await deps.notifier?.notify({ kind: "mailbox.resumed", accountId: id, address: email, ownerId: before.ownerId, at: nowIso() });
   return written as AccountRecord;
 }
 

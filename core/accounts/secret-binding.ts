@@ -44,6 +44,7 @@ export interface BoundAccount extends Destinations {
   /** For the pause (state-machine.ts); absent on accounts not yet saved. */
   state?: StateFacts["state"];
   authFailures?: number;
+  pauseAfter?: number;
 }
 
 export interface TypedSecrets {
@@ -122,7 +123,7 @@ export async function readBoundSecrets(
   if (problems.length) throw new AppError("permanent", "password_destination_changed", { fields: problems });
   // a paused mailbox's saved password was refused again and again: sending it once more could
   // get the mailbox locked at the provider, so only a password typed now may log in
-  if (typed.password === undefined && account.state !== undefined && !maySendSavedPassword({ state: account.state, authFailures: account.authFailures })) {
+  if (typed.password === undefined && account.state !== undefined && !maySendSavedPassword({ state: account.state, authFailures: account.authFailures, pauseAfter: account.pauseAfter })) {
     throw new AppError("permanent", "account_paused", { fields: [{ field: "password", key: "account_paused_password_required" }] });
   }
   if (!account.secretBinding) await bindAccount(deps.db, account.id, binding);

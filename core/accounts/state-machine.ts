@@ -6,7 +6,7 @@
  * - syncing: a job logged in and is reading folders
  * - connected: the last job ended well
  * - authenticationError: the server refused the login (or no password is saved)
- * - paused: refused PAUSE_AFTER_FAILED_LOGINS times in a row; nothing logs in with the saved
+ * - paused: refused N times in a row (the admin's pause rule, default PAUSE_AFTER_FAILED_LOGINS); nothing logs in with the saved
  *   password again until a new one is saved
  * - connectError: the server could not be reached or failed otherwise
  * - disabled: sync switched off (shown from syncEnabled, whatever was stored last)
@@ -26,6 +26,11 @@ export interface StateFacts {
   syncEnabled?: boolean;
   /** Failed logins in a row since the last good one or the last save of credentials. */
   authFailures?: number;
+  /**
+   * The pause threshold the last failed login was judged by (the admin's setting then, see
+   * pause-rule.ts); items written before it was settable were judged by PAUSE_AFTER_FAILED_LOGINS.
+   */
+  pauseAfter?: number;
   lastError?: { code: string } | null;
 }
 
@@ -38,12 +43,16 @@ export type JobEnd = "connected" | "authenticationError" | "connectError";
  */
 export const duringFirstSync = (): AccountState => "syncing";
 
-/** The stored state and failure count after a job ends. */
-export function afterJob(account: Pick<StateFacts, "authFailures">, end: JobEnd): { state: AccountState; authFailures?: number } {
+/**
+ * The stored state and failure count after a job ends; `pauseAfter` is the organisation's
+ * threshold (default PAUSE_AFTER_FAILED_LOGINS); the caller stores it beside a refused login's
+ * count (`pauseAfter`), so isPaused judges the item by the rule it was counted under.
+ */
+export function afterJob(account: Pick<StateFacts, "authFailures">, end: JobEnd, pauseAfter = PAUSE_AFTER_FAILED_LOGINS): { state: AccountState; authFailures?: number } {
   if (end === "connected") return { state: "connected", authFailures: 0 };
   if (end === "connectError") return { state: "connectError" }; // the count of refused logins stays as it was
   const authFailures = (account.authFailures ?? 0) + 1;
-  return { state: authFailures >= PAUSE_AFTER_FAILED_LOGINS ? "paused" : "authenticationError", authFailures };
+  return { state: authFailures >= pauseAfter ? "paused" : "authenticationError", authFailures };
 }
 
 /**
@@ -62,7 +71,7 @@ export function afterSave(before: StateFacts, change: { serverChanged: boolean; 
  * login was refused PAUSE_AFTER_FAILED_LOGINS times in a row.
  */
 export function isPaused(account: StateFacts): boolean {
-  return account.state === "paused" || (account.state === "authenticationError" && (account.authFailures ?? 0) >= PAUSE_AFTER_FAILED_LOGINS);
+  return account.state === "paused" || (account.state === "authenticationError" && (account.authFailures ?? 0) >= (account.pauseAfter ?? PAUSE_AFTER_FAILED_LOGINS));
 }
 
 /** The state the console shows: disabled wins, then paused (also for items stored before it existed). */

@@ -27,13 +27,23 @@ export interface BackfillFields {
 /**
  * The end of a job in one write: the account's state, last error, last sync time, the count of
  * authentication failures in a row, and the lease released. If the lease was lost meanwhile
- * (it expired and another job took it), only the state is recorded. Returns the updatedAt it
- * stamped when it released the lease.
+ * (it expired and another job took it), only the state is recorded. `pauseAfter` is the
+ * organisation's pause threshold, read by the caller when a login was refused, and stored
+ * beside the count so isPaused judges the item by the rule it was counted under. Returns the
+ * updatedAt it stamped when it released the lease, and the state it wrote.
  */
-export async function recordJobEnd(db: Db, lease: Lease, account: Pick<StateFacts, "authFailures">, end: JobEnd, error: SyncError | null, syncedAt?: string): Promise<string | undefined> {
+export async function recordJobEnd(
+  db: Db,
+  lease: Lease,
+  account: Pick<StateFacts, "authFailures">,
+  end: JobEnd,
+  error: SyncError | null,
+  syncedAt?: string,
+  pauseAfter?: number,
+): Promise<{ stamp?: string; state: JobEnd | "paused"; authFailures?: number }> {
   const { accountId } = lease;
   // the lease keeps other jobs off the mailbox, so the count read with it is still the current one
-  const next = afterJob(account, end);
+  const next = afterJob(account, end, pauseAfter);
   const values: Record<string, unknown> = { ":s": next.state, ":e": error, ":u": nowIso(), ":owner": lease.owner };
   let expression = "SET #state = :s, lastError = :e, updatedAt = :u";
   if (syncedAt) {
@@ -44,6 +54,11 @@ export async function recordJobEnd(db: Db, lease: Lease, account: Pick<StateFact
     expression += ", authFailures = :failures";
     values[":failures"] = next.authFailures;
   }
+  if (end === "authenticationError" && pauseAfter !== undefined) {
+    expression += ", pauseAfter = :pauseAfter";
+    values[":pauseAfter"] = pauseAfter;
+  }
+  const result = { state: next.state as JobEnd | "paused", authFailures: next.authFailures };
   const done = await db.update("main", keys.account(accountId), {
     expression: `${expression} ${RELEASE.remove}`,
     names: { "#state": "state" },
@@ -51,10 +66,10 @@ export async function recordJobEnd(db: Db, lease: Lease, account: Pick<StateFact
     condition: `attribute_exists(pk) AND ${RELEASE.condition}`,
     returnValues: "NONE",
   });
-  if (done !== false) return values[":u"] as string;
+  if (done !== false) return { ...result, stamp: values[":u"] as string };
   delete values[":owner"];
   await db.update("main", keys.account(accountId), { expression, names: { "#state": "state" }, values, condition: "attribute_exists(pk)", returnValues: "NONE" });
-  return undefined;
+  return result;
 }
 
 /** The folders a first job discovered (INBOX and the \\Sent one), remembered so later jobs need no LIST. */

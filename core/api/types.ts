@@ -9,6 +9,7 @@ import type { HostAllowance } from "../mail/index";
 import type { ApiRequest } from "./http";
 import type { RateLimit } from "../store/rate-limit";
 import type { ApiScope, WebhookQueue } from "../integrations/index";
+import { logNotifier, type Notifier } from "../notifications/index";
 import type { DeadLetters } from "../queue/index";
 import type { JobEndReporter } from "../monitoring/index";
 
@@ -26,6 +27,10 @@ export interface ApiDeps {
   originSecret?: string;
   /** Where webhook test events, resends and replays are queued; without it those routes answer 503. */
   webhookQueue?: WebhookQueue;
+  /** Where operations events go (sign-in locks, resumed mailboxes); default: the log. */
+  notifier?: Notifier;
+  /** Queue a mailbox's sync as soon as it is saved with new settings (SYNC_ON_SAVE; default true). */
+  syncOnSave?: boolean;
   /** The dead-letter queues admins list and redrive from; without them those routes answer 503. */
   deadLetters?: DeadLetters;
   /** Told how jobs run by the API (a contact import) ended: the job monitor's normal and abnormal ends. */
@@ -76,3 +81,6 @@ export const listOf = <T extends z.ZodType>(item: T) => z.object({ items: z.arra
 
 /** Routes that make the server connect to hosts the user names count against this (see core/accounts/login-limits.ts). */
 export { PROBE_LIMIT } from "../accounts/index";
+
+/** The notifier of these deps: the runtime's (mail per the settings), else the log. */
+export const notifierOf = (deps: ApiDeps): Notifier => deps.notifier ?? logNotifier(deps.log);

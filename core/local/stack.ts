@@ -111,6 +111,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     ALLOW_PRIVATE_HOSTS: options.allowPrivateHosts ?? "loopback",
     SYNC_INTERVAL_MINUTES: String(interval),
     SYNC_ON_CONTACT_CHANGE: (options.syncOnContactChange ?? options.schedule !== false) ? "on" : "off",
+    // tests without the schedule drive their own jobs: a save does not queue one behind their back
+    SYNC_ON_SAVE: options.schedule !== false ? "on" : "off",
   });
   if (options.imapCaPem) process.env.IMAP_EXTRA_CA_PEM = options.imapCaPem;
 

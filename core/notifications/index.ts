@@ -15,7 +15,7 @@ export type OpsEvent =
   | { kind: "mailbox.resumed"; accountId: string; address: string; ownerId: string; at: string }
   | { kind: "mailbox.failing"; accountId: string; address: string; ownerId: string; code: string; at: string }
   | { kind: "mailbox.reconnect_needed"; accountId: string; address: string; ownerId: string; code: string; at: string }
-  | { kind: "signin.locked"; userId: string; email: string; lockedAt: string; unlockAt: string }
+  | { kind: "signin.locked"; userId: string; email: string; lockedAt: string; unlockAt: string; failedSignIns?: number }
   | { kind: "signin.unlocked"; userId: string; email: string; unlockedAt: string; byUserId?: string }
   | { kind: "job.failed"; jobType: string; jobId: string; subject: string; code: string; at: string }
   | { kind: "job.succeeded"; jobType: string; jobId: string; subject: string; at: string }
@@ -26,6 +26,26 @@ export type OpsEvent =
   | { kind: "webhook.endpoint_disabled"; endpointId: string; url: string; ownerId: string; at: string };
 
 export type OpsEventKind = OpsEvent["kind"];
+
+/** Every kind, for settings that switch each one on or off (kept in step with the union by the type below). */
+export const opsEventKinds = [
+  "mailbox.paused",
+  "mailbox.resumed",
+  "mailbox.failing",
+  "mailbox.reconnect_needed",
+  "signin.locked",
+  "signin.unlocked",
+  "job.failed",
+  "job.succeeded",
+  "job.long_running",
+  "job.stalled",
+  "job.resolved",
+  "deadletter.not_empty",
+  "webhook.endpoint_disabled",
+] as const satisfies readonly OpsEventKind[];
+// fails the type-check when a kind is added to the union but not to the list
+const everyKindListed: Exclude<OpsEventKind, (typeof opsEventKinds)[number]> extends never ? true : false = true;
+void everyKindListed;
 
 /** The port: tell operations about one event. Implementations never throw to the producer. */
 export interface Notifier {

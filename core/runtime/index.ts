@@ -7,7 +7,8 @@ import { SqsWebhookQueue, withWebhookEvents } from "../integrations/index";
 import { parseAllowance, type HostAllowance } from "../mail/index";
 import { createLogger, type Logger } from "../shared/log";
 import { readConfig } from "../shared/config";
-import { logNotifier, type Notifier } from "../notifications/index";
+import type { Notifier } from "../notifications/index";
+import { mailNotifier } from "../notification-mail/index";
 import { countingNotifier } from "../monitoring/index";
 
 /**
@@ -25,6 +26,8 @@ import { countingNotifier } from "../monitoring/index";
  *   value fails the cold start with the error the deploy and `npm start` give, core/shared/config.ts)
  * - SYNC_ON_CONTACT_CHANGE: "off" to leave a contact's new address to the schedule instead of
  *   queuing a sync of every mailbox at once (tests that drive their own jobs; default on)
+ * - SYNC_ON_SAVE: "off" to leave a mailbox saved with new settings to the schedule instead of
+ *   queuing its sync at once (tests that drive their own jobs; default on)
  * - IMAP_EXTRA_CA_PEM: PEM text of an extra CA to trust for IMAP (e.g. a company CA)
  * - LOG_LEVEL: debug | info | warn | error (default info)
  */
@@ -38,7 +41,9 @@ export interface Runtime {
   /** Queue a sync of every mailbox when a contact gains an address (SYNC_ON_CONTACT_CHANGE). */
   syncOnContactChange: boolean;
   imapCa?: string;
-  /** Where operations events go (core/notifications); paused mailboxes and lockouts are counted as metrics on the way. */
+  /** Queue a mailbox's sync as soon as it is saved with new settings (SYNC_ON_SAVE). */
+  syncOnSave: boolean;
+  /** Where operations events go (core/notifications): logged, mailed per the notification settings, and paused mailboxes and lockouts counted as metrics on the way. */
   notifier: Notifier;
   /** The dead-letter queues linked to this function (monitor, api), for listing and redriving; none linked: undefined. */
   deadLetters?: DeadLetters;
@@ -70,19 +75,23 @@ export function buildRuntime(fn: string): Runtime {
       : new AwsSecretStore(required(env.SECRET_PREFIX, "SECRET_PREFIX"));
   const config = readConfig(env);
   const db = new Db({ main: linked("Main").name, mail: linked("Mail").name });
-  // mailbox paused/resumed reach a CRM's webhooks too, where the webhook queue is linked
+  const hostAllowance = parseAllowance(env.ALLOW_PRIVATE_HOSTS);
+  // every event is logged and mailed per the notification settings; mailbox paused/resumed
+  // reach a CRM's webhooks too, where the webhook queue is linked
+  const mailed = mailNotifier({ db, secrets, log, hostAllowance, ca: env.IMAP_EXTRA_CA_PEM || undefined });
   const webhookQueue = linkedWebhookQueue();
-  const notifier = webhookQueue ? withWebhookEvents(logNotifier(log), { db, queue: webhookQueue, log }) : logNotifier(log);
+  const notifier = webhookQueue ? withWebhookEvents(mailed, { db, queue: webhookQueue, log }) : mailed;
   return {
     db,
     secrets,
     // With an endpoint override (fauxqs) the queue URL's host is not an SQS endpoint: don't route by it
     queue: new SqsJobQueue(linked("SyncQueue").url, new SQSClient({ useQueueUrlAsEndpoint: !env.AWS_ENDPOINT_URL_SQS })),
     log,
-    hostAllowance: parseAllowance(env.ALLOW_PRIVATE_HOSTS),
+    hostAllowance,
     intervalMinutes: config.SYNC_INTERVAL_MINUTES,
     syncOnContactChange: env.SYNC_ON_CONTACT_CHANGE !== "off",
     imapCa: env.IMAP_EXTRA_CA_PEM || undefined,
+    syncOnSave: env.SYNC_ON_SAVE !== "off",
     // paused mailboxes and lockouts are counted as metrics (and so alarmed on) whoever reports them
     notifier: countingNotifier(notifier),
     deadLetters: linkedDeadLetters(),

@@ -25,5 +25,8 @@ export const accountSecretName = (accountId: string) => `account/${accountId}`;
 /** Before one secret per mailbox: the SMTP password, when it differed from the IMAP one. */
 export const smtpSecretName = (accountId: string) => `account/${accountId}/smtp`;
 
+/** Notification mail's SMTP password (core/notification-mail), bound to the server it was typed for. */
+export const notificationSecretName = "notifications/smtp";
+
 export { AwsSecretStore } from "./aws-secret-store";
 export { FileSecretStore } from "./file-secret-store";

@@ -9,3 +9,4 @@
 export type { Mailer, OutgoingMessage, SendResult } from "../mail/index";
 export { createSmtpMailer, createSmtpTransport, smtpDiagnosisContext, translateSmtpError, verifySmtp, type SmtpSettings } from "../mail/index";
 export { buildTestMessage, sendTestMail, type TestMailAccount, type TestMailDeps, type TestMailReport, type TestMailPart } from "./test-mail";
+export { withCrlf } from "./line-endings";

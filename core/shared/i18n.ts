@@ -8,6 +8,8 @@
  * as a cause and a fix has only the two parts, "<key>.cause" and "<key>.fix": "<key>" is then a
  * MessageKey too, and translate() joins the parts (a space between them in English).
  */
+import { humanDuration } from "./durations";
+
 export type Lang = "en" | "ja";
 
 const catalogue = {
@@ -34,7 +36,7 @@ const catalogue = {
   internal_address: { en: "belongs to a user or a connected mailbox of your organisation: internal mail is never logged, so it cannot be a contact.", ja: "は組織内のユーザーまたは接続済みメールボックスのアドレスです。社内メールは記録されないため、連絡先にできません。" },
   cannot_remove_self: { en: "You cannot remove your own user.", ja: "自分自身のユーザーは削除できません。" },
   last_admin: { en: "At least one administrator must remain.", ja: "管理者が少なくとも1人必要です。" },
-  rate_limited: { en: "Too many attempts. Please wait {seconds} seconds and try again.", ja: "試行回数が多すぎます。{seconds}秒待ってからもう一度お試しください。" },
+  rate_limited: { en: "Too many attempts. Please wait {seconds|duration} and try again.", ja: "試行回数が多すぎます。{seconds|duration}待ってからもう一度お試しください。" },
   current_password_wrong: { en: "is not your current password.", ja: "現在のパスワードと一致しません。" },
   body_too_large: { en: "The request body is too large.", ja: "リクエスト本文が大きすぎます。" },
   // hardening: request shape, destination-bound passwords, limits on mail server logins
@@ -45,7 +47,7 @@ const catalogue = {
   account_paused: { en: "This mailbox is paused: its server refused the saved password several times in a row. Enter the new password to resume it.", ja: "このメールボックスは一時停止中です。保存済みのパスワードがサーバーに続けて拒否されました。再開するには新しいパスワードを入力してください。" },
   account_paused_password_required: { en: "must be entered again: the mailbox is paused because the server refused the saved password several times in a row.", ja: "を再入力してください。保存済みのパスワードがサーバーに続けて拒否されたため、メールボックスは一時停止中です。" },
   password_destination_changed: { en: "The mailbox's server settings changed after its password was saved. Enter the password again to use the new settings.", ja: "パスワードの保存後にメールボックスのサーバー設定が変更されました。新しい設定で使うにはパスワードを再入力してください。" },
-  mailbox_login_limited: { en: "Too many failed logins to {target} recently. To keep the provider from locking the mailbox, wait {seconds} seconds before trying again.", ja: "{target} へのログイン失敗が続いています。プロバイダーによるメールボックスのロックを防ぐため、{seconds}秒待ってからもう一度お試しください。" },
+  mailbox_login_limited: { en: "Too many failed logins to {target} recently. To keep the provider from locking the mailbox, wait {seconds|duration} before trying again.", ja: "{target} へのログイン失敗が続いています。プロバイダーによるメールボックスのロックを防ぐため、{seconds|duration}待ってからもう一度お試しください。" },
   request_too_large: { en: "The request is larger than {maximum} MB, the most this server accepts.", ja: "リクエストが{maximum}MBを超えています（このサーバーが受け付ける上限です）。" },
   internal_error: { en: "Something went wrong on our side. Please try again; if it keeps happening, tell your administrator (reference {ref}).", ja: "サーバー側で問題が発生しました。もう一度お試しください。繰り返し発生する場合は管理者にお知らせください（参照番号 {ref}）。" },
   service_unavailable: { en: "The service is temporarily unavailable. Please try again shortly.", ja: "サービスが一時的に利用できません。しばらくしてからもう一度お試しください。" },
@@ -166,6 +168,17 @@ const catalogue = {
   webhook_https_required: { en: "must use https: plain http is only allowed to a local test receiver.", ja: "https を使ってください。http はローカルのテスト用受信先にのみ使えます。" },
   webhook_not_found: { en: "This webhook endpoint does not exist.", ja: "このWebhookエンドポイントは存在しません。" },
   webhook_delivery_not_found: { en: "This webhook delivery does not exist (deliveries are kept for 30 days).", ja: "このWebhook配信は存在しません（配信記録の保存期間は30日です）。" },
+  // operations: notification mail, sign-in lockout, paused mailboxes
+  recipient_invalid: { en: "\"{address}\" is not a valid email address.", ja: "「{address}」は有効なメールアドレスではありません。" },
+  time_zone_unknown: { en: "\"{zone}\" is not a known time zone (e.g. Asia/Tokyo).", ja: "「{zone}」は不明なタイムゾーンです（例: Asia/Tokyo）。" },
+  notification_server_required: { en: "must be chosen to switch sending on: the system's SMTP server or a connected mailbox.", ja: "送信を有効にするには選択してください（システムのSMTPサーバーまたは接続済みメールボックス）。" },
+  account_not_found_field: { en: "is not a connected mailbox.", ja: "接続済みのメールボックスではありません。" },
+  notification_not_configured: { en: "Notification mail has no server to send through yet: choose the SMTP server or a mailbox and save first.", ja: "通知メールの送信サーバーが未設定です。SMTPサーバーまたはメールボックスを選んで保存してください。" },
+  notification_no_recipients: { en: "There is no one to send to: add extra addresses or switch on mails to admins.", ja: "送信先がありません。追加の送信先を入力するか、管理者への送信を有効にしてください。" },
+  notification_mailbox_no_smtp: { en: "The chosen mailbox has no outgoing (SMTP) server.", ja: "選択したメールボックスに送信（SMTP）サーバーが設定されていません。" },
+  notification_password_unbound: { en: "The saved SMTP password was saved for another server: enter it again.", ja: "保存済みのSMTPパスワードは別のサーバー用です。もう一度入力してください。" },
+  signin_locked: { en: "This user is locked after too many failed sign-ins. Try again in {seconds|duration}, or ask an administrator to unlock it.", ja: "サインインの失敗が続いたため、このユーザーはロックされています。{seconds|duration}後にもう一度お試しいただくか、管理者にロック解除を依頼してください。" },
+  user_not_locked: { en: "This user is not locked.", ja: "このユーザーはロックされていません。" },
   replay_range_invalid: { en: "must not be before from.", ja: "from より前の日時は指定できません。" },
 
   // operations: the job monitor, dead letters, the overview (core/monitoring)
@@ -200,7 +213,13 @@ function textOf(key: string, lang: Lang): string | undefined {
  */
 export function translate(key: MessageKey, lang: Lang, params: Params = {}): string {
   const text = textOf(key, lang) ?? key;
-  return text.replace(/\{(\w+)\}/g, (_, name: string) => (params[name] !== undefined ? String(params[name]) : `{${name}}`));
+  // `{name}` takes a param as is; `{name|duration}` reads a number of seconds as people say it
+  // ("about 7 minutes" / "約7分", never "439秒": core/shared/durations.ts)
+  return text.replace(/\{(\w+)(?:\|(duration))?\}/g, (whole, name: string, format?: string) => {
+    const value = params[name];
+    if (value === undefined) return whole;
+    return format === "duration" && Number.isFinite(Number(value)) ? humanDuration(Number(value), lang) : String(value);
+  });
 }
 
 /** Whether a code read from outside the code (a stored error, a job record) is a catalogue key. */

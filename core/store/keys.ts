@@ -32,6 +32,10 @@
  * | admin-pinned domain    | SETTINGS                  | DOMAIN#<domain>      |                     |                           |
  * | excluded domains (org) | SETTINGS                  | EXCLUDED_DOMAINS     |                     |                           |
  * | setup checklist put away | SETTINGS                | SETUP                |                     |                           |
+ * | notification mail      | SETTINGS                  | NOTIFICATION_MAIL    |                     |                           |
+ * | sign-in lockout rule   | SETTINGS                  | SIGNIN_LOCKOUT       |                     |                           |
+ * | mailbox pause rule     | SETTINGS                  | MAILBOX_PAUSE        |                     |                           |
+ * | sign-in lock / unlock  | SIGNINLOCKS               | <at>#<id>            |                     |                           |
  * | notification (road)    | NOTIFY#<yyyy-mm-dd>       | <at>#<id>            |                     |                           |
  * | bootstrap marker       | META                      | BOOTSTRAP            |                     |                           |
  * | contact address change | CHANGES#<contactEmail>    | <ISO at>#<random>    |                     |                           |
@@ -42,6 +46,10 @@
  *
  * The contact email index item holds `contactIds` (a string set): the sync matches a
  * participant with one BatchGetItem of EMAIL#<address> keys, primary and secondary alike.
+ *
+ * A user item may carry `signinFailures` (failed sign-ins in a row), `lockedUntil` (epoch seconds,
+ * checked at read time), `lockedAt` and `lang` (the console language of the last sign-in, for
+ * mails). Notification mail's SMTP password is the secret `notifications/smtp`, never an item.
  *
  * A skipped message item holds `reason` (a code the console translates), `attempts`, `permanent`
  * (no more retries), `folder`, `uid`, `uidValidity` and `at`; it is deleted once the message is
@@ -148,6 +156,12 @@ export const keys = {
   mailPartitionPrefix: "MAILPK#",
   excludedDomains: { pk: "SETTINGS", sk: "EXCLUDED_DOMAINS" },
   setupChecklist: { pk: "SETTINGS", sk: "SETUP" },
+  notificationMail: { pk: "SETTINGS", sk: "NOTIFICATION_MAIL" },
+  signinLockout: { pk: "SETTINGS", sk: "SIGNIN_LOCKOUT" },
+  mailboxPause: { pk: "SETTINGS", sk: "MAILBOX_PAUSE" },
+  /** A sign-in lock or unlock record: newest first by sort key (core/users/lockout.ts). */
+  signinLockEvent: (atIso: string, id: string) => ({ pk: "SIGNINLOCKS", sk: `${atIso}#${id}` }),
+  signinLockEvents: "SIGNINLOCKS",
   cursor: (accountId: string, folder: string) => ({ pk: `ACCOUNT#${accountId}`, sk: `CURSOR#${folder}` }),
   cursorPrefix: "CURSOR#",
   skipped: (accountId: string, folder: string, uid: number) => ({ pk: `ACCOUNT#${accountId}`, sk: `SKIPPED#${folder}#${uid}` }),

@@ -5,7 +5,8 @@ import { shouldRetry, type JobQueue, type SyncJobMessage } from "../queue/index"
 import { AppError } from "../shared/errors";
 import { nowIso } from "../shared/ids";
 import type { Logger } from "../shared/log";
-import { detectSentFolder, ensureBound, imapPasswordStore, maySendSavedPassword, recordJobEnd, saveBackfillMarks, saveSyncFolders, selectableFolders, type AccountRecord, type HostAllowance } from "../accounts/index";
+import { detectSentFolder, ensureBound, getPauseRule, imapPasswordStore, isPaused, maySendSavedPassword, recordJobEnd, saveBackfillMarks, saveSyncFolders, selectableFolders, type AccountRecord, type HostAllowance } from "../accounts/index";
+import type { Notifier } from "../notifications/index";
 import { closeImap, translateImapError } from "../mail/index";
 import { loadCursors, type FolderCursor } from "../jobs/index";
 import { passwordCache } from "./secret-cache";
@@ -50,6 +51,8 @@ export interface SyncDeps {
   initialWindowDays?: number;
   /** The account lease's length in seconds, renewed while the job works (lease.ts). Default 60. */
   leaseSeconds?: number;
+  /** Told when a job pauses the mailbox (mailbox.paused); none: the pause is only logged. */
+  notifier?: Notifier;
   /** Told how each job that ran ended (the job monitor's normal and abnormal ends); none: not told. */
   jobEnded?: JobEndReporter;
 }
@@ -152,7 +155,7 @@ export async function runSyncJob(deps: SyncDeps, job: SyncJobMessage): Promise<S
     await keeper.stop();
     if (!continued) {
       // the job's end is recorded after its start (same item), alongside the account's state and the logout
-      const [stamp] = await Promise.all([recordJobEnd(db, lease, account, "connected", null, nowIso()), recordJob(db, job.jobId, "done", { startedAt, endedAt: nowIso(), counts })]);
+      const [{ stamp }] = await Promise.all([recordJobEnd(db, lease, account, "connected", null, nowIso()), recordJob(db, job.jobId, "done", { startedAt, endedAt: nowIso(), counts })]);
       if (stamp) keepEnd(account.id, stamp, await cursors);
       await deps.jobEnded?.({ ...ended(job, account), status: "done" });
       jobLog.info("sync.completed", { counts });
@@ -179,8 +182,14 @@ export async function runSyncJob(deps: SyncDeps, job: SyncJobMessage): Promise<S
     }
     released = true;
     const end = jobEndOf(err.code);
-    await Promise.all([recordJobEnd(db, lease, account, end, { code: err.code, params: err.params }), recordJob(db, job.jobId, "failed", { startedAt, endedAt: nowIso(), counts, error: err.code })]);
+    // the pause rule is read only when a login was refused: a quiet tick pays nothing for it
+    const pauseAfter = end === "authenticationError" ? (await getPauseRule(db)).failedLogins : undefined;
+    const [next] = await Promise.all([recordJobEnd(db, lease, account, end, { code: err.code, params: err.params }, undefined, pauseAfter), recordJob(db, job.jobId, "failed", { startedAt, endedAt: nowIso(), counts, error: err.code })]);
     jobLog.warn("sync.failed", { code: err.code, kind: err.kind, cause: err.cause });
+    if (next.state === "paused" && !isPaused(account)) {
+      jobLog.warn("sync.paused", { failedLogins: next.authFailures });
+      await deps.notifier?.notify({ kind: "mailbox.paused", accountId: account.id, address: account.email, ownerId: account.ownerId, failedLogins: next.authFailures ?? 0, code: err.code, at: nowIso() });
+    }
     await deps.jobEnded?.({ ...ended(job, account), status: "failed", code: err.code, loginRefused: end === "authenticationError" });
     if (shouldRetry(err)) throw err;
     return { status: "failed", counts, error: err.code };

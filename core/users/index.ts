@@ -155,3 +155,9 @@ export async function ensureBootstrapAdmin(db: Db, email: string, password: stri
   }
   return true;
 }
+
+export { mailContactOf, adminContacts, type MailContact } from "./language";
+export {
+  lockoutInput, lockRecordOutput, DEFAULT_LOCKOUT, getLockoutRule, saveLockoutRule, ensureNotLocked, countFailedSignIn, afterGoodSignIn,
+  listLockedUsers, unlockUser, listLockRecords, type LockoutRule, type LockRecord,
+} from "./lockout";

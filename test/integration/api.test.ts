@@ -55,7 +55,7 @@ describe("authentication", () => {
     const blocked = await attacker.signIn("guessed@example.test", "guessed-password-1");
     expect(blocked.status).toBe(429);
     expect(blocked.body.error.code).toBe("rate_limited");
-    expect(blocked.body.error.message).toMatch(/秒待ってから/);
+    expect(blocked.body.error.message).toMatch(/(約\d+(分|時間)|\d{1,2}秒)待ってから/);
     expect(Number(blocked.headers.get("retry-after"))).toBeGreaterThan(0);
     expect((await new ApiClient(stack.url).signIn(ADMIN.email, ADMIN.password)).status).toBe(200);
   });

@@ -1,135 +1,117 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { startLocalStack, type LocalStack } from "../../core/local/stack";
-import { localDynamo, localSqs } from "../../core/local/emulators";
+import { localDynamo } from "../../core/local/emulators";
 import { Db } from "../../core/store/db";
 import { keys } from "../../core/store/keys";
 import { launchBrowser } from "../harness/chromium";
-import { resetUser } from "../harness/mail-servers";
 import { ApiClient } from "../support/api-client";
+import { waitForMail } from "../support/read-mail";
+import { signInPage } from "../support/console-page";
 
 /**
- * The console for operations, in a real browser: an admin lands on the overview, which names a
- * paused mailbox with "Update password" and a dead-lettered job with "Send back to queue"; the
- * overview and the mailbox list follow changes made elsewhere (a password saved, a sync run by
- * the real worker against Dovecot) without the page being reloaded.
+ * The operations settings page in a real browser, in Japanese: notification mail (a bad extra
+ * address shown beside its field, the SMTP server saved, a test notification that arrives over
+ * the harness's Postfix), the lockout rule, a locked user unlocked early, and a paused mailbox
+ * offering "Update password" instead of "Sync now".
  */
 const mail = inject("mail");
-const ADMIN = { email: "ops-admin@example.test", password: "ops-admin-password-1" };
+const { alice, bob, carol } = mail.users;
+const ADMIN = { email: carol.email, password: "carol-console-password-1" };
+const MEMBER = { email: alice.email, password: "alice-console-password-1" };
 let stack: LocalStack;
 let browser: Browser;
-let api: ApiClient;
-let db: Db;
-const ids: Record<"alice" | "bob", string> = { alice: "", bob: "" };
+let admin: ApiClient;
 
 beforeAll(async () => {
   if (!existsSync(resolve("web/dist/index.html"))) throw new Error("web/dist is missing: run `npm run build:web` (npm test does it)");
-  for (const u of [mail.users.alice, mail.users.bob]) await resetUser(mail, u.email);
   stack = await startLocalStack({ schedule: false, admin: ADMIN, imapCaPem: mail.caPem });
-  api = new ApiClient(stack.url);
-  await api.signIn(ADMIN.email, ADMIN.password);
-  db = new Db(stack.tables, localDynamo(stack.dynamoEndpoint));
-  for (const key of ["alice", "bob"] as const) {
-    const u = mail.users[key];
-    const created = await api.post("/api/accounts", { email: u.email, imap: { host: mail.host, port: mail.imapsPort, security: "tls", user: u.email }, password: u.password });
-    expect(created.status, created.text).toBe(201);
-    ids[key] = created.body.id;
-  }
-  // bob's mailbox as the sync leaves it after its third refused login
-  await db.update("main", keys.account(ids.bob), { expression: "SET #s = :s, authFailures = :n, lastError = :e", names: { "#s": "state" }, values: { ":s": "paused", ":n": 3, ":e": { code: "diag.auth_failed" } } });
+  admin = new ApiClient(stack.url);
+  await admin.signIn(ADMIN.email, ADMIN.password);
+  expect((await admin.post("/api/users", { email: MEMBER.email, name: "Alice", password: MEMBER.password, role: "member" })).status).toBe(201);
   browser = await launchBrowser();
-}, 120_000);
+});
 afterAll(async () => {
   await browser?.close();
   await stack?.stop();
 });
 
-async function signIn(page: Page) {
-  await page.goto(`${stack.url}/#/signin`);
-  await page.getByTestId("signin-email").fill(ADMIN.email);
-  await page.getByTestId("signin-password").fill(ADMIN.password);
-  await page.getByTestId("signin-submit").click();
-  await page.getByTestId("current-user").waitFor();
-  // a reload would lose this: the page must change by itself
-  await page.evaluate(() => ((window as unknown as { loadedOnce: number }).loadedOnce = 1));
+async function signedIn(): Promise<Page> {
+  const context = await browser.newContext({ locale: "ja-JP" });
+  const page = await context.newPage();
+  await signInPage(page, stack.url, ADMIN);
+  await page.getByTestId("nav-settings").click();
+  return page;
 }
-const notReloaded = (page: Page) => page.evaluate(() => (window as unknown as { loadedOnce?: number }).loadedOnce);
 
-describe("the admin overview", () => {
-  it("is where an admin lands, names what needs attention with its fix, and follows changes without a reload", async () => {
-    const page = await (await browser.newContext({ locale: "en-GB" })).newPage();
-    await signIn(page);
+describe("operations settings page", () => {
+  it("shows a bad extra address beside its field, saves the SMTP server and sends a test notification that arrives", async () => {
+    const page = await signedIn();
+    await page.getByTestId("notify-host").waitFor();
+    await page.getByTestId("notify-enabled").check();
+    await page.getByTestId("notify-host").fill(mail.host);
+    await page.getByTestId("notify-port").fill(String(mail.smtpPort));
+    await page.getByTestId("notify-security").selectOption("starttls");
+    await page.getByTestId("notify-user").fill(bob.email);
+    await page.getByTestId("notify-password").fill(bob.password);
+    await page.getByTestId("notify-from").fill(bob.email);
+    await page.getByTestId("notify-admins").uncheck();
+    await page.getByTestId("notify-extra").fill(`${bob.email}; not-an-address`);
+    await page.getByTestId("notify-save").click();
+    // the bad address, named, in Japanese, under its field; nothing saved
+    const error = page.getByTestId("notification-mail").locator(".field--invalid .field__error");
+    await expect.poll(() => error.count()).toBe(1);
+    expect(await error.textContent()).toBe("「not-an-address」は有効なメールアドレスではありません。");
+    expect((await admin.get("/api/settings/notifications")).body.enabled).toBe(false);
+    // fixed and saved: the password is kept, never shown
+    await page.getByTestId("notify-extra").fill(bob.email);
+    await page.getByTestId("notify-save").click();
+    await expect.poll(async () => (await admin.get("/api/settings/notifications")).body.enabled).toBe(true);
+    expect(await page.getByTestId("notify-password").inputValue()).toBe("");
+    // the test button's mail reaches the extra recipient
+    const since = new Date();
+    await page.getByTestId("notify-test").click();
+    await expect.poll(() => page.getByTestId("notice").first().textContent(), { timeout: 20_000 }).toContain(bob.email);
+    await waitForMail(mail, bob, (m) => m.subject?.includes("テスト通知") === true, { since });
+    await page.context().close();
+  });
 
-    // Assess: landed on the overview; the paused mailbox with the action that fixes it
-    await expect.poll(() => new URL(page.url()).hash).toBe("#/overview");
-    const paused = page.locator(`[data-testid="attention-mailbox"][data-account-id="${ids.bob}"]`);
-    await paused.waitFor();
-    expect(await paused.getAttribute("data-reason")).toBe("paused");
-    expect(await paused.getByTestId("attention-action").textContent()).toContain("Update password");
-    expect(await page.getByTestId("dead-letters-empty").count()).toBe(1);
+  it("sets the lockout rule, lists a locked user and unlocks them early, with the record of both", async () => {
+    const page = await signedIn();
+    await page.getByTestId("lockout-failures").fill("2");
+    await page.getByTestId("lockout-minutes").fill("30");
+    await page.getByTestId("lockout-save").click();
+    await expect.poll(async () => (await admin.get("/api/settings/signin-lockout")).body).toEqual({ failures: 2, minutes: 30 });
+    for (const wrong of ["nope-1", "nope-2"]) expect((await new ApiClient(stack.url).signIn(MEMBER.email, wrong)).status).toBe(401);
+    await page.reload();
+    const row = page.getByTestId("locked-user");
+    await expect.poll(() => row.count()).toBe(1);
+    expect(await row.getAttribute("data-email")).toBe(MEMBER.email);
+    await page.getByTestId("locked-user-unlock").click();
+    await expect.poll(() => row.count()).toBe(0);
+    await expect.poll(() => page.getByTestId("lock-record").evaluateAll((els) => els.map((e) => e.getAttribute("data-kind")))).toEqual(["unlocked", "locked"]);
+    expect((await new ApiClient(stack.url).signIn(MEMBER.email, MEMBER.password)).status).toBe(200);
+    await page.context().close();
+  });
 
-    // Act: elsewhere, a job lands in the dead-letter queue and bob's new password is saved
-    await localSqs(stack.sqsEndpoint).send(new SendMessageCommand({ QueueUrl: stack.dlqUrl, MessageBody: JSON.stringify({ jobId: "dead-1", accountId: ids.alice, reason: "schedule", enqueuedAt: new Date().toISOString() }) }));
-    const saved = await api.patch(`/api/accounts/${ids.bob}`, { password: mail.users.bob.password });
-    expect(saved.status, saved.text).toBe(200);
-
-    // Assess: the overview follows by itself
-    await expect.poll(() => paused.count(), { timeout: 30_000 }).toBe(0);
-    const count = page.locator('[data-testid="dead-letter-count"][data-queue="sync"]');
-    await expect.poll(() => count.getAttribute("data-count").catch(() => null), { timeout: 30_000 }).toBe("1");
-    expect(await notReloaded(page)).toBe(1);
-
-    // the dead letter is sent back from here
-    await page.getByTestId("dead-letters-show").click();
-    await page.getByTestId("dead-letter-row").waitFor();
-    expect(await page.getByTestId("dead-letter-row").textContent()).toContain(mail.users.alice.email);
-    await page.getByTestId("dead-letter-redrive").click();
-    await expect.poll(() => page.getByTestId("dead-letter-row").count()).toBe(0);
-    await expect.poll(() => count.getAttribute("data-count").catch(() => "gone"), { timeout: 30_000 }).not.toBe("1");
-  }, 120_000);
-
-  it("shows the job monitor's settings and saves a change, in Japanese too", async () => {
-    const page = await (await browser.newContext({ locale: "ja-JP" })).newPage();
-    await signIn(page);
-    await page.getByTestId("overview-monitor-settings").click();
-    const importRow = page.locator('[data-testid="monitor-type"][data-job-type="import"]');
-    await importRow.waitFor();
-    expect(await importRow.textContent()).toContain("連絡先インポート");
-    await importRow.getByTestId("monitor-interval").selectOption("30");
-    await importRow.getByTestId("monitor-long-running").selectOption("6");
-    await importRow.getByTestId("monitor-notify-normal").check();
-    await page.getByTestId("monitor-save").click();
-    await expect.poll(async () => (await api.get("/api/settings/monitor")).body.types.import).toEqual({ enabled: true, intervalMinutes: 30, longRunningHours: 6, notify: { normal: true, abnormal: true, longRunning: true } });
-  }, 60_000);
-});
-
-describe("the mailbox list", () => {
-  it("shows a sync run elsewhere (the real worker against Dovecot) without a reload, and its relative time ticks", async () => {
-    const page = await (await browser.newContext({ locale: "en-GB" })).newPage();
-    await signIn(page);
-    // (bob's mailbox: resumed by its new password above, not synced since; alice's ran when its dead letter was sent back)
+  it("offers 'Update password' with the reason instead of 'Sync now' on a paused mailbox", async () => {
+    // Prepare: a mailbox saved with sync off (nothing listens at the port), then paused as three refusals leave it
+    const saved = await admin.post("/api/accounts", { email: "paused-box@example.test", imap: { host: "127.0.0.1", port: 9, security: "tls", user: "x" }, password: "pw", saveDisabledOnFailure: true });
+    expect(saved.status, saved.text).toBe(201);
+    const db = new Db(stack.tables, localDynamo(stack.dynamoEndpoint));
+    await db.update("main", keys.account(saved.body.id), { expression: "SET #s = :p, authFailures = :n, syncEnabled = :on", names: { "#s": "state" }, values: { ":p": "paused", ":n": 3, ":on": true } });
+    const page = await signedIn();
     await page.getByTestId("nav-accounts").click();
-    const row = page.locator(`[data-testid="account-row"][data-account-id="${ids.bob}"]`);
+    const row = page.locator(`[data-testid="account-row"]`, { hasText: "paused-box@example.test" });
     await row.waitFor();
-    expect(await row.getByTestId("account-last-sync").count()).toBe(0); // "Not yet"
-
-    // Act: "Sync now" from another client; the local worker runs the real sync
-    expect((await api.post(`/api/accounts/${ids.bob}/sync`)).status).toBe(202);
-
-    // Assess: the row shows the finished sync by itself
-    await expect.poll(() => row.getByTestId("account-last-sync").count(), { timeout: 45_000 }).toBe(1);
-    await expect.poll(() => row.locator("[data-state]").first().getAttribute("data-state"), { timeout: 20_000 }).toBe("connected");
-    expect(await notReloaded(page)).toBe(1);
-    // relative time: "now"/"seconds ago" moves on without a reload (the list ticks every 15 s)
-    const first = await row.getByTestId("account-last-sync").textContent();
-    await expect.poll(() => row.getByTestId("account-last-sync").textContent(), { timeout: 75_000, interval: 5_000 }).not.toBe(first);
-    // the mailbox's page lists the run with its counts
-    await page.goto(`${stack.url}/#/accounts/${ids.bob}`);
-    const run = page.getByTestId("account-run").first();
-    await run.waitFor();
-    expect(await run.getAttribute("data-status")).toBe("done");
-  }, 180_000);
+    expect(await row.getByTestId("account-sync").count()).toBe(0);
+    expect(await row.getByTestId("account-paused-reason").textContent()).toContain("新しいパスワードが保存されるまで");
+    await row.getByTestId("account-update-password").click();
+    await page.getByTestId("account-status").waitFor();
+    expect(await page.getByTestId("account-status").getByTestId("account-sync").count()).toBe(0);
+    expect(await page.getByTestId("account-update-password").textContent()).toBe("パスワードを更新");
+    await page.context().close();
+  });
 });

@@ -4,6 +4,9 @@ import { keys } from "../../core/store/keys";
 import { fanOut, recentJobs, runSyncJob } from "../../core/sync/index";
 import { appendMessages } from "../harness/mail-servers";
 import { startFaultStack } from "../support/fault-mailbox";
+import { mailNotifier } from "../../core/notification-mail/index";
+import { waitForMail } from "../support/read-mail";
+import { ApiClient } from "../support/api-client";
 
 /**
  * A mailbox whose server refused the saved password three times in a row is paused: nothing
@@ -14,6 +17,9 @@ import { startFaultStack } from "../support/fault-mailbox";
 const mail = inject("mail");
 const user = mail.users.catchall;
 const CONTACT = `paused-contact-${Date.now()}@client.test`;
+// the mailbox's owner: a console user whose address is a Dovecot mailbox, to read the pause mail in
+const owner = mail.users.carol;
+const started = new Date();
 
 let f: Awaited<ReturnType<typeof startFaultStack>>;
 let logins = 0;
@@ -29,7 +35,18 @@ beforeAll(async () => {
   f.relay.watch = (chunk) => {
     logins += (chunk.toString("latin1").match(/^\S+ (LOGIN|AUTHENTICATE) /gim) ?? []).length;
   };
-  const reply = await f.api.post("/api/accounts", { email: user.email, imap: { host: "127.0.0.1", port: f.relay.port, security: "none", user: user.email }, password: user.password, initialSyncDays: 2, syncFolders: ["INBOX"] });
+  const ownerUser = await f.api.post("/api/users", { email: owner.email, name: "Carol", password: "carol-console-password-1", role: "member" });
+  expect(ownerUser.status, ownerUser.text).toBe(201);
+  // notification mail through the harness's Postfix, to the people concerned only (the owner)
+  const settings = await f.api.request("PUT", "/api/settings/notifications", {
+    enabled: true,
+    server: { kind: "smtp", host: mail.host, port: mail.smtpPort, security: "starttls", user: mail.users.bob.email, password: mail.users.bob.password },
+    fromAddress: mail.users.bob.email, fromName: "CRM Mail Sync", notifyAdmins: false, extraRecipients: "", events: {}, timeZone: "Asia/Tokyo",
+  });
+  expect(settings.status, settings.text).toBe(200);
+  // the jobs this file runs itself tell the same notifier the sync function has
+  f.deps.notifier = mailNotifier({ db: f.db, secrets: f.deps.secrets, log: f.deps.log, hostAllowance: "loopback", ca: mail.caPem });
+  const reply = await f.api.post("/api/accounts", { email: user.email, ownerId: ownerUser.body.id, imap: { host: "127.0.0.1", port: f.relay.port, security: "none", user: user.email }, password: user.password, initialSyncDays: 2, syncFolders: ["INBOX"] });
   expect(reply.status, reply.text).toBe(201);
   accountId = reply.body.id;
 }, 240_000);
@@ -54,6 +71,11 @@ describe("a mailbox paused after three refused logins", () => {
     }
     // Assess
     expect(logins - before).toBe(3);
+    // the owner is told, with what to do (their language is unknown: both)
+    const told = await waitForMail(mail, owner, (m) => m.subject?.includes(`Mailbox paused: ${user.email}`) === true, { since: started });
+    expect(told.text).toContain("3 times in a row");
+    expect(told.text).toContain("Update password");
+    expect(told.text).toContain("パスワードを更新");
   }, 120_000);
 
   it("makes no further login on a scheduled job, Sync now, a body fetch or a test with the saved password", async () => {
@@ -66,12 +88,14 @@ describe("a mailbox paused after three refused logins", () => {
     const now = await f.api.post(`/api/accounts/${accountId}/sync`, {});
     expect(now.status).toBe(202);
     await expect.poll(async () => (await recentJobs(f.db, accountId, 5)).find((j) => j.jobId === now.body.jobId)?.status, { timeout: 20_000 }).toBe("skipped");
-    // body fetch of the message the first sync stored
-    const contacts = await f.api.get(`/api/contacts?q=${encodeURIComponent(CONTACT)}`);
+    // body fetch of the message the first sync stored (by the owner: the mailbox is private)
+    const ownerApi = new ApiClient(f.stack.url);
+    expect((await ownerApi.signIn(owner.email, "carol-console-password-1")).status).toBe(200);
+    const contacts = await ownerApi.get(`/api/contacts?q=${encodeURIComponent(CONTACT)}`);
     const contactId = contacts.body.items.find((c: { primaryEmail: string }) => c.primaryEmail === CONTACT).id;
-    const history = await f.api.get(`/api/contacts/${contactId}/messages`);
+    const history = await ownerApi.get(`/api/contacts/${contactId}/messages`);
     expect(history.body.items.length).toBeGreaterThan(0);
-    const body = await f.api.get(`/api/messages/${history.body.items[0].id}/body`);
+    const body = await ownerApi.get(`/api/messages/${history.body.items[0].id}/body`);
     expect(body.status).not.toBe(200);
     // connection test with the saved password: refused, naming the password field
     const test = await f.api.post(`/api/accounts/${accountId}/test`, {});
@@ -91,5 +115,25 @@ describe("a mailbox paused after three refused logins", () => {
     expect((await runSyncJob(f.deps, await f.queued(accountId))).status).toBe("done");
     expect(await state()).toBe("connected");
     expect(logins - before).toBeGreaterThanOrEqual(2);
+    await waitForMail(mail, owner, (m) => m.subject?.includes(`Mailbox resumed: ${user.email}`) === true, { since: started });
+  }, 60_000);
+
+  it("pauses at the count an admin sets, and refuses a count outside 1-10 in the reader's language", async () => {
+    // Prepare: one refused login pauses
+    const ja = await f.api.request("PUT", "/api/settings/mailbox-pause", { failedLogins: 11 }, { "accept-language": "ja" });
+    expect(ja.status).toBe(400);
+    expect(ja.body.error.fields).toEqual([{ field: "failedLogins", code: "too_big_number", message: "10以下で指定してください。" }]);
+    expect((await f.api.request("PUT", "/api/settings/mailbox-pause", { failedLogins: 1 })).status).toBe(200);
+    await updateCredentials({ secrets: f.deps.secrets }, accountId, { imap: "changed-at-the-provider-again" });
+    await f.db.update("main", keys.account(accountId), { expression: "SET secretVersion = :v", values: { ":v": `changed-${Date.now()}` } });
+    const before = logins;
+    // Act
+    const first = await runSyncJob(f.deps, await f.queued(accountId));
+    const second = await runSyncJob(f.deps, await f.queued(accountId));
+    // Assess
+    expect([first.status, second.status]).toEqual(["failed", "skipped"]);
+    expect(await state()).toBe("paused");
+    expect(logins - before).toBe(1);
+    expect((await f.api.request("PUT", "/api/settings/mailbox-pause", { failedLogins: 3 })).status).toBe(200);
   }, 60_000);
 });

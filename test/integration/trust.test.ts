@@ -169,7 +169,7 @@ describe("limits on connecting to mail servers", () => {
     expect(replies.map((r) => r.status)).toEqual(Array(30).fill(201));
     for (const r of [refused, update]) {
       expect(r.status).toBe(429);
-      expect(r.body.error.message).toMatch(/秒待ってから/);
+      expect(r.body.error.message).toMatch(/(約\d+(分|時間)|\d{1,2}秒)待ってから/);
       expect(Number(r.headers.get("retry-after"))).toBeGreaterThan(0);
     }
     expect(rename.status).toBe(200); // no server change, no connection, not counted

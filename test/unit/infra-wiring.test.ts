@@ -311,7 +311,8 @@ describe("sst.config.ts run()", () => {
           for (const resource of permission.resources) {
             expect(typeof resource, def.where).toBe("string");
             expect(resource, def.where).toMatch(/^arn:/);
-            expect(resource, def.where).toMatch(new RegExp(`:secretsmanager:[^:]+:[^:]+:secret:${escape(prefix)}\\*$`));
+            // the whole prefix, or one name under it (the monitor's notification password)
+            expect(resource, def.where).toMatch(new RegExp(`:secretsmanager:[^:]+:[^:]+:secret:${escape(prefix)}(notifications/smtp)?\\*$`));
           }
       }
       // api stores and deletes mailbox passwords; sync reads them.
@@ -325,11 +326,14 @@ describe("sst.config.ts run()", () => {
     }
   });
 
-  it("gives no Secrets Manager permission to functions other than api, sync and webhooks (which only reads)", async () => {
+  it("gives no Secrets Manager permission to functions other than api, sync and webhooks (which only reads), and the monitor only notification mail's password", async () => {
     const e = await evaluate();
     expect(secretsPermissions(functionByHandler(e, "functions/webhooks.handler")).flatMap((p) => p.actions)).toEqual(["secretsmanager:GetSecretValue"]);
-    const others = functionDefs(e).filter((d) => !["functions/api.handler", "functions/sync.handler", "functions/webhooks.handler"].includes(d.args.handler));
-    expect(others).toHaveLength(2);
+    const monitor = secretsPermissions(functionByHandler(e, "functions/monitor.handler"));
+    expect(monitor.flatMap((p) => p.actions)).toEqual(["secretsmanager:GetSecretValue"]);
+    for (const p of monitor) for (const resource of p.resources) expect(resource).toMatch(/:secret:[^*]+\/notifications\/smtp\*$/);
+    const others = functionDefs(e).filter((d) => !["functions/api.handler", "functions/sync.handler", "functions/webhooks.handler", "functions/monitor.handler"].includes(d.args.handler));
+    expect(others).toHaveLength(1);
     for (const def of others) expect(secretsPermissions(def), def.where).toEqual([]);
     // Nor a wildcard that would include Secrets Manager.
     for (const def of functionDefs(e))

@@ -3,7 +3,11 @@
  *
  * data-testid attributes (stable, for browser tests):
  *   Sign-in:   signin-email, signin-password, signin-submit, signin-error
- *   Header:    nav-contacts, nav-accounts, nav-users, nav-domains, nav-integrations, nav-audit (admins only), lang-select, signout, current-user (links to #/password)
+ *   Header:    nav-contacts, nav-accounts, nav-users, nav-domains, nav-integrations, nav-settings, nav-audit (admins only), lang-select, signout, current-user (links to #/password)
+ *   Settings:  notification-mail, notify-enabled, notify-server-smtp/-mailbox, notify-host/-port/-security/-user/-password,
+ *              notify-mailbox, notify-from, notify-from-name, notify-admins, notify-extra, notify-time-zone, notify-events,
+ *              notify-event-<kind>, notify-save, notify-test, lockout(-failures/-minutes/-save), locked-users, locked-user
+ *              (data-email), locked-user-unlock, lock-records, lock-record (data-kind), pause-rule(-failedLogins/-save)
  *   Password:  password-current, password-new, password-save, password-error
  *   Mailboxes: account-new, accounts-table, account-row, account-sync, account-edit, account-delete,
  *              account-email, account-display-name, account-owner, account-host, account-port,
@@ -67,6 +71,7 @@ import { IntegrationsPage } from "./pages/integrations/page";
 import { DomainsPage } from "./pages/domains/page";
 import { AuditPage } from "./pages/audit/page";
 import { SetupChecklist } from "./pages/setup/checklist";
+import { OperationsSettingsPage } from "./pages/operations/page";
 import { href, navigate, parseRoute, useHashPath, type Route } from "./router";
 import type { SessionInfo, User } from "./api/types";
 import { PasswordPage } from "./pages/Password";
@@ -225,6 +230,8 @@ function titleFor(route: Route, signedIn: boolean) {
       return "nav.overview" as const;
     case "monitorSettings":
       return "monitor.title" as const;
+    case "settings":
+      return "ops.title" as const;
     default:
       return null;
   }
@@ -275,6 +282,8 @@ function RouteView(props: { route: Route; user: User }) {
       );
     case "monitorSettings":
       return user.role === "admin" ? <MonitorSettingsPage /> : <ErrorBanner messages={[t("error.forbidden")]} />;
+    case "settings":
+      return user.role === "admin" ? <OperationsSettingsPage /> : <ErrorBanner messages={[t("error.forbidden")]} />;
     case "notFound":
       return <ErrorBanner messages={[t("error.notFound")]} />;
   }
@@ -288,8 +297,8 @@ function landingPath(user: User): string {
 function Header(props: { user: User; route: Route; onSignOut: () => void }) {
   const { t } = useI18n();
   const { user, route } = props;
-  const section = route.name === "contact" || route.name === "contacts" || route.name === "contactsImport" ? "contacts" : route.name.startsWith("account") ? "accounts" : route.name === "users" ? "users" : route.name === "integrations" ? "integrations" : route.name === "domains" ? "domains" : route.name === "audit" ? "audit" : route.name === "overview" || route.name === "monitorSettings" ? "overview" : null;
-  const link = (name: "overview" | "contacts" | "accounts" | "users" | "domains" | "integrations" | "audit", label: string) => (
+  const section = route.name === "contact" || route.name === "contacts" || route.name === "contactsImport" ? "contacts" : route.name.startsWith("account") ? "accounts" : route.name === "users" ? "users" : route.name === "integrations" ? "integrations" : route.name === "domains" ? "domains" : route.name === "settings" ? "settings" : route.name === "audit" ? "audit" : route.name === "overview" || route.name === "monitorSettings" ? "overview" : null;
+  const link = (name: "overview" | "contacts" | "accounts" | "users" | "domains" | "integrations" | "settings" | "audit", label: string) => (
     <a href={href(`/${name}`)} className={`nav__link${section === name ? " nav__link--active" : ""}`} aria-current={section === name ? "page" : undefined} data-testid={`nav-${name}`}>
       {label}
     </a>
@@ -313,6 +322,7 @@ function Header(props: { user: User; route: Route; onSignOut: () => void }) {
           {user.role === "admin" ? link("users", t("nav.users")) : null}
           {user.role === "admin" ? link("domains", t("nav.domains")) : null}
           {user.role === "admin" ? link("integrations", t("nav.integrations")) : null}
+          {user.role === "admin" ? link("settings", t("nav.settings")) : null}
           {user.role === "admin" ? link("audit", t("nav.audit")) : null}
         </nav>
         <div className="header__tools">

@@ -61,6 +61,13 @@ export function SyncProgress(props: { account: Account; compact?: boolean }) {
 
 const COUNT_KEYS: (keyof SyncCounts)[] = ["folders", "fetched", "matched", "written", "skipped"];
 
+/** Brings the mailbox form's password field into view and focus (a paused mailbox's way out). */
+function focusPassword() {
+  const field = document.querySelector<HTMLInputElement>('[data-testid="account-password"]');
+  field?.scrollIntoView({ block: "center" });
+  field?.focus();
+}
+
 /** The account page's status card: state, last sync, last run (status, times, counts), progress. */
 export function AccountStatusPanel(props: { account: Account; onChanged: (a: Account) => void }) {
   const { t, lang } = useI18n();
@@ -117,12 +124,24 @@ export function AccountStatusPanel(props: { account: Account; onChanged: (a: Acc
           )}
         </div>
         <div className="status-card__actions">
-          <button type="button" className="btn btn--small" onClick={() => void syncNow()} disabled={requested || active || !a.syncEnabled} title={!a.syncEnabled ? t("accounts.syncOff") : undefined} data-testid="account-sync">
-            <IconSync />
-            {t("accountForm.syncNow")}
-          </button>
+          {a.state === "paused" ? (
+            // nothing would log in anyway: the way out is a new password, typed in the form below
+            <button type="button" className="btn btn--small btn--primary" onClick={focusPassword} data-testid="account-update-password">
+              {t("accounts.updatePassword")}
+            </button>
+          ) : (
+            <button type="button" className="btn btn--small" onClick={() => void syncNow()} disabled={requested || active || !a.syncEnabled} title={!a.syncEnabled ? t("accounts.syncOff") : undefined} data-testid="account-sync">
+              <IconSync />
+              {t("accountForm.syncNow")}
+            </button>
+          )}
         </div>
       </div>
+      {a.state === "paused" ? (
+        <p className="account-paused-reason" data-testid="account-paused-reason">
+          {t("accounts.pausedReason")}
+        </p>
+      ) : null}
       {error ? <ErrorBanner messages={[error]} /> : null}
       {a.lastError ? (
         <p className="status-card__error" data-testid="account-last-error">

@@ -12,6 +12,7 @@ export type Route =
   | { name: "users" }
   | { name: "password" }
   | { name: "integrations" }
+  | { name: "settings" }
   | { name: "domains" }
   | { name: "audit" }
   | { name: "overview" }
@@ -54,6 +55,8 @@ export function parseRoute(path: string): Route {
       return second === undefined ? { name: "password" } : { name: "notFound" };
     case "integrations":
       return second === undefined ? { name: "integrations" } : { name: "notFound" };
+    case "settings":
+      return second === undefined ? { name: "settings" } : { name: "notFound" };
     case "domains":
       return second === undefined ? { name: "domains" } : { name: "notFound" };
     case "audit":

@@ -3,7 +3,7 @@ import * as accounts from "../../accounts/index";
 import { enqueueNow } from "../../jobs/index";
 import { listSkipped, SKIP_REASONS } from "../../sync/index";
 import { purgeExcluded } from "../../sharing/index";
-import { listOf, type Route, type RouteContext } from "../types";
+import { listOf, notifierOf, type Route, type RouteContext } from "../types";
 
 const skippedOutput = z.object({
   folder: z.string(),
@@ -22,7 +22,18 @@ const deps = (ctx: RouteContext): accounts.AccountDeps => ({
   tlsCa: ctx.deps.imapCa,
   // saving new server settings or passwords runs a connection test: it counts as this user's probe
   probeSubject: ctx.session.user.id,
+  notifier: notifierOf(ctx.deps),
 });
+
+/**
+ * A mailbox saved with new settings or a new password (state init, sync on) gets its first
+ * sync at once instead of at the next tick of the schedule, up to 5 minutes later. A failure to
+ * queue leaves it to the schedule: the save itself stands.
+ */
+async function syncSaved(ctx: RouteContext, record: accounts.AccountRecord): Promise<void> {
+  if (ctx.deps.syncOnSave === false || record.state !== "init" || record.syncEnabled === false) return;
+  await enqueueNow(ctx.deps.db, ctx.deps.queue, record, "manual").catch((err) => ctx.deps.log.warn("account.sync.queue.failed", { accountId: record.id, err }));
+}
 
 export const accountRoutes: Route[] = [
   {
@@ -36,6 +47,7 @@ export const accountRoutes: Route[] = [
     async handle(ctx) {
       const record = await accounts.createAccount(deps(ctx), ctx.session.user, ctx.body);
       ctx.deps.log.info("account.created", { accountId: record.id, ownerId: record.ownerId });
+      await syncSaved(ctx, record);
       return { status: 201, body: view(ctx, record) };
     },
   },
@@ -55,6 +67,8 @@ export const accountRoutes: Route[] = [
         ctx.deps.log.info("account.owner.changed", { accountId: before.id, from: before.ownerId, to: ownerId });
       }
       const after = await accounts.updateAccount(deps(ctx), ctx.session.user, before.id, patch);
+      const touched = patch.imap !== undefined || patch.smtp !== undefined || patch.password !== undefined || patch.smtpPassword !== undefined || patch.allowInsecureCerts !== undefined || patch.syncEnabled === true;
+      if (touched) await syncSaved(ctx, after);
       // copies this mailbox stored under a domain it now excludes go at once (idempotent: a cut-short run is redone by the next edit)
       const had = new Set(before.sharing?.excludedDomains ?? []);
       const added = (after.sharing?.excludedDomains ?? []).filter((d) => !had.has(d));

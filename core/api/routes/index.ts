@@ -11,7 +11,8 @@ import { integrationRoutes } from "./integrations";
 import { webhookRoutes } from "./webhooks";
 import { auditRoutes } from "./audit";
 import { operationsRoutes } from "./operations";
+import { monitoringRoutes } from "./monitoring";
 import { onboardingRoutes } from "./onboarding";
 
-/** Every route of the API, one module per domain. A new module is added here. */
-export const routes: Route[] = [...systemRoutes, ...sessionRoutes, ...operationsRoutes, ...accountRoutes, ...connectionRoutes, ...integrationRoutes, ...contactRoutes, ...messageRoutes, ...discoveryRoutes, ...settingsRoutes, ...webhookRoutes, ...auditRoutes, ...onboardingRoutes];
+/** Every route of the API, one module per domain. A new module is added here; fixed paths (/api/accounts/version) before the patterns that would take them (/api/accounts/{id}). */
+export const routes: Route[] = [...systemRoutes, ...sessionRoutes, ...monitoringRoutes, ...accountRoutes, ...connectionRoutes, ...integrationRoutes, ...contactRoutes, ...messageRoutes, ...discoveryRoutes, ...settingsRoutes, ...webhookRoutes, ...auditRoutes, ...onboardingRoutes, ...operationsRoutes];

@@ -1,80 +1,81 @@
 import { z } from "zod";
-import { accountsVersion, getAccount } from "../../accounts/index";
-import { AppError } from "../../shared/errors";
-import { DEAD_LETTER_QUEUES, type DeadLetterQueueName } from "../../queue/index";
-import { deadLetterOutput, deadLetterView, getMonitorSettings, mailboxRunOutput, mailboxRuns, monitorSettingsInput, monitorSettingsOutput, operationsOverview, overviewOutput, saveMonitorSettings } from "../../monitoring/index";
-import { listOf, type Route, type RouteContext } from "../types";
-
-const deadLetters = (ctx: RouteContext) => {
-  if (!ctx.deps.deadLetters) throw new AppError("transient", "service_unavailable");
-  return ctx.deps.deadLetters;
-};
-const queueParam = z.strictObject({ queue: z.enum(DEAD_LETTER_QUEUES as [DeadLetterQueueName, ...DeadLetterQueueName[]]).optional() });
+import * as users from "../../users/index";
+import { getAccountRecord, getPauseRule, pauseRuleInput, savePauseRule, PROBE_LIMIT } from "../../accounts/index";
+import {
+  getNotificationSettings, notificationSettingsInput, notificationSettingsOutput, saveNotificationSettings, sendTestNotification, settingsView, type NotificationMailDeps,
+} from "../../notification-mail/index";
+import { listOf, notifierOf, type Route, type RouteContext } from "../types";
 
 /**
- * Operations: the admin overview, the job monitor's settings, dead-lettered jobs and their
- * redrive, a mailbox's last runs, and the cheap "has the mailbox list changed" check the
- * console polls. Listed before the account routes: /api/accounts/version is not an account id.
+ * What operations configure and act on: notification mail (and its test button), the console
+ * sign-in lockout (rule, locked users, early unlock, the record of locks), and the rule that
+ * pauses a mailbox after refused logins. Admins only.
  */
+const mailDeps = (ctx: RouteContext): NotificationMailDeps => ({ db: ctx.deps.db, secrets: ctx.deps.secrets, log: ctx.deps.log, hostAllowance: ctx.deps.hostAllowance, ca: ctx.deps.imapCa });
+const lockedUser = z.object({ id: z.string(), email: z.string(), name: z.string(), lockedAt: z.string(), unlockAt: z.string() });
+
 export const operationsRoutes: Route[] = [
   {
-    method: "GET", path: "/api/accounts/version", auth: "user", tag: "accounts",
-    summary: "A fingerprint of the mailbox list the user sees: poll it, and reload the list only when it changed (a job queued, started or ended, a mailbox edited)",
-    response: z.object({ version: z.string() }),
-    handle: async (ctx) => ({ body: { version: await accountsVersion(ctx.deps.db, ctx.session.user) } }),
+    method: "GET", path: "/api/settings/notifications", auth: "admin", tag: "operations", summary: "Notification mail settings (never a password: hasPassword says whether one is saved)",
+    response: notificationSettingsOutput,
+    handle: async (ctx) => ({ body: settingsView(await getNotificationSettings(ctx.deps.db)) }),
   },
   {
-    method: "GET", path: "/api/accounts/{id}/runs", auth: "user", tag: "accounts",
-    summary: "A mailbox's last 10 jobs: start, duration, counts and diagnosis (owner or admin)",
-    response: listOf(mailboxRunOutput),
+    method: "PUT", path: "/api/settings/notifications", auth: "admin", tag: "operations",
+    summary: "Save notification mail settings: sending on or off, the SMTP server (password kept in the secret store, bound to that server) or a connected mailbox, From, recipients (extra addresses separated by ';'), events, time zone",
+    body: notificationSettingsInput, response: notificationSettingsOutput,
     async handle(ctx) {
-      const account = await getAccount(ctx.deps.db, ctx.session.user, ctx.params.id!); // 404 unless the owner or an admin
-      return { body: { items: await mailboxRuns(ctx.deps.db, account as Parameters<typeof mailboxRuns>[1], ctx.lang) } };
+      const saved = await saveNotificationSettings(ctx.deps, ctx.body, async (id) => !!(await getAccountRecord(ctx.deps.db, id)));
+      ctx.deps.log.info("notifications.settings.saved", { by: ctx.session.user.id, enabled: saved.enabled, server: saved.server?.kind ?? null });
+      return { body: settingsView(saved) };
     },
   },
   {
-    method: "GET", path: "/api/operations/overview", auth: "admin", tag: "operations",
-    summary: "What needs an admin now: paused, failing and never-synced mailboxes, long-running and stalled jobs, failed runs, dead letters",
-    response: overviewOutput,
-    handle: async (ctx) => ({ body: await operationsOverview({ db: ctx.deps.db, deadLetters: ctx.deps.deadLetters }, ctx.lang) }),
-  },
-  {
-    method: "GET", path: "/api/settings/monitor", auth: "admin", tag: "operations",
-    summary: "The job monitor's settings per job type: on or off, check interval, long-running threshold, which ends to notify",
-    response: monitorSettingsOutput,
-    handle: async (ctx) => ({ body: await getMonitorSettings(ctx.deps.db) }),
-  },
-  {
-    method: "PUT", path: "/api/settings/monitor", auth: "admin", tag: "operations",
-    summary: "Set the job monitor's settings (interval 5-60 minutes in steps of 5, long-running after 1-24 hours)",
-    body: monitorSettingsInput, response: monitorSettingsOutput,
+    method: "POST", path: "/api/settings/notifications/test", auth: "admin", tag: "operations", rateLimit: PROBE_LIMIT,
+    summary: "Send a test notification through the saved settings to the admins (when chosen) and the extra addresses",
+    response: z.object({ sent: z.array(z.string()), refused: z.array(z.string()) }),
     async handle(ctx) {
-      const saved = await saveMonitorSettings(ctx.deps.db, ctx.body, ctx.session.user.id);
-      ctx.deps.log.info("monitor.settings.saved", { byUserId: ctx.session.user.id });
-      return { body: saved };
+      const self = await users.mailContactOf(ctx.deps.db, ctx.session.user.id);
+      const report = await sendTestNotification(mailDeps(ctx), self ?? { email: ctx.session.user.email, lang: ctx.lang });
+      ctx.deps.log.info("notifications.test.sent", { by: ctx.session.user.id, sent: report.sent.length, refused: report.refused.length });
+      return { body: report };
     },
   },
   {
-    method: "GET", path: "/api/dead-letters", auth: "admin", tag: "operations",
-    summary: "Jobs in the dead-letter queues (sync: after 3 receives; webhook: after 5), with their last error",
-    query: queueParam, response: listOf(deadLetterOutput),
+    method: "GET", path: "/api/settings/signin-lockout", auth: "admin", tag: "operations", summary: "The console sign-in lockout: failed sign-ins in a row that lock a user, and for how many minutes",
+    response: users.lockoutInput,
+    handle: async (ctx) => ({ body: await users.getLockoutRule(ctx.deps.db) }),
+  },
+  {
+    method: "PUT", path: "/api/settings/signin-lockout", auth: "admin", tag: "operations", summary: "Set the sign-in lockout (failures 1-10, minutes 1-1440)",
+    body: users.lockoutInput, response: users.lockoutInput,
+    handle: async (ctx) => ({ body: await users.saveLockoutRule(ctx.deps.db, ctx.body, ctx.session.user.id) }),
+  },
+  {
+    method: "GET", path: "/api/settings/mailbox-pause", auth: "admin", tag: "operations", summary: "Refused logins in a row that pause a mailbox (default 3)",
+    response: pauseRuleInput,
+    handle: async (ctx) => ({ body: await getPauseRule(ctx.deps.db) }),
+  },
+  {
+    method: "PUT", path: "/api/settings/mailbox-pause", auth: "admin", tag: "operations", summary: "Set the refused logins in a row that pause a mailbox (1-10)",
+    body: pauseRuleInput, response: pauseRuleInput,
+    handle: async (ctx) => ({ body: await savePauseRule(ctx.deps.db, ctx.body, ctx.session.user.id) }),
+  },
+  {
+    method: "GET", path: "/api/users/locked", auth: "admin", tag: "operations", summary: "Users locked now by the sign-in lockout, with when the lock ends",
+    response: listOf(lockedUser),
+    handle: async (ctx) => ({ body: { items: await users.listLockedUsers(ctx.deps.db) } }),
+  },
+  {
+    method: "POST", path: "/api/users/{id}/unlock", auth: "admin", tag: "operations", summary: "Unlock a locked user before the lock ends (the user is mailed)", status: 204,
     async handle(ctx) {
-      const dl = deadLetters(ctx);
-      const names = ctx.query.queue ? [ctx.query.queue as DeadLetterQueueName] : dl.queues.map((q) => q.name);
-      const items = await Promise.all(names.map(async (name) => deadLetterView(ctx.deps.db, name, await dl.list(name), ctx.lang)));
-      return { body: { items: items.flat() } };
+      await users.unlockUser(ctx.deps.db, notifierOf(ctx.deps), ctx.session.user, ctx.params.id!);
+      return { status: 204 };
     },
   },
   {
-    method: "POST", path: "/api/dead-letters/{queue}/{messageId}/redrive", auth: "admin", tag: "operations",
-    summary: "Send one dead-lettered job back to its queue",
-    response: z.object({ redriven: z.literal(true) }),
-    async handle(ctx) {
-      const queue = queueParam.shape.queue.unwrap().safeParse(ctx.params.queue);
-      if (!queue.success) throw new AppError("validation", "validation_failed", { fields: [{ field: "queue", key: "one_of", params: { values: DEAD_LETTER_QUEUES.join(", ") } }] });
-      if (!(await deadLetters(ctx).redrive(queue.data, ctx.params.messageId!))) throw new AppError("notFound", "dead_letter_not_found");
-      ctx.deps.log.info("deadletter.redriven", { queue: queue.data, messageId: ctx.params.messageId, byUserId: ctx.session.user.id });
-      return { body: { redriven: true } };
-    },
+    method: "GET", path: "/api/signin-locks", auth: "admin", tag: "operations", summary: "Every sign-in lock and unlock, newest first",
+    response: listOf(users.lockRecordOutput),
+    handle: async (ctx) => ({ body: { items: await users.listLockRecords(ctx.deps.db) } }),
   },
 ];

@@ -1,11 +1,12 @@
 import { z } from "zod";
 import * as users from "../../users/index";
 import { emailField } from "../../contacts/index";
-import { listOf, type Route } from "../types";
+import { listOf, notifierOf, type Route } from "../types";
+import { AppError } from "../../shared/errors";
 import { release, reserve, type RateLimit, type Reservation } from "../../store/rate-limit";
 import type { Db } from "../../store/db";
 
-/** Failed sign-ins for one address before it must wait (the roadmap's lockout mails build on this). */
+/** Failed sign-ins for one address before it must wait; the per-user lockout (users/lockout.ts) sits on top. */
 const SIGNIN_FAILURES: RateLimit = { bucket: "signin-failure", limit: 10, windowSeconds: 900 };
 /** Failed sign-ins from one client address, whatever the account: stops spraying one password over many accounts. */
 const SIGNIN_FAILURES_PER_SOURCE: RateLimit = { bucket: "signin-failure-source", limit: 30, windowSeconds: 900 };
@@ -15,7 +16,7 @@ const SIGNIN_FAILURES_PER_SOURCE: RateLimit = { bucket: "signin-failure-source",
  * conditional increment before the (deliberately slow) check, so a burst of concurrent guesses
  * gets at most `limit` evaluations; a right password gives its reservations back.
  */
-async function countedAsFailure<T>(db: Db, buckets: [RateLimit, string][], check: () => Promise<T>): Promise<T> {
+async function countedAsFailure<T>(db: Db, buckets: [RateLimit, string][], check: () => Promise<T>, notEvaluated: (err: unknown) => boolean = () => false): Promise<T> {
   const held: Reservation[] = [];
   const giveBack = () => Promise.all(held.map((r) => release(db, r).catch(() => undefined)));
   try {
@@ -24,10 +25,16 @@ async function countedAsFailure<T>(db: Db, buckets: [RateLimit, string][], check
     await giveBack();
     throw err;
   }
-  const result = await check();
+  const result = await check().catch(async (err) => {
+    // refused before any password was checked (a locked user): not a guess, given back
+    if (notEvaluated(err)) await giveBack();
+    throw err;
+  });
   await giveBack();
   return result;
 }
+
+const isLock = (err: unknown) => err instanceof AppError && err.code === "signin_locked";
 
 export const userOutput = z.object({ id: z.string(), email: z.string(), name: z.string(), role: z.enum(["admin", "member"]), createdAt: z.string() });
 const sessionOutput = z.object({ user: userOutput, csrfToken: z.string() });
@@ -48,7 +55,22 @@ export const sessionRoutes: Route[] = [
       // successful ones do not count
       const buckets: [RateLimit, string][] = [[SIGNIN_FAILURES, users.normaliseLogin(ctx.body.email)]];
       if (ctx.req.sourceIp) buckets.push([SIGNIN_FAILURES_PER_SOURCE, ctx.req.sourceIp]);
-      const user = await countedAsFailure(ctx.deps.db, buckets, () => users.authenticate(ctx.deps.db, ctx.body.email, ctx.body.password));
+      // a locked user's password is not even checked (core/users/lockout.ts); the limits above
+      // still come first, so they hold whatever the lockout rule says
+      const user = await countedAsFailure(
+        ctx.deps.db,
+        buckets,
+        async () => {
+          await users.ensureNotLocked(ctx.deps.db, ctx.body.email);
+          return users.authenticate(ctx.deps.db, ctx.body.email, ctx.body.password).catch(async (err) => {
+            if (err instanceof AppError && err.code === "invalid_credentials") await users.countFailedSignIn(ctx.deps.db, notifierOf(ctx.deps), ctx.body.email);
+            throw err;
+          });
+        },
+        isLock,
+      );
+      // the lock's count starts afresh; mails to this user go in the language used now
+      await users.afterGoodSignIn(ctx.deps.db, user.id, ctx.lang);
       const { token, session } = await users.createSession(ctx.deps.db, user);
       ctx.deps.log.info("session.created", { userId: user.id });
       return { body: { user: session.user, csrfToken: session.csrfToken }, setSession: token };

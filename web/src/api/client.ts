@@ -38,6 +38,13 @@ import type {
   WebhookReplay,
   WebhookReplayQueued,
   WebhookTestQueued,
+  NotificationSettings,
+  NotificationSettingsInput,
+  NotificationTestResult,
+  LockoutRule,
+  PauseRule,
+  LockedUser,
+  LockRecord,
   OperationsOverview,
   MonitorSettings,
   MonitorSettingsInput,
@@ -237,6 +244,18 @@ export const api = {
   /** The signed-in user's notifications of the last 14 days, newest first. */
   listNotifications: () => request<{ items: Notification[] }>("GET", "/api/notifications"),
 
+  // Operations (admin): notification mail, the sign-in lockout and its locked users, the pause rule
+  getNotificationSettings: () => request<NotificationSettings>("GET", "/api/settings/notifications"),
+  /** `server.password` only when typed: left out, the saved one is kept (if bound to that server). */
+  saveNotificationSettings: (input: NotificationSettingsInput) => request<NotificationSettings>("PUT", "/api/settings/notifications", { body: input }),
+  sendTestNotification: () => request<NotificationTestResult>("POST", "/api/settings/notifications/test", { body: {} }),
+  getLockoutRule: () => request<LockoutRule>("GET", "/api/settings/signin-lockout"),
+  saveLockoutRule: (rule: LockoutRule) => request<LockoutRule>("PUT", "/api/settings/signin-lockout", { body: rule }),
+  getPauseRule: () => request<PauseRule>("GET", "/api/settings/mailbox-pause"),
+  savePauseRule: (rule: PauseRule) => request<PauseRule>("PUT", "/api/settings/mailbox-pause", { body: rule }),
+  listLockedUsers: () => request<{ items: LockedUser[] }>("GET", "/api/users/locked"),
+  unlockUser: (id: string) => request<void>("POST", `/api/users/${enc(id)}/unlock`, { body: {} }),
+  listLockRecords: () => request<{ items: LockRecord[] }>("GET", "/api/signin-locks"),
   // Operations (admin): the overview, the job monitor's settings, dead letters
   operationsOverview: (signal?: AbortSignal) => request<OperationsOverview>("GET", "/api/operations/overview", { signal }),
   getMonitorSettings: () => request<MonitorSettings>("GET", "/api/settings/monitor"),

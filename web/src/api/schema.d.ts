@@ -6,6 +6,11 @@
  */
 
 
+/** OneOf type helpers */
+type Without<T, U> = { [P in Exclude<keyof T, keyof U>]?: never };
+type XOR<T, U> = (T | U) extends object ? (Without<T, U> & U) | (Without<U, T> & T) : T | U;
+type OneOf<T extends any[]> = T extends [infer Only] ? Only : T extends [infer A, infer B, ...infer Rest] ? OneOf<[XOR<A, B>, ...Rest]> : never;
+
 export interface paths {
   "/api/health": {
     /** Liveness check */
@@ -240,6 +245,40 @@ export interface paths {
     get: operations["getSetup"];
     /** Put the first-run checklist away ({ dismissed: true }) or bring it back */
     put: operations["putSetup"];
+  };
+  "/api/settings/notifications": {
+    /** Notification mail settings (never a password: hasPassword says whether one is saved) */
+    get: operations["getSettingsNotifications"];
+    /** Save notification mail settings: sending on or off, the SMTP server (password kept in the secret store, bound to that server) or a connected mailbox, From, recipients (extra addresses separated by ';'), events, time zone */
+    put: operations["putSettingsNotifications"];
+  };
+  "/api/settings/notifications/test": {
+    /** Send a test notification through the saved settings to the admins (when chosen) and the extra addresses */
+    post: operations["postSettingsNotificationsTest"];
+  };
+  "/api/settings/signin-lockout": {
+    /** The console sign-in lockout: failed sign-ins in a row that lock a user, and for how many minutes */
+    get: operations["getSettingsSignin-lockout"];
+    /** Set the sign-in lockout (failures 1-10, minutes 1-1440) */
+    put: operations["putSettingsSignin-lockout"];
+  };
+  "/api/settings/mailbox-pause": {
+    /** Refused logins in a row that pause a mailbox (default 3) */
+    get: operations["getSettingsMailbox-pause"];
+    /** Set the refused logins in a row that pause a mailbox (1-10) */
+    put: operations["putSettingsMailbox-pause"];
+  };
+  "/api/users/locked": {
+    /** Users locked now by the sign-in lockout, with when the lock ends */
+    get: operations["getUsersLocked"];
+  };
+  "/api/users/{id}/unlock": {
+    /** Unlock a locked user before the lock ends (the user is mailed) */
+    post: operations["postUsersIdUnlock"];
+  };
+  "/api/signin-locks": {
+    /** Every sign-in lock and unlock, newest first */
+    get: operations["getSignin-locks"];
   };
 }
 
@@ -5045,6 +5084,589 @@ export interface operations {
       };
       /** @description The body is not sent as application/json */
       415: {
+        content: never;
+      };
+    };
+  };
+  /** Notification mail settings (never a password: hasPassword says whether one is saved) */
+  getSettingsNotifications: {
+    parameters: {
+      header?: {
+        /** @description en or ja: the language of error messages */
+        "Accept-Language"?: string;
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": {
+            enabled: boolean;
+            server: (({
+              /** @constant */
+              kind: "smtp";
+              host: string;
+              port: number;
+              /** @enum {string} */
+              security: "tls" | "starttls" | "none";
+              user: string;
+              hasPassword: boolean;
+            }) | {
+              /** @constant */
+              kind: "mailbox";
+              accountId: string;
+            }) | null;
+            fromAddress: string;
+            fromName: string;
+            notifyAdmins: boolean;
+            extraRecipients: string[];
+            events: {
+              [key: string]: boolean;
+            };
+            timeZone: string;
+            updatedAt: string | null;
+          };
+        };
+      };
+      /** @description Invalid input: error.fields names each field and the reason */
+      400: {
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              message: string;
+              fields?: {
+                  field: string;
+                  code: string;
+                  message: string;
+                }[];
+              steps?: {
+                  [key: string]: unknown;
+                }[];
+            };
+          };
+        };
+      };
+      /** @description Not signed in, or an API key unknown, revoked or expired */
+      401: {
+        content: never;
+      };
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
+      403: {
+        content: never;
+      };
+    };
+  };
+  /** Save notification mail settings: sending on or off, the SMTP server (password kept in the secret store, bound to that server) or a connected mailbox, From, recipients (extra addresses separated by ';'), events, time zone */
+  putSettingsNotifications: {
+    parameters: {
+      header?: {
+        /** @description en or ja: the language of error messages */
+        "Accept-Language"?: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          enabled: boolean;
+          server: (OneOf<[{
+            /** @constant */
+            kind: "smtp";
+            host: string;
+            port: number;
+            /** @enum {string} */
+            security: "tls" | "starttls" | "none";
+            user: string;
+            password?: string;
+          }, {
+            /** @constant */
+            kind: "mailbox";
+            accountId: string;
+          }]>) | null;
+          fromAddress: string;
+          fromName: string;
+          notifyAdmins: boolean;
+          extraRecipients: string;
+          events: {
+            [key: string]: boolean;
+          };
+          timeZone: string;
+        };
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": {
+            enabled: boolean;
+            server: (({
+              /** @constant */
+              kind: "smtp";
+              host: string;
+              port: number;
+              /** @enum {string} */
+              security: "tls" | "starttls" | "none";
+              user: string;
+              hasPassword: boolean;
+            }) | {
+              /** @constant */
+              kind: "mailbox";
+              accountId: string;
+            }) | null;
+            fromAddress: string;
+            fromName: string;
+            notifyAdmins: boolean;
+            extraRecipients: string[];
+            events: {
+              [key: string]: boolean;
+            };
+            timeZone: string;
+            updatedAt: string | null;
+          };
+        };
+      };
+      /** @description Invalid input: error.fields names each field and the reason */
+      400: {
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              message: string;
+              fields?: {
+                  field: string;
+                  code: string;
+                  message: string;
+                }[];
+              steps?: {
+                  [key: string]: unknown;
+                }[];
+            };
+          };
+        };
+      };
+      /** @description Not signed in, or an API key unknown, revoked or expired */
+      401: {
+        content: never;
+      };
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
+      403: {
+        content: never;
+      };
+      /** @description The body is not sent as application/json */
+      415: {
+        content: never;
+      };
+    };
+  };
+  /** Send a test notification through the saved settings to the admins (when chosen) and the extra addresses */
+  postSettingsNotificationsTest: {
+    parameters: {
+      header?: {
+        /** @description en or ja: the language of error messages */
+        "Accept-Language"?: string;
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": {
+            sent: string[];
+            refused: string[];
+          };
+        };
+      };
+      /** @description Invalid input: error.fields names each field and the reason */
+      400: {
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              message: string;
+              fields?: {
+                  field: string;
+                  code: string;
+                  message: string;
+                }[];
+              steps?: {
+                  [key: string]: unknown;
+                }[];
+            };
+          };
+        };
+      };
+      /** @description Not signed in, or an API key unknown, revoked or expired */
+      401: {
+        content: never;
+      };
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
+      403: {
+        content: never;
+      };
+      /** @description Too many attempts: wait the seconds in Retry-After */
+      429: {
+        content: never;
+      };
+    };
+  };
+  /** The console sign-in lockout: failed sign-ins in a row that lock a user, and for how many minutes */
+  "getSettingsSignin-lockout": {
+    parameters: {
+      header?: {
+        /** @description en or ja: the language of error messages */
+        "Accept-Language"?: string;
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": {
+            failures: number;
+            minutes: number;
+          };
+        };
+      };
+      /** @description Invalid input: error.fields names each field and the reason */
+      400: {
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              message: string;
+              fields?: {
+                  field: string;
+                  code: string;
+                  message: string;
+                }[];
+              steps?: {
+                  [key: string]: unknown;
+                }[];
+            };
+          };
+        };
+      };
+      /** @description Not signed in, or an API key unknown, revoked or expired */
+      401: {
+        content: never;
+      };
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
+      403: {
+        content: never;
+      };
+    };
+  };
+  /** Set the sign-in lockout (failures 1-10, minutes 1-1440) */
+  "putSettingsSignin-lockout": {
+    parameters: {
+      header?: {
+        /** @description en or ja: the language of error messages */
+        "Accept-Language"?: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          failures: number;
+          minutes: number;
+        };
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": {
+            failures: number;
+            minutes: number;
+          };
+        };
+      };
+      /** @description Invalid input: error.fields names each field and the reason */
+      400: {
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              message: string;
+              fields?: {
+                  field: string;
+                  code: string;
+                  message: string;
+                }[];
+              steps?: {
+                  [key: string]: unknown;
+                }[];
+            };
+          };
+        };
+      };
+      /** @description Not signed in, or an API key unknown, revoked or expired */
+      401: {
+        content: never;
+      };
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
+      403: {
+        content: never;
+      };
+      /** @description The body is not sent as application/json */
+      415: {
+        content: never;
+      };
+    };
+  };
+  /** Refused logins in a row that pause a mailbox (default 3) */
+  "getSettingsMailbox-pause": {
+    parameters: {
+      header?: {
+        /** @description en or ja: the language of error messages */
+        "Accept-Language"?: string;
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": {
+            failedLogins: number;
+          };
+        };
+      };
+      /** @description Invalid input: error.fields names each field and the reason */
+      400: {
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              message: string;
+              fields?: {
+                  field: string;
+                  code: string;
+                  message: string;
+                }[];
+              steps?: {
+                  [key: string]: unknown;
+                }[];
+            };
+          };
+        };
+      };
+      /** @description Not signed in, or an API key unknown, revoked or expired */
+      401: {
+        content: never;
+      };
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
+      403: {
+        content: never;
+      };
+    };
+  };
+  /** Set the refused logins in a row that pause a mailbox (1-10) */
+  "putSettingsMailbox-pause": {
+    parameters: {
+      header?: {
+        /** @description en or ja: the language of error messages */
+        "Accept-Language"?: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          failedLogins: number;
+        };
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": {
+            failedLogins: number;
+          };
+        };
+      };
+      /** @description Invalid input: error.fields names each field and the reason */
+      400: {
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              message: string;
+              fields?: {
+                  field: string;
+                  code: string;
+                  message: string;
+                }[];
+              steps?: {
+                  [key: string]: unknown;
+                }[];
+            };
+          };
+        };
+      };
+      /** @description Not signed in, or an API key unknown, revoked or expired */
+      401: {
+        content: never;
+      };
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
+      403: {
+        content: never;
+      };
+      /** @description The body is not sent as application/json */
+      415: {
+        content: never;
+      };
+    };
+  };
+  /** Users locked now by the sign-in lockout, with when the lock ends */
+  getUsersLocked: {
+    parameters: {
+      header?: {
+        /** @description en or ja: the language of error messages */
+        "Accept-Language"?: string;
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": {
+            items: {
+                id: string;
+                email: string;
+                name: string;
+                lockedAt: string;
+                unlockAt: string;
+              }[];
+          };
+        };
+      };
+      /** @description Invalid input: error.fields names each field and the reason */
+      400: {
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              message: string;
+              fields?: {
+                  field: string;
+                  code: string;
+                  message: string;
+                }[];
+              steps?: {
+                  [key: string]: unknown;
+                }[];
+            };
+          };
+        };
+      };
+      /** @description Not signed in, or an API key unknown, revoked or expired */
+      401: {
+        content: never;
+      };
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
+      403: {
+        content: never;
+      };
+    };
+  };
+  /** Unlock a locked user before the lock ends (the user is mailed) */
+  postUsersIdUnlock: {
+    parameters: {
+      header?: {
+        /** @description en or ja: the language of error messages */
+        "Accept-Language"?: string;
+      };
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description No content */
+      204: {
+        content: never;
+      };
+      /** @description Invalid input: error.fields names each field and the reason */
+      400: {
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              message: string;
+              fields?: {
+                  field: string;
+                  code: string;
+                  message: string;
+                }[];
+              steps?: {
+                  [key: string]: unknown;
+                }[];
+            };
+          };
+        };
+      };
+      /** @description Not signed in, or an API key unknown, revoked or expired */
+      401: {
+        content: never;
+      };
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
+      403: {
+        content: never;
+      };
+    };
+  };
+  /** Every sign-in lock and unlock, newest first */
+  "getSignin-locks": {
+    parameters: {
+      header?: {
+        /** @description en or ja: the language of error messages */
+        "Accept-Language"?: string;
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": {
+            items: ({
+                id: string;
+                /** @enum {string} */
+                kind: "locked" | "unlocked";
+                userId: string;
+                email: string;
+                at: string;
+                unlockAt: string | null;
+                byUserId: string | null;
+              })[];
+          };
+        };
+      };
+      /** @description Invalid input: error.fields names each field and the reason */
+      400: {
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              message: string;
+              fields?: {
+                  field: string;
+                  code: string;
+                  message: string;
+                }[];
+              steps?: {
+                  [key: string]: unknown;
+                }[];
+            };
+          };
+        };
+      };
+      /** @description Not signed in, or an API key unknown, revoked or expired */
+      401: {
+        content: never;
+      };
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
+      403: {
         content: never;
       };
     };

@@ -87,6 +87,14 @@ export type Notification = Item<Reply<"getNotifications">["items"]>;
 /** One entry of a 400 reply's error.fields: the field and the reason, in the user's language. */
 export type FieldError = { field: string; code?: string; message: string };
 
+// Operations (admin): notification mail, sign-in lockout, the mailbox pause rule
+export type NotificationSettings = Reply<"getSettingsNotifications">;
+export type NotificationSettingsInput = Body<"putSettingsNotifications">;
+export type NotificationTestResult = Reply<"postSettingsNotificationsTest">;
+export type LockoutRule = Reply<"getSettingsSignin-lockout">;
+export type PauseRule = Reply<"getSettingsMailbox-pause">;
+export type LockedUser = Item<Reply<"getUsersLocked">["items"]>;
+export type LockRecord = Item<Reply<"getSignin-locks">["items"]>;
 // Operations (core/monitoring)
 export type OperationsOverview = Reply<"getOperationsOverview">;
 export type AttentionMailbox = Item<OperationsOverview["mailboxes"]>;

@@ -10,7 +10,8 @@ import { domains } from "./en/domains";
 import { audit } from "./en/audit";
 import { setup } from "./en/setup";
 import { operations } from "./en/operations";
+import { monitoring } from "./en/monitoring";
 
-export const en = { ...app, ...accounts, ...accountForm, ...contacts, ...contactImport, ...integrations, ...domains, ...audit, ...setup, ...operations };
+export const en = { ...app, ...accounts, ...accountForm, ...contacts, ...contactImport, ...integrations, ...domains, ...audit, ...setup, ...operations, ...monitoring };
 
 export type MessageKey = keyof typeof en;

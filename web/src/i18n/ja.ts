@@ -11,5 +11,6 @@ import { domains } from "./ja/domains";
 import { audit } from "./ja/audit";
 import { setup } from "./ja/setup";
 import { operations } from "./ja/operations";
+import { monitoring } from "./ja/monitoring";
 
-export const ja: Record<MessageKey, string> = { ...app, ...accounts, ...accountForm, ...contacts, ...contactImport, ...integrations, ...domains, ...audit, ...setup, ...operations };
+export const ja: Record<MessageKey, string> = { ...app, ...accounts, ...accountForm, ...contacts, ...contactImport, ...integrations, ...domains, ...audit, ...setup, ...operations, ...monitoring };

@@ -195,6 +195,11 @@ export function AccountsPage(props: { user: User }) {
                             {!a.syncEnabled && a.state !== "disabled" ? <span className="tag">{t("accounts.syncOff")}</span> : null}
                           </div>
                           {a.syncProgress ? <SyncProgress account={a} compact /> : null}
+                          {a.state === "paused" ? (
+                            <span className="account-paused-reason" data-testid="account-paused-reason">
+                              {t("accounts.pausedReason")}
+                            </span>
+                          ) : null}
                           {a.lastError ? (
                             <div className="cell-sub cell-sub--error clamp-2" title={a.lastError.message} data-testid="account-error">
                               {a.lastError.message}
@@ -212,17 +217,24 @@ export function AccountsPage(props: { user: User }) {
                           )}
                         </td>
                         <td className="table__actions">
-                          <button
-                            type="button"
-                            className="btn btn--small"
-                            onClick={() => void syncNow(a)}
-                            disabled={requested || syncActive(a) || !a.syncEnabled}
-                            title={!a.syncEnabled ? t("accounts.syncOff") : undefined}
-                            data-testid="account-sync"
-                          >
-                            <IconSync />
-                            {t("accounts.syncNow")}
-                          </button>
+                          {a.state === "paused" ? (
+                            // nothing would log in anyway: the way out is a new password
+                            <a className="btn btn--small btn--primary" href={href(`/accounts/${encodeURIComponent(a.id)}`)} data-testid="account-update-password">
+                              {t("accounts.updatePassword")}
+                            </a>
+                          ) : (
+                            <button
+                              type="button"
+                              className="btn btn--small"
+                              onClick={() => void syncNow(a)}
+                              disabled={requested || syncActive(a) || !a.syncEnabled}
+                              title={!a.syncEnabled ? t("accounts.syncOff") : undefined}
+                              data-testid="account-sync"
+                            >
+                              <IconSync />
+                              {t("accounts.syncNow")}
+                            </button>
+                          )}
                           <a className="btn btn--small" href={href(`/accounts/${encodeURIComponent(a.id)}`)} data-testid="account-edit">
                             {t("common.edit")}
                           </a>

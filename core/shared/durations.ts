@@ -1,0 +1,38 @@
+import type { Lang } from "./i18n";
+
+/**
+ * A wait as people say it: "30 seconds" / "30秒" under a minute, then "about 7 minutes" /
+ * "約7分", "about 2 hours 5 minutes" / "約2時間5分", "about 3 days" / "約3日". A count of seconds
+ * past a minute ("439秒") makes the reader do arithmetic to know when to come back.
+ */
+export function humanDuration(seconds: number, lang: Lang): string {
+  const s = Math.max(1, Math.round(seconds));
+  const en = (n: number, unit: string) => `${n} ${unit}${n === 1 ? "" : "s"}`;
+  if (s < 60) return lang === "ja" ? `${s}秒` : en(s, "second");
+  const minutes = Math.round(s / 60);
+  if (minutes < 60) return lang === "ja" ? `約${minutes}分` : `about ${en(minutes, "minute")}`;
+  const hours = Math.floor(minutes / 60);
+  const rest = minutes % 60;
+  if (hours < 24) return lang === "ja" ? `約${hours}時間${rest ? `${rest}分` : ""}` : `about ${en(hours, "hour")}${rest ? ` ${en(rest, "minute")}` : ""}`;
+  const days = Math.round(hours / 24);
+  return lang === "ja" ? `約${days}日` : `about ${en(days, "day")}`;
+}
+
+/**
+ * A moment in a time zone, as a person reads it: "2026/11/30 14:05 (Asia/Tokyo)" in Japanese,
+ * "30 Nov 2026, 14:05 (Asia/Tokyo)" in English (the zone named, as the reader may be elsewhere).
+ */
+export function formatInZone(iso: string, lang: Lang, timeZone: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const text = new Intl.DateTimeFormat(lang === "ja" ? "ja-JP" : "en-GB", {
+    timeZone,
+    year: "numeric",
+    month: lang === "ja" ? "2-digit" : "short",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+  }).format(d);
+  return `${text} (${timeZone})`;
+}

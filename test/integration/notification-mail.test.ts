@@ -1,0 +1,189 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import type { ParsedMail } from "mailparser";
+import { startLocalStack, type LocalStack } from "../../core/local/stack";
+import { formatInZone } from "../../core/notification-mail/index";
+import { ApiClient } from "../support/api-client";
+import { waitForMail } from "../support/read-mail";
+
+/**
+ * Notification mail and the console sign-in lockout, end to end: the settings API (each bad
+ * address a 400 in the reader's language), a test notification, and a user locked after N wrong
+ * sign-ins, each mail delivered by the harness's private Postfix into Dovecot and read back over
+ * IMAP from the user's and the extra recipients' mailboxes.
+ */
+const mail = inject("mail");
+const { alice, bob, carol, catchall } = mail.users;
+const ADMIN = { email: carol.email, password: "carol-console-password-1" };
+const MEMBER = { email: alice.email, password: "alice-console-password-1" };
+const IT_DESK = "it-desk@elsewhere.test"; // another domain: the harness delivers it to the catch-all
+
+let stack: LocalStack;
+let admin: ApiClient;
+let memberId = "";
+
+const settings = (over: Record<string, unknown> = {}) => ({
+  enabled: true,
+  server: { kind: "smtp", host: mail.host, port: mail.smtpPort, security: "starttls", user: bob.email, password: bob.password },
+  fromAddress: bob.email,
+  fromName: "CRM Mail Sync",
+  notifyAdmins: true,
+  extraRecipients: `${bob.email}; ${IT_DESK}`,
+  events: {},
+  timeZone: "Asia/Tokyo",
+  ...over,
+});
+const textOf = (m: ParsedMail) => m.text ?? "";
+
+beforeAll(async () => {
+  stack = await startLocalStack({ schedule: false, admin: ADMIN, imapCaPem: mail.caPem });
+  admin = new ApiClient(stack.url);
+  expect((await admin.signIn(ADMIN.email, ADMIN.password)).status).toBe(200);
+  const created = await admin.post("/api/users", { email: MEMBER.email, name: "Alice", password: MEMBER.password, role: "member" });
+  expect(created.status, created.text).toBe(201);
+  memberId = created.body.id;
+});
+afterAll(async () => stack?.stop());
+
+describe("notification mail settings", () => {
+  it("answers 400 naming each bad extra address, in English and in Japanese, and saves nothing", async () => {
+    // Act
+    const en = await admin.request("PUT", "/api/settings/notifications", settings({ extraRecipients: `${bob.email}; not-an-address ; also@bad` }));
+    const jaAdmin = new ApiClient(stack.url, "ja");
+    await jaAdmin.signIn(ADMIN.email, ADMIN.password);
+    const ja = await jaAdmin.request("PUT", "/api/settings/notifications", settings({ extraRecipients: "x@y.test;;nope", timeZone: "Mars/Olympus" }));
+    const saved = await admin.get("/api/settings/notifications");
+    // Assess
+    expect(en.status).toBe(400);
+    expect(en.body.error.fields).toEqual([
+      { field: "extraRecipients.1", code: "recipient_invalid", message: '"not-an-address" is not a valid email address.' },
+      { field: "extraRecipients.2", code: "recipient_invalid", message: '"also@bad" is not a valid email address.' },
+    ]);
+    expect(ja.status).toBe(400);
+    expect(ja.body.error.fields).toEqual([
+      { field: "extraRecipients.1", code: "recipient_invalid", message: "「nope」は有効なメールアドレスではありません。" },
+      { field: "timeZone", code: "time_zone_unknown", message: "「Mars/Olympus」は不明なタイムゾーンです（例: Asia/Tokyo）。" },
+    ]);
+    expect(saved.body.enabled).toBe(false);
+    expect(saved.body.extraRecipients).toEqual([]);
+  });
+
+  it("refuses to send the saved SMTP password to another server without it being typed again", async () => {
+    expect((await admin.request("PUT", "/api/settings/notifications", settings())).status).toBe(200);
+    const { password: _typed, ...server } = settings().server;
+    const moved = await admin.request("PUT", "/api/settings/notifications", settings({ server: { ...server, port: mail.smtpsPort, security: "tls" } }));
+    expect(moved.status).toBe(400);
+    expect(moved.body.error.fields.map((f: { field: string }) => f.field)).toEqual(["server.password"]);
+    // the same server without the password keeps it
+    const kept = await admin.request("PUT", "/api/settings/notifications", settings({ server }));
+    expect(kept.status, kept.text).toBe(200);
+    expect(kept.body.server).toMatchObject({ kind: "smtp", hasPassword: true });
+    // the audit log records the saves, with the password replaced
+    const audit = await admin.get("/api/audit");
+    expect(audit.status).toBe(200);
+    expect(audit.text).toContain("/api/settings/notifications");
+    expect(admin.transcript.join("\n")).not.toContain(bob.password);
+  });
+
+  it("sends a test notification that arrives in the extra recipients' mailboxes", async () => {
+    const since = new Date();
+    const reply = await admin.post("/api/settings/notifications/test", {});
+    expect(reply.status, reply.text).toBe(200);
+    expect([...reply.body.sent].sort()).toEqual([bob.email, carol.email, IT_DESK].sort());
+    const atBob = await waitForMail(mail, bob, (m) => m.subject?.includes("Test notification") === true, { since });
+    // bob is no console user: his language is unknown, so the mail is in both
+    expect(textOf(atBob)).toContain("テスト通知");
+    expect(textOf(atBob)).toContain("If it arrived, notification mail works.");
+    expect(atBob.headers.get("auto-submitted")).toBe("auto-generated");
+    await waitForMail(mail, catchall, (m) => m.subject?.includes("Test notification") === true && (m.to as { text: string }).text.includes(IT_DESK), { since });
+  });
+});
+
+describe("console sign-in lockout", () => {
+  it("locks a user after N wrong sign-ins, says how long as people say it, and mails the lock and unlock times to the user and the extra addresses", async () => {
+    // Prepare: 3 failures lock for 10 minutes; alice last used the console in Japanese
+    expect((await admin.request("PUT", "/api/settings/signin-lockout", { failures: 3, minutes: 10 })).status).toBe(200);
+    const member = new ApiClient(stack.url, "ja");
+    expect((await member.signIn(MEMBER.email, MEMBER.password)).status).toBe(200);
+    const since = new Date();
+    // Act
+    const wrong = [];
+    for (let i = 0; i < 3; i++) wrong.push((await new ApiClient(stack.url, "ja").signIn(MEMBER.email, `wrong-${i}`)).status);
+    const right = await new ApiClient(stack.url, "ja").signIn(MEMBER.email, MEMBER.password);
+    // Assess: refused while locked, with the wait in minutes
+    expect(wrong).toEqual([401, 401, 401]);
+    expect(right.status).toBe(429);
+    expect(right.body.error.code).toBe("signin_locked");
+    expect(right.body.error.message).toMatch(/約(9|10)分後/);
+    expect(right.body.error.message).not.toMatch(/\d{3,}秒/);
+    expect(right.body.error.message).not.toMatch(/[{}]/); // every placeholder filled
+    const locked = await admin.get("/api/users/locked");
+    expect(locked.body.items.map((u: { email: string }) => u.email)).toEqual([MEMBER.email]);
+    const { lockedAt, unlockAt } = locked.body.items[0];
+    expect(Date.parse(unlockAt) - Date.parse(lockedAt)).toBe(10 * 60_000);
+    // the user's mail, in Japanese only, with both times in Asia/Tokyo
+    const toUser = await waitForMail(mail, alice, (m) => m.subject?.includes("アカウントを停止しました") === true, { since });
+    expect(toUser.subject).not.toContain("Sign-in locked");
+    expect(textOf(toUser)).toContain(`停止日時: ${formatInZone(lockedAt, "ja", "Asia/Tokyo")}`);
+    expect(textOf(toUser)).toContain(`再開予定日時: ${formatInZone(unlockAt, "ja", "Asia/Tokyo")}`);
+    // the extra addresses: both languages, same times
+    const toBob = await waitForMail(mail, bob, (m) => m.subject?.includes("Sign-in locked") === true, { since });
+    expect(textOf(toBob)).toContain(`Locked at: ${formatInZone(lockedAt, "en", "Asia/Tokyo")}`);
+    expect(textOf(toBob)).toContain(`Unlocks at: ${formatInZone(unlockAt, "en", "Asia/Tokyo")}`);
+    expect(textOf(toBob)).toContain("再開予定日時");
+    await waitForMail(mail, catchall, (m) => m.subject?.includes("Sign-in locked") === true && (m.to as { text: string }).text.includes(IT_DESK), { since });
+  });
+
+  it("lets an admin unlock early, mails the user that an admin did, and records the lock and the unlock", async () => {
+    const since = new Date();
+    const unlocked = await admin.post(`/api/users/${memberId}/unlock`, {});
+    expect(unlocked.status, unlocked.text).toBe(204);
+    expect((await new ApiClient(stack.url).signIn(MEMBER.email, MEMBER.password)).status).toBe(200);
+    const toUser = await waitForMail(mail, alice, (m) => m.subject?.includes("停止を解除しました") === true, { since });
+    expect(textOf(toUser)).toContain("管理者が予定より早く");
+    expect((await admin.get("/api/users/locked")).body.items).toEqual([]);
+    const records = (await admin.get("/api/signin-locks")).body.items;
+    expect(records.map((r: { kind: string; email: string }) => `${r.kind} ${r.email}`)).toEqual([`unlocked ${MEMBER.email}`, `locked ${MEMBER.email}`]);
+    expect(records[0].byUserId).toBe((await admin.get("/api/session")).body.user.id);
+    // a second unlock has nothing to do
+    expect((await admin.post(`/api/users/${memberId}/unlock`, {})).status).toBe(409);
+  });
+
+  it("refuses lockout rules outside 1-10 failures and 1-1440 minutes, in Japanese", async () => {
+    const ja = new ApiClient(stack.url, "ja");
+    await ja.signIn(ADMIN.email, ADMIN.password);
+    const reply = await ja.request("PUT", "/api/settings/signin-lockout", { failures: 11, minutes: 0 });
+    expect(reply.status).toBe(400);
+    expect(reply.body.error.fields).toEqual([
+      { field: "failures", code: "too_big_number", message: "10以下で指定してください。" },
+      { field: "minutes", code: "too_small_number", message: "1以上で指定してください。" },
+    ]);
+  });
+});
+
+describe("notification mail through a connected mailbox", () => {
+  it("sends through the mailbox's own SMTP server and saved password, as the mailbox when no From is set", async () => {
+    // Prepare: bob's mailbox, connected with its IMAP and SMTP servers (the save's test logs in to both)
+    const box = await admin.post("/api/accounts", {
+      email: bob.email,
+      imap: { host: mail.host, port: mail.imapPort, security: "starttls", user: bob.email },
+      smtp: { host: mail.host, port: mail.smtpPort, security: "starttls", user: bob.email },
+      password: bob.password,
+      syncEnabled: false,
+    });
+    expect(box.status, box.text).toBe(201);
+    const saved = await admin.request("PUT", "/api/settings/notifications", settings({ server: { kind: "mailbox", accountId: box.body.id }, fromAddress: "", notifyAdmins: false, extraRecipients: IT_DESK }));
+    expect(saved.status, saved.text).toBe(200);
+    const unknown = await admin.request("PUT", "/api/settings/notifications", settings({ server: { kind: "mailbox", accountId: "no-such-mailbox" } }));
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.fields.map((f: { field: string }) => f.field)).toEqual(["server.accountId"]);
+    const since = new Date();
+    // Act
+    const reply = await admin.post("/api/settings/notifications/test", {});
+    // Assess
+    expect(reply.status, reply.text).toBe(200);
+    expect(reply.body.sent).toEqual([IT_DESK]);
+    const got = await waitForMail(mail, catchall, (m) => m.subject?.includes("Test notification") === true && (m.to as { text: string }).text.includes(IT_DESK), { since });
+    expect(got.headers.get("from")).toMatchObject({ value: [{ address: bob.email }] });
+    expect(admin.transcript.join("\n")).not.toContain(bob.password);
+  });
+});
