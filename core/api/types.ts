@@ -9,6 +9,7 @@ import type { HostAllowance } from "../mail/index";
 import type { ApiRequest } from "./http";
 import type { RateLimit } from "../store/rate-limit";
 import type { ApiScope, WebhookQueue } from "../integrations/index";
+import type { AttachmentStore, SendQueue } from "../sending/index";
 
 export interface ApiDeps {
   db: Db;
@@ -24,6 +25,10 @@ export interface ApiDeps {
   originSecret?: string;
   /** Where webhook test events, resends and replays are queued; without it those routes answer 503. */
   webhookQueue?: WebhookQueue;
+  /** Where composed mail waits for the send function (core/sending); without it sending answers 503. */
+  sendQueue?: SendQueue;
+  /** Where attachments are uploaded (S3, or a local folder); without it uploads answer 503. */
+  attachments?: AttachmentStore;
   /** The first admin, created on first use when no one has signed up yet. */
   bootstrapAdmin?: () => Promise<{ email: string; password: string } | undefined>;
 }

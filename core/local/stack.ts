@@ -5,7 +5,7 @@ import { join, resolve } from "node:path";
 import { Db } from "../store/db";
 import { ensureBootstrapAdmin } from "../users/index";
 import { createLogger } from "../shared/log";
-import { ensureQueues, ensureTables, ensureWebhookQueues, localDynamo, localSqs, startDynalite, startFauxqs, LOCAL_REGION } from "./emulators";
+import { ensureQueues, ensureSendQueues, ensureTables, ensureWebhookQueues, localDynamo, localSqs, startDynalite, startFauxqs, LOCAL_REGION } from "./emulators";
 import { startGateway } from "./gateway";
 import { startPoller } from "./poller";
 import { startSchedule } from "./scheduler";
@@ -48,6 +48,11 @@ export interface LocalStack {
   dlqUrl: string;
   /** The webhook delivery queue (functions/webhooks.ts polls it). */
   webhookQueueUrl: string;
+  /** The send queue (functions/send.ts polls it) and its dead-letter queue. */
+  sendQueueUrl: string;
+  sendDlqUrl: string;
+  /** Where uploaded attachments are kept (the local stand-in for the S3 bucket). */
+  uploadDir: string;
   tables: { main: string; mail: string };
   secretDir: string;
   /** Set when this start created the first admin: the only time its password is known. */
@@ -81,6 +86,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   await ensureTables(dynamo.endpoint, [tables.main, tables.mail]);
   const queues = await ensureQueues(sqs.endpoint, `${APP}-${STAGE}`, options.queueVisibilitySeconds ?? 30);
   const webhookQueues = await ensureWebhookQueues(sqs.endpoint, `${APP}-${STAGE}`);
+  const sendQueues = await ensureSendQueues(sqs.endpoint, `${APP}-${STAGE}`);
+  const uploadDir = join(dataDir, "uploads");
   const interval = options.syncIntervalMinutes ?? 5;
 
   Object.assign(process.env, {
@@ -96,6 +103,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     SST_RESOURCE_SyncQueue: JSON.stringify({ url: queues.queueUrl, type: "sst.aws.Queue" }),
     SST_RESOURCE_SyncDeadLetterQueue: JSON.stringify({ url: queues.dlqUrl, type: "sst.aws.Queue" }),
     SST_RESOURCE_WebhookQueue: JSON.stringify({ url: webhookQueues.queueUrl, type: "sst.aws.Queue" }),
+    SST_RESOURCE_SendQueue: JSON.stringify({ url: sendQueues.queueUrl, type: "sst.aws.Queue" }),
+    // attachments: a folder behind the gateway's signed upload URL (LOCAL_UPLOAD_URL, set below)
+    LOCAL_UPLOAD_DIR: uploadDir,
+    LOCAL_UPLOAD_SECRET: randomBytes(32).toString("base64url"),
     SECRET_BACKEND: "file",
     LOCAL_SECRET_DIR: secretDir,
     ALLOW_PRIVATE_HOSTS: options.allowPrivateHosts ?? "loopback",
@@ -117,8 +128,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const sync = await import("../../functions/sync");
   const monitor = await import("../../functions/monitor");
   const webhooks = await import("../../functions/webhooks");
+  const send = await import("../../functions/send");
 
-  const gateway = await startGateway({ port: options.port ?? 0, apiHandler: api.handler as any, staticDir: options.staticDir ?? resolve("web/dist") });
+  const gateway = await startGateway({ port: options.port ?? 0, apiHandler: api.handler as any, staticDir: options.staticDir ?? resolve("web/dist"), uploads: uploadDir });
+  // the API's first request builds its deps after this, so its upload URLs name this gateway
+  process.env.LOCAL_UPLOAD_URL = gateway.url;
   const onError = (what: string) => (err: unknown) => log.error(`local.${what}.failed`, { err });
   const sqsClient = localSqs(sqs.endpoint);
   // jobs that were on the in-memory queue when the last run stopped: back on it (requeue.ts)
@@ -127,6 +141,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     .catch(onError("requeue"))
     .finally(() => requeueClient.destroy());
   const poller = startPoller({ sqs: sqsClient, queueUrl: queues.queueUrl, handler: sync.handler as any, onError: onError("poller") });
+  const sendPoller = startPoller({ sqs: sqsClient, queueUrl: sendQueues.queueUrl, handler: send.handler as any, batchSize: 5, timeoutMs: 120_000, onError: onError("send") });
   const webhookPoller = startPoller({ sqs: sqsClient, queueUrl: webhookQueues.queueUrl, handler: webhooks.handler as any, batchSize: 10, timeoutMs: 60_000, onError: onError("webhooks") });
   const fanoutSchedule =
     options.schedule === false ? undefined : startSchedule({ name: "SyncSchedule", everyMs: options.scheduleEveryMs ?? interval * 60_000, handler: fanout.handler as any, onError: onError("fanout") });
@@ -141,6 +156,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     queueUrl: queues.queueUrl,
     dlqUrl: queues.dlqUrl,
     webhookQueueUrl: webhookQueues.queueUrl,
+    sendQueueUrl: sendQueues.queueUrl,
+    sendDlqUrl: sendQueues.dlqUrl,
+    uploadDir,
     tables,
     secretDir,
     createdAdmin,
@@ -157,6 +175,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       await gateway.close();
       await poller.stop();
       await webhookPoller.stop();
+      await sendPoller.stop();
       sqsClient.destroy();
       await sqs.close();
       await dynamo.close();

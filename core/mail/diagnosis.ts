@@ -47,6 +47,9 @@ export const diagnosisCodes = [
   "server_unavailable",
   "smtp_rejected",
   "sender_not_allowed",
+  "recipient_refused",
+  "message_too_large",
+  "sending_disabled",
   "smtp_not_configured",
   "folder_not_found",
   "unknown",
@@ -397,11 +400,24 @@ function classify(err: unknown, f: ErrorFields, ctx: DiagnosisContext, provider:
     const code = f.responseCode!;
     if (has(/\b5\.7\.60\b|SendAsDenied|not owned by user|send as this sender|sender address rejected/i)) return permanent("sender_not_allowed");
     if (code === 421) return transient("server_unavailable");
+    const response = { response: f.said.slice(0, 300) };
+    // The provider blocks the account's sending: Gmail "550 5.4.5 Daily user sending limit
+    // exceeded", Microsoft "554 5.2.252 SendAsDenied... / 5.7.708 Access denied, traffic not
+    // accepted" and "550 5.1.8 ... Sender blocked"; a retry within the day cannot pass.
+    if (has(/\b5\.4\.5\b|sending (limit|quota) exceeded|\b5\.7\.708\b|\b5\.1\.8\b|sender (is )?blocked|account (has been )?(suspended|disabled)|outbound.{0,20}(blocked|disabled)/i)) return permanent("sending_disabled", response);
+    // Too large: "552 5.3.4 Message size exceeds fixed limit" (Postfix), "552-5.2.3 Your message exceeded Google's message size limits"
+    if (code === 552 || has(/\b5\.3\.4\b|\b5\.2\.3\b|message (size )?(exceeds|too (big|large))|exceeded .{0,30}size limit/i)) return permanent("message_too_large", response);
+    // A recipient refused at RCPT TO: "550 5.1.1 <x>: Recipient address rejected: User unknown"
+    if (f.command.toUpperCase().startsWith("RCPT") || has(/\b5\.1\.[0-6]\b|recipient address rejected|user unknown|no such user|mailbox unavailable|invalid recipient/i)) {
+      if (code >= 500 && code !== 503) return permanent("recipient_refused", response);
+    }
     // SMTP 5xx is permanent except 503, bad sequence of commands (EmailEngine lib/delivery-error.js;
     // nodemailer's isPermanentResponseCode says the same)
     const isPermanent = code >= 500 && code < 600 && code !== 503;
     return { code: "smtp_rejected", kind: isPermanent ? "permanent" : "transient", params: { response: f.said.slice(0, 300) } };
   }
+  // nodemailer "Can't send mail - all recipients were rejected" (EENVELOPE, the reply is in `response` when there was one)
+  if (f.code === "EENVELOPE" && has(/recipients were rejected/i)) return permanent("recipient_refused", { response: f.said.slice(0, 300) });
   if (f.code === "EENVELOPE" || f.code === "EMESSAGE") return permanent("smtp_rejected", { response: f.said.slice(0, 300) });
 
   return transient("unknown", { detail: f.said.slice(0, 300) || f.code || "?" });
@@ -494,4 +510,23 @@ export function toAppError(d: Diagnosis, cause?: unknown, kind?: ErrorKind): App
 export function isAuthenticationProblem(code: string): boolean {
   const c = codeOfKey(code);
   return (c !== undefined && authenticationCodes.has(c)) || code === "imap_auth_failed" || code === "password_missing";
+}
+
+/**
+ * A stored failure (core/sending keeps a code and its params, so any language can be shown
+ * later) in one language: a diagnosis code reads as its cause and fix; any other catalogue key
+ * (e.g. "send_uncertain") as its one message.
+ */
+export function localizeFailure(code: string, params: Record<string, string | number>, lang: Lang): { code: string; message: string; cause: string; fix: string } {
+  const known = codeOfKey(diagnosisKey(code as DiagnosisCode));
+  if (!known) {
+    const message = translate(code, lang, params);
+    return { code, message, cause: message, fix: "" };
+  }
+  return {
+    code,
+    message: translate(diagnosisKey(known), lang, params),
+    cause: translate(`${diagnosisKey(known)}.cause`, lang, params),
+    fix: translate(`${diagnosisKey(known)}.fix`, lang, params),
+  };
 }

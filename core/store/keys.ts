@@ -30,6 +30,18 @@
  * | notification (road)    | NOTIFY#<yyyy-mm-dd>       | <at>#<id>            |                     |                           |
  * | bootstrap marker       | META                      | BOOTSTRAP            |                     |                           |
  * | contact address change | CHANGES#<contactEmail>    | <ISO at>#<random>    |                     |                           |
+ * | sending settings (org) | SETTINGS                  | SENDING              |                     |                           |
+ * | outgoing message       | SEND#<sendId>             | SEND                 | SENDS#<userId>      | <createdAt>#<sendId>      |
+ * | attachment upload      | UPLOAD#<uploadId>         | UPLOAD               |                     |                           |
+ *
+ * Outgoing message (SEND#, core/sending): what a user composed in the CRM, its fixed
+ * Message-ID and Date, and the idempotency state of its delivery (`status`: queued, sending,
+ * accepted, sent, failed; `claim` of the attempt holding it). It holds the plain-text body (as
+ * the mail server does once sent), never a password. Its history items are ordinary mail copies
+ * (below) under each recipient contact, with `sendId` and `sendStatus`, keyed exactly as the
+ * sync keys the same message read back from Sent, so the sync's put replaces them: one item.
+ * An upload item records an attachment the browser put into storage (key, name, type, size,
+ * uploader); it expires after a day unless a message uses it.
  *
  * The contact email index item holds `contactIds` (a string set): the sync matches a
  * participant with one BatchGetItem of EMAIL#<address> keys, primary and secondary alike.
@@ -143,4 +155,8 @@ export const keys = {
   webhookDeliveriesOf: (webhookId: string) => `WEBHOOKDLV#${webhookId}`,
   notification: (atIso: string, id: string) => ({ pk: `NOTIFY#${atIso.slice(0, 10)}`, sk: `${atIso}#${id}` }),
   notificationsOf: (day: string) => `NOTIFY#${day}`,
+  sendingSettings: { pk: "SETTINGS", sk: "SENDING" },
+  outgoing: (sendId: string) => ({ pk: `SEND#${sendId}`, sk: "SEND" }),
+  outgoingIndex: (userId: string) => `SENDS#${userId}`,
+  upload: (uploadId: string) => ({ pk: `UPLOAD#${uploadId}`, sk: "UPLOAD" }),
 };

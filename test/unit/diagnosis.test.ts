@@ -191,7 +191,9 @@ const cases: Case[] = [
   { name: "nodemailer ECONNECTION: Connection closed unexpectedly", err: Object.assign(new Error("Connection closed unexpectedly"), { code: "ECONNECTION", command: "CONN" }), ctx: smtpCtx(), code: "connection_closed", kind: "transient" },
 
   // SMTP replies while sending; APPEND
-  { name: "SMTP 550 5.1.1 recipient unknown: permanent", err: smtpReply("EENVELOPE", "550 5.1.1 <nobody@example.test>: Recipient address rejected: User unknown in virtual mailbox table", "RCPT TO"), ctx: smtpCtx({ step: "smtp_send" }), code: "smtp_rejected", kind: "permanent" },
+  { name: "SMTP 550 5.1.1 recipient unknown: permanent", err: smtpReply("EENVELOPE", "550 5.1.1 <nobody@example.test>: Recipient address rejected: User unknown in virtual mailbox table", "RCPT TO"), ctx: smtpCtx({ step: "smtp_send" }), code: "recipient_refused", kind: "permanent" },
+  { name: "Postfix: 552 5.3.4 message too large: permanent", err: smtpReply("EMESSAGE", "552 5.3.4 Message size exceeds fixed limit", "DATA", "Message failed: 552 5.3.4 Message size exceeds fixed limit"), ctx: smtpCtx({ step: "smtp_send" }), code: "message_too_large", kind: "permanent" },
+  { name: "Gmail: 550 5.4.5 daily sending limit: sending disabled, permanent", err: smtpReply("EENVELOPE", "550 5.4.5 Daily user sending limit exceeded. For more information on Gmail sending limits go to https://support.google.com/a/answer/166852", "MAIL FROM"), ctx: smtpCtx({ step: "smtp_send", host: "smtp.gmail.com" }), code: "sending_disabled", kind: "permanent" },
   { name: "SMTP 503 is not permanent (EmailEngine's rule)", err: smtpReply("EENVELOPE", "503 5.5.1 Error: need MAIL command", "RCPT TO"), ctx: smtpCtx({ step: "smtp_send" }), code: "smtp_rejected", kind: "transient" },
   { name: "SMTP 452 too many recipients: transient", err: smtpReply("EENVELOPE", "452 4.5.3 Error: too many recipients", "RCPT TO"), ctx: smtpCtx({ step: "smtp_send" }), code: "smtp_rejected", kind: "transient" },
   { name: "SMTP 554 5.7.1 spam block: permanent", err: smtpReply("EMESSAGE", "554 5.7.1 Message rejected as spam", "DATA", "Message failed: 554 5.7.1 Message rejected as spam"), ctx: smtpCtx({ step: "smtp_send" }), code: "smtp_rejected", kind: "permanent" },
@@ -285,7 +287,7 @@ describe("diagnosis texts", () => {
   it("keeps the server's words as the technical detail and in the SMTP rejection text", () => {
     const d = diagnose(cases.find((c) => c.name.startsWith("SMTP 550 5.1.1"))!.err, smtpCtx({ step: "smtp_send" }));
     expect(d.detail).toMatch(/User unknown in virtual mailbox table/);
-    expect(d.cause.en).toMatch(/^The outgoing mail server refused the message: 550 5\.1\.1/);
+    expect(d.cause.en).toMatch(/^The outgoing mail server refused a recipient: 550 5\.1\.1/);
   });
 
   it("has the one-line message, the cause and the fix for every code in both languages, the message being cause then fix", () => {
