@@ -113,8 +113,8 @@ export async function deliverOutgoing(deps: DeliverDeps, job: SendJob): Promise<
     if (isAppError(err) && err.kind === "rateLimited") return retryOrFail(deps, held, claimId, failureOf("mailbox_login_limited", "transient", err.params));
     if (isAppError(err) && (err.code === "password_destination_changed" || err.code === "account_paused")) return finish(deps, held, claimId, "failed", failureOf(err.code === "account_paused" ? "send_mailbox_paused" : err.code, "permanent"));
     log1.warn("send.failed", { code: d.code, kind: d.kind, err });
-    // the server's answer to the message itself was lost: it may have the message
-    if (d.kind === "transient" && dataWasSent(err)) return finish(deps, held, claimId, "failed", failureOf("send_uncertain", "permanent"));
+    // the server's answer may have been lost with the connection: it may have the message
+    if (mayHaveBeenAccepted(err, d)) return finish(deps, held, claimId, "failed", failureOf("send_uncertain", "permanent"));
     return d.kind === "transient" ? retryOrFail(deps, held, claimId, fromDiagnosis(d)) : finish(deps, held, claimId, "failed", fromDiagnosis(d));
   } finally {
     mailer?.close();
@@ -134,14 +134,24 @@ export async function deliverOutgoing(deps: DeliverDeps, job: SendJob): Promise<
   return { outcome: "sent" };
 }
 
-/** nodemailer names the SMTP command an error answers: "DATA" once the message itself was transmitted. */
-function dataWasSent(err: unknown): boolean {
+/**
+ * Whether the server may have the message although the send failed: the connection closed or
+ * went silent mid-session without a reply (nodemailer reports both as "CONN", whatever the
+ * stage, so one cut during the message's data looks like one during the greeting). Such a
+ * failure is not retried blindly. A reply code (4xx or 5xx) is the server's answer, so its
+ * failure is certain; a refused or unreachable port never reached a server at all.
+ */
+function mayHaveBeenAccepted(err: unknown, d: Diagnosis): boolean {
+  if (d.kind !== "transient" || (d.code !== "connection_closed" && d.code !== "timeout")) return false;
   const seen = new Set<unknown>();
+  let socketTimeout = false;
   for (let e: any = err; e && typeof e === "object" && !seen.has(e); e = e.cause) {
     seen.add(e);
-    if (typeof e.command === "string" && /^DATA\b|^\.$/i.test(e.command.trim())) return true;
+    if (typeof e.responseCode === "number") return false;
+    if (e.timeoutType === "SOCKET_TIMEOUT" || e.code === "SOCKET_TIMEOUT") socketTimeout = true;
   }
-  return false;
+  // a timeout while connecting or waiting for the greeting sent nothing
+  return d.code === "connection_closed" || socketTimeout;
 }
 
 async function readAttachments(deps: DeliverDeps, record: OutgoingRecord) {

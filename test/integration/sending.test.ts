@@ -11,6 +11,7 @@ import { updateCredentials } from "../../core/accounts/index";
 import { deliverOutgoing, getOutgoing, queueMessage, type DeliverDeps } from "../../core/sending/index";
 import { appendMessages, resetUser, type MailUser } from "../harness/mail-servers";
 import { ApiClient, eventually } from "../support/api-client";
+import { startRelay } from "../support/tcp-relay";
 
 /**
  * Sending from the CRM against the private Postfix and Dovecot: what arrives in the
@@ -296,6 +297,29 @@ describe("delivery", () => {
     const shown = (await api.get(`/api/sends/${record.sendId}`)).body;
     expect(shown).toMatchObject({ status: "failed", failure: { code: "send_uncertain" } });
     expect(shown.failure.message).toMatch(/Sent folder/);
+  });
+
+  it("retries a transient failure with backoff, showing it on the row, and stops after the last attempt", async () => {
+    // Prepare: a mailbox whose SMTP server stops answering (a relay in front of Postfix, then closed)
+    const relay = await startRelay({ host: mail.host, port: mail.smtpPort });
+    const created = await api.post("/api/accounts", {
+      email: catchall.email, initialSyncDays: 1, password: catchall.password,
+      imap: { host: mail.host, port: mail.imapsPort, security: "tls", user: catchall.email },
+      smtp: { host: mail.host, port: relay.port, security: "starttls", user: catchall.email },
+    });
+    expect(created.status, created.text).toBe(201);
+    await relay.close();
+    const record = await queuedOnly(`Unreachable ${Date.now()}`, created.body.id);
+    // Act + Assess: the first attempt asks for a retry after the first backoff step
+    const twoAttempts = { ...deps(), maxAttempts: 2 };
+    expect(await deliverOutgoing(twoAttempts, { sendId: record.sendId })).toEqual({ outcome: "retry", delaySeconds: 30 });
+    expect((await api.get(`/api/sends/${record.sendId}`)).body).toMatchObject({ status: "queued", attempts: 1, failure: { code: "connection_refused" } });
+    const row = (await history()).find((m) => m.subject === record.subject);
+    expect(row.sending).toMatchObject({ status: "queued", failure: { code: "connection_refused" } });
+    // the last attempt fails for good
+    expect(await deliverOutgoing(twoAttempts, { sendId: record.sendId })).toEqual({ outcome: "failed" });
+    expect((await api.get(`/api/sends/${record.sendId}`)).body).toMatchObject({ status: "failed", attempts: 2, failure: { code: "connection_refused" } });
+    expect(await deliverOutgoing(twoAttempts, { sendId: record.sendId })).toEqual({ outcome: "skipped" });
   });
 
   it("shows an SMTP failure's diagnosis on the message in the history, in the reader's language, and stops", async () => {
