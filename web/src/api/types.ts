@@ -81,3 +81,13 @@ export type Notification = Item<Reply<"getNotifications">["items"]>;
 
 /** One entry of a 400 reply's error.fields: the field and the reason, in the user's language. */
 export type FieldError = { field: string; code?: string; message: string };
+
+// Sending from the CRM (core/sending)
+export type SendingSettings = Reply<"getSettingsSending">;
+export type Sender = Item<Reply<"getSendingSenders">["items"]>;
+export type ComposeBody = Body<"postSends">;
+export type Outgoing = Reply<"postSends">;
+export type Draft = Reply<"getMessagesIdDraft">;
+export type DraftMode = Draft["original"]["mode"];
+export type UploadTarget = Reply<"postUploads">;
+export type SendingStatus = NonNullable<MessageSummary["sending"]>;

@@ -6,7 +6,8 @@ import { accountForm } from "./en/accountForm";
 import { contacts } from "./en/contacts";
 import { contactImport } from "./en/contactImport";
 import { integrations } from "./en/integrations";
+import { sending } from "./en/sending";
 
-export const en = { ...app, ...accounts, ...accountForm, ...contacts, ...contactImport, ...integrations };
+export const en = { ...app, ...accounts, ...accountForm, ...contacts, ...contactImport, ...integrations, ...sending };
 
 export type MessageKey = keyof typeof en;

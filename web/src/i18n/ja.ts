@@ -7,5 +7,6 @@ import { accountForm } from "./ja/accountForm";
 import { contacts } from "./ja/contacts";
 import { contactImport } from "./ja/contactImport";
 import { integrations } from "./ja/integrations";
+import { sending } from "./ja/sending";
 
-export const ja: Record<MessageKey, string> = { ...app, ...accounts, ...accountForm, ...contacts, ...contactImport, ...integrations };
+export const ja: Record<MessageKey, string> = { ...app, ...accounts, ...accountForm, ...contacts, ...contactImport, ...integrations, ...sending };
