@@ -11,6 +11,7 @@ import { startPoller } from "./poller";
 import { startSchedule } from "./scheduler";
 import { requeueUnfinished } from "./requeue";
 import { SqsJobQueue } from "../queue/index";
+import { requeueOutgoing, SqsSendQueue } from "../sending/index";
 
 /** Options of the local runtime; every one has a default that suits `npm start`. */
 export interface LocalStackOptions {
@@ -140,6 +141,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   await requeueUnfinished({ db: new Db(tables, requeueClient), queue: new SqsJobQueue(queues.queueUrl, sqsClient), log })
     .catch(onError("requeue"))
     .finally(() => requeueClient.destroy());
+  // messages queued when the last run stopped: their jobs back on the new in-memory queue
+  const sendRequeueClient = localDynamo(dynamo.endpoint);
+  await requeueOutgoing({ db: new Db(tables, sendRequeueClient), queue: new SqsSendQueue(sendQueues.queueUrl, sqsClient), log })
+    .catch(onError("requeue-sends"))
+    .finally(() => sendRequeueClient.destroy());
   const poller = startPoller({ sqs: sqsClient, queueUrl: queues.queueUrl, handler: sync.handler as any, onError: onError("poller") });
   const sendPoller = startPoller({ sqs: sqsClient, queueUrl: sendQueues.queueUrl, handler: send.handler as any, batchSize: 5, timeoutMs: 120_000, onError: onError("send") });
   const webhookPoller = startPoller({ sqs: sqsClient, queueUrl: webhookQueues.queueUrl, handler: webhooks.handler as any, batchSize: 10, timeoutMs: 60_000, onError: onError("webhooks") });

@@ -23,4 +23,5 @@ export { LocalAttachmentStore, UPLOAD_URL_SECONDS, type AttachmentStore, type Up
 export { S3AttachmentStore } from "./s3-attachment-store";
 export { createUpload, uploadInput, UPLOAD_KEEP_SECONDS, type UploadInput } from "./uploads";
 export { replyDraft, type Draft, type DraftMode } from "./draft";
+export { requeueOutgoing } from "./requeue";
 export { outgoingView, outgoingOutput } from "./view";

@@ -1,13 +1,13 @@
 import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { ImapFlow } from "imapflow";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { startLocalStack, type LocalStack } from "../../core/local/stack";
 import { launchBrowser } from "../harness/chromium";
 import { appendMessages, resetUser, type MailUser } from "../harness/mail-servers";
 import { ApiClient, eventually } from "../support/api-client";
+import { headerOf, readMessages } from "../support/mailbox-reader";
 
 /**
  * Writing to a contact in the console (Chromium), delivered through the private Postfix into
@@ -28,36 +28,8 @@ let page: Page;
 let contactId = "";
 let accountId = "";
 
-async function inbox(user: MailUser, subject: string): Promise<{ raw: string; attachments: { filename: string; content: string }[] }[]> {
-  const client = new ImapFlow({ host: mail.host, port: mail.imapsPort, secure: true, auth: { user: user.email, pass: user.password }, logger: false, tls: { ca: mail.caPem } });
-  client.on("error", () => undefined);
-  await client.connect();
-  try {
-    const lock = await client.getMailboxLock("INBOX", { readOnly: true });
-    try {
-      const uids = (await client.search({ header: { subject } }, { uid: true })) || [];
-      const out: { raw: string; attachments: { filename: string; content: string }[] }[] = [];
-      for (const uid of uids) {
-        const m = await client.fetchOne(String(uid), { source: true, bodyStructure: true }, { uid: true });
-        if (!m) continue;
-        const attachments: { filename: string; content: string }[] = [];
-        for (const part of (m.bodyStructure?.childNodes ?? []).filter((p) => p.disposition === "attachment")) {
-          const { content } = await client.download(String(uid), part.part, { uid: true });
-          const chunks: Buffer[] = [];
-          for await (const chunk of content ?? []) chunks.push(chunk as Buffer);
-          attachments.push({ filename: part.dispositionParameters?.filename ?? "", content: Buffer.concat(chunks).toString("utf8") });
-        }
-        out.push({ raw: m.source?.toString("utf8") ?? "", attachments });
-      }
-      return out;
-    } finally {
-      lock.release();
-    }
-  } finally {
-    await client.logout().catch(() => client.close());
-  }
-}
-const header = (raw: string, name: string) => new RegExp(`^${name}:[ \\t]*(.*(?:\\r?\\n[ \\t].*)*)`, "im").exec(raw)?.[1]?.replace(/\r?\n[ \t]+/g, " ").trim();
+const inbox = (user: MailUser, subject: string) => readMessages(mail, user, "INBOX", "subject", subject);
+const header = headerOf;
 
 beforeAll(async () => {
   if (!existsSync(resolve("web/dist/index.html"))) throw new Error("web/dist is missing: run `npm run build:web` (npm test does it)");
@@ -129,7 +101,7 @@ describe("writing to a contact in the console", () => {
     expect(header(got!.raw, "Cc")).toBe(CC);
     expect(header(got!.raw, "Bcc")).toBeUndefined();
     expect(got!.raw).toMatch(/here is the quote\.\r\n\r\n-- \r\nAlice \/ ACME/);
-    expect(got!.attachments).toEqual([{ filename: "quote.txt", content: "Quote from the console\n" }]);
+    expect(got!.attachments).toEqual([{ filename: "quote.txt", type: "text/plain", content: "Quote from the console\n" }]);
     // the Cc and Bcc outsiders land in the catch-all mailbox
     expect((await inbox(catchall, subject)).length).toBeGreaterThanOrEqual(1);
   });

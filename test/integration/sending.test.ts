@@ -1,17 +1,17 @@
-import { ImapFlow } from "imapflow";
 import { QueryCommand } from "@aws-sdk/client-dynamodb";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { startLocalStack, type LocalStack } from "../../core/local/stack";
-import { localDynamo } from "../../core/local/emulators";
+import { localDynamo, localSqs } from "../../core/local/emulators";
 import { Db } from "../../core/store/db";
 import { keys } from "../../core/store/keys";
 import { FileSecretStore } from "../../core/secrets/index";
 import { createLogger } from "../../core/shared/log";
 import { updateCredentials } from "../../core/accounts/index";
-import { deliverOutgoing, getOutgoing, queueMessage, type DeliverDeps } from "../../core/sending/index";
+import { deliverOutgoing, getOutgoing, queueMessage, requeueOutgoing, SqsSendQueue, type DeliverDeps } from "../../core/sending/index";
 import { appendMessages, resetUser, type MailUser } from "../harness/mail-servers";
 import { ApiClient, eventually } from "../support/api-client";
 import { startRelay } from "../support/tcp-relay";
+import { headerOf, readMessages } from "../support/mailbox-reader";
 
 /**
  * Sending from the CRM against the private Postfix and Dovecot: what arrives in the
@@ -37,61 +37,12 @@ let carolContact = "";
 /** Messages queued by the admin so far (the per-user limit test counts on it). */
 let queuedByAdmin = 0;
 
-async function imap(user: MailUser): Promise<ImapFlow> {
-  const client = new ImapFlow({ host: mail.host, port: mail.imapsPort, secure: true, auth: { user: user.email, pass: user.password }, logger: false, tls: { ca: mail.caPem } });
-  client.on("error", () => undefined);
-  await client.connect();
-  return client;
-}
-
 /** The raw sources of the messages with this Message-ID in one user's folder. */
-async function copiesIn(user: MailUser, folder: string, messageId: string): Promise<string[]> {
-  const client = await imap(user);
-  try {
-    const lock = await client.getMailboxLock(folder, { readOnly: true });
-    try {
-      const uids = (await client.search({ header: { "message-id": messageId } }, { uid: true })) || [];
-      const out: string[] = [];
-      for (const uid of uids) {
-        const m = await client.fetchOne(String(uid), { source: true }, { uid: true });
-        if (m && m.source) out.push(m.source.toString("utf8"));
-      }
-      return out;
-    } finally {
-      lock.release();
-    }
-  } finally {
-    await client.logout().catch(() => client.close());
-  }
-}
-
-/** The attachments of one message in a user's INBOX, as Dovecot's BODYSTRUCTURE names them and imapflow decodes them. */
-async function attachmentsIn(user: MailUser, messageId: string): Promise<{ filename: string; type: string; content: string }[]> {
-  const client = await imap(user);
-  try {
-    const lock = await client.getMailboxLock("INBOX", { readOnly: true });
-    try {
-      const [uid] = (await client.search({ header: { "message-id": messageId } }, { uid: true })) || [];
-      const m = await client.fetchOne(String(uid), { bodyStructure: true }, { uid: true });
-      const parts = (m && m.bodyStructure?.childNodes) || [];
-      const out: { filename: string; type: string; content: string }[] = [];
-      for (const part of parts.filter((p) => p.disposition === "attachment")) {
-        const { content } = await client.download(String(uid), part.part, { uid: true });
-        const chunks: Buffer[] = [];
-        for await (const chunk of content ?? []) chunks.push(chunk as Buffer);
-        out.push({ filename: part.dispositionParameters?.filename ?? "", type: part.type, content: Buffer.concat(chunks).toString("utf8") });
-      }
-      return out;
-    } finally {
-      lock.release();
-    }
-  } finally {
-    await client.logout().catch(() => client.close());
-  }
-}
+const copiesIn = async (user: MailUser, folder: string, messageId: string) => (await readMessages(mail, user, folder, "message-id", messageId)).map((m) => m.raw);
+const attachmentsIn = async (user: MailUser, messageId: string) => (await readMessages(mail, user, "INBOX", "message-id", messageId))[0]?.attachments;
 
 const history = async (contactId = carolContact, client = api) => (await client.get(`/api/contacts/${contactId}/messages?limit=200`)).body.items as any[];
-const header = (raw: string, name: string) => new RegExp(`^${name}:[ \\t]*(.*(?:\\r?\\n[ \\t].*)*)`, "im").exec(raw)?.[1]?.replace(/\r?\n[ \t]+/g, " ").trim();
+const header = headerOf;
 
 async function send(body: Record<string, unknown>, client = api) {
   const reply = await client.post("/api/sends", body);
@@ -279,6 +230,15 @@ describe("delivery", () => {
     return record;
   };
 
+  it("gives a queued message its job back when `npm start` restarts (its queue lives in memory)", async () => {
+    const record = await queuedOnly(`Requeued ${Date.now()}`);
+    const sqs = localSqs(stack.sqsEndpoint);
+    expect(await requeueOutgoing({ db, queue: new SqsSendQueue(stack.sendQueueUrl, sqs), log: createLogger({ fn: "send-test" }) })).toBe(1);
+    sqs.destroy();
+    await waitFor(record.sendId, "sent");
+    expect(await copiesIn(carol, "INBOX", record.messageId)).toHaveLength(1);
+  });
+
   it("sends once when the same job is delivered twice at once, and again later", async () => {
     const record = await queuedOnly(`Twice ${Date.now()}`);
     const outcomes = await Promise.all([deliverOutgoing(deps(), { sendId: record.sendId }), deliverOutgoing(deps(), { sendId: record.sendId })]);
@@ -322,6 +282,22 @@ describe("delivery", () => {
     expect(await deliverOutgoing(twoAttempts, { sendId: record.sendId })).toEqual({ outcome: "skipped" });
   });
 
+  it("sends nothing from a paused mailbox: the API refuses it, and a message queued before the pause stops", async () => {
+    const record = await queuedOnly(`Paused ${Date.now()}`);
+    // paused after refused logins (core/accounts/state-machine.ts)
+    await db.update("main", keys.account(aliceAccount), { expression: "SET #s = :p", names: { "#s": "state" }, values: { ":p": "paused" } });
+    try {
+      const refused = await api.post("/api/sends", { accountId: aliceAccount, to: [carol.email], subject: "While paused", text: "x" });
+      expect(refused.status).toBe(400);
+      expect(refused.body.error.fields).toEqual([expect.objectContaining({ field: "accountId", code: "send_mailbox_paused" })]);
+      expect(await deliverOutgoing(deps(), { sendId: record.sendId })).toEqual({ outcome: "failed" });
+      expect((await api.get(`/api/sends/${record.sendId}`)).body.failure.code).toBe("send_mailbox_paused");
+      expect(await copiesIn(carol, "INBOX", record.messageId)).toHaveLength(0);
+    } finally {
+      await db.update("main", keys.account(aliceAccount), { expression: "SET #s = :c", names: { "#s": "state" }, values: { ":c": "connected" } });
+    }
+  });
+
   it("shows an SMTP failure's diagnosis on the message in the history, in the reader's language, and stops", async () => {
     // the server now refuses the saved password (changed at the provider)
     await updateCredentials({ secrets: new FileSecretStore(stack.secretDir) }, bobAccount, { imap: "not-the-password" });
@@ -355,7 +331,7 @@ describe("refusals", () => {
     expect(missing.body.error.fields).toEqual([expect.objectContaining({ field: "subject", code: "required" })]);
   });
 
-  it("hides nothing and sends nothing when sending is off: the API refuses with 403 in the user's language", async () => {
+  it("queues nothing when sending is off: the API answers 403 in the user's language, uploads too", async () => {
     const off = await api.request("PUT", "/api/settings/sending", { enabled: false, perHour: 100, perDay: 400, maxMessageMb: 25 });
     expect(off.status, off.text).toBe(200);
     expect((await api.get("/api/settings/sending")).body.enabled).toBe(false);
@@ -383,7 +359,7 @@ describe("refusals", () => {
     expect(jaOver.body.error.message).toMatch(/上限/);
   });
 
-  it("lets only an admin change the sending settings", async () => {
+  it("refuses sending settings out of range, naming each field", async () => {
     const bad = await api.request("PUT", "/api/settings/sending", { enabled: true, perHour: 0, perDay: 400, maxMessageMb: 99 });
     expect(bad.status).toBe(400);
     expect(bad.body.error.fields.map((f: any) => f.field).sort()).toEqual(["maxMessageMb", "perHour"]);
