@@ -34,6 +34,7 @@ let db: Db;
 let aliceAccount = "";
 let bobAccount = "";
 let carolContact = "";
+let firstSendId = "";
 /** Messages queued by the admin so far (the per-user limit test counts on it). */
 let queuedByAdmin = 0;
 
@@ -121,6 +122,7 @@ describe("a message composed in the CRM", () => {
     expect(reply.body.messageId).toMatch(/^<[^@]+@/);
     expect(reply.body.contactEmails.sort()).toEqual([carol.email, CC_CONTACT].sort());
     sent = reply.body;
+    firstSendId = sent.id;
     // in the history the moment the API answered (the Bcc outsider is no contact: no history)
     const items = (await history()).filter((m) => m.subject === "Proposal for Q1");
     expect(items).toHaveLength(1);
@@ -363,5 +365,28 @@ describe("refusals", () => {
     const bad = await api.request("PUT", "/api/settings/sending", { enabled: true, perHour: 0, perDay: 400, maxMessageMb: 99 });
     expect(bad.status).toBe(400);
     expect(bad.body.error.fields.map((f: any) => f.field).sort()).toEqual(["maxMessageMb", "perHour"]);
+  });
+});
+
+describe("who sees and changes what", () => {
+  it("shows sent mail under the sharing rule, keeps each sender's mailboxes and messages their own, and the settings to admins", async () => {
+    // Prepare: a member, and the admin's mailbox private (the default)
+    const MEMBER = { email: `member-${Date.now()}@example.test`, password: "member-password-123" };
+    expect((await api.post("/api/users", { ...MEMBER, name: "Member", role: "member" })).status).toBe(201);
+    const member = new ApiClient(stack.url);
+    expect((await member.signIn(MEMBER.email, MEMBER.password)).status).toBe(200);
+    // Act + Assess: the private mailbox's sent mail is the owner's only
+    expect((await history()).some((m) => m.subject === "Proposal for Q1")).toBe(true);
+    expect((await history(carolContact, member)).some((m) => m.subject === "Proposal for Q1")).toBe(false);
+    // someone else's message and mailbox are not the member's to read or send from
+    expect((await member.get(`/api/sends/${firstSendId}`)).status).toBe(404);
+    const from = await member.post("/api/sends", { accountId: aliceAccount, to: [carol.email], subject: "x", text: "x" });
+    expect(from.status).toBe(400);
+    expect(from.body.error.fields).toEqual([expect.objectContaining({ field: "accountId", code: "send_from_not_own" })]);
+    expect((await member.get("/api/sending/senders")).body.items).toEqual([]);
+    expect((await member.request("PUT", "/api/settings/sending", { enabled: false, perHour: 1, perDay: 1, maxMessageMb: 1 })).status).toBe(403);
+    // shared publicly by its owner, the mailbox's sent mail shows to the member too
+    expect((await api.patch(`/api/accounts/${aliceAccount}`, { sharing: { mode: "public" } })).status).toBe(200);
+    expect((await history(carolContact, member)).some((m) => m.subject === "Proposal for Q1")).toBe(true);
   });
 });
