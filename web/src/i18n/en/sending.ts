@@ -32,7 +32,7 @@ export const sending = {
   "compose.loadingDraft": "Preparing the reply…",
 
   "sendStatus.queued": "Queued",
-  "sendStatus.sent": "Sent",
+  "sendStatus.sent": "Sent from the CRM",
   "sendStatus.failed": "Not sent",
   "sendStatus.retrying": "Waiting to retry: {message}",
   "sendStatus.failedTitle": "Not sent: {message}",

@@ -33,7 +33,7 @@ export const sending: Record<keyof typeof en, string> = {
   "compose.loadingDraft": "返信を準備しています…",
 
   "sendStatus.queued": "送信待ち",
-  "sendStatus.sent": "送信済み",
+  "sendStatus.sent": "CRMから送信済み",
   "sendStatus.failed": "未送信",
   "sendStatus.retrying": "再送待ち: {message}",
   "sendStatus.failedTitle": "送信できませんでした: {message}",
