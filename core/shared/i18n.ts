@@ -204,7 +204,6 @@ const catalogue: Record<string, Record<Lang, string>> = {
   send_mailbox_paused: { en: "is paused: its server refused the saved password several times. Save its new password in the mailbox settings, then send.", ja: "は一時停止中です。保存済みのパスワードがサーバーに続けて拒否されました。メールボックスの設定で新しいパスワードを保存してから送信してください。" },
   send_not_found: { en: "This outgoing message does not exist.", ja: "この送信メッセージは存在しません。" },
   send_uncertain: { en: "It is not known whether the mail server accepted this message: the attempt stopped while the server was answering. It was not sent again, so that no one gets it twice. Look in your Sent folder; send it again only if it is not there.", ja: "送信処理がサーバーの応答中に止まったため、メールサーバーがこのメッセージを受け付けたかどうか分かりません。二重に届かないよう再送はしていません。送信済みフォルダーを確認し、見つからない場合のみもう一度送信してください。" },
-  send_saved_copy_failed: { en: "Sent, but the copy could not be saved in the Sent folder: {reason}", ja: "送信しましたが、送信済みフォルダーへのコピーの保存に失敗しました: {reason}" },
   upload_too_large: { en: "is larger than the {max} MB a message may carry.", ja: "がメッセージの上限 {max}MB を超えています。" },
   // diagnosis codes sending adds (core/mail/diagnosis.ts)
   "diag.recipient_refused": { en: "The outgoing mail server refused a recipient: {response} Check the address for typos; if it is right, the recipient's mailbox may no longer exist.", ja: "送信メールサーバーが宛先を拒否しました: {response}アドレスの綴りを確認してください。正しい場合は、相手のメールボックスが既に存在しない可能性があります。" },
