@@ -13,6 +13,9 @@
  *     stalled jobs, full dead-letter queues, per job type at the admin's interval (core/monitoring)
  *   sync, api -> WebhookQueue -> functions/webhooks.handler (batches of 10) -> CRM endpoints
  *              -> after 5 receives -> WebhookDeadLetterQueue
+ *   api -> SendQueue -> functions/send.handler (batches of 5, partial batch failures) -> the
+ *              mailbox's SMTP server (and its Sent folder) -> after 6 receives -> SendDeadLetterQueue
+ *   browser -> AttachmentBucket (presigned PUT from the api; read by send; deleted after 3 days)
  *   Main (users, sessions, accounts, contacts, jobs) and Mail (messages, pk = contact email)
  *   AlertTopic (SNS, email) <- CloudWatch alarms: DLQ not empty, oldest SyncQueue message too
  *     old, Errors > 0 for each function, and on the functions' own metrics (Embedded Metric
@@ -142,6 +145,44 @@ export default $config({
       { batch: { size: 10, partialResponses: true } },
     );
 
+    // --- Sending from the CRM (core/sending) -----------------------------------------------
+    // The API stores a composed message and queues it; functions/send delivers it at most once
+    // (an idempotency record per message) and retries transient failures with backoff itself
+    // (5 attempts), so a job reaching the dead-letter queue means our own side kept failing.
+    const attachmentBucket = new sst.aws.Bucket("AttachmentBucket", {
+      // the console uploads straight from the browser to a presigned URL
+      cors: { allowOrigins: ["*"], allowMethods: ["PUT"], allowHeaders: ["content-type"], maxAge: "1 hour" },
+      transform: {
+        bucket: (args) => {
+          args.forceDestroy = isProd ? undefined : true;
+        },
+      },
+    });
+    new aws.s3.BucketLifecycleConfigurationV2("AttachmentExpiry", {
+      bucket: attachmentBucket.name,
+      // uploads are used within a day (core/sending/uploads.ts); a sent message's copy is in the mailbox
+      rules: [{ id: "expire-uploads", status: "Enabled", filter: { prefix: "uploads/" }, expiration: { days: 3 } }],
+    });
+    const sendDlq = new sst.aws.Queue("SendDeadLetterQueue");
+    const sendQueue = new sst.aws.Queue("SendQueue", {
+      dlq: { queue: sendDlq.arn, retry: 6 },
+      // longer than the send function's timeout, so a message being sent is not handed out twice
+      visibilityTimeout: "3 minutes",
+    });
+    const sendSubscriber = sendQueue.subscribe(
+      {
+        ...fnDefaults,
+        handler: "functions/send.handler",
+        timeout: "2 minutes",
+        memory: "1024 MB",
+        link: [...dataLinks, queue, sendQueue, attachmentBucket],
+        // send reads mailbox passwords like the sync, including its create-only migration of an
+        // account saved with two secrets (core/accounts/credentials.ts); never PutSecretValue.
+        permissions: [{ actions: ["secretsmanager:GetSecretValue", "secretsmanager:CreateSecret", "secretsmanager:DeleteSecret"], resources: [secretArns] }],
+      },
+      { batch: { size: 5, partialResponses: true } },
+    );
+
     const syncSubscriber = queue.subscribe(
       {
         ...fnDefaults,
@@ -188,8 +229,8 @@ export default $config({
       handler: "functions/api.handler",
       timeout: "30 seconds",
       memory: "512 MB",
-      // the dead-letter queues: admins list them and send a job back (core/api/routes/operations.ts)
-      link: [...dataLinks, queue, webhookQueue, dlq, webhookDlq, adminEmail, adminPassword, topic, originVerify],
+      // the dead-letter queues: admins list them and send a job back (core/api/routes/monitoring.ts)
+      link: [...dataLinks, queue, webhookQueue, dlq, webhookDlq, sendQueue, attachmentBucket, adminEmail, adminPassword, topic, originVerify],
       // api creates, replaces and deletes mailbox passwords (core/accounts).
       permissions: [
         {
@@ -289,6 +330,21 @@ event.request.headers["x-viewer-ip"] = { value: event.viewer.ip };`,
       ...alarmActions,
     });
 
+    new aws.cloudwatch.MetricAlarm("SendDeadLetterQueueNotEmpty", {
+      name: alarmName("send-dlq-not-empty"),
+      alarmDescription: "Send jobs failed on our side 6 times and were moved to the dead-letter queue: their messages still say queued.",
+      namespace: "AWS/SQS",
+      metricName: "ApproximateNumberOfMessagesVisible",
+      dimensions: { QueueName: sendDlq.nodes.queue.name },
+      statistic: "Maximum",
+      period: 300,
+      evaluationPeriods: 1,
+      comparisonOperator: "GreaterThanThreshold",
+      threshold: 0,
+      treatMissingData: "notBreaching",
+      ...alarmActions,
+    });
+
     new aws.cloudwatch.MetricAlarm("SyncQueueOldestMessageAge", {
       name: alarmName("sync-queue-oldest-message-age"),
       alarmDescription: `The oldest sync job has waited more than ${queueAgeAlarmSeconds} s: sync is not keeping up.`,
@@ -329,6 +385,7 @@ event.request.headers["x-viewer-ip"] = { value: event.viewer.ip };`,
       fanout: syncSchedule.nodes.function.name,
       monitor: monitorSchedule.nodes.function.name,
       webhooks: webhookSubscriber.nodes.function.name,
+      send: sendSubscriber.nodes.function.name,
     };
     for (const [fn, functionName] of Object.entries(functionNames)) {
       const id = fn[0]!.toUpperCase() + fn.slice(1);

@@ -1,7 +1,7 @@
 import middy from "@middy/core";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { handleApiRequest, parseCookies, type ApiDeps } from "../core/api/index";
-import { buildRuntime, linkedWebhookQueue, optionalLink } from "../core/runtime/index";
+import { attachmentStore, buildRuntime, linkedSendQueue, linkedWebhookQueue, optionalLink } from "../core/runtime/index";
 import { jobEndReporter } from "../core/monitoring/index";
 
 let deps: ApiDeps | undefined;
@@ -13,6 +13,9 @@ const getDeps = (): ApiDeps => {
     jobEnded: jobEndReporter(rt),
     // test events, resends and replays of webhooks
     webhookQueue: linkedWebhookQueue(),
+    // mail composed in the CRM waits here for functions/send.ts; attachments go to storage directly
+    sendQueue: linkedSendQueue(),
+    attachments: attachmentStore(),
     // The Router's secret header (sst.config.ts): without it a request did not come through the Router.
     originSecret: optionalLink("OriginVerify")?.value,
     // The first admin comes from the AdminEmail / AdminPassword secrets (sst.Secret) in AWS.

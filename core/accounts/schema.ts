@@ -65,6 +65,8 @@ const settingsShape = {
   /** Extra From addresses (aliases) this mailbox may send as. */
   aliases: z.array(emailField).max(50).optional(),
   bccSelf: z.boolean().optional(),
+  /** Plain text added below mail written in the CRM from this mailbox (core/sending); null or "" for none. */
+  signature: z.string().max(2000).nullish(),
   /** APPEND a copy of sent mail to the Sent folder. Default on, off for Gmail and Microsoft 365. */
   saveSentCopy: z.boolean().optional(),
   /** The Sent folder path; default: the folder the server marks \Sent. */
@@ -115,6 +117,7 @@ export const accountOutput = z.object({
   allowInsecureCerts: z.boolean(),
   aliases: z.array(z.string()),
   bccSelf: z.boolean(),
+  signature: z.string().nullable(),
   saveSentCopy: z.boolean(),
   sentFolder: z.string().nullable(),
   syncFolders: z.array(z.string()).nullable(),

@@ -12,6 +12,7 @@ import type { ApiScope, WebhookQueue } from "../integrations/index";
 import { logNotifier, type Notifier } from "../notifications/index";
 import type { DeadLetters } from "../queue/index";
 import type { JobEndReporter } from "../monitoring/index";
+import type { AttachmentStore, SendQueue } from "../sending/index";
 
 export interface ApiDeps {
   db: Db;
@@ -35,6 +36,10 @@ export interface ApiDeps {
   deadLetters?: DeadLetters;
   /** Told how jobs run by the API (a contact import) ended: the job monitor's normal and abnormal ends. */
   jobEnded?: JobEndReporter;
+  /** Where composed mail waits for the send function (core/sending); without it sending answers 503. */
+  sendQueue?: SendQueue;
+  /** Where attachments are uploaded (S3, or a local folder); without it uploads answer 503. */
+  attachments?: AttachmentStore;
   /** The first admin, created on first use when no one has signed up yet. */
   bootstrapAdmin?: () => Promise<{ email: string; password: string } | undefined>;
 }

@@ -93,6 +93,21 @@ export async function ensureWebhookQueues(endpoint: string, prefix: string): Pro
   return { queueUrl: main.QueueUrl!, dlqUrl: dlq.QueueUrl! };
 }
 
+/**
+ * The send queue and its dead-letter queue, with the same redrive as in AWS (6 receives: five
+ * attempts with backoff, core/sending/deliver.ts, and one to spare for our own side failing).
+ */
+export async function ensureSendQueues(endpoint: string, prefix: string): Promise<LocalQueues> {
+  const sqs = localSqs(endpoint);
+  const dlq = await sqs.send(new CreateQueueCommand({ QueueName: `${prefix}-SendDeadLetterQueue`, Attributes: { MessageRetentionPeriod: "1209600" } }));
+  const dlqArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl!, AttributeNames: ["QueueArn"] }))).Attributes!.QueueArn!;
+  const main = await sqs.send(
+    new CreateQueueCommand({ QueueName: `${prefix}-SendQueue`, Attributes: { VisibilityTimeout: "120", RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 6 }) } }),
+  );
+  sqs.destroy();
+  return { queueUrl: main.QueueUrl!, dlqUrl: dlq.QueueUrl! };
+}
+
 /** The sync queue and its dead-letter queue, with the same redrive as in AWS (3 receives). */
 export async function ensureQueues(endpoint: string, prefix: string, visibilitySeconds: number): Promise<LocalQueues> {
   const sqs = localSqs(endpoint);

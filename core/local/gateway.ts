@@ -30,11 +30,16 @@ const MAX_BODY = 1024 * 1024;
  * 2.0) event for the SAME handler module the Lambda exports; everything else is the built
  * console from `staticDir`, with index.html for client-side routes. 127.0.0.1 only.
  */
-export async function startGateway(options: { port: number; apiHandler: ApiHandler; staticDir: string }): Promise<{ server: Server; url: string; close(): Promise<void> }> {
+export async function startGateway(options: { port: number; apiHandler: ApiHandler; staticDir: string; /** Attachment folder: serves PUT /local-uploads/<key> (core/sending/attachments.ts). */ uploads?: string }): Promise<{ server: Server; url: string; close(): Promise<void> }> {
   const root = resolve(options.staticDir);
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
-    const route = url.pathname === "/api" || url.pathname.startsWith("/api/") ? callApi(req, res, url, options.apiHandler) : serveStatic(res, url.pathname, root);
+    const route =
+      url.pathname === "/api" || url.pathname.startsWith("/api/")
+        ? callApi(req, res, url, options.apiHandler)
+        : options.uploads && url.pathname.startsWith("/local-uploads/")
+          ? acceptUpload(req, res, url)
+          : serveStatic(res, url.pathname, root);
     route.catch((err) => {
       console.error("gateway error", err);
       if (!res.headersSent) res.writeHead(502, { "content-type": "application/json" });
@@ -54,20 +59,48 @@ export async function startGateway(options: { port: number; apiHandler: ApiHandl
 }
 
 /**
+ * The local stand-in for S3's presigned PUT: the signature (made by the API with
+ * LOCAL_UPLOAD_SECRET) fixes the key, the size and the expiry; the body may be up to 35 MB
+ * (the largest message limit an admin can set).
+ */
+async function acceptUpload(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  const { LocalAttachmentStore } = await import("../sending/index");
+  const env = process.env;
+  const store = new LocalAttachmentStore(env.LOCAL_UPLOAD_DIR ?? "", env.LOCAL_UPLOAD_URL ?? "", env.LOCAL_UPLOAD_SECRET ?? "");
+  if (req.method === "OPTIONS") {
+    res.writeHead(204, { ...SECURITY_HEADERS });
+    res.end();
+    return;
+  }
+  if (req.method !== "PUT" || !env.LOCAL_UPLOAD_SECRET) {
+    res.writeHead(405, { ...SECURITY_HEADERS });
+    res.end();
+    return;
+  }
+  const body = await readBody(req, UPLOAD_MAX_BODY);
+  if (!body) return refuseTooLarge(req, res, url);
+  const status = await store.acceptUpload(decodeURIComponent(url.pathname.slice("/local-uploads/".length)), url.searchParams, body);
+  res.writeHead(status, { ...SECURITY_HEADERS });
+  res.end();
+}
+
+const UPLOAD_MAX_BODY = 35 * 1024 * 1024;
+
+/**
  * Reads a request body of at most MAX_BODY bytes; null when it is larger (known from
  * Content-Length before reading anything, or once the bytes read pass the limit). Never
  * destroys the request: breaking out of `for await` over it would, and the client, still
  * uploading, would see its connection reset instead of the answer (refuseTooLarge drains it).
  */
-function readBody(req: IncomingMessage): Promise<Buffer | null> {
+function readBody(req: IncomingMessage, max = MAX_BODY): Promise<Buffer | null> {
   const declared = Number(req.headers["content-length"]);
-  if (Number.isFinite(declared) && declared > MAX_BODY) return Promise.resolve(null);
+  if (Number.isFinite(declared) && declared > max) return Promise.resolve(null);
   return new Promise((ok, fail) => {
     const chunks: Buffer[] = [];
     let size = 0;
     const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY) {
+      if (size > max) {
         req.off("data", onData).off("end", onEnd).off("error", fail);
         ok(null);
         return;

@@ -5,13 +5,14 @@ import { join, resolve } from "node:path";
 import { Db } from "../store/db";
 import { ensureBootstrapAdmin } from "../users/index";
 import { createLogger } from "../shared/log";
-import { ensureQueues, ensureTables, ensureWebhookQueues, localDynamo, localSqs, startDynalite, startFauxqs, LOCAL_REGION } from "./emulators";
+import { ensureQueues, ensureSendQueues, ensureTables, ensureWebhookQueues, localDynamo, localSqs, startDynalite, startFauxqs, LOCAL_REGION } from "./emulators";
 import { startGateway } from "./gateway";
 import { startPoller } from "./poller";
 import { startSchedule } from "./scheduler";
 import { requeueUnfinished } from "./requeue";
 import { SqsJobQueue } from "../queue/index";
 import { localAlarms, metricSink } from "../monitoring/index";
+import { requeueOutgoing, SqsSendQueue } from "../sending/index";
 
 /** Options of the local runtime; every one has a default that suits `npm start`. */
 export interface LocalStackOptions {
@@ -57,6 +58,11 @@ export interface LocalStack {
   webhookDlqUrl: string;
   /** Runs the job monitor now (as its schedule would). */
   monitor(): Promise<unknown>;
+  /** The send queue (functions/send.ts polls it) and its dead-letter queue. */
+  sendQueueUrl: string;
+  sendDlqUrl: string;
+  /** Where uploaded attachments are kept (the local stand-in for the S3 bucket). */
+  uploadDir: string;
   tables: { main: string; mail: string };
   secretDir: string;
   /** Set when this start created the first admin: the only time its password is known. */
@@ -90,6 +96,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   await ensureTables(dynamo.endpoint, [tables.main, tables.mail]);
   const queues = await ensureQueues(sqs.endpoint, `${APP}-${STAGE}`, options.queueVisibilitySeconds ?? 30);
   const webhookQueues = await ensureWebhookQueues(sqs.endpoint, `${APP}-${STAGE}`);
+  const sendQueues = await ensureSendQueues(sqs.endpoint, `${APP}-${STAGE}`);
+  const uploadDir = join(dataDir, "uploads");
   const interval = options.syncIntervalMinutes ?? 5;
 
   Object.assign(process.env, {
@@ -106,6 +114,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     SST_RESOURCE_SyncDeadLetterQueue: JSON.stringify({ url: queues.dlqUrl, type: "sst.aws.Queue" }),
     SST_RESOURCE_WebhookQueue: JSON.stringify({ url: webhookQueues.queueUrl, type: "sst.aws.Queue" }),
     SST_RESOURCE_WebhookDeadLetterQueue: JSON.stringify({ url: webhookQueues.dlqUrl, type: "sst.aws.Queue" }),
+    SST_RESOURCE_SendQueue: JSON.stringify({ url: sendQueues.queueUrl, type: "sst.aws.Queue" }),
+    // attachments: a folder behind the gateway's signed upload URL (LOCAL_UPLOAD_URL, set below)
+    LOCAL_UPLOAD_DIR: uploadDir,
+    LOCAL_UPLOAD_SECRET: randomBytes(32).toString("base64url"),
     SECRET_BACKEND: "file",
     LOCAL_SECRET_DIR: secretDir,
     ALLOW_PRIVATE_HOSTS: options.allowPrivateHosts ?? "loopback",
@@ -129,6 +141,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const sync = await import("../../functions/sync");
   const monitor = await import("../../functions/monitor");
   const webhooks = await import("../../functions/webhooks");
+  const send = await import("../../functions/send");
 
   // the CloudWatch alarms' rules over this process's metric points, printed as they change
   const alarms = localAlarms(options.onAlarm ?? ((line) => console.log(`[alarm] ${line}`)));
@@ -138,7 +151,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     alarms.observe(point);
   };
 
-  const gateway = await startGateway({ port: options.port ?? 0, apiHandler: api.handler as any, staticDir: options.staticDir ?? resolve("web/dist") });
+  const gateway = await startGateway({ port: options.port ?? 0, apiHandler: api.handler as any, staticDir: options.staticDir ?? resolve("web/dist"), uploads: uploadDir });
+  // the API's first request builds its deps after this, so its upload URLs name this gateway
+  process.env.LOCAL_UPLOAD_URL = gateway.url;
   const onError = (what: string) => (err: unknown) => log.error(`local.${what}.failed`, { err });
   const sqsClient = localSqs(sqs.endpoint);
   // jobs that were on the in-memory queue when the last run stopped: back on it (requeue.ts)
@@ -146,7 +161,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   await requeueUnfinished({ db: new Db(tables, requeueClient), queue: new SqsJobQueue(queues.queueUrl, sqsClient), log })
     .catch(onError("requeue"))
     .finally(() => requeueClient.destroy());
+  // messages queued when the last run stopped: their jobs back on the new in-memory queue
+  const sendRequeueClient = localDynamo(dynamo.endpoint);
+  await requeueOutgoing({ db: new Db(tables, sendRequeueClient), queue: new SqsSendQueue(sendQueues.queueUrl, sqsClient), log })
+    .catch(onError("requeue-sends"))
+    .finally(() => sendRequeueClient.destroy());
   const poller = startPoller({ sqs: sqsClient, queueUrl: queues.queueUrl, handler: sync.handler as any, onError: onError("poller") });
+  const sendPoller = startPoller({ sqs: sqsClient, queueUrl: sendQueues.queueUrl, handler: send.handler as any, batchSize: 5, timeoutMs: 120_000, onError: onError("send") });
   const webhookPoller = startPoller({ sqs: sqsClient, queueUrl: webhookQueues.queueUrl, handler: webhooks.handler as any, batchSize: 10, timeoutMs: 60_000, onError: onError("webhooks") });
   const fanoutSchedule =
     options.schedule === false ? undefined : startSchedule({ name: "SyncSchedule", everyMs: options.scheduleEveryMs ?? interval * 60_000, handler: fanout.handler as any, onError: onError("fanout") });
@@ -162,6 +183,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     dlqUrl: queues.dlqUrl,
     webhookQueueUrl: webhookQueues.queueUrl,
     webhookDlqUrl: webhookQueues.dlqUrl,
+    sendQueueUrl: sendQueues.queueUrl,
+    sendDlqUrl: sendQueues.dlqUrl,
+    uploadDir,
     tables,
     secretDir,
     createdAdmin,
@@ -185,6 +209,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       await gateway.close();
       await poller.stop();
       await webhookPoller.stop();
+      await sendPoller.stop();
       sqsClient.destroy();
       await sqs.close();
       await dynamo.close();

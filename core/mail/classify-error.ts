@@ -239,11 +239,24 @@ function classify(err: unknown, f: ErrorFields, ctx: DiagnosisContext, provider:
     const code = f.responseCode!;
     if (has(/\b5\.7\.60\b|SendAsDenied|not owned by user|send as this sender|sender address rejected/i)) return permanent("sender_not_allowed");
     if (code === 421) return transient("server_unavailable");
+    const response = { response: f.said.slice(0, 300) };
+    // The provider blocks the account's sending: Gmail "550 5.4.5 Daily user sending limit
+    // exceeded", Microsoft "554 5.2.252 SendAsDenied... / 5.7.708 Access denied, traffic not
+    // accepted" and "550 5.1.8 ... Sender blocked"; a retry within the day cannot pass.
+    if (has(/\b5\.4\.5\b|sending (limit|quota) exceeded|\b5\.7\.708\b|\b5\.1\.8\b|sender (is )?blocked|account (has been )?(suspended|disabled)|outbound.{0,20}(blocked|disabled)/i)) return permanent("sending_disabled", response);
+    // Too large: "552 5.3.4 Message size exceeds fixed limit" (Postfix), "552-5.2.3 Your message exceeded Google's message size limits"
+    if (code === 552 || has(/\b5\.3\.4\b|\b5\.2\.3\b|message (size )?(exceeds|too (big|large))|exceeded .{0,30}size limit/i)) return permanent("message_too_large", response);
+    // A recipient refused at RCPT TO: "550 5.1.1 <x>: Recipient address rejected: User unknown"
+    if (f.command.toUpperCase().startsWith("RCPT") || has(/\b5\.1\.[0-6]\b|recipient address rejected|user unknown|no such user|mailbox unavailable|invalid recipient/i)) {
+      if (code >= 500 && code !== 503) return permanent("recipient_refused", response);
+    }
     // SMTP 5xx is permanent except 503, bad sequence of commands (EmailEngine lib/delivery-error.js;
     // nodemailer's isPermanentResponseCode says the same)
     const isPermanent = code >= 500 && code < 600 && code !== 503;
     return { code: "smtp_rejected", kind: isPermanent ? "permanent" : "transient", params: { response: f.said.slice(0, 300) } };
   }
+  // nodemailer "Can't send mail - all recipients were rejected" (EENVELOPE, the reply is in `response` when there was one)
+  if (f.code === "EENVELOPE" && has(/recipients were rejected/i)) return permanent("recipient_refused", { response: f.said.slice(0, 300) });
   if (f.code === "EENVELOPE" || f.code === "EMESSAGE") return permanent("smtp_rejected", { response: f.said.slice(0, 300) });
 
   return transient("unknown", { detail: f.said.slice(0, 300) || f.code || "?" });

@@ -1,5 +1,5 @@
 import { AppError, type ErrorKind } from "../shared/errors";
-import { translate, type Lang, type MessageKey } from "../shared/i18n";
+import { hasMessage, translate, type Lang, type MessageKey } from "../shared/i18n";
 import { classifyError } from "./classify-error";
 import { codeOfKey, diagnosisKey, type Diagnosis, type DiagnosisCode, type DiagnosisContext, type DiagnosisStep, type Localized, type MailProtocol } from "./diagnosis-codes";
 import { presetForAccount, type ProviderPreset } from "./providers";
@@ -108,4 +108,23 @@ export function localizeDiagnosis(d: Diagnosis, lang: Lang): LocalizedDiagnosis 
 /** The AppError for a diagnosis: code "diag.<code>" (a catalogue key), kind as diagnosed, the original error as cause. */
 export function toAppError(d: Diagnosis, cause?: unknown, kind?: ErrorKind): AppError {
   return new AppError(kind ?? d.kind, diagnosisKey(d.code), { params: d.params, cause });
+}
+
+/**
+ * A stored failure (core/sending keeps a code and its params, so any language can be shown
+ * later) in one language: a diagnosis code reads as its cause and fix; any other catalogue key
+ * (e.g. "send_uncertain") as its one message.
+ */
+export function localizeFailure(code: string, params: Record<string, string | number>, lang: Lang): { code: string; message: string; cause: string; fix: string } {
+  const known = codeOfKey(diagnosisKey(code as DiagnosisCode));
+  if (!known) {
+    const message = hasMessage(code) ? translate(code, lang, params) : code;
+    return { code, message, cause: message, fix: "" };
+  }
+  return {
+    code,
+    message: translate(diagnosisKey(known), lang, params),
+    cause: translate(`${diagnosisKey(known)}.cause` as MessageKey, lang, params),
+    fix: translate(`${diagnosisKey(known)}.fix` as MessageKey, lang, params),
+  };
 }

@@ -68,6 +68,12 @@ export async function fetchMessageText(deps: BodyDeps, id: string, reader: Reade
   const ordered = [...owners.filter((o) => o.ownerId === reader.id), ...owners.filter((o) => o.ownerId !== reader.id)];
   let lastError: unknown;
   for (const owner of ordered) {
+    // written in the CRM and not yet read back from Sent (core/sending): the text is in its record
+    if (owner.sendId && !owner.uid) {
+      const outgoing = await deps.db.get("main", keys.outgoing(owner.sendId as string));
+      if (typeof outgoing?.text === "string") return { text: outgoing.text, truncated: false, accountId: owner.accountId };
+      continue;
+    }
     const account = await getAccountRecord(deps.db, owner.accountId);
     if (!account) continue;
     await consume(deps.db, BODY_MAILBOX_LIMIT, account.id);

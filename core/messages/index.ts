@@ -6,6 +6,8 @@ import { contactEmails } from "../contacts/index";
 import type { Contact } from "../contacts/index";
 import { joinThreads } from "./threads";
 import { SharingGate, type Reader } from "../sharing/index";
+import { localizeFailure } from "../mail/index";
+import type { Lang } from "../shared/i18n";
 
 const addressOut = z.object({ name: z.string().nullable(), address: z.string() });
 
@@ -25,6 +27,17 @@ export const messageSummary = z.object({
   threadId: z.string(),
   /** The keys it joins its conversation through: pass them with threadId to join conversations across pages. */
   threadLinks: z.array(z.string()),
+  /**
+   * Mail written in the CRM (core/sending), until the sync reads it back from Sent: queued,
+   * sent or failed, and why it failed with what to do. Null for mail the sync stored.
+   */
+  sending: z
+    .object({
+      id: z.string(),
+      status: z.enum(["queued", "sent", "failed"]),
+      failure: z.object({ code: z.string(), message: z.string(), cause: z.string(), fix: z.string() }).nullable(),
+    })
+    .nullable(),
 });
 export type MessageSummary = z.infer<typeof messageSummary>;
 
@@ -35,6 +48,8 @@ export interface HistoryOptions {
   cursor?: string;
   /** Only mail from mailboxes of this user ("filter by sharing user"), among the copies the reader may see. */
   ownerId?: string;
+  /** The language of sending failures' texts (default English). */
+  lang?: Lang;
 }
 
 /** A history cursor: the sort key of the last message shown. */
@@ -67,7 +82,7 @@ export async function contactHistory(db: Db, contact: Contact, reader: Reader, o
   const page = unique.slice(0, limit);
   const more = perAddress.some((p) => p.more) || unique.length > limit;
   return {
-    items: await summarise(db, page),
+    items: await summarise(db, page, options.lang),
     nextCursor: more && page.length ? encodePageCursor({ sk: page[page.length - 1]!.sk }) : null,
   };
 }
@@ -134,10 +149,18 @@ async function readPartition(
 }
 
 /** Folded messages (their copies under `owners`) as the API shows them. */
-export async function summarise(db: Db, items: Item[]): Promise<MessageSummary[]> {
+export async function summarise(db: Db, items: Item[], lang: Lang = "en"): Promise<MessageSummary[]> {
   const owners = await ownerDetails(db, items);
   const threads = joinThreads(items.map((item) => ({ date: item.date, threadKey: item.threadKey, links: threadLinks(item) })));
-  return items.map((item, i) => ({ ...toSummary(item, owners), threadId: threads[i]! }));
+  return items.map((item, i) => ({ ...toSummary(item, owners), threadId: threads[i]!, sending: sendingOf(item, lang) }));
+}
+
+/** The sending status a copy written by core/sending carries (the sync's own copies have none). */
+function sendingOf(item: Item, lang: Lang): MessageSummary["sending"] {
+  const copy = ((item.owners as Item[] | undefined) ?? [item]).find((o) => o.sendId);
+  if (!copy) return null;
+  const failure = copy.sendFailure as { code: string; params?: Record<string, string | number> } | undefined;
+  return { id: copy.sendId, status: copy.sendStatus ?? "queued", failure: failure ? localizeFailure(failure.code, failure.params ?? {}, lang) : null };
 }
 
 /**
@@ -179,7 +202,7 @@ async function ownerDetails(db: Db, items: Item[]): Promise<{ accounts: Map<stri
   return { accounts, users };
 }
 
-function toSummary(item: Item, { accounts, users }: { accounts: Map<string, string>; users: Map<string, string> }): MessageSummary {
+function toSummary(item: Item, { accounts, users }: { accounts: Map<string, string>; users: Map<string, string> }): Omit<MessageSummary, "sending"> {
   const direction = foldedDirection(item);
   const received = direction === "received";
   const to: { name: string | null; address: string }[] = item.to ?? [];

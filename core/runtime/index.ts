@@ -10,6 +10,7 @@ import { readConfig } from "../shared/config";
 import type { Notifier } from "../notifications/index";
 import { mailNotifier } from "../notification-mail/index";
 import { countingNotifier } from "../monitoring/index";
+import { LocalAttachmentStore, S3AttachmentStore, SqsSendQueue, type AttachmentStore } from "../sending/index";
 
 /**
  * Builds the adapters a handler needs, once per cold start, from the linked resources
@@ -64,6 +65,24 @@ export function optionalLink(name: string): any {
 export function linkedWebhookQueue(): SqsWebhookQueue | undefined {
   const link = optionalLink("WebhookQueue");
   return link ? new SqsWebhookQueue(link.url, new SQSClient({ useQueueUrlAsEndpoint: !process.env.AWS_ENDPOINT_URL_SQS })) : undefined;
+}
+
+/** The send queue (SendQueue link), for the API (queues) and functions/send.ts; undefined when not linked. */
+export function linkedSendQueue(): SqsSendQueue | undefined {
+  const link = optionalLink("SendQueue");
+  return link ? new SqsSendQueue(link.url, new SQSClient({ useQueueUrlAsEndpoint: !process.env.AWS_ENDPOINT_URL_SQS })) : undefined;
+}
+
+/**
+ * Where attachments are uploaded: the AttachmentBucket link (S3) in AWS; locally a folder
+ * (LOCAL_UPLOAD_DIR) behind the gateway's upload URL (LOCAL_UPLOAD_URL, signed with
+ * LOCAL_UPLOAD_SECRET); undefined when neither is configured.
+ */
+export function attachmentStore(): AttachmentStore | undefined {
+  const env = process.env;
+  if (env.LOCAL_UPLOAD_DIR && env.LOCAL_UPLOAD_URL && env.LOCAL_UPLOAD_SECRET) return new LocalAttachmentStore(env.LOCAL_UPLOAD_DIR, env.LOCAL_UPLOAD_URL, env.LOCAL_UPLOAD_SECRET);
+  const bucket = optionalLink("AttachmentBucket");
+  return bucket ? new S3AttachmentStore(bucket.name) : undefined;
 }
 
 export function buildRuntime(fn: string): Runtime {

@@ -1,13 +1,12 @@
 import MailComposer from "nodemailer/lib/mail-composer";
 import { checkHost, type HostAllowance, type Resolver } from "../mail/index";
 import { defaultSaveSentCopy } from "../mail/index";
-import { detectSentFolder, selectableFolders } from "../accounts/index";
 import { diagnose, diagnosisOf, type Diagnosis, type DiagnosisContext } from "../mail/index";
-import { closeImap, openImap } from "../mail/index";
 import { createLogger, type Logger } from "../shared/log";
 import type { Mailer, OutgoingMessage } from "./index";
 import { createSmtpMailer, type SmtpSettings } from "../mail/index";
 import { withCrlf } from "./line-endings";
+import { saveToSent } from "./save-to-sent";
 
 /**
  * The "mail test" button (as CRM mail tools word it: "テストメールを送信しました。テストメールをメール
@@ -96,7 +95,7 @@ export async function sendTestMail(account: TestMailAccount, passwords: { passwo
 
   // 1. SMTP
   const smtp = account.smtp;
-  let started = Date.now();
+  const started = Date.now();
   if (!smtp) {
     report.sent.diagnosis = diagnosisOf("smtp_not_configured", "permanent", { protocol: "smtp", step: "smtp_send", host: account.imap.host, port: 0, security: "tls", provider: account.provider });
   } else {
@@ -129,31 +128,10 @@ export async function sendTestMail(account: TestMailAccount, passwords: { passwo
   // 2. The copy in Sent
   const keepCopy = account.saveSentCopy ?? defaultSaveSentCopy(account.provider);
   if (report.sent.ok && keepCopy) {
-    started = Date.now();
-    const { imap } = account;
-    const ctx: DiagnosisContext = { protocol: "imap", step: "imap_append", host: imap.host, port: imap.port, security: imap.security, provider: account.provider };
-    try {
-      const address = await checkHost(imap.host, deps.hostAllowance, "imap.host", deps.resolve);
-      const client = await openImap({ ...imap, address, password: passwords.password, allowInsecureCerts: account.allowInsecureCerts, ca: deps.ca, provider: account.provider }, log);
-      try {
-        const folder = account.sentFolder ?? detectSentFolder(selectableFolders(await client.list()));
-        if (!folder) {
-          report.savedToSent = { ok: false, ms: Date.now() - started, diagnosis: diagnosisOf("folder_not_found", "permanent", ctx, { folder: "Sent" }) };
-        } else {
-          const appended = await client.append(folder, raw, ["\\Seen"], deps.now?.() ?? new Date());
-          if (!appended) throw Object.assign(new Error(`APPEND to ${folder} failed`), { mailboxMissing: true });
-          report.savedToSent = { ok: true, ms: Date.now() - started, folder, ...(appended.uid ? { uid: appended.uid } : {}) };
-        }
-      } catch (err) {
-        const folder = account.sentFolder ?? "Sent";
-        report.savedToSent = { ok: false, ms: Date.now() - started, folder, diagnosis: diagnose(err, ctx) };
-        if (report.savedToSent.diagnosis?.code === "folder_not_found") report.savedToSent.diagnosis = diagnosisOf("folder_not_found", "permanent", ctx, { folder });
-      } finally {
-        await closeImap(client);
-      }
-    } catch (err) {
-      if (report.savedToSent.skipped) report.savedToSent = { ok: false, ms: Date.now() - started, diagnosis: diagnose(err, ctx) };
-    }
+    const started = Date.now();
+    const saved = await saveToSent({ ...deps, log }, account, passwords.password, raw, deps.now?.() ?? new Date());
+    const ms = Date.now() - started;
+    report.savedToSent = saved.ok ? { ok: true, ms, folder: saved.folder, ...(saved.uid ? { uid: saved.uid } : {}) } : { ok: false, ms, ...(saved.folder ? { folder: saved.folder } : {}), diagnosis: saved.diagnosis };
   }
   log.info("mail.test.sent", { sent: report.sent.ok, sentCode: report.sent.diagnosis?.code, saved: report.savedToSent.ok, savedCode: report.savedToSent.diagnosis?.code, skipped: !!report.savedToSent.skipped });
   return report;

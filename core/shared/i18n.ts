@@ -158,6 +158,28 @@ const catalogue = {
   "diag.unknown.cause": { en: "The mail server reported an unexpected error: {detail}", ja: "メールサーバーが予期しないエラーを返しました: {detail}" },
   "diag.unknown.fix": { en: "Check the settings and try again. If it keeps happening, pass this message on to your administrator.", ja: "設定を確認して、もう一度お試しください。繰り返し発生する場合は、このメッセージを管理者に伝えてください。" },
 
+  // sending from the CRM (core/sending)
+  sending_off: { en: "Sending mail from the CRM is turned off for your organisation. An administrator can turn it on under Settings.", ja: "組織の設定で CRM からのメール送信がオフになっています。管理者が設定画面でオンにできます。" },
+  send_limit_hour: { en: "You have sent {limit} messages in the last hour, the most allowed per user. Try again in {seconds} seconds (an administrator sets this limit).", ja: "直近1時間に{limit}通を送信しました。1ユーザーあたりの上限です。{seconds}秒後にもう一度お試しください（上限は管理者が設定します）。" },
+  send_limit_day: { en: "You have sent {limit} messages in the last 24 hours, the most allowed per user (kept below your provider's own daily limit so the mailbox is not suspended). Try again in {seconds} seconds.", ja: "直近24時間に{limit}通を送信しました。1ユーザーあたりの上限です（メールボックスが停止されないよう、メールサービス自身の1日の上限より低くしています）。{seconds}秒後にもう一度お試しください。" },
+  send_from_not_own: { en: "must be the address of one of your own mailboxes or one of its aliases.", ja: "自分のメールボックスのアドレスか、その別名のいずれかを指定してください。" },
+  send_no_recipient: { en: "needs at least one recipient (To, Cc or Bcc).", ja: "宛先（To、Cc、Bcc）を1件以上指定してください。" },
+  send_too_large: { en: "make the message {size} MB, more than the {max} MB allowed. Remove an attachment or share a link instead.", ja: "によりメッセージが{size}MBになり、上限の{max}MBを超えます。添付ファイルを外すか、リンクで共有してください。" },
+  send_too_many_recipients: { en: "may have at most {maximum} recipients in all.", ja: "宛先は合計{maximum}件までです。" },
+  send_original_not_found: { en: "is not a message you can see.", ja: "は閲覧できるメッセージではありません。" },
+  send_upload_not_found: { en: "is not a finished upload of yours (uploads are kept for a day).", ja: "はあなたのアップロード済みファイルではありません（アップロードは1日間保持されます）。" },
+  send_mailbox_no_smtp: { en: "has no outgoing (SMTP) server set: add one in the mailbox settings first.", ja: "には送信（SMTP）サーバーが設定されていません。先にメールボックスの設定で追加してください。" },
+  send_mailbox_paused: { en: "is paused: its server refused the saved password several times. Save its new password in the mailbox settings, then send.", ja: "は一時停止中です。保存済みのパスワードがサーバーに続けて拒否されました。メールボックスの設定で新しいパスワードを保存してから送信してください。" },
+  send_not_found: { en: "This outgoing message does not exist.", ja: "この送信メッセージは存在しません。" },
+  send_uncertain: { en: "It is not known whether the mail server accepted this message: the attempt stopped while the server was answering. It was not sent again, so that no one gets it twice. Look in your Sent folder; send it again only if it is not there.", ja: "送信処理がサーバーの応答中に止まったため、メールサーバーがこのメッセージを受け付けたかどうか分かりません。二重に届かないよう再送はしていません。送信済みフォルダーを確認し、見つからない場合のみもう一度送信してください。" },
+  upload_too_large: { en: "is larger than the {max} MB a message may carry.", ja: "がメッセージの上限 {max}MB を超えています。" },
+  // diagnosis codes sending adds (core/mail/diagnosis.ts)
+  "diag.recipient_refused.cause": { en: "The outgoing mail server refused a recipient: {response}", ja: "送信メールサーバーが宛先を拒否しました: {response}" },
+  "diag.recipient_refused.fix": { en: "Check the address for typos; if it is right, the recipient's mailbox may no longer exist.", ja: "アドレスの綴りを確認してください。正しい場合は、相手のメールボックスが既に存在しない可能性があります。" },
+  "diag.message_too_large.cause": { en: "The outgoing mail server refused the message as too large: {response}", ja: "送信メールサーバーがメッセージを大きすぎるとして拒否しました: {response}" },
+  "diag.message_too_large.fix": { en: "Remove or shrink attachments (most providers accept 25 MB at most, attachments grow by a third when sent) or share a link instead.", ja: "添付ファイルを外すか小さくしてください（多くのメールサービスの上限は25MBで、添付ファイルは送信時に約3分の1大きくなります）。またはリンクで共有してください。" },
+  "diag.sending_disabled.cause": { en: "The provider has stopped this mailbox from sending: {response}", ja: "メールサービスがこのメールボックスからの送信を停止しています: {response}" },
+  "diag.sending_disabled.fix": { en: "Sign in to the mailbox on the provider's website to see why (a daily sending limit reached, or the account suspended for suspected spam); sending resumes when the provider lifts the block.", ja: "メールサービスのWebサイトにサインインして理由を確認してください（1日の送信上限に達した、迷惑メールの疑いでアカウントが停止されたなど）。制限が解除されると送信できるようになります。" },
   // integrations: API keys for a CRM (core/integrations)
   api_key_invalid: { en: "This API key is not valid: it is unknown, revoked or expired.", ja: "このAPIキーは無効です（不明、失効済み、または有効期限切れ）。" },
   api_key_scope_missing: { en: "This API key does not have the scope this route needs ({scope}).", ja: "このAPIキーには、このルートに必要なスコープ（{scope}）がありません。" },

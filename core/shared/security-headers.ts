@@ -5,10 +5,12 @@
  * sst.config.ts imports this file.
  *
  * The console never needs anything but its own origin: no remote scripts, fonts or images,
- * and no page may frame it (clickjacking).
+ * and no page may frame it (clickjacking). One exception, for requests only (connect-src): in
+ * AWS the compose form PUTs attachments to a presigned S3 URL (core/sending), which is on the
+ * bucket's own amazonaws.com host; scripts still come from 'self' alone.
  */
 export const CONTENT_SECURITY_POLICY =
-  "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+  "default-src 'self'; connect-src 'self' https://*.amazonaws.com; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 /** One year, with subdomains: only meaningful over https (browsers ignore it over http). */
 export const HSTS_MAX_AGE_SECONDS = 31_536_000;

@@ -40,9 +40,21 @@
  * | bootstrap marker       | META                      | BOOTSTRAP            |                     |                           |
  * | contact address change | CHANGES#<contactEmail>    | <ISO at>#<random>    |                     |                           |
  * | audit entry            | AUDIT#<yyyy-mm>           | <ISO at>#<requestId> |                     |                           |
+ * | sending settings (org) | SETTINGS                  | SENDING              |                     |                           |
+ * | outgoing message       | SEND#<sendId>             | SEND                 | SENDS#<userId>      | <createdAt>#<sendId>      |
+ * | attachment upload      | UPLOAD#<uploadId>         | UPLOAD               |                     |                           |
  *
  * Audit entries (core/audit): one per change a signed-in user or an API key made through the
  * API (every non-GET route but probes), by month, newest read first; kept AUDIT_DAYS.
+ *
+ * Outgoing message (SEND#, core/sending): what a user composed in the CRM, its fixed
+ * Message-ID and Date, and the idempotency state of its delivery (`status`: queued, sending,
+ * accepted, sent, failed; `claim` of the attempt holding it). It holds the plain-text body (as
+ * the mail server does once sent), never a password. Its history items are ordinary mail copies
+ * (below) under each recipient contact, with `sendId` and `sendStatus`, keyed exactly as the
+ * sync keys the same message read back from Sent, so the sync's put replaces them: one item.
+ * An upload item records an attachment the browser put into storage (key, name, type, size,
+ * uploader); it expires after a day unless a message uses it.
  *
  * The contact email index item holds `contactIds` (a string set): the sync matches a
  * participant with one BatchGetItem of EMAIL#<address> keys, primary and secondary alike.
@@ -194,4 +206,8 @@ export const keys = {
   notificationsOf: (day: string) => `NOTIFY#${day}`,
   auditEntry: (atIso: string, requestId: string) => ({ pk: `AUDIT#${atIso.slice(0, 7)}`, sk: `${atIso}#${requestId}` }),
   auditMonth: (month: string) => `AUDIT#${month}`,
+  sendingSettings: { pk: "SETTINGS", sk: "SENDING" },
+  outgoing: (sendId: string) => ({ pk: `SEND#${sendId}`, sk: "SEND" }),
+  outgoingIndex: (userId: string) => `SENDS#${userId}`,
+  upload: (uploadId: string) => ({ pk: `UPLOAD#${uploadId}`, sk: "UPLOAD" }),
 };

@@ -6,4 +6,4 @@ export { openImap, closeImap, translateImapError, type ImapSettings } from "../m
 export { toMailRecord, participants, type MailRecord } from "./message-record";
 export { listSkipped, SKIP_REASONS, SKIP_ATTEMPTS, type SkipReason } from "./accounting";
 export { queueBackfillJobs, backfillStatus, type BackfillStatus } from "./backfill-jobs";
-export type { MailEventSink } from "./store-messages";
+export { storeMessages, type MailEventSink } from "./store-messages";

@@ -79,8 +79,12 @@ export function copyItem(record: MailRecord, contactEmail: string, source: Messa
 const WRITE_CONCURRENCY = 8;
 
 /** Writes the items of many messages in BatchWriteItem calls of 25, WRITE_CONCURRENCY at a time, after their partition markers and before their change items. */
-export async function storeMessages(db: Db, entries: { record: MailRecord; contacts: string[]; source: MessageSource }[], events?: MailEventSink): Promise<number> {
-  const items = entries.flatMap((e) => e.contacts.map((c) => copyItem(e.record, c, e.source)));
+export async function storeMessages(
+  db: Db,
+  entries: { record: MailRecord; contacts: string[]; source: MessageSource; /** Fields added to each copy (core/sending: sendId, sendStatus). */ extra?: Item }[],
+  events?: MailEventSink,
+): Promise<number> {
+  const items = entries.flatMap((e) => e.contacts.map((c) => (e.extra ? { ...copyItem(e.record, c, e.source), ...e.extra } : copyItem(e.record, c, e.source))));
   // where each account writes, noted first so no copy is ever written that cannot be found
   // again to delete (see keys.ts, MAILPK#); a marker without copies costs nothing
   const byAccount = new Map<string, Set<string>>();

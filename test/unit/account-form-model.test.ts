@@ -128,6 +128,11 @@ describe("the mailbox form model", () => {
     expect(sameConnection({ ...settings, imap: { ...settings.imap, host: "other.example" } }, account)).toBe(false);
   });
 
+  it("keeps the mailbox's signature as typed, and sends a blank one as none", () => {
+    expect(settingsOf(fromAccount(savedAccount({ signature: "山田 太郎\nACME 営業部" }))).signature).toBe("山田 太郎\nACME 営業部");
+    expect(settingsOf({ ...blankForm("u1"), signature: "  \n" }).signature).toBeNull();
+  });
+
   it("says why a test cannot run: no server first, then no password for changed settings", () => {
     const settings = settingsOf(blankForm("u1"));
     expect(testBlocker(settings, { useSaved: false, password: "x", editing: false })).toBe("accountForm.testNeedsHost");

@@ -185,7 +185,9 @@ const cases: Case[] = [
   { name: "nodemailer ECONNECTION: Connection closed unexpectedly", err: smtpError(new Error("Connection closed unexpectedly"), "ECONNECTION", false, "CONN"), ctx: smtpCtx(), code: "connection_closed", kind: "transient" },
 
   // SMTP replies while sending; APPEND
-  { name: "SMTP 550 5.1.1 recipient unknown: permanent", err: smtpRefused("RCPT TO", "550 5.1.1 <nobody@example.test>: Recipient address rejected: User unknown in virtual mailbox table"), ctx: smtpCtx({ step: "smtp_send" }), code: "smtp_rejected", kind: "permanent" },
+  { name: "SMTP 550 5.1.1 recipient unknown: permanent", err: smtpRefused("RCPT TO", "550 5.1.1 <nobody@example.test>: Recipient address rejected: User unknown in virtual mailbox table"), ctx: smtpCtx({ step: "smtp_send" }), code: "recipient_refused", kind: "permanent" },
+  { name: "Postfix: 552 5.3.4 message too large: permanent", err: smtpRefused("DATA", "552 5.3.4 Message size exceeds fixed limit"), ctx: smtpCtx({ step: "smtp_send" }), code: "message_too_large", kind: "permanent" },
+  { name: "Gmail: 550 5.4.5 daily sending limit: sending disabled, permanent", err: smtpRefused("MAIL FROM", "550 5.4.5 Daily user sending limit exceeded. For more information on Gmail sending limits go to https://support.google.com/a/answer/166852"), ctx: smtpCtx({ step: "smtp_send", host: "smtp.gmail.com" }), code: "sending_disabled", kind: "permanent" },
   { name: "SMTP 503 is not permanent (EmailEngine's rule)", err: smtpRefused("RCPT TO", "503 5.5.1 Error: need MAIL command"), ctx: smtpCtx({ step: "smtp_send" }), code: "smtp_rejected", kind: "transient" },
   { name: "SMTP 452 too many recipients: transient", err: smtpRefused("RCPT TO", "452 4.5.3 Error: too many recipients"), ctx: smtpCtx({ step: "smtp_send" }), code: "smtp_rejected", kind: "transient" },
   { name: "SMTP 554 5.7.1 spam block: permanent", err: smtpRefused("DATA", "554 5.7.1 Message rejected as spam"), ctx: smtpCtx({ step: "smtp_send" }), code: "smtp_rejected", kind: "permanent" },
@@ -307,7 +309,7 @@ describe("diagnosis texts", () => {
   it("keeps the server's words as the technical detail and in the SMTP rejection text", () => {
     const d = diagnose(cases.find((c) => c.name.startsWith("SMTP 550 5.1.1"))!.err, smtpCtx({ step: "smtp_send" }));
     expect(d.detail).toMatch(/User unknown in virtual mailbox table/);
-    expect(d.cause.en).toMatch(/^The outgoing mail server refused the message: 550 5\.1\.1/);
+    expect(d.cause.en).toMatch(/^The outgoing mail server refused a recipient: 550 5\.1\.1/);
   });
 
   it("has the one-line message, the cause and the fix for every code in both languages, the message being cause then fix", () => {

@@ -251,6 +251,22 @@ describe("sst.config.ts run()", () => {
     );
   });
 
+  it("delivers composed mail from SendQueue with functions/send.handler, dead-lettered after 6 receives, queued by the API, attachments in a bucket both reach", async () => {
+    const e = await evaluate();
+    expect(component(e, "sst.aws.Queue", "SendQueue").args.dlq).toEqual({ queue: ref("SendDeadLetterQueue.arn"), retry: 6 });
+    const subscribe = e.calls.filter((c) => c.on === "SendQueue" && c.method === "subscribe");
+    expect(subscribe).toHaveLength(1);
+    const fn = functionByHandler(e, "functions/send.handler");
+    expect(subscribe[0]!.args[1]).toMatchObject({ batch: { partialResponses: true } });
+    expect(toSeconds(component(e, "sst.aws.Queue", "SendQueue").args.visibilityTimeout)).toBeGreaterThan(toSeconds(fn.args.timeout));
+    // core/runtime's linkedSendQueue() and attachmentStore() read these links
+    for (const handler of ["functions/api.handler", "functions/send.handler"]) {
+      expect(functionByHandler(e, handler).args.link, handler).toContainEqual(ref("SendQueue"));
+      expect(functionByHandler(e, handler).args.link, handler).toContainEqual(ref("AttachmentBucket"));
+    }
+    expect(alarms(e).some((a) => isSameRef(a.args.dimensions?.QueueName, ref("SendDeadLetterQueue.nodes.queue.name")))).toBe(true);
+  });
+
   it("fans out every 5 minutes by default, and at SYNC_INTERVAL_MINUTES when set", async () => {
     const byDefault = component(await evaluate(), "sst.aws.Cron", "SyncSchedule");
     const every15 = await evaluate({ env: { SYNC_INTERVAL_MINUTES: "15" } });
@@ -275,12 +291,13 @@ describe("sst.config.ts run()", () => {
     expect(cron.args.schedule).toMatch(/^(rate|cron)\(/);
   });
 
-  it("defines exactly the api, sync, fanout, monitor and webhooks functions, all nodejs24.x on arm64", async () => {
+  it("defines exactly the api, sync, fanout, monitor, webhooks and send functions, all nodejs24.x on arm64", async () => {
     const defs = functionDefs(await evaluate());
     expect(defs.map((d) => d.args.handler).sort()).toEqual([
       "functions/api.handler",
       "functions/fanout.handler",
       "functions/monitor.handler",
+      "functions/send.handler",
       "functions/sync.handler",
       "functions/webhooks.handler",
     ]);
@@ -326,13 +343,14 @@ describe("sst.config.ts run()", () => {
     }
   });
 
-  it("gives no Secrets Manager permission to functions other than api, sync and webhooks (which only reads), and the monitor only notification mail's password", async () => {
+  it("gives no Secrets Manager permission to functions other than api, sync, send (as sync: never PutSecretValue), webhooks (which only reads) and the monitor (only notification mail's password)", async () => {
     const e = await evaluate();
     expect(secretsPermissions(functionByHandler(e, "functions/webhooks.handler")).flatMap((p) => p.actions)).toEqual(["secretsmanager:GetSecretValue"]);
+    expect(secretsPermissions(functionByHandler(e, "functions/send.handler")).flatMap((p) => p.actions).sort()).toEqual(["secretsmanager:CreateSecret", "secretsmanager:DeleteSecret", "secretsmanager:GetSecretValue"]);
     const monitor = secretsPermissions(functionByHandler(e, "functions/monitor.handler"));
     expect(monitor.flatMap((p) => p.actions)).toEqual(["secretsmanager:GetSecretValue"]);
     for (const p of monitor) for (const resource of p.resources) expect(resource).toMatch(/:secret:[^*]+\/notifications\/smtp\*$/);
-    const others = functionDefs(e).filter((d) => !["functions/api.handler", "functions/sync.handler", "functions/webhooks.handler", "functions/monitor.handler"].includes(d.args.handler));
+    const others = functionDefs(e).filter((d) => !["functions/api.handler", "functions/sync.handler", "functions/webhooks.handler", "functions/send.handler", "functions/monitor.handler"].includes(d.args.handler));
     expect(others).toHaveLength(1);
     for (const def of others) expect(secretsPermissions(def), def.where).toEqual([]);
     // Nor a wildcard that would include Secrets Manager.

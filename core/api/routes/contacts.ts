@@ -146,7 +146,7 @@ export const contactRoutes: Route[] = [
     query: historyQuery, response: messagePage,
     async handle(ctx) {
       const contact = await contacts.getContact(ctx.deps.db, ctx.params.id!);
-      return { body: await contactHistory(ctx.deps.db, contact, ctx.session.user, { cursor: ctx.query.cursor, limit: ctx.query.limit, ownerId: ctx.query.owner }) };
+      return { body: await contactHistory(ctx.deps.db, contact, ctx.session.user, { cursor: ctx.query.cursor, limit: ctx.query.limit, ownerId: ctx.query.owner, lang: ctx.lang }) };
     },
   },
 ];

@@ -13,6 +13,7 @@ import { auditRoutes } from "./audit";
 import { operationsRoutes } from "./operations";
 import { monitoringRoutes } from "./monitoring";
 import { onboardingRoutes } from "./onboarding";
+import { sendingRoutes } from "./sending";
 
 /** Every route of the API, one module per domain. A new module is added here; fixed paths (/api/accounts/version) before the patterns that would take them (/api/accounts/{id}). */
-export const routes: Route[] = [...systemRoutes, ...sessionRoutes, ...monitoringRoutes, ...accountRoutes, ...connectionRoutes, ...integrationRoutes, ...contactRoutes, ...messageRoutes, ...discoveryRoutes, ...settingsRoutes, ...webhookRoutes, ...auditRoutes, ...onboardingRoutes, ...operationsRoutes];
+export const routes: Route[] = [...systemRoutes, ...sessionRoutes, ...monitoringRoutes, ...accountRoutes, ...connectionRoutes, ...integrationRoutes, ...contactRoutes, ...messageRoutes, ...discoveryRoutes, ...settingsRoutes, ...webhookRoutes, ...auditRoutes, ...onboardingRoutes, ...operationsRoutes, ...sendingRoutes];

@@ -16,7 +16,7 @@ export const messageRoutes: Route[] = [
     response: messageDetail,
     async handle(ctx) {
       const { message, owners } = await loadMessage(ctx.deps.db, ctx.params.id!, ctx.session.user);
-      const [summary] = await summarise(ctx.deps.db, [{ ...message, owners }]);
+      const [summary] = await summarise(ctx.deps.db, [{ ...message, owners }], ctx.lang);
       return {
         body: { ...summary, messageId: message.messageId ?? null, inReplyTo: message.inReplyTo ?? null, size: message.size ?? null, attachments: message.attachments ?? [] },
       };

@@ -15,7 +15,14 @@ import type {
   DomainSettings,
   DomainSettingsInput,
   CreatedWebhook,
+  ComposeBody,
+  Draft,
+  DraftMode,
   ExcludedDomains,
+  Outgoing,
+  Sender,
+  SendingSettings,
+  UploadTarget,
   ExcludedDomainsSaved,
   FieldError,
   FolderList,
@@ -241,6 +248,17 @@ export const api = {
   listDeliveries: (id: string, signal?: AbortSignal) => request<{ items: WebhookDelivery[] }>("GET", `/api/webhooks/${enc(id)}/deliveries`, { signal }),
   resendDelivery: (id: string, deliveryId: string) => request<void>("POST", `/api/webhooks/${enc(id)}/deliveries/${enc(deliveryId)}/resend`, { body: {} }),
   replayWebhook: (id: string, range: WebhookReplay) => request<WebhookReplayQueued>("POST", `/api/webhooks/${enc(id)}/replay`, { body: range }),
+  // Sending from the CRM
+  getSendingSettings: () => request<SendingSettings>("GET", "/api/settings/sending"),
+  setSendingSettings: (settings: SendingSettings) => request<SendingSettings>("PUT", "/api/settings/sending", { body: settings }),
+  /** The signed-in user's mailboxes and the From addresses each may use. */
+  listSenders: () => request<{ items: Sender[] }>("GET", "/api/sending/senders"),
+  /** Queues the message: it answers at once (202), delivery follows. */
+  send: (body: ComposeBody) => request<Outgoing>("POST", "/api/sends", { body }),
+  getDraft: (messageId: string, mode: DraftMode) => request<Draft>("GET", `/api/messages/${enc(messageId)}/draft`, { query: { mode } }),
+  /** Announces an attachment; the browser then PUTs its bytes to the answer's URL. */
+  createUpload: (file: { filename: string; contentType: string; size: number }) => request<UploadTarget>("POST", "/api/uploads", { body: file }),
+
   /** The signed-in user's notifications of the last 14 days, newest first. */
   listNotifications: () => request<{ items: Notification[] }>("GET", "/api/notifications"),
 

@@ -280,6 +280,32 @@ export interface paths {
     /** Every sign-in lock and unlock, newest first */
     get: operations["getSignin-locks"];
   };
+  "/api/settings/sending": {
+    /** The organisation's sending settings: whether mail may be sent from the CRM, each user's hourly and daily limits, the largest message in MB */
+    get: operations["getSettingsSending"];
+    /** Turn sending from the CRM on or off for the organisation and set each user's limits (admins) */
+    put: operations["putSettingsSending"];
+  };
+  "/api/sending/senders": {
+    /** The caller's own mailboxes and the From addresses each may send with (the compose form's From chooser) */
+    get: operations["getSendingSenders"];
+  };
+  "/api/sends": {
+    /** Send a message from one of the caller's mailboxes: validated, stored as queued with its Message-ID, shown at once in each recipient contact's history, and delivered by the send queue. 403 when sending is off, 429 past the caller's limits */
+    post: operations["postSends"];
+  };
+  "/api/sends/{id}": {
+    /** One message the caller sent from the CRM: its status (queued, sending, accepted, sent, failed), attempts, and any failure with what to do */
+    get: operations["getSendsId"];
+  };
+  "/api/messages/{id}/draft": {
+    /** A reply, reply-all or forward of a message the caller may see, for the compose form: mailbox, recipients, subject and the quoted original */
+    get: operations["getMessagesIdDraft"];
+  };
+  "/api/uploads": {
+    /** Announce an attachment (name, type, size): answers where the browser PUTs its bytes (a presigned S3 URL in AWS, the local gateway in `npm start`). Over the message size limit answers 400 before anything is uploaded */
+    post: operations["postUploads"];
+  };
 }
 
 export type webhooks = Record<string, never>;
@@ -1327,6 +1353,7 @@ export interface operations {
                 allowInsecureCerts: boolean;
                 aliases: string[];
                 bccSelf: boolean;
+                signature: string | null;
                 saveSentCopy: boolean;
                 sentFolder: string | null;
                 syncFolders: string[] | null;
@@ -1443,6 +1470,7 @@ export interface operations {
           allowInsecureCerts?: boolean;
           aliases?: string[];
           bccSelf?: boolean;
+          signature?: string | null;
           saveSentCopy?: boolean;
           sentFolder?: string | null;
           syncFolders?: string[] | null;
@@ -1490,6 +1518,7 @@ export interface operations {
             allowInsecureCerts: boolean;
             aliases: string[];
             bccSelf: boolean;
+            signature: string | null;
             saveSentCopy: boolean;
             sentFolder: string | null;
             syncFolders: string[] | null;
@@ -1612,6 +1641,7 @@ export interface operations {
             allowInsecureCerts: boolean;
             aliases: string[];
             bccSelf: boolean;
+            signature: string | null;
             saveSentCopy: boolean;
             sentFolder: string | null;
             syncFolders: string[] | null;
@@ -1775,6 +1805,7 @@ export interface operations {
           allowInsecureCerts?: boolean;
           aliases?: string[];
           bccSelf?: boolean;
+          signature?: string | null;
           saveSentCopy?: boolean;
           sentFolder?: string | null;
           syncFolders?: string[] | null;
@@ -1822,6 +1853,7 @@ export interface operations {
             allowInsecureCerts: boolean;
             aliases: string[];
             bccSelf: boolean;
+            signature: string | null;
             saveSentCopy: boolean;
             sentFolder: string | null;
             syncFolders: string[] | null;
@@ -2111,7 +2143,7 @@ export interface operations {
                 detail?: string;
                 diagnosis?: {
                   /** @enum {string} */
-                  code: "auth_failed" | "app_password_required" | "web_login_required" | "imap_disabled" | "basic_auth_disabled" | "oauth_failed" | "too_many_attempts" | "tls_untrusted" | "tls_expired" | "tls_name_mismatch" | "tls_mismatch" | "tls_outdated" | "starttls_unavailable" | "tls_handshake_failed" | "smtp_auth_unavailable" | "host_not_found" | "host_not_allowed" | "connection_refused" | "timeout" | "connection_closed" | "throttled" | "server_unavailable" | "smtp_rejected" | "sender_not_allowed" | "smtp_not_configured" | "folder_not_found" | "unknown";
+                  code: "auth_failed" | "app_password_required" | "web_login_required" | "imap_disabled" | "basic_auth_disabled" | "oauth_failed" | "too_many_attempts" | "tls_untrusted" | "tls_expired" | "tls_name_mismatch" | "tls_mismatch" | "tls_outdated" | "starttls_unavailable" | "tls_handshake_failed" | "smtp_auth_unavailable" | "host_not_found" | "host_not_allowed" | "connection_refused" | "timeout" | "connection_closed" | "throttled" | "server_unavailable" | "smtp_rejected" | "sender_not_allowed" | "recipient_refused" | "message_too_large" | "sending_disabled" | "smtp_not_configured" | "folder_not_found" | "unknown";
                   /** @enum {string} */
                   kind: "transient" | "permanent";
                   /** @enum {string} */
@@ -2208,7 +2240,7 @@ export interface operations {
                 detail?: string;
                 diagnosis?: {
                   /** @enum {string} */
-                  code: "auth_failed" | "app_password_required" | "web_login_required" | "imap_disabled" | "basic_auth_disabled" | "oauth_failed" | "too_many_attempts" | "tls_untrusted" | "tls_expired" | "tls_name_mismatch" | "tls_mismatch" | "tls_outdated" | "starttls_unavailable" | "tls_handshake_failed" | "smtp_auth_unavailable" | "host_not_found" | "host_not_allowed" | "connection_refused" | "timeout" | "connection_closed" | "throttled" | "server_unavailable" | "smtp_rejected" | "sender_not_allowed" | "smtp_not_configured" | "folder_not_found" | "unknown";
+                  code: "auth_failed" | "app_password_required" | "web_login_required" | "imap_disabled" | "basic_auth_disabled" | "oauth_failed" | "too_many_attempts" | "tls_untrusted" | "tls_expired" | "tls_name_mismatch" | "tls_mismatch" | "tls_outdated" | "starttls_unavailable" | "tls_handshake_failed" | "smtp_auth_unavailable" | "host_not_found" | "host_not_allowed" | "connection_refused" | "timeout" | "connection_closed" | "throttled" | "server_unavailable" | "smtp_rejected" | "sender_not_allowed" | "recipient_refused" | "message_too_large" | "sending_disabled" | "smtp_not_configured" | "folder_not_found" | "unknown";
                   /** @enum {string} */
                   kind: "transient" | "permanent";
                   /** @enum {string} */
@@ -2293,7 +2325,7 @@ export interface operations {
               ms: number;
               diagnosis?: {
                 /** @enum {string} */
-                code: "auth_failed" | "app_password_required" | "web_login_required" | "imap_disabled" | "basic_auth_disabled" | "oauth_failed" | "too_many_attempts" | "tls_untrusted" | "tls_expired" | "tls_name_mismatch" | "tls_mismatch" | "tls_outdated" | "starttls_unavailable" | "tls_handshake_failed" | "smtp_auth_unavailable" | "host_not_found" | "host_not_allowed" | "connection_refused" | "timeout" | "connection_closed" | "throttled" | "server_unavailable" | "smtp_rejected" | "sender_not_allowed" | "smtp_not_configured" | "folder_not_found" | "unknown";
+                code: "auth_failed" | "app_password_required" | "web_login_required" | "imap_disabled" | "basic_auth_disabled" | "oauth_failed" | "too_many_attempts" | "tls_untrusted" | "tls_expired" | "tls_name_mismatch" | "tls_mismatch" | "tls_outdated" | "starttls_unavailable" | "tls_handshake_failed" | "smtp_auth_unavailable" | "host_not_found" | "host_not_allowed" | "connection_refused" | "timeout" | "connection_closed" | "throttled" | "server_unavailable" | "smtp_rejected" | "sender_not_allowed" | "recipient_refused" | "message_too_large" | "sending_disabled" | "smtp_not_configured" | "folder_not_found" | "unknown";
                 /** @enum {string} */
                 kind: "transient" | "permanent";
                 /** @enum {string} */
@@ -2316,7 +2348,7 @@ export interface operations {
               ms: number;
               diagnosis?: {
                 /** @enum {string} */
-                code: "auth_failed" | "app_password_required" | "web_login_required" | "imap_disabled" | "basic_auth_disabled" | "oauth_failed" | "too_many_attempts" | "tls_untrusted" | "tls_expired" | "tls_name_mismatch" | "tls_mismatch" | "tls_outdated" | "starttls_unavailable" | "tls_handshake_failed" | "smtp_auth_unavailable" | "host_not_found" | "host_not_allowed" | "connection_refused" | "timeout" | "connection_closed" | "throttled" | "server_unavailable" | "smtp_rejected" | "sender_not_allowed" | "smtp_not_configured" | "folder_not_found" | "unknown";
+                code: "auth_failed" | "app_password_required" | "web_login_required" | "imap_disabled" | "basic_auth_disabled" | "oauth_failed" | "too_many_attempts" | "tls_untrusted" | "tls_expired" | "tls_name_mismatch" | "tls_mismatch" | "tls_outdated" | "starttls_unavailable" | "tls_handshake_failed" | "smtp_auth_unavailable" | "host_not_found" | "host_not_allowed" | "connection_refused" | "timeout" | "connection_closed" | "throttled" | "server_unavailable" | "smtp_rejected" | "sender_not_allowed" | "recipient_refused" | "message_too_large" | "sending_disabled" | "smtp_not_configured" | "folder_not_found" | "unknown";
                 /** @enum {string} */
                 kind: "transient" | "permanent";
                 /** @enum {string} */
@@ -2792,6 +2824,17 @@ export interface operations {
                 preview: string | null;
                 threadId: string;
                 threadLinks: string[];
+                sending: ({
+                  id: string;
+                  /** @enum {string} */
+                  status: "queued" | "sent" | "failed";
+                  failure: {
+                    code: string;
+                    message: string;
+                    cause: string;
+                    fix: string;
+                  } | null;
+                }) | null;
               })[];
             /** @description Ids of messages that left the history (every copy deleted: a mailbox disconnected, an excluded domain): remove them */
             removed: string[];
@@ -3704,6 +3747,17 @@ export interface operations {
                 preview: string | null;
                 threadId: string;
                 threadLinks: string[];
+                sending: ({
+                  id: string;
+                  /** @enum {string} */
+                  status: "queued" | "sent" | "failed";
+                  failure: {
+                    code: string;
+                    message: string;
+                    cause: string;
+                    fix: string;
+                  } | null;
+                }) | null;
               })[];
             nextCursor: string | null;
           };
@@ -3788,6 +3842,17 @@ export interface operations {
             preview: string | null;
             threadId: string;
             threadLinks: string[];
+            sending: ({
+              id: string;
+              /** @enum {string} */
+              status: "queued" | "sent" | "failed";
+              failure: {
+                code: string;
+                message: string;
+                cause: string;
+                fix: string;
+              } | null;
+            }) | null;
             messageId: string | null;
             inReplyTo: string | null;
             size: number | null;
@@ -5667,6 +5732,491 @@ export interface operations {
       };
       /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
       403: {
+        content: never;
+      };
+    };
+  };
+  /** The organisation's sending settings: whether mail may be sent from the CRM, each user's hourly and daily limits, the largest message in MB */
+  getSettingsSending: {
+    parameters: {
+      header?: {
+        /** @description en or ja: the language of error messages */
+        "Accept-Language"?: string;
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": {
+            enabled: boolean;
+            perHour: number;
+            perDay: number;
+            maxMessageMb: number;
+          };
+        };
+      };
+      /** @description Invalid input: error.fields names each field and the reason */
+      400: {
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              message: string;
+              fields?: {
+                  field: string;
+                  code: string;
+                  message: string;
+                }[];
+              steps?: {
+                  [key: string]: unknown;
+                }[];
+            };
+          };
+        };
+      };
+      /** @description Not signed in, or an API key unknown, revoked or expired */
+      401: {
+        content: never;
+      };
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
+      403: {
+        content: never;
+      };
+    };
+  };
+  /** Turn sending from the CRM on or off for the organisation and set each user's limits (admins) */
+  putSettingsSending: {
+    parameters: {
+      header?: {
+        /** @description en or ja: the language of error messages */
+        "Accept-Language"?: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          enabled: boolean;
+          perHour: number;
+          perDay: number;
+          maxMessageMb: number;
+        };
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": {
+            enabled: boolean;
+            perHour: number;
+            perDay: number;
+            maxMessageMb: number;
+          };
+        };
+      };
+      /** @description Invalid input: error.fields names each field and the reason */
+      400: {
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              message: string;
+              fields?: {
+                  field: string;
+                  code: string;
+                  message: string;
+                }[];
+              steps?: {
+                  [key: string]: unknown;
+                }[];
+            };
+          };
+        };
+      };
+      /** @description Not signed in, or an API key unknown, revoked or expired */
+      401: {
+        content: never;
+      };
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
+      403: {
+        content: never;
+      };
+      /** @description The body is not sent as application/json */
+      415: {
+        content: never;
+      };
+    };
+  };
+  /** The caller's own mailboxes and the From addresses each may send with (the compose form's From chooser) */
+  getSendingSenders: {
+    parameters: {
+      header?: {
+        /** @description en or ja: the language of error messages */
+        "Accept-Language"?: string;
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": {
+            items: ({
+                accountId: string;
+                email: string;
+                displayName: string | null;
+                addresses: string[];
+                signature: string | null;
+                canSend: boolean;
+              })[];
+          };
+        };
+      };
+      /** @description Invalid input: error.fields names each field and the reason */
+      400: {
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              message: string;
+              fields?: {
+                  field: string;
+                  code: string;
+                  message: string;
+                }[];
+              steps?: {
+                  [key: string]: unknown;
+                }[];
+            };
+          };
+        };
+      };
+      /** @description Not signed in, or an API key unknown, revoked or expired */
+      401: {
+        content: never;
+      };
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
+      403: {
+        content: never;
+      };
+    };
+  };
+  /** Send a message from one of the caller's mailboxes: validated, stored as queued with its Message-ID, shown at once in each recipient contact's history, and delivered by the send queue. 403 when sending is off, 429 past the caller's limits */
+  postSends: {
+    parameters: {
+      header?: {
+        /** @description en or ja: the language of error messages */
+        "Accept-Language"?: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          accountId: string;
+          from?: string;
+          to?: string[];
+          cc?: string[];
+          bcc?: string[];
+          subject: string;
+          text: string;
+          signature?: boolean;
+          original?: {
+            messageId: string;
+            /** @enum {string} */
+            mode: "reply" | "replyAll" | "forward";
+          };
+          attachments?: string[];
+        };
+      };
+    };
+    responses: {
+      /** @description OK */
+      202: {
+        content: {
+          "application/json": {
+            id: string;
+            /** @enum {string} */
+            status: "queued" | "sending" | "accepted" | "sent" | "failed";
+            accountId: string;
+            from: {
+              name: string | null;
+              address: string;
+            };
+            to: string[];
+            cc: string[];
+            bcc: string[];
+            subject: string;
+            messageId: string;
+            date: string;
+            attempts: number;
+            attachments: {
+                filename: string;
+                contentType: string;
+                size: number;
+              }[];
+            contactEmails: string[];
+            failure: {
+              code: string;
+              message: string;
+              cause: string;
+              fix: string;
+            } | null;
+            rejected: string[];
+            savedCopy: ({
+              folder: string | null;
+              failure: {
+                code: string;
+                message: string;
+                cause: string;
+                fix: string;
+              } | null;
+            }) | null;
+          };
+        };
+      };
+      /** @description Invalid input: error.fields names each field and the reason */
+      400: {
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              message: string;
+              fields?: {
+                  field: string;
+                  code: string;
+                  message: string;
+                }[];
+              steps?: {
+                  [key: string]: unknown;
+                }[];
+            };
+          };
+        };
+      };
+      /** @description Not signed in, or an API key unknown, revoked or expired */
+      401: {
+        content: never;
+      };
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
+      403: {
+        content: never;
+      };
+      /** @description The body is not sent as application/json */
+      415: {
+        content: never;
+      };
+    };
+  };
+  /** One message the caller sent from the CRM: its status (queued, sending, accepted, sent, failed), attempts, and any failure with what to do */
+  getSendsId: {
+    parameters: {
+      header?: {
+        /** @description en or ja: the language of error messages */
+        "Accept-Language"?: string;
+      };
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": {
+            id: string;
+            /** @enum {string} */
+            status: "queued" | "sending" | "accepted" | "sent" | "failed";
+            accountId: string;
+            from: {
+              name: string | null;
+              address: string;
+            };
+            to: string[];
+            cc: string[];
+            bcc: string[];
+            subject: string;
+            messageId: string;
+            date: string;
+            attempts: number;
+            attachments: {
+                filename: string;
+                contentType: string;
+                size: number;
+              }[];
+            contactEmails: string[];
+            failure: {
+              code: string;
+              message: string;
+              cause: string;
+              fix: string;
+            } | null;
+            rejected: string[];
+            savedCopy: ({
+              folder: string | null;
+              failure: {
+                code: string;
+                message: string;
+                cause: string;
+                fix: string;
+              } | null;
+            }) | null;
+          };
+        };
+      };
+      /** @description Invalid input: error.fields names each field and the reason */
+      400: {
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              message: string;
+              fields?: {
+                  field: string;
+                  code: string;
+                  message: string;
+                }[];
+              steps?: {
+                  [key: string]: unknown;
+                }[];
+            };
+          };
+        };
+      };
+      /** @description Not signed in, or an API key unknown, revoked or expired */
+      401: {
+        content: never;
+      };
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
+      403: {
+        content: never;
+      };
+    };
+  };
+  /** A reply, reply-all or forward of a message the caller may see, for the compose form: mailbox, recipients, subject and the quoted original */
+  getMessagesIdDraft: {
+    parameters: {
+      query?: {
+        mode?: "reply" | "replyAll" | "forward";
+      };
+      header?: {
+        /** @description en or ja: the language of error messages */
+        "Accept-Language"?: string;
+      };
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": {
+            accountId: string | null;
+            from: string | null;
+            to: string[];
+            cc: string[];
+            subject: string;
+            text: string;
+            original: {
+              messageId: string;
+              /** @enum {string} */
+              mode: "reply" | "replyAll" | "forward";
+            };
+          };
+        };
+      };
+      /** @description Invalid input: error.fields names each field and the reason */
+      400: {
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              message: string;
+              fields?: {
+                  field: string;
+                  code: string;
+                  message: string;
+                }[];
+              steps?: {
+                  [key: string]: unknown;
+                }[];
+            };
+          };
+        };
+      };
+      /** @description Not signed in, or an API key unknown, revoked or expired */
+      401: {
+        content: never;
+      };
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
+      403: {
+        content: never;
+      };
+    };
+  };
+  /** Announce an attachment (name, type, size): answers where the browser PUTs its bytes (a presigned S3 URL in AWS, the local gateway in `npm start`). Over the message size limit answers 400 before anything is uploaded */
+  postUploads: {
+    parameters: {
+      header?: {
+        /** @description en or ja: the language of error messages */
+        "Accept-Language"?: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          filename: string;
+          contentType: string;
+          size: number;
+        };
+      };
+    };
+    responses: {
+      /** @description OK */
+      201: {
+        content: {
+          "application/json": {
+            id: string;
+            url: string;
+            /** @constant */
+            method: "PUT";
+            headers: {
+              [key: string]: string;
+            };
+            expiresAt: string;
+            maxBytes: number;
+          };
+        };
+      };
+      /** @description Invalid input: error.fields names each field and the reason */
+      400: {
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              message: string;
+              fields?: {
+                  field: string;
+                  code: string;
+                  message: string;
+                }[];
+              steps?: {
+                  [key: string]: unknown;
+                }[];
+            };
+          };
+        };
+      };
+      /** @description Not signed in, or an API key unknown, revoked or expired */
+      401: {
+        content: never;
+      };
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
+      403: {
+        content: never;
+      };
+      /** @description The body is not sent as application/json */
+      415: {
         content: never;
       };
     };

@@ -106,3 +106,12 @@ export type JobTypeSettings = MonitorSettings["types"]["sync"];
 export type JobType = keyof MonitorSettings["types"];
 export type DeadLetter = Item<Reply<"getDead-letters">["items"]>;
 export type MailboxRun = Item<Reply<"getAccountsIdRuns">["items"]>;
+// Sending from the CRM (core/sending)
+export type SendingSettings = Reply<"getSettingsSending">;
+export type Sender = Item<Reply<"getSendingSenders">["items"]>;
+export type ComposeBody = Body<"postSends">;
+export type Outgoing = Reply<"postSends">;
+export type Draft = Reply<"getMessagesIdDraft">;
+export type DraftMode = Draft["original"]["mode"];
+export type UploadTarget = Reply<"postUploads">;
+export type SendingStatus = NonNullable<MessageSummary["sending"]>;

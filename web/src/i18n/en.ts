@@ -11,7 +11,8 @@ import { audit } from "./en/audit";
 import { setup } from "./en/setup";
 import { operations } from "./en/operations";
 import { monitoring } from "./en/monitoring";
+import { sending } from "./en/sending";
 
-export const en = { ...app, ...accounts, ...accountForm, ...contacts, ...contactImport, ...integrations, ...domains, ...audit, ...setup, ...operations, ...monitoring };
+export const en = { ...app, ...accounts, ...accountForm, ...contacts, ...contactImport, ...integrations, ...domains, ...audit, ...setup, ...operations, ...monitoring, ...sending };
 
 export type MessageKey = keyof typeof en;

@@ -12,5 +12,6 @@ import { audit } from "./ja/audit";
 import { setup } from "./ja/setup";
 import { operations } from "./ja/operations";
 import { monitoring } from "./ja/monitoring";
+import { sending } from "./ja/sending";
 
-export const ja: Record<MessageKey, string> = { ...app, ...accounts, ...accountForm, ...contacts, ...contactImport, ...integrations, ...domains, ...audit, ...setup, ...operations, ...monitoring };
+export const ja: Record<MessageKey, string> = { ...app, ...accounts, ...accountForm, ...contacts, ...contactImport, ...integrations, ...domains, ...audit, ...setup, ...operations, ...monitoring, ...sending };

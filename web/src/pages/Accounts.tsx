@@ -7,6 +7,7 @@ import { useChangedSince, useNow, usePolling } from "../hooks";
 import { href } from "../router";
 import type { Account, User } from "../api/types";
 import { ExcludedDomainsCard } from "./ExcludedDomains";
+import { SendingSettingsCard } from "./SendingSettings";
 
 const POLL_MS = POLL_ACTIVE_MS;
 /** While nothing runs: how often the list asks whether anything changed (a scheduled sync starting, an edit elsewhere). */
@@ -138,6 +139,7 @@ export function AccountsPage(props: { user: User }) {
       {actionError ? <ErrorBanner messages={[actionError]} /> : null}
       {accounts === null && !loadError ? <Loading /> : null}
       {isAdmin ? <ExcludedDomainsCard /> : null}
+      {isAdmin ? <SendingSettingsCard /> : null}
       {accounts !== null ? (
         <div className="card card--flush">
           {sorted.length === 0 ? (

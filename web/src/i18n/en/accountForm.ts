@@ -80,6 +80,8 @@ export const accountForm = {
   "accountForm.sectionSharing": "Sharing",
   "accountForm.aliases": "Other From addresses (aliases)",
   "accountForm.aliasesHint": "Addresses this mailbox may also send as. One per line, or separated by commas.",
+  "accountForm.signature": "Signature",
+  "accountForm.signatureHint": "Added below every mail written in the CRM from this mailbox (plain text).",
   "accountForm.bccSelf": "BCC myself",
   "accountForm.bccSelfHint": "Every mail sent from the CRM is also sent to this mailbox.",
   "accountForm.saveSentCopy": "Save a copy of sent mail to the Sent folder",

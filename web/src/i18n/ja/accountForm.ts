@@ -82,6 +82,8 @@ export const accountForm: Record<keyof typeof en, string> = {
   "accountForm.sectionSharing": "共有",
   "accountForm.aliases": "その他の差出人アドレス（エイリアス）",
   "accountForm.aliasesHint": "このメールボックスから差出人として使えるアドレスです。1 行に 1 件、またはカンマ区切りで入力してください。",
+  "accountForm.signature": "署名",
+  "accountForm.signatureHint": "このメールボックスから CRM で作成したメールの本文の下に追加されます（プレーンテキスト）。",
   "accountForm.bccSelf": "自分を BCC に追加する",
   "accountForm.bccSelfHint": "CRM から送信したメールを、このメールボックスにも届けます。",
   "accountForm.saveSentCopy": "送信済みメールを「送信済み」フォルダーに保存する",

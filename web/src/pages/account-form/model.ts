@@ -35,6 +35,8 @@ export interface FormState {
   allowInsecureCerts: boolean;
   aliases: string;
   bccSelf: boolean;
+  /** Added below mail written in the CRM from this mailbox. */
+  signature: string;
   saveSentCopy: boolean;
   sentFolder: string;
   /** null: the default (INBOX and the Sent folder). */
@@ -63,6 +65,7 @@ export function blankForm(ownerId: string): FormState {
     allowInsecureCerts: false,
     aliases: "",
     bccSelf: false,
+    signature: "",
     saveSentCopy: true,
     sentFolder: "",
     syncFolders: null,
@@ -89,6 +92,7 @@ export function fromAccount(a: Account): FormState {
     allowInsecureCerts: a.allowInsecureCerts,
     aliases: (a.aliases ?? []).join("\n"),
     bccSelf: a.bccSelf,
+    signature: a.signature ?? "",
     saveSentCopy: a.saveSentCopy,
     sentFolder: a.sentFolder ?? "",
     syncFolders: a.syncFolders,
@@ -158,6 +162,7 @@ export function fieldKey(field: string): string | null {
     allowInsecureCerts: "allowInsecureCerts",
     aliases: "aliases",
     bccSelf: "bccSelf",
+    signature: "signature",
     saveSentCopy: "saveSentCopy",
     sentFolder: "sentFolder",
     syncFolders: "syncFolders",
@@ -173,7 +178,7 @@ export function fieldKey(field: string): string | null {
 
 export const ADVANCED_FIELDS = new Set([
   "imap.host", "imap.port", "imap.security", "imap.user", "smtp.host", "smtp.port", "smtp.security", "smtp.user", "smtpPassword",
-  "allowInsecureCerts", "aliases", "bccSelf", "saveSentCopy", "sentFolder", "syncFolders", "sharing", "excludedDomains", "syncEnabled", "initialSyncDays",
+  "allowInsecureCerts", "aliases", "bccSelf", "signature", "saveSentCopy", "sentFolder", "syncFolders", "sharing", "excludedDomains", "syncEnabled", "initialSyncDays",
 ]);
 
 /** What the form sends: trimmed, parsed, the SMTP user following the IMAP one when shared. */
@@ -199,6 +204,7 @@ export function settingsOf(form: FormState): AccountSettings {
     allowInsecureCerts: form.allowInsecureCerts,
     aliases: parseEmails(form.aliases),
     bccSelf: form.bccSelf,
+    signature: form.signature.trim() ? form.signature : null,
     saveSentCopy: form.saveSentCopy,
     sentFolder: form.sentFolder || null,
     ...(form.syncFolders ? { syncFolders: form.syncFolders } : {}),

@@ -4,7 +4,7 @@ import { useEffect, useRef, useState, type ReactNode } from "react";
 import { api } from "../../api";
 import { ErrorBanner, IconPaperclip, Loading, errorText } from "../../components";
 import { formatBytes, formatDateTimeLong, useI18n } from "../../i18n";
-import type { Address, Attachment, MessageBody, MessageDetail, MessageSummary } from "../../api/types";
+import type { Address, Attachment, DraftMode, MessageBody, MessageDetail, MessageSummary } from "../../api/types";
 import { ownerLabel } from "./timeline";
 
 const formatAddress = (a: Address) => (a.name ? `${a.name} <${a.address}>` : a.address);
@@ -14,7 +14,7 @@ const formatAddress = (a: Address) => (a.name ? `${a.name} <${a.address}>` : a.a
  * owner's mail server. Everything is rendered as React text: never innerHTML, no links made
  * from the text, no images, so a hostile mail can neither run script nor call out to the web.
  */
-export function MessageView(props: { id: string; summary: MessageSummary | null; onClose: () => void }) {
+export function MessageView(props: { id: string; summary: MessageSummary | null; onClose: () => void; /** Reply, reply all, forward (when sending is on). */ onReply?: (messageId: string, mode: DraftMode) => void }) {
   const { t, lang } = useI18n();
   const ref = useRef<HTMLDialogElement>(null);
   const [detail, setDetail] = useState<MessageDetail | null>(null);
@@ -84,6 +84,15 @@ export function MessageView(props: { id: string; summary: MessageSummary | null;
         {!m && !detailError ? <Loading /> : null}
         {detailError && !m ? <ErrorBanner messages={[errorText(detailError, t)]} /> : null}
         {detailError && m ? <p className="drawer__note">{t("message.detailsError", { error: errorText(detailError, t) })}</p> : null}
+        {props.onReply ? (
+          <div className="message-actions">
+            {(["reply", "replyAll", "forward"] as const).map((mode) => (
+              <button key={mode} type="button" className="btn btn--small" onClick={() => props.onReply!(props.id, mode)} data-testid={`message-${mode}`}>
+                {t(`compose.${mode}`)}
+              </button>
+            ))}
+          </div>
+        ) : null}
         {m ? (
           <dl className="headers" data-testid="message-headers">
             <HeaderLine label={t("message.date")}>

@@ -5,9 +5,10 @@ import { ConfirmDialog, ErrorBanner, IconBack, Loading, PageHeader, TextAreaFiel
 import { contactSubmitOptions, parseEmails } from "../../contactFields";
 import { useSubmit } from "../../hooks";
 import { Timeline } from "./timeline";
+import { ComposeDialog, type ComposeSeed } from "./compose";
 import { formatDate, useI18n } from "../../i18n";
 import { href, navigate } from "../../router";
-import type { Contact, User } from "../../api/types";
+import type { Contact, DraftMode, SendingSettings, User } from "../../api/types";
 
 export function ContactPage(props: { id: string; messageId?: string; user: User }) {
   const { t, lang } = useI18n();
@@ -18,6 +19,17 @@ export function ContactPage(props: { id: string; messageId?: string; user: User 
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [deleteBusy, setDeleteBusy] = useState(false);
   const [deleteError, setDeleteError] = useState<string | null>(null);
+  // sending from the CRM: compose is offered only while the organisation allows it
+  const [sending, setSending] = useState<SendingSettings | null>(null);
+  const [compose, setCompose] = useState<ComposeSeed | null>(null);
+  const [refreshKey, setRefreshKey] = useState(0);
+
+  useEffect(() => {
+    api
+      .getSendingSettings()
+      .then(setSending)
+      .catch(() => setSending(null));
+  }, []);
 
   const load = useCallback(() => {
     setLoadError(null);
@@ -54,6 +66,18 @@ export function ContactPage(props: { id: string; messageId?: string; user: User 
     );
   }
 
+  const canCompose = !!sending?.enabled;
+  const writeNew = () => setCompose({ to: [contact.primaryEmail], contactAddresses: [contact.primaryEmail, ...contact.secondaryEmails] });
+  const reply = (messageId: string, mode: DraftMode) => {
+    api
+      .getDraft(messageId, mode)
+      .then((d) => {
+        navigate(`/contacts/${encodeURIComponent(contact.id)}`);
+        setCompose({ to: d.to, cc: d.cc, subject: d.subject, text: d.text, accountId: d.accountId, from: d.from, original: d.original });
+      })
+      .catch((err) => notify(errorText(err, t)));
+  };
+
   async function doDelete() {
     if (!contact) return;
     setDeleteBusy(true);
@@ -89,6 +113,11 @@ export function ContactPage(props: { id: string; messageId?: string; user: User 
           </div>
           {!editing ? (
             <div className="page-header__actions">
+              {canCompose ? (
+                <button type="button" className="btn btn--primary" onClick={writeNew} data-testid="contact-compose">
+                  {t("compose.write")}
+                </button>
+              ) : null}
               <button type="button" className="btn" onClick={() => setEditing(true)} data-testid="contact-edit">
                 {t("common.edit")}
               </button>
@@ -139,7 +168,20 @@ export function ContactPage(props: { id: string; messageId?: string; user: User 
         </div>
       )}
 
-      <Timeline contactId={contact.id} changedAt={contact.updatedAt} user={props.user} openMessageId={props.messageId} />
+      <Timeline contactId={contact.id} changedAt={contact.updatedAt} user={props.user} openMessageId={props.messageId} refreshKey={refreshKey} onReply={canCompose ? reply : undefined} />
+
+      {compose && sending ? (
+        <ComposeDialog
+          seed={compose}
+          maxMessageMb={sending.maxMessageMb}
+          onClose={() => setCompose(null)}
+          onQueued={(sent) => {
+            setCompose(null);
+            notify(t("compose.queued", { from: sent.from.address }));
+            setRefreshKey((n) => n + 1);
+          }}
+        />
+      ) : null}
 
       {confirmDelete ? (
         <ConfirmDialog

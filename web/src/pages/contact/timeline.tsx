@@ -5,7 +5,8 @@ import { api } from "../../api";
 import { EmptyState, ErrorBanner, IconChevron, IconCopy, IconPaperclip, IconReceived, IconSent, Loading, errorText } from "../../components";
 import { formatDateTime, formatDateTimeLong, useI18n } from "../../i18n";
 import { navigate } from "../../router";
-import type { Account, MessageOwner, MessageSummary, PastMailStatus, User } from "../../api/types";
+import type { Account, DraftMode, MessageOwner, MessageSummary, PastMailStatus, User } from "../../api/types";
+import { SendStatus } from "./send-status";
 import { MessageView } from "./message-view";
 // pure, no imports: the API joins one page with it, the console every page it has loaded
 import { joinThreads } from "../../../../core/messages/threads";
@@ -111,7 +112,19 @@ function PastMailNotice(props: { status: PastMailStatus | null }) {
   );
 }
 
-export function Timeline(props: { contactId: string; changedAt?: string; user: User; openMessageId?: string }) {
+/** While a message written here is queued, the history is asked again this often to show it sent (or not). */
+const SENDING_POLL_MS = 3_000;
+
+export function Timeline(props: {
+  contactId: string;
+  changedAt?: string;
+  user: User;
+  openMessageId?: string;
+  /** Changes when a message was just queued from this page: the history is read again. */
+  refreshKey?: number;
+  /** Offered on an open message when sending is on. */
+  onReply?: (messageId: string, mode: DraftMode) => void;
+}) {
   const { t } = useI18n();
   const [items, setItems] = useState<MessageSummary[] | null>(null);
   const [cursor, setCursor] = useState<string | null>(null);
@@ -158,7 +171,15 @@ export function Timeline(props: { contactId: string; changedAt?: string; user: U
 
   useEffect(() => {
     void fetchPage(null);
-  }, [fetchPage]);
+  }, [fetchPage, props.refreshKey]);
+
+  // a message queued from here turns sent (or not sent) within seconds: show it without a click
+  const queued = (items ?? []).some((m) => m.sending?.status === "queued");
+  useEffect(() => {
+    if (!queued) return;
+    const timer = setTimeout(() => void fetchPage(null), SENDING_POLL_MS);
+    return () => clearTimeout(timer);
+  }, [queued, items, fetchPage]);
   const pastMail = usePastMail(props.contactId, props.changedAt, () => void fetchPage(null));
 
   // Newest first: the first message of a thread met in the list is its latest. The pages
@@ -268,7 +289,7 @@ export function Timeline(props: { contactId: string; changedAt?: string; user: U
           </button>
         </div>
       ) : null}
-      {props.openMessageId ? <MessageView key={props.openMessageId} id={props.openMessageId} summary={openSummary} onClose={close} /> : null}
+      {props.openMessageId ? <MessageView key={props.openMessageId} id={props.openMessageId} summary={openSummary} onClose={close} onReply={props.onReply} /> : null}
     </section>
   );
 }
@@ -291,6 +312,7 @@ function MessageRow(props: { m: MessageSummary; count?: number; open?: boolean; 
             {m.direction === "received" ? <IconReceived /> : m.direction === "copy" ? <IconCopy /> : <IconSent />}
             {t(`direction.${m.direction}`)}
           </span>
+          {m.sending ? <SendStatus sending={m.sending} /> : null}
         </span>
         <span className="msg__subject">
           <span className={`cell-main msg__subject-text${m.subject ? "" : " muted"}`}>

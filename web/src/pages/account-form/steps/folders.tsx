@@ -30,6 +30,23 @@ export function SendingSection(props: { ctx: FormCtx }) {
           />
         )}
       </FormField>
+      <FormField label={t("accountForm.signature")} error={err("signature")} hint={t("accountForm.signatureHint")} optional>
+        {({ id, describedBy, invalid }) => (
+          <textarea
+            id={id}
+            className="input textarea"
+            rows={3}
+            value={form.signature}
+            onChange={(e) => {
+              set("signature", e.target.value);
+              clearFieldError("signature");
+            }}
+            aria-describedby={describedBy}
+            aria-invalid={invalid || undefined}
+            data-testid="account-signature"
+          />
+        )}
+      </FormField>
       <div className="check-grid">
         <Check
           label={t("accountForm.bccSelf")}

@@ -1,0 +1,45 @@
+import middy from "@middy/core";
+import type { Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
+import { deliverOutgoing, parseSendJob, type DeliverDeps } from "../core/sending/index";
+import { shouldRetry } from "../core/queue/index";
+import { attachmentStore, buildRuntime, linkedSendQueue, type Runtime } from "../core/runtime/index";
+
+let rt: Runtime | undefined;
+let deps: DeliverDeps | undefined;
+let queue: ReturnType<typeof linkedSendQueue>;
+
+/**
+ * SendQueue -> one delivery per record (core/sending/deliver.ts), which sends each message at
+ * most once whatever SQS redelivers. A transient failure (throttled, server unavailable) comes
+ * back here as "retry": the record is hidden for the backoff and reported failed, so only it
+ * returns; a failure of our own side (DynamoDB) is retried the same way; after 6 receives SQS
+ * moves the job to the dead-letter queue (the record says queued: the alarm tells operations).
+ */
+export const handler = middy<SQSEvent, SQSBatchResponse, Error, Context>().handler(async (event) => {
+  rt ??= buildRuntime("send");
+  const runtime = rt;
+  deps ??= { db: runtime.db, secrets: runtime.secrets, log: runtime.log, hostAllowance: runtime.hostAllowance, ca: runtime.imapCa, attachments: attachmentStore() };
+  queue ??= linkedSendQueue();
+  const d = deps;
+  const outcomes = await Promise.all(
+    event.Records.map(async (record) => {
+      let delay: number;
+      try {
+        const result = await deliverOutgoing(d, parseSendJob(record.body));
+        if (result.outcome !== "retry") return undefined;
+        delay = result.delaySeconds;
+      } catch (err) {
+        if (!shouldRetry(err)) {
+          runtime.log.error("send.record.dropped", { messageId: record.messageId, err });
+          return undefined;
+        }
+        delay = 30;
+        runtime.log.warn("send.record.failed", { messageId: record.messageId, err });
+      }
+      // back off before the retry instead of the queue's fixed visibility timeout
+      if (queue) await queue.retryLater(record.receiptHandle, delay).catch((e) => runtime.log.warn("send.backoff.failed", { err: e }));
+      return { itemIdentifier: record.messageId };
+    }),
+  );
+  return { batchItemFailures: outcomes.filter((o): o is { itemIdentifier: string } => !!o) };
+});
