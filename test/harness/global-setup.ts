@@ -6,6 +6,7 @@
 import type { TestProject } from "vitest/node";
 import { startMailServers } from "./mail-servers";
 import { ensureChromium } from "./chromium";
+import { startOAuthPeer } from "./oauth-peer";
 import "./provided";
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
@@ -22,8 +23,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
       `LMTP ${servers.lmtpPort}) in ${servers.dir}`,
   );
   project.provide("mail", servers.info);
+  // the authorization server whose tokens Dovecot's oauth2 passdb introspects (XOAUTH2 tests)
+  const oauth = await startOAuthPeer(servers.info);
+  project.provide("oauth", { url: oauth.url });
 
   return async () => {
+    await oauth.stop();
     const stopping = Date.now();
     await servers.stop();
     console.log(`[mail-servers] stopped in ${Date.now() - stopping} ms`);
