@@ -31,7 +31,7 @@ async function imapLogin(user: string, accessToken: string): Promise<string> {
   try {
     await client.connect();
     const status = await client.status("INBOX", { messages: true });
-    return `ok ${status.messages}`;
+    return `ok ${status ? status.messages : "?"}`;
   } catch (err) {
     return `refused ${JSON.stringify((err as { oauthError?: unknown }).oauthError ?? (err as Error).message)}`;
   } finally {
