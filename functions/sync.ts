@@ -23,7 +23,7 @@ export const handler = middy<SQSEvent, SQSBatchResponse, Error, Context>().handl
   // webhooks' mail.added: queued per write batch when the webhook queue is linked
   const webhookQueue = mailEvents ? undefined : linkedWebhookQueue();
   if (webhookQueue) mailEvents = webhookEmitter({ db: runtime.db, queue: webhookQueue, log: runtime.log });
-  const deps = { db: runtime.db, secrets: runtime.secrets, queue: runtime.queue, log: runtime.log, hostAllowance: runtime.hostAllowance, imapCa: runtime.imapCa, mailEvents, remainingMs: () => context.getRemainingTimeInMillis() };
+  const deps = { db: runtime.db, secrets: runtime.secrets, queue: runtime.queue, log: runtime.log, hostAllowance: runtime.hostAllowance, imapCa: runtime.imapCa, oauth: runtime.oauth, notifier: runtime.notifier, mailEvents, remainingMs: () => context.getRemainingTimeInMillis() };
   const outcomes = await Promise.all(
     event.Records.map(async (record) => {
       try {

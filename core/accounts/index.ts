@@ -18,6 +18,7 @@ import { afterSave, shownState } from "./state-machine";
 import { bindingOf, destinationsOf, readBoundSecrets, rebind, unboundUses, type SecretBinding } from "./secret-binding";
 import { checkSharingChange, claimAccountEmail, ensureAccountEmailFree, releaseAccountEmail } from "./ownership";
 import { countAccountCopies, deleteAccountCopies } from "../sharing/index";
+import { refuseServerEdit } from "./oauth-mailbox";
 
 export * from "./schema";
 export { changeAccountOwner } from "./ownership";
@@ -25,7 +26,7 @@ export { checkHost, parseAllowance, refusedReason, type HostAllowance } from "..
 export { detectSentFolder, selectableFolders } from "../mail/index";
 export { PAUSE_AFTER_FAILED_LOGINS, afterJob, afterSave, isPaused, maySendSavedPassword, maySync, shownState, type JobEnd } from "./state-machine";
 export { PROBE_LIMIT, MAILBOX_LOGIN_FAILURES, limitedConnectionTest } from "./login-limits";
-export { readBoundSecrets, ensureBound, type SecretBinding } from "./secret-binding";
+export { readBoundSecrets, ensureBound, type SecretBinding, type Destinations, type TypedSecrets } from "./secret-binding";
 export { readCredentials, imapPasswordStore, saveCredentials, updateCredentials, deleteCredentials, type MailboxCredentials } from "./credentials";
 
 export interface AccountDeps {
@@ -109,6 +110,8 @@ export const toAccountView = (item: Item, lang: Lang): Account => ({
   initialSyncDays: item.initialSyncDays ?? 90,
   hasPassword: !!item.hasPassword,
   hasSmtpPassword: !!item.hasSmtpPassword,
+  authMethod: item.authMethod ?? "password",
+  oauthProvider: item.oauthProvider ?? null,
   state: shownState(item as AccountRecord),
   lastSyncAt: item.lastSyncAt ?? null,
   lastError: item.lastError ? lastErrorView(item.lastError, lang) : null,
@@ -210,6 +213,8 @@ export async function createAccount(deps: AccountDeps, actor: User, input: Accou
     initialSyncDays: input.initialSyncDays ?? 90,
     hasPassword: true,
     hasSmtpPassword: !!input.smtpPassword,
+    authMethod: "password",
+    oauthProvider: null,
     secretVersion: newId(),
     secretBinding: destinationsOf({ imap: input.imap, smtp: input.smtp, allowInsecureCerts: input.allowInsecureCerts }),
     state: failed?.state ?? "init",
@@ -233,6 +238,9 @@ export async function createAccount(deps: AccountDeps, actor: User, input: Accou
 export async function updateAccount(deps: AccountDeps, actor: User, id: string, patch: AccountPatch): Promise<AccountRecord> {
   const before = await getAccount(deps.db, actor, id);
   checkSharingChange(actor, before.ownerId, before.sharing, patch.sharing);
+  // an OAuth2 mailbox's token goes only to its provider's servers; a password switches it back (oauth-mailbox.ts)
+  const toPassword = before.authMethod === "oauth2" && patch.password !== undefined;
+  if (before.authMethod === "oauth2" && !toPassword) refuseServerEdit(before, patch);
   const imap = { ...before.imap, ...patch.imap };
   if (patch.imap?.host) {
     imap.host = patch.imap.host.toLowerCase();
@@ -290,6 +298,7 @@ export async function updateAccount(deps: AccountDeps, actor: User, id: string, 
     syncEnabled: failed ? false : (patch.syncEnabled ?? before.syncEnabled),
     initialSyncDays: patch.initialSyncDays ?? before.initialSyncDays ?? 90,
     hasSmtpPassword: before.hasSmtpPassword || patch.smtpPassword !== undefined,
+    ...(toPassword ? { authMethod: "password" as const, oauthProvider: null, hasPassword: true } : {}),
     // a new password gets a new version: caches of the old one (see sync/secret-cache.ts) drop it
     secretVersion: patch.password !== undefined || patch.smtpPassword !== undefined ? newId() : before.secretVersion,
     secretBinding: rebind(bindingOf(before), target, patch),
@@ -353,6 +362,7 @@ export async function deleteAccount(deps: AccountDeps, actor: User, id: string):
   await releaseAccountEmail(deps.db, before.email, id, before.ownerId);
   return deleteAccountCopies(deps.db, id);
 }
+export { connectOAuthMailbox, refuseServerEdit, type OAuthGrant } from "./oauth-mailbox";
 export { testConnection, localizeSteps, type ConnectionReport, type ConnectionTestDeps } from "./connection-test";
 export { autodiscover, autodiscoverInput, autodiscoverOutput, createAutodiscoverDeps } from "./autodiscover";
 export { mailDomainField, pinnedSettingsLookup, domainSettingsInput, domainSettingsOutput, listDomainSettings, putDomainSettings, deleteDomainSettings } from "./domain-settings";

@@ -9,6 +9,8 @@ import type { HostAllowance } from "../mail/index";
 import type { ApiRequest } from "./http";
 import type { RateLimit } from "../store/rate-limit";
 import type { ApiScope, WebhookQueue } from "../integrations/index";
+import type { OAuthProviders } from "../oauth/index";
+import type { Notifier } from "../notifications/index";
 
 export interface ApiDeps {
   db: Db;
@@ -24,6 +26,12 @@ export interface ApiDeps {
   originSecret?: string;
   /** Where webhook test events, resends and replays are queued; without it those routes answer 503. */
   webhookQueue?: WebhookQueue;
+  /** OAuth2 providers configured for "Connect with Google / Microsoft" (core/oauth); none: no buttons. */
+  oauth?: OAuthProviders;
+  /** Where operations events go (a mailbox needing a reconnect). */
+  notifier?: Notifier;
+  /** The OAuth2 token endpoint's HTTP client (tests). Default: global fetch. */
+  fetch?: typeof fetch;
   /** The first admin, created on first use when no one has signed up yet. */
   bootstrapAdmin?: () => Promise<{ email: string; password: string } | undefined>;
 }

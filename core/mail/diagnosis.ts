@@ -29,6 +29,10 @@ export const diagnosisCodes = [
   "imap_disabled",
   "basic_auth_disabled",
   "oauth_failed",
+  "oauth_reconnect_needed",
+  "oauth_admin_consent",
+  "oauth_wrong_tenant",
+  "oauth_scope_missing",
   "too_many_attempts",
   "tls_untrusted",
   "tls_expired",
@@ -61,6 +65,10 @@ export const authenticationCodes: ReadonlySet<DiagnosisCode> = new Set<Diagnosis
   "imap_disabled",
   "basic_auth_disabled",
   "oauth_failed",
+  "oauth_reconnect_needed",
+  "oauth_admin_consent",
+  "oauth_wrong_tenant",
+  "oauth_scope_missing",
   "too_many_attempts",
 ]);
 
@@ -167,6 +175,13 @@ function stepsKeyFor(code: DiagnosisCode, provider: string | undefined, protocol
       return provider === "gmail" ? "diag.steps.web_login.gmail" : appPassword[provider];
     case "imap_disabled":
       return { gmail: "diag.steps.imap.gmail", zoho: "diag.steps.imap.zoho", zoho_pro: "diag.steps.imap.zoho", yahoo_japan: "diag.steps.yahoo_japan" }[provider];
+    // a token the mail server refuses although the provider just issued it: IMAP (or SMTP AUTH)
+    // is switched off for the mailbox, the one thing left that a valid token cannot pass
+    case "oauth_failed":
+      if (provider === "gmail") return "diag.steps.imap.gmail";
+      return isMicrosoft(provider) ? "diag.steps.oauth_mail.microsoft365" : undefined;
+    case "oauth_admin_consent":
+      return isMicrosoft(provider) ? "diag.steps.admin_consent.microsoft365" : undefined;
     case "basic_auth_disabled":
       if (provider === "outlook") return "diag.steps.oauth.outlook";
       if (provider === "microsoft365") return protocol === "smtp" ? "diag.steps.smtp_auth.microsoft365" : "diag.steps.oauth.microsoft365";

@@ -8,6 +8,7 @@ import { parseAllowance, type HostAllowance } from "../mail/index";
 import { createLogger, type Logger } from "../shared/log";
 import { readConfig } from "../shared/config";
 import { logNotifier, type Notifier } from "../notifications/index";
+import { oauthProvidersFrom, type OAuthProviders } from "../oauth/index";
 
 /**
  * Builds the adapters a handler needs, once per cold start, from the linked resources
@@ -26,6 +27,8 @@ import { logNotifier, type Notifier } from "../notifications/index";
  *   queuing a sync of every mailbox at once (tests that drive their own jobs; default on)
  * - IMAP_EXTRA_CA_PEM: PEM text of an extra CA to trust for IMAP (e.g. a company CA)
  * - LOG_LEVEL: debug | info | warn | error (default info)
+ * - OAUTH_*: the OAuth2 providers (core/oauth/providers.ts); in AWS the client ids and secrets
+ *   come from the GoogleClientId/-Secret and MicrosoftClientId/-Secret links (sst.Secret)
  */
 export interface Runtime {
   db: Db;
@@ -39,6 +42,8 @@ export interface Runtime {
   imapCa?: string;
   /** Where operations events go (core/notifications). */
   notifier: Notifier;
+  /** The OAuth2 providers configured (client id and secret present); none: no "Connect with" button. */
+  oauth: OAuthProviders;
 }
 
 const linked = (name: string): any => (Resource as unknown as Record<string, any>)[name];
@@ -77,6 +82,12 @@ export function buildRuntime(fn: string): Runtime {
     syncOnContactChange: env.SYNC_ON_CONTACT_CHANGE !== "off",
     imapCa: env.IMAP_EXTRA_CA_PEM || undefined,
     notifier: logNotifier(log),
+    oauth: oauthProvidersFrom(env, {
+      googleClientId: optionalLink("GoogleClientId")?.value,
+      googleClientSecret: optionalLink("GoogleClientSecret")?.value,
+      microsoftClientId: optionalLink("MicrosoftClientId")?.value,
+      microsoftClientSecret: optionalLink("MicrosoftClientSecret")?.value,
+    }),
   };
 }
 

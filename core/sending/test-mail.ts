@@ -89,7 +89,7 @@ export async function buildTestMessage(account: Pick<TestMailAccount, "email" | 
  * SMTP server uses its own credentials, the SMTP one. Never throws for a server problem: each
  * part carries a diagnosis instead.
  */
-export async function sendTestMail(account: TestMailAccount, passwords: { password: string; smtpPassword?: string }, deps: TestMailDeps): Promise<TestMailReport> {
+export async function sendTestMail(account: TestMailAccount, passwords: { password: string; smtpPassword?: string; accessToken?: string }, deps: TestMailDeps): Promise<TestMailReport> {
   const log = deps.log ?? createLogger({ fn: "test-mail" });
   const { raw, messageId, subject } = await buildTestMessage(account, deps.now?.() ?? new Date());
   const report: TestMailReport = { messageId, subject, sent: { ok: false, ms: 0 }, savedToSent: { ok: false, skipped: true, ms: 0 } };
@@ -106,12 +106,14 @@ export async function sendTestMail(account: TestMailAccount, passwords: { passwo
     try {
       const address = await checkHost(smtp.host, deps.hostAllowance, "smtp.host", deps.resolve);
       const password = same ? passwords.password : passwords.smtpPassword;
-      if (!password) throw Object.assign(new Error("no SMTP password is saved"), { code: "EAUTH" });
+      if (!password && !passwords.accessToken) throw Object.assign(new Error("no SMTP password is saved"), { code: "EAUTH" });
       mailer = (deps.mailer ?? createSmtpMailer)({
         ...smtp,
         user: same ? account.imap.user : smtp.user,
         address,
-        password,
+        password: password ?? "",
+        // an OAuth2 mailbox: XOAUTH2 with the access token (its SMTP always shares the IMAP sign-in)
+        accessToken: passwords.accessToken,
         allowInsecureCerts: account.allowInsecureCerts,
         ca: deps.ca,
         provider: account.provider,
@@ -134,7 +136,7 @@ export async function sendTestMail(account: TestMailAccount, passwords: { passwo
     const ctx: DiagnosisContext = { protocol: "imap", step: "imap_append", host: imap.host, port: imap.port, security: imap.security, provider: account.provider };
     try {
       const address = await checkHost(imap.host, deps.hostAllowance, "imap.host", deps.resolve);
-      const client = await openImap({ ...imap, address, password: passwords.password, allowInsecureCerts: account.allowInsecureCerts, ca: deps.ca, provider: account.provider }, log);
+      const client = await openImap({ ...imap, address, password: passwords.password, accessToken: passwords.accessToken, allowInsecureCerts: account.allowInsecureCerts, ca: deps.ca, provider: account.provider }, log);
       try {
         const folder = account.sentFolder ?? detectSentFolder(selectableFolders(await client.list()));
         if (!folder) {

@@ -18,6 +18,8 @@ import { acquireLease, LEASE_SECONDS, LeaseKeeper, markAbandoned, newLeaseOwner,
 import { loadStoragePolicy } from "../sharing/index";
 import type { MailEventSink } from "./store-messages";
 import { FolderRun } from "./folder-run";
+import { accessTokens, RECONNECT_CODE, tellReconnectNeeded, type OAuthProviders } from "../oauth/index";
+import type { Notifier } from "../notifications/index";
 import { currentCursors, keepEnd, lastEnds, openEarly, recentServers } from "./warm-state";
 export { forgetProcessState } from "./warm-state";
 
@@ -49,6 +51,12 @@ export interface SyncDeps {
   initialWindowDays?: number;
   /** The account lease's length in seconds, renewed while the job works (lease.ts). Default 60. */
   leaseSeconds?: number;
+  /** OAuth2 providers, for mailboxes connected with Google or Microsoft (core/oauth). */
+  oauth?: OAuthProviders;
+  /** Told when an OAuth2 mailbox pauses for a reconnect (mailbox.reconnect_needed). */
+  notifier?: Notifier;
+  /** The OAuth2 token endpoint's HTTP client (tests). Default: global fetch. */
+  fetch?: typeof fetch;
 }
 
 export type SyncOutcome = { status: "done" | "skipped" | "failed" | "continued" | "abandoned"; counts: JobCounts; error?: string };
@@ -113,8 +121,10 @@ export async function runSyncJob(deps: SyncDeps, job: SyncJobMessage): Promise<S
   const cursors = currentCursors(db, account, kept, taken.leftBehindBy, cursorsRead, readAt);
   cursors.catch(() => undefined);
   let password: string | undefined;
+  const oauth = account.authMethod === "oauth2";
   try {
-    password = await passwordCache.confirm(secretStore, secretName, secret, account.secretVersion);
+    // an OAuth2 mailbox has no password: its access token is got below, inside the job's error handling
+    password = oauth ? undefined : await passwordCache.confirm(secretStore, secretName, secret, account.secretVersion);
   } catch (err) {
     early?.abandon();
     await keeper.stop();
@@ -128,7 +138,9 @@ export async function runSyncJob(deps: SyncDeps, job: SyncJobMessage): Promise<S
   const startedAt = (account as AccountRecord & { leaseStartedAt?: string }).leaseStartedAt ?? nowIso();
   let released = false;
   try {
-    if (!password) throw new AppError("permanent", "password_missing");
+    // the access token from this process's memory, or one refresh shared by every job that needs it now
+    const accessToken = oauth ? await accessTokens.get(deps, { id: account.id, oauthProvider: account.oauthProvider ?? undefined, secretVersion: account.secretVersion }) : undefined;
+    if (!password && !accessToken) throw new AppError("permanent", "password_missing");
     // the password goes only to the server it was typed for (accounts/secret-binding.ts)
     await ensureBound(db, account);
     // what the folders need from DynamoDB is read while IMAP logs in
@@ -142,7 +154,7 @@ export async function runSyncJob(deps: SyncDeps, job: SyncJobMessage): Promise<S
       early?.abandon();
       connection = openEarly(deps, job, serverHint(account)!);
     }
-    client = await connection!.login(account, password);
+    client = await connection!.login(account, password ?? "", accessToken);
     const continued = await syncFolders(deps, client, account, counts, jobLog, job.jobId, state);
     // LOGOUT is sent, not waited for: its answer says nothing the job needs (closeImap never throws)
     void closeImap(client);
@@ -175,9 +187,11 @@ export async function runSyncJob(deps: SyncDeps, job: SyncJobMessage): Promise<S
       jobLog.warn("sync.lease.lost", { counts });
       return { status: "abandoned", counts };
     }
-    const end = isAuthenticationProblem(err.code) ? "authenticationError" : "connectError";
+    // an ended OAuth2 grant pauses the mailbox at once (state-machine.ts): no retry can help
+    const end = err.code === RECONNECT_CODE ? "reconnectNeeded" : isAuthenticationProblem(err.code) ? "authenticationError" : "connectError";
     released = true;
     await Promise.all([finishSync(db, lease, account, end, { code: err.code, params: err.params }), recordJob(db, job.jobId, "failed", { startedAt, endedAt: nowIso(), counts, error: err.code })]);
+    if (end === "reconnectNeeded") await tellReconnectNeeded({ notifier: deps.notifier, log: jobLog }, account, err.code);
     jobLog.warn("sync.failed", { code: err.code, kind: err.kind, cause: err.cause });
     if (shouldRetry(err)) throw err;
     return { status: "failed", counts, error: err.code };

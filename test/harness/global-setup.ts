@@ -6,7 +6,7 @@
 import type { TestProject } from "vitest/node";
 import { startMailServers } from "./mail-servers";
 import { ensureChromium } from "./chromium";
-import { startOAuthPeer } from "./oauth-peer";
+import { OAUTH_TEST_USERS, startOAuthPeer } from "./oauth-peer";
 import "./provided";
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
@@ -16,7 +16,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   await ensureChromium();
   if (Date.now() - installing > 1000) console.log(`[browser] Chromium ready after ${Date.now() - installing} ms`);
   const started = Date.now();
-  const servers = await startMailServers();
+  const servers = await startMailServers({ extraUsers: OAUTH_TEST_USERS });
   console.log(
     `[mail-servers] Dovecot + ${servers.smtpPeer} ready in ${Date.now() - started} ms on 127.0.0.1 ` +
       `(IMAP ${servers.imapPort}, IMAPS ${servers.imapsPort}, SMTP ${servers.smtpPort}, SMTPS ${servers.smtpsPort}, ` +

@@ -13,6 +13,13 @@ export interface OAuthPeerInfo {
   url: string;
 }
 
+/**
+ * Mailboxes the OAuth2 tests sign in to. Dovecot's oauth2 passdb takes any address the token
+ * names, but delivery (LMTP, and so Postfix) only knows the passwd-file's users: mailboxes
+ * that receive mail in the tests are created there (their passwords are never used).
+ */
+export const OAUTH_TEST_USERS = { "oauth-google": "never-used-oauth-google", "oauth-microsoft": "never-used-oauth-microsoft", "oauth-browser": "never-used-oauth-browser" };
+
 export async function startOAuthPeer(mail: MailServersInfo): Promise<OAuthServer> {
   return startOAuthServer({ port: mail.oauthPort });
 }
