@@ -37,6 +37,12 @@
  * them; sign-in (POST /api/session) is throttled by API Gateway before any password is checked.
  *   npx sst secret set OriginVerify "$(openssl rand -hex 32)" --stage prod
  *
+ * OAuth2 ("Connect with Google / Microsoft", core/oauth): the app's registration at each
+ * provider, as secrets; a provider left empty shows no button (README: registering the app).
+ *   npx sst secret set GoogleClientId ... ; npx sst secret set GoogleClientSecret ...
+ *   npx sst secret set MicrosoftClientId ... ; npx sst secret set MicrosoftClientSecret ...
+ * A fixed Microsoft tenant instead of "common": OAUTH_MICROSOFT_TENANT in the environment.
+ *
  * Stage "prod" retains its tables and buckets on removal, is protected from `sst remove`
  * and has DynamoDB deletion protection (point-in-time recovery is always on in sst.aws.Dynamo).
  */
@@ -74,6 +80,8 @@ export default $config({
     const adminPassword = new sst.Secret("AdminPassword");
     // Proves a request came through the Router (hex: it is written into the Router's edge code).
     const originVerify = new sst.Secret("OriginVerify");
+    // OAuth2 client registrations; empty (the placeholder): that provider is not offered
+    const oauthSecrets = ["GoogleClientId", "GoogleClientSecret", "MicrosoftClientId", "MicrosoftClientSecret"].map((name) => new sst.Secret(name, ""));
 
     // --- Alerts ---------------------------------------------------------------------------
     const topic = new sst.aws.SnsTopic("AlertTopic");
@@ -99,6 +107,8 @@ export default $config({
         SECRET_BACKEND: "aws",
         SECRET_PREFIX: secretPrefix,
         SYNC_INTERVAL_MINUTES: String(syncIntervalMinutes),
+        // "common" (any Microsoft account) unless the deployment fixes one tenant
+        OAUTH_MICROSOFT_TENANT: config.OAUTH_MICROSOFT_TENANT,
       },
     } satisfies Omit<sst.aws.FunctionArgs, "handler">;
     // core/runtime's buildRuntime() reads the Main, Mail and SyncQueue links on every cold
@@ -142,11 +152,13 @@ export default $config({
         timeout: "5 minutes",
         memory: "1024 MB",
         // WebhookQueue: mail.added events, queued per write batch (core/integrations/webhooks/emit.ts)
-        link: [...dataLinks, queue, webhookQueue],
+        // OAuth2 client registrations: the sync refreshes access tokens (core/oauth)
+        link: [...dataLinks, queue, webhookQueue, ...oauthSecrets],
         // sync reads mailbox passwords (core/sync/sync-account.ts); it also migrates an account
         // saved with two secrets to one (core/accounts/credentials.ts): create-only, then deletes
-        // the old ones. Never PutSecretValue: it cannot overwrite a saved password.
-        permissions: [{ actions: ["secretsmanager:GetSecretValue", "secretsmanager:CreateSecret", "secretsmanager:DeleteSecret"], resources: [secretArns] }],
+        // the old ones. PutSecretValue only because Microsoft rotates an OAuth2 mailbox's refresh
+        // token on every refresh, and the new one must be saved (core/oauth/access-tokens.ts).
+        permissions: [{ actions: ["secretsmanager:GetSecretValue", "secretsmanager:CreateSecret", "secretsmanager:PutSecretValue", "secretsmanager:DeleteSecret"], resources: [secretArns] }],
       },
       { batch: { size: 5, partialResponses: true } },
     );
@@ -178,7 +190,7 @@ export default $config({
       handler: "functions/api.handler",
       timeout: "30 seconds",
       memory: "512 MB",
-      link: [...dataLinks, queue, webhookQueue, adminEmail, adminPassword, topic, originVerify],
+      link: [...dataLinks, queue, webhookQueue, adminEmail, adminPassword, topic, originVerify, ...oauthSecrets],
       // api creates, replaces and deletes mailbox passwords (core/accounts).
       permissions: [
         {

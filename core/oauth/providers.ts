@@ -1,3 +1,4 @@
+import { readConfig } from "../shared/config";
 import { oauthProviderIds, presetFor, securityModes, type OAuthProviderId, type ServerPreset, type SecurityMode } from "../mail/index";
 
 /**
@@ -100,8 +101,7 @@ export function oauthProvidersFrom(env: Record<string, string | undefined>, secr
   const msSecret = secrets.microsoftClientSecret || env.OAUTH_MICROSOFT_CLIENT_SECRET;
   if (msId && msSecret) {
     const preset = presetFor("microsoft365");
-    const tenant = env.OAUTH_MICROSOFT_TENANT?.trim() || "common";
-    if (!/^[A-Za-z0-9.-]+$/.test(tenant)) throw new Error(`OAUTH_MICROSOFT_TENANT must be "common", "organizations" or a tenant id or domain, got "${tenant}"`);
+    const tenant = readConfig(env).OAUTH_MICROSOFT_TENANT;
     const authority = (env.OAUTH_MICROSOFT_AUTHORITY || "https://login.microsoftonline.com").replace(/\/$/, "");
     providers.microsoft = {
       id: "microsoft",

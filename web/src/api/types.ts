@@ -38,6 +38,10 @@ export type Folder = Item<FolderList["items"]>;
 
 export type ProviderView = Item<Reply<"getProviders">["items"]>;
 export type AutodiscoverResult = Reply<"postAutodiscover">;
+/** An OAuth2 sign-in this server is set up for ("Connect with Google / Microsoft"). */
+export type OAuthProvider = Item<Reply<"getOauthProviders">["items"]>;
+export type OAuthStart = Reply<"postOauthProviderStart">;
+export type OAuthCallback = Body<"postOauthCallback">;
 
 export type Contact = Reply<"getContactsId">;
 export type ContactInput = Body<"postContacts">;

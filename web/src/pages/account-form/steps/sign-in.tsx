@@ -1,6 +1,7 @@
 import { IconWarning, TextField } from "../../../components";
 import { useI18n } from "../../../i18n";
 import type { FormCtx } from "./context";
+import { OAuthConnect } from "./oauth-connect";
 
 /** Step 2: how to sign in (the provider's app-password or OAuth steps), the password and the sender name. */
 export function SignInStep(props: { ctx: FormCtx }) {
@@ -53,6 +54,7 @@ export function SignInStep(props: { ctx: FormCtx }) {
           </ol>
         </details>
       ) : null}
+      <OAuthConnect account={account} email={form.email} />
       <div className="form__row">
         <TextField
           label={passwordLabel}
