@@ -156,9 +156,9 @@ export default $config({
         link: [...dataLinks, queue, webhookQueue, ...oauthSecrets],
         // sync reads mailbox passwords (core/sync/sync-account.ts); it also migrates an account
         // saved with two secrets to one (core/accounts/credentials.ts): create-only, then deletes
-        // the old ones. PutSecretValue only because Microsoft rotates an OAuth2 mailbox's refresh
-        // token on every refresh, and the new one must be saved (core/oauth/access-tokens.ts).
-        permissions: [{ actions: ["secretsmanager:GetSecretValue", "secretsmanager:CreateSecret", "secretsmanager:PutSecretValue", "secretsmanager:DeleteSecret"], resources: [secretArns] }],
+        // the old ones. Never PutSecretValue: it cannot overwrite a saved password. A refresh token
+        // Microsoft rotates is saved the same create-only way, under a new name (core/oauth/rotation.ts).
+        permissions: [{ actions: ["secretsmanager:GetSecretValue", "secretsmanager:CreateSecret", "secretsmanager:DeleteSecret"], resources: [secretArns] }],
       },
       { batch: { size: 5, partialResponses: true } },
     );

@@ -1,6 +1,6 @@
 import type { Db } from "../store/db";
 import { keys } from "../store/keys";
-import { accountSecretName, mailboxSecretName, smtpSecretName, type SecretStore } from "../secrets/index";
+import { accountSecretName, mailboxSecretName, rotatedTokenSecretName, smtpSecretName, type SecretStore } from "../secrets/index";
 
 /**
  * A mailbox's credentials, kept in ONE secret: Secrets Manager bills $0.40 per secret per month,
@@ -95,6 +95,14 @@ export async function updateCredentials(deps: Deps, accountId: string, patch: Ma
  * account item is deleted: a migration that read the old secrets just before may have created
  * the combined one meanwhile (it deletes it itself only if it sees the item gone).
  */
-export async function deleteCredentials(secrets: SecretStore, accountId: string): Promise<void> {
-  await Promise.all([secrets.delete(mailboxSecretName(accountId)), secrets.delete(accountSecretName(accountId)), secrets.delete(smtpSecretName(accountId))]);
+export async function deleteCredentials(secrets: SecretStore, accountId: string, oauthRotation?: number): Promise<void> {
+  await Promise.all([secrets.delete(mailboxSecretName(accountId)), secrets.delete(accountSecretName(accountId)), secrets.delete(smtpSecretName(accountId)), deleteRotatedToken(secrets, accountId, oauthRotation)]);
+}
+
+/**
+ * Deletes the secret of the refresh token Microsoft last rotated (core/oauth/rotation.ts), when
+ * the account names one: its grant ended (a reconnect, a switch to a password, a disconnect).
+ */
+export async function deleteRotatedToken(secrets: SecretStore, accountId: string, oauthRotation: number | undefined): Promise<void> {
+  if (oauthRotation && oauthRotation > 0) await secrets.delete(rotatedTokenSecretName(accountId, oauthRotation));
 }

@@ -1,7 +1,7 @@
 import type { Db, Item } from "../store/db";
 import { keys } from "../store/keys";
 import type { SecretStore } from "../secrets/index";
-import { deleteCredentials, saveCredentials, updateCredentials } from "./credentials";
+import { deleteCredentials, deleteRotatedToken, saveCredentials, updateCredentials } from "./credentials";
 import { AppError } from "../shared/errors";
 import { newId, nowIso } from "../shared/ids";
 import { translate, type Lang } from "../shared/i18n";
@@ -27,7 +27,7 @@ export { detectSentFolder, selectableFolders } from "../mail/index";
 export { PAUSE_AFTER_FAILED_LOGINS, afterJob, afterSave, isPaused, maySendSavedPassword, maySync, shownState, type JobEnd } from "./state-machine";
 export { PROBE_LIMIT, MAILBOX_LOGIN_FAILURES, limitedConnectionTest } from "./login-limits";
 export { readBoundSecrets, ensureBound, type SecretBinding, type Destinations, type TypedSecrets } from "./secret-binding";
-export { readCredentials, imapPasswordStore, saveCredentials, updateCredentials, deleteCredentials, type MailboxCredentials } from "./credentials";
+export { readCredentials, imapPasswordStore, saveCredentials, updateCredentials, deleteCredentials, type MailboxCredentials, type OAuthCredentials } from "./credentials";
 
 export interface AccountDeps {
   db: Db;
@@ -69,6 +69,8 @@ export interface AccountRecord extends Omit<Account, "lastError" | "syncFolders"
   leaseStartedAt?: string;
   /** Failed logins in a row (state-machine.ts pauses the mailbox at PAUSE_AFTER_FAILED_LOGINS). */
   authFailures?: number;
+  /** OAuth2: which create-only secret holds the refresh token Microsoft last rotated (core/oauth/rotation.ts); none: the mailbox's own. */
+  oauthRotation?: number;
 }
 
 
@@ -298,7 +300,7 @@ export async function updateAccount(deps: AccountDeps, actor: User, id: string, 
     syncEnabled: failed ? false : (patch.syncEnabled ?? before.syncEnabled),
     initialSyncDays: patch.initialSyncDays ?? before.initialSyncDays ?? 90,
     hasSmtpPassword: before.hasSmtpPassword || patch.smtpPassword !== undefined,
-    ...(toPassword ? { authMethod: "password" as const, oauthProvider: null, hasPassword: true } : {}),
+    ...(toPassword ? { authMethod: "password" as const, oauthProvider: null, hasPassword: true, oauthRotation: undefined } : {}),
     // a new password gets a new version: caches of the old one (see sync/secret-cache.ts) drop it
     secretVersion: patch.password !== undefined || patch.smtpPassword !== undefined ? newId() : before.secretVersion,
     secretBinding: rebind(bindingOf(before), target, patch),
@@ -337,6 +339,8 @@ export async function updateAccount(deps: AccountDeps, actor: User, id: string, 
     throw new AppError("notFound", "account_not_found");
   }
   if (email !== before.email) await releaseAccountEmail(deps.db, before.email, id, before.ownerId);
+  // the grant's rotated refresh token, if any, goes with the switch to a password
+  if (toPassword) await deleteRotatedToken(deps.secrets, id, before.oauthRotation);
   return written as AccountRecord;
 }
 
@@ -354,7 +358,7 @@ export async function accountCopyCount(db: Db, actor: User, id: string): Promise
  */
 export async function deleteAccount(deps: AccountDeps, actor: User, id: string): Promise<number> {
   const before = await getAccount(deps.db, actor, id);
-  await deleteCredentials(deps.secrets, id);
+  await deleteCredentials(deps.secrets, id, before.oauthRotation);
   await forgetCursors(deps.db, id);
   await deps.db.delete("main", keys.account(id));
   // again: a two-secret account's migration running meanwhile may have just created its one secret

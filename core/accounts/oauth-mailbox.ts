@@ -4,7 +4,7 @@ import { newId, nowIso } from "../shared/ids";
 import { normaliseEmail } from "../contacts/index";
 import { checkHost, defaultSaveSentCopy, type OAuthProviderId, type ServerPreset } from "../mail/index";
 import type { User } from "../users/index";
-import { saveCredentials, updateCredentials, deleteCredentials } from "./credentials";
+import { saveCredentials, updateCredentials, deleteCredentials, deleteRotatedToken } from "./credentials";
 import { judgeForSave, testConnection } from "./connection-test";
 import { limitedConnectionTest } from "./login-limits";
 import { claimAccountEmail, ensureAccountEmailFree, releaseAccountEmail } from "./ownership";
@@ -81,11 +81,13 @@ export async function connectOAuthMailbox(deps: AccountDeps, actor: User, grant:
       values[`:f${i}`] = v;
       return `#f${i} = :f${i}`;
     });
-    const written = await deps.db.update("main", keys.account(before.id), { expression: `SET ${sets.join(", ")}`, names, values, condition: "attribute_exists(pk)" });
+    // a new grant starts from the mailbox's own secret: a refresh token rotated from the old grant is dropped
+    const written = await deps.db.update("main", keys.account(before.id), { expression: `SET ${sets.join(", ")} REMOVE oauthRotation`, names, values, condition: "attribute_exists(pk)" });
     if (written === false) {
       await deleteCredentials(deps.secrets, before.id).catch(() => undefined);
       throw new AppError("notFound", "account_not_found");
     }
+    await deleteRotatedToken(deps.secrets, before.id, before.oauthRotation);
     return written as AccountRecord;
   }
   const now = nowIso();

@@ -1,7 +1,7 @@
 import type { Db } from "../store/db";
 import type { SecretStore } from "../secrets/index";
 import { AppError } from "../shared/errors";
-import { readCredentials, updateCredentials } from "../accounts/index";
+import { readGrant, saveRotatedGrant } from "./rotation";
 import { missingMailScopes, providerConfig, type OAuthProviders } from "./providers";
 import { oauthErrorCode, requestTokens, TokenEndpointError, type TokenSet } from "./token-endpoint";
 
@@ -17,8 +17,8 @@ import { oauthErrorCode, requestTokens, TokenEndpointError, type TokenSet } from
  *   limits refreshes per client and user, and with Microsoft's rotating refresh tokens two
  *   refreshes racing would each save a different "latest" token.
  * - A rotated refresh token (Microsoft returns a new one with every refresh) is saved before the
- *   access token is handed out. Microsoft keeps the previous one valid for a while, so two
- *   containers refreshing at the same moment both succeed; the last one saved wins.
+ *   access token is handed out, create-only (rotation.ts). Microsoft keeps the previous one valid
+ *   for a while, so two containers refreshing at the same moment both succeed.
  * - Entries are tagged with the account's secretVersion: a reconnect (a new grant) gets a new
  *   version, and a token of the old grant is never used after it.
  */
@@ -28,7 +28,8 @@ export interface TokenDeps {
   secrets: SecretStore;
   /** The configured providers (core/runtime: oauthProvidersFrom). */
   oauth?: OAuthProviders;
-  db?: Db;
+  /** The account item says which rotation of its refresh token is current. */
+  db: Db;
   /** The token endpoint's HTTP client (tests count calls). Default: global fetch. */
   fetch?: typeof fetch;
 }
@@ -81,7 +82,8 @@ export class AccessTokenCache {
     const config = providerConfig(deps.oauth, account.oauthProvider);
     if (!config) throw new AppError("permanent", "oauth_not_configured", { params: { provider: account.oauthProvider ?? "?" } });
     const params = { provider: config.label };
-    const saved = (await readCredentials(deps, account.id)).oauth;
+    const current = await readGrant(deps, account.id);
+    const saved = current.grant;
     if (!saved?.refreshToken) throw new AppError("permanent", "diag.oauth_reconnect_needed", { params });
     let tokens: TokenSet;
     try {
@@ -95,7 +97,7 @@ export class AccessTokenCache {
     const missing = missingMailScopes(config, tokens.scope);
     if (tokens.scope !== undefined && missing.length) throw new AppError("permanent", "diag.oauth_scope_missing", { params: { scopes: missing.join(", ") } });
     if (tokens.refreshToken && tokens.refreshToken !== saved.refreshToken) {
-      await updateCredentials(deps, account.id, { oauth: { provider: saved.provider, refreshToken: tokens.refreshToken } });
+      await saveRotatedGrant(deps, account.id, current, { provider: saved.provider, refreshToken: tokens.refreshToken });
     }
     this.seed(account.id, account.secretVersion, tokens);
     return tokens.accessToken;

@@ -5,7 +5,8 @@
  * stack (API, dynalite, encrypted secret store). The browser flow is in console-oauth.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { accessTokens } from "../../core/oauth/index";
+import { accessTokens, readGrant } from "../../core/oauth/index";
+import { rotatedTokenSecretName } from "../../core/secrets/index";
 import { readCredentials } from "../../core/accounts/index";
 import { keys } from "../../core/store/keys";
 import { logSink } from "../../core/shared/log";
@@ -178,15 +179,21 @@ describe("an OAuth2 mailbox at work", () => {
     const reply = await s.connect(s.api, "microsoft", MS_USER);
     expect(reply.status, reply.text).toBe(201);
     const id = reply.body.id;
-    const first = (await readCredentials(s.deps, id)).oauth!.refreshToken;
+    const first = await readGrant(s.deps, id);
+    expect(first.rotation).toBe(0);
     accessTokens.forget(id);
     expect((await runSyncJob(s.deps, await s.queued(id))).status).toBe("done");
-    const second = (await readCredentials(s.deps, id)).oauth!.refreshToken;
-    expect(second).not.toBe(first);
+    // saved create-only under a new name (the sync never overwrites a secret), the account naming it
+    const second = await readGrant(s.deps, id);
+    expect(second.rotation).toBe(1);
+    expect(second.grant!.refreshToken).not.toBe(first.grant!.refreshToken);
+    expect(await s.deps.secrets.get(rotatedTokenSecretName(id, 1))).toContain(second.grant!.refreshToken);
     // the old one is dead at the server: a next refresh works only with the saved one
     accessTokens.forget(id);
     expect((await runSyncJob(s.deps, await s.queued(id))).status).toBe("done");
     expect((await s.control.stats(MS_USER)).refreshGrants).toBe(2);
+    expect((await readGrant(s.deps, id)).rotation).toBe(2);
+    expect(await s.deps.secrets.get(rotatedTokenSecretName(id, 1))).toBeUndefined(); // the previous one is deleted
     expect((await account(id)).state).toBe("connected");
   });
 
@@ -256,6 +263,8 @@ describe("secrecy of tokens", () => {
     for (const id of ids) {
       const saved = await readCredentials(s.deps, id);
       if (saved.oauth) secrets.push(saved.oauth.refreshToken);
+      const current = await readGrant(s.deps, id);
+      if (current.grant && current.rotation > 0) secrets.push(current.grant.refreshToken);
       const token = await tokenOf(id);
       if (token) secrets.push(token);
     }
