@@ -68,9 +68,17 @@ export async function readCredentials(deps: Deps, accountId: string): Promise<Ma
   return legacy;
 }
 
-/** The IMAP password alone, as the sync reads it (through its SecretCache, which expects a SecretStore's get). */
+/**
+ * The IMAP password alone, as the sync reads it (through its SecretCache, which expects a
+ * SecretStore's get). An OAuth2 mailbox reads as "" (no password, and nothing missing): the
+ * cache keeps that, so its ticks do not read the secret again (its refresh token is read only
+ * when an access token is due, core/oauth).
+ */
 export const imapPasswordStore = (deps: Deps): Pick<SecretStore, "get"> => ({
-  get: async (accountId: string) => (await readCredentials(deps, accountId)).imap,
+  get: async (accountId: string) => {
+    const saved = await readCredentials(deps, accountId);
+    return saved.imap ?? (saved.oauth ? "" : undefined);
+  },
 });
 
 /** Saves a new account's credentials. */

@@ -7,6 +7,6 @@
 export * from "./providers";
 export { requestTokens, addressFromIdToken, oauthErrorCode, TokenEndpointError, type TokenSet } from "./token-endpoint";
 export { accessTokens, AccessTokenCache, REFRESH_MARGIN_MS, type TokenDeps, type TokenAccount } from "./access-tokens";
-export { startSignIn, completeSignIn, STATE_TTL_SECONDS, type SignInDeps, type SignInSession, type CallbackInput } from "./sign-in";
+export { startSignIn, completeSignIn, STATE_TTL_SECONDS, SIGN_IN_START_LIMIT, type SignInDeps, type SignInSession, type CallbackInput } from "./sign-in";
 export { readGrant, saveRotatedGrant } from "./rotation";
 export { markReconnectNeeded, tellReconnectNeeded, mailSecretsFor, RECONNECT_CODE, type ReconnectDeps } from "./reconnect";

@@ -1,5 +1,6 @@
 import { createHash, createHmac, randomBytes } from "node:crypto";
 import { keys } from "../store/keys";
+import type { RateLimit } from "../store/rate-limit";
 import { AppError } from "../shared/errors";
 import { connectOAuthMailbox, getAccount, type AccountDeps, type AccountRecord } from "../accounts/index";
 import type { User } from "../users/index";
@@ -23,6 +24,9 @@ import { accessTokens } from "./access-tokens";
  * that started the sign-in can finish it, and no verifier is ever stored.
  */
 export const STATE_TTL_SECONDS = 600;
+
+/** Sign-ins a user may start in 10 minutes: each writes a state item; a person needs a few. */
+export const SIGN_IN_START_LIMIT: RateLimit = { bucket: "oauth-start", limit: 20, windowSeconds: 600 };
 
 export interface SignInDeps extends AccountDeps {
   oauth?: OAuthProviders;

@@ -123,8 +123,8 @@ export async function runSyncJob(deps: SyncDeps, job: SyncJobMessage): Promise<S
   let password: string | undefined;
   const oauth = account.authMethod === "oauth2";
   try {
-    // an OAuth2 mailbox has no password: its access token is got below, inside the job's error handling
-    password = oauth ? undefined : await passwordCache.confirm(secretStore, secretName, secret, account.secretVersion);
+    // an OAuth2 mailbox reads as "" here (imapPasswordStore): its access token is got below, inside the job's error handling
+    password = await passwordCache.confirm(secretStore, secretName, secret, account.secretVersion);
   } catch (err) {
     early?.abandon();
     await keeper.stop();
@@ -140,7 +140,7 @@ export async function runSyncJob(deps: SyncDeps, job: SyncJobMessage): Promise<S
   try {
     // the access token from this process's memory, or one refresh shared by every job that needs it now
     const accessToken = oauth ? await accessTokens.get(deps, { id: account.id, oauthProvider: account.oauthProvider ?? undefined, secretVersion: account.secretVersion }) : undefined;
-    if (!password && !accessToken) throw new AppError("permanent", "password_missing");
+    if (oauth ? !accessToken : !password) throw new AppError("permanent", "password_missing");
     // the password goes only to the server it was typed for (accounts/secret-binding.ts)
     await ensureBound(db, account);
     // what the folders need from DynamoDB is read while IMAP logs in
@@ -154,7 +154,7 @@ export async function runSyncJob(deps: SyncDeps, job: SyncJobMessage): Promise<S
       early?.abandon();
       connection = openEarly(deps, job, serverHint(account)!);
     }
-    client = await connection!.login(account, password ?? "", accessToken);
+    client = await connection!.login(account, oauth ? "" : password!, accessToken);
     const continued = await syncFolders(deps, client, account, counts, jobLog, job.jobId, state);
     // LOGOUT is sent, not waited for: its answer says nothing the job needs (closeImap never throws)
     void closeImap(client);

@@ -1,8 +1,8 @@
 import { z } from "zod";
 import * as accounts from "../../accounts/index";
-import { completeSignIn, oauthProviderIds, startSignIn, type SignInDeps } from "../../oauth/index";
+import { completeSignIn, oauthProviderIds, SIGN_IN_START_LIMIT, startSignIn, type SignInDeps } from "../../oauth/index";
 import { AppError } from "../../shared/errors";
-import { PROBE_LIMIT, listOf, type Route, type RouteContext } from "../types";
+import { listOf, type Route, type RouteContext } from "../types";
 
 /**
  * "Connect with Google / Microsoft": which providers this server is set up for, the start of a
@@ -49,6 +49,7 @@ export const oauthRoutes: Route[] = [
     method: "POST", path: "/api/oauth/{provider}/start", auth: "user", tag: "accounts",
     summary: "Start connecting a mailbox with Google or Microsoft: the provider URL to send the browser to (authorization code with PKCE; the state is bound to this session for 10 minutes)",
     body: oauthStartInput, response: z.object({ authorizeUrl: z.string(), redirectUri: z.string() }),
+    rateLimit: SIGN_IN_START_LIMIT,
     async handle(ctx) {
       // the redirect goes back to the console page that asked; the provider accepts only registered URIs
       const origin = ctx.req.headers.origin;
@@ -61,7 +62,7 @@ export const oauthRoutes: Route[] = [
     method: "POST", path: "/api/oauth/callback", auth: "user", tag: "accounts", status: 201,
     summary: "Finish connecting: the code and state the provider sent back to the console. Creates the mailbox, or reconnects the one the sign-in was started for (its mail and cursors kept)",
     body: oauthCallbackInput, response: accounts.accountOutput,
-    rateLimit: PROBE_LIMIT,
+    // (its connection test counts against PROBE_LIMIT, as saving a mailbox does)
     async handle(ctx) {
       const record = await completeSignIn(signInDeps(ctx), ctx.session, ctx.body as z.infer<typeof oauthCallbackInput>);
       ctx.deps.log.info("account.oauth.connected", { accountId: record.id, provider: record.oauthProvider });

@@ -4387,6 +4387,10 @@ export interface operations {
       415: {
         content: never;
       };
+      /** @description Too many attempts: wait the seconds in Retry-After */
+      429: {
+        content: never;
+      };
     };
   };
   /** Finish connecting: the code and state the provider sent back to the console. Creates the mailbox, or reconnects the one the sign-in was started for (its mail and cursors kept) */
@@ -4517,10 +4521,6 @@ export interface operations {
       };
       /** @description The body is not sent as application/json */
       415: {
-        content: never;
-      };
-      /** @description Too many attempts: wait the seconds in Retry-After */
-      429: {
         content: never;
       };
     };
