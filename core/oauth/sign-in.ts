@@ -88,7 +88,8 @@ export async function startSignIn(deps: SignInDeps, session: SignInSession, inpu
 /** What the provider's redirect carried to the console's callback page. */
 export interface CallbackInput {
   state: string;
-  code?: string;
+  /** The provider's `code` (see the API's oauthCallbackInput for the name). */
+  authorizationCode?: string;
   error?: string;
   errorDescription?: string;
 }
@@ -109,13 +110,13 @@ export async function completeSignIn(deps: SignInDeps, session: SignInSession, i
     if (code) throw new AppError("permanent", `diag.${code}`, { params });
     throw new AppError("permanent", input.error === "access_denied" ? "oauth_denied" : "diag.oauth_failed", { params });
   }
-  if (!input.code) throw new AppError("validation", "validation_failed", { fields: [{ field: "code", key: "required" }] });
+  if (!input.authorizationCode) throw new AppError("validation", "validation_failed", { fields: [{ field: "authorizationCode", key: "required" }] });
   let tokens: TokenSet;
   try {
-    tokens = await requestTokens(config, { grant_type: "authorization_code", code: input.code, redirect_uri: String(started.redirectUri), code_verifier: verifierOf(session.token, input.state) }, deps.fetch);
+    tokens = await requestTokens(config, { grant_type: "authorization_code", code: input.authorizationCode, redirect_uri: String(started.redirectUri), code_verifier: verifierOf(session.token, input.state) }, deps.fetch);
   } catch (err) {
     if (!(err instanceof TokenEndpointError)) throw err;
-    if (err.error === "invalid_grant") throw new AppError("validation", "validation_failed", { fields: [{ field: "code", key: "oauth_code_invalid", params }] });
+    if (err.error === "invalid_grant") throw new AppError("validation", "validation_failed", { fields: [{ field: "authorizationCode", key: "oauth_code_invalid", params }] });
     const code = oauthErrorCode(err.error, err.description, "sign-in");
     throw new AppError("permanent", code ? `diag.${code}` : "diag.oauth_failed", { params, cause: err });
   }

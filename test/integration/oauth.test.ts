@@ -97,9 +97,9 @@ describe("connecting a mailbox with OAuth2", () => {
     expect(again.body.error.fields).toEqual([expect.objectContaining({ field: "state" })]);
     // the used code with a fresh state of this session: the provider refuses it
     const fresh = new URL(await s.start(s.api, "google"));
-    const replayed = await s.api.post("/api/oauth/callback", { state: fresh.searchParams.get("state"), code: back.searchParams.get("code") });
+    const replayed = await s.api.post("/api/oauth/callback", { state: fresh.searchParams.get("state"), authorizationCode: back.searchParams.get("code") });
     expect(replayed.status).toBe(400);
-    expect(replayed.body.error.fields).toEqual([expect.objectContaining({ field: "code" })]);
+    expect(replayed.body.error.fields).toEqual([expect.objectContaining({ field: "authorizationCode" })]);
     // a state started by another session (a link planted on this user) is refused here, in Japanese too
     const other = new ApiClient(s.stack.url, "ja");
     await other.signIn("admin@example.test", "admin-password-123");

@@ -100,7 +100,7 @@ export async function startOAuthStack(mail: MailServersInfo, oauthUrl: string) {
 export function callbackBody(back: URL): Record<string, string> {
   const q = back.searchParams;
   const body: Record<string, string> = { state: q.get("state") ?? "" };
-  if (q.get("code")) body.code = q.get("code")!;
+  if (q.get("code")) body.authorizationCode = q.get("code")!;
   if (q.get("error")) body.error = q.get("error")!;
   if (q.get("error_description")) body.errorDescription = q.get("error_description")!;
   return body;

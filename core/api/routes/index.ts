@@ -10,6 +10,7 @@ import { settingsRoutes } from "./settings";
 import { integrationRoutes } from "./integrations";
 import { webhookRoutes } from "./webhooks";
 import { oauthRoutes } from "./oauth";
+import { auditRoutes } from "./audit";
 
 /** Every route of the API, one module per domain. A new module is added here. */
-export const routes: Route[] = [...systemRoutes, ...sessionRoutes, ...accountRoutes, ...connectionRoutes, ...integrationRoutes, ...contactRoutes, ...messageRoutes, ...discoveryRoutes, ...settingsRoutes, ...webhookRoutes, ...oauthRoutes];
+export const routes: Route[] = [...systemRoutes, ...sessionRoutes, ...accountRoutes, ...connectionRoutes, ...integrationRoutes, ...contactRoutes, ...messageRoutes, ...discoveryRoutes, ...settingsRoutes, ...webhookRoutes, ...auditRoutes, ...oauthRoutes];

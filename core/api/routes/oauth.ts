@@ -31,7 +31,11 @@ export const oauthStartInput = z.strictObject({
 
 export const oauthCallbackInput = z.strictObject({
   state: z.string().min(1).max(200),
-  code: z.string().min(1).max(4096).optional(),
+  /**
+   * The provider's `code`. Named so that the log's and the audit log's redaction (core/shared/log.ts:
+   * "authorization") replace it: a code is single use, but it is a credential until used.
+   */
+  authorizationCode: z.string().min(1).max(4096).optional(),
   error: z.string().max(200).optional(),
   errorDescription: z.string().max(2000).optional(),
 });

@@ -37,6 +37,10 @@ export type FolderList = Reply<"getAccountsIdFolders">;
 export type Folder = Item<FolderList["items"]>;
 
 export type ProviderView = Item<Reply<"getProviders">["items"]>;
+export type AuditPage = Reply<"getAudit">;
+export type AuditEntry = Item<AuditPage["items"]>;
+export type DomainSettings = Item<Reply<"getDomain-settings">["items"]>;
+export type DomainSettingsInput = Body<"putDomain-settingsDomain">;
 export type AutodiscoverResult = Reply<"postAutodiscover">;
 /** An OAuth2 sign-in this server is set up for ("Connect with Google / Microsoft"). */
 export type OAuthProvider = Item<Reply<"getOauthProviders">["items"]>;

@@ -6,7 +6,9 @@ import { accountForm } from "./en/accountForm";
 import { contacts } from "./en/contacts";
 import { contactImport } from "./en/contactImport";
 import { integrations } from "./en/integrations";
+import { domains } from "./en/domains";
+import { audit } from "./en/audit";
 
-export const en = { ...app, ...accounts, ...accountForm, ...contacts, ...contactImport, ...integrations };
+export const en = { ...app, ...accounts, ...accountForm, ...contacts, ...contactImport, ...integrations, ...domains, ...audit };
 
 export type MessageKey = keyof typeof en;

@@ -26,7 +26,7 @@ export function OAuthCallbackPage() {
     window.history.replaceState(null, "", OAUTH_CALLBACK_PATH);
     const body = {
       state: q.get("state") ?? "",
-      ...(q.get("code") ? { code: q.get("code")! } : {}),
+      ...(q.get("code") ? { authorizationCode: q.get("code")! } : {}),
       ...(q.get("error") ? { error: q.get("error")! } : {}),
       ...(q.get("error_description") ? { errorDescription: q.get("error_description")! } : {}),
     };
