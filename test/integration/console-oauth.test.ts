@@ -58,6 +58,8 @@ describe("connecting a mailbox with the Connect button", () => {
     expect(url.hash).toMatch(/^#\/accounts\/[\w-]+$/);
     expect(await page.getByTestId("oauth-connected").textContent()).toContain("Connected with Google");
     expect(await page.getByTestId("oauth-connect-google").textContent()).toBe("Reconnect with Google");
+    // no app-password advice for a mailbox that has no password
+    expect(await page.getByTestId("provider-app-password").count()).toBe(0);
     const id = url.hash.split("/").pop()!;
     const saved = (await s.api.get(`/api/accounts/${id}`)).body;
     expect(saved).toMatchObject({ email: USER, authMethod: "oauth2", oauthProvider: "google", hasPassword: false });

@@ -13,7 +13,8 @@ export function SignInStep(props: { ctx: FormCtx }) {
         <span className="form-step__num" aria-hidden="true">2</span>
         {t("accountForm.step2")}
       </h2>
-      {provider?.auth === "oauth2_only" ? (
+      {/* a mailbox connected with OAuth2 needs no password advice: it says how it is connected instead */}
+      {account?.authMethod === "oauth2" ? null : provider?.auth === "oauth2_only" ? (
         <div className="callout callout--warn" data-testid="provider-oauth">
           <IconWarning />
           <div>
