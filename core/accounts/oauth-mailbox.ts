@@ -31,7 +31,7 @@ export interface OAuthGrant {
   refreshToken: string;
   /** Fresh from the sign-in: the connection test uses it, nothing stores it. */
   accessToken: string;
-  preset: "gmail" | "microsoft365";
+  preset: "gmail" | "microsoft365" | "outlook";
   imap: ServerPreset;
   smtp: ServerPreset;
 }

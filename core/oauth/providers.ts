@@ -1,5 +1,5 @@
 import { readConfig } from "../shared/config";
-import { oauthProviderIds, presetFor, securityModes, type OAuthProviderId, type ServerPreset, type SecurityMode } from "../mail/index";
+import { oauthProviderIds, presetFor, presetForDomain, securityModes, type OAuthProviderId, type ServerPreset, type SecurityMode } from "../mail/index";
 
 /**
  * The OAuth2 providers a mailbox can be connected with, and this deployment's registration at
@@ -38,6 +38,8 @@ export interface OAuthProviderConfig {
   preset: "gmail" | "microsoft365";
   imap: ServerPreset;
   smtp: ServerPreset;
+  /** The servers come from OAUTH_*_IMAP / _SMTP (a local test server), not the preset. */
+  serversOverridden: boolean;
   /** Microsoft: "common" or a fixed tenant. */
   tenant?: string;
 }
@@ -95,6 +97,7 @@ export function oauthProvidersFrom(env: Record<string, string | undefined>, secr
       preset: "gmail",
       imap: serverOverride(env.OAUTH_GOOGLE_IMAP, "OAUTH_GOOGLE_IMAP") ?? preset.imap!,
       smtp: serverOverride(env.OAUTH_GOOGLE_SMTP, "OAUTH_GOOGLE_SMTP") ?? preset.smtp!,
+      serversOverridden: !!(env.OAUTH_GOOGLE_IMAP || env.OAUTH_GOOGLE_SMTP),
     };
   }
   const msId = secrets.microsoftClientId || env.OAUTH_MICROSOFT_CLIENT_ID;
@@ -116,10 +119,23 @@ export function oauthProvidersFrom(env: Record<string, string | undefined>, secr
       preset: "microsoft365",
       imap: serverOverride(env.OAUTH_MICROSOFT_IMAP, "OAUTH_MICROSOFT_IMAP") ?? preset.imap!,
       smtp: serverOverride(env.OAUTH_MICROSOFT_SMTP, "OAUTH_MICROSOFT_SMTP") ?? preset.smtp!,
+      serversOverridden: !!(env.OAUTH_MICROSOFT_IMAP || env.OAUTH_MICROSOFT_SMTP),
       tenant,
     };
   }
   return providers;
+}
+
+/**
+ * The preset and servers of the address that signed in: Microsoft's sign-in serves both
+ * Microsoft 365 and Outlook.com / Hotmail / Live, whose SMTP server differs
+ * (smtp-mail.outlook.com), so a consumer address gets the Outlook.com preset.
+ */
+export function mailboxServersFor(config: OAuthProviderConfig, email: string): { preset: "gmail" | "microsoft365" | "outlook"; imap: ServerPreset; smtp: ServerPreset } {
+  const consumer = config.id === "microsoft" && presetForDomain(email.slice(email.lastIndexOf("@") + 1))?.id === "outlook";
+  if (!consumer) return { preset: config.preset, imap: config.imap, smtp: config.smtp };
+  const outlook = presetFor("outlook");
+  return config.serversOverridden ? { preset: "outlook", imap: config.imap, smtp: config.smtp } : { preset: "outlook", imap: outlook.imap!, smtp: outlook.smtp! };
 }
 
 /** The configured provider, or undefined. */

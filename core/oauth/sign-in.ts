@@ -4,7 +4,7 @@ import type { RateLimit } from "../store/rate-limit";
 import { AppError } from "../shared/errors";
 import { connectOAuthMailbox, getAccount, type AccountDeps, type AccountRecord } from "../accounts/index";
 import type { User } from "../users/index";
-import { missingMailScopes, providerConfig, type OAuthProviderConfig, type OAuthProviders } from "./providers";
+import { mailboxServersFor, missingMailScopes, providerConfig, type OAuthProviderConfig, type OAuthProviders } from "./providers";
 import { addressFromIdToken, oauthErrorCode, requestTokens, TokenEndpointError, type TokenSet } from "./token-endpoint";
 import { accessTokens } from "./access-tokens";
 
@@ -125,7 +125,7 @@ export async function completeSignIn(deps: SignInDeps, session: SignInSession, i
   if (!tokens.refreshToken) throw new AppError("permanent", "diag.oauth_failed", { params });
   const email = addressFromIdToken(config, tokens.idToken);
   if (!email) throw new AppError("permanent", "oauth_no_address", { params });
-  const grant = { provider: config.id, label: config.label, email, refreshToken: tokens.refreshToken, accessToken: tokens.accessToken, preset: config.preset, imap: config.imap, smtp: config.smtp };
+  const grant = { provider: config.id, label: config.label, email, refreshToken: tokens.refreshToken, accessToken: tokens.accessToken, ...mailboxServersFor(config, email) };
   const account = await connectOAuthMailbox(deps, session.user, grant, started.accountId ? String(started.accountId) : undefined);
   accessTokens.seed(account.id, account.secretVersion, tokens);
   return account;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { addressFromIdToken, missingMailScopes, oauthErrorCode, oauthProvidersFrom, providerConfig } from "../../core/oauth/index";
+import { addressFromIdToken, mailboxServersFor, missingMailScopes, oauthErrorCode, oauthProvidersFrom, providerConfig } from "../../core/oauth/index";
 import { afterJob, isPaused, maySync } from "../../core/accounts/index";
 import { diagnose } from "../../core/mail/index";
 
@@ -28,6 +28,16 @@ describe("the OAuth2 providers a server is set up for", () => {
     expect(() => oauthProvidersFrom({ ...env, OAUTH_MICROSOFT_TENANT: "evil/../x" })).toThrow(/OAUTH_MICROSOFT_TENANT/);
     expect(() => oauthProvidersFrom({ ...env, OAUTH_GOOGLE_IMAP: "127.0.0.1:993" })).toThrow(/OAUTH_GOOGLE_IMAP/);
     expect(providerConfig(oauthProvidersFrom(env), "yahoo")).toBeUndefined();
+  });
+
+  it("gives an Outlook.com address signed in with Microsoft the Outlook.com servers, a work address Microsoft 365's", () => {
+    const { microsoft, google } = oauthProvidersFrom(env);
+    expect(mailboxServersFor(microsoft!, "taro@hotmail.co.jp")).toMatchObject({ preset: "outlook", smtp: { host: "smtp-mail.outlook.com", port: 587 } });
+    expect(mailboxServersFor(microsoft!, "taro@contoso.example")).toMatchObject({ preset: "microsoft365", smtp: { host: "smtp.office365.com" } });
+    expect(mailboxServersFor(google!, "taro@hotmail.com")).toMatchObject({ preset: "gmail" });
+    // a local test server stays the server, whatever the address
+    const local = oauthProvidersFrom({ ...env, OAUTH_MICROSOFT_IMAP: "127.0.0.1:993:tls", OAUTH_MICROSOFT_SMTP: "127.0.0.1:587:starttls" }).microsoft!;
+    expect(mailboxServersFor(local, "taro@outlook.com")).toMatchObject({ preset: "outlook", imap: { host: "127.0.0.1" }, smtp: { host: "127.0.0.1" } });
   });
 
   it("finds the mail scopes missing from a grant, taking Microsoft's short names", () => {
