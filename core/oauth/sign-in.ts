@@ -2,7 +2,9 @@ import { createHash, createHmac, randomBytes } from "node:crypto";
 import { keys } from "../store/keys";
 import type { RateLimit } from "../store/rate-limit";
 import { AppError } from "../shared/errors";
-import { connectOAuthMailbox, getAccount, type AccountDeps, type AccountRecord } from "../accounts/index";
+import { connectOAuthMailbox, getAccount, isPaused, type AccountDeps, type AccountRecord } from "../accounts/index";
+import type { Notifier } from "../notifications/index";
+import { nowIso } from "../shared/ids";
 import type { User } from "../users/index";
 import { mailboxServersFor, missingMailScopes, providerConfig, type OAuthProviderConfig, type OAuthProviders } from "./providers";
 import { addressFromIdToken, oauthErrorCode, requestTokens, TokenEndpointError, type TokenSet } from "./token-endpoint";
@@ -30,6 +32,8 @@ export const SIGN_IN_START_LIMIT: RateLimit = { bucket: "oauth-start", limit: 20
 
 export interface SignInDeps extends AccountDeps {
   oauth?: OAuthProviders;
+  /** Told `mailbox.resumed` when a reconnect brings a paused mailbox back. */
+  notifier?: Notifier;
   /** The token endpoint's HTTP client (tests). Default: global fetch. */
   fetch?: typeof fetch;
 }
@@ -126,7 +130,9 @@ export async function completeSignIn(deps: SignInDeps, session: SignInSession, i
   const email = addressFromIdToken(config, tokens.idToken);
   if (!email) throw new AppError("permanent", "oauth_no_address", { params });
   const grant = { provider: config.id, label: config.label, email, refreshToken: tokens.refreshToken, accessToken: tokens.accessToken, ...mailboxServersFor(config, email) };
-  const account = await connectOAuthMailbox(deps, session.user, grant, started.accountId ? String(started.accountId) : undefined);
+  const reconnecting = started.accountId ? await getAccount(deps.db, session.user, String(started.accountId)) : undefined;
+  const account = await connectOAuthMailbox(deps, session.user, grant, reconnecting?.id);
   accessTokens.seed(account.id, account.secretVersion, tokens);
+  if (reconnecting && isPaused(reconnecting)) await deps.notifier?.notify({ kind: "mailbox.resumed", accountId: account.id, address: account.email, ownerId: account.ownerId, at: nowIso() });
   return account;
 }

@@ -228,6 +228,8 @@ describe("an OAuth2 mailbox at work", () => {
     const reply = await s.connect(s.api, "google", GOOGLE_USER, { accountId: googleId });
     expect(reply.status, reply.text).toBe(201);
     expect(reply.body).toMatchObject({ id: googleId, state: "init", lastError: null });
+    // operations hear that the paused mailbox is back (the local runtime's notifier writes a log line)
+    expect(logLines.filter((l) => l.includes('"ops.mailbox.resumed"') && l.includes(googleId))).toHaveLength(1);
     expect(await historyOfContact()).toEqual(historyBefore);
     const cursorsAfter = (await s.db.query("main", { KeyConditionExpression: "pk = :p AND begins_with(sk, :c)", ExpressionAttributeValues: { ":p": `ACCOUNT#${googleId}`, ":c": keys.cursorPrefix } })).items;
     expect(cursorsAfter).toEqual(cursorsBefore);

@@ -18,6 +18,7 @@ const signInDeps = (ctx: RouteContext): SignInDeps => ({
   probeSubject: ctx.session.user.id,
   oauth: ctx.deps.oauth,
   fetch: ctx.deps.fetch,
+  notifier: ctx.deps.notifier,
 });
 
 const providerOutput = z.object({ id: z.enum(oauthProviderIds), label: z.string(), tenant: z.string().optional() });
