@@ -27,6 +27,7 @@
  * | settings (road)        | SETTINGS                  | <area>               |                     |                           |
  * | admin-pinned domain    | SETTINGS                  | DOMAIN#<domain>      |                     |                           |
  * | excluded domains (org) | SETTINGS                  | EXCLUDED_DOMAINS     |                     |                           |
+ * | setup checklist put away | SETTINGS                | SETUP                |                     |                           |
  * | notification (road)    | NOTIFY#<yyyy-mm-dd>       | <at>#<id>            |                     |                           |
  * | bootstrap marker       | META                      | BOOTSTRAP            |                     |                           |
  * | contact address change | CHANGES#<contactEmail>    | <ISO at>#<random>    |                     |                           |
@@ -130,6 +131,7 @@ export const keys = {
   mailPartition: (accountId: string, contactEmail: string) => ({ pk: `ACCOUNT#${accountId}`, sk: `MAILPK#${contactEmail}` }),
   mailPartitionPrefix: "MAILPK#",
   excludedDomains: { pk: "SETTINGS", sk: "EXCLUDED_DOMAINS" },
+  setupChecklist: { pk: "SETTINGS", sk: "SETUP" },
   cursor: (accountId: string, folder: string) => ({ pk: `ACCOUNT#${accountId}`, sk: `CURSOR#${folder}` }),
   cursorPrefix: "CURSOR#",
   skipped: (accountId: string, folder: string, uid: number) => ({ pk: `ACCOUNT#${accountId}`, sk: `SKIPPED#${folder}#${uid}` }),

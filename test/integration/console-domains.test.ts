@@ -6,7 +6,7 @@ import { startLocalStack, type LocalStack } from "../../core/local/stack";
 import { launchBrowser } from "../harness/chromium";
 import { resetUser } from "../harness/mail-servers";
 import { ApiClient } from "../support/api-client";
-import { signInPage } from "../support/console-page";
+import { fillPinnedServers, signInPage } from "../support/console-page";
 
 /**
  * A company rollout in Japanese, in a real browser against the real Dovecot/Postfix: the admin
@@ -53,11 +53,7 @@ describe("company domains", () => {
     await expect(page.getByRole("heading", { level: 1 }).textContent()).resolves.toBe("会社ドメイン");
     await page.getByTestId("domain-add").click();
     await page.getByTestId("domain-name").fill(domain);
-    await page.getByTestId("domain-imap-host").fill(mail.host);
-    await page.getByTestId("domain-imap-port").fill(String(mail.imapsPort));
-    await page.getByTestId("domain-smtp-host").fill(mail.host);
-    await page.getByTestId("domain-smtp-security").selectOption("starttls");
-    await page.getByTestId("domain-smtp-port").fill(String(mail.smtpPort));
+    await fillPinnedServers(page, mail);
 
     // an address outside the domain is refused before anything is sent
     await page.getByTestId("domain-test-email").fill("someone@other.example");

@@ -8,3 +8,12 @@ export async function signInPage(page: Page, baseUrl: string, user: { email: str
   await page.getByTestId("signin-submit").click();
   await page.getByTestId("current-user").waitFor();
 }
+
+/** Fills the company-domains form's servers with the test Dovecot/Postfix (IMAPS, SMTP with STARTTLS). */
+export async function fillPinnedServers(page: Page, mail: { host: string; imapsPort: number; smtpPort: number }): Promise<void> {
+  await page.getByTestId("domain-imap-host").fill(mail.host);
+  await page.getByTestId("domain-imap-port").fill(String(mail.imapsPort));
+  await page.getByTestId("domain-smtp-host").fill(mail.host);
+  await page.getByTestId("domain-smtp-security").selectOption("starttls");
+  await page.getByTestId("domain-smtp-port").fill(String(mail.smtpPort));
+}

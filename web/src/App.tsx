@@ -39,6 +39,7 @@
  *              domain-form, domain-form-error, domain-name, domain-provider, domain-imap-/smtp-host/-port/-security,
  *              domain-username-<email|localpart>, domain-test-email, domain-test-password, domain-test-run,
  *              domain-test-result, domain-test-error, domain-save, domain-cancel
+ *   Setup:     setup-checklist, setup-progress, setup-dismiss, setup-step (data-step, data-done), setup-go-<step>
  *   Audit:     audit-filter, audit-filter-area/-actorId/-from/-to, audit-filter-apply, audit-table, audit-row
  *              (data-action, data-ok), audit-outcome, audit-load-more
  *   Shared:    confirm-dialog, confirm-ok, confirm-cancel, notice
@@ -58,6 +59,7 @@ import { UsersPage } from "./pages/Users";
 import { IntegrationsPage } from "./pages/integrations/page";
 import { DomainsPage } from "./pages/domains/page";
 import { AuditPage } from "./pages/audit/page";
+import { SetupChecklist } from "./pages/setup/checklist";
 import { href, navigate, parseRoute, useHashPath, type Route } from "./router";
 import type { SessionInfo, User } from "./api/types";
 import { PasswordPage } from "./pages/Password";
@@ -221,7 +223,13 @@ function RouteView(props: { route: Route; user: User }) {
   switch (route.name) {
     case "signin":
     case "contacts":
-      return <ContactsPage />;
+      // an admin's landing page: the first-run checklist above the contacts until it is done or hidden
+      return (
+        <>
+          {user.role === "admin" ? <SetupChecklist /> : null}
+          <ContactsPage />
+        </>
+      );
     case "contactsImport":
       return <ContactImportPage />;
     case "contact":

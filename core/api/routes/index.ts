@@ -11,6 +11,7 @@ import { integrationRoutes } from "./integrations";
 import { webhookRoutes } from "./webhooks";
 import { oauthRoutes } from "./oauth";
 import { auditRoutes } from "./audit";
+import { onboardingRoutes } from "./onboarding";
 
 /** Every route of the API, one module per domain. A new module is added here. */
-export const routes: Route[] = [...systemRoutes, ...sessionRoutes, ...accountRoutes, ...connectionRoutes, ...integrationRoutes, ...contactRoutes, ...messageRoutes, ...discoveryRoutes, ...settingsRoutes, ...webhookRoutes, ...auditRoutes, ...oauthRoutes];
+export const routes: Route[] = [...systemRoutes, ...sessionRoutes, ...accountRoutes, ...connectionRoutes, ...integrationRoutes, ...contactRoutes, ...messageRoutes, ...discoveryRoutes, ...settingsRoutes, ...webhookRoutes, ...auditRoutes, ...onboardingRoutes, ...oauthRoutes];

@@ -4,6 +4,7 @@ import type {
   ApiKey,
   ApiKeyInput,
   AuditPage,
+  SetupStatus,
   AutodiscoverResult,
   ConnectionTestResult,
   Contact,
@@ -194,6 +195,8 @@ export const api = {
   // Providers and autodiscovery
   listProviders: () => request<{ items: ProviderView[] }>("GET", "/api/providers"),
   autodiscover: (email: string, signal?: AbortSignal) => request<AutodiscoverResult>("POST", "/api/autodiscover", { body: { email }, signal }),
+  getSetup: () => request<SetupStatus>("GET", "/api/setup"),
+  setSetupDismissed: (dismissed: boolean) => request<SetupStatus>("PUT", "/api/setup", { body: { dismissed } }),
   listAudit: (filter: { area?: string; actorId?: string; from?: string; to?: string; cursor?: string | null }) => request<AuditPage>("GET", "/api/audit", { query: filter }),
   listDomainSettings: () => request<{ items: DomainSettings[] }>("GET", "/api/domain-settings"),
   putDomainSettings: (domain: string, input: DomainSettingsInput) => request<DomainSettings>("PUT", `/api/domain-settings/${enc(domain)}`, { body: input }),

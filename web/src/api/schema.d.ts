@@ -209,6 +209,12 @@ export interface paths {
     /** Who changed what through the API (users, roles, mailboxes, sharing, settings, keys...), newest first; filter by area (the OpenAPI tag), user and time; secrets are never recorded */
     get: operations["getAudit"];
   };
+  "/api/setup": {
+    /** The first-run checklist: each step's state read from the data (password changed, company domain pinned, users added, every user's mailbox connected, contacts imported), and whether an admin put it away */
+    get: operations["getSetup"];
+    /** Put the first-run checklist away ({ dismissed: true }) or bring it back */
+    put: operations["putSetup"];
+  };
   "/api/oauth/providers": {
     /** The OAuth2 sign-ins this server is set up for (a client id and secret configured): the console shows a Connect button for each */
     get: operations["getOauthProviders"];
@@ -4351,6 +4357,125 @@ export interface operations {
       };
       /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
       403: {
+        content: never;
+      };
+    };
+  };
+  /** The first-run checklist: each step's state read from the data (password changed, company domain pinned, users added, every user's mailbox connected, contacts imported), and whether an admin put it away */
+  getSetup: {
+    parameters: {
+      header?: {
+        /** @description en or ja: the language of error messages */
+        "Accept-Language"?: string;
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": {
+            steps: ({
+                /** @enum {string} */
+                id: "password" | "domain" | "users" | "mailboxes" | "contacts";
+                done: boolean;
+                count?: number;
+                total?: number;
+              })[];
+            done: number;
+            dismissed: boolean;
+          };
+        };
+      };
+      /** @description Invalid input: error.fields names each field and the reason */
+      400: {
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              message: string;
+              fields?: {
+                  field: string;
+                  code: string;
+                  message: string;
+                }[];
+              steps?: {
+                  [key: string]: unknown;
+                }[];
+            };
+          };
+        };
+      };
+      /** @description Not signed in, or an API key unknown, revoked or expired */
+      401: {
+        content: never;
+      };
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
+      403: {
+        content: never;
+      };
+    };
+  };
+  /** Put the first-run checklist away ({ dismissed: true }) or bring it back */
+  putSetup: {
+    parameters: {
+      header?: {
+        /** @description en or ja: the language of error messages */
+        "Accept-Language"?: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          dismissed: boolean;
+        };
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": {
+            steps: ({
+                /** @enum {string} */
+                id: "password" | "domain" | "users" | "mailboxes" | "contacts";
+                done: boolean;
+                count?: number;
+                total?: number;
+              })[];
+            done: number;
+            dismissed: boolean;
+          };
+        };
+      };
+      /** @description Invalid input: error.fields names each field and the reason */
+      400: {
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              message: string;
+              fields?: {
+                  field: string;
+                  code: string;
+                  message: string;
+                }[];
+              steps?: {
+                  [key: string]: unknown;
+                }[];
+            };
+          };
+        };
+      };
+      /** @description Not signed in, or an API key unknown, revoked or expired */
+      401: {
+        content: never;
+      };
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
+      403: {
+        content: never;
+      };
+      /** @description The body is not sent as application/json */
+      415: {
         content: never;
       };
     };

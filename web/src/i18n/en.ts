@@ -8,7 +8,8 @@ import { contactImport } from "./en/contactImport";
 import { integrations } from "./en/integrations";
 import { domains } from "./en/domains";
 import { audit } from "./en/audit";
+import { setup } from "./en/setup";
 
-export const en = { ...app, ...accounts, ...accountForm, ...contacts, ...contactImport, ...integrations, ...domains, ...audit };
+export const en = { ...app, ...accounts, ...accountForm, ...contacts, ...contactImport, ...integrations, ...domains, ...audit, ...setup };
 
 export type MessageKey = keyof typeof en;
