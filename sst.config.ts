@@ -44,6 +44,12 @@
  * them; sign-in (POST /api/session) is throttled by API Gateway before any password is checked.
  *   npx sst secret set OriginVerify "$(openssl rand -hex 32)" --stage prod
  *
+ * OAuth2 ("Connect with Google / Microsoft", core/oauth): the app's registration at each
+ * provider, as secrets; a provider left empty shows no button (README: registering the app).
+ *   npx sst secret set GoogleClientId ... ; npx sst secret set GoogleClientSecret ...
+ *   npx sst secret set MicrosoftClientId ... ; npx sst secret set MicrosoftClientSecret ...
+ * A fixed Microsoft tenant instead of "common": OAUTH_MICROSOFT_TENANT in the environment.
+ *
  * Stage "prod" retains its tables and buckets on removal, is protected from `sst remove`
  * and has DynamoDB deletion protection (point-in-time recovery is always on in sst.aws.Dynamo).
  */
@@ -81,6 +87,8 @@ export default $config({
     const adminPassword = new sst.Secret("AdminPassword");
     // Proves a request came through the Router (hex: it is written into the Router's edge code).
     const originVerify = new sst.Secret("OriginVerify");
+    // OAuth2 client registrations; empty (the placeholder): that provider is not offered
+    const oauthSecrets = ["GoogleClientId", "GoogleClientSecret", "MicrosoftClientId", "MicrosoftClientSecret"].map((name) => new sst.Secret(name, ""));
 
     // --- Alerts ---------------------------------------------------------------------------
     const topic = new sst.aws.SnsTopic("AlertTopic");
@@ -109,6 +117,8 @@ export default $config({
         SECRET_BACKEND: "aws",
         SECRET_PREFIX: secretPrefix,
         SYNC_INTERVAL_MINUTES: String(syncIntervalMinutes),
+        // "common" (any Microsoft account) unless the deployment fixes one tenant
+        OAUTH_MICROSOFT_TENANT: config.OAUTH_MICROSOFT_TENANT,
       },
     } satisfies Omit<sst.aws.FunctionArgs, "handler">;
     // core/runtime's buildRuntime() reads the Main, Mail and SyncQueue links on every cold
@@ -190,10 +200,12 @@ export default $config({
         timeout: "5 minutes",
         memory: "1024 MB",
         // WebhookQueue: mail.added events, queued per write batch (core/integrations/webhooks/emit.ts)
-        link: [...dataLinks, queue, webhookQueue],
+        // OAuth2 client registrations: the sync refreshes access tokens (core/oauth)
+        link: [...dataLinks, queue, webhookQueue, ...oauthSecrets],
         // sync reads mailbox passwords (core/sync/sync-account.ts); it also migrates an account
         // saved with two secrets to one (core/accounts/credentials.ts): create-only, then deletes
-        // the old ones. Never PutSecretValue: it cannot overwrite a saved password.
+        // the old ones. Never PutSecretValue: it cannot overwrite a saved password. A refresh token
+        // Microsoft rotates is saved the same create-only way, under a new name (core/oauth/rotation.ts).
         permissions: [{ actions: ["secretsmanager:GetSecretValue", "secretsmanager:CreateSecret", "secretsmanager:DeleteSecret"], resources: [secretArns] }],
       },
       { batch: { size: 5, partialResponses: true } },
@@ -230,7 +242,7 @@ export default $config({
       timeout: "30 seconds",
       memory: "512 MB",
       // the dead-letter queues: admins list them and send a job back (core/api/routes/monitoring.ts)
-      link: [...dataLinks, queue, webhookQueue, dlq, webhookDlq, sendQueue, attachmentBucket, adminEmail, adminPassword, topic, originVerify],
+      link: [...dataLinks, queue, webhookQueue, dlq, webhookDlq, sendQueue, attachmentBucket, adminEmail, adminPassword, topic, originVerify, ...oauthSecrets],
       // api creates, replaces and deletes mailbox passwords (core/accounts).
       permissions: [
         {

@@ -62,6 +62,8 @@ export interface ConnectionSecrets {
   password: string;
   /** Used when smtp.sameCredentials is false. */
   smtpPassword?: string;
+  /** An OAuth2 mailbox's access token: IMAP and SMTP sign in with XOAUTH2 (password unused). */
+  accessToken?: string;
 }
 
 export interface ConnectionTestDeps {
@@ -155,7 +157,7 @@ function scrubDiagnosis(d: Diagnosis, scrub: (s: string) => string): Diagnosis {
 
 function scrubberFor(secrets: ConnectionSecrets): (s: string) => string {
   // a very short "password" would blank out ordinary letters: such values are not searched for
-  const values = [secrets.password, secrets.smtpPassword].filter((v): v is string => !!v && v.length >= 4);
+  const values = [secrets.password, secrets.smtpPassword, secrets.accessToken].filter((v): v is string => !!v && v.length >= 4);
   return (s) => values.reduce((out, v) => out.split(v).join("[redacted]"), s);
 }
 
@@ -256,7 +258,7 @@ export async function testConnection(settings: ConnectionSettings, secrets: Conn
     const address = await reachServer(runner, { protocol: "imap", server: imap }, settings, deps);
     const client = await runner.run("imap_login", async () => {
       const c = await openImap(
-        { ...imap, address, password: secrets.password, allowInsecureCerts: settings.allowInsecureCerts, ca: deps.ca, provider: settings.provider, timeouts: { connection: ms, greeting: ms } },
+        { ...imap, address, password: secrets.password, accessToken: secrets.accessToken, allowInsecureCerts: settings.allowInsecureCerts, ca: deps.ca, provider: settings.provider, timeouts: { connection: ms, greeting: ms } },
         log,
       );
       return { value: c, detail: `signed in as ${imap.user}` };
@@ -285,12 +287,12 @@ export async function testConnection(settings: ConnectionSettings, secrets: Conn
     const password = same ? secrets.password : secrets.smtpPassword;
     const runner = new StepRunner("smtp", { host: smtp.host, port: smtp.port, security: smtp.security, provider: settings.provider }, scrub);
     const address = await reachServer(runner, { protocol: "smtp", server: smtp }, settings, deps);
-    if (!runner.failed && !password) {
+    if (!runner.failed && !password && !secrets.accessToken) {
       runner.fail("smtp_login", diagnosisOf("auth_failed", "permanent", { protocol: "smtp", step: "smtp_login", host: smtp.host, port: smtp.port, security: smtp.security, provider: settings.provider }, {}, "no SMTP password was given"));
       return runner.results;
     }
     await runner.run("smtp_login", async () => {
-      await verifySmtp({ ...smtp, user, address, password: password!, allowInsecureCerts: settings.allowInsecureCerts, ca: deps.ca, provider: settings.provider, timeouts: { connection: ms, greeting: ms } });
+      await verifySmtp({ ...smtp, user, address, password: password ?? "", accessToken: secrets.accessToken, allowInsecureCerts: settings.allowInsecureCerts, ca: deps.ca, provider: settings.provider, timeouts: { connection: ms, greeting: ms } });
       return { value: true, detail: `signed in as ${user}` };
     });
     return runner.results;

@@ -1,7 +1,7 @@
 import type { Db, Item } from "../store/db";
 import { keys } from "../store/keys";
 import type { SecretStore } from "../secrets/index";
-import { deleteCredentials, saveCredentials, updateCredentials } from "./credentials";
+import { deleteCredentials, deleteRotatedToken, saveCredentials, updateCredentials } from "./credentials";
 import { AppError } from "../shared/errors";
 import { newId, nowIso } from "../shared/ids";
 import { hasMessage, translate, type Lang, type MessageKey } from "../shared/i18n";
@@ -19,6 +19,7 @@ import type { Notifier } from "../notifications/index";
 import { bindingOf, destinationsOf, readBoundSecrets, rebind, unboundUses, type SecretBinding } from "./secret-binding";
 import { checkSharingChange, claimAccountEmail, ensureAccountEmailFree, releaseAccountEmail } from "./ownership";
 import { countAccountCopies, deleteAccountCopies } from "../sharing/index";
+import { refuseServerEdit } from "./oauth-mailbox";
 
 export * from "./schema";
 export { changeAccountOwner } from "./ownership";
@@ -29,8 +30,8 @@ export { PAUSE_AFTER_FAILED_LOGINS, afterJob, afterSave, duringFirstSync, isPaus
 export { recordJobEnd, saveSyncFolders, saveFirstSyncProgress, clearFirstSyncProgress, claimBackfillJobSlot, saveBackfillMarks, type BackfillFields, type SyncError } from "./sync-record";
 export { PROBE_LIMIT, MAILBOX_LOGIN_FAILURES, limitedConnectionTest } from "./login-limits";
 export { pauseRuleInput, getPauseRule, savePauseRule, type PauseRule } from "./pause-rule";
-export { readBoundSecrets, ensureBound, type SecretBinding } from "./secret-binding";
-export { readCredentials, imapPasswordStore, saveCredentials, updateCredentials, deleteCredentials, type MailboxCredentials } from "./credentials";
+export { readBoundSecrets, ensureBound, type SecretBinding, type Destinations, type TypedSecrets } from "./secret-binding";
+export { readCredentials, imapPasswordStore, saveCredentials, updateCredentials, deleteCredentials, type MailboxCredentials, type OAuthCredentials } from "./credentials";
 
 export interface AccountDeps {
   db: Db;
@@ -76,6 +77,8 @@ export interface AccountRecord extends Omit<Account, "lastError" | "syncFolders"
   authFailures?: number;
   /** The pause rule's count the last refused login was judged by (state-machine.ts). */
   pauseAfter?: number;
+  /** OAuth2: which create-only secret holds the refresh token Microsoft last rotated (core/oauth/rotation.ts); none: the mailbox's own. */
+  oauthRotation?: number;
 }
 
 
@@ -119,6 +122,8 @@ export const toAccountView = (item: Item, lang: Lang): Account => ({
   initialSyncDays: item.initialSyncDays ?? 90,
   hasPassword: !!item.hasPassword,
   hasSmtpPassword: !!item.hasSmtpPassword,
+  authMethod: item.authMethod ?? "password",
+  oauthProvider: item.oauthProvider ?? null,
   state: shownState(item as AccountRecord),
   lastSyncAt: item.lastSyncAt ?? null,
   lastError: item.lastError ? lastErrorView(item.lastError, lang) : null,
@@ -221,6 +226,8 @@ export async function createAccount(deps: AccountDeps, actor: User, input: Accou
     initialSyncDays: input.initialSyncDays ?? 90,
     hasPassword: true,
     hasSmtpPassword: !!input.smtpPassword,
+    authMethod: "password",
+    oauthProvider: null,
     secretVersion: newId(),
     secretBinding: destinationsOf({ imap: input.imap, smtp: input.smtp, allowInsecureCerts: input.allowInsecureCerts }),
     state: failed?.state ?? "init",
@@ -244,6 +251,9 @@ export async function createAccount(deps: AccountDeps, actor: User, input: Accou
 export async function updateAccount(deps: AccountDeps, actor: User, id: string, patch: AccountPatch): Promise<AccountRecord> {
   const before = await getAccount(deps.db, actor, id);
   checkSharingChange(actor, before.ownerId, before.sharing, patch.sharing);
+  // an OAuth2 mailbox's token goes only to its provider's servers; a password switches it back (oauth-mailbox.ts)
+  const toPassword = before.authMethod === "oauth2" && patch.password !== undefined;
+  if (before.authMethod === "oauth2" && !toPassword) refuseServerEdit(before, patch);
   const imap = { ...before.imap, ...patch.imap };
   if (patch.imap?.host) {
     imap.host = patch.imap.host.toLowerCase();
@@ -302,6 +312,7 @@ export async function updateAccount(deps: AccountDeps, actor: User, id: string, 
     syncEnabled: failed ? false : (patch.syncEnabled ?? before.syncEnabled),
     initialSyncDays: patch.initialSyncDays ?? before.initialSyncDays ?? 90,
     hasSmtpPassword: before.hasSmtpPassword || patch.smtpPassword !== undefined,
+    ...(toPassword ? { authMethod: "password" as const, oauthProvider: null, hasPassword: true, oauthRotation: undefined } : {}),
     // a new password gets a new version: caches of the old one (see sync/secret-cache.ts) drop it
     secretVersion: patch.password !== undefined || patch.smtpPassword !== undefined ? newId() : before.secretVersion,
     secretBinding: rebind(bindingOf(before), target, patch),
@@ -343,6 +354,8 @@ export async function updateAccount(deps: AccountDeps, actor: User, id: string, 
   // a paused mailbox whose new password passed the save's test logs in again
   if (isPaused(before) && patch.password !== undefined && !failed)
     await deps.notifier?.notify({ kind: "mailbox.resumed", accountId: id, address: email, ownerId: before.ownerId, at: nowIso() });
+  // the grant's rotated refresh token, if any, goes with the switch to a password
+  if (toPassword) await deleteRotatedToken(deps.secrets, id, before.oauthRotation);
   return written as AccountRecord;
 }
 
@@ -360,7 +373,7 @@ export async function accountCopyCount(db: Db, actor: User, id: string): Promise
  */
 export async function deleteAccount(deps: AccountDeps, actor: User, id: string): Promise<number> {
   const before = await getAccount(deps.db, actor, id);
-  await deleteCredentials(deps.secrets, id);
+  await deleteCredentials(deps.secrets, id, before.oauthRotation);
   await forgetCursors(deps.db, id);
   await deps.db.delete("main", keys.account(id));
   // again: a two-secret account's migration running meanwhile may have just created its one secret
@@ -368,6 +381,7 @@ export async function deleteAccount(deps: AccountDeps, actor: User, id: string):
   await releaseAccountEmail(deps.db, before.email, id, before.ownerId);
   return deleteAccountCopies(deps.db, id);
 }
+export { connectOAuthMailbox, refuseServerEdit, type OAuthGrant } from "./oauth-mailbox";
 export { testConnection, localizeSteps, type ConnectionReport, type ConnectionTestDeps } from "./connection-test";
 export { autodiscover, autodiscoverInput, autodiscoverOutput, createAutodiscoverDeps } from "./autodiscover";
 export { mailDomainField, pinnedSettingsLookup, domainSettingsInput, domainSettingsOutput, listDomainSettings, putDomainSettings, deleteDomainSettings } from "./domain-settings";

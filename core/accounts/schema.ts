@@ -6,8 +6,11 @@ import { emailField } from "../contacts/index";
 export const accountStates = ["init", "connected", "syncing", "authenticationError", "connectError", "paused", "disabled"] as const;
 export type AccountState = (typeof accountStates)[number];
 
-import { providerIds, securityModes, type ProviderId, type SecurityMode } from "../mail/index";
+import { oauthProviderIds, providerIds, securityModes, type ProviderId, type SecurityMode } from "../mail/index";
 export { providerIds, securityModes, type ProviderId, type SecurityMode };
+
+/** How a mailbox signs in: its password (app password), or an OAuth2 grant kept as a refresh token (core/oauth). */
+export const authMethods = ["password", "oauth2"] as const;
 
 import { sharingModes } from "../sharing/index";
 export { sharingModes };
@@ -126,6 +129,9 @@ export const accountOutput = z.object({
   initialSyncDays: z.number(),
   hasPassword: z.boolean(),
   hasSmtpPassword: z.boolean(),
+  /** "oauth2": connected with "Connect with Google/Microsoft"; its servers are the provider's. */
+  authMethod: z.enum(authMethods),
+  oauthProvider: z.enum(oauthProviderIds).nullable(),
   state: z.enum(accountStates),
   lastSyncAt: z.string().nullable(),
   lastError: z.object({ code: z.string(), message: z.string() }).nullable(),

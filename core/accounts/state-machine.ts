@@ -7,7 +7,9 @@
  * - connected: the last job ended well
  * - authenticationError: the server refused the login (or no password is saved)
  * - paused: refused N times in a row (the admin's pause rule, default PAUSE_AFTER_FAILED_LOGINS); nothing logs in with the saved
- *   password again until a new one is saved
+ *   password again until a new one is saved. An OAuth2 mailbox whose grant the provider ended
+ *   (invalid_grant: consent withdrawn, refresh token expired) pauses at once: no retry can
+ *   help, only its owner signing in again (a reconnect is a save, which resumes it)
  * - connectError: the server could not be reached or failed otherwise
  * - disabled: sync switched off (shown from syncEnabled, whatever was stored last)
  */
@@ -35,7 +37,7 @@ export interface StateFacts {
 }
 
 /** How a sync job's login and reading ended. */
-export type JobEnd = "connected" | "authenticationError" | "connectError";
+export type JobEnd = "connected" | "authenticationError" | "connectError" | "reconnectNeeded";
 
 /**
  * The stored state while a first sync is under way: "syncing", written with its progress
@@ -51,6 +53,7 @@ export const duringFirstSync = (): AccountState => "syncing";
 export function afterJob(account: Pick<StateFacts, "authFailures">, end: JobEnd, pauseAfter = PAUSE_AFTER_FAILED_LOGINS): { state: AccountState; authFailures?: number } {
   if (end === "connected") return { state: "connected", authFailures: 0 };
   if (end === "connectError") return { state: "connectError" }; // the count of refused logins stays as it was
+  if (end === "reconnectNeeded") return { state: "paused", authFailures: account.authFailures ?? 0 };
   const authFailures = (account.authFailures ?? 0) + 1;
   return { state: authFailures >= pauseAfter ? "paused" : "authenticationError", authFailures };
 }

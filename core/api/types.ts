@@ -13,6 +13,7 @@ import { logNotifier, type Notifier } from "../notifications/index";
 import type { DeadLetters } from "../queue/index";
 import type { JobEndReporter } from "../monitoring/index";
 import type { AttachmentStore, SendQueue } from "../sending/index";
+import type { OAuthProviders } from "../oauth/index";
 
 export interface ApiDeps {
   db: Db;
@@ -40,6 +41,10 @@ export interface ApiDeps {
   sendQueue?: SendQueue;
   /** Where attachments are uploaded (S3, or a local folder); without it uploads answer 503. */
   attachments?: AttachmentStore;
+  /** OAuth2 providers configured for "Connect with Google / Microsoft" (core/oauth); none: no buttons. */
+  oauth?: OAuthProviders;
+  /** The OAuth2 token endpoint's HTTP client (tests). Default: global fetch. */
+  fetch?: typeof fetch;
   /** The first admin, created on first use when no one has signed up yet. */
   bootstrapAdmin?: () => Promise<{ email: string; password: string } | undefined>;
 }

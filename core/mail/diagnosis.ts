@@ -34,6 +34,12 @@ function providerStepsFor(code: DiagnosisCode, preset: ProviderPreset | undefine
     case "basic_auth_disabled":
       if (passwordWorks) return undefined;
       return (protocol === "smtp" ? preset.smtpAuthSteps : undefined) ?? preset.appPasswordSteps;
+    // a token the mail server refuses although the provider just issued it: IMAP (or SMTP AUTH)
+    // is switched off for the mailbox, the one thing left that a valid token cannot pass
+    case "oauth_failed":
+      return preset.oauthMailSteps ?? preset.imapAccessSteps;
+    case "oauth_admin_consent":
+      return preset.adminConsentSteps;
     default:
       return undefined;
   }

@@ -28,6 +28,8 @@ export interface ImapSettings extends MailServerSettings {
 export interface EarlyCredentials {
   user: string;
   pass: string;
+  /** An OAuth2 access token: XOAUTH2 instead of the password (MailServerSettings.accessToken). */
+  accessToken?: string;
   provider?: string | null;
 }
 
@@ -106,6 +108,11 @@ class GatedImapFlow extends ImapFlow {
     const auth = await this.credentials;
     if (!auth) throw new AppError("permanent", LOGIN_WITHDRAWN);
     const self = this as unknown as Internal;
+    // a token signs in the way imapflow chooses for it (OAUTHBEARER, else XOAUTH2): one round trip with SASL-IR too
+    if (auth.accessToken) {
+      self.options.auth = { user: auth.user, accessToken: auth.accessToken };
+      return baseAuthenticate.call(this);
+    }
     self.options.auth = { user: auth.user, pass: auth.pass };
     // imapflow sends LOGIN for "domain\\user" and "user/mailbox" names (Exchange); so do we
     const saslIr = self.capabilities.has("SASL-IR") && self.capabilities.has("AUTH=PLAIN") && !/\\|\//.test(auth.user);
@@ -185,7 +192,7 @@ export async function openImap(settings: ImapSettings, log: Logger): Promise<Ima
     secure: settings.security === "tls",
     // "starttls": insist on the upgrade; "none": never upgrade (only for servers on a trusted network)
     doSTARTTLS: settings.security === "starttls" ? true : settings.security === "none" ? false : undefined,
-    auth: { user: settings.user, pass: settings.password },
+    auth: settings.accessToken ? { user: settings.user, accessToken: settings.accessToken } : { user: settings.user, pass: settings.password },
     tls: { rejectUnauthorized: !settings.allowInsecureCerts, servername, ca: settings.ca, minVersion: "TLSv1.2" },
     logger: settings.commandLog ? commandLogger(settings.commandLog) : false,
     disableAutoIdle: true,

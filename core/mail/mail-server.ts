@@ -13,6 +13,12 @@ export interface MailServerSettings {
   security: SecurityMode;
   user: string;
   password: string;
+  /**
+   * An OAuth2 access token (Google, Microsoft 365): when set, the login is XOAUTH2 (or
+   * OAUTHBEARER where the server offers it) with this token instead of the password. Short-lived
+   * (about an hour); never logged, never stored (core/oauth keeps it in memory only).
+   */
+  accessToken?: string;
   /** Accept a certificate that does not verify. Default false; only for a server the admin controls. */
   allowInsecureCerts?: boolean;
   /** Extra trusted CA certificates (PEM), e.g. a company's private CA (IMAP_EXTRA_CA_PEM locally). */

@@ -25,6 +25,10 @@ export interface ProviderSteps {
   webLoginSteps?: Steps;
   /** Microsoft 365: how password sign-in for sending (Authenticated SMTP) is allowed. */
   smtpAuthSteps?: Steps;
+  /** OAuth2: the sign-in worked but the mail server refused the token (IMAP or SMTP AUTH off for the mailbox). */
+  oauthMailSteps?: Steps;
+  /** Microsoft 365 OAuth2: how an administrator grants the app admin consent. */
+  adminConsentSteps?: Steps;
 }
 
 const microsoftOAuth = {
@@ -115,6 +119,30 @@ export const PROVIDER_STEPS = {
         "Microsoft 365 管理センターで「ユーザー」→「アクティブなユーザー」を開き、対象のユーザーを選びます。",
         "「メール」タブの「メール アプリの管理」で「認証済み SMTP」にチェックを入れて保存します。",
         "「SmtpClientAuthentication is disabled for the Tenant」と表示される場合は、Exchange 管理者が組織の SMTP AUTH を許可するか、「Microsoft でサインイン」（OAuth）で接続してください。",
+      ],
+    },
+    oauthMailSteps: {
+      en: [
+        "The sign-in worked, but the mail server refused it: IMAP or SMTP AUTH is probably switched off for this mailbox.",
+        "In the Microsoft 365 admin center, open Users, Active users, select the user, then Mail, Manage email apps.",
+        "Tick IMAP and Authenticated SMTP, save, wait a few minutes and test again.",
+      ],
+      ja: [
+        "サインインは成功しましたが、メールサーバーが接続を拒否しました。このメールボックスで IMAP または SMTP 認証が無効になっている可能性があります。",
+        "Microsoft 365 管理センターで「ユーザー」→「アクティブなユーザー」を開き、対象のユーザーを選んで「メール」→「メール アプリの管理」を開きます。",
+        "「IMAP」と「認証済み SMTP」にチェックを入れて保存し、数分待ってからもう一度テストします。",
+      ],
+    },
+    adminConsentSteps: {
+      en: [
+        "A Microsoft Entra administrator opens Enterprise applications, finds CRM Mail Sync (or opens the consent link), and clicks \"Grant admin consent\".",
+        "The app asks for IMAP.AccessAsUser.All, SMTP.Send and offline_access (Office 365 Exchange Online).",
+        "Then connect the mailbox again.",
+      ],
+      ja: [
+        "Microsoft Entra の管理者が「エンタープライズ アプリケーション」で CRM Mail Sync を開き（または同意用のリンクを開き）、「管理者の同意を与えます」をクリックします。",
+        "アプリが求める権限は IMAP.AccessAsUser.All、SMTP.Send、offline_access（Office 365 Exchange Online）です。",
+        "その後、もう一度メールボックスを接続します。",
       ],
     },
   },

@@ -6,6 +6,10 @@ import { PROVIDER_STEPS, zohoSteps, type ProviderSteps } from "./provider-steps"
 export const providerIds = ["gmail", "microsoft365", "outlook", "yahoo", "yahoo_japan", "zoho", "zoho_pro", "icloud", "aol", "other"] as const;
 export type ProviderId = (typeof providerIds)[number];
 
+/** The OAuth2 sign-ins a mailbox can be connected with (core/oauth holds their endpoints and scopes). */
+export const oauthProviderIds = ["google", "microsoft"] as const;
+export type OAuthProviderId = (typeof oauthProviderIds)[number];
+
 /**
  * Provider presets: the servers, user-name style and sign-in rules of the mail services our
  * users have, so that picking "Gmail" (or typing a gmail.com address) fills everything in.

@@ -29,7 +29,8 @@ export function createSmtpTransport(settings: SmtpSettings): Transporter<SMTPSen
     requireTLS: settings.security === "starttls",
     ignoreTLS: settings.security === "none",
     servername,
-    auth: { user: settings.user, pass: settings.password },
+    // OAuth2: nodemailer sends AUTH XOAUTH2 with the token (it never fetches or refreshes one itself here)
+    auth: settings.accessToken ? { type: "OAuth2", user: settings.user, accessToken: settings.accessToken } : { user: settings.user, pass: settings.password },
     forceAuth: true,
     tls: { rejectUnauthorized: !settings.allowInsecureCerts, servername, ca: settings.ca, minVersion: "TLSv1.2" },
     connectionTimeout: settings.timeouts?.connection ?? 15_000,

@@ -3,7 +3,9 @@ import { keys } from "../store/keys";
 import type { SecretStore } from "../secrets/index";
 import { AppError } from "../shared/errors";
 import type { Logger } from "../shared/log";
-import { checkHost, getAccountRecord, readBoundSecrets, type HostAllowance } from "../accounts/index";
+import { checkHost, getAccountRecord, type HostAllowance } from "../accounts/index";
+import { mailSecretsFor, type OAuthProviders } from "../oauth/index";
+import type { Notifier } from "../notifications/index";
 import type { ImapFlow } from "imapflow";
 import { consume, type RateLimit } from "../store/rate-limit";
 import { SharingGate, contactsHolding, type Reader } from "../sharing/index";
@@ -20,6 +22,10 @@ export interface BodyDeps {
   log: Logger;
   hostAllowance: HostAllowance;
   imapCa?: string;
+  /** OAuth2 providers, for mailboxes connected with Google or Microsoft. */
+  oauth?: OAuthProviders;
+  /** Told when an OAuth2 mailbox's grant has ended (mailbox.reconnect_needed). */
+  notifier?: Notifier;
 }
 
 /** A message item's id as the API gives it out: the contact address and the sort key. */
@@ -80,11 +86,12 @@ export async function fetchMessageText(deps: BodyDeps, id: string, reader: Reade
     try {
       // only the IMAP password, and only to the server it was typed for (accounts/secret-binding.ts)
       const imapOnly = { imap: account.imap, smtp: null, allowInsecureCerts: account.allowInsecureCerts };
-      const { password } = await readBoundSecrets(deps, account, { target: imapOnly });
-      if (!password) continue;
+      // (an OAuth2 mailbox: its access token, refreshed once for everyone who needs it now)
+      const { password, accessToken } = await mailSecretsFor(deps, account, { target: imapOnly });
+      if (!password && !accessToken) continue;
       const settings = async () => {
         const address = await checkHost(account.imap.host, deps.hostAllowance, "imap.host");
-        return { ...account.imap, address, password, allowInsecureCerts: account.allowInsecureCerts, ca: deps.imapCa };
+        return { ...account.imap, address, password: password ?? "", accessToken, allowInsecureCerts: account.allowInsecureCerts, ca: deps.imapCa };
       };
       // a pooled connection serves only the same password at the same destination
       const poolKey = `${account.id}#${account.secretVersion ?? ""}#${account.imap.host}:${account.imap.port}:${account.imap.security}:${!!account.allowInsecureCerts}`;

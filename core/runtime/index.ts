@@ -11,6 +11,7 @@ import type { Notifier } from "../notifications/index";
 import { mailNotifier } from "../notification-mail/index";
 import { countingNotifier } from "../monitoring/index";
 import { LocalAttachmentStore, S3AttachmentStore, SqsSendQueue, type AttachmentStore } from "../sending/index";
+import { oauthProvidersFrom, type OAuthProviders } from "../oauth/index";
 
 /**
  * Builds the adapters a handler needs, once per cold start, from the linked resources
@@ -31,6 +32,8 @@ import { LocalAttachmentStore, S3AttachmentStore, SqsSendQueue, type AttachmentS
  *   queuing its sync at once (tests that drive their own jobs; default on)
  * - IMAP_EXTRA_CA_PEM: PEM text of an extra CA to trust for IMAP (e.g. a company CA)
  * - LOG_LEVEL: debug | info | warn | error (default info)
+ * - OAUTH_*: the OAuth2 providers (core/oauth/providers.ts); in AWS the client ids and secrets
+ *   come from the GoogleClientId/-Secret and MicrosoftClientId/-Secret links (sst.Secret)
  */
 export interface Runtime {
   db: Db;
@@ -48,6 +51,8 @@ export interface Runtime {
   notifier: Notifier;
   /** The dead-letter queues linked to this function (monitor, api), for listing and redriving; none linked: undefined. */
   deadLetters?: DeadLetters;
+  /** The OAuth2 providers configured (client id and secret present); none: no "Connect with" button. */
+  oauth: OAuthProviders;
 }
 
 const linked = (name: string): any => (Resource as unknown as Record<string, any>)[name];
@@ -114,6 +119,12 @@ export function buildRuntime(fn: string): Runtime {
     // paused mailboxes and lockouts are counted as metrics (and so alarmed on) whoever reports them
     notifier: countingNotifier(notifier),
     deadLetters: linkedDeadLetters(),
+    oauth: oauthProvidersFrom(env, {
+      googleClientId: optionalLink("GoogleClientId")?.value,
+      googleClientSecret: optionalLink("GoogleClientSecret")?.value,
+      microsoftClientId: optionalLink("MicrosoftClientId")?.value,
+      microsoftClientSecret: optionalLink("MicrosoftClientSecret")?.value,
+    }),
   };
 }
 

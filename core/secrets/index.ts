@@ -20,6 +20,11 @@ export interface SecretStore {
 
 /** A mailbox's credentials, one secret as JSON (see accounts/credentials.ts). */
 export const mailboxSecretName = (accountId: string) => `mailbox/${accountId}`;
+/**
+ * An OAuth2 mailbox's refresh token after its n-th rotation (n >= 1), created once and never
+ * overwritten (core/oauth/rotation.ts); the account item says which n is current.
+ */
+export const rotatedTokenSecretName = (accountId: string, n: number) => `mailbox/${accountId}/oauth-${n}`;
 /** Before one secret per mailbox: the IMAP password alone (read only to migrate it). */
 export const accountSecretName = (accountId: string) => `account/${accountId}`;
 /** Before one secret per mailbox: the SMTP password, when it differed from the IMAP one. */

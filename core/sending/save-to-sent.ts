@@ -24,6 +24,8 @@ export async function saveToSent(
   password: string,
   raw: Buffer,
   date: Date,
+  /** An OAuth2 mailbox signs in with XOAUTH2 (core/oauth); a password mailbox leaves it out. */
+  accessToken?: string,
 ): Promise<SavedCopy> {
   const log = deps.log ?? createLogger({ fn: "save-to-sent" });
   const { imap } = account;
@@ -31,7 +33,7 @@ export async function saveToSent(
   let client: Awaited<ReturnType<typeof openImap>>;
   try {
     const address = await checkHost(imap.host, deps.hostAllowance, "imap.host", deps.resolve);
-    client = await openImap({ ...imap, address, password, allowInsecureCerts: account.allowInsecureCerts, ca: deps.ca, provider: account.provider }, log);
+    client = await openImap({ ...imap, address, password, accessToken, allowInsecureCerts: account.allowInsecureCerts, ca: deps.ca, provider: account.provider }, log);
   } catch (err) {
     return { ok: false, diagnosis: diagnose(err, ctx) };
   }

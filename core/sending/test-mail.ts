@@ -88,7 +88,7 @@ export async function buildTestMessage(account: Pick<TestMailAccount, "email" | 
  * SMTP server uses its own credentials, the SMTP one. Never throws for a server problem: each
  * part carries a diagnosis instead.
  */
-export async function sendTestMail(account: TestMailAccount, passwords: { password: string; smtpPassword?: string }, deps: TestMailDeps): Promise<TestMailReport> {
+export async function sendTestMail(account: TestMailAccount, passwords: { password: string; smtpPassword?: string; accessToken?: string }, deps: TestMailDeps): Promise<TestMailReport> {
   const log = deps.log ?? createLogger({ fn: "test-mail" });
   const { raw, messageId, subject } = await buildTestMessage(account, deps.now?.() ?? new Date());
   const report: TestMailReport = { messageId, subject, sent: { ok: false, ms: 0 }, savedToSent: { ok: false, skipped: true, ms: 0 } };
@@ -105,12 +105,14 @@ export async function sendTestMail(account: TestMailAccount, passwords: { passwo
     try {
       const address = await checkHost(smtp.host, deps.hostAllowance, "smtp.host", deps.resolve);
       const password = same ? passwords.password : passwords.smtpPassword;
-      if (!password) throw Object.assign(new Error("no SMTP password is saved"), { code: "EAUTH" });
+      if (!password && !passwords.accessToken) throw Object.assign(new Error("no SMTP password is saved"), { code: "EAUTH" });
       mailer = (deps.mailer ?? createSmtpMailer)({
         ...smtp,
         user: same ? account.imap.user : smtp.user,
         address,
-        password,
+        password: password ?? "",
+        // an OAuth2 mailbox: XOAUTH2 with the access token (its SMTP always shares the IMAP sign-in)
+        accessToken: passwords.accessToken,
         allowInsecureCerts: account.allowInsecureCerts,
         ca: deps.ca,
         provider: account.provider,
@@ -129,7 +131,7 @@ export async function sendTestMail(account: TestMailAccount, passwords: { passwo
   const keepCopy = account.saveSentCopy ?? defaultSaveSentCopy(account.provider);
   if (report.sent.ok && keepCopy) {
     const started = Date.now();
-    const saved = await saveToSent({ ...deps, log }, account, passwords.password, raw, deps.now?.() ?? new Date());
+    const saved = await saveToSent({ ...deps, log }, account, passwords.password, raw, deps.now?.() ?? new Date(), passwords.accessToken);
     const ms = Date.now() - started;
     report.savedToSent = saved.ok ? { ok: true, ms, folder: saved.folder, ...(saved.uid ? { uid: saved.uid } : {}) } : { ok: false, ms, ...(saved.folder ? { folder: saved.folder } : {}), diagnosis: saved.diagnosis };
   }

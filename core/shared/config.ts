@@ -44,6 +44,16 @@ export const configSchema = z.object({
   PORT: integer(0, 65_535, 3000),
   /** `npm start`: seconds between two local schedule ticks; unset: every SYNC_INTERVAL_MINUTES. */
   SCHEDULE_EVERY_SECONDS: integer(1, 86_400, 0).transform((s) => (s === 0 ? undefined : s)),
+  /** Microsoft OAuth2 sign-in: "common" (any account), "organizations", or one tenant's id or domain. */
+  OAUTH_MICROSOFT_TENANT: z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      const tenant = raw?.trim() || "common";
+      if (/^[A-Za-z0-9.-]+$/.test(tenant)) return tenant;
+      ctx.addIssue({ code: "custom", message: `must be "common", "organizations" or a tenant id or domain, got "${tenant}"` });
+      return z.NEVER;
+    }),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -39,6 +39,7 @@
  * | notification (road)    | NOTIFY#<yyyy-mm-dd>       | <at>#<id>            |                     |                           |
  * | bootstrap marker       | META                      | BOOTSTRAP            |                     |                           |
  * | contact address change | CHANGES#<contactEmail>    | <ISO at>#<random>    |                     |                           |
+ * | OAuth2 sign-in started | OAUTHSTATE#<sha256(state)> | OAUTHSTATE          |                     |                           |
  * | audit entry            | AUDIT#<yyyy-mm>           | <ISO at>#<requestId> |                     |                           |
  * | sending settings (org) | SETTINGS                  | SENDING              |                     |                           |
  * | outgoing message       | SEND#<sendId>             | SEND                 | SENDS#<userId>      | <createdAt>#<sendId>      |
@@ -55,6 +56,11 @@
  * sync keys the same message read back from Sent, so the sync's put replaces them: one item.
  * An upload item records an attachment the browser put into storage (key, name, type, size,
  * uploader); it expires after a day unless a message uses it.
+ * An OAuth2 sign-in item (core/oauth/sign-in.ts) binds the `state` sent to Google or Microsoft
+ * to the session that started it (`sessionHash`, sha256 of the session token), the user, the
+ * provider, the redirect URI and the mailbox being reconnected; it expires after 10 minutes
+ * (`expiresAt`, checked at read) and is deleted by the one callback that may use it. It holds
+ * no secret: the PKCE verifier is derived from the session token and the state, never stored.
  *
  * The contact email index item holds `contactIds` (a string set): the sync matches a
  * participant with one BatchGetItem of EMAIL#<address> keys, primary and secondary alike.
@@ -193,6 +199,7 @@ export const keys = {
   bootstrap: { pk: "META", sk: "BOOTSTRAP" },
   contactChange: (contactEmail: string, atIso: string, random: string) => ({ pk: `CHANGES#${contactEmail}`, sk: `${atIso}#${random}` }),
   contactChangesOf: (contactEmail: string) => `CHANGES#${contactEmail}`,
+  oauthState: (stateHash: string) => ({ pk: `OAUTHSTATE#${stateHash}`, sk: "OAUTHSTATE" }),
   mailCopy: (contactEmail: string, dateIso: string, messageKey: string, accountId: string) => ({ pk: contactEmail, sk: `${dateIso}#${messageKey}#${accountId}` }),
   backfill: (atIso: string, address: string) => ({ pk: "BACKFILL", sk: `${atIso}#${address}` }),
   apiKey: (keyId: string) => ({ pk: `APIKEY#${keyId}`, sk: "APIKEY" }),

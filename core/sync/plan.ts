@@ -9,6 +9,7 @@ import type { FolderCursor } from "../jobs/index";
 import type { SyncJobMessage } from "../queue/index";
 import type { JobEnd } from "../accounts/index";
 import { isAuthenticationProblem, PREVIEW_BYTES } from "../mail/index";
+import { RECONNECT_CODE } from "../oauth/index";
 import { retryUids } from "./accounting";
 import { ADDRESS_HEADERS, RECORD_HEADERS } from "./header-record";
 
@@ -184,7 +185,9 @@ export function retriesRefusedJob(job: Pick<SyncJobMessage, "reason" | "enqueued
  * refused sign-in (or no saved password) counts towards the pause, anything else is a
  * connection error that leaves the count alone.
  */
-export const jobEndOf = (errorCode: string): JobEnd => (isAuthenticationProblem(errorCode) ? "authenticationError" : "connectError");
+export const jobEndOf = (errorCode: string): JobEnd =>
+  // an ended OAuth2 grant (core/oauth's RECONNECT_CODE) pauses the mailbox at once: no retry can help
+  errorCode === RECONNECT_CODE ? "reconnectNeeded" : isAuthenticationProblem(errorCode) ? "authenticationError" : "connectError";
 
 /** Two backfill jobs of one mailbox start at least this far apart: a CRM adding contacts one by one costs one job a minute per mailbox, not one per contact. */
 export const BACKFILL_JOB_SPACING_MS = 60_000;

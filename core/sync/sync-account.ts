@@ -20,6 +20,7 @@ import { loadStoragePolicy } from "../sharing/index";
 import type { MailEventSink } from "./store-messages";
 import { FolderRun } from "./folder-run";
 import type { JobEndReporter } from "../monitoring/index";
+import { accessTokens, tellReconnectNeeded, type OAuthProviders } from "../oauth/index";
 import { currentCursors, keepEnd, lastEnds, openEarly, recentServers } from "./warm-state";
 export { forgetProcessState } from "./warm-state";
 
@@ -55,6 +56,10 @@ export interface SyncDeps {
   notifier?: Notifier;
   /** Told how each job that ran ended (the job monitor's normal and abnormal ends); none: not told. */
   jobEnded?: JobEndReporter;
+  /** OAuth2 providers, for mailboxes connected with Google or Microsoft (core/oauth). */
+  oauth?: OAuthProviders;
+  /** The OAuth2 token endpoint's HTTP client (tests). Default: global fetch. */
+  fetch?: typeof fetch;
 }
 
 export type SyncOutcome = { status: "done" | "skipped" | "failed" | "continued" | "abandoned"; counts: JobCounts; error?: string };
@@ -119,7 +124,9 @@ export async function runSyncJob(deps: SyncDeps, job: SyncJobMessage): Promise<S
   const cursors = currentCursors(db, account, kept, taken.leftBehindBy, cursorsRead, readAt);
   cursors.catch(() => undefined);
   let password: string | undefined;
+  const oauth = account.authMethod === "oauth2";
   try {
+    // an OAuth2 mailbox reads as "" here (imapPasswordStore): its access token is got below, inside the job's error handling
     password = await passwordCache.confirm(secretStore, secretName, secret, account.secretVersion);
   } catch (err) {
     early?.abandon();
@@ -134,7 +141,9 @@ export async function runSyncJob(deps: SyncDeps, job: SyncJobMessage): Promise<S
   const startedAt = (account as AccountRecord & { leaseStartedAt?: string }).leaseStartedAt ?? nowIso();
   let released = false;
   try {
-    if (!password) throw new AppError("permanent", "password_missing");
+    // the access token from this process's memory, or one refresh shared by every job that needs it now
+    const accessToken = oauth ? await accessTokens.get(deps, { id: account.id, oauthProvider: account.oauthProvider ?? undefined, secretVersion: account.secretVersion }) : undefined;
+    if (oauth ? !accessToken : !password) throw new AppError("permanent", "password_missing");
     // the password goes only to the server it was typed for (accounts/secret-binding.ts)
     await ensureBound(db, account);
     // what the folders need from DynamoDB is read while IMAP logs in
@@ -146,7 +155,7 @@ export async function runSyncJob(deps: SyncDeps, job: SyncJobMessage): Promise<S
       early?.abandon();
       connection = openEarly(deps, job, serverHint(account)!);
     }
-    client = await connection!.login(account, password);
+    client = await connection!.login(account, oauth ? "" : password!, accessToken);
     const continued = await syncFolders(deps, client, account, counts, jobLog, job.jobId, state);
     // LOGOUT is sent, not waited for: its answer says nothing the job needs (closeImap never throws)
     void closeImap(client);
@@ -185,8 +194,10 @@ export async function runSyncJob(deps: SyncDeps, job: SyncJobMessage): Promise<S
     // the pause rule is read only when a login was refused: a quiet tick pays nothing for it
     const pauseAfter = end === "authenticationError" ? (await getPauseRule(db)).failedLogins : undefined;
     const [next] = await Promise.all([recordJobEnd(db, lease, account, end, { code: err.code, params: err.params }, undefined, pauseAfter), recordJob(db, job.jobId, "failed", { startedAt, endedAt: nowIso(), counts, error: err.code })]);
+    if (end === "reconnectNeeded") await tellReconnectNeeded({ notifier: deps.notifier, log: jobLog }, account, err.code);
     jobLog.warn("sync.failed", { code: err.code, kind: err.kind, cause: err.cause });
-    if (next.state === "paused" && !isPaused(account)) {
+    // (an ended OAuth2 grant was told as reconnect_needed just above)
+    if (next.state === "paused" && !isPaused(account) && end !== "reconnectNeeded") {
       jobLog.warn("sync.paused", { failedLogins: next.authFailures });
       await deps.notifier?.notify({ kind: "mailbox.paused", accountId: account.id, address: account.email, ownerId: account.ownerId, failedLogins: next.authFailures ?? 0, code: err.code, at: nowIso() });
     }

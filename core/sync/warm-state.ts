@@ -83,9 +83,9 @@ export function openEarly(deps: SyncDeps, job: SyncJobMessage, hint: ServerHint)
       const now = serverHint(account);
       return !!now && sameServer(hint, now);
     },
-    login(account: AccountRecord, pass: string): Promise<ImapFlow> {
+    login(account: AccountRecord, pass: string, accessToken?: string): Promise<ImapFlow> {
       settled = true;
-      give({ user: account.imap.user, pass, provider: account.provider });
+      give({ user: account.imap.user, pass, accessToken, provider: account.provider });
       return client;
     },
     /** Drops the connection at once, never logging in (safe to call more than once, or after login). */

@@ -6,6 +6,7 @@
  */
 import type { MailServersInfo } from "./mail-servers";
 import type { InteropServersInfo } from "./interop-servers";
+import type { OAuthPeerInfo } from "./oauth-peer";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -13,6 +14,8 @@ declare module "vitest" {
     mail: MailServersInfo;
     /** Cyrus, Courier, Exim and Sendmail of the interop project (only there). */
     interop: InteropServersInfo;
+    /** The OAuth2 authorization server Dovecot introspects tokens at (test/harness/oauth-peer.ts). */
+    oauth: OAuthPeerInfo;
   }
 }
 

@@ -215,8 +215,9 @@ describe("diagnose: every mapping from real error fields", () => {
 
   it("covers every diagnosis code except the ones decided without a library error", () => {
     const seen = new Set(cases.map((c) => c.code));
-    // smtp_not_configured is a settings fact, not an error (see sending/test-mail.ts)
-    expect(diagnosisCodes.filter((c) => !seen.has(c))).toEqual(["smtp_not_configured"]);
+    // smtp_not_configured is a settings fact, not an error (see sending/test-mail.ts); the OAuth2
+    // sign-in codes are decided from the provider's token endpoint answers (core/oauth/token-endpoint.ts)
+    expect(diagnosisCodes.filter((c) => !seen.has(c))).toEqual(["oauth_reconnect_needed", "oauth_admin_consent", "oauth_wrong_tenant", "oauth_scope_missing", "smtp_not_configured"]);
   });
 });
 

@@ -61,6 +61,7 @@ import { api, ApiError, setCsrfToken, setLanguage, setUnauthorizedHandler } from
 import { ErrorBanner, LanguageSelect, Loading, NoticeProvider, errorText } from "./components";
 import { I18nContext, type I18n, type Lang, initialLanguage, rememberLanguage, translate, useI18n } from "./i18n";
 import { AccountFormPage } from "./pages/account-form/page";
+import { OAUTH_CALLBACK_PATH, OAuthCallbackPage } from "./pages/oauth-callback/page";
 import { AccountsPage } from "./pages/Accounts";
 import { ContactPage } from "./pages/contact/page";
 import { ContactImportPage } from "./pages/contact-import/page";
@@ -199,7 +200,8 @@ function Shell() {
       <div className="layout">
         <Header user={user} route={route} onSignOut={() => void signOut()} />
         <main className="main" id="main">
-          <RouteView route={route} user={user} />
+          {/* the provider's way back after "Connect with Google / Microsoft" is a path, not a hash route */}
+          {window.location.pathname === OAUTH_CALLBACK_PATH ? <OAuthCallbackPage /> : <RouteView route={route} user={user} />}
         </main>
       </div>
     </NoticeProvider>

@@ -7,6 +7,7 @@ import { sendTestMail, type TestMailPart } from "../../sending/index";
 import { AppError } from "../../shared/errors";
 import type { Lang } from "../../shared/i18n";
 import { closeImap, openImap } from "../../mail/index";
+import { mailSecretsFor } from "../../oauth/index";
 import { PROBE_LIMIT, type Route, type RouteContext } from "../types";
 
 /**
@@ -95,10 +96,14 @@ const localizeReport = (report: ConnectionReport, lang: Lang) => ({
 
 const localizePart = <T extends TestMailPart>(part: T, lang: Lang) => ({ ...part, ...(part.diagnosis ? { diagnosis: localizeDiagnosis(part.diagnosis, lang) } : {}) });
 
-/** The saved passwords (or those given for this request only), through the destination binding. */
+/**
+ * The saved passwords (or those given for this request only), through the destination binding;
+ * for an OAuth2 mailbox its access token (core/oauth: refreshed once, an ended grant pauses it).
+ */
 async function savedSecrets(ctx: RouteContext, account: accounts.AccountRecord, typed: { password?: string; smtpPassword?: string } = {}, imapOnly = false) {
   const target = imapOnly ? { imap: account.imap, smtp: null, allowInsecureCerts: account.allowInsecureCerts } : undefined;
-  const { password, smtpPassword } = await accounts.readBoundSecrets(ctx.deps, account, { target, typed });
+  const { password, smtpPassword, accessToken } = await mailSecretsFor(ctx.deps, account, { target, typed });
+  if (accessToken) return { password: "", accessToken };
   if (!password) throw new AppError("permanent", "password_missing", { fields: [{ field: "password", key: "password_missing" }] });
   return { password, smtpPassword };
 }
@@ -148,13 +153,13 @@ export const connectionRoutes: Route[] = [
     rateLimit: PROBE_LIMIT,
     async handle(ctx) {
       const account = await accounts.getAccount(ctx.deps.db, ctx.session.user, ctx.params.id!);
-      const { password } = await savedSecrets(ctx, account, {}, true);
+      const { password, accessToken } = await savedSecrets(ctx, account, {}, true);
       const { imap } = account;
       const context = { protocol: "imap" as const, step: "folders" as const, host: imap.host, port: imap.port, security: imap.security, provider: account.provider };
       let client: Awaited<ReturnType<typeof openImap>> | undefined;
       try {
         const address = await accounts.checkHost(imap.host, ctx.deps.hostAllowance, "imap.host");
-        client = await openImap({ ...imap, address, password, allowInsecureCerts: account.allowInsecureCerts, ca: extraCa(ctx), provider: account.provider }, ctx.deps.log);
+        client = await openImap({ ...imap, address, password, accessToken, allowInsecureCerts: account.allowInsecureCerts, ca: extraCa(ctx), provider: account.provider }, ctx.deps.log);
         const items = selectableFolders(await client.list());
         return { body: { items, sentFolder: detectSentFolder(items) ?? null } };
       } catch (err) {

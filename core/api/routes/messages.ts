@@ -26,7 +26,7 @@ export const messageRoutes: Route[] = [
     method: "GET", path: "/api/messages/{id}/body", auth: "user", tag: "messages", scope: "messages:read", summary: "The message's text, fetched now through a copy the reader may see (plain text only; rate limited per reader and per mailbox)",
     response: z.object({ text: z.string(), truncated: z.boolean(), accountId: z.string() }),
     handle: async (ctx) => ({
-      body: await fetchMessageText({ db: ctx.deps.db, secrets: ctx.deps.secrets, log: ctx.deps.log, hostAllowance: ctx.deps.hostAllowance, imapCa: ctx.deps.imapCa }, ctx.params.id!, ctx.session.user),
+      body: await fetchMessageText({ db: ctx.deps.db, secrets: ctx.deps.secrets, log: ctx.deps.log, hostAllowance: ctx.deps.hostAllowance, imapCa: ctx.deps.imapCa, oauth: ctx.deps.oauth, notifier: ctx.deps.notifier }, ctx.params.id!, ctx.session.user),
     }),
   },
 ];

@@ -34,6 +34,9 @@ import type {
   MessageDetail,
   MessagePage,
   Notification,
+  OAuthCallback,
+  OAuthProvider,
+  OAuthStart,
   ProviderView,
   SessionInfo,
   SkippedMessage,
@@ -202,6 +205,11 @@ export const api = {
   /** Sends a test mail to the account's own address and saves it to Sent. */
   sendTestMail: (id: string) => request<TestMailResult>("POST", `/api/accounts/${enc(id)}/test-mail`, { body: {} }),
   listFolders: (id: string) => request<FolderList>("GET", `/api/accounts/${enc(id)}/folders`),
+
+  // OAuth2 sign-in ("Connect with Google / Microsoft"): the browser goes to authorizeUrl, the provider sends it back to /oauth/callback
+  oauthProviders: () => request<{ items: OAuthProvider[] }>("GET", "/api/oauth/providers"),
+  oauthStart: (provider: OAuthProvider["id"], input: { accountId?: string; loginHint?: string } = {}) => request<OAuthStart>("POST", `/api/oauth/${enc(provider)}/start`, { body: input }),
+  oauthCallback: (input: OAuthCallback) => request<Account>("POST", "/api/oauth/callback", { body: input }),
 
   // Providers and autodiscovery
   listProviders: () => request<{ items: ProviderView[] }>("GET", "/api/providers"),

@@ -306,6 +306,18 @@ export interface paths {
     /** Announce an attachment (name, type, size): answers where the browser PUTs its bytes (a presigned S3 URL in AWS, the local gateway in `npm start`). Over the message size limit answers 400 before anything is uploaded */
     post: operations["postUploads"];
   };
+  "/api/oauth/providers": {
+    /** The OAuth2 sign-ins this server is set up for (a client id and secret configured): the console shows a Connect button for each */
+    get: operations["getOauthProviders"];
+  };
+  "/api/oauth/{provider}/start": {
+    /** Start connecting a mailbox with Google or Microsoft: the provider URL to send the browser to (authorization code with PKCE; the state is bound to this session for 10 minutes) */
+    post: operations["postOauthProviderStart"];
+  };
+  "/api/oauth/callback": {
+    /** Finish connecting: the code and state the provider sent back to the console. Creates the mailbox, or reconnects the one the sign-in was started for (its mail and cursors kept) */
+    post: operations["postOauthCallback"];
+  };
 }
 
 export type webhooks = Record<string, never>;
@@ -1368,6 +1380,9 @@ export interface operations {
                 hasPassword: boolean;
                 hasSmtpPassword: boolean;
                 /** @enum {string} */
+                authMethod: "password" | "oauth2";
+                oauthProvider: ("google" | "microsoft") | null;
+                /** @enum {string} */
                 state: "init" | "connected" | "syncing" | "authenticationError" | "connectError" | "paused" | "disabled";
                 lastSyncAt: string | null;
                 lastError: {
@@ -1533,6 +1548,9 @@ export interface operations {
             hasPassword: boolean;
             hasSmtpPassword: boolean;
             /** @enum {string} */
+            authMethod: "password" | "oauth2";
+            oauthProvider: ("google" | "microsoft") | null;
+            /** @enum {string} */
             state: "init" | "connected" | "syncing" | "authenticationError" | "connectError" | "paused" | "disabled";
             lastSyncAt: string | null;
             lastError: {
@@ -1655,6 +1673,9 @@ export interface operations {
             initialSyncDays: number;
             hasPassword: boolean;
             hasSmtpPassword: boolean;
+            /** @enum {string} */
+            authMethod: "password" | "oauth2";
+            oauthProvider: ("google" | "microsoft") | null;
             /** @enum {string} */
             state: "init" | "connected" | "syncing" | "authenticationError" | "connectError" | "paused" | "disabled";
             lastSyncAt: string | null;
@@ -1867,6 +1888,9 @@ export interface operations {
             initialSyncDays: number;
             hasPassword: boolean;
             hasSmtpPassword: boolean;
+            /** @enum {string} */
+            authMethod: "password" | "oauth2";
+            oauthProvider: ("google" | "microsoft") | null;
             /** @enum {string} */
             state: "init" | "connected" | "syncing" | "authenticationError" | "connectError" | "paused" | "disabled";
             lastSyncAt: string | null;
@@ -2143,7 +2167,7 @@ export interface operations {
                 detail?: string;
                 diagnosis?: {
                   /** @enum {string} */
-                  code: "auth_failed" | "app_password_required" | "web_login_required" | "imap_disabled" | "basic_auth_disabled" | "oauth_failed" | "too_many_attempts" | "tls_untrusted" | "tls_expired" | "tls_name_mismatch" | "tls_mismatch" | "tls_outdated" | "starttls_unavailable" | "tls_handshake_failed" | "smtp_auth_unavailable" | "host_not_found" | "host_not_allowed" | "connection_refused" | "timeout" | "connection_closed" | "throttled" | "server_unavailable" | "smtp_rejected" | "sender_not_allowed" | "recipient_refused" | "message_too_large" | "sending_disabled" | "smtp_not_configured" | "folder_not_found" | "unknown";
+                  code: "auth_failed" | "app_password_required" | "web_login_required" | "imap_disabled" | "basic_auth_disabled" | "oauth_failed" | "oauth_reconnect_needed" | "oauth_admin_consent" | "oauth_wrong_tenant" | "oauth_scope_missing" | "too_many_attempts" | "tls_untrusted" | "tls_expired" | "tls_name_mismatch" | "tls_mismatch" | "tls_outdated" | "starttls_unavailable" | "tls_handshake_failed" | "smtp_auth_unavailable" | "host_not_found" | "host_not_allowed" | "connection_refused" | "timeout" | "connection_closed" | "throttled" | "server_unavailable" | "smtp_rejected" | "sender_not_allowed" | "recipient_refused" | "message_too_large" | "sending_disabled" | "smtp_not_configured" | "folder_not_found" | "unknown";
                   /** @enum {string} */
                   kind: "transient" | "permanent";
                   /** @enum {string} */
@@ -2240,7 +2264,7 @@ export interface operations {
                 detail?: string;
                 diagnosis?: {
                   /** @enum {string} */
-                  code: "auth_failed" | "app_password_required" | "web_login_required" | "imap_disabled" | "basic_auth_disabled" | "oauth_failed" | "too_many_attempts" | "tls_untrusted" | "tls_expired" | "tls_name_mismatch" | "tls_mismatch" | "tls_outdated" | "starttls_unavailable" | "tls_handshake_failed" | "smtp_auth_unavailable" | "host_not_found" | "host_not_allowed" | "connection_refused" | "timeout" | "connection_closed" | "throttled" | "server_unavailable" | "smtp_rejected" | "sender_not_allowed" | "recipient_refused" | "message_too_large" | "sending_disabled" | "smtp_not_configured" | "folder_not_found" | "unknown";
+                  code: "auth_failed" | "app_password_required" | "web_login_required" | "imap_disabled" | "basic_auth_disabled" | "oauth_failed" | "oauth_reconnect_needed" | "oauth_admin_consent" | "oauth_wrong_tenant" | "oauth_scope_missing" | "too_many_attempts" | "tls_untrusted" | "tls_expired" | "tls_name_mismatch" | "tls_mismatch" | "tls_outdated" | "starttls_unavailable" | "tls_handshake_failed" | "smtp_auth_unavailable" | "host_not_found" | "host_not_allowed" | "connection_refused" | "timeout" | "connection_closed" | "throttled" | "server_unavailable" | "smtp_rejected" | "sender_not_allowed" | "recipient_refused" | "message_too_large" | "sending_disabled" | "smtp_not_configured" | "folder_not_found" | "unknown";
                   /** @enum {string} */
                   kind: "transient" | "permanent";
                   /** @enum {string} */
@@ -2325,7 +2349,7 @@ export interface operations {
               ms: number;
               diagnosis?: {
                 /** @enum {string} */
-                code: "auth_failed" | "app_password_required" | "web_login_required" | "imap_disabled" | "basic_auth_disabled" | "oauth_failed" | "too_many_attempts" | "tls_untrusted" | "tls_expired" | "tls_name_mismatch" | "tls_mismatch" | "tls_outdated" | "starttls_unavailable" | "tls_handshake_failed" | "smtp_auth_unavailable" | "host_not_found" | "host_not_allowed" | "connection_refused" | "timeout" | "connection_closed" | "throttled" | "server_unavailable" | "smtp_rejected" | "sender_not_allowed" | "recipient_refused" | "message_too_large" | "sending_disabled" | "smtp_not_configured" | "folder_not_found" | "unknown";
+                code: "auth_failed" | "app_password_required" | "web_login_required" | "imap_disabled" | "basic_auth_disabled" | "oauth_failed" | "oauth_reconnect_needed" | "oauth_admin_consent" | "oauth_wrong_tenant" | "oauth_scope_missing" | "too_many_attempts" | "tls_untrusted" | "tls_expired" | "tls_name_mismatch" | "tls_mismatch" | "tls_outdated" | "starttls_unavailable" | "tls_handshake_failed" | "smtp_auth_unavailable" | "host_not_found" | "host_not_allowed" | "connection_refused" | "timeout" | "connection_closed" | "throttled" | "server_unavailable" | "smtp_rejected" | "sender_not_allowed" | "recipient_refused" | "message_too_large" | "sending_disabled" | "smtp_not_configured" | "folder_not_found" | "unknown";
                 /** @enum {string} */
                 kind: "transient" | "permanent";
                 /** @enum {string} */
@@ -2348,7 +2372,7 @@ export interface operations {
               ms: number;
               diagnosis?: {
                 /** @enum {string} */
-                code: "auth_failed" | "app_password_required" | "web_login_required" | "imap_disabled" | "basic_auth_disabled" | "oauth_failed" | "too_many_attempts" | "tls_untrusted" | "tls_expired" | "tls_name_mismatch" | "tls_mismatch" | "tls_outdated" | "starttls_unavailable" | "tls_handshake_failed" | "smtp_auth_unavailable" | "host_not_found" | "host_not_allowed" | "connection_refused" | "timeout" | "connection_closed" | "throttled" | "server_unavailable" | "smtp_rejected" | "sender_not_allowed" | "recipient_refused" | "message_too_large" | "sending_disabled" | "smtp_not_configured" | "folder_not_found" | "unknown";
+                code: "auth_failed" | "app_password_required" | "web_login_required" | "imap_disabled" | "basic_auth_disabled" | "oauth_failed" | "oauth_reconnect_needed" | "oauth_admin_consent" | "oauth_wrong_tenant" | "oauth_scope_missing" | "too_many_attempts" | "tls_untrusted" | "tls_expired" | "tls_name_mismatch" | "tls_mismatch" | "tls_outdated" | "starttls_unavailable" | "tls_handshake_failed" | "smtp_auth_unavailable" | "host_not_found" | "host_not_allowed" | "connection_refused" | "timeout" | "connection_closed" | "throttled" | "server_unavailable" | "smtp_rejected" | "sender_not_allowed" | "recipient_refused" | "message_too_large" | "sending_disabled" | "smtp_not_configured" | "folder_not_found" | "unknown";
                 /** @enum {string} */
                 kind: "transient" | "permanent";
                 /** @enum {string} */
@@ -6185,6 +6209,256 @@ export interface operations {
             };
             expiresAt: string;
             maxBytes: number;
+          };
+        };
+      };
+      /** @description Invalid input: error.fields names each field and the reason */
+      400: {
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              message: string;
+              fields?: {
+                  field: string;
+                  code: string;
+                  message: string;
+                }[];
+              steps?: {
+                  [key: string]: unknown;
+                }[];
+            };
+          };
+        };
+      };
+      /** @description Not signed in, or an API key unknown, revoked or expired */
+      401: {
+        content: never;
+      };
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
+      403: {
+        content: never;
+      };
+      /** @description The body is not sent as application/json */
+      415: {
+        content: never;
+      };
+    };
+  };
+  /** The OAuth2 sign-ins this server is set up for (a client id and secret configured): the console shows a Connect button for each */
+  getOauthProviders: {
+    parameters: {
+      header?: {
+        /** @description en or ja: the language of error messages */
+        "Accept-Language"?: string;
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": {
+            items: ({
+                /** @enum {string} */
+                id: "google" | "microsoft";
+                label: string;
+                tenant?: string;
+              })[];
+          };
+        };
+      };
+      /** @description Invalid input: error.fields names each field and the reason */
+      400: {
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              message: string;
+              fields?: {
+                  field: string;
+                  code: string;
+                  message: string;
+                }[];
+              steps?: {
+                  [key: string]: unknown;
+                }[];
+            };
+          };
+        };
+      };
+      /** @description Not signed in, or an API key unknown, revoked or expired */
+      401: {
+        content: never;
+      };
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
+      403: {
+        content: never;
+      };
+    };
+  };
+  /** Start connecting a mailbox with Google or Microsoft: the provider URL to send the browser to (authorization code with PKCE; the state is bound to this session for 10 minutes) */
+  postOauthProviderStart: {
+    parameters: {
+      header?: {
+        /** @description en or ja: the language of error messages */
+        "Accept-Language"?: string;
+      };
+      path: {
+        provider: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          accountId?: string;
+          loginHint?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": {
+            authorizeUrl: string;
+            redirectUri: string;
+          };
+        };
+      };
+      /** @description Invalid input: error.fields names each field and the reason */
+      400: {
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              message: string;
+              fields?: {
+                  field: string;
+                  code: string;
+                  message: string;
+                }[];
+              steps?: {
+                  [key: string]: unknown;
+                }[];
+            };
+          };
+        };
+      };
+      /** @description Not signed in, or an API key unknown, revoked or expired */
+      401: {
+        content: never;
+      };
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
+      403: {
+        content: never;
+      };
+      /** @description The body is not sent as application/json */
+      415: {
+        content: never;
+      };
+      /** @description Too many attempts: wait the seconds in Retry-After */
+      429: {
+        content: never;
+      };
+    };
+  };
+  /** Finish connecting: the code and state the provider sent back to the console. Creates the mailbox, or reconnects the one the sign-in was started for (its mail and cursors kept) */
+  postOauthCallback: {
+    parameters: {
+      header?: {
+        /** @description en or ja: the language of error messages */
+        "Accept-Language"?: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          state: string;
+          authorizationCode?: string;
+          error?: string;
+          errorDescription?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description OK */
+      201: {
+        content: {
+          "application/json": {
+            id: string;
+            ownerId: string;
+            email: string;
+            displayName: string | null;
+            /** @enum {string} */
+            provider: "gmail" | "microsoft365" | "outlook" | "yahoo" | "yahoo_japan" | "zoho" | "zoho_pro" | "icloud" | "aol" | "other";
+            imap: {
+              host: string;
+              port: number;
+              /** @enum {string} */
+              security: "tls" | "starttls" | "none";
+              user: string;
+            };
+            smtp: ({
+              host: string;
+              port: number;
+              /** @enum {string} */
+              security: "tls" | "starttls" | "none";
+              user: string;
+              sameCredentials: boolean;
+            }) | null;
+            allowInsecureCerts: boolean;
+            aliases: string[];
+            bccSelf: boolean;
+            signature: string | null;
+            saveSentCopy: boolean;
+            sentFolder: string | null;
+            syncFolders: string[] | null;
+            sharing: {
+              /** @enum {string} */
+              mode: "private" | "custom" | "public";
+              excludedDomains: string[];
+              contactIds: string[];
+            };
+            syncEnabled: boolean;
+            initialSyncDays: number;
+            hasPassword: boolean;
+            hasSmtpPassword: boolean;
+            /** @enum {string} */
+            authMethod: "password" | "oauth2";
+            oauthProvider: ("google" | "microsoft") | null;
+            /** @enum {string} */
+            state: "init" | "connected" | "syncing" | "authenticationError" | "connectError" | "paused" | "disabled";
+            lastSyncAt: string | null;
+            lastError: {
+              code: string;
+              message: string;
+            } | null;
+            syncProgress: {
+              folder: string;
+              done: number;
+              total: number;
+            } | null;
+            lastJob: ({
+              jobId: string;
+              status: string;
+              reason: string;
+              enqueuedAt: string | null;
+              startedAt: string | null;
+              endedAt: string | null;
+              counts: {
+                folders: number;
+                fetched: number;
+                matched: number;
+                written: number;
+                skipped: number;
+                listed?: number;
+                unrelated?: number;
+                gone?: number;
+              } | null;
+              error: string | null;
+            }) | null;
+            createdAt: string;
+            updatedAt: string;
           };
         };
       };

@@ -43,6 +43,10 @@ export type AuditEntry = Item<AuditPage["items"]>;
 export type DomainSettings = Item<Reply<"getDomain-settings">["items"]>;
 export type DomainSettingsInput = Body<"putDomain-settingsDomain">;
 export type AutodiscoverResult = Reply<"postAutodiscover">;
+/** An OAuth2 sign-in this server is set up for ("Connect with Google / Microsoft"). */
+export type OAuthProvider = Item<Reply<"getOauthProviders">["items"]>;
+export type OAuthStart = Reply<"postOauthProviderStart">;
+export type OAuthCallback = Body<"postOauthCallback">;
 
 export type Contact = Reply<"getContactsId">;
 export type ContactInput = Body<"postContacts">;

@@ -158,4 +158,15 @@ export const accountForm = {
   "accountForm.counts.matched": "Matched a contact",
   "accountForm.counts.written": "Written",
   "accountForm.counts.skipped": "Skipped",
+
+  // OAuth2: "Connect with Google / Microsoft" (steps/oauth-connect.tsx, pages/oauth-callback)
+  "accountForm.oauthConnect": "Connect with {provider}",
+  "accountForm.oauthReconnect": "Reconnect with {provider}",
+  "accountForm.oauthOr": "Signs in at the provider: no password or app password is needed or stored. Or enter a password below.",
+  "accountForm.oauthConnected": "Connected with {provider}: no password is stored.",
+  "accountForm.oauthSwitchHint": "Reconnect if the mailbox is paused or asks for it. Entering a password below switches this mailbox back to password sign-in.",
+  "accountForm.oauthCallbackTitle": "Connecting your mailbox…",
+  "accountForm.oauthCallbackFailed": "The mailbox was not connected",
+  "accountForm.oauthTryAgain": "Try again",
+  "accountForm.oauthConnectedNotice": "Mailbox {email} connected.",
 } as const;

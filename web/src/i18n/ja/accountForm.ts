@@ -160,4 +160,15 @@ export const accountForm: Record<keyof typeof en, string> = {
   "accountForm.counts.matched": "連絡先と一致",
   "accountForm.counts.written": "保存",
   "accountForm.counts.skipped": "スキップ",
+
+  // OAuth2:「Google で接続」「Microsoft で接続」
+  "accountForm.oauthConnect": "{provider} で接続",
+  "accountForm.oauthReconnect": "{provider} で再接続",
+  "accountForm.oauthOr": "プロバイダーでサインインします。パスワードやアプリパスワードの入力・保存は不要です。パスワードで接続する場合は下に入力してください。",
+  "accountForm.oauthConnected": "{provider} で接続済みです（パスワードは保存されていません）。",
+  "accountForm.oauthSwitchHint": "メールボックスが一時停止中のときや再接続を求められたときは、再接続してください。下にパスワードを入力すると、パスワードによる接続に切り替わります。",
+  "accountForm.oauthCallbackTitle": "メールボックスを接続しています…",
+  "accountForm.oauthCallbackFailed": "メールボックスは接続されませんでした",
+  "accountForm.oauthTryAgain": "もう一度試す",
+  "accountForm.oauthConnectedNotice": "メールボックス {email} を接続しました。",
 };

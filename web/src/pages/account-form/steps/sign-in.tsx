@@ -1,6 +1,7 @@
 import { IconWarning, TextField } from "../../../components";
 import { useI18n } from "../../../i18n";
 import type { FormCtx } from "./context";
+import { OAuthConnect } from "./oauth-connect";
 
 /** Step 2: how to sign in (the provider's app-password or OAuth steps), the password and the sender name. */
 export function SignInStep(props: { ctx: FormCtx }) {
@@ -12,7 +13,8 @@ export function SignInStep(props: { ctx: FormCtx }) {
         <span className="form-step__num" aria-hidden="true">2</span>
         {t("accountForm.step2")}
       </h2>
-      {provider?.auth === "oauth2_only" ? (
+      {/* a mailbox connected with OAuth2 needs no password advice: it says how it is connected instead */}
+      {account?.authMethod === "oauth2" ? null : provider?.auth === "oauth2_only" ? (
         <div className="callout callout--warn" data-testid="provider-oauth">
           <IconWarning />
           <div>
@@ -53,6 +55,7 @@ export function SignInStep(props: { ctx: FormCtx }) {
           </ol>
         </details>
       ) : null}
+      <OAuthConnect account={account} email={form.email} />
       <div className="form__row">
         <TextField
           label={passwordLabel}
