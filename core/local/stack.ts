@@ -118,7 +118,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const monitor = await import("../../functions/monitor");
   const webhooks = await import("../../functions/webhooks");
 
-  const gateway = await startGateway({ port: options.port ?? 0, apiHandler: api.handler as any, staticDir: options.staticDir ?? resolve("web/dist") });
+  const gateway = await startGateway({ port: options.port ?? 0, apiHandler: api.handler, staticDir: options.staticDir ?? resolve("web/dist") });
   const onError = (what: string) => (err: unknown) => log.error(`local.${what}.failed`, { err });
   const sqsClient = localSqs(sqs.endpoint);
   // jobs that were on the in-memory queue when the last run stopped: back on it (requeue.ts)
@@ -126,12 +126,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   await requeueUnfinished({ db: new Db(tables, requeueClient), queue: new SqsJobQueue(queues.queueUrl, sqsClient), log })
     .catch(onError("requeue"))
     .finally(() => requeueClient.destroy());
-  const poller = startPoller({ sqs: sqsClient, queueUrl: queues.queueUrl, handler: sync.handler as any, onError: onError("poller") });
-  const webhookPoller = startPoller({ sqs: sqsClient, queueUrl: webhookQueues.queueUrl, handler: webhooks.handler as any, batchSize: 10, timeoutMs: 60_000, onError: onError("webhooks") });
+  const poller = startPoller({ sqs: sqsClient, queueUrl: queues.queueUrl, handler: sync.handler, onError: onError("poller") });
+  const webhookPoller = startPoller({ sqs: sqsClient, queueUrl: webhookQueues.queueUrl, handler: webhooks.handler, batchSize: 10, timeoutMs: 60_000, onError: onError("webhooks") });
   const fanoutSchedule =
-    options.schedule === false ? undefined : startSchedule({ name: "SyncSchedule", everyMs: options.scheduleEveryMs ?? interval * 60_000, handler: fanout.handler as any, onError: onError("fanout") });
+    options.schedule === false ? undefined : startSchedule({ name: "SyncSchedule", everyMs: options.scheduleEveryMs ?? interval * 60_000, handler: fanout.handler, onError: onError("fanout") });
   const monitorSchedule =
-    options.schedule === false ? undefined : startSchedule({ name: "MonitorSchedule", everyMs: options.monitorEveryMs ?? 5 * 60_000, handler: monitor.handler as any, onError: onError("monitor") });
+    options.schedule === false ? undefined : startSchedule({ name: "MonitorSchedule", everyMs: options.monitorEveryMs ?? 5 * 60_000, handler: monitor.handler, onError: onError("monitor") });
 
   let stopped = false;
   return {
@@ -147,7 +147,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     tick: async () => {
       const { scheduledEvent } = await import("./scheduler");
       const { lambdaContext } = await import("./lambda-context");
-      await (fanout.handler as any)(scheduledEvent("SyncSchedule"), lambdaContext("fanout", 60_000));
+      await fanout.handler(scheduledEvent("SyncSchedule"), lambdaContext("fanout", 60_000));
     },
     async stop() {
       if (stopped) return;
