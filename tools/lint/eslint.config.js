@@ -1,6 +1,7 @@
 // The lint rules. The repository root's eslint.config.js re-exports this file so that
 // "typescript-eslint" resolves here, beside the typescript 5.9.3 it needs (see package.json).
 import js from "@eslint/js";
+import { defineConfig } from "eslint/config";
 import reactHooks from "eslint-plugin-react-hooks";
 import globals from "globals";
 import tseslint from "typescript-eslint";
@@ -8,7 +9,7 @@ import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 
-export default tseslint.config(
+export default defineConfig(
   {
     ignores: [
       "node_modules/**",
@@ -25,7 +26,7 @@ export default tseslint.config(
     ],
   },
   js.configs.recommended,
-  ...tseslint.configs.recommended,
+  tseslint.configs.recommended,
   {
     files: ["**/*.{ts,tsx,mts,cts}"],
     languageOptions: {
