@@ -26,6 +26,7 @@ export const handler = middy<SQSEvent, SQSBatchResponse, Error, Context>().handl
       queue,
       log: runtime.log,
       hostAllowance: runtime.hostAllowance,
+      notifier: runtime.notifier,
       retryBaseSeconds: positive(env.WEBHOOK_RETRY_BASE_SECONDS, 30),
       giveUpAfterMs: positive(env.WEBHOOK_GIVE_UP_SECONDS, 86_400) * 1000,
     };

@@ -9,6 +9,7 @@ import type { ApiDeps, Route, RouteResult } from "./types";
 import { parseOrThrow } from "../shared/validation";
 import { consume } from "../store/rate-limit";
 import { authenticateApiKey, bearerToken, recordApiKeyRequest } from "../integrations/index";
+import { isAudited, recordAudit } from "../audit/index";
 
 const MAX_BODY = 256 * 1024;
 /** Longer path parameters are refused before they reach a key: every id here is far shorter. */
@@ -39,19 +40,25 @@ let bootstrapped = false;
  * answered with a 500 that says nothing about internals.
  */
 export async function handleApiRequest(deps: ApiDeps, req: ApiRequest): Promise<ApiResponse> {
-  const caller: KeyUse = {};
+  const caller: Caller = {};
   const res = await answer(deps, req, caller);
   if (caller.keyId) await recordKeyUse(deps, req, caller, res.status);
+  if (caller.user && caller.reached && isAudited(req.method, caller.reached.route.path, res.status)) await audit(deps, req, caller, res.status);
   return res;
 }
 
-/** The key a request authenticated with, and the route pattern it reached, for the key's request record. */
-interface KeyUse {
+/**
+ * Who made the request and what it reached, filled in as `answer` learns it: the key's request
+ * record and the audit log are written from it after the answer.
+ */
+interface Caller {
   keyId?: string;
   route?: string;
+  user?: users.User;
+  reached?: { route: Route; params: Record<string, string>; body?: unknown };
 }
 
-async function answer(deps: ApiDeps, req: ApiRequest, caller: KeyUse): Promise<ApiResponse> {
+async function answer(deps: ApiDeps, req: ApiRequest, caller: Caller): Promise<ApiResponse> {
   const lang = pickLanguage(req.query.lang ?? req.headers["accept-language"]);
   try {
     checkOrigin(deps, req);
@@ -61,6 +68,7 @@ async function answer(deps: ApiDeps, req: ApiRequest, caller: KeyUse): Promise<A
       throw new AppError("notFound", "route_not_found", { params: { method: req.method, path: req.path } });
     }
     const { route, params } = match;
+    caller.reached = { route, params };
     if (!bootstrapped && deps.bootstrapAdmin) {
       const admin = await deps.bootstrapAdmin();
       if (admin) await users.ensureBootstrapAdmin(deps.db, admin.email, admin.password);
@@ -75,12 +83,15 @@ async function answer(deps: ApiDeps, req: ApiRequest, caller: KeyUse): Promise<A
       if (!route.scope || !key.scopes.includes(route.scope)) throw new AppError("forbidden", "api_key_scope_missing", { params: { scope: route.scope ?? "-" } });
       // on an admin route (webhooks) the scope is the admin's grant: the key needs nothing more
       session = { user: key.user, csrfToken: "", expiresAt: 0, token: "" };
+      caller.user = key.user;
     } else if (route.auth !== "public") {
       const token = sessionToken(req.cookies);
       const found = token ? await users.readSession(deps.db, token) : undefined;
       if (!found || !token) throw new AppError("unauthenticated", token ? "session_expired" : "unauthenticated");
       session = { ...found, token };
       if (route.method !== "GET") checkCsrf(req, found.csrfToken);
+      // from here a refusal (a member on an admin route) is audited too
+      caller.user = found.user;
       if (route.auth === "admin" && found.user.role !== "admin") throw new AppError("forbidden", "admin_only");
     }
     if (route.rateLimit && session) await consume(deps.db, route.rateLimit, session.user.id);
@@ -96,6 +107,7 @@ async function answer(deps: ApiDeps, req: ApiRequest, caller: KeyUse): Promise<A
       } catch {
         throw new AppError("validation", "invalid_json");
       }
+      caller.reached.body = raw;
       body = parseOrThrow(route.body, raw ?? {});
     }
     const query = route.query ? parseOrThrow(route.query, req.query) : {};
@@ -110,11 +122,41 @@ async function answer(deps: ApiDeps, req: ApiRequest, caller: KeyUse): Promise<A
 }
 
 /** A failure to record is logged, never turned into a failed answer: the request itself is done. */
-async function recordKeyUse(deps: ApiDeps, req: ApiRequest, caller: KeyUse, status: number): Promise<void> {
+async function recordKeyUse(deps: ApiDeps, req: ApiRequest, caller: Caller, status: number): Promise<void> {
   try {
     await recordApiKeyRequest(deps.db, caller.keyId!, { method: req.method, route: caller.route ?? req.path, status, requestId: req.requestId });
   } catch (err) {
     deps.log.warn("api_key.record_failed", { keyId: caller.keyId, err });
+  }
+}
+
+/** The audit entry of a change (core/audit); a failure to write it is logged, the answer stands. */
+async function audit(deps: ApiDeps, req: ApiRequest, caller: Caller, status: number): Promise<void> {
+  const { route, params, body } = caller.reached!;
+  try {
+    await recordAudit(deps.db, {
+      at: new Date().toISOString(),
+      requestId: req.requestId,
+      actor: { userId: caller.user!.id, email: caller.user!.email, ...(caller.keyId ? { apiKeyId: caller.keyId } : {}) },
+      method: req.method,
+      route: route.path,
+      area: route.tag,
+      params,
+      // a request refused before its body was read (a member on an admin route) still shows what it asked
+      body: body ?? jsonOrUndefined(req.body),
+      status,
+    });
+  } catch (err) {
+    deps.log.warn("audit.record_failed", { requestId: req.requestId, route: route.path, err });
+  }
+}
+
+function jsonOrUndefined(text: string | undefined): unknown {
+  if (!text || Buffer.byteLength(text) > MAX_BODY) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
   }
 }
 

@@ -20,6 +20,12 @@ const MAX_MESSAGES = 200;
 
 export interface ContactChanges {
   items: MessageSummary[];
+  /**
+   * Ids of messages that left the contact's history in the window (every copy deleted: a
+   * mailbox disconnected, an excluded domain): the CRM removes them. An id here reveals no
+   * more than that a message of that id existed.
+   */
+  removed: string[];
   /** Pass as `since` next time (opaque). */
   cursor: string;
   /** More changes wait: call again at once with the cursor. */
@@ -40,16 +46,17 @@ const isChangesPosition = (p: unknown): p is { at: string } => {
  * a copy in another mailbox shows again, naming every owner it has now; so does a message a
  * mailbox stores again (a backfill after the contact gained an address, a resync): the change
  * log is written without reading first, so the feed is at least once, and a CRM updates by
- * message id. Deleted copies are not in the feed. A cursor older than the log's retention answers 410: the CRM must resync.
+ * message id. A message whose every copy was deleted is listed by id in `removed`; one that
+ * only lost a copy shows again with the owners it has left. A cursor older than the log's retention answers 410: the CRM must resync.
  */
 export async function contactChanges(db: Db, contact: Contact, reader: Reader, since: string | undefined, now = new Date()): Promise<ContactChanges> {
   const upTo = new Date(now.getTime() - CHANGES_SETTLE_MS).toISOString();
-  if (since === undefined) return { items: [], cursor: encodePageCursor({ at: upTo }), more: false };
+  if (since === undefined) return { items: [], removed: [], cursor: encodePageCursor({ at: upTo }), more: false };
   const from = decodePageCursor(since, isChangesPosition).at;
   if (from < new Date(now.getTime() - CHANGE_LOG_DAYS * 86_400_000).toISOString()) {
     throw new AppError("gone", "changes_cursor_expired", { params: { days: CHANGE_LOG_DAYS } });
   }
-  if (from >= upTo) return { items: [], cursor: since, more: false };
+  if (from >= upTo) return { items: [], removed: [], cursor: since, more: false };
   // every change after a cursor younger than the retention is younger too: none read below is
   // past its expiresAt, whether or not a TTL deleted it yet (dynalite has none)
   // "$" sorts just after "#": the window is every change with from < time <= upTo
@@ -72,7 +79,7 @@ export async function contactChanges(db: Db, contact: Contact, reader: Reader, s
   for (let i = 0; i < logs.length; i++) {
     const log = logs[i]!;
     const email = (log.pk as string).slice(keys.contactChangesOf("").length);
-    for (const copySk of log.copies as string[]) {
+    for (const copySk of [...((log.copies as string[] | undefined) ?? []), ...((log.removed as string[] | undefined) ?? [])]) {
       const sk = messageSortKey(copySk);
       changed.delete(`${email}|${sk}`); // a later change moves the message to its place
       changed.set(`${email}|${sk}`, { email, sk });
@@ -87,8 +94,11 @@ export async function contactChanges(db: Db, contact: Contact, reader: Reader, s
   }
 
   const gate = new SharingGate(db, reader);
+  const removed: string[] = [];
   const found = await mapPool([...changed.values()], 8, async ({ email, sk }) => {
     const copies = await db.queryAll("mail", { KeyConditionExpression: "pk = :p AND begins_with(sk, :m)", ExpressionAttributeValues: { ":p": email, ":m": `${sk}#` } });
+    // no copy left anywhere: the message left the history (a hidden copy is not a removal)
+    if (!copies.length) removed.push(`${encodeURIComponent(email)}|${sk}`);
     await gate.load(copies);
     const visible = copies.filter((c) => gate.visible(c, [contact.id])).map((c) => ({ ...c, ownerId: gate.ownerOf(c) }));
     return foldCopies(visible)[0];
@@ -101,7 +111,7 @@ export async function contactChanges(db: Db, contact: Contact, reader: Reader, s
     seen.add(message.sk);
     messages.push(message);
   }
-  return { items: await summarise(db, messages), cursor: encodePageCursor({ at: cursorAt }), more };
+  return { items: await summarise(db, messages), removed, cursor: encodePageCursor({ at: cursorAt }), more };
 }
 
 const timeOf = (changeSk: string): string => changeSk.slice(0, changeSk.indexOf("#"));

@@ -3,7 +3,7 @@ import { Db } from "../store/db";
 import { AwsSecretStore, FileSecretStore, type SecretStore } from "../secrets/index";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { SqsJobQueue } from "../queue/index";
-import { SqsWebhookQueue } from "../integrations/index";
+import { SqsWebhookQueue, withWebhookEvents } from "../integrations/index";
 import { parseAllowance, type HostAllowance } from "../mail/index";
 import { createLogger, type Logger } from "../shared/log";
 import { readConfig } from "../shared/config";
@@ -68,8 +68,12 @@ export function buildRuntime(fn: string): Runtime {
       ? new FileSecretStore(required(env.LOCAL_SECRET_DIR, "LOCAL_SECRET_DIR"))
       : new AwsSecretStore(required(env.SECRET_PREFIX, "SECRET_PREFIX"));
   const config = readConfig(env);
+  const db = new Db({ main: linked("Main").name, mail: linked("Mail").name });
+  // mailbox paused/resumed reach a CRM's webhooks too, where the webhook queue is linked
+  const webhookQueue = linkedWebhookQueue();
+  const notifier = webhookQueue ? withWebhookEvents(logNotifier(log), { db, queue: webhookQueue, log }) : logNotifier(log);
   return {
-    db: new Db({ main: linked("Main").name, mail: linked("Mail").name }),
+    db,
     secrets,
     // With an endpoint override (fauxqs) the queue URL's host is not an SQS endpoint: don't route by it
     queue: new SqsJobQueue(linked("SyncQueue").url, new SQSClient({ useQueueUrlAsEndpoint: !env.AWS_ENDPOINT_URL_SQS })),
@@ -78,7 +82,7 @@ export function buildRuntime(fn: string): Runtime {
     intervalMinutes: config.SYNC_INTERVAL_MINUTES,
     syncOnContactChange: env.SYNC_ON_CONTACT_CHANGE !== "off",
     imapCa: env.IMAP_EXTRA_CA_PEM || undefined,
-    notifier: logNotifier(log),
+    notifier,
   };
 }
 

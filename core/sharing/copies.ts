@@ -1,5 +1,6 @@
 import type { Db, Item } from "../store/db";
 import { keys } from "../store/keys";
+import { changeItems } from "../store/change-log";
 import { inDomains } from "./rule";
 
 /**
@@ -49,7 +50,7 @@ export async function deleteAccountCopies(db: Db, accountId: string, only?: (con
   for (const email of await accountPartitions(db, accountId)) {
     if (only && !only(email)) continue;
     const found = await copyKeys(db, email, accountId);
-    await db.batchWrite("mail", found.map((k) => ({ delete: { pk: k.pk, sk: k.sk } })));
+    await removeCopies(db, found);
     await db.delete("main", keys.mailPartition(accountId, email));
     deleted += found.length;
   }
@@ -59,8 +60,15 @@ export async function deleteAccountCopies(db: Db, accountId: string, only?: (con
 /** Deletes every copy under one address, whichever mailbox wrote it. Returns how many. */
 export async function deletePartition(db: Db, contactEmail: string): Promise<number> {
   const found = await copyKeys(db, contactEmail);
-  await db.batchWrite("mail", found.map((k) => ({ delete: { pk: k.pk, sk: k.sk } })));
+  await removeCopies(db, found);
   return found.length;
+}
+
+/** Deletes copies, then logs them as removed in their addresses' change logs (a CRM polling the contact hears of it). */
+async function removeCopies(db: Db, found: Item[]): Promise<void> {
+  if (!found.length) return;
+  await db.batchWrite("mail", found.map((k) => ({ delete: { pk: k.pk, sk: k.sk } })));
+  await db.batchWrite("main", changeItems(found, new Date(), "removed").map((put) => ({ put })));
 }
 
 /** Every address of every contact (primary and secondary), by the contacts index. */

@@ -27,9 +27,14 @@
  * | settings (road)        | SETTINGS                  | <area>               |                     |                           |
  * | admin-pinned domain    | SETTINGS                  | DOMAIN#<domain>      |                     |                           |
  * | excluded domains (org) | SETTINGS                  | EXCLUDED_DOMAINS     |                     |                           |
+ * | setup checklist put away | SETTINGS                | SETUP                |                     |                           |
  * | notification (road)    | NOTIFY#<yyyy-mm-dd>       | <at>#<id>            |                     |                           |
  * | bootstrap marker       | META                      | BOOTSTRAP            |                     |                           |
  * | contact address change | CHANGES#<contactEmail>    | <ISO at>#<random>    |                     |                           |
+ * | audit entry            | AUDIT#<yyyy-mm>           | <ISO at>#<requestId> |                     |                           |
+ *
+ * Audit entries (core/audit): one per change a signed-in user or an API key made through the
+ * API (every non-GET route but probes), by month, newest read first; kept AUDIT_DAYS.
  *
  * The contact email index item holds `contactIds` (a string set): the sync matches a
  * participant with one BatchGetItem of EMAIL#<address> keys, primary and secondary alike.
@@ -66,10 +71,11 @@
  *
  * Contact address change (CHANGES#): each sync write batch puts ONE item per contact address it
  * stored copies under, listing those copies' sort keys (`copies`), after the copies; it
- * expires (`expiresAt`) after 30 days (core/sync/change-log.ts). A CRM polls a contact's new
+ * expires (`expiresAt`) after 30 days (core/store/change-log.ts). A CRM polls a contact's new
  * mail with a cursor (GET /api/contacts/{id}/changes, core/messages/changes.ts): one Query per
  * address over a time range of these items, instead of an index entry per copy (which would
- * double the sync's write cost). Copies deleted (disconnect, excluded domain) are not logged.
+ * double the sync's write cost). Deleting copies (disconnect, an excluded domain) puts the same
+ * item with `removed` instead of `copies`, so the CRM hears that the message left the history.
  *
  * Mail table: one item per (contact email, message, mailbox holding it): the message's
  * metadata plus where that mailbox has it. The message key derives from the Message-ID, so
@@ -118,6 +124,7 @@ export const keys = {
   mailPartition: (accountId: string, contactEmail: string) => ({ pk: `ACCOUNT#${accountId}`, sk: `MAILPK#${contactEmail}` }),
   mailPartitionPrefix: "MAILPK#",
   excludedDomains: { pk: "SETTINGS", sk: "EXCLUDED_DOMAINS" },
+  setupChecklist: { pk: "SETTINGS", sk: "SETUP" },
   cursor: (accountId: string, folder: string) => ({ pk: `ACCOUNT#${accountId}`, sk: `CURSOR#${folder}` }),
   cursorPrefix: "CURSOR#",
   skipped: (accountId: string, folder: string, uid: number) => ({ pk: `ACCOUNT#${accountId}`, sk: `SKIPPED#${folder}#${uid}` }),
@@ -143,4 +150,6 @@ export const keys = {
   webhookDeliveriesOf: (webhookId: string) => `WEBHOOKDLV#${webhookId}`,
   notification: (atIso: string, id: string) => ({ pk: `NOTIFY#${atIso.slice(0, 10)}`, sk: `${atIso}#${id}` }),
   notificationsOf: (day: string) => `NOTIFY#${day}`,
+  auditEntry: (atIso: string, requestId: string) => ({ pk: `AUDIT#${atIso.slice(0, 7)}`, sk: `${atIso}#${requestId}` }),
+  auditMonth: (month: string) => `AUDIT#${month}`,
 };

@@ -21,6 +21,8 @@ import { readBackfillRequests } from "../contacts/index";
 /** What the job's folders search for, and the marks to save once every folder is done. */
 export interface BackfillPlan {
   addresses: string[];
+  /** The requests taken, for whoever announces a contact's backfill done (MailEventSink.backfillTaken). */
+  requests?: { contactId: string; requestSk: string }[];
   marks?: { seen: string; taken: string };
 }
 
@@ -35,7 +37,11 @@ export async function pendingBackfill(db: Db, account: BackfillAccount, settleMs
   const after = account.backfillSeen ?? "";
   const items = await backfillRequestsAfter(db, after, settleMs, fresh);
   if (!items.length) return { addresses: [] };
-  return { addresses: [...new Set(items.map((i) => i.address as string))], marks: backfillMarks(items[items.length - 1]!.sk as string, after, Date.now(), settleMs) };
+  return {
+    addresses: [...new Set(items.map((i) => i.address as string))],
+    requests: items.map((i) => ({ contactId: i.contactId as string, requestSk: i.sk as string })),
+    marks: backfillMarks(items[items.length - 1]!.sk as string, after, Date.now(), settleMs),
+  };
 }
 
 /**

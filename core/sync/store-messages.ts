@@ -3,7 +3,7 @@ import { keys } from "../store/keys";
 import { mapPool } from "../shared/pool";
 import type { MailRecord } from "./message-record";
 import { markPartitions } from "../sharing/index";
-import { changeItems } from "./change-log";
+import { changeItems } from "../store/change-log";
 
 /**
  * A port for whoever wants to hear of stored copies (webhooks' mail.added, core/integrations):
@@ -11,6 +11,8 @@ import { changeItems } from "./change-log";
  */
 export interface MailEventSink {
   mailStored(copies: Item[]): Promise<void>;
+  /** A job searched its mailbox for these contacts' new addresses (the backfill requests it took, by sort key). */
+  backfillTaken?(requests: { contactId: string; requestSk: string }[]): Promise<void>;
 }
 
 export interface MessageSource {

@@ -275,6 +275,8 @@ async function syncFolders(
     cursors.set(folder, cursor); // as saved: what the next job of this process starts from
   }
   if (backfill.marks) await saveBackfillMarks(deps.db, account.id, backfill.marks);
+  // after the marks: the contact's backfill reads as done to whoever looks next
+  if (backfill.requests?.length) await deps.mailEvents?.backfillTaken?.(backfill.requests);
   return false;
 }
 

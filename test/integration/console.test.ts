@@ -20,6 +20,7 @@ import { logSink } from "../../core/shared/log";
 import { launchBrowser } from "../harness/chromium";
 import { appendMessages, createFolder, resetUser } from "../harness/mail-servers";
 import { ApiClient, eventually } from "../support/api-client";
+import { signInPage } from "../support/console-page";
 
 const mail = inject("mail");
 const DIST_INDEX = resolve("web/dist/index.html");
@@ -268,13 +269,7 @@ async function shot(page: Page, name: string, options: { readme?: string; fullPa
   return file;
 }
 
-async function signIn(page: Page, user: { email: string; password: string }) {
-  await page.goto(`${stack.url}/#/signin`);
-  await page.getByTestId("signin-email").fill(user.email);
-  await page.getByTestId("signin-password").fill(user.password);
-  await page.getByTestId("signin-submit").click();
-  await page.getByTestId("current-user").waitFor();
-}
+const signIn = (page: Page, user: { email: string; password: string }) => signInPage(page, stack.url, user);
 
 /** The console answers in the language chosen in its selector; every API call carries it. */
 async function chooseLanguage(page: Page, lang: "en" | "ja") {

@@ -82,6 +82,8 @@ afterAll(async () => stack?.stop());
 describe("a contact's changes", () => {
   let start = "";
   let afterFirstSync = "";
+  let latest = "";
+  const carolIds: string[] = [];
 
   it("starts with no messages and a cursor for now", async () => {
     const first = await changes();
@@ -107,6 +109,7 @@ describe("a contact's changes", () => {
     expect(reply.body.items[0]).toMatchObject({ owners: [expect.objectContaining({ userId: ids.carol })] });
     expect(reply.body.cursor).not.toBe(start);
     afterFirstSync = reply.body.cursor;
+    carolIds.push(...(reply.body.items as any[]).map((m) => m.id));
 
     // a console session polls the same way, through the same rule: Alice sees her own mail
     const aliceSees = await changes(start, alice);
@@ -133,6 +136,25 @@ describe("a contact's changes", () => {
     expect(subjects(next)).toEqual(["Carol later"]);
     const after = await changes(next.body.cursor);
     expect(after.body.items).toEqual([]);
+    expect(after.body.removed).toEqual([]);
+    carolIds.push(...(next.body.items as any[]).map((m) => m.id));
+    latest = after.body.cursor;
+  });
+
+  it("lists by id the messages that left the history when a mailbox is disconnected, and nothing of the other mailbox's", async () => {
+    const disconnect = await admin.request("DELETE", `/api/accounts/${ids.carolAccount}`);
+    expect(disconnect.status, disconnect.text).toBe(204);
+    expect(await copies()).toBe(2); // Alice's two copies stay
+    await settle();
+    const reply = await changes(latest);
+    expect(reply.status, reply.text).toBe(200);
+    expect(reply.body.items).toEqual([]);
+    expect([...reply.body.removed].sort()).toEqual([...carolIds].sort());
+    expect(carolIds).toHaveLength(3);
+    // Alice, who never saw Carol's mail (private by default), reads no removal of her own mail
+    const aliceSees = await changes(latest, alice);
+    expect(aliceSees.body.items).toEqual([]);
+    expect(aliceSees.body.removed.every((id: string) => carolIds.includes(id))).toBe(true);
   });
 
   it("answers 410 in the caller's language to a cursor older than the changes are kept, and 400 to one it never gave", async () => {

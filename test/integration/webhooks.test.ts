@@ -4,7 +4,10 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { startLocalStack, type LocalStack } from "../../core/local/stack";
 import { localDynamo } from "../../core/local/emulators";
 import { Db } from "../../core/store/db";
-import { verifySignature, SIGNATURE_HEADER } from "../../core/integrations/index";
+import { verifySignature, withWebhookEvents, SqsWebhookQueue, SIGNATURE_HEADER } from "../../core/integrations/index";
+import { localSqs } from "../../core/local/emulators";
+import { createLogger, logSink } from "../../core/shared/log";
+import type { OpsEvent } from "../../core/notifications/index";
 import { appendMessages, resetUser } from "../harness/mail-servers";
 import { ApiClient, eventually } from "../support/api-client";
 import * as corpus from "../support/corpus";
@@ -38,10 +41,18 @@ let receiverUrl = "";
 const received: Received[] = [];
 /** Event ids the /crm receiver answers 500 to, once each. */
 const failOnce = new Set<string>();
-const ids = { alice: "", carol: "", aliceAccount: "", carolAccount: "", yamada: "", hook: "", deadHook: "", secret: "" };
+const ids = { alice: "", carol: "", aliceAccount: "", carolAccount: "", yamada: "", hook: "", deadHook: "", secret: "", eventsHook: "", eventsSecret: "" };
 const startedAt = new Date().toISOString();
 
 const crmEvents = (type = "mail.added") => received.filter((r) => r.path === "/crm" && r.event.type === type);
+const stateEvents = (type: string) => received.filter((r) => r.path === "/events" && r.event.type === type);
+/** Every log line the in-process functions write (the notifier logs each operations event). */
+const logLines: string[] = [];
+const writeLine = logSink.write;
+logSink.write = (line) => {
+  logLines.push(line);
+  writeLine(line);
+};
 
 beforeAll(async () => {
   receiver = createServer((req, res) => {
@@ -64,7 +75,8 @@ beforeAll(async () => {
 
   await resetUser(mail, aliceBox.email);
   await resetUser(mail, carolBox.email);
-  stack = await startLocalStack({ schedule: false, admin: ADMIN, imapCaPem: mail.caPem });
+  // a new contact queues its past mail's search at once, as in production
+  stack = await startLocalStack({ schedule: false, syncOnContactChange: true, admin: ADMIN, imapCaPem: mail.caPem });
   admin = new ApiClient(stack.url);
   await admin.signIn(ADMIN.email, ADMIN.password);
   ids.yamada = (await admin.post("/api/contacts", { name: "山田", primaryEmail: "yamada@client.test", externalId: "crm-yamada" })).body.id;
@@ -76,6 +88,9 @@ beforeAll(async () => {
   }
   await appendMessages(mail, aliceBox.email, "INBOX", [
     corpus.plain({ from: "山田 <yamada@client.test>", to: aliceBox.email, subject: "Alice private deal", date: ago(50), messageId: "<wh-a1@client.test>" }, "Secret price."),
+    // not a contact's yet: its past mail comes by backfill once Tanaka is added (private to
+    // Alice, so the /crm endpoint's mail events are not touched by it)
+    corpus.plain({ from: "田中 <tanaka@client.test>", to: aliceBox.email, subject: "Tanaka first contact", date: ago(20), messageId: "<wh-t1@client.test>" }, "Hajimemashite."),
   ]);
   await appendMessages(mail, carolBox.email, "INBOX", [
     corpus.plain({ from: "山田 <yamada@client.test>", to: carolBox.email, subject: "Carol hello", date: ago(40), messageId: "<wh-c1@client.test>" }, "Hello."),
@@ -95,6 +110,10 @@ beforeAll(async () => {
   ids.secret = hook.body.secret;
   const dead = await admin.post("/api/webhooks", { url: `${receiverUrl}/dead`, events: ["mail.added"], userId: ids.carol });
   ids.deadHook = dead.body.id;
+  const events = await admin.post("/api/webhooks", { url: `${receiverUrl}/events`, events: ["contact.backfill_done", "mailbox.paused", "mailbox.resumed"], userId: ids.carol });
+  expect(events.status, events.text).toBe(201);
+  ids.eventsHook = events.body.id;
+  ids.eventsSecret = events.body.secret;
 
   // real syncs, through the queue and the sync function, as "Sync now" runs them
   for (const account of [ids.aliceAccount, ids.carolAccount]) {
@@ -165,6 +184,42 @@ describe("mail.added", () => {
   });
 });
 
+describe("contact and mailbox events", () => {
+  it("announces a new contact's backfill done once every mailbox searched its address, after its past mail is stored", async () => {
+    const created = await admin.post("/api/contacts", { name: "田中", primaryEmail: "tanaka@client.test", externalId: "crm-tanaka" });
+    expect(created.status, created.text).toBe(201);
+    const done = await eventually(async () => stateEvents("contact.backfill_done").find((r) => r.event.data.contactId === created.body.id), 60_000, 200);
+    expect(verifySignature(ids.eventsSecret, done.body, done.signature)).toBe(true);
+    expect(done.event.data).toMatchObject({ contactId: created.body.id, contactExternalId: "crm-tanaka", requestedAt: expect.stringMatching(/^\d{4}-/) });
+    // by then the past mail is in the history
+    const db = new Db(stack.tables, localDynamo(stack.dynamoEndpoint));
+    const copies = await db.queryAll("mail", { KeyConditionExpression: "pk = :p", ExpressionAttributeValues: { ":p": "tanaka@client.test" } });
+    expect(copies.map((c) => c.subject)).toEqual(["Tanaka first contact"]);
+    // nothing went to the endpoint that did not ask for it
+    expect(received.filter((r) => r.path === "/crm" && r.event.type === "contact.backfill_done")).toEqual([]);
+  });
+
+  it("turns a mailbox's pause and resume, told to operations, into signed webhook events with stable ids", async () => {
+    const db = new Db(stack.tables, localDynamo(stack.dynamoEndpoint));
+    const told: OpsEvent[] = [];
+    const log = createLogger({ fn: "webhooks-test" }, "warn");
+    const notifier = withWebhookEvents({ notify: async (e) => void told.push(e) }, { db, queue: new SqsWebhookQueue(stack.webhookQueueUrl, localSqs(stack.sqsEndpoint)), log });
+    const at = new Date().toISOString();
+    const paused: OpsEvent = { kind: "mailbox.paused", accountId: ids.carolAccount, address: carolBox.email, ownerId: ids.carol, failedLogins: 3, code: "imap_auth_failed", at };
+    await notifier.notify(paused);
+    await notifier.notify(paused); // told twice (a retried job): the receiver deduplicates on the id
+    await notifier.notify({ kind: "mailbox.resumed", accountId: ids.carolAccount, address: carolBox.email, ownerId: ids.carol, at });
+    await notifier.notify({ kind: "signin.locked", userId: ids.carol, email: carolBox.email, lockedAt: at, unlockAt: at });
+    expect(told.map((e) => e.kind)).toEqual(["mailbox.paused", "mailbox.paused", "mailbox.resumed", "signin.locked"]);
+    const pausedEvents = await eventually(async () => stateEvents("mailbox.paused").length >= 2 && stateEvents("mailbox.resumed").length >= 1 && stateEvents("mailbox.paused"), 20_000, 100);
+    expect(new Set(pausedEvents.map((r) => r.event.id)).size).toBe(1);
+    expect(pausedEvents[0]!.event.data).toEqual({ accountId: ids.carolAccount, address: carolBox.email, ownerId: ids.carol, failedLogins: 3, code: "imap_auth_failed", at });
+    for (const r of [...pausedEvents, ...stateEvents("mailbox.resumed")]) expect(verifySignature(ids.eventsSecret, r.body, r.signature)).toBe(true);
+    // a sign-in lockout is for operations, not for a CRM
+    expect(received.filter((r) => r.event.type.startsWith("signin"))).toEqual([]);
+  });
+});
+
 describe("endpoint management", () => {
   it("disables an endpoint that keeps failing for the whole window and records a notification for its owner", async () => {
     await eventually(async () => ((await admin.get("/api/webhooks")).body.items as any[]).find((w) => w.id === ids.deadHook)?.disabledAt, 40_000, 250);
@@ -175,6 +230,10 @@ describe("endpoint management", () => {
     expect((await admin.post(`/api/webhooks/${ids.deadHook}/test`)).status).toBe(202);
     await new Promise((r) => setTimeout(r, 1500));
     expect(received.filter((r) => r.path === "/dead").length).toBe(before);
+    // and operations were told once, through the notifier (the owner's notification mail)
+    const told = logLines.filter((l) => l.includes('"ops.webhook.endpoint_disabled"') && l.includes(ids.deadHook));
+    expect(told).toHaveLength(1);
+    expect(JSON.parse(told[0]!)).toMatchObject({ endpointId: ids.deadHook, url: `${receiverUrl}/dead`, ownerId: expect.any(String) });
   });
 
   it("replays a time range with the same event ids, and sends a test event", async () => {

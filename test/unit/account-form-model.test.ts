@@ -61,6 +61,18 @@ describe("the mailbox form model", () => {
     expect(kept.email).toBe("b@example.com");
   });
 
+  it("makes the person whose address it is the owner of a new mailbox, until an admin picks the owner by hand", () => {
+    const users = [{ id: "admin-1", email: "admin@example.co.jp" }, { id: "hanako", email: "Hanako@Example.co.jp" }];
+    let f = blankForm("admin-1");
+    f = formReducer(f, { type: "email", email: "hanako@example.co.jp ", username: "email", touched: untouched, users });
+    expect(f.ownerId).toBe("hanako");
+    // an address nobody has leaves the owner as it was
+    f = formReducer(f, { type: "email", email: "sales@example.co.jp", username: "email", touched: untouched, users });
+    expect(f.ownerId).toBe("hanako");
+    const chosen = formReducer({ ...blankForm("admin-1"), ownerId: "admin-1" }, { type: "email", email: "hanako@example.co.jp", username: "email", touched: { ...untouched, owner: true }, users });
+    expect(chosen.ownerId).toBe("admin-1");
+  });
+
   it("fills both servers from a provider card and takes its Sent-copy default unless set by hand", () => {
     const form = formReducer(blankForm("u1"), { type: "email", email: "me@gmail.com", username: "email", touched: untouched });
     const chosen = formReducer(form, { type: "provider", id: "gmail", preset: gmail, touched: untouched });

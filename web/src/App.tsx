@@ -3,7 +3,7 @@
  *
  * data-testid attributes (stable, for browser tests):
  *   Sign-in:   signin-email, signin-password, signin-submit, signin-error
- *   Header:    nav-contacts, nav-accounts, nav-users (admins only), lang-select, signout, current-user (links to #/password)
+ *   Header:    nav-contacts, nav-accounts, nav-users, nav-domains, nav-integrations, nav-audit (admins only), lang-select, signout, current-user (links to #/password)
  *   Password:  password-current, password-new, password-save, password-error
  *   Mailboxes: account-new, accounts-table, account-row, account-sync, account-edit, account-delete,
  *              account-email, account-display-name, account-owner, account-host, account-port,
@@ -35,6 +35,13 @@
  *              message-body, message-body-loading, message-body-error, message-body-truncated
  *   Users:     users-table, user-row, user-delete, user-new-email, user-new-name, user-new-password,
  *              user-new-role, user-new-save, user-new-error
+ *   Domains:   domain-add, domains-table, domain-row (data-domain), domain-usage, domain-edit, domain-remove,
+ *              domain-form, domain-form-error, domain-name, domain-provider, domain-imap-/smtp-host/-port/-security,
+ *              domain-username-<email|localpart>, domain-test-email, domain-test-password, domain-test-run,
+ *              domain-test-result, domain-test-error, domain-save, domain-cancel
+ *   Setup:     setup-checklist, setup-progress, setup-dismiss, setup-step (data-step, data-done), setup-go-<step>
+ *   Audit:     audit-filter, audit-filter-area/-actorId/-from/-to, audit-filter-apply, audit-table, audit-row
+ *              (data-action, data-ok), audit-outcome, audit-load-more
  *   Shared:    confirm-dialog, confirm-ok, confirm-cancel, notice
  */
 import { useCallback, useEffect, useMemo, useState } from "react";
@@ -49,6 +56,9 @@ import { ContactsPage } from "./pages/Contacts";
 import { SignInPage } from "./pages/SignIn";
 import { UsersPage } from "./pages/Users";
 import { IntegrationsPage } from "./pages/integrations/page";
+import { DomainsPage } from "./pages/domains/page";
+import { AuditPage } from "./pages/audit/page";
+import { SetupChecklist } from "./pages/setup/checklist";
 import { href, navigate, parseRoute, useHashPath, type Route } from "./router";
 import type { SessionInfo, User } from "./api/types";
 import { PasswordPage } from "./pages/Password";
@@ -194,6 +204,10 @@ function titleFor(route: Route, signedIn: boolean) {
       return "nav.accounts" as const;
     case "users":
       return "nav.users" as const;
+    case "domains":
+      return "nav.domains" as const;
+    case "audit":
+      return "nav.audit" as const;
     case "password":
       return "password.title" as const;
     default:
@@ -207,7 +221,13 @@ function RouteView(props: { route: Route; user: User }) {
   switch (route.name) {
     case "signin":
     case "contacts":
-      return <ContactsPage />;
+      // an admin's landing page: the first-run checklist above the contacts until it is done or hidden
+      return (
+        <>
+          {user.role === "admin" ? <SetupChecklist /> : null}
+          <ContactsPage />
+        </>
+      );
     case "contactsImport":
       return <ContactImportPage />;
     case "contact":
@@ -224,6 +244,10 @@ function RouteView(props: { route: Route; user: User }) {
       return <PasswordPage />;
     case "integrations":
       return user.role === "admin" ? <IntegrationsPage /> : <ErrorBanner messages={[t("error.forbidden")]} />;
+    case "domains":
+      return user.role === "admin" ? <DomainsPage /> : <ErrorBanner messages={[t("error.forbidden")]} />;
+    case "audit":
+      return user.role === "admin" ? <AuditPage /> : <ErrorBanner messages={[t("error.forbidden")]} />;
     case "notFound":
       return <ErrorBanner messages={[t("error.notFound")]} />;
   }
@@ -232,8 +256,8 @@ function RouteView(props: { route: Route; user: User }) {
 function Header(props: { user: User; route: Route; onSignOut: () => void }) {
   const { t } = useI18n();
   const { user, route } = props;
-  const section = route.name === "contact" || route.name === "contacts" || route.name === "contactsImport" ? "contacts" : route.name.startsWith("account") ? "accounts" : route.name === "users" ? "users" : route.name === "integrations" ? "integrations" : null;
-  const link = (name: "contacts" | "accounts" | "users" | "integrations", label: string) => (
+  const section = route.name === "contact" || route.name === "contacts" || route.name === "contactsImport" ? "contacts" : route.name.startsWith("account") ? "accounts" : route.name === "users" ? "users" : route.name === "integrations" ? "integrations" : route.name === "domains" ? "domains" : route.name === "audit" ? "audit" : null;
+  const link = (name: "contacts" | "accounts" | "users" | "domains" | "integrations" | "audit", label: string) => (
     <a href={href(`/${name}`)} className={`nav__link${section === name ? " nav__link--active" : ""}`} aria-current={section === name ? "page" : undefined} data-testid={`nav-${name}`}>
       {label}
     </a>
@@ -254,7 +278,9 @@ function Header(props: { user: User; route: Route; onSignOut: () => void }) {
           {link("contacts", t("nav.contacts"))}
           {link("accounts", t("nav.accounts"))}
           {user.role === "admin" ? link("users", t("nav.users")) : null}
+          {user.role === "admin" ? link("domains", t("nav.domains")) : null}
           {user.role === "admin" ? link("integrations", t("nav.integrations")) : null}
+          {user.role === "admin" ? link("audit", t("nav.audit")) : null}
         </nav>
         <div className="header__tools">
           <label className="lang">

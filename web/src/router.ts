@@ -12,6 +12,8 @@ export type Route =
   | { name: "users" }
   | { name: "password" }
   | { name: "integrations" }
+  | { name: "domains" }
+  | { name: "audit" }
   | { name: "notFound" };
 
 export function currentPath(): string {
@@ -50,6 +52,10 @@ export function parseRoute(path: string): Route {
       return second === undefined ? { name: "password" } : { name: "notFound" };
     case "integrations":
       return second === undefined ? { name: "integrations" } : { name: "notFound" };
+    case "domains":
+      return second === undefined ? { name: "domains" } : { name: "notFound" };
+    case "audit":
+      return second === undefined ? { name: "audit" } : { name: "notFound" };
     default:
       return { name: "notFound" };
   }

@@ -9,6 +9,8 @@ import { connectionRoutes } from "./connection";
 import { settingsRoutes } from "./settings";
 import { integrationRoutes } from "./integrations";
 import { webhookRoutes } from "./webhooks";
+import { auditRoutes } from "./audit";
+import { onboardingRoutes } from "./onboarding";
 
 /** Every route of the API, one module per domain. A new module is added here. */
-export const routes: Route[] = [...systemRoutes, ...sessionRoutes, ...accountRoutes, ...connectionRoutes, ...integrationRoutes, ...contactRoutes, ...messageRoutes, ...discoveryRoutes, ...settingsRoutes, ...webhookRoutes];
+export const routes: Route[] = [...systemRoutes, ...sessionRoutes, ...accountRoutes, ...connectionRoutes, ...integrationRoutes, ...contactRoutes, ...messageRoutes, ...discoveryRoutes, ...settingsRoutes, ...webhookRoutes, ...auditRoutes, ...onboardingRoutes];

@@ -13,6 +13,7 @@ const lookupQuery = z.object({ email: contacts.emailField });
 const changesQuery = z.object({ since: z.string().max(2000).optional() });
 const changesOutput = z.object({
   items: z.array(messageSummary),
+  removed: z.array(z.string()).describe("Ids of messages that left the history (every copy deleted: a mailbox disconnected, an excluded domain): remove them"),
   cursor: z.string().describe("Pass as since next time (opaque)"),
   more: z.boolean().describe("More changes wait: call again at once with the cursor"),
 });
@@ -65,7 +66,7 @@ export const integrationRoutes: Route[] = [
   },
   {
     method: "GET", path: "/api/contacts/{id}/changes", auth: "user", tag: "contacts", scope: "messages:read",
-    summary: "A CRM's cheap poll: the contact's messages stored since the cursor (as the caller may see them), and the cursor to pass as since next time; without since, no messages and a cursor for now; 410 when the cursor is older than the 30 days changes are kept (resync the history). Deleted copies are not in the feed",
+    summary: "A CRM's cheap poll: the contact's messages stored since the cursor (as the caller may see them), and the cursor to pass as since next time; without since, no messages and a cursor for now; 410 when the cursor is older than the 30 days changes are kept (resync the history). Messages that left the history are listed by id in removed",
     query: changesQuery, response: changesOutput,
     async handle(ctx) {
       const contact = await contacts.getContact(ctx.deps.db, ctx.params.id!);

@@ -7,6 +7,7 @@ import type { SecretStore } from "../../secrets/index";
 import type { HostAllowance } from "../../accounts/index";
 import { SharingGate } from "../../sharing/index";
 import type { Logger } from "../../shared/log";
+import type { Notifier } from "../../notifications/index";
 import { nowIso } from "../../shared/ids";
 import * as users from "../../users/index";
 import { checkWebhookUrl, markFailing, markHealthy, webhookSecretName } from "./endpoints";
@@ -20,6 +21,8 @@ export interface DeliveryDeps {
   queue: WebhookQueue;
   log: Logger;
   hostAllowance: HostAllowance;
+  /** Told when an endpoint is disabled (its owner's notification). */
+  notifier?: Notifier;
   /** First retry's wait; doubles per attempt up to SQS's 15-minute delay. Default 30 s. */
   retryBaseSeconds?: number;
   /** Retries stop, and an endpoint failing this long is disabled, after this. Default 24 hours. */
@@ -66,7 +69,7 @@ export async function deliver(deps: DeliveryDeps, job: DeliveryJob): Promise<Del
   let status: Delivery["status"] = "delivered";
   if (ok) await markHealthy(deps.db, webhook);
   else {
-    const disabled = await markFailing(deps.db, webhook, deps.giveUpAfterMs ?? DAY_MS);
+    const disabled = await markFailing(deps.db, webhook, deps.giveUpAfterMs ?? DAY_MS, deps.notifier);
     const within = Date.now() - Date.parse(job.firstAt) < (deps.giveUpAfterMs ?? DAY_MS);
     status = !disabled && within ? "retrying" : "failed";
     if (status === "retrying") await deps.queue.send([{ job: { ...job, attempt: job.attempt + 1 }, delaySeconds: retryDelaySeconds(job.attempt, deps.retryBaseSeconds) }]);

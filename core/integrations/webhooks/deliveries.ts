@@ -45,8 +45,10 @@ export async function resendDelivery(db: Db, queue: WebhookQueue, webhookId: str
 export const REPLAY_MAX = 1000;
 
 /**
- * Queues again every delivery first made between `from` and `to` (ISO), oldest first, each
- * as a new delivery of the same event. Returns how many were queued (at most REPLAY_MAX).
+ * Queues again every event delivered (or tried) between `from` and `to` (ISO), oldest first,
+ * each once as a new delivery of the same event: an event queued twice (a copy stored again
+ * by a backfill or a redelivered job makes the same event id) is replayed once. Returns how
+ * many were queued (at most REPLAY_MAX).
  */
 export async function replayDeliveries(db: Db, queue: WebhookQueue, webhookId: string, from: string, to: string): Promise<number> {
   await getWebhook(db, webhookId);
@@ -54,7 +56,9 @@ export async function replayDeliveries(db: Db, queue: WebhookQueue, webhookId: s
     KeyConditionExpression: "pk = :p AND sk BETWEEN :a AND :b",
     ExpressionAttributeValues: { ":p": keys.webhookDeliveriesOf(webhookId), ":a": deliveryIdAt(Date.parse(from), ""), ":b": deliveryIdAt(Date.parse(to), "~") },
   });
-  const jobs = items.filter((i) => i.job).slice(0, REPLAY_MAX).map((i) => ({ job: again(i.job as DeliveryJob) }));
+  const seen = new Set<string>();
+  const once = items.filter((i) => i.job && !seen.has(i.eventId as string) && seen.add(i.eventId as string));
+  const jobs = once.slice(0, REPLAY_MAX).map((i) => ({ job: again(i.job as DeliveryJob) }));
   if (jobs.length) await queue.send(jobs);
   return jobs.length;
 }

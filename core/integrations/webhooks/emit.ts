@@ -3,10 +3,11 @@ import { keys } from "../../store/keys";
 import type { Logger } from "../../shared/log";
 import { digest, newId, nowIso } from "../../shared/ids";
 import { messageSortKey } from "../../messages/index";
-import type { MailEventSink } from "../../sync/index";
+import { backfillStatus, type MailEventSink } from "../../sync/index";
+import type { Notifier, OpsEvent } from "../../notifications/index";
 import { subscribers } from "./endpoints";
 import { deliveryIdAt, type WebhookQueue } from "./queue";
-import type { DeliveryJob, MailAddedData, Webhook, WebhookEvent } from "./schema";
+import type { DeliveryJob, MailAddedData, Webhook, WebhookEvent, WebhookEventType } from "./schema";
 
 
 /**
@@ -31,6 +32,74 @@ export function webhookEmitter(deps: { db: Db; queue: WebhookQueue; log: Logger 
         deps.log.warn("webhooks.emit_failed", { copies: copies.length, err });
       }
     },
+    async backfillTaken(requests) {
+      try {
+        if (!requests.length || !(await subscribers(deps.db, "contact.backfill_done")).length) return;
+        await emitBackfillsDone(deps, requests);
+      } catch (err) {
+        deps.log.warn("webhooks.emit_failed", { type: "contact.backfill_done", err });
+      }
+    },
+  };
+}
+
+type EmitDeps = { db: Db; queue: WebhookQueue; log: Logger };
+
+/**
+ * Queues one event that is not about a stored copy (a mailbox's state, a contact's backfill)
+ * for every endpoint subscribed to its type. The id is the caller's, derived from what
+ * happened, so the same happening told twice is one event for the receiver.
+ */
+export async function emitEvent(deps: EmitDeps, type: WebhookEventType, id: string, data: Record<string, unknown>): Promise<number> {
+  const endpoints = await subscribers(deps.db, type);
+  if (!endpoints.length) return 0;
+  const createdAt = nowIso(), now = Date.now();
+  const event: WebhookEvent = { id, type, createdAt, data };
+  await deps.queue.send(endpoints.map((endpoint) => ({ job: { deliveryId: deliveryIdAt(now, newId()), endpointId: endpoint.id, event, attempt: 1, firstAt: createdAt } })));
+  return endpoints.length;
+}
+
+/**
+ * A job took these contacts' backfill requests (one mailbox searched its folders for their
+ * new addresses). A contact's backfill is done when no mailbox able to sync still has a
+ * request of it to take (backfillStatus, what the contact page shows): the job that takes the
+ * last one announces it. Two mailboxes finishing at once may both see it done: the event id
+ * (contact and its latest request) is the same, and receivers deduplicate on it.
+ */
+async function emitBackfillsDone(deps: EmitDeps, requests: { contactId: string; requestSk: string }[]): Promise<void> {
+  const latest = new Map<string, string>();
+  for (const r of requests) if ((latest.get(r.contactId) ?? "") < r.requestSk) latest.set(r.contactId, r.requestSk);
+  const contacts = await deps.db.batchGet("main", [...latest.keys()].map((id) => keys.contact(id)));
+  for (const contact of contacts) {
+    const status = await backfillStatus(deps.db, { id: contact.id as string, createdAt: contact.createdAt as string });
+    if (status.pending) continue;
+    const requestSk = latest.get(contact.id as string)!;
+    await emitEvent(deps, "contact.backfill_done", `evt_${digest(`contact.backfill_done:${contact.id}:${requestSk}`)}`, {
+      contactId: contact.id,
+      contactExternalId: (contact.externalId as string | null) ?? null,
+      // the request's time: mail to and from the addresses the contact had by then is now in its history
+      requestedAt: requestSk.slice(0, requestSk.indexOf("#")),
+    });
+  }
+}
+
+/**
+ * Operations events a CRM also hears of, as webhook events: a mailbox pausing (its password
+ * refused, nothing syncs until it is updated) and resuming. Wraps the notifier every producer
+ * already tells, so no producer knows of webhooks; a failure to queue is logged, never thrown.
+ */
+export function withWebhookEvents(inner: Notifier, deps: EmitDeps): Notifier {
+  return {
+    async notify(event: OpsEvent) {
+      await inner.notify(event);
+      if (event.kind !== "mailbox.paused" && event.kind !== "mailbox.resumed") return;
+      const { kind, ...data } = event;
+      try {
+        await emitEvent(deps, kind, `evt_${digest(`${kind}:${event.accountId}:${event.at}`)}`, data);
+      } catch (err) {
+        deps.log.warn("webhooks.emit_failed", { type: kind, accountId: event.accountId, err });
+      }
+    },
   };
 }
 
@@ -42,7 +111,10 @@ async function mailAddedJobs(db: Db, copies: Item[], endpoints: Webhook[]): Prom
   const contacts = new Map((await db.batchGet("main", contactIds.map((id) => keys.contact(id)), ["id", "externalId"])).map((c) => [c.id as string, (c.externalId as string | null) ?? null]));
   const now = Date.now(), createdAt = nowIso();
   const jobs: DeliveryJob[] = [];
-  for (const copy of copies) {
+  // oldest mail first: SQS keeps no strict order, but a batch queued in date order mostly
+  // arrives in it, so a receiver rarely sees a reply before the mail it answers
+  const byDate = [...copies].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+  for (const copy of byDate) {
     for (const contactId of holders.get(copy.pk) ?? []) {
       const data: MailAddedData = {
         contactId,

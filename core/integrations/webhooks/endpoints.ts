@@ -6,6 +6,7 @@ import { AppError, fieldError } from "../../shared/errors";
 import { newId, nowIso } from "../../shared/ids";
 import { checkHost, refusedReason, type HostAllowance } from "../../accounts/index";
 import * as users from "../../users/index";
+import type { Notifier } from "../../notifications/index";
 import type { Webhook, WebhookEventType, WebhookInput } from "./schema";
 
 /** The signing secret lives in the secret store, never in a database item. */
@@ -110,10 +111,11 @@ export async function markHealthy(db: Db, webhook: Webhook): Promise<void> {
 /**
  * A delivery failed: starts the endpoint's failure run, or, when the run has lasted
  * `disableAfterMs` (24 hours), disables the endpoint and records a notification for its
- * owner. Notification mail does not exist yet: the console shows the notification and the
- * endpoint as disabled. Returns whether the endpoint is now disabled.
+ * owner, which the console shows, and tells operations (`webhook.endpoint_disabled` through the
+ * notifier: the owner's notification mail) once, by the delivery that disabled it.
+ * Returns whether the endpoint is now disabled.
  */
-export async function markFailing(db: Db, webhook: Webhook, disableAfterMs: number): Promise<boolean> {
+export async function markFailing(db: Db, webhook: Webhook, disableAfterMs: number, notifier?: Notifier): Promise<boolean> {
   const now = nowIso();
   if (!webhook.failingSince) {
     await db.update("main", keys.webhook(webhook.id), { expression: "SET failingSince = if_not_exists(failingSince, :now)", values: { ":now": now }, returnValues: "NONE" });
@@ -136,6 +138,7 @@ export async function markFailing(db: Db, webhook: Webhook, disableAfterMs: numb
       url: webhook.url,
       failingSince: webhook.failingSince,
     });
+    await notifier?.notify({ kind: "webhook.endpoint_disabled", endpointId: webhook.id, url: webhook.url, ownerId: webhook.createdBy, at: now });
   }
   forgetSubscriptions();
   return true;

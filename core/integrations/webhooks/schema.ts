@@ -2,9 +2,11 @@ import { z } from "zod";
 
 /**
  * Webhook event types, dotted lowercase. `mail.added` is emitted by the sync (one event per
- * copy a mailbox stores under a contact); `webhook.test` by the console's "send a test event".
- * `mail.sent` and `mail.failed` are defined for when sending exists, and `mailbox.paused`,
- * `mailbox.resumed` and `contact.backfill_done` can be subscribed to but are not emitted yet.
+ * copy a mailbox stores under a contact); `mailbox.paused` / `mailbox.resumed` when a mailbox
+ * pauses after refused logins and resumes on a new password (withWebhookEvents, emit.ts);
+ * `contact.backfill_done` when every mailbox has searched a contact's new addresses;
+ * `webhook.test` by the console's "send a test event". `mail.sent` and `mail.failed` are
+ * defined for when sending exists.
  */
 export const WEBHOOK_EVENTS = ["mail.added", "mail.sent", "mail.failed", "mailbox.paused", "mailbox.resumed", "contact.backfill_done"] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENTS)[number] | "webhook.test";

@@ -3,6 +3,8 @@ import type {
   Account,
   ApiKey,
   ApiKeyInput,
+  AuditPage,
+  SetupStatus,
   AutodiscoverResult,
   ConnectionTestResult,
   Contact,
@@ -10,6 +12,8 @@ import type {
   ContactPage,
   ContactPatch,
   CreatedApiKey,
+  DomainSettings,
+  DomainSettingsInput,
   CreatedWebhook,
   ExcludedDomains,
   ExcludedDomainsSaved,
@@ -183,6 +187,12 @@ export const api = {
   // Providers and autodiscovery
   listProviders: () => request<{ items: ProviderView[] }>("GET", "/api/providers"),
   autodiscover: (email: string, signal?: AbortSignal) => request<AutodiscoverResult>("POST", "/api/autodiscover", { body: { email }, signal }),
+  getSetup: () => request<SetupStatus>("GET", "/api/setup"),
+  setSetupDismissed: (dismissed: boolean) => request<SetupStatus>("PUT", "/api/setup", { body: { dismissed } }),
+  listAudit: (filter: { area?: string; actorId?: string; from?: string; to?: string; cursor?: string | null }) => request<AuditPage>("GET", "/api/audit", { query: filter }),
+  listDomainSettings: () => request<{ items: DomainSettings[] }>("GET", "/api/domain-settings"),
+  putDomainSettings: (domain: string, input: DomainSettingsInput) => request<DomainSettings>("PUT", `/api/domain-settings/${enc(domain)}`, { body: input }),
+  deleteDomainSettings: (domain: string) => request<void>("DELETE", `/api/domain-settings/${enc(domain)}`),
 
   // Contacts
   listContacts: (q?: string, signal?: AbortSignal, cursor?: string | null) => request<ContactPage>("GET", "/api/contacts", { query: { q, cursor }, signal }),

@@ -94,7 +94,7 @@ export interface paths {
     get: operations["getContactsLookup"];
   };
   "/api/contacts/{id}/changes": {
-    /** A CRM's cheap poll: the contact's messages stored since the cursor (as the caller may see them), and the cursor to pass as since next time; without since, no messages and a cursor for now; 410 when the cursor is older than the 30 days changes are kept (resync the history). Deleted copies are not in the feed */
+    /** A CRM's cheap poll: the contact's messages stored since the cursor (as the caller may see them), and the cursor to pass as since next time; without since, no messages and a cursor for now; 410 when the cursor is older than the 30 days changes are kept (resync the history). Messages that left the history are listed by id in removed */
     get: operations["getContactsIdChanges"];
   };
   "/api/contacts/by-external-id/{externalId}": {
@@ -204,6 +204,16 @@ export interface paths {
   "/api/notifications": {
     /** Notifications for the signed-in user from the last 14 days (today: a webhook endpoint disabled after failing for a day), newest first */
     get: operations["getNotifications"];
+  };
+  "/api/audit": {
+    /** Who changed what through the API (users, roles, mailboxes, sharing, settings, keys...), newest first; filter by area (the OpenAPI tag), user and time; secrets are never recorded */
+    get: operations["getAudit"];
+  };
+  "/api/setup": {
+    /** The first-run checklist: each step's state read from the data (password changed, company domain pinned, users added, every user's mailbox connected, contacts imported), and whether an admin put it away */
+    get: operations["getSetup"];
+    /** Put the first-run checklist away ({ dismissed: true }) or bring it back */
+    put: operations["putSetup"];
   };
 }
 
@@ -2100,7 +2110,7 @@ export interface operations {
       };
     };
   };
-  /** A CRM's cheap poll: the contact's messages stored since the cursor (as the caller may see them), and the cursor to pass as since next time; without since, no messages and a cursor for now; 410 when the cursor is older than the 30 days changes are kept (resync the history). Deleted copies are not in the feed */
+  /** A CRM's cheap poll: the contact's messages stored since the cursor (as the caller may see them), and the cursor to pass as since next time; without since, no messages and a cursor for now; 410 when the cursor is older than the 30 days changes are kept (resync the history). Messages that left the history are listed by id in removed */
   getContactsIdChanges: {
     parameters: {
       query?: {
@@ -2151,6 +2161,8 @@ export interface operations {
                 threadId: string;
                 threadLinks: string[];
               })[];
+            /** @description Ids of messages that left the history (every copy deleted: a mailbox disconnected, an excluded domain): remove them */
+            removed: string[];
             /** @description Pass as since next time (opaque) */
             cursor: string;
             /** @description More changes wait: call again at once with the cursor */
@@ -4248,6 +4260,198 @@ export interface operations {
       };
       /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
       403: {
+        content: never;
+      };
+    };
+  };
+  /** Who changed what through the API (users, roles, mailboxes, sharing, settings, keys...), newest first; filter by area (the OpenAPI tag), user and time; secrets are never recorded */
+  getAudit: {
+    parameters: {
+      query?: {
+        area?: string;
+        actorId?: string;
+        from?: string;
+        to?: string;
+        cursor?: string;
+        limit?: number;
+      };
+      header?: {
+        /** @description en or ja: the language of error messages */
+        "Accept-Language"?: string;
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": {
+            items: ({
+                at: string;
+                actorId: string;
+                actorEmail: string;
+                apiKeyId: string | null;
+                /** @description METHOD and route pattern, e.g. PATCH /api/users/{id} */
+                action: string;
+                area: string;
+                /** @description The ids in the path */
+                target: {
+                  [key: string]: string;
+                };
+                /** @description What was sent: top-level fields, secrets replaced */
+                changes: {
+                  [key: string]: string;
+                };
+                status: number;
+                ok: boolean;
+              })[];
+            nextCursor: string | null;
+          };
+        };
+      };
+      /** @description Invalid input: error.fields names each field and the reason */
+      400: {
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              message: string;
+              fields?: {
+                  field: string;
+                  code: string;
+                  message: string;
+                }[];
+              steps?: {
+                  [key: string]: unknown;
+                }[];
+            };
+          };
+        };
+      };
+      /** @description Not signed in, or an API key unknown, revoked or expired */
+      401: {
+        content: never;
+      };
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
+      403: {
+        content: never;
+      };
+    };
+  };
+  /** The first-run checklist: each step's state read from the data (password changed, company domain pinned, users added, every user's mailbox connected, contacts imported), and whether an admin put it away */
+  getSetup: {
+    parameters: {
+      header?: {
+        /** @description en or ja: the language of error messages */
+        "Accept-Language"?: string;
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": {
+            steps: ({
+                /** @enum {string} */
+                id: "password" | "domain" | "users" | "mailboxes" | "contacts";
+                done: boolean;
+                count?: number;
+                total?: number;
+              })[];
+            done: number;
+            dismissed: boolean;
+          };
+        };
+      };
+      /** @description Invalid input: error.fields names each field and the reason */
+      400: {
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              message: string;
+              fields?: {
+                  field: string;
+                  code: string;
+                  message: string;
+                }[];
+              steps?: {
+                  [key: string]: unknown;
+                }[];
+            };
+          };
+        };
+      };
+      /** @description Not signed in, or an API key unknown, revoked or expired */
+      401: {
+        content: never;
+      };
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
+      403: {
+        content: never;
+      };
+    };
+  };
+  /** Put the first-run checklist away ({ dismissed: true }) or bring it back */
+  putSetup: {
+    parameters: {
+      header?: {
+        /** @description en or ja: the language of error messages */
+        "Accept-Language"?: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          dismissed: boolean;
+        };
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": {
+            steps: ({
+                /** @enum {string} */
+                id: "password" | "domain" | "users" | "mailboxes" | "contacts";
+                done: boolean;
+                count?: number;
+                total?: number;
+              })[];
+            done: number;
+            dismissed: boolean;
+          };
+        };
+      };
+      /** @description Invalid input: error.fields names each field and the reason */
+      400: {
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              message: string;
+              fields?: {
+                  field: string;
+                  code: string;
+                  message: string;
+                }[];
+              steps?: {
+                  [key: string]: unknown;
+                }[];
+            };
+          };
+        };
+      };
+      /** @description Not signed in, or an API key unknown, revoked or expired */
+      401: {
+        content: never;
+      };
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
+      403: {
+        content: never;
+      };
+      /** @description The body is not sent as application/json */
+      415: {
         content: never;
       };
     };

@@ -37,6 +37,11 @@ export type FolderList = Reply<"getAccountsIdFolders">;
 export type Folder = Item<FolderList["items"]>;
 
 export type ProviderView = Item<Reply<"getProviders">["items"]>;
+export type SetupStatus = Reply<"getSetup">;
+export type AuditPage = Reply<"getAudit">;
+export type AuditEntry = Item<AuditPage["items"]>;
+export type DomainSettings = Item<Reply<"getDomain-settings">["items"]>;
+export type DomainSettingsInput = Body<"putDomain-settingsDomain">;
 export type AutodiscoverResult = Reply<"postAutodiscover">;
 
 export type Contact = Reply<"getContactsId">;

@@ -1,8 +1,8 @@
 // Form building blocks: a labelled field with its hint and error, and where a 400's field problems go.
 import { useId, type InputHTMLAttributes, type ReactNode, type TextareaHTMLAttributes } from "react";
 import { ApiError } from "../api";
-import { type Translate, useI18n } from "../i18n";
-import type { FieldError } from "../api/types";
+import { type MessageKey, type Translate, useI18n } from "../i18n";
+import type { FieldError, Security } from "../api/types";
 
 /** The text to show for a failed request: the server's (already localised) message, else ours. */
 export function errorText(err: unknown, t: Translate): string {
@@ -123,6 +123,34 @@ export function TextAreaField(
           aria-invalid={invalid || undefined}
           data-testid={testId}
         />
+      )}
+    </FormField>
+  );
+}
+
+const SECURITY_MODES: Security[] = ["tls", "starttls", "none"];
+
+/** A labelled choice of a server's security (TLS, STARTTLS, none), as the mailbox form and the domains page ask it. */
+export function SecuritySelect(props: { label: string; value: Security; onChange: (security: Security) => void; error?: string | undefined; className?: string; testId: string }) {
+  const { t } = useI18n();
+  return (
+    <FormField label={props.label} error={props.error} className={props.className}>
+      {({ id, describedBy, invalid }) => (
+        <select
+          id={id}
+          className="input"
+          value={props.value}
+          onChange={(e) => props.onChange(e.target.value as Security)}
+          aria-describedby={describedBy}
+          aria-invalid={invalid || undefined}
+          data-testid={props.testId}
+        >
+          {SECURITY_MODES.map((s) => (
+            <option key={s} value={s}>
+              {t(`security.${s}` as MessageKey)}
+            </option>
+          ))}
+        </select>
       )}
     </FormField>
   );

@@ -1,6 +1,7 @@
-// Small shared building blocks: fields, banners, badges, confirm dialog, notices, icons.
+// Small shared building blocks: fields, banners, badges, confirm dialog, notices, icons, the list table.
 export * from "./fields";
 export * from "./feedback";
 export * from "./dialogs";
 export * from "./icons";
 export * from "./language";
+export * from "./data-table";

@@ -6,7 +6,10 @@ import { accountForm } from "./en/accountForm";
 import { contacts } from "./en/contacts";
 import { contactImport } from "./en/contactImport";
 import { integrations } from "./en/integrations";
+import { domains } from "./en/domains";
+import { audit } from "./en/audit";
+import { setup } from "./en/setup";
 
-export const en = { ...app, ...accounts, ...accountForm, ...contacts, ...contactImport, ...integrations };
+export const en = { ...app, ...accounts, ...accountForm, ...contacts, ...contactImport, ...integrations, ...domains, ...audit, ...setup };
 
 export type MessageKey = keyof typeof en;

@@ -7,5 +7,8 @@ import { accountForm } from "./ja/accountForm";
 import { contacts } from "./ja/contacts";
 import { contactImport } from "./ja/contactImport";
 import { integrations } from "./ja/integrations";
+import { domains } from "./ja/domains";
+import { audit } from "./ja/audit";
+import { setup } from "./ja/setup";
 
-export const ja: Record<MessageKey, string> = { ...app, ...accounts, ...accountForm, ...contacts, ...contactImport, ...integrations };
+export const ja: Record<MessageKey, string> = { ...app, ...accounts, ...accountForm, ...contacts, ...contactImport, ...integrations, ...domains, ...audit, ...setup };

@@ -9,7 +9,6 @@ import { parseEmails } from "../../contactFields";
 
 export const IMAP_PORT: Record<Security, number> = { tls: 993, starttls: 143, none: 143 };
 export const SMTP_PORT: Record<Security, number> = { tls: 465, starttls: 587, none: 587 };
-export const SECURITIES: Security[] = ["tls", "starttls", "none"];
 export const SHARING_MODES: SharingMode[] = ["private", "custom", "public"];
 export const PROVIDER_ORDER: ProviderId[] = ["gmail", "microsoft365", "outlook", "yahoo", "yahoo_japan", "zoho", "zoho_pro", "icloud", "aol", "other"];
 
@@ -241,12 +240,14 @@ export interface Touched {
   user: boolean;
   /** "Save a copy in Sent" was set: a provider's default no longer applies. */
   saveSent: boolean;
+  /** The owner was chosen by hand (admins): it no longer follows the address. */
+  owner?: boolean;
 }
 
 export type FormAction =
   | { type: "load"; form: FormState }
   | { [K in keyof FormState]: { type: "set"; key: K; value: FormState[K] } }[keyof FormState]
-  | { type: "email"; email: string; username: ProviderView["username"] | undefined; touched: Touched }
+  | { type: "email"; email: string; username: ProviderView["username"] | undefined; touched: Touched; users?: { id: string; email: string }[] }
   | { type: "server"; which: "imap" | "smtp"; patch: Partial<ServerForm> }
   | { type: "security"; which: "imap" | "smtp"; security: Security }
   | { type: "provider"; id: ProviderId; preset: ProviderView | undefined; touched: Touched }
@@ -261,7 +262,11 @@ export function formReducer(f: FormState, action: FormAction): FormState {
       return { ...f, [action.key]: action.value };
     case "email": {
       const imap = action.touched.user ? f.imap : { ...f.imap, user: usernameFor(action.username, action.email.trim()) };
-      return { ...f, email: action.email, imap };
+      // a mailbox belongs to the person whose address it is: an admin connecting a colleague's
+      // mailbox gets that colleague as owner unless they chose one by hand
+      const address = action.email.trim().toLowerCase();
+      const holder = action.touched.owner ? undefined : action.users?.find((u) => u.email.toLowerCase() === address);
+      return { ...f, email: action.email, imap, ...(holder ? { ownerId: holder.id } : {}) };
     }
     case "server":
       return { ...f, [action.which]: { ...f[action.which], ...action.patch }, [`${action.which}Source`]: "manual" };

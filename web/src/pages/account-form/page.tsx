@@ -15,7 +15,7 @@ import { useI18n } from "../../i18n";
 import { href, navigate } from "../../router";
 import { SkippedMessages } from "../../skippedMessages";
 import type { AccountBody, ShownDiagnosis, ShownStep } from "../../types";
-import { ADVANCED_FIELDS, SHARING_MODES, blankForm, domainOf, fieldKey, formReducer, fromAccount, labelListErrors, looksLikeEmail, sameConnection, settingsOf, type FormAction, type FormState, type ServerForm } from "./model";
+import { ADVANCED_FIELDS, SHARING_MODES, blankForm, domainOf, fieldKey, formReducer, fromAccount, labelListErrors, looksLikeEmail, sameConnection, settingsOf, type FormAction, type FormState, type ServerForm, type Touched } from "./model";
 import type { Discovery, FormCtx } from "./steps/context";
 import { AdvancedStep } from "./steps/advanced";
 import { MailboxStep } from "./steps/mailbox";
@@ -35,7 +35,7 @@ export function AccountFormPage(props: { user: User; id?: string }) {
   // Write-only secrets: kept only while the form is open, never loaded from the API.
   const [password, setPassword] = useState("");
   const [smtpPassword, setSmtpPassword] = useState("");
-  const [touched, setTouched] = useState({ user: editing, saveSent: editing });
+  const [touched, setTouched] = useState<Touched>({ user: editing, saveSent: editing, owner: editing });
   const [advancedOpen, setAdvancedOpen] = useState(editing);
   const [saveFailure, setSaveFailure] = useState<{ diagnosis: ShownDiagnosis | null; steps: ShownStep[] | null } | null>(null);
   const [discovery, setDiscovery] = useState<Discovery>({ status: "idle" });
@@ -217,7 +217,7 @@ export function AccountFormPage(props: { user: User; id?: string }) {
   const ctx: FormCtx = {
     form,
     set,
-    changeEmail: (email) => dispatch({ type: "email", email, username: provider?.username, touched }),
+    changeEmail: (email) => dispatch({ type: "email", email, username: provider?.username, touched, users: isAdmin && !editing ? users : undefined }),
     setServer,
     changeSecurity: (which, security) => {
       dispatch({ type: "security", which, security });
@@ -231,6 +231,7 @@ export function AccountFormPage(props: { user: User; id?: string }) {
     isAdmin,
     ownerChoices: isAdmin ? (users.length ? users : [props.user]) : [],
     setUserTouched: () => setTouched((x) => ({ ...x, user: true })),
+    setOwnerTouched: () => setTouched((x) => ({ ...x, owner: true })),
     setSaveSentTouched: () => setTouched((x) => ({ ...x, saveSent: true })),
     provider,
     providers,

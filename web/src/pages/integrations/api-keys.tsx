@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from "react";
 import { api } from "../../api";
 import type { ApiKey, ApiKeyScope, CreatedApiKey, User } from "../../api";
-import { ErrorBanner, TextField } from "../../components";
+import { DataTable, ErrorBanner, TextField } from "../../components";
 import { useSubmit } from "../../hooks";
 import { formatDateTime, useI18n, type MessageKey } from "../../i18n";
 import { IntegrationUserSelect, chosenUser } from "./user-select";
@@ -28,40 +28,36 @@ export function ApiKeysTable(props: { keys: ApiKey[]; users: User[]; onRevoke: (
       {props.keys.length === 0 ? (
         <p className="empty__title empty">{t("integrations.keys.empty")}</p>
       ) : (
-        <div className="table-wrap">
-          <table className="table" data-testid="api-keys-table">
-            <thead>
-              <tr>
-                <th scope="col">{t("integrations.col.name")}</th>
-                <th scope="col">{t("integrations.col.scopes")}</th>
-                <th scope="col">{t("integrations.col.user")}</th>
-                <th scope="col">{t("integrations.col.expires")}</th>
-                <th scope="col">{t("integrations.col.lastUsed")}</th>
-                <th scope="col">{t("integrations.col.status")}</th>
-                <th scope="col" className="table__actions-col" />
-              </tr>
-            </thead>
-            <tbody>
-              {props.keys.map((k) => (
-                <tr key={k.id} data-testid="api-key-row" data-key-id={k.id}>
-                  <td>
-                    <span className="cell-main">{k.name}</span> <code>{k.preview}…</code>
-                  </td>
-                  <td>{k.scopes.map((s) => t(SCOPE_LABELS[s])).join(", ")}</td>
-                  <td>{userName(k.userId)}</td>
-                  <td>{k.expiresAt ? formatDateTime(lang, k.expiresAt) : t("integrations.noExpiry")}</td>
-                  <td>{k.lastUsedAt ? formatDateTime(lang, k.lastUsedAt) : t("integrations.never")}</td>
-                  <td data-testid="api-key-status">{t(`integrations.status.${statusOf(k)}`)}</td>
-                  <td className="table__actions">
-                    <button type="button" className="btn btn--small btn--danger-ghost" disabled={!!k.revokedAt} onClick={() => props.onRevoke(k)} data-testid="api-key-revoke">
-                      {t("integrations.revoke")}
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          testId="api-keys-table"
+          rows={props.keys}
+          rowKey={(k) => k.id}
+          rowProps={(k) => ({ "data-testid": "api-key-row", "data-key-id": k.id })}
+          columns={[
+            {
+              label: t("integrations.col.name"),
+              cell: (k) => (
+                <>
+                  <span className="cell-main">{k.name}</span> <code>{k.preview}…</code>
+                </>
+              ),
+            },
+            { label: t("integrations.col.scopes"), cell: (k) => k.scopes.map((s) => t(SCOPE_LABELS[s])).join(", ") },
+            { label: t("integrations.col.user"), cell: (k) => userName(k.userId) },
+            { label: t("integrations.col.expires"), cell: (k) => (k.expiresAt ? formatDateTime(lang, k.expiresAt) : t("integrations.noExpiry")) },
+            { label: t("integrations.col.lastUsed"), cell: (k) => (k.lastUsedAt ? formatDateTime(lang, k.lastUsedAt) : t("integrations.never")) },
+            { label: t("integrations.col.status"), testId: "api-key-status", cell: (k) => t(`integrations.status.${statusOf(k)}`) },
+            {
+              label: t("integrations.revoke"),
+              actions: true,
+              cell: (k) => (
+                <button type="button" className="btn btn--small btn--danger-ghost" disabled={!!k.revokedAt} onClick={() => props.onRevoke(k)} data-testid="api-key-revoke">
+                  {t("integrations.revoke")}
+                </button>
+              ),
+            },
+          ]}
+        />
       )}
     </div>
   );

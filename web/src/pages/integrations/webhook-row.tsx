@@ -1,7 +1,7 @@
 import { useState } from "react";
 import { api } from "../../api";
 import type { Webhook, WebhookDelivery } from "../../api";
-import { ErrorBanner, TextField, errorText, useNotify } from "../../components";
+import { DataTable, ErrorBanner, TextField, errorText, useNotify } from "../../components";
 import { useLoad, useSubmit } from "../../hooks";
 import { formatDateTime, useI18n } from "../../i18n";
 
@@ -73,36 +73,28 @@ export function WebhookRow(props: { hook: Webhook; onChanged: () => void }) {
 function DeliveriesTable(props: { deliveries: WebhookDelivery[]; onResend: (deliveryId: string) => void }) {
   const { t, lang } = useI18n();
   return (
-    <div className="table-wrap">
-      <table className="table" data-testid="webhook-deliveries-table">
-        <thead>
-          <tr>
-            <th scope="col">{t("webhooks.delivery.at")}</th>
-            <th scope="col">{t("webhooks.delivery.type")}</th>
-            <th scope="col">{t("integrations.col.status")}</th>
-            <th scope="col">{t("webhooks.delivery.code")}</th>
-            <th scope="col">{t("webhooks.delivery.time")}</th>
-            <th scope="col" className="table__actions-col" />
-          </tr>
-        </thead>
-        <tbody>
-          {props.deliveries.map((d) => (
-            <tr key={d.id} data-testid="webhook-delivery">
-              <td>{formatDateTime(lang, d.lastAttemptAt ?? d.createdAt)}</td>
-              <td>{d.type}</td>
-              <td data-testid="webhook-delivery-status">{t(`webhooks.delivery.status.${d.status}`, { attempts: d.attempts })}</td>
-              <td>{d.responseCode ?? "—"}</td>
-              <td>{d.durationMs === null ? "—" : `${d.durationMs} ms`}</td>
-              <td className="table__actions">
-                <button type="button" className="btn btn--small" onClick={() => props.onResend(d.id)} data-testid="webhook-resend">
-                  {t("webhooks.delivery.resend")}
-                </button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      testId="webhook-deliveries-table"
+      rows={props.deliveries}
+      rowKey={(d) => d.id}
+      rowProps={() => ({ "data-testid": "webhook-delivery" })}
+      columns={[
+        { label: t("webhooks.delivery.at"), cell: (d) => formatDateTime(lang, d.lastAttemptAt ?? d.createdAt) },
+        { label: t("webhooks.delivery.type"), cell: (d) => d.type },
+        { label: t("integrations.col.status"), testId: "webhook-delivery-status", cell: (d) => t(`webhooks.delivery.status.${d.status}`, { attempts: d.attempts }) },
+        { label: t("webhooks.delivery.code"), cell: (d) => d.responseCode ?? "—" },
+        { label: t("webhooks.delivery.time"), cell: (d) => (d.durationMs === null ? "—" : `${d.durationMs} ms`) },
+        {
+          label: t("webhooks.delivery.resend"),
+          actions: true,
+          cell: (d) => (
+            <button type="button" className="btn btn--small" onClick={() => props.onResend(d.id)} data-testid="webhook-resend">
+              {t("webhooks.delivery.resend")}
+            </button>
+          ),
+        },
+      ]}
+    />
   );
 }
 

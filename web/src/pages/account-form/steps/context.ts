@@ -28,6 +28,7 @@ export interface FormCtx {
   isAdmin: boolean;
   ownerChoices: User[];
   setUserTouched: () => void;
+  setOwnerTouched: () => void;
   setSaveSentTouched: () => void;
   provider: ProviderView | null;
   providers: ProviderView[] | null;

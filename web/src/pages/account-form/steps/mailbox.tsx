@@ -25,6 +25,7 @@ export function MailboxStep(props: { ctx: FormCtx }) {
               value={form.ownerId}
               onChange={(e) => {
                 set("ownerId", e.target.value);
+                props.ctx.setOwnerTouched();
                 clearFieldError("ownerId");
               }}
               aria-describedby={describedBy}

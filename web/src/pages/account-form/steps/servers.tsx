@@ -1,6 +1,6 @@
-import { FormField, IconWarning, TextField } from "../../../components";
+import { IconWarning, SecuritySelect, TextField } from "../../../components";
 import { useI18n, type MessageKey } from "../../../i18n";
-import { IMAP_PORT, SMTP_PORT, SECURITIES } from "../model";
+import { IMAP_PORT, SMTP_PORT } from "../model";
 import type { Security } from "../../../api/types";
 import type { ServerForm, Source } from "../model";
 import type { FormCtx } from "./context";
@@ -167,25 +167,14 @@ function ServerRow(props: {
             spellCheck={false}
             testId={which === "imap" ? "account-host" : "account-smtp-host"}
           />
-          <FormField label={t("accountForm.security")} error={props.errors[`${which}.security`]} className="field--security">
-            {({ id, describedBy, invalid }) => (
-              <select
-                id={id}
-                className="input"
-                value={server.security}
-                onChange={(e) => props.onSecurity(e.target.value as Security)}
-                aria-describedby={describedBy}
-                aria-invalid={invalid || undefined}
-                data-testid={which === "imap" ? "account-security" : "account-smtp-security"}
-              >
-                {SECURITIES.map((s) => (
-                  <option key={s} value={s}>
-                    {t(`security.${s}` as MessageKey)}
-                  </option>
-                ))}
-              </select>
-            )}
-          </FormField>
+          <SecuritySelect
+            label={t("accountForm.security")}
+            error={props.errors[`${which}.security`]}
+            className="field--security"
+            value={server.security}
+            onChange={props.onSecurity}
+            testId={which === "imap" ? "account-security" : "account-smtp-security"}
+          />
           <TextField
             label={t("accountForm.port")}
             error={props.errors[`${which}.port`]}
