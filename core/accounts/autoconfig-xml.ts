@@ -4,6 +4,7 @@
  * reasons the others were left out.
  */
 
+import { XMLParser, XMLValidator, type X2jOptions } from "fast-xml-parser";
 import { hostnameField, type SecurityMode } from "./schema";
 import type { FoundServer } from "./autodiscover";
 
@@ -96,9 +97,10 @@ function childText(el: XmlElement, name: string): string {
   return el.children.find((c) => c.name === name)?.text.trim() ?? "";
 }
 
-// A small XML reader: enough for config-v1.1.xml, strict where it matters. No DOCTYPE (so no
-// entity expansion, no external entities), bounded size, depth and element count. Element and
-// attribute names are compared lower-cased and without a namespace prefix.
+// The XML itself is read by fast-xml-parser, checked for well-formedness by its validator first.
+// A document with a DOCTYPE or any other declaration is refused before parsing, so no entity is
+// ever defined (no expansion bombs, no external entities); size, depth and element count are
+// bounded. Element and attribute names are compared lower-cased and without a namespace prefix.
 
 interface XmlElement {
   name: string;
@@ -111,92 +113,67 @@ const MAX_XML_CHARS = 256 * 1024;
 const MAX_DEPTH = 32;
 const MAX_ELEMENTS = 5000;
 
+// Options only: a parser is built per document (cheap), so a bundle that never reads XML drops the library.
+const PARSER_OPTIONS: X2jOptions = {
+  preserveOrder: true, // servers are ranked by document order among equals
+  ignoreAttributes: false,
+  attributeNamePrefix: "",
+  removeNSPrefix: true,
+  parseTagValue: false,
+  parseAttributeValue: false,
+  trimValues: false,
+  // XML's five entities and character references (&#x2019;); with no DOCTYPE, nothing else can be defined.
+  processEntities: true,
+  htmlEntities: true,
+  ignoreDeclaration: true,
+  ignorePiTags: true,
+  maxNestedTags: MAX_DEPTH,
+};
+
+/** A node of fast-xml-parser's ordered output: `{ name: children, ":@": attributes }` or `{ "#text": text }`. */
+type OrderedNode = Record<string, unknown> & { ":@"?: Record<string, string>; "#text"?: string };
+
+// Comments and CDATA sections may hold "<!" as text; any other "<!" opens a declaration.
+const COMMENT_OR_CDATA = /<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>/g;
+
 export function parseXml(source: string): XmlElement {
   if (source.length > MAX_XML_CHARS) throw new Error("XML document too large");
-  const doc: XmlElement = { name: "#document", attrs: {}, children: [], text: "" };
-  const stack: XmlElement[] = [doc];
-  let count = 0;
-  let i = source.charCodeAt(0) === 0xfeff ? 1 : 0;
-  while (i < source.length) {
-    const top = stack[stack.length - 1]!;
-    const lt = source.indexOf("<", i);
-    const end = lt === -1 ? source.length : lt;
-    if (end > i) top.text += decodeEntities(source.slice(i, end));
-    if (lt === -1) break;
-    if (source.startsWith("<!--", lt)) {
-      i = after(source, "-->", lt + 4, "comment");
-      continue;
-    }
-    if (source.startsWith("<![CDATA[", lt)) {
-      const close = after(source, "]]>", lt + 9, "CDATA section");
-      top.text += source.slice(lt + 9, close - 3);
-      i = close;
-      continue;
-    }
-    if (source.startsWith("<?", lt)) {
-      i = after(source, "?>", lt + 2, "processing instruction");
-      continue;
-    }
-    if (source.startsWith("<!", lt)) throw new Error("XML with a DOCTYPE or declarations is not accepted");
-    let j = lt + 1;
-    let quote = "";
-    for (; j < source.length; j++) {
-      const c = source[j]!;
-      if (quote) {
-        if (c === quote) quote = "";
-      } else if (c === '"' || c === "'") quote = c;
-      else if (c === ">") break;
-      else if (c === "<") throw new Error("malformed XML: '<' inside a tag");
-    }
-    if (j >= source.length) throw new Error("malformed XML: unterminated tag");
-    const inner = source.slice(lt + 1, j);
-    i = j + 1;
-    if (inner.startsWith("/")) {
-      const name = localName(inner.slice(1).trim());
-      const open = stack.pop();
-      if (!open || open === doc || open.name !== name) throw new Error(`malformed XML: unexpected </${name.slice(0, 40)}>`);
-      continue;
-    }
-    const selfClosing = inner.endsWith("/");
-    const body = selfClosing ? inner.slice(0, -1) : inner;
-    const nameMatch = /^[^\s/>"'=]+/.exec(body);
-    if (!nameMatch) throw new Error("malformed XML: tag without a name");
-    if (++count > MAX_ELEMENTS) throw new Error("XML document has too many elements");
-    const el: XmlElement = { name: localName(nameMatch[0]), attrs: parseAttributes(body.slice(nameMatch[0].length)), children: [], text: "" };
-    top.children.push(el);
-    if (!selfClosing) {
-      if (stack.length > MAX_DEPTH) throw new Error("XML document nested too deeply");
-      stack.push(el);
-    }
+  const text = source.charCodeAt(0) === 0xfeff ? source.slice(1) : source;
+  if (text.replace(COMMENT_OR_CDATA, "").includes("<!")) throw new Error("XML with a DOCTYPE or declarations is not accepted");
+  const valid = XMLValidator.validate(text);
+  if (valid !== true) {
+    const unclosed = /^Unclosed tag '([^']*)'/.exec(valid.err.msg);
+    throw new Error(unclosed ? `malformed XML: <${localName(unclosed[1]!)}> is not closed` : `malformed XML: ${valid.err.msg} (line ${valid.err.line})`);
   }
-  if (stack.length !== 1) throw new Error(`malformed XML: <${stack[stack.length - 1]!.name}> is not closed`);
+  let nodes: OrderedNode[];
+  try {
+    nodes = new XMLParser(PARSER_OPTIONS).parse(text) as OrderedNode[];
+  } catch (err) {
+    if (/nested/i.test((err as Error).message)) throw new Error("XML document nested too deeply", { cause: err });
+    throw new Error(`malformed XML: ${(err as Error).message}`, { cause: err });
+  }
+  const count = { elements: 0 };
+  const doc: XmlElement = { name: "#document", attrs: {}, children: [], text: "" };
+  fill(doc, nodes, count);
   if (doc.children.length !== 1) throw new Error("malformed XML: expected exactly one root element");
   return doc;
 }
 
-function after(source: string, marker: string, from: number, what: string): number {
-  const at = source.indexOf(marker, from);
-  if (at === -1) throw new Error(`malformed XML: unterminated ${what}`);
-  return at + marker.length;
+function fill(into: XmlElement, nodes: OrderedNode[], count: { elements: number }): void {
+  for (const node of nodes) {
+    if (typeof node["#text"] === "string") {
+      into.text += node["#text"];
+      continue;
+    }
+    const name = Object.keys(node).find((k) => k !== ":@");
+    if (name === undefined) continue;
+    if (++count.elements > MAX_ELEMENTS) throw new Error("XML document has too many elements");
+    const attrs: Record<string, string> = {};
+    for (const [key, value] of Object.entries(node[":@"] ?? {})) attrs[localName(key)] = String(value);
+    const el: XmlElement = { name: localName(name), attrs, children: [], text: "" };
+    into.children.push(el);
+    fill(el, node[name] as OrderedNode[], count);
+  }
 }
 
 const localName = (name: string) => name.slice(name.indexOf(":") + 1).toLowerCase();
-
-function parseAttributes(text: string): Record<string, string> {
-  const attrs: Record<string, string> = {};
-  const re = /([^\s=]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
-  for (let m = re.exec(text); m; m = re.exec(text)) attrs[localName(m[1]!)] = decodeEntities(m[2] ?? m[3] ?? "");
-  if (text.replace(re, "").trim()) throw new Error("malformed XML: bad attribute");
-  return attrs;
-}
-
-const NAMED_ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
-
-function decodeEntities(text: string): string {
-  return text.replace(/&(#x[0-9a-fA-F]{1,6}|#[0-9]{1,7}|amp|lt|gt|quot|apos);/g, (whole, ref: string) => {
-    if (ref[0] !== "#") return NAMED_ENTITIES[ref]!;
-    const code = ref[1] === "x" ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
-    return code > 0 && code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff) ? String.fromCodePoint(code) : whole;
-  });
-}
-

@@ -1,6 +1,6 @@
 import { domainToASCII } from "node:url";
 import { z } from "zod";
-import type { Db } from "../store/db";
+import type { Db, Item } from "../store/db";
 import { AppError } from "../shared/errors";
 import { nowIso } from "../shared/ids";
 import { checkHost, type HostAllowance, type Resolver } from "../mail/index";
@@ -76,7 +76,7 @@ export interface DomainSettingsDeps {
   resolve?: Resolver;
 }
 
-const toView = (item: Record<string, any>): DomainSettings => ({
+const toView = (item: Item): DomainSettings => ({
   domain: item.domain,
   provider: item.provider ?? null,
   imap: { host: item.imap.host, port: item.imap.port, security: item.imap.security },

@@ -11,7 +11,7 @@ import { forgetCursors } from "../jobs/index";
 import type { User } from "../users/index";
 import { checkHost, type HostAllowance, type Resolver } from "../mail/index";
 import { judgeForSave, testConnection, type ConnectionReport, type ConnectionSecrets, type ConnectionSettings } from "./connection-test";
-import type { Account, AccountInput, AccountPatch, AccountState } from "./schema";
+import type { Account, AccountInput, AccountPatch } from "./schema";
 import { defaultSaveSentCopy } from "../mail/index";
 import { limitedConnectionTest } from "./login-limits";
 import { afterSave, isPaused, shownState } from "./state-machine";

@@ -22,7 +22,7 @@ export function openApiDocument(): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const r of routes) {
     const params = [...r.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: "path", required: true, schema: { type: "string" } }));
-    const query = r.query ? Object.entries((schema(r.query, "input") as any).properties ?? {}).map(([name, s]) => ({ name, in: "query", required: false, schema: s })) : [];
+    const query = r.query ? Object.entries((schema(r.query, "input") as { properties?: Record<string, unknown> }).properties ?? {}).map(([name, s]) => ({ name, in: "query", required: false, schema: s })) : [];
     const status = String(r.status ?? 200);
     const op: Record<string, unknown> = {
       summary: r.summary,

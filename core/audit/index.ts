@@ -103,7 +103,10 @@ function text(value: unknown): string {
 }
 const cut = (s: string) => (s.length > MAX_TEXT ? `${s.slice(0, MAX_TEXT)}…` : s);
 
-const isPosition = (p: any): p is { month: string; sk: string } => !!p && typeof p.month === "string" && /^\d{4}-\d\d$/.test(p.month) && typeof p.sk === "string";
+const isPosition = (p: unknown): p is { month: string; sk: string } => {
+  const q = p as { month?: unknown; sk?: unknown } | null;
+  return typeof q?.month === "string" && /^\d{4}-\d\d$/.test(q.month) && typeof q.sk === "string";
+};
 
 /**
  * Entries newest first, filtered by area and actor, between `from` and `to` (default: the

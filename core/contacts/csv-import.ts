@@ -1,3 +1,4 @@
+import { CsvError, parse } from "csv-parse/sync";
 import type { Db } from "../store/db";
 import { AppError, type FieldProblem } from "../shared/errors";
 import { toFieldProblems } from "../shared/validation";
@@ -83,70 +84,48 @@ export interface ParseOptions {
 }
 
 /**
- * RFC 4180: fields separated by the delimiter, records by CRLF (LF and lone CR are accepted
- * too); a field in double quotes may hold delimiters, line breaks and "" for one quote.
- * Lenient where Excel and hand-edited files are: a quote inside an unquoted field is kept as
- * is, text after a closing quote is appended. Blank records (an empty line, or only empty
- * fields as Excel pads them: ",,,") are dropped, so a trailing empty line is no record.
- * An unclosed quote is an error naming the line where its field began.
+ * RFC 4180, read by csv-parse: fields separated by the delimiter, records by CRLF, LF or a lone
+ * CR (mixed in one file too); a field in double quotes may hold delimiters, line breaks and ""
+ * for one quote. Lenient where Excel and hand-edited files are: a quote inside an unquoted
+ * field, or text after a closing quote, is kept as written. Blank records (an empty line, or
+ * only empty fields as Excel pads them: ",,,") are dropped, so a trailing empty line is no
+ * record. An unclosed quote is an error naming the line where its record began.
  */
 export function parseCsv(text: string, options: ParseOptions = {}): CsvRecord[] {
-  const delimiter = options.delimiter ?? ",";
   const records: CsvRecord[] = [];
-  let fields: string[] = [];
-  let field = "";
-  let quoted = false; // inside a quoted section
-  let fieldStarted = false; // anything (even "") seen for this field
-  let line = 1;
-  let recordLine = 1;
-
-  const endField = () => {
-    fields.push(field);
-    field = "";
-    fieldStarted = false;
-  };
-  const endRecord = () => {
-    endField();
-    if (fields.some((f) => f.trim() !== "")) {
-      if (options.maxRecords !== undefined && records.length >= options.maxRecords) fail("csv_too_many_rows", { maximum: CSV_MAX_ROWS });
-      records.push({ line: recordLine, fields });
-    }
-    fields = [];
-  };
-
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i++;
-        } else quoted = false;
-      } else {
-        if (ch === "\n" || (ch === "\r" && text[i + 1] !== "\n")) line++;
-        field += ch;
-      }
-      continue;
-    }
-    if (ch === '"' && !fieldStarted) {
-      quoted = true;
-      fieldStarted = true;
-    } else if (ch === delimiter) {
-      endField();
-    } else if (ch === "\r" || ch === "\n") {
-      if (ch === "\r" && text[i + 1] === "\n") i++;
-      endRecord();
-      line++;
-      recordLine = line;
-    } else {
-      field += ch;
-      fieldStarted = true;
-    }
+  // csv-parse counts a CRLF inside quotes as two lines, so lines are counted here from each
+  // record's raw text, which starts with the line breaks of the empty lines it skipped.
+  let line = 1; // where the text after the last record begins
+  const startOf = (raw: string) => line + lineBreaks(/^[\r\n]*/.exec(raw)![0]);
+  try {
+    parse(text, {
+      delimiter: options.delimiter ?? ",",
+      record_delimiter: ["\r\n", "\n", "\r"],
+      bom: true,
+      relax_quotes: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      raw: true,
+      // with `raw`, each record comes as { record, raw }
+      on_record: (entry) => {
+        const { record: fields, raw } = entry as unknown as { record: string[]; raw: string };
+        const start = startOf(raw);
+        line += lineBreaks(raw);
+        if (fields.some((f) => f.trim() !== "")) {
+          if (options.maxRecords !== undefined && records.length >= options.maxRecords) fail("csv_too_many_rows", { maximum: CSV_MAX_ROWS });
+          records.push({ line: start, fields });
+        }
+        return null; // kept here, not also by the parser
+      },
+    });
+  } catch (err) {
+    if (err instanceof CsvError && err.code === "CSV_QUOTE_NOT_CLOSED") fail("csv_unterminated_quote", { line: startOf(String((err as { raw?: unknown }).raw ?? "")) });
+    throw err;
   }
-  if (quoted) fail("csv_unterminated_quote", { line: recordLine });
-  if (fieldStarted || field !== "" || fields.length) endRecord();
   return records;
 }
+
+const lineBreaks = (text: string) => text.match(/\r\n|\r|\n/g)?.length ?? 0;
 
 /** Comma, unless the header line has tabs and no comma (Excel's "Unicode text" pasted as TSV). */
 function detectDelimiter(text: string): string {

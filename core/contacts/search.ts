@@ -28,8 +28,10 @@ export interface ContactPage {
 }
 
 /** A contact list cursor: exactly the index key DynamoDB returned, on the contacts index. */
-const isListKey = (key: any): key is Item =>
-  !!key && ["pk", "sk", "gsi1pk", "gsi1sk"].every((k) => typeof key[k] === "string") && Object.keys(key).length === 4 && key.gsi1pk === keys.contactsIndex;
+const isListKey = (key: unknown): key is Item => {
+  const k = (key ?? {}) as Item;
+  return ["pk", "sk", "gsi1pk", "gsi1sk"].every((f) => typeof k[f] === "string") && Object.keys(k).length === 4 && k.gsi1pk === keys.contactsIndex;
+};
 
 function indexQuery(gsi1pk: string, prefix: string | undefined, limit: number, start?: Item) {
   return {

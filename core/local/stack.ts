@@ -151,7 +151,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     alarms.observe(point);
   };
 
-  const gateway = await startGateway({ port: options.port ?? 0, apiHandler: api.handler as any, staticDir: options.staticDir ?? resolve("web/dist"), uploads: uploadDir });
+  const gateway = await startGateway({ port: options.port ?? 0, apiHandler: api.handler, staticDir: options.staticDir ?? resolve("web/dist"), uploads: uploadDir });
   // the API's first request builds its deps after this, so its upload URLs name this gateway
   process.env.LOCAL_UPLOAD_URL = gateway.url;
   const onError = (what: string) => (err: unknown) => log.error(`local.${what}.failed`, { err });
@@ -166,13 +166,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   await requeueOutgoing({ db: new Db(tables, sendRequeueClient), queue: new SqsSendQueue(sendQueues.queueUrl, sqsClient), log })
     .catch(onError("requeue-sends"))
     .finally(() => sendRequeueClient.destroy());
-  const poller = startPoller({ sqs: sqsClient, queueUrl: queues.queueUrl, handler: sync.handler as any, onError: onError("poller") });
-  const sendPoller = startPoller({ sqs: sqsClient, queueUrl: sendQueues.queueUrl, handler: send.handler as any, batchSize: 5, timeoutMs: 120_000, onError: onError("send") });
-  const webhookPoller = startPoller({ sqs: sqsClient, queueUrl: webhookQueues.queueUrl, handler: webhooks.handler as any, batchSize: 10, timeoutMs: 60_000, onError: onError("webhooks") });
+  const poller = startPoller({ sqs: sqsClient, queueUrl: queues.queueUrl, handler: sync.handler, onError: onError("poller") });
+  const sendPoller = startPoller({ sqs: sqsClient, queueUrl: sendQueues.queueUrl, handler: send.handler, batchSize: 5, timeoutMs: 120_000, onError: onError("send") });
+  const webhookPoller = startPoller({ sqs: sqsClient, queueUrl: webhookQueues.queueUrl, handler: webhooks.handler, batchSize: 10, timeoutMs: 60_000, onError: onError("webhooks") });
   const fanoutSchedule =
-    options.schedule === false ? undefined : startSchedule({ name: "SyncSchedule", everyMs: options.scheduleEveryMs ?? interval * 60_000, handler: fanout.handler as any, onError: onError("fanout") });
+    options.schedule === false ? undefined : startSchedule({ name: "SyncSchedule", everyMs: options.scheduleEveryMs ?? interval * 60_000, handler: fanout.handler, onError: onError("fanout") });
   const monitorSchedule =
-    options.schedule === false ? undefined : startSchedule({ name: "MonitorSchedule", everyMs: options.monitorEveryMs ?? 5 * 60_000, handler: monitor.handler as any, onError: onError("monitor") });
+    options.schedule === false ? undefined : startSchedule({ name: "MonitorSchedule", everyMs: options.monitorEveryMs ?? 5 * 60_000, handler: monitor.handler, onError: onError("monitor") });
 
   let stopped = false;
   return {
@@ -192,12 +192,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     tick: async () => {
       const { scheduledEvent } = await import("./scheduler");
       const { lambdaContext } = await import("./lambda-context");
-      await (fanout.handler as any)(scheduledEvent("SyncSchedule"), lambdaContext("fanout", 60_000));
+      await fanout.handler(scheduledEvent("SyncSchedule"), lambdaContext("fanout", 60_000));
     },
     monitor: async () => {
       const { scheduledEvent } = await import("./scheduler");
       const { lambdaContext } = await import("./lambda-context");
-      return (monitor.handler as any)(scheduledEvent("MonitorSchedule"), lambdaContext("monitor", 60_000));
+      return monitor.handler(scheduledEvent("MonitorSchedule"), lambdaContext("monitor", 60_000));
     },
     async stop() {
       if (stopped) return;

@@ -141,6 +141,7 @@ class GatedImapFlow extends ImapFlow {
     return true;
   }
 
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- imapflow's run() answers each command with its own shape.
   async run(command: string, ...args: unknown[]): Promise<any> {
     const verb = command.toUpperCase();
     if (this.completing && SESSION_COMMANDS.has(verb)) return baseRun.call(this, command, ...args);
@@ -172,6 +173,7 @@ class GatedImapFlow extends ImapFlow {
     return this.deferred;
   }
 }
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- imapflow's private methods, untyped upstream.
 const internals = ImapFlow.prototype as unknown as Record<string, ((this: ImapFlow, ...args: any[]) => Promise<any>) | undefined>;
 const baseAuthenticate = internals.authenticate!;
 const baseRun = internals.run!;

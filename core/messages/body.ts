@@ -112,7 +112,7 @@ async function readText(client: ImapFlow, owner: Item): Promise<{ text: string; 
     // a changed UIDVALIDITY means the stored UID may now name another message
     if (String(client.mailbox && (client.mailbox as { uidValidity?: bigint }).uidValidity) !== String(owner.uidValidity)) return undefined;
     const meta = await client.fetchOne(String(owner.uid), { uid: true, bodyStructure: true }, { uid: true });
-    const part = meta ? pickPreviewPart(meta.bodyStructure as any) : null;
+    const part = meta ? pickPreviewPart(meta.bodyStructure as Parameters<typeof pickPreviewPart>[0]) : null;
     if (!part) return { text: "", truncated: false };
     const got = await client.fetchOne(String(owner.uid), { uid: true, bodyParts: [{ key: part.part, start: 0, maxLength: BODY_MAX_BYTES + 1 }] }, { uid: true });
     const raw = got ? (got.bodyParts?.get(part.part) ?? [...(got.bodyParts?.values() ?? [])][0]) : undefined;

@@ -33,7 +33,10 @@ export interface ContactChanges {
 }
 
 /** A changes cursor: the time up to which every change was handed out. */
-const isChangesPosition = (p: any): p is { at: string } => !!p && typeof p.at === "string" && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(p.at);
+const isChangesPosition = (p: unknown): p is { at: string } => {
+  const at = (p as { at?: unknown } | null)?.at;
+  return typeof at === "string" && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(at);
+};
 
 /**
  * The messages of a contact that the sync stored (in any mailbox) since `since`, as `reader`

@@ -53,7 +53,7 @@ export interface HistoryOptions {
 }
 
 /** A history cursor: the sort key of the last message shown. */
-const isHistoryPosition = (p: any): p is { sk: string } => !!p && typeof p.sk === "string";
+const isHistoryPosition = (p: unknown): p is { sk: string } => typeof (p as { sk?: unknown } | null)?.sk === "string";
 
 /**
  * A contact's email history as `reader` may see it (core/sharing: only the copies the reader

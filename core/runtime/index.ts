@@ -55,9 +55,11 @@ export interface Runtime {
   oauth: OAuthProviders;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- SST links are typed only inside sst.config.ts.
 const linked = (name: string): any => (Resource as unknown as Record<string, any>)[name];
 
 /** A linked resource that may be absent (returns undefined instead of throwing). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- as linked() above.
 export function optionalLink(name: string): any {
   try {
     return linked(name);

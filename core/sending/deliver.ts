@@ -82,7 +82,7 @@ export async function deliverOutgoing(deps: DeliverDeps, job: SendJob): Promise<
   let mailer: Mailer | undefined;
   let reservation: Reservation | undefined;
   let built: { delivery: Buffer; sentCopy: Buffer };
-  let imapPassword = "";
+  let imapPassword: string | undefined;
   try {
     built = await buildMessage({ ...held, attachments: await readAttachments(deps, held) });
   } catch (err) {
@@ -124,7 +124,7 @@ export async function deliverOutgoing(deps: DeliverDeps, job: SendJob): Promise<
   const keepCopy = account.saveSentCopy ?? defaultSaveSentCopy(account.provider);
   let extra: Record<string, unknown> = {};
   if (keepCopy) {
-    const saved = await saveToSent({ ...deps, log: log1 }, account as AccountRecord, imapPassword, built.sentCopy, new Date(held.date));
+    const saved = await saveToSent({ ...deps, log: log1 }, account as AccountRecord, imapPassword ?? "", built.sentCopy, new Date(held.date));
     extra = saved.ok ? { savedCopyFolder: saved.folder } : { savedCopyFailure: fromDiagnosis(saved.diagnosis) };
     if (!saved.ok) log1.warn("send.sent_copy.failed", { code: saved.diagnosis.code });
   }
@@ -145,6 +145,7 @@ function mayHaveBeenAccepted(err: unknown, d: Diagnosis): boolean {
   if (d.kind !== "transient" || (d.code !== "connection_closed" && d.code !== "timeout")) return false;
   const seen = new Set<unknown>();
   let socketTimeout = false;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- walks library errors of any shape through their causes
   for (let e: any = err; e && typeof e === "object" && !seen.has(e); e = e.cause) {
     seen.add(e);
     if (typeof e.responseCode === "number") return false;

@@ -8,7 +8,7 @@ import { AppError } from "./errors";
 export const encodePageCursor = (position: Record<string, unknown>): string => Buffer.from(JSON.stringify(position), "utf8").toString("base64url");
 
 /** The position in `cursor`, if `accept` says it is one this listing can resume from. */
-export function decodePageCursor<T>(cursor: string, accept: (position: any) => position is T): T {
+export function decodePageCursor<T>(cursor: string, accept: (position: unknown) => position is T): T {
   try {
     const position = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
     if (accept(position)) return position;

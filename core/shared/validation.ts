@@ -6,6 +6,7 @@ export function toFieldProblems(error: z.ZodError, prefix = ""): FieldProblem[] 
   const out: FieldProblem[] = [];
   for (const issue of error.issues) {
     const path = [prefix, ...issue.path.map(String)].filter(Boolean).join(".");
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each case below reads the fields of its own issue kind.
     const i = issue as any;
     switch (issue.code) {
       case "invalid_type":

@@ -8,6 +8,7 @@ import {
   PutCommand,
   QueryCommand,
   UpdateCommand,
+  type BatchWriteCommandInput,
   type QueryCommandInput,
 } from "@aws-sdk/lib-dynamodb";
 import { AppError } from "../shared/errors";
@@ -19,7 +20,10 @@ export interface TableNames {
   mail: string;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- items are whatever DynamoDB returns; each store narrows its own.
 export type Item = Record<string, any>;
+
+type WriteRequests = NonNullable<BatchWriteCommandInput["RequestItems"]>[string];
 
 /**
  * A DynamoDB client without the SDK's logger middleware: with the default no-op logger it
@@ -158,14 +162,14 @@ export class Db {
   async batchWrite(table: keyof TableNames, requests: ({ put: Item } | { delete: Item })[]): Promise<void> {
     const name = this.tables[table];
     for (let i = 0; i < requests.length; i += 25) {
-      let pending: any[] | undefined = requests
+      let pending: WriteRequests | undefined = requests
         .slice(i, i + 25)
         .map((r) => ("put" in r ? { PutRequest: { Item: r.put } } : { DeleteRequest: { Key: r.delete } }));
       for (let attempt = 0; pending && pending.length; attempt++) {
         if (attempt > 0) await backoff(attempt);
         if (attempt > 8) throw new AppError("transient", "service_unavailable", { cause: new Error("BatchWriteItem kept returning UnprocessedItems") });
         const out = await this.call(() => this.doc.send(new BatchWriteCommand({ RequestItems: { [name]: pending! } })));
-        pending = out.UnprocessedItems?.[name] as any[] | undefined;
+        pending = out.UnprocessedItems?.[name];
       }
     }
   }
@@ -186,7 +190,7 @@ export class Db {
     } catch (err) {
       if (isConditionFailure(err)) throw err;
       const name = (err as { name?: string }).name ?? "";
-      if (/Throttl|ProvisionedThroughputExceeded|RequestLimitExceeded|InternalServerError|ServiceUnavailable|ECONNREFUSED|ECONNRESET|TimeoutError/.test(name + String((err as any)?.code ?? ""))) {
+      if (/Throttl|ProvisionedThroughputExceeded|RequestLimitExceeded|InternalServerError|ServiceUnavailable|ECONNREFUSED|ECONNRESET|TimeoutError/.test(name + String((err as { code?: unknown } | null)?.code ?? ""))) {
         throw new AppError("transient", "service_unavailable", { cause: err });
       }
       throw err;

@@ -280,7 +280,7 @@ export class FolderRun {
   private async dateUndated(work: Prepared[]): Promise<void> {
     const undated = work.filter((w) => w.record.undated);
     if (!undated.length) return;
-    const received = (await this.client.fetchAll(plan.uidSet(undated.map((w) => w.uid)), { uid: true, headers: ["received"] } as any, { uid: true })) as FetchedMessage[];
+    const received = (await this.client.fetchAll(plan.uidSet(undated.map((w) => w.uid)), { uid: true, headers: ["received"] }, { uid: true })) as FetchedMessage[];
     const byUid = new Map(received.map((m) => [m.uid, m.headers]));
     for (const w of undated) {
       const extra = byUid.get(w.uid);

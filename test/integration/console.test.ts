@@ -570,7 +570,7 @@ const WORDS = {
 describe.each([
   { lang: "en" as const, locale: "en-US" as const },
   { lang: "ja" as const, locale: "ja-JP" as const },
-])("adding a mailbox in the console ($lang)", ({ lang, locale }) => {
+])("adding a mailbox in the console ($lang)", ({ lang }) => {
   const w = WORDS[lang];
   let s: Session;
   // Bob's real mailbox; the Japanese run connects it for Alice, the English one for the admin

@@ -81,10 +81,9 @@ describe("a sync worker killed mid-sync", () => {
     let skipped = 0;
     let outcome;
     let takeover: SyncJobMessage | undefined;
-    let tookOverAfterMs = 0;
     while (!takeover || outcome?.status === "skipped") {
       takeover = await f.queued(accountId);
-      tookOverAfterMs = Date.now() - killedAt;
+      const tookOverAfterMs = Date.now() - killedAt;
       // within the lease's bound (plus a second of slack for the clock's whole seconds)
       expect(tookOverAfterMs).toBeLessThan((LEASE_SECONDS + 1.5) * 1000);
       outcome = await runSyncJob(deps, takeover);

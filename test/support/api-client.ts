@@ -36,7 +36,7 @@ export class ApiClient {
       const [pair = ""] = c.split(";");
       this.cookie = pair.endsWith("=") ? "" : pair;
     }
-    let parsed: any = undefined;
+    let parsed: any;
     try {
       parsed = text ? JSON.parse(text) : undefined;
     } catch {

@@ -38,7 +38,9 @@ export async function startLatencyRelay(target: { host: string; port: number }, 
           () =>
             new Promise<void>((ok) =>
               setTimeout(() => {
-                if (!to.destroyed) chunk ? to.write(chunk) : to.end();
+                if (to.destroyed) return ok();
+                if (chunk) to.write(chunk);
+                else to.end();
                 ok();
               }, Math.max(0, due - Date.now())),
             ),

@@ -71,7 +71,10 @@ export function folderCycles(edges: ImportEdge[]): string[][] {
     if (at >= 0) {
       const cycle = [...path.slice(at), node];
       const key = [...cycle.slice(0, -1)].sort().join(">");
-      if (!found.has(key)) found.add(key), cycles.push(cycle);
+      if (!found.has(key)) {
+        found.add(key);
+        cycles.push(cycle);
+      }
       return;
     }
     if (seen.has(node)) return;

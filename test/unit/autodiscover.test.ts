@@ -340,6 +340,23 @@ describe("config-v1.1.xml", () => {
     expect(() => parseXml("<a>" + "<b>".repeat(100) + "</b>".repeat(100) + "</a>")).toThrow(/deeply/);
   });
 
+  it("refuses a config document that declares entities, internal or external, and expands none of them", () => {
+    // Prepare: an expansion bomb and an external entity, each inside an otherwise valid config
+    const server = (host: string) => `<incomingServer type="imap"><hostname>${host}</hostname><socketType>SSL</socketType></incomingServer>`;
+    const bomb = `<?xml version="1.0"?>
+<!DOCTYPE clientConfig [<!ENTITY a "imap.example.com"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>
+<clientConfig><emailProvider>${server("&c;")}</emailProvider></clientConfig>`;
+    const external = `<!DOCTYPE clientConfig [<!ENTITY host SYSTEM "file:///etc/hostname">]><clientConfig><emailProvider>${server("&host;")}</emailProvider></clientConfig>`;
+    const declaredAfterComment = `<!-- x --><!ENTITY host "imap.example.com"><clientConfig><emailProvider>${server("&host;")}</emailProvider></clientConfig>`;
+    // Act + Assess
+    for (const xml of [bomb, external, declaredAfterComment]) expect(() => parseConfigXml(xml, "a@example.com")).toThrow(/DOCTYPE or declarations/);
+    // "<!" as text inside a comment or CDATA is no declaration
+    const quoted = `<!-- <!DOCTYPE in a comment --><clientConfig><emailProvider><displayName><![CDATA[<!ENTITY>]]></displayName>${server("imap.example.com")}</emailProvider></clientConfig>`;
+    const config = parseConfigXml(quoted, "a@example.com");
+    expect(config.displayName).toBe("<!ENTITY>");
+    expect(config.imap.map((s) => s.host)).toEqual(["imap.example.com"]);
+  });
+
   it("uses an HTTP-only autoconfig answer only for servers inside the address's domain", async () => {
     // Prepare: no HTTPS; the HTTP answer names a foreign SSL server and a same-domain STARTTLS one
     const xml = configXml(

@@ -89,6 +89,19 @@ describe("parseCsv", () => {
     expect(parseCsv('"",5" disk,x\n')[0]!.fields).toEqual(["", '5" disk', "x"]);
   });
 
+  it("numbers records by physical line across mixed line ends, blank lines and line breaks inside quotes", () => {
+    // Prepare: CRLF, LF and lone CR in one file; a quoted CRLF and a quoted LF; blank and padding lines
+    const text = 'a,b\r\n\r\n"x\r\ny",z\n,,\r山田,"太\n郎"\rlast,1';
+    // Act + Assess
+    expect(parseCsv(text)).toEqual([
+      { line: 1, fields: ["a", "b"] },
+      { line: 3, fields: ["x\r\ny", "z"] },
+      { line: 6, fields: ["山田", "太\n郎"] },
+      { line: 8, fields: ["last", "1"] },
+    ]);
+    expect(refusal(() => parseCsv(text + '\r\n\n"open,2\n'))).toEqual({ code: "csv_unterminated_quote", params: { line: 10 } });
+  });
+
   it("names the line where an unclosed quote starts", () => {
     expect(refusal(() => parseCsv('name,email\nA,a@example.com\n"B,b@example.com\nC,c@example.com\n'))).toEqual({ code: "csv_unterminated_quote", params: { line: 3 } });
   });

@@ -56,15 +56,14 @@ export function parseRoute(path: string): Route {
     case "integrations":
       return second === undefined ? { name: "integrations" } : { name: "notFound" };
     case "settings":
-      return second === undefined ? { name: "settings" } : { name: "notFound" };
+      // #/settings: notification mail, lockout, pause rule; #/settings/monitor: the job monitor
+      return second === undefined ? { name: "settings" } : second === "monitor" ? { name: "monitorSettings" } : { name: "notFound" };
     case "domains":
       return second === undefined ? { name: "domains" } : { name: "notFound" };
     case "audit":
       return second === undefined ? { name: "audit" } : { name: "notFound" };
     case "overview":
       return second === undefined ? { name: "overview" } : { name: "notFound" };
-    case "settings":
-      return second === "monitor" ? { name: "monitorSettings" } : { name: "notFound" };
     default:
       return { name: "notFound" };
   }

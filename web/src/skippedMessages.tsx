@@ -23,6 +23,7 @@ export function SkippedMessages(props: { accountId: string; /** Reloads when it 
       live = false;
     };
     // t changes with the language; the list itself does not
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- reloading on a language switch would refetch the same list
   }, [props.accountId, props.refreshKey]);
 
   if (error) return <ErrorBanner messages={[error]} />;

@@ -95,7 +95,7 @@ async function visibleEvent(db: Db, webhook: Webhook, job: DeliveryJob): Promise
 function post(url: URL, address: string, body: string, headers: Record<string, string>, timeoutMs: number): Promise<number> {
   const lookup: LookupFunction = (_host, options, cb) => {
     const family = address.includes(":") ? 6 : 4;
-    if ((options as { all?: boolean }).all) (cb as any)(null, [{ address, family }]);
+    if ((options as { all?: boolean }).all) (cb as unknown as (err: null, all: { address: string; family: number }[]) => void)(null, [{ address, family }]);
     else cb(null, address, family);
   };
   const send = url.protocol === "https:" ? httpsRequest : httpRequest;

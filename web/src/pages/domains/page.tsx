@@ -38,7 +38,7 @@ export function DomainsPage() {
   const { t } = useI18n();
   const notify = useNotify();
   const list = useLoad(() => api.listDomainSettings().then((r) => r.items), []);
-  const accounts = useLoad<Account[]>(() => api.listAccounts().then((r) => r.items), []).data ?? [];
+  const accounts = useLoad<Account[]>(() => api.listAccounts().then((r) => r.items), []).data;
   const providers = useLoad<ProviderView[]>(() => api.listProviders().then((r) => r.items), []).data ?? [];
   const [editing, setEditing] = useState<{ draft: Draft; isNew: boolean } | null>(null);
   const [removing, setRemoving] = useState<string | null>(null);
@@ -47,7 +47,7 @@ export function DomainsPage() {
   const usage = useMemo(() => {
     const out = new Map<string, { count: number; matching: number }>();
     for (const d of list.data ?? []) {
-      const mine = accounts.filter((a) => domainOfAddress(a.email) === d.domain);
+      const mine = (accounts ?? []).filter((a) => domainOfAddress(a.email) === d.domain);
       out.set(d.domain, { count: mine.length, matching: mine.filter((a) => a.imap.host.toLowerCase() === d.imap.host.toLowerCase()).length });
     }
     return out;

@@ -76,7 +76,7 @@ function ContactPicker(props: { value: string[]; onChange: (ids: string[]) => vo
     const missing = props.value.filter((id) => !names[id]).slice(0, 50);
     if (!missing.length) return;
     let cancelled = false;
-    Promise.all(missing.map((id) => api.getContact(id).catch(() => null))).then((found) => {
+    void Promise.all(missing.map((id) => api.getContact(id).catch(() => null))).then((found) => {
       if (cancelled) return;
       setNames((n) => ({ ...n, ...Object.fromEntries(found.filter((c): c is Contact => !!c).map((c) => [c.id, c])) }));
     });
