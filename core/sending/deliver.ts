@@ -5,7 +5,9 @@ import { release, reserve, type Reservation } from "../store/rate-limit";
 import { isAppError } from "../shared/errors";
 import type { Logger } from "../shared/log";
 import type { SecretStore } from "../secrets/index";
-import { checkHost, getAccountRecord, isPaused, MAILBOX_LOGIN_FAILURES, readBoundSecrets, type AccountRecord, type HostAllowance } from "../accounts/index";
+import { checkHost, getAccountRecord, isPaused, MAILBOX_LOGIN_FAILURES, type AccountRecord, type HostAllowance } from "../accounts/index";
+import { mailSecretsFor, type OAuthProviders } from "../oauth/index";
+import type { Notifier } from "../notifications/index";
 import { authenticationCodes, createSmtpMailer, defaultSaveSentCopy, diagnose, type Diagnosis, type DiagnosisContext, type Mailer, type SmtpSettings } from "../mail/index";
 import { buildMessage } from "./build-message";
 import { getOutgoing, showStatus, type OutgoingRecord, type SendFailure, type SendStatus } from "./outbox";
@@ -27,6 +29,12 @@ export interface DeliverDeps {
   claimMs?: number;
   /** Attempts before a transient failure becomes final. Default MAX_ATTEMPTS. */
   maxAttempts?: number;
+  /** OAuth2 providers, for mailboxes connected with Google or Microsoft: they send with XOAUTH2 (core/oauth). */
+  oauth?: OAuthProviders;
+  /** Told when an OAuth2 mailbox's grant has ended (mailbox.reconnect_needed). */
+  notifier?: Notifier;
+  /** The OAuth2 token endpoint's HTTP client (tests). Default: global fetch. */
+  fetch?: typeof fetch;
 }
 
 /** Transient failures are retried up to this many attempts, with backoff (backoffSeconds). */
@@ -83,6 +91,7 @@ export async function deliverOutgoing(deps: DeliverDeps, job: SendJob): Promise<
   let reservation: Reservation | undefined;
   let built: { delivery: Buffer; sentCopy: Buffer };
   let imapPassword: string | undefined;
+  let imapToken: string | undefined;
   try {
     built = await buildMessage({ ...held, attachments: await readAttachments(deps, held) });
   } catch (err) {
@@ -90,16 +99,18 @@ export async function deliverOutgoing(deps: DeliverDeps, job: SendJob): Promise<
     return finish(deps, held, claimId, "failed", failureOf("send_upload_not_found", "permanent"));
   }
   try {
-    const { password, smtpPassword } = await readBoundSecrets(deps, account);
-    const same = smtp.sameCredentials !== false;
+    // a password, or for an OAuth2 mailbox an access token (its SMTP always shares the sign-in)
+    const { password, smtpPassword, accessToken } = await mailSecretsFor(deps, account);
+    const same = smtp.sameCredentials !== false || accessToken !== undefined;
     const secret = same ? password : smtpPassword;
-    if (!secret) return finish(deps, held, claimId, "failed", failureOf("password_missing", "permanent"));
+    if (!secret && !accessToken) return finish(deps, held, claimId, "failed", failureOf("password_missing", "permanent"));
     imapPassword = password ?? "";
+    imapToken = accessToken;
     const address = await checkHost(smtp.host, deps.hostAllowance, "smtp.host");
     const user = same ? account.imap.user : smtp.user;
     // a refused login counts against the mailbox as the connection test's do (login-limits.ts)
     reservation = await reserve(db, MAILBOX_LOGIN_FAILURES, `${user.trim().toLowerCase()}@${smtp.host.trim().toLowerCase()}`, { target: user });
-    mailer = (deps.mailer ?? createSmtpMailer)({ ...smtp, user, address, password: secret, allowInsecureCerts: account.allowInsecureCerts, ca: deps.ca, provider: account.provider });
+    mailer = (deps.mailer ?? createSmtpMailer)({ ...smtp, user, address, password: secret ?? "", accessToken, allowInsecureCerts: account.allowInsecureCerts, ca: deps.ca, provider: account.provider });
     const envelopeTo = [...new Set([...held.to, ...held.cc, ...held.bcc, ...(held.bccSelf ? [account.email] : [])])];
     const result = await mailer.send({ envelope: { from: held.from.address, to: envelopeTo }, raw: built.delivery, messageId: held.messageId });
     await release(db, reservation).catch(() => undefined);
@@ -124,7 +135,7 @@ export async function deliverOutgoing(deps: DeliverDeps, job: SendJob): Promise<
   const keepCopy = account.saveSentCopy ?? defaultSaveSentCopy(account.provider);
   let extra: Record<string, unknown> = {};
   if (keepCopy) {
-    const saved = await saveToSent({ ...deps, log: log1 }, account as AccountRecord, imapPassword ?? "", built.sentCopy, new Date(held.date));
+    const saved = await saveToSent({ ...deps, log: log1 }, account as AccountRecord, imapPassword ?? "", built.sentCopy, new Date(held.date), imapToken);
     extra = saved.ok ? { savedCopyFolder: saved.folder } : { savedCopyFailure: fromDiagnosis(saved.diagnosis) };
     if (!saved.ok) log1.warn("send.sent_copy.failed", { code: saved.diagnosis.code });
   }

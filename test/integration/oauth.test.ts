@@ -11,7 +11,8 @@ import { readCredentials } from "../../core/accounts/index";
 import { keys } from "../../core/store/keys";
 import { logSink } from "../../core/shared/log";
 import { runSyncJob } from "../../core/sync/index";
-import { ApiClient } from "../support/api-client";
+import { ApiClient, eventually } from "../support/api-client";
+import { readMessages } from "../support/mailbox-reader";
 import { callbackBody, deliver, startOAuthStack } from "../support/oauth-stack";
 
 const mail = inject("mail");
@@ -155,6 +156,22 @@ describe("an OAuth2 mailbox at work", () => {
     const sent = await s.api.post(`/api/accounts/${googleId}/test-mail`, {});
     expect(sent.status, sent.text).toBe(200);
     expect(sent.body.sent).toMatchObject({ ok: true, accepted: [GOOGLE_USER] });
+  });
+
+  it("sends a mail written in the CRM over XOAUTH2, leaving the Sent copy to Gmail", async () => {
+    const subject = `Written in the CRM ${stamp}`;
+    const queued = await s.api.post("/api/sends", { accountId: googleId, to: [MS_USER], subject, text: "Sent with an access token." });
+    expect(queued.status, queued.text).toBe(202);
+    const sent = await eventually(async () => {
+      const r = (await s.api.get(`/api/sends/${queued.body.id}`)).body;
+      return r.status === "sent" || r.status === "failed" ? r : undefined;
+    }, 30_000);
+    expect(sent, JSON.stringify(sent)).toMatchObject({ status: "sent" });
+    const arrived = await eventually(async () => {
+      const found = await readMessages(mail, mail.users["oauth-microsoft"]!, "INBOX", "subject", subject);
+      return found.length ? found : undefined;
+    }, 15_000);
+    expect(arrived).toHaveLength(1);
   });
 
   it("refreshes once for many concurrent jobs, and before the token expires", async () => {
