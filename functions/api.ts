@@ -20,7 +20,8 @@ const getDeps = (): ApiDeps => {
     originSecret: optionalLink("OriginVerify")?.value,
     // The first admin comes from the AdminEmail / AdminPassword secrets (sst.Secret) in AWS.
     bootstrapAdmin: async () => {
-      const email = optionalLink("AdminEmail")?.value, password = optionalLink("AdminPassword")?.value;
+      const email = optionalLink("AdminEmail")?.value,
+        password = optionalLink("AdminPassword")?.value;
       return email && password ? { email, password } : undefined;
     },
   };

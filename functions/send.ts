@@ -18,7 +18,16 @@ let queue: ReturnType<typeof linkedSendQueue>;
 export const handler = middy<SQSEvent, SQSBatchResponse, Error, Context>().handler(async (event) => {
   rt ??= buildRuntime("send");
   const runtime = rt;
-  deps ??= { db: runtime.db, secrets: runtime.secrets, log: runtime.log, hostAllowance: runtime.hostAllowance, ca: runtime.imapCa, attachments: attachmentStore(), oauth: runtime.oauth, notifier: runtime.notifier };
+  deps ??= {
+    db: runtime.db,
+    secrets: runtime.secrets,
+    log: runtime.log,
+    hostAllowance: runtime.hostAllowance,
+    ca: runtime.imapCa,
+    attachments: attachmentStore(),
+    oauth: runtime.oauth,
+    notifier: runtime.notifier,
+  };
   queue ??= linkedSendQueue();
   const d = deps;
   const outcomes = await Promise.all(

@@ -30,7 +30,19 @@ export const handler = middy<SQSEvent, SQSBatchResponse, Error, Context>().handl
   jobEnded ??= jobEndReporter(runtime, monitorSettings);
   // read (at most once a minute) while the jobs take their leases, so telling a job's end adds no round trip
   monitorSettings().catch(() => undefined);
-  const deps = { jobEnded, db: runtime.db, secrets: runtime.secrets, queue: runtime.queue, log: runtime.log, hostAllowance: runtime.hostAllowance, imapCa: runtime.imapCa, mailEvents, oauth: runtime.oauth, notifier: runtime.notifier, remainingMs: () => context.getRemainingTimeInMillis() };
+  const deps = {
+    jobEnded,
+    db: runtime.db,
+    secrets: runtime.secrets,
+    queue: runtime.queue,
+    log: runtime.log,
+    hostAllowance: runtime.hostAllowance,
+    imapCa: runtime.imapCa,
+    mailEvents,
+    oauth: runtime.oauth,
+    notifier: runtime.notifier,
+    remainingMs: () => context.getRemainingTimeInMillis(),
+  };
   const outcomes = await Promise.all(
     event.Records.map(async (record) => {
       try {

@@ -11,7 +11,6 @@ import { checkHost, dnsResolver, refusedReason, type HostAllowance, type Resolve
 import { probeServer } from "../mail/index";
 import type { AutodiscoverDeps, FetchText, Probe } from "./autodiscover";
 
-
 export class HttpStatusError extends Error {
   constructor(
     readonly status: number,
@@ -175,4 +174,3 @@ export function createAutodiscoverDeps(config: AutodiscoverDepsConfig): Autodisc
     deadlineMs: config.deadlineMs,
   };
 }
-

@@ -525,11 +525,16 @@ const skippedNote = (config: ConfigXml) => (config.skipped.length ? ` (not propo
 // Small helpers
 
 function parseAddress(raw: string): Address {
-  const trimmed = String(raw ?? "").trim().normalize("NFC");
+  const trimmed = String(raw ?? "")
+    .trim()
+    .normalize("NFC");
   if (!looksLikeEmail(trimmed)) throw fieldError("email", "invalid_email");
   const at = trimmed.lastIndexOf("@");
   const local = trimmed.slice(0, at);
-  const rawDomain = trimmed.slice(at + 1).toLowerCase().replace(/\.$/, "");
+  const rawDomain = trimmed
+    .slice(at + 1)
+    .toLowerCase()
+    .replace(/\.$/, "");
   const domain = domainToASCII(rawDomain);
   if (!domain || !/^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(domain)) throw fieldError("email", "invalid_email");
   return { email: normaliseEmail(trimmed), login: `${local}@${domain}`, local, domain };
@@ -554,7 +559,16 @@ function describeError(err: unknown): string {
   return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }
 
-export { createAutodiscoverDeps, createFetchText, createProbe, HttpStatusError, type AutodiscoverDepsConfig, type FetchTextConfig, type NetworkPolicy, type ProbeConfig } from "./autodiscover-network";
+export {
+  createAutodiscoverDeps,
+  createFetchText,
+  createProbe,
+  HttpStatusError,
+  type AutodiscoverDepsConfig,
+  type FetchTextConfig,
+  type NetworkPolicy,
+  type ProbeConfig,
+} from "./autodiscover-network";
 export { parseConfigXml, parseXml, type ConfigXml } from "./autoconfig-xml";
 
 // ---------------------------------------------------------------------------------------------

@@ -1,7 +1,20 @@
 import net from "node:net";
 import { closeImap, detectSentFolder, openImap, selectableFolders, type FolderInfo } from "../mail/index";
 import { verifySmtp } from "../mail/index";
-import { connectTcp, describeTls, endSocket, greetingRefusal, handshake, isGreeting, LineReader, looksLikeTls, plaintextGreeting, speaksTls, startTls, type TlsOptions } from "../mail/index";
+import {
+  connectTcp,
+  describeTls,
+  endSocket,
+  greetingRefusal,
+  handshake,
+  isGreeting,
+  LineReader,
+  looksLikeTls,
+  plaintextGreeting,
+  speaksTls,
+  startTls,
+  type TlsOptions,
+} from "../mail/index";
 import { AppError, type FieldProblem } from "../shared/errors";
 import type { Lang } from "../shared/i18n";
 import { createLogger, type Logger } from "../shared/log";
@@ -152,7 +165,16 @@ function scrubDiagnosis(d: Diagnosis, scrub: (s: string) => string): Diagnosis {
   const params = Object.fromEntries(Object.entries(d.params).map(([k, v]) => [k, typeof v === "string" ? scrub(v) : v]));
   if (JSON.stringify(params) === JSON.stringify(d.params) && (!d.detail || scrub(d.detail) === d.detail)) return d;
   // the texts embed params: rebuild them from the scrubbed values
-  return { ...diagnosisOf(d.code, d.kind, { protocol: d.protocol, step: d.step, host: String(params.host ?? ""), port: Number(params.port ?? 0), security: "tls" }, params, d.detail ? scrub(d.detail) : undefined), providerSteps: d.providerSteps };
+  return {
+    ...diagnosisOf(
+      d.code,
+      d.kind,
+      { protocol: d.protocol, step: d.step, host: String(params.host ?? ""), port: Number(params.port ?? 0), security: "tls" },
+      params,
+      d.detail ? scrub(d.detail) : undefined,
+    ),
+    providerSteps: d.providerSteps,
+  };
 }
 
 function scrubberFor(secrets: ConnectionSecrets): (s: string) => string {
@@ -200,7 +222,7 @@ async function reachServer(runner: StepRunner, plan: ServerPlan, settings: Conne
         }
         if (!isGreeting(protocol, line)) throw greetingRefusal(protocol, line);
         // a multi-line SMTP greeting ("220-..." then "220 ..."): read it all before EHLO
-        for (let more = line; /^\d{3}-/.test(more); ) {
+        for (let more = line; /^\d{3}-/.test(more);) {
           const next = await reader.nextLine(ms);
           if (next === undefined) throw Object.assign(new Error("The server's greeting did not end"), { code: "ETIMEDOUT" });
           more = next;
@@ -258,7 +280,16 @@ export async function testConnection(settings: ConnectionSettings, secrets: Conn
     const address = await reachServer(runner, { protocol: "imap", server: imap }, settings, deps);
     const client = await runner.run("imap_login", async () => {
       const c = await openImap(
-        { ...imap, address, password: secrets.password, accessToken: secrets.accessToken, allowInsecureCerts: settings.allowInsecureCerts, ca: deps.ca, provider: settings.provider, timeouts: { connection: ms, greeting: ms } },
+        {
+          ...imap,
+          address,
+          password: secrets.password,
+          accessToken: secrets.accessToken,
+          allowInsecureCerts: settings.allowInsecureCerts,
+          ca: deps.ca,
+          provider: settings.provider,
+          timeouts: { connection: ms, greeting: ms },
+        },
         log,
       );
       return { value: c, detail: `signed in as ${imap.user}` };
@@ -288,11 +319,30 @@ export async function testConnection(settings: ConnectionSettings, secrets: Conn
     const runner = new StepRunner("smtp", { host: smtp.host, port: smtp.port, security: smtp.security, provider: settings.provider }, scrub);
     const address = await reachServer(runner, { protocol: "smtp", server: smtp }, settings, deps);
     if (!runner.failed && !password && !secrets.accessToken) {
-      runner.fail("smtp_login", diagnosisOf("auth_failed", "permanent", { protocol: "smtp", step: "smtp_login", host: smtp.host, port: smtp.port, security: smtp.security, provider: settings.provider }, {}, "no SMTP password was given"));
+      runner.fail(
+        "smtp_login",
+        diagnosisOf(
+          "auth_failed",
+          "permanent",
+          { protocol: "smtp", step: "smtp_login", host: smtp.host, port: smtp.port, security: smtp.security, provider: settings.provider },
+          {},
+          "no SMTP password was given",
+        ),
+      );
       return runner.results;
     }
     await runner.run("smtp_login", async () => {
-      await verifySmtp({ ...smtp, user, address, password: password ?? "", accessToken: secrets.accessToken, allowInsecureCerts: settings.allowInsecureCerts, ca: deps.ca, provider: settings.provider, timeouts: { connection: ms, greeting: ms } });
+      await verifySmtp({
+        ...smtp,
+        user,
+        address,
+        password: password ?? "",
+        accessToken: secrets.accessToken,
+        allowInsecureCerts: settings.allowInsecureCerts,
+        ca: deps.ca,
+        provider: settings.provider,
+        timeouts: { connection: ms, greeting: ms },
+      });
       return { value: true, detail: `signed in as ${user}` };
     });
     return runner.results;
@@ -358,7 +408,10 @@ export function failuresOf(report: ConnectionReport): Diagnosis[] {
 
 /** Thrown when saving is refused: a 400 whose fields carry the diagnosis message; `report` has the details. */
 export class ConnectionFailedError extends AppError {
-  constructor(readonly report: ConnectionReport, fields: FieldProblem[]) {
+  constructor(
+    readonly report: ConnectionReport,
+    fields: FieldProblem[],
+  ) {
     super("validation", "connection_failed", { fields });
     this.name = "ConnectionFailedError";
   }

@@ -95,7 +95,11 @@ export async function updateCredentials(deps: Deps, accountId: string, patch: Ma
   const current = await readCredentials(deps, accountId);
   if (patch.oauth) return saveCredentials(deps.secrets, accountId, { oauth: patch.oauth });
   const switched = patch.imap !== undefined && current.oauth !== undefined;
-  await saveCredentials(deps.secrets, accountId, { imap: patch.imap ?? current.imap, smtp: patch.smtp ?? (switched ? undefined : current.smtp), oauth: patch.imap !== undefined ? undefined : current.oauth });
+  await saveCredentials(deps.secrets, accountId, {
+    imap: patch.imap ?? current.imap,
+    smtp: patch.smtp ?? (switched ? undefined : current.smtp),
+    oauth: patch.imap !== undefined ? undefined : current.oauth,
+  });
 }
 
 /**
@@ -104,7 +108,12 @@ export async function updateCredentials(deps: Deps, accountId: string, patch: Ma
  * the combined one meanwhile (it deletes it itself only if it sees the item gone).
  */
 export async function deleteCredentials(secrets: SecretStore, accountId: string, oauthRotation?: number): Promise<void> {
-  await Promise.all([secrets.delete(mailboxSecretName(accountId)), secrets.delete(accountSecretName(accountId)), secrets.delete(smtpSecretName(accountId)), deleteRotatedToken(secrets, accountId, oauthRotation)]);
+  await Promise.all([
+    secrets.delete(mailboxSecretName(accountId)),
+    secrets.delete(accountSecretName(accountId)),
+    secrets.delete(smtpSecretName(accountId)),
+    deleteRotatedToken(secrets, accountId, oauthRotation),
+  ]);
 }
 
 /**

@@ -27,7 +27,16 @@ export { accountsVersion } from "./list-version";
 export { checkHost, parseAllowance, refusedReason, type HostAllowance } from "../mail/index";
 export { detectSentFolder, selectableFolders } from "../mail/index";
 export { PAUSE_AFTER_FAILED_LOGINS, afterJob, afterSave, duringFirstSync, isPaused, maySendSavedPassword, maySync, shownState, type JobEnd } from "./state-machine";
-export { recordJobEnd, saveSyncFolders, saveFirstSyncProgress, clearFirstSyncProgress, claimBackfillJobSlot, saveBackfillMarks, type BackfillFields, type SyncError } from "./sync-record";
+export {
+  recordJobEnd,
+  saveSyncFolders,
+  saveFirstSyncProgress,
+  clearFirstSyncProgress,
+  claimBackfillJobSlot,
+  saveBackfillMarks,
+  type BackfillFields,
+  type SyncError,
+} from "./sync-record";
 export { PROBE_LIMIT, MAILBOX_LOGIN_FAILURES, limitedConnectionTest } from "./login-limits";
 export { pauseRuleInput, getPauseRule, savePauseRule, type PauseRule } from "./pause-rule";
 export { readBoundSecrets, ensureBound, type SecretBinding, type Destinations, type TypedSecrets } from "./secret-binding";
@@ -80,7 +89,6 @@ export interface AccountRecord extends Omit<Account, "lastError" | "syncFolders"
   /** OAuth2: which create-only secret holds the refresh token Microsoft last rotated (core/oauth/rotation.ts); none: the mailbox's own. */
   oauthRotation?: number;
 }
-
 
 /**
  * Codes the first sync wrote before the diagnosis catalogue existed, as the diagnosis names the
@@ -213,7 +221,9 @@ export async function createAccount(deps: AccountDeps, actor: User, input: Accou
     displayName: input.displayName ?? null,
     provider,
     imap: { host: input.imap.host.toLowerCase(), port: input.imap.port, security: input.imap.security, user: input.imap.user },
-    smtp: input.smtp ? { host: input.smtp.host.toLowerCase(), port: input.smtp.port, security: input.smtp.security, user: input.smtp.user, sameCredentials: input.smtp.sameCredentials ?? true } : null,
+    smtp: input.smtp
+      ? { host: input.smtp.host.toLowerCase(), port: input.smtp.port, security: input.smtp.security, user: input.smtp.user, sameCredentials: input.smtp.sameCredentials ?? true }
+      : null,
     allowInsecureCerts: input.allowInsecureCerts ?? false,
     aliases: (input.aliases ?? []).map(normaliseEmail),
     bccSelf: input.bccSelf ?? false,
@@ -306,9 +316,7 @@ export async function updateAccount(deps: AccountDeps, actor: User, id: string, 
     sentFolder: patch.sentFolder === undefined ? before.sentFolder : patch.sentFolder,
     // null goes back to the default (INBOX and the Sent folder, found again on the next sync)
     syncFolders: patch.syncFolders === undefined ? (before.syncFolders ?? null) : patch.syncFolders,
-    sharing: patch.sharing
-      ? { mode: patch.sharing.mode, excludedDomains: patch.sharing.excludedDomains ?? [], contactIds: patch.sharing.contactIds ?? [] }
-      : before.sharing,
+    sharing: patch.sharing ? { mode: patch.sharing.mode, excludedDomains: patch.sharing.excludedDomains ?? [], contactIds: patch.sharing.contactIds ?? [] } : before.sharing,
     syncEnabled: failed ? false : (patch.syncEnabled ?? before.syncEnabled),
     initialSyncDays: patch.initialSyncDays ?? before.initialSyncDays ?? 90,
     hasSmtpPassword: before.hasSmtpPassword || patch.smtpPassword !== undefined,

@@ -21,5 +21,8 @@ export async function accountsVersion(db: Db, actor: User): Promise<string> {
     ExpressionAttributeValues: { ":p": keys.accountsIndex },
   });
   const seen = items.filter((i) => actor.role === "admin" || i.ownerId === actor.id).sort((a, b) => String(a.id).localeCompare(String(b.id)));
-  return createHash("sha256").update(JSON.stringify(seen.map((i) => WATCHED.map((w) => i[w] ?? null)))).digest("base64url").slice(0, 22);
+  return createHash("sha256")
+    .update(JSON.stringify(seen.map((i) => WATCHED.map((w) => i[w] ?? null))))
+    .digest("base64url")
+    .slice(0, 22);
 }

@@ -28,12 +28,7 @@ const loginFailed = (report: ConnectionReport, protocol: "imap" | "smtp") =>
  * mailbox, reserved before the test (so concurrent guesses cannot all pass) and given back when
  * that login did not fail. Over a limit: 429 with the seconds to wait.
  */
-export async function limitedConnectionTest(
-  db: Db,
-  actorId: string | undefined,
-  settings: ConnectionSettings,
-  run: () => Promise<ConnectionReport>,
-): Promise<ConnectionReport> {
+export async function limitedConnectionTest(db: Db, actorId: string | undefined, settings: ConnectionSettings, run: () => Promise<ConnectionReport>): Promise<ConnectionReport> {
   if (actorId) await consume(db, PROBE_LIMIT, actorId);
   const targets = new Map<"imap" | "smtp", string>([["imap", targetOf(settings.imap)]]);
   if (settings.smtp) targets.set("smtp", targetOf(settings.smtp.sameCredentials === false ? settings.smtp : { ...settings.smtp, user: settings.imap.user }));

@@ -82,7 +82,12 @@ export async function connectOAuthMailbox(deps: AccountDeps, actor: User, grant:
       return `#f${i} = :f${i}`;
     });
     // a new grant starts from the mailbox's own secret: a refresh token rotated from the old grant is dropped
-    const written = await deps.db.update("main", keys.account(before.id), { expression: `SET ${sets.join(", ")} REMOVE oauthRotation`, names, values, condition: "attribute_exists(pk)" });
+    const written = await deps.db.update("main", keys.account(before.id), {
+      expression: `SET ${sets.join(", ")} REMOVE oauthRotation`,
+      names,
+      values,
+      condition: "attribute_exists(pk)",
+    });
     if (written === false) {
       await deleteCredentials(deps.secrets, before.id).catch(() => undefined);
       throw new AppError("notFound", "account_not_found");

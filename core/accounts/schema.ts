@@ -147,7 +147,18 @@ export const accountOutput = z.object({
       startedAt: z.string().nullable(),
       endedAt: z.string().nullable(),
       // listed = matched + unrelated + skipped + gone (jobs before this accounting lack the three)
-      counts: z.object({ folders: z.number(), fetched: z.number(), matched: z.number(), written: z.number(), skipped: z.number(), listed: z.number().optional(), unrelated: z.number().optional(), gone: z.number().optional() }).nullable(),
+      counts: z
+        .object({
+          folders: z.number(),
+          fetched: z.number(),
+          matched: z.number(),
+          written: z.number(),
+          skipped: z.number(),
+          listed: z.number().optional(),
+          unrelated: z.number().optional(),
+          gone: z.number().optional(),
+        })
+        .nullable(),
       error: z.string().nullable(),
     })
     .nullable(),

@@ -123,7 +123,11 @@ export async function readBoundSecrets(
   if (problems.length) throw new AppError("permanent", "password_destination_changed", { fields: problems });
   // a paused mailbox's saved password was refused again and again: sending it once more could
   // get the mailbox locked at the provider, so only a password typed now may log in
-  if (typed.password === undefined && account.state !== undefined && !maySendSavedPassword({ state: account.state, authFailures: account.authFailures, pauseAfter: account.pauseAfter })) {
+  if (
+    typed.password === undefined &&
+    account.state !== undefined &&
+    !maySendSavedPassword({ state: account.state, authFailures: account.authFailures, pauseAfter: account.pauseAfter })
+  ) {
     throw new AppError("permanent", "account_paused", { fields: [{ field: "password", key: "account_paused_password_required" }] });
   }
   if (!account.secretBinding) await bindAccount(deps.db, account.id, binding);

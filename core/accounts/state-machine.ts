@@ -63,7 +63,10 @@ export function afterJob(account: Pick<StateFacts, "authFailures">, end: JobEnd,
  * afresh (init, failures 0) unless the save's own connection test failed, whose state is kept;
  * any other edit leaves both as they were.
  */
-export function afterSave(before: StateFacts, change: { serverChanged: boolean; failedState?: "authenticationError" | "connectError" }): { state: AccountState; authFailures?: number } {
+export function afterSave(
+  before: StateFacts,
+  change: { serverChanged: boolean; failedState?: "authenticationError" | "connectError" },
+): { state: AccountState; authFailures?: number } {
   if (change.failedState) return { state: change.failedState, authFailures: 0 };
   if (change.serverChanged) return { state: "init", authFailures: 0 };
   return { state: before.state, authFailures: before.authFailures };

@@ -84,7 +84,13 @@ export async function saveSyncFolders(db: Db, accountId: string, folders: string
 /** The first sync's progress in one folder, for the console's progress bar; the account shows as syncing meanwhile. */
 export async function saveFirstSyncProgress(db: Db, accountId: string, progress: { folder: string; done: number; total: number }): Promise<void> {
   const values = { ":p": { ...progress, at: nowIso() }, ":s": duringFirstSync() };
-  await db.update("main", keys.account(accountId), { expression: "SET syncProgress = :p, #state = :s", names: { "#state": "state" }, values, condition: "attribute_exists(pk)", returnValues: "NONE" });
+  await db.update("main", keys.account(accountId), {
+    expression: "SET syncProgress = :p, #state = :s",
+    names: { "#state": "state" },
+    values,
+    condition: "attribute_exists(pk)",
+    returnValues: "NONE",
+  });
 }
 
 /** The first sync of a folder finished: no progress bar any more. */
@@ -108,5 +114,9 @@ export async function claimBackfillJobSlot(db: Db, account: { id: string } & Bac
 
 /** Saves a finished job's backfill marks (BackfillFields' seen and taken). */
 export async function saveBackfillMarks(db: Db, accountId: string, marks: { seen: string; taken: string }): Promise<void> {
-  await db.update("main", keys.account(accountId), { expression: "SET backfillSeen = :s, backfillTaken = :t", values: { ":s": marks.seen, ":t": marks.taken }, condition: "attribute_exists(pk)" });
+  await db.update("main", keys.account(accountId), {
+    expression: "SET backfillSeen = :s, backfillTaken = :t",
+    values: { ":s": marks.seen, ":t": marks.taken },
+    condition: "attribute_exists(pk)",
+  });
 }

@@ -195,7 +195,8 @@ const isJson = (contentType: string | undefined) => /^application\/json\s*(;|$)/
  */
 function checkOrigin(deps: ApiDeps, req: ApiRequest): void {
   if (!deps.originSecret) return;
-  const a = Buffer.from(req.headers["x-origin-verify"] ?? ""), b = Buffer.from(deps.originSecret);
+  const a = Buffer.from(req.headers["x-origin-verify"] ?? ""),
+    b = Buffer.from(deps.originSecret);
   if (a.length !== b.length || !timingSafeEqual(a, b)) throw new AppError("forbidden", "forbidden");
 }
 
@@ -205,7 +206,8 @@ function checkOrigin(deps: ApiDeps, req: ApiRequest): void {
  */
 function checkCsrf(req: ApiRequest, expected: string): void {
   const given = req.headers["x-csrf-token"] ?? "";
-  const a = Buffer.from(given), b = Buffer.from(expected);
+  const a = Buffer.from(given),
+    b = Buffer.from(expected);
   if (a.length !== b.length || !timingSafeEqual(a, b)) throw new AppError("forbidden", "csrf_failed");
 }
 

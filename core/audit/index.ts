@@ -22,7 +22,14 @@ import { decodePageCursor, encodePageCursor } from "../shared/page-cursor";
 /** How long an entry is kept: a little over a year, for a yearly review. */
 export const AUDIT_DAYS = 400;
 /** Routes that send a body but change nothing: not audited. */
-const NOT_AUDITED = new Set(["POST /api/autodiscover", "POST /api/accounts/test", "POST /api/accounts/{id}/test", "POST /api/contacts/import/preview", "POST /api/session", "DELETE /api/session"]);
+const NOT_AUDITED = new Set([
+  "POST /api/autodiscover",
+  "POST /api/accounts/test",
+  "POST /api/accounts/{id}/test",
+  "POST /api/contacts/import/preview",
+  "POST /api/session",
+  "DELETE /api/session",
+]);
 const MAX_TEXT = 120;
 const MAX_FIELDS = 30;
 

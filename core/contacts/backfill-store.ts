@@ -31,7 +31,10 @@ export async function recordBackfills(db: Db, contactId: string, addresses: stri
   // kept 30 days (DynamoDB's TTL tidies up): a mailbox that does not sync for longer than that
   // misses older requests, and with them the past mail of those new addresses
   const expiresAt = Math.floor(Date.parse(at) / 1000) + BACKFILL_KEEP_SECONDS;
-  await db.batchWrite("main", addresses.map((address) => ({ put: { ...backfillKey(at, address), address, contactId, at, expiresAt } })));
+  await db.batchWrite(
+    "main",
+    addresses.map((address) => ({ put: { ...backfillKey(at, address), address, contactId, at, expiresAt } })),
+  );
 }
 
 /**

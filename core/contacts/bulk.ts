@@ -43,7 +43,7 @@ export async function bulkUpsert(db: Db, rows: unknown[]): Promise<BulkResult> {
   const valid: { index: number; row: BulkRow }[] = [];
   const firstIndex = new Map<string, number>();
   rows.forEach((raw, index) => {
-    const externalId = typeof (raw as { externalId?: unknown } | null)?.externalId === "string" ? ((raw as { externalId: string }).externalId).trim() || null : null;
+    const externalId = typeof (raw as { externalId?: unknown } | null)?.externalId === "string" ? (raw as { externalId: string }).externalId.trim() || null : null;
     const parsed = bulkRow.safeParse(raw);
     const errors = parsed.success ? addressProblems(parsed.data.primaryEmail, parsed.data.secondaryEmails ?? []) : toFieldProblems(parsed.error);
     if (externalId !== null) {
@@ -55,7 +55,10 @@ export async function bulkUpsert(db: Db, rows: unknown[]): Promise<BulkResult> {
     if (parsed.success && !errors.length) valid.push({ index, row: parsed.data });
   });
 
-  const known = await readExternal(db, valid.map((v) => v.row.externalId));
+  const known = await readExternal(
+    db,
+    valid.map((v) => v.row.externalId),
+  );
   await mapPool(valid, CONCURRENCY, async ({ index, row }) => {
     const result = results[index]!;
     try {

@@ -22,9 +22,7 @@ export const toContact = (item: Item): Contact => ({
 export const searchKey = (text: string): string => text.normalize("NFKC").toLowerCase();
 
 /** Every address of a contact, normalised, primary first, each once. */
-export const contactEmails = (c: Pick<Contact, "primaryEmail" | "secondaryEmails">): string[] => [
-  ...new Set([c.primaryEmail, ...c.secondaryEmails].map(normaliseEmail)),
-];
+export const contactEmails = (c: Pick<Contact, "primaryEmail" | "secondaryEmails">): string[] => [...new Set([c.primaryEmail, ...c.secondaryEmails].map(normaliseEmail))];
 
 /** Key of the company search entry: one item per contact with a company (not yet in keys.ts). */
 export const contactCompanyKey = (contactId: string) => ({ pk: `CONTACT#${contactId}`, sk: "COMPANY" });

@@ -141,10 +141,32 @@ function detectDelimiter(text: string): string {
 const HEADER_ALIASES: Record<ImportField, string[]> = {
   name: ["name", "fullname", "contactname", "氏名", "名前", "お名前", "担当者名", "担当者"],
   company: ["company", "companyname", "organization", "organisation", "会社名", "会社", "企業名", "所属", "勤務先"],
-  primaryEmail: ["email", "emailaddress", "primaryemail", "mail", "mailaddress", "email1", "メールアドレス", "メール", "eメール", "eメールアドレス", "電子メール", "メールアドレス1"],
+  primaryEmail: [
+    "email",
+    "emailaddress",
+    "primaryemail",
+    "mail",
+    "mailaddress",
+    "email1",
+    "メールアドレス",
+    "メール",
+    "eメール",
+    "eメールアドレス",
+    "電子メール",
+    "メールアドレス1",
+  ],
   secondaryEmails: [
-    "secondaryemails", "secondaryemail", "otheremails", "otheremail", "additionalemails", "email2",
-    "サブメールアドレス", "サブメール", "その他のメールアドレス", "その他メールアドレス", "メールアドレス2",
+    "secondaryemails",
+    "secondaryemail",
+    "otheremails",
+    "otheremail",
+    "additionalemails",
+    "email2",
+    "サブメールアドレス",
+    "サブメール",
+    "その他のメールアドレス",
+    "その他メールアドレス",
+    "メールアドレス2",
   ],
   externalId: ["externalid", "外部id", "id", "crmid"],
 };
@@ -209,8 +231,7 @@ export interface ImportPreview {
 }
 
 /** Full-width ASCII (ｔａｒｏ＠ｅｘａｍｐｌｅ．ｊｐ, as typed with the IME on) and the ideographic space, to ASCII. */
-const foldWidth = (text: string): string =>
-  text.replace(/[\uff01-\uff5e]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)).replace(/\u3000/g, " ");
+const foldWidth = (text: string): string => text.replace(/[\uff01-\uff5e]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)).replace(/\u3000/g, " ");
 
 /** Several addresses in one cell: separated by ";", ",", "、" or white space. */
 const splitAddresses = (cell: string): string[] =>
@@ -315,7 +336,10 @@ function rowState(preview: ImportPreview, row: PreviewRow): ContactState {
 
 /** The claims and contacts of the external ids of the valid rows, read in batches. */
 const knownExternals = (db: Db, preview: ImportPreview) =>
-  readExternal(db, preview.rows.flatMap((r) => (!r.errors.length && r.values.externalId ? [r.values.externalId] : [])));
+  readExternal(
+    db,
+    preview.rows.flatMap((r) => (!r.errors.length && r.values.externalId ? [r.values.externalId] : [])),
+  );
 
 export type PlannedAction = "create" | "update" | "unchanged";
 export interface ImportPlan {

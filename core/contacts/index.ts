@@ -33,7 +33,6 @@ export * from "./schema";
  *   contact exists, so two concurrent upserts of one external id make one contact.
  */
 
-
 /** A contact as stored, with the version its next write must match. */
 interface Stored {
   contact: Contact;
@@ -41,8 +40,6 @@ interface Stored {
 }
 
 const toStored = (item: Item): Stored => ({ contact: toContact(item), version: typeof item.version === "number" ? item.version : undefined });
-
-
 
 /** Field problems of a contact's addresses: an address listed twice (after normalisation). */
 export function addressProblems(primary: string, secondary: string[]): FieldProblem[] {
@@ -177,8 +174,7 @@ async function releaseClaim(db: Db, externalId: string, contactId: string, claim
   }
 }
 
-const externalIdTaken = () =>
-  new AppError("conflict", "contact_external_id_taken", { fields: [{ field: "externalId", key: "external_id_taken" }] });
+const externalIdTaken = () => new AppError("conflict", "contact_external_id_taken", { fields: [{ field: "externalId", key: "external_id_taken" }] });
 
 // ---------------------------------------------------------------------------------------------
 // Create, read, update, delete
@@ -237,7 +233,10 @@ export async function updateContact(db: Db, id: string, patch: ContactPatch): Pr
     checkDistinct(next.primaryEmail, next.secondaryEmails);
     if (sameContent(b, next)) return { before: b, after: b };
     const old = new Set(contactEmails(b));
-    await refuseInternalAddresses(db, addressFields(next.primaryEmail, next.secondaryEmails).filter((f) => !old.has(f.address)));
+    await refuseInternalAddresses(
+      db,
+      addressFields(next.primaryEmail, next.secondaryEmails).filter((f) => !old.has(f.address)),
+    );
     if (next.primaryEmail !== b.primaryEmail) {
       const existing = (await byPrimaryEmail(db, next.primaryEmail)).find((s) => s.contact.id !== id);
       if (existing) throw primaryTaken(existing.contact);
@@ -387,7 +386,14 @@ export async function upsertByPrimaryEmail(db: Db, state: ContactState): Promise
 async function byPrimaryEmail(db: Db, address: string): Promise<Stored[]> {
   const index = await db.get("main", keys.contactEmail(address));
   const ids = index?.contactIds ? [...(index.contactIds as Set<string>)] : [];
-  const candidates = ids.length ? (await db.batchGet("main", ids.map((id) => keys.contact(id)))).map(toStored) : [];
+  const candidates = ids.length
+    ? (
+        await db.batchGet(
+          "main",
+          ids.map((id) => keys.contact(id)),
+        )
+      ).map(toStored)
+    : [];
   return candidates
     .filter((s) => s.contact.primaryEmail === address)
     .sort((a, b) => a.contact.createdAt.localeCompare(b.contact.createdAt) || a.contact.id.localeCompare(b.contact.id));
@@ -471,10 +477,17 @@ export async function predictUpsert(db: Db, state: ContactState, known?: KnownEx
 /** The claims and contacts of many external ids, with two BatchGetItem rounds per 100. */
 export async function readExternal(db: Db, externalIds: string[]): Promise<Map<string, KnownExternal>> {
   const unique = [...new Set(externalIds)];
-  const claims = await db.batchGet("main", unique.map((e) => keys.contactExternal(e)));
+  const claims = await db.batchGet(
+    "main",
+    unique.map((e) => keys.contactExternal(e)),
+  );
   const byId = new Map<string, Item>();
   const contactIds = claims.map((c) => c.contactId as string);
-  for (const item of await db.batchGet("main", [...new Set(contactIds)].map((id) => keys.contact(id)))) byId.set(item.id, item);
+  for (const item of await db.batchGet(
+    "main",
+    [...new Set(contactIds)].map((id) => keys.contact(id)),
+  ))
+    byId.set(item.id, item);
   const out = new Map<string, KnownExternal>(unique.map((e) => [e, {}]));
   for (const claim of claims) {
     const externalId = (claim.pk as string).slice("CONTACTEXT#".length);
@@ -496,7 +509,10 @@ const indexRemove = (db: Db, email: string, contactId: string) =>
 export async function matchContactEmails(db: Db, addresses: Iterable<string>): Promise<Set<string>> {
   const unique = [...new Set(addresses)];
   if (!unique.length) return new Set();
-  const items = await db.batchGet("main", unique.map((e) => keys.contactEmail(e)));
+  const items = await db.batchGet(
+    "main",
+    unique.map((e) => keys.contactEmail(e)),
+  );
   return new Set(items.filter((i) => i.contactIds && i.contactIds.size > 0).map((i) => i.email as string));
 }
 export { bulkUpsert } from "./bulk";

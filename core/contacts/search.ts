@@ -76,7 +76,12 @@ export async function searchContacts(db: Db, search: ContactSearch = {}): Promis
     const address = normaliseEmail(needle);
     const entry = await db.get("main", keys.contactEmail(address));
     const ids = entry?.contactIds ? [...(entry.contactIds as Set<string>)] : [];
-    const items = ids.length ? await db.batchGet("main", ids.map((id) => keys.contact(id))) : [];
+    const items = ids.length
+      ? await db.batchGet(
+          "main",
+          ids.map((id) => keys.contact(id)),
+        )
+      : [];
     items
       .map(toContact)
       .filter((c) => contactEmails(c).includes(address))
@@ -86,12 +91,20 @@ export async function searchContacts(db: Db, search: ContactSearch = {}): Promis
   const prefix = searchKey(needle);
   if (found.size < limit) {
     const byName = await db.query("main", indexQuery(keys.contactsIndex, prefix, limit));
-    byName.items.map(toContact).filter((c) => searchKey(c.name).startsWith(prefix)).forEach(take);
+    byName.items
+      .map(toContact)
+      .filter((c) => searchKey(c.name).startsWith(prefix))
+      .forEach(take);
   }
   if (found.size < limit) {
     const byCompany = await db.query("main", indexQuery(contactCompaniesIndex, prefix, limit));
     const ids = byCompany.items.map((i) => i.contactId as string).filter((id) => !found.has(id));
-    const items = ids.length ? await db.batchGet("main", ids.map((id) => keys.contact(id))) : [];
+    const items = ids.length
+      ? await db.batchGet(
+          "main",
+          ids.map((id) => keys.contact(id)),
+        )
+      : [];
     const order = new Map(ids.map((id, i) => [id, i]));
     items
       .map(toContact)
@@ -106,4 +119,3 @@ export async function searchContacts(db: Db, search: ContactSearch = {}): Promis
 export async function listContacts(db: Db, q?: string): Promise<Contact[]> {
   return (await searchContacts(db, { q })).items;
 }
-

@@ -86,7 +86,14 @@ export async function createApiKey(db: Db, actor: users.User, input: ApiKeyInput
   };
   // nulls are left out of the item: revoking is a conditional write on "no revokedAt yet"
   const { revokedAt: _r, lastUsedAt: _l, expiresAt, ...stored } = record;
-  await db.put("main", { ...keys.apiKey(id), gsi1pk: keys.apiKeysIndex, gsi1sk: `${record.createdAt}#${id}`, ...stored, ...(expiresAt ? { expiresAt } : {}), secretHash: hashOf(secret).toString("hex") });
+  await db.put("main", {
+    ...keys.apiKey(id),
+    gsi1pk: keys.apiKeysIndex,
+    gsi1sk: `${record.createdAt}#${id}`,
+    ...stored,
+    ...(expiresAt ? { expiresAt } : {}),
+    secretHash: hashOf(secret).toString("hex"),
+  });
   return { ...record, key };
 }
 
@@ -101,7 +108,12 @@ export async function revokeApiKey(db: Db, id: string): Promise<ApiKey> {
   if (!item.revokedAt) {
     item.revokedAt = nowIso();
     // conditional: a second revoke keeps the first time
-    await db.update("main", keys.apiKey(id), { expression: "SET revokedAt = :at", condition: "attribute_not_exists(revokedAt)", values: { ":at": item.revokedAt }, returnValues: "NONE" });
+    await db.update("main", keys.apiKey(id), {
+      expression: "SET revokedAt = :at",
+      condition: "attribute_not_exists(revokedAt)",
+      values: { ":at": item.revokedAt },
+      returnValues: "NONE",
+    });
   }
   return toKey(item);
 }

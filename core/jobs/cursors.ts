@@ -56,6 +56,14 @@ export async function saveCursor(db: Db, accountId: string, cursor: FolderCursor
  */
 export async function forgetCursors(db: Db, accountId: string): Promise<void> {
   const items = await cursorItems(db, accountId);
-  await db.batchWrite("main", items.map((c) => ({ delete: { pk: c.pk as string, sk: c.sk as string } })));
-  await db.update("main", keys.account(accountId), { expression: "SET updatedAt = :u", values: { ":u": new Date().toISOString() }, condition: "attribute_exists(pk)", returnValues: "NONE" });
+  await db.batchWrite(
+    "main",
+    items.map((c) => ({ delete: { pk: c.pk as string, sk: c.sk as string } })),
+  );
+  await db.update("main", keys.account(accountId), {
+    expression: "SET updatedAt = :u",
+    values: { ":u": new Date().toISOString() },
+    condition: "attribute_exists(pk)",
+    returnValues: "NONE",
+  });
 }

@@ -28,7 +28,10 @@ export async function recordQueued(db: Db, job: SyncJobMessage): Promise<void> {
 
 /** Many queued jobs at once: BatchWriteItem in 25s (fan-out plans one job per due account). */
 export async function recordQueuedMany(db: Db, jobs: SyncJobMessage[]): Promise<void> {
-  await db.batchWrite("main", jobs.map((job) => ({ put: queuedItem(job) })));
+  await db.batchWrite(
+    "main",
+    jobs.map((job) => ({ put: queuedItem(job) })),
+  );
 }
 
 function queuedItem(job: SyncJobMessage): Item {
@@ -68,7 +71,12 @@ export function serverHint(account: { imap?: { host: string; port: number; secur
 }
 
 /** "Sync now": one job, at once. */
-export async function enqueueNow(db: Db, queue: JobQueue, account: { id: string } & Parameters<typeof serverHint>[0], reason: SyncJobMessage["reason"] = "manual"): Promise<SyncJobMessage> {
+export async function enqueueNow(
+  db: Db,
+  queue: JobQueue,
+  account: { id: string } & Parameters<typeof serverHint>[0],
+  reason: SyncJobMessage["reason"] = "manual",
+): Promise<SyncJobMessage> {
   const accountId = account.id;
   const job = newJob(accountId, reason, serverHint(account));
   await recordQueued(db, job);

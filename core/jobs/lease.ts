@@ -121,18 +121,21 @@ export class LeaseKeeper {
     onError: (err: unknown) => void,
     onLost: () => void,
   ) {
-    this.timer = setInterval(() => {
-      if (this.renewing || this.lost || this.stopped) return;
-      this.renewing = renewLease(db, lease, this.remainingMs())
-        .then((held) => {
-          if (held || this.stopped) return;
-          this.lost = true;
-          onLost();
-        })
-        // a failed renewal (a DynamoDB hiccup) is tried again next time; the lease lasts meanwhile
-        .catch(onError)
-        .finally(() => (this.renewing = undefined));
-    }, Math.max(1, Math.floor((lease.seconds * 1000) / 3)));
+    this.timer = setInterval(
+      () => {
+        if (this.renewing || this.lost || this.stopped) return;
+        this.renewing = renewLease(db, lease, this.remainingMs())
+          .then((held) => {
+            if (held || this.stopped) return;
+            this.lost = true;
+            onLost();
+          })
+          // a failed renewal (a DynamoDB hiccup) is tried again next time; the lease lasts meanwhile
+          .catch(onError)
+          .finally(() => (this.renewing = undefined));
+      },
+      Math.max(1, Math.floor((lease.seconds * 1000) / 3)),
+    );
     // never keeps a process (a Lambda container, a test) alive on its own
     this.timer.unref?.();
   }

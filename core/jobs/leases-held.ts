@@ -31,7 +31,15 @@ export async function heldLeases(db: Db): Promise<HeldLease[]> {
     ExpressionAttributeNames: { "#p": TABLE_KEYS.gsi1pk, ...Object.fromEntries(fields.map((f, i) => [`#f${i}`, f])) },
     ExpressionAttributeValues: { ":p": keys.accountsIndex },
   });
-  return items.map((i) => ({ accountId: i.id, email: i.email, jobId: i.leaseJobId, owner: i.leaseOwner, until: Number(i.leaseUntil ?? 0), startedAt: i.leaseStartedAt ?? "", updatedAt: i.updatedAt }));
+  return items.map((i) => ({
+    accountId: i.id,
+    email: i.email,
+    jobId: i.leaseJobId,
+    owner: i.leaseOwner,
+    until: Number(i.leaseUntil ?? 0),
+    startedAt: i.leaseStartedAt ?? "",
+    updatedAt: i.updatedAt,
+  }));
 }
 
 /**
@@ -40,6 +48,11 @@ export async function heldLeases(db: Db): Promise<HeldLease[]> {
  * was only hanging finds its lease gone at its next renewal and stops (lease.ts LeaseKeeper).
  */
 export async function freeLease(db: Db, lease: Pick<HeldLease, "accountId" | "owner">): Promise<boolean> {
-  const done = await db.update("main", keys.account(lease.accountId), { expression: RELEASE.remove, condition: RELEASE.condition, values: { ":owner": lease.owner }, returnValues: "NONE" });
+  const done = await db.update("main", keys.account(lease.accountId), {
+    expression: RELEASE.remove,
+    condition: RELEASE.condition,
+    values: { ":owner": lease.owner },
+    returnValues: "NONE",
+  });
   return done !== false;
 }

@@ -87,7 +87,10 @@ export async function ensureWebhookQueues(endpoint: string, prefix: string): Pro
   const dlq = await sqs.send(new CreateQueueCommand({ QueueName: `${prefix}-WebhookDeadLetterQueue`, Attributes: { MessageRetentionPeriod: "1209600" } }));
   const dlqArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl!, AttributeNames: ["QueueArn"] }))).Attributes!.QueueArn!;
   const main = await sqs.send(
-    new CreateQueueCommand({ QueueName: `${prefix}-WebhookQueue`, Attributes: { VisibilityTimeout: "60", RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 5 }) } }),
+    new CreateQueueCommand({
+      QueueName: `${prefix}-WebhookQueue`,
+      Attributes: { VisibilityTimeout: "60", RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 5 }) },
+    }),
   );
   sqs.destroy();
   return { queueUrl: main.QueueUrl!, dlqUrl: dlq.QueueUrl! };
@@ -102,7 +105,10 @@ export async function ensureSendQueues(endpoint: string, prefix: string): Promis
   const dlq = await sqs.send(new CreateQueueCommand({ QueueName: `${prefix}-SendDeadLetterQueue`, Attributes: { MessageRetentionPeriod: "1209600" } }));
   const dlqArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl!, AttributeNames: ["QueueArn"] }))).Attributes!.QueueArn!;
   const main = await sqs.send(
-    new CreateQueueCommand({ QueueName: `${prefix}-SendQueue`, Attributes: { VisibilityTimeout: "120", RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 6 }) } }),
+    new CreateQueueCommand({
+      QueueName: `${prefix}-SendQueue`,
+      Attributes: { VisibilityTimeout: "120", RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 6 }) },
+    }),
   );
   sqs.destroy();
   return { queueUrl: main.QueueUrl!, dlqUrl: dlq.QueueUrl! };

@@ -30,7 +30,12 @@ const MAX_BODY = 1024 * 1024;
  * 2.0) event for the SAME handler module the Lambda exports; everything else is the built
  * console from `staticDir`, with index.html for client-side routes. 127.0.0.1 only.
  */
-export async function startGateway(options: { port: number; apiHandler: ApiHandler; staticDir: string; /** Attachment folder: serves PUT /local-uploads/<key> (core/sending/attachments.ts). */ uploads?: string }): Promise<{ server: Server; url: string; close(): Promise<void> }> {
+export async function startGateway(options: {
+  port: number;
+  apiHandler: ApiHandler;
+  staticDir: string;
+  /** Attachment folder: serves PUT /local-uploads/<key> (core/sending/attachments.ts). */ uploads?: string;
+}): Promise<{ server: Server; url: string; close(): Promise<void> }> {
   const root = resolve(options.staticDir);
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
@@ -54,7 +59,11 @@ export async function startGateway(options: { port: number; apiHandler: ApiHandl
   return {
     server,
     url: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((ok) => { server.close(() => ok()); server.closeAllConnections(); }),
+    close: () =>
+      new Promise<void>((ok) => {
+        server.close(() => ok());
+        server.closeAllConnections();
+      }),
   };
 }
 
@@ -145,7 +154,10 @@ export function toApiGatewayEvent(req: IncomingMessage, url: URL, body: Buffer):
   for (const [k, v] of Object.entries(req.headers)) if (v !== undefined && k !== "cookie") headers[k] = Array.isArray(v) ? v.join(",") : v;
   headers["x-forwarded-proto"] = "http";
   headers["x-forwarded-for"] = req.socket.remoteAddress ?? "127.0.0.1";
-  const cookies = (req.headers.cookie ?? "").split(";").map((c) => c.trim()).filter(Boolean);
+  const cookies = (req.headers.cookie ?? "")
+    .split(";")
+    .map((c) => c.trim())
+    .filter(Boolean);
   const query: Record<string, string> = {};
   for (const [k, v] of url.searchParams) query[k] = query[k] === undefined ? v : `${query[k]},${v}`;
   const now = new Date();
@@ -165,7 +177,13 @@ export function toApiGatewayEvent(req: IncomingMessage, url: URL, body: Buffer):
       apiId: "local",
       domainName: req.headers.host ?? "127.0.0.1",
       domainPrefix: "local",
-      http: { method: req.method ?? "GET", path: url.pathname, protocol: `HTTP/${req.httpVersion}`, sourceIp: req.socket.remoteAddress ?? "127.0.0.1", userAgent: req.headers["user-agent"] ?? "" },
+      http: {
+        method: req.method ?? "GET",
+        path: url.pathname,
+        protocol: `HTTP/${req.httpVersion}`,
+        sourceIp: req.socket.remoteAddress ?? "127.0.0.1",
+        userAgent: req.headers["user-agent"] ?? "",
+      },
       requestId: randomUUID(),
       routeKey: "ANY /api/{proxy+}",
       stage: "$default",

@@ -25,7 +25,13 @@ export async function requeueUnfinished(deps: { db: Db; queue: JobQueue; log: Lo
     if (!unfinished.length) continue;
     const queued = unfinished.find((j) => j.status === "queued");
     const job: SyncJobMessage = queued
-      ? { jobId: queued.jobId as string, accountId: account.id, reason: queued.reason as SyncJobMessage["reason"], enqueuedAt: queued.enqueuedAt as string, ...(serverHint(account) ? { server: serverHint(account) } : {}) }
+      ? {
+          jobId: queued.jobId as string,
+          accountId: account.id,
+          reason: queued.reason as SyncJobMessage["reason"],
+          enqueuedAt: queued.enqueuedAt as string,
+          ...(serverHint(account) ? { server: serverHint(account) } : {}),
+        }
       : newJob(account.id, "continuation", serverHint(account));
     if (!queued) await recordQueued(db, job);
     for (const other of unfinished) {

@@ -168,11 +168,22 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     .finally(() => sendRequeueClient.destroy());
   const poller = startPoller({ sqs: sqsClient, queueUrl: queues.queueUrl, handler: sync.handler, onError: onError("poller") });
   const sendPoller = startPoller({ sqs: sqsClient, queueUrl: sendQueues.queueUrl, handler: send.handler, batchSize: 5, timeoutMs: 120_000, onError: onError("send") });
-  const webhookPoller = startPoller({ sqs: sqsClient, queueUrl: webhookQueues.queueUrl, handler: webhooks.handler, batchSize: 10, timeoutMs: 60_000, onError: onError("webhooks") });
+  const webhookPoller = startPoller({
+    sqs: sqsClient,
+    queueUrl: webhookQueues.queueUrl,
+    handler: webhooks.handler,
+    batchSize: 10,
+    timeoutMs: 60_000,
+    onError: onError("webhooks"),
+  });
   const fanoutSchedule =
-    options.schedule === false ? undefined : startSchedule({ name: "SyncSchedule", everyMs: options.scheduleEveryMs ?? interval * 60_000, handler: fanout.handler, onError: onError("fanout") });
+    options.schedule === false
+      ? undefined
+      : startSchedule({ name: "SyncSchedule", everyMs: options.scheduleEveryMs ?? interval * 60_000, handler: fanout.handler, onError: onError("fanout") });
   const monitorSchedule =
-    options.schedule === false ? undefined : startSchedule({ name: "MonitorSchedule", everyMs: options.monitorEveryMs ?? 5 * 60_000, handler: monitor.handler, onError: onError("monitor") });
+    options.schedule === false
+      ? undefined
+      : startSchedule({ name: "MonitorSchedule", everyMs: options.monitorEveryMs ?? 5 * 60_000, handler: monitor.handler, onError: onError("monitor") });
 
   let stopped = false;
   return {

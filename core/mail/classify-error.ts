@@ -117,7 +117,9 @@ function classify(err: unknown, f: ErrorFields, ctx: DiagnosisContext, provider:
 
   // Locked after repeated failures (Yahoo SMTP: "535 5.7.0 (#AUTH005) Too many bad auth attempts.";
   // Zoho asks to wait about 15 minutes). Retrying would only extend the lock.
-  if (has(/too many (bad |failed |invalid )?(auth(entication)?|login|sign-?in)s?( attempts| failures| tries)?|#AUTH005|account (is )?(temporarily )?locked|login attempts exceeded/i))
+  if (
+    has(/too many (bad |failed |invalid )?(auth(entication)?|login|sign-?in)s?( attempts| failures| tries)?|#AUTH005|account (is )?(temporarily )?locked|login attempts exceeded/i)
+  )
     return permanent("too_many_attempts");
 
   // Throttling: Gmail "[THROTTLED]" / "Too many simultaneous connections. (Failure)" / "Account exceeded
@@ -126,7 +128,9 @@ function classify(err: unknown, f: ErrorFields, ctx: DiagnosisContext, provider:
   if (
     f.code === "ETHROTTLE" ||
     f.serverResponseCode === "THROTTLED" ||
-    has(/\[THROTTLED\]|Server Unavailable\.?\s*15\b|too many (simultaneous |concurrent |open |parallel )?connections|maximum number of connections|exceeded command or bandwidth limits|request is throttled|rate limit(ed)?|try again later.*too many/i)
+    has(
+      /\[THROTTLED\]|Server Unavailable\.?\s*15\b|too many (simultaneous |concurrent |open |parallel )?connections|maximum number of connections|exceeded command or bandwidth limits|request is throttled|rate limit(ed)?|try again later.*too many/i,
+    )
   )
     return transient("throttled");
 
@@ -135,7 +139,10 @@ function classify(err: unknown, f: ErrorFields, ctx: DiagnosisContext, provider:
   if (has(/log ?in via your web browser|WebLoginRequired|\b5\.7\.14\b/i)) return permanent("web_login_required");
   // ...but not Yandex's "LOGIN Invalid credentials or IMAP is disabled", which names both causes
   // (Zoho and Yahoo! JAPAN answer a plain authentication failure: their steps mention IMAP access)
-  if (has(/not enabled for IMAP|enable IMAP|IMAP (access )?(is )?(disabled|not enabled|turned off|not allowed)|IMAP.{0,20}(has been|is) disabled/i) && !has(/credentials|password/i))
+  if (
+    has(/not enabled for IMAP|enable IMAP|IMAP (access )?(is )?(disabled|not enabled|turned off|not allowed)|IMAP.{0,20}(has been|is) disabled/i) &&
+    !has(/credentials|password/i)
+  )
     return permanent("imap_disabled");
 
   // Microsoft: password sign-in switched off. SMTP "535 5.7.139 Authentication unsuccessful, basic
@@ -149,7 +156,10 @@ function classify(err: unknown, f: ErrorFields, ctx: DiagnosisContext, provider:
 
   // "must issue STARTTLS first": the server wants encryption before sign-in. imapflow refuses by
   // itself on LOGINDISABLED ("Login is disabled"): the password was never sent
-  if (f.serverResponseCode === "PRIVACYREQUIRED" || has(/LOGINDISABLED|Login is disabled|must issue a STARTTLS|STARTTLS (is )?required|plaintext authentication (is )?(disallowed|not allowed)/i))
+  if (
+    f.serverResponseCode === "PRIVACYREQUIRED" ||
+    has(/LOGINDISABLED|Login is disabled|must issue a STARTTLS|STARTTLS (is )?required|plaintext authentication (is )?(disallowed|not allowed)/i)
+  )
     return mismatch("starttls");
 
   const authFailed =
@@ -186,13 +196,21 @@ function classify(err: unknown, f: ErrorFields, ctx: DiagnosisContext, provider:
     return permanent("tls_untrusted");
 
   // TLS versions: the server offers only TLS 1.0/1.1 and we require 1.2
-  if (/ERR_SSL_UNSUPPORTED_PROTOCOL|ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION|ERR_SSL_NO_PROTOCOLS_AVAILABLE/.test(codes) || has(/unsupported protocol|alert protocol version|no protocols available/i))
+  if (
+    /ERR_SSL_UNSUPPORTED_PROTOCOL|ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION|ERR_SSL_NO_PROTOCOLS_AVAILABLE/.test(codes) ||
+    has(/unsupported protocol|alert protocol version|no protocols available/i)
+  )
     return permanent("tls_outdated");
 
   // The server ended the handshake with an alert: no TLS version, cipher or certificate in common,
   // or its own key/certificate setup is broken (e.g. "sslv3 alert handshake failure", GnuTLS
   // "no shared cipher"). Retrying cannot help; it is the server's TLS configuration.
-  if (/ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE|ERR_SSL_TLSV1_ALERT_INSUFFICIENT_SECURITY|ERR_SSL_TLSV1_ALERT_INTERNAL_ERROR|ERR_SSL_NO_SHARED_CIPHER|ERR_SSL_TLSV1_ALERT_DECODE_ERROR|ERR_SSL_SSLV3_ALERT_ILLEGAL_PARAMETER/.test(codes) || has(/alert handshake failure|no shared cipher|alert insufficient security|tlsv1 alert internal error/i))
+  if (
+    /ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE|ERR_SSL_TLSV1_ALERT_INSUFFICIENT_SECURITY|ERR_SSL_TLSV1_ALERT_INTERNAL_ERROR|ERR_SSL_NO_SHARED_CIPHER|ERR_SSL_TLSV1_ALERT_DECODE_ERROR|ERR_SSL_SSLV3_ALERT_ILLEGAL_PARAMETER/.test(
+      codes,
+    ) ||
+    has(/alert handshake failure|no shared cipher|alert insufficient security|tlsv1 alert internal error/i)
+  )
     return permanent("tls_handshake_failed");
 
   // STARTTLS refused or not offered: imapflow "Server does not support STARTTLS"; nodemailer ETLS
@@ -204,13 +222,18 @@ function classify(err: unknown, f: ErrorFields, ctx: DiagnosisContext, provider:
   // greeting as a record header -> "wrong version number" / "packet length too long".
   // Plain text spoken to a TLS port: the server waits for our ClientHello and never greets
   // (imapflow: "Failed to receive greeting from server in required time. Maybe should use TLS?").
-  if (/ERR_SSL_WRONG_VERSION_NUMBER|ERR_SSL_PACKET_LENGTH_TOO_LONG|ERR_SSL_HTTP_REQUEST|ERR_SSL_UNKNOWN_PROTOCOL|\bEPROTO\b/.test(codes) || has(/wrong version number|packet length too long|unknown protocol|http request/i))
+  if (
+    /ERR_SSL_WRONG_VERSION_NUMBER|ERR_SSL_PACKET_LENGTH_TOO_LONG|ERR_SSL_HTTP_REQUEST|ERR_SSL_UNKNOWN_PROTOCOL|\bEPROTO\b/.test(codes) ||
+    has(/wrong version number|packet length too long|unknown protocol|http request/i)
+  )
     return mismatch(ctx.security === "tls" ? "starttls" : "tls");
   const greetingTimeout = f.code === "GREETING_TIMEOUT" || f.timeoutType === "GREETING_TIMEOUT";
   if (greetingTimeout && ctx.security !== "tls") return mismatch("tls");
 
   // Network
-  const netCode = [f.code, f.originalCode].find((c) => /^(ENOTFOUND|EAI_NONAME|ENODATA|EAI_AGAIN|ECONNREFUSED|EHOSTUNREACH|ENETUNREACH|EHOSTDOWN|ETIMEDOUT|ECONNRESET|EPIPE)$/.test(c));
+  const netCode = [f.code, f.originalCode].find((c) =>
+    /^(ENOTFOUND|EAI_NONAME|ENODATA|EAI_AGAIN|ECONNREFUSED|EHOSTUNREACH|ENETUNREACH|EHOSTDOWN|ETIMEDOUT|ECONNRESET|EPIPE)$/.test(c),
+  );
   if (netCode === "ENOTFOUND" || netCode === "EAI_NONAME" || netCode === "ENODATA") return permanent("host_not_found");
   if (netCode === "EAI_AGAIN") return transient("host_not_found"); // the resolver itself failed: may pass
   // A refused port is most often a server restarting or a balancer draining: a retry with
@@ -226,7 +249,13 @@ function classify(err: unknown, f: ErrorFields, ctx: DiagnosisContext, provider:
   )
     return transient("timeout");
   // (a 421 arrives as nodemailer ECONNECTION too: the server's reply decides below)
-  if (f.responseCode === undefined && (netCode === "ECONNRESET" || netCode === "EPIPE" || /^(ECONNECTION|NoConnection|EConnectionClosed|ClosedAfterConnectText|ClosedAfterConnectTLS)$/.test(f.code) || has(/connection closed|socket (hang up|closed)/i)))
+  if (
+    f.responseCode === undefined &&
+    (netCode === "ECONNRESET" ||
+      netCode === "EPIPE" ||
+      /^(ECONNECTION|NoConnection|EConnectionClosed|ClosedAfterConnectText|ClosedAfterConnectTLS)$/.test(f.code) ||
+      has(/connection closed|socket (hang up|closed)/i))
+  )
     return transient("connection_closed");
 
   if (f.serverResponseCode === "UNAVAILABLE") return transient("server_unavailable");
@@ -243,7 +272,10 @@ function classify(err: unknown, f: ErrorFields, ctx: DiagnosisContext, provider:
     // The provider blocks the account's sending: Gmail "550 5.4.5 Daily user sending limit
     // exceeded", Microsoft "554 5.2.252 SendAsDenied... / 5.7.708 Access denied, traffic not
     // accepted" and "550 5.1.8 ... Sender blocked"; a retry within the day cannot pass.
-    if (has(/\b5\.4\.5\b|sending (limit|quota) exceeded|\b5\.7\.708\b|\b5\.1\.8\b|sender (is )?blocked|account (has been )?(suspended|disabled)|outbound.{0,20}(blocked|disabled)/i)) return permanent("sending_disabled", response);
+    if (
+      has(/\b5\.4\.5\b|sending (limit|quota) exceeded|\b5\.7\.708\b|\b5\.1\.8\b|sender (is )?blocked|account (has been )?(suspended|disabled)|outbound.{0,20}(blocked|disabled)/i)
+    )
+      return permanent("sending_disabled", response);
     // Too large: "552 5.3.4 Message size exceeds fixed limit" (Postfix), "552-5.2.3 Your message exceeded Google's message size limits"
     if (code === 552 || has(/\b5\.3\.4\b|\b5\.2\.3\b|message (size )?(exceeds|too (big|large))|exceeded .{0,30}size limit/i)) return permanent("message_too_large", response);
     // A recipient refused at RCPT TO: "550 5.1.1 <x>: Recipient address rejected: User unknown"

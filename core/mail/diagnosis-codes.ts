@@ -8,7 +8,19 @@ import type { MessageKey } from "../shared/i18n";
  */
 
 /** Codes that mean "the sign-in itself was refused": the account state is authenticationError. */
-const signInRefusedCodes = ["auth_failed", "app_password_required", "web_login_required", "imap_disabled", "basic_auth_disabled", "oauth_failed", "oauth_reconnect_needed", "oauth_admin_consent", "oauth_wrong_tenant", "oauth_scope_missing", "too_many_attempts"] as const;
+const signInRefusedCodes = [
+  "auth_failed",
+  "app_password_required",
+  "web_login_required",
+  "imap_disabled",
+  "basic_auth_disabled",
+  "oauth_failed",
+  "oauth_reconnect_needed",
+  "oauth_admin_consent",
+  "oauth_wrong_tenant",
+  "oauth_scope_missing",
+  "too_many_attempts",
+] as const;
 
 export const diagnosisCodes = [
   ...signInRefusedCodes,

@@ -15,7 +15,6 @@ export interface FolderInfo {
   delimiter: string;
 }
 
-
 /**
  * Names of Sent folders on servers without SPECIAL-USE, most specific first. Compared with the
  * full path and with the last part of it (so "INBOX.Sent" and "INBOX/Sent Items" match too).

@@ -118,7 +118,8 @@ export async function checkHost(host: string, allowance: HostAllowance, field: s
     addresses = isIP(host) ? [host] : await resolve(host);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === "ENOTFOUND" || code === "ENODATA" || code === "EAI_NONAME") throw new AppError("validation", "validation_failed", { fields: [{ field, key: "host_not_found" }], cause: err });
+    if (code === "ENOTFOUND" || code === "ENODATA" || code === "EAI_NONAME")
+      throw new AppError("validation", "validation_failed", { fields: [{ field, key: "host_not_found" }], cause: err });
     throw new AppError("transient", "service_unavailable", { cause: err });
   }
   for (const address of addresses) {

@@ -35,8 +35,7 @@ export interface PreviewPart {
 export const PREVIEW_BYTES = 4096;
 export const PREVIEW_CHARS = 280;
 
-const isAttachment = (n: BodyNode) =>
-  n.disposition?.toLowerCase() === "attachment" || !!n.dispositionParameters?.filename || (!!n.parameters?.name && !n.type.startsWith("text/"));
+const isAttachment = (n: BodyNode) => n.disposition?.toLowerCase() === "attachment" || !!n.dispositionParameters?.filename || (!!n.parameters?.name && !n.type.startsWith("text/"));
 
 function walk(node: BodyNode, visit: (n: BodyNode, section: string) => void, section = ""): void {
   if (node.childNodes?.length) {
@@ -85,7 +84,7 @@ function decodedSize(n: BodyNode): number | null {
 const CHARSET_ALIASES: Record<string, string> = {
   cp932: "shift_jis",
   ms932: "shift_jis",
-  "ms_kanji": "shift_jis",
+  ms_kanji: "shift_jis",
   sjis: "shift_jis",
   "x-sjis": "shift_jis",
   "shift-jis": "shift_jis",
@@ -141,7 +140,10 @@ export function transferDecode(raw: Buffer, encoding: string): Buffer {
     }
     case "quoted-printable": {
       // a truncated "=X" at the very end is dropped rather than guessed
-      const text = raw.toString("latin1").replace(/=\r?\n/g, "").replace(/=[0-9A-Fa-f]?$/, "");
+      const text = raw
+        .toString("latin1")
+        .replace(/=\r?\n/g, "")
+        .replace(/=[0-9A-Fa-f]?$/, "");
       const bytes: number[] = [];
       for (let i = 0; i < text.length; i++) {
         const c = text.charCodeAt(i);

@@ -10,7 +10,6 @@ import { isIP } from "node:net";
 import type { MailProtocol } from "./diagnosis";
 import type { SecurityMode } from "./mail-server";
 
-
 /** Reads CRLF-terminated lines from a socket; remembers the very first bytes. */
 export class LineReader {
   private buffer = Buffer.alloc(0);
@@ -221,7 +220,8 @@ export async function startTls(protocol: MailProtocol, socket: net.Socket, reade
   if (!/^250[ -]STARTTLS\b/im.test(ehlo.text)) throw new Error("Server does not support STARTTLS (not in its EHLO reply)");
   socket.write("STARTTLS\r\n");
   const answer = await reply("STARTTLS");
-  if (answer.code !== 220) throw Object.assign(new Error("Error upgrading connection with STARTTLS"), { code: "ETLS", response: answer.text, responseCode: answer.code, command: "STARTTLS" });
+  if (answer.code !== 220)
+    throw Object.assign(new Error("Error upgrading connection with STARTTLS"), { code: "ETLS", response: answer.text, responseCode: answer.code, command: "STARTTLS" });
 }
 
 /**
@@ -231,7 +231,15 @@ export async function startTls(protocol: MailProtocol, socket: net.Socket, reade
  * not verified: nothing secret is sent, and the real connection verifies it later and can then
  * say clearly that it is untrusted. False on any failure, timeout or abort.
  */
-export async function probeServer(address: string, host: string, port: number, security: SecurityMode, protocol: MailProtocol, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
+export async function probeServer(
+  address: string,
+  host: string,
+  port: number,
+  security: SecurityMode,
+  protocol: MailProtocol,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   const left = () => Math.max(1, deadline - Date.now());
   let socket: net.Socket | undefined;

@@ -135,7 +135,7 @@ export const PROVIDER_STEPS = {
     },
     adminConsentSteps: {
       en: [
-        "A Microsoft Entra administrator opens Enterprise applications, finds CRM Mail Sync (or opens the consent link), and clicks \"Grant admin consent\".",
+        'A Microsoft Entra administrator opens Enterprise applications, finds CRM Mail Sync (or opens the consent link), and clicks "Grant admin consent".',
         "The app asks for IMAP.AccessAsUser.All, SMTP.Send and offline_access (Office 365 Exchange Online).",
         "Then connect the mailbox again.",
       ],

@@ -126,11 +126,7 @@ function zohoPreset(region: ZohoRegion, organisation: boolean): ProviderPreset {
   };
 }
 
-const MICROSOFT_OAUTH = [
-  "https://outlook.office.com/IMAP.AccessAsUser.All",
-  "https://outlook.office.com/SMTP.Send",
-  "offline_access",
-] as const;
+const MICROSOFT_OAUTH = ["https://outlook.office.com/IMAP.AccessAsUser.All", "https://outlook.office.com/SMTP.Send", "offline_access"] as const;
 
 const PRESETS: Record<Exclude<ProviderId, "zoho" | "zoho_pro">, ProviderPreset> = {
   gmail: {

@@ -120,8 +120,18 @@ async function readText(client: ImapFlow, owner: Item): Promise<{ text: string; 
     const truncated = raw.length > BODY_MAX_BYTES;
     const bytes = got.binaryParts?.has(part.part) ? raw.subarray(0, BODY_MAX_BYTES) : transferDecode(raw.subarray(0, BODY_MAX_BYTES), part.encoding);
     let text = decodeText(bytes, part.charset);
-    if (part.type === "text/html") text = htmlToText(text).replace(/[ \t]+\n/g, "\n").replace(/\n{3,}/g, "\n\n").trim();
-    return { text: text.replace(/\r\n/g, "\n").replace(/\uFFFD+$/, "").trimEnd(), truncated };
+    if (part.type === "text/html")
+      text = htmlToText(text)
+        .replace(/[ \t]+\n/g, "\n")
+        .replace(/\n{3,}/g, "\n\n")
+        .trim();
+    return {
+      text: text
+        .replace(/\r\n/g, "\n")
+        .replace(/\uFFFD+$/, "")
+        .trimEnd(),
+      truncated,
+    };
   } finally {
     lock.release();
   }

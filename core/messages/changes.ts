@@ -69,7 +69,9 @@ export async function contactChanges(db: Db, contact: Contact, reader: Reader, s
         }),
       ),
     )
-  ).flat().sort((a, b) => (a.sk < b.sk ? -1 : a.sk > b.sk ? 1 : 0));
+  )
+    .flat()
+    .sort((a, b) => (a.sk < b.sk ? -1 : a.sk > b.sk ? 1 : 0));
 
   // the messages changed, in change order, cut only between two change times so the cursor
   // (a time) never skips a change of the time it stops at

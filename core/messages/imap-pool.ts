@@ -79,7 +79,12 @@ export class ImapPool {
   private drop(key: string, entry: Pooled): void {
     if (this.pool.get(key) === entry) this.pool.delete(key);
     if (entry.timer) clearTimeout(entry.timer);
-    entry.client.then((c) => closeImap(c), () => undefined).catch(() => undefined);
+    entry.client
+      .then(
+        (c) => closeImap(c),
+        () => undefined,
+      )
+      .catch(() => undefined);
   }
 
   /** Closes every cached connection. */

@@ -208,7 +208,12 @@ function toSummary(item: Item, { accounts, users }: { accounts: Map<string, stri
   const to: { name: string | null; address: string }[] = item.to ?? [];
   const cc: { name: string | null; address: string }[] = item.cc ?? [];
   const contactSide = received ? item.from : [...to, ...cc].find((a) => a.address === item.contactEmail);
-  const owners = (item.owners as Item[]).map((o) => ({ userId: o.ownerId as string, accountId: o.accountId as string, email: accounts.get(o.accountId) ?? null, name: users.get(o.ownerId) ?? null }));
+  const owners = (item.owners as Item[]).map((o) => ({
+    userId: o.ownerId as string,
+    accountId: o.accountId as string,
+    email: accounts.get(o.accountId) ?? null,
+    name: users.get(o.ownerId) ?? null,
+  }));
   return {
     id: `${encodeURIComponent(item.pk)}|${item.sk}`,
     date: item.date,

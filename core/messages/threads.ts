@@ -42,7 +42,7 @@ export function joinThreads(nodes: readonly ThreadNode[]): string[] {
       root = up;
     }
     // path compression: the next find of any key on the way is one step
-    for (let k = key; k !== root; ) {
+    for (let k = key; k !== root;) {
       const up = parent.get(k)!;
       parent.set(k, root);
       k = up;

@@ -23,7 +23,28 @@ export interface AlarmRule {
 }
 
 export const ALARM_RULES: readonly AlarmRule[] = [
-  { id: "ConsoleLockoutsAlarm", suffix: "console-lockouts", metric: "ConsoleLockouts", threshold: 0, periodSeconds: 300, description: "A console user was locked out after repeated failed sign-ins." },
-  { id: "MailboxesPausedAlarm", suffix: "mailboxes-paused", metric: "MailboxesPaused", threshold: 0, periodSeconds: 300, description: "A mailbox was paused after repeated refused logins: it needs a new password." },
-  { id: "JobsStalledAlarm", suffix: "jobs-stalled", metric: "JobsStalled", threshold: 0, periodSeconds: 300, description: "A background job stopped beating while it held its lease; the monitor freed the lease." },
+  {
+    id: "ConsoleLockoutsAlarm",
+    suffix: "console-lockouts",
+    metric: "ConsoleLockouts",
+    threshold: 0,
+    periodSeconds: 300,
+    description: "A console user was locked out after repeated failed sign-ins.",
+  },
+  {
+    id: "MailboxesPausedAlarm",
+    suffix: "mailboxes-paused",
+    metric: "MailboxesPaused",
+    threshold: 0,
+    periodSeconds: 300,
+    description: "A mailbox was paused after repeated refused logins: it needs a new password.",
+  },
+  {
+    id: "JobsStalledAlarm",
+    suffix: "jobs-stalled",
+    metric: "JobsStalled",
+    threshold: 0,
+    periodSeconds: 300,
+    description: "A background job stopped beating while it held its lease; the monitor freed the lease.",
+  },
 ];

@@ -87,7 +87,8 @@ export async function runMonitor(deps: MonitorDeps, now = new Date()): Promise<M
     const notify = settings.types[o.jobType as JobType]?.notify;
     if (o.kind === "stalled") {
       countMetric("JobsStalled");
-      if (notify?.abnormal) await deps.notifier.notify({ kind: "job.stalled", jobType: o.jobType, jobId: o.jobId!, subject: o.subject, heartbeatAt: heartbeatAt ?? o.since ?? at, at });
+      if (notify?.abnormal)
+        await deps.notifier.notify({ kind: "job.stalled", jobType: o.jobType, jobId: o.jobId!, subject: o.subject, heartbeatAt: heartbeatAt ?? o.since ?? at, at });
     } else {
       countMetric("JobsLongRunning");
       if (notify?.longRunning) await deps.notifier.notify({ kind: "job.long_running", jobType: o.jobType, jobId: o.jobId!, subject: o.subject, startedAt: o.since ?? at, at });
@@ -102,7 +103,15 @@ export async function runMonitor(deps: MonitorDeps, now = new Date()): Promise<M
     report.resolved.push(incident);
     const notify = settings.types[incident.jobType as JobType]?.notify;
     const told = incident.kind === "stalled" ? notify?.abnormal : notify?.longRunning;
-    if (told) await deps.notifier.notify({ kind: "job.resolved", jobType: incident.jobType, jobId: incident.jobId ?? "", subject: incident.subject, incident: incident.kind as "long_running" | "stalled", at });
+    if (told)
+      await deps.notifier.notify({
+        kind: "job.resolved",
+        jobType: incident.jobType,
+        jobId: incident.jobId ?? "",
+        subject: incident.subject,
+        incident: incident.kind as "long_running" | "stalled",
+        at,
+      });
   }
 
   if (deps.deadLetters) await checkDeadLetters(deps, due, settings, open, report, at);
@@ -120,7 +129,14 @@ async function observe(db: Db, due: JobType[], settings: MonitorSettings, now: D
   const longAfter = (t: JobType) => settings.types[t].longRunningHours * 3_600_000;
   if (due.includes("sync") || due.includes("backfill")) {
     const leases = await heldLeases(db);
-    const jobs = new Map((await db.batchGet("main", leases.map((l) => keys.job(l.jobId)))).map((j) => [j.jobId as string, j]));
+    const jobs = new Map(
+      (
+        await db.batchGet(
+          "main",
+          leases.map((l) => keys.job(l.jobId)),
+        )
+      ).map((j) => [j.jobId as string, j]),
+    );
     for (const lease of leases) {
       const job = jobs.get(lease.jobId);
       const type = job ? jobTypeOf(job) : "sync";
@@ -157,7 +173,15 @@ async function runningRuns(db: Db, type: RunType, now: Date): Promise<Item[]> {
  */
 async function resolvedOnes(db: Db, candidates: Incident[]): Promise<Incident[]> {
   const stalledMailboxes = candidates.filter((i) => i.kind === "stalled" && !isRunType(i.jobType as JobType) && i.accountId);
-  const accounts = new Map((await db.batchGet("main", stalledMailboxes.map((i) => keys.account(i.accountId!)), ["id", "updatedAt"])).map((a) => [a.id as string, a]));
+  const accounts = new Map(
+    (
+      await db.batchGet(
+        "main",
+        stalledMailboxes.map((i) => keys.account(i.accountId!)),
+        ["id", "updatedAt"],
+      )
+    ).map((a) => [a.id as string, a]),
+  );
   return candidates.filter((i) => {
     if (i.kind === "long_running") return true;
     if (!isRunType(i.jobType as JobType)) {

@@ -25,14 +25,27 @@ export async function deadLetterView(db: Db, queue: DeadLetterQueueName, message
   if (queue === "sync") {
     const jobIds = parsed.map((p) => p.body.jobId).filter((id): id is string => typeof id === "string");
     const accountIds = parsed.map((p) => p.body.accountId).filter((id): id is string => typeof id === "string");
-    const [jobs, accounts] = await Promise.all([db.batchGet("main", [...new Set(jobIds)].map((id) => keys.job(id))), db.batchGet("main", [...new Set(accountIds)].map((id) => keys.account(id)), ["id", "email", "lastError"])]);
+    const [jobs, accounts] = await Promise.all([
+      db.batchGet(
+        "main",
+        [...new Set(jobIds)].map((id) => keys.job(id)),
+      ),
+      db.batchGet(
+        "main",
+        [...new Set(accountIds)].map((id) => keys.account(id)),
+        ["id", "email", "lastError"],
+      ),
+    ]);
     const jobOf = new Map(jobs.map((j) => [j.jobId as string, j]));
     const accountOf = new Map(accounts.map((a) => [a.id as string, a]));
     return parsed.map(({ m, body }) => {
       const job = jobOf.get(body.jobId);
       const account = accountOf.get(body.accountId);
       return {
-        queue, messageId: m.messageId, receiveCount: m.receiveCount, sentAt: m.sentAt,
+        queue,
+        messageId: m.messageId,
+        receiveCount: m.receiveCount,
+        sentAt: m.sentAt,
         jobId: typeof body.jobId === "string" ? body.jobId : null,
         subject: (account?.email as string | undefined) ?? String(body.accountId ?? "?"),
         // the job's own record names the failure; else the mailbox's last error
@@ -45,7 +58,10 @@ export async function deadLetterView(db: Db, queue: DeadLetterQueueName, message
       const delivery = body.endpointId && body.deliveryId ? await db.get("main", keys.webhookDelivery(body.endpointId, body.deliveryId), false) : undefined;
       const code = delivery?.responseCode ? `HTTP ${delivery.responseCode}` : undefined;
       return {
-        queue, messageId: m.messageId, receiveCount: m.receiveCount, sentAt: m.sentAt,
+        queue,
+        messageId: m.messageId,
+        receiveCount: m.receiveCount,
+        sentAt: m.sentAt,
         jobId: typeof body.deliveryId === "string" ? body.deliveryId : null,
         subject: `${body.event?.type ?? "?"} → ${body.endpointId ?? "?"}`,
         lastError: code ? { code, message: code } : describe("webhook_delivery_failed"),

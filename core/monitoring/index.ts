@@ -9,7 +9,16 @@ import { countMetric } from "./metrics";
 
 export { runMonitor, EXPIRED_GRACE_SECONDS, HUNG_AFTER_MS, type MonitorDeps, type MonitorReport } from "./check";
 export { openIncidents, type Incident, type IncidentKind } from "./incidents";
-export { getMonitorSettings, saveMonitorSettings, cachedMonitorSettings, monitorSettingsInput, monitorSettingsOutput, DEFAULT_TYPE_SETTINGS, type MonitorSettings, type JobTypeSettings } from "./settings";
+export {
+  getMonitorSettings,
+  saveMonitorSettings,
+  cachedMonitorSettings,
+  monitorSettingsInput,
+  monitorSettingsOutput,
+  DEFAULT_TYPE_SETTINGS,
+  type MonitorSettings,
+  type JobTypeSettings,
+} from "./settings";
 export { jobEndReporter, trackRun, type JobEnd, type JobEndReporter } from "./job-ends";
 export { countMetric, emfLine, metricSink, type MetricPoint } from "./metrics";
 export { ALARM_RULES, METRIC_NAMES, METRIC_NAMESPACE, type AlarmRule, type MetricName } from "./alarm-rules";

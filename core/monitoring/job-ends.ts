@@ -56,7 +56,12 @@ export function jobEndReporter(deps: { db: Db; notifier: Notifier; log: Logger }
  * record, core/jobs/runs.ts) and reports its end. A failure is recorded with its code and
  * thrown on, unchanged.
  */
-export async function trackRun<T>(deps: { db: Db; jobEnded?: JobEndReporter }, jobType: RunType, subject: string, work: (run: Run) => Promise<{ result: T; counts?: RunCounts }>): Promise<T> {
+export async function trackRun<T>(
+  deps: { db: Db; jobEnded?: JobEndReporter },
+  jobType: RunType,
+  subject: string,
+  work: (run: Run) => Promise<{ result: T; counts?: RunCounts }>,
+): Promise<T> {
   const run = await startRun(deps.db, jobType, subject);
   let outcome: { result: T; counts?: RunCounts };
   try {

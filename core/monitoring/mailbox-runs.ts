@@ -19,13 +19,19 @@ export const mailboxRunOutput = z.object({
 });
 
 /** A mailbox's last `limit` jobs, newest first (its job index: one Query). */
-export async function mailboxRuns(db: Db, account: { id: string; leaseJobId?: string; leaseUntil?: number; leaseStartedAt?: string }, lang: Lang, limit = 10): Promise<z.infer<typeof mailboxRunOutput>[]> {
+export async function mailboxRuns(
+  db: Db,
+  account: { id: string; leaseJobId?: string; leaseUntil?: number; leaseStartedAt?: string },
+  lang: Lang,
+  limit = 10,
+): Promise<z.infer<typeof mailboxRunOutput>[]> {
   const jobs = await recentJobs(db, account.id, limit);
   return jobs.map((j) => {
     const status = jobStatusNow(j, account);
     // a running job's start is on its lease until its end is written (core/sync/sync-account.ts)
     const startedAt = (j.startedAt as string | undefined) ?? (status === "running" ? account.leaseStartedAt : undefined);
-    const started = Date.parse(startedAt ?? ""), ended = Date.parse(j.endedAt ?? "");
+    const started = Date.parse(startedAt ?? ""),
+      ended = Date.parse(j.endedAt ?? "");
     const code = j.error as string | undefined;
     return {
       jobId: j.jobId,

@@ -24,9 +24,21 @@ export const overviewOutput = z.object({
     }),
   ),
   /** Open incidents of the job monitor: long-running and stalled jobs, dead-letter queues holding jobs. */
-  incidents: z.array(z.object({ kind: z.enum(["long_running", "stalled", "deadletter"]), jobType: z.string(), subject: z.string(), jobId: z.string().nullable(), accountId: z.string().nullable(), openedAt: z.string(), since: z.string().nullable() })),
+  incidents: z.array(
+    z.object({
+      kind: z.enum(["long_running", "stalled", "deadletter"]),
+      jobType: z.string(),
+      subject: z.string(),
+      jobId: z.string().nullable(),
+      accountId: z.string().nullable(),
+      openedAt: z.string(),
+      since: z.string().nullable(),
+    }),
+  ),
   /** Runs (fan-out, import, webhook batches) that failed or were abandoned in the last 24 hours. */
-  failedRuns: z.array(z.object({ jobType: z.string(), jobId: z.string(), subject: z.string(), status: z.string(), startedAt: z.string(), endedAt: z.string().nullable(), error: problem })),
+  failedRuns: z.array(
+    z.object({ jobType: z.string(), jobId: z.string(), subject: z.string(), status: z.string(), startedAt: z.string(), endedAt: z.string().nullable(), error: problem }),
+  ),
   /** Messages waiting in each dead-letter queue; null when the queues are not reachable from here. */
   deadLetters: z.array(z.object({ queue: z.enum(["sync", "webhook"]), count: z.number() })).nullable(),
   generatedAt: z.string(),
@@ -36,7 +48,8 @@ export type OperationsOverview = z.infer<typeof overviewOutput>;
 const DAY_MS = 86_400_000;
 
 export async function operationsOverview(deps: { db: Db; deadLetters?: DeadLetters }, lang: Lang, now = new Date()): Promise<OperationsOverview> {
-  const describe = (code: string | undefined | null, params?: Record<string, string | number>) => (code ? { code, message: hasMessage(code) ? translate(code, lang, params) : code } : null);
+  const describe = (code: string | undefined | null, params?: Record<string, string | number>) =>
+    code ? { code, message: hasMessage(code) ? translate(code, lang, params) : code } : null;
   const since = new Date(now.getTime() - DAY_MS).toISOString();
   const [accounts, incidents, runs, deadLetters] = await Promise.all([
     listAllAccounts(deps.db),
@@ -52,11 +65,27 @@ export async function operationsOverview(deps: { db: Db; deadLetters?: DeadLette
   });
   return {
     mailboxes: mailboxes.sort((x, y) => REASON_ORDER.indexOf(x.reason) - REASON_ORDER.indexOf(y.reason) || x.email.localeCompare(y.email)),
-    incidents: incidents.map((i) => ({ kind: i.kind, jobType: i.jobType, subject: i.subject, jobId: i.jobId ?? null, accountId: i.accountId ?? null, openedAt: i.openedAt, since: i.since ?? null })),
+    incidents: incidents.map((i) => ({
+      kind: i.kind,
+      jobType: i.jobType,
+      subject: i.subject,
+      jobId: i.jobId ?? null,
+      accountId: i.accountId ?? null,
+      openedAt: i.openedAt,
+      since: i.since ?? null,
+    })),
     failedRuns: runs
       .flat()
       .filter((r) => r.status === "failed" || r.status === "abandoned")
-      .map((r) => ({ jobType: r.jobType, jobId: r.jobId, subject: r.subject ?? r.jobType, status: r.status, startedAt: r.startedAt, endedAt: r.endedAt ?? null, error: describe(r.error) }))
+      .map((r) => ({
+        jobType: r.jobType,
+        jobId: r.jobId,
+        subject: r.subject ?? r.jobType,
+        status: r.status,
+        startedAt: r.startedAt,
+        endedAt: r.endedAt ?? null,
+        error: describe(r.error),
+      }))
       .sort((x, y) => y.startedAt.localeCompare(x.startedAt)),
     deadLetters,
     generatedAt: now.toISOString(),

@@ -24,7 +24,9 @@ export const jobTypeSettings = z.strictObject({
 });
 export type JobTypeSettings = z.infer<typeof jobTypeSettings>;
 
-export const monitorSettingsInput = z.strictObject({ types: z.strictObject(Object.fromEntries(JOB_TYPES.map((t) => [t, jobTypeSettings])) as Record<JobType, typeof jobTypeSettings>) });
+export const monitorSettingsInput = z.strictObject({
+  types: z.strictObject(Object.fromEntries(JOB_TYPES.map((t) => [t, jobTypeSettings])) as Record<JobType, typeof jobTypeSettings>),
+});
 export const monitorSettingsOutput = monitorSettingsInput.extend({ updatedAt: z.string().nullable() });
 export type MonitorSettings = z.infer<typeof monitorSettingsOutput>;
 

@@ -102,14 +102,20 @@ export function eventTexts(event: OpsEvent, c: ComposeContext): Texts {
             `Paused at: ${t("en", event.at)}`,
             `Reason: ${event.code}`,
             "",
-            "Open the mailbox under Mailboxes in the console and choose \"Update password\" to save the new password (or app password); the sync resumes when it is saved.",
+            'Open the mailbox under Mailboxes in the console and choose "Update password" to save the new password (or app password); the sync resumes when it is saved.',
           ],
         },
       };
     case "mailbox.resumed":
       return {
-        ja: { subject: `【CRM Mail Sync】メールボックスの同期を再開しました: ${event.address}`, lines: [`${event.address} に新しいパスワードが保存されたため、同期を再開しました。`, "", `再開日時: ${t("ja", event.at)}`] },
-        en: { subject: `[CRM Mail Sync] Mailbox resumed: ${event.address}`, lines: [`A new password was saved for ${event.address}: its sync has resumed.`, "", `Resumed at: ${t("en", event.at)}`] },
+        ja: {
+          subject: `【CRM Mail Sync】メールボックスの同期を再開しました: ${event.address}`,
+          lines: [`${event.address} に新しいパスワードが保存されたため、同期を再開しました。`, "", `再開日時: ${t("ja", event.at)}`],
+        },
+        en: {
+          subject: `[CRM Mail Sync] Mailbox resumed: ${event.address}`,
+          lines: [`A new password was saved for ${event.address}: its sync has resumed.`, "", `Resumed at: ${t("en", event.at)}`],
+        },
       };
     default:
       return genericTexts(event, c);
@@ -130,8 +136,24 @@ function genericTexts(event: OpsEvent, c: ComposeContext): Texts {
 /** The "send a test notification" button's mail. */
 export function testTexts(c: ComposeContext): Texts {
   return {
-    ja: { subject: "【CRM Mail Sync】テスト通知", lines: ["これは CRM Mail Sync の通知メール設定から送信したテスト通知です。", "このメールが届いていれば、通知メールの設定は正しく動作しています。", "", `送信日時: ${when(c.now.toISOString(), "ja", c)}`] },
-    en: { subject: "[CRM Mail Sync] Test notification", lines: ["This is a test notification sent from CRM Mail Sync's notification mail settings.", "If it arrived, notification mail works.", "", `Sent at: ${when(c.now.toISOString(), "en", c)}`] },
+    ja: {
+      subject: "【CRM Mail Sync】テスト通知",
+      lines: [
+        "これは CRM Mail Sync の通知メール設定から送信したテスト通知です。",
+        "このメールが届いていれば、通知メールの設定は正しく動作しています。",
+        "",
+        `送信日時: ${when(c.now.toISOString(), "ja", c)}`,
+      ],
+    },
+    en: {
+      subject: "[CRM Mail Sync] Test notification",
+      lines: [
+        "This is a test notification sent from CRM Mail Sync's notification mail settings.",
+        "If it arrived, notification mail works.",
+        "",
+        `Sent at: ${when(c.now.toISOString(), "en", c)}`,
+      ],
+    },
   };
 }
 

@@ -40,7 +40,10 @@ async function transportOf(deps: NotificationMailDeps, s: NotificationSettings):
     const password = await deps.secrets.get(NOTIFICATION_SECRET);
     if (!password) throw new AppError("permanent", "notification_password_unbound");
     const address = await checkHost(server.host, deps.hostAllowance, "server.host", deps.resolve);
-    return { smtp: { host: server.host, address, port: server.port, security: server.security, user: server.user, password, ca: deps.ca }, from: { name: s.fromName, address: s.fromAddress } };
+    return {
+      smtp: { host: server.host, address, port: server.port, security: server.security, user: server.user, password, ca: deps.ca },
+      from: { name: s.fromName, address: s.fromAddress },
+    };
   }
   const account = await getAccountRecord(deps.db, server.accountId);
   if (!account) throw new AppError("permanent", "notification_not_configured");
@@ -51,7 +54,17 @@ async function transportOf(deps: NotificationMailDeps, s: NotificationSettings):
   if (!password) throw new AppError("permanent", "password_missing");
   const address = await checkHost(account.smtp.host, deps.hostAllowance, "server.accountId", deps.resolve);
   return {
-    smtp: { host: account.smtp.host, address, port: account.smtp.port, security: account.smtp.security, user: same ? account.imap.user : account.smtp.user, password, allowInsecureCerts: account.allowInsecureCerts, ca: deps.ca, provider: account.provider },
+    smtp: {
+      host: account.smtp.host,
+      address,
+      port: account.smtp.port,
+      security: account.smtp.security,
+      user: same ? account.imap.user : account.smtp.user,
+      password,
+      allowInsecureCerts: account.allowInsecureCerts,
+      ca: deps.ca,
+      provider: account.provider,
+    },
     // a mailbox's server usually sends only as that mailbox: its own address unless the admin set one
     from: { name: s.fromName, address: s.fromAddress || account.email },
   };

@@ -110,7 +110,10 @@ export function settingsView(s: NotificationSettings): z.infer<typeof notificati
 
 /** "a@x.jp; b@y.jp ;" -> the addresses, and a problem per address that is not one (field extraRecipients.<i>). */
 export function parseRecipients(text: string): { addresses: string[]; problems: FieldProblem[] } {
-  const parts = text.split(/[;；]/).map((p) => p.trim()).filter(Boolean);
+  const parts = text
+    .split(/[;；]/)
+    .map((p) => p.trim())
+    .filter(Boolean);
   const problems: FieldProblem[] = [];
   parts.forEach((p, i) => {
     if (!looksLikeEmail(p)) problems.push({ field: `extraRecipients.${i}`, key: "recipient_invalid", params: { address: p } });
@@ -167,7 +170,10 @@ export async function saveNotificationSettings(
 
   if (input.server?.kind === "smtp" && input.server.password !== undefined) await deps.secrets.put(NOTIFICATION_SECRET, input.server.password);
   if (input.server?.kind !== "smtp" || !passwordDestination) await deps.secrets.delete(NOTIFICATION_SECRET);
-  const server = input.server?.kind === "smtp" ? { kind: "smtp" as const, host: input.server.host.toLowerCase(), port: input.server.port, security: input.server.security, user: input.server.user } : input.server;
+  const server =
+    input.server?.kind === "smtp"
+      ? { kind: "smtp" as const, host: input.server.host.toLowerCase(), port: input.server.port, security: input.server.security, user: input.server.user }
+      : input.server;
   const item = {
     ...keys.notificationMail,
     enabled: input.enabled,

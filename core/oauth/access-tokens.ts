@@ -91,7 +91,8 @@ export class AccessTokenCache {
     } catch (err) {
       if (!(err instanceof TokenEndpointError)) throw err;
       // consent withdrawn, the user's password changed, the token expired: only a new sign-in helps
-      if (oauthErrorCode(err.error, err.description, "refresh") === "oauth_reconnect_needed") throw new AppError("permanent", "diag.oauth_reconnect_needed", { params, cause: err });
+      if (oauthErrorCode(err.error, err.description, "refresh") === "oauth_reconnect_needed")
+        throw new AppError("permanent", "diag.oauth_reconnect_needed", { params, cause: err });
       throw new AppError(err.status >= 500 ? "transient" : "permanent", err.status >= 500 ? "oauth_provider_failed" : "diag.oauth_failed", { params, cause: err });
     }
     const missing = missingMailScopes(config, tokens.scope);

@@ -147,6 +147,11 @@ export const providerConfig = (providers: OAuthProviders | undefined, id: string
  * ("IMAP.AccessAsUser.All") or the full ones; both count.
  */
 export function missingMailScopes(config: OAuthProviderConfig, granted: string | undefined): string[] {
-  const have = new Set((granted ?? "").split(/\s+/).filter(Boolean).flatMap((s) => [s, s.replace(/^https:\/\/outlook\.office(365)?\.com\//, "")]));
+  const have = new Set(
+    (granted ?? "")
+      .split(/\s+/)
+      .filter(Boolean)
+      .flatMap((s) => [s, s.replace(/^https:\/\/outlook\.office(365)?\.com\//, "")]),
+  );
   return config.mailScopes.filter((s) => !have.has(s) && !have.has(s.replace(/^https:\/\/outlook\.office\.com\//, "")));
 }

@@ -35,7 +35,12 @@ export async function readGrant(deps: RotationDeps, accountId: string): Promise<
 }
 
 /** Saves the refresh token a refresh returned in place of the one of `rotation`. Returns whether it became the current one. */
-export async function saveRotatedGrant(deps: RotationDeps, accountId: string, from: { rotation: number; secretVersion: string | undefined }, grant: OAuthCredentials): Promise<boolean> {
+export async function saveRotatedGrant(
+  deps: RotationDeps,
+  accountId: string,
+  from: { rotation: number; secretVersion: string | undefined },
+  grant: OAuthCredentials,
+): Promise<boolean> {
   const next = from.rotation + 1;
   const name = rotatedTokenSecretName(accountId, next);
   if (!(await deps.secrets.create(name, JSON.stringify(grant)))) return false; // another process rotated first: its token is current

@@ -59,7 +59,12 @@ function configured(deps: SignInDeps, provider: string): OAuthProviderConfig {
  * (the request's Origin header): the provider only redirects to URIs registered for the app, so
  * a forged origin gets nowhere.
  */
-export async function startSignIn(deps: SignInDeps, session: SignInSession, input: { provider: string; accountId?: string; loginHint?: string }, origin: string): Promise<{ authorizeUrl: string; redirectUri: string }> {
+export async function startSignIn(
+  deps: SignInDeps,
+  session: SignInSession,
+  input: { provider: string; accountId?: string; loginHint?: string },
+  origin: string,
+): Promise<{ authorizeUrl: string; redirectUri: string }> {
   const config = configured(deps, input.provider);
   if (input.accountId) await getAccount(deps.db, session.user, input.accountId);
   const state = randomBytes(32).toString("base64url");
@@ -117,7 +122,11 @@ export async function completeSignIn(deps: SignInDeps, session: SignInSession, i
   if (!input.authorizationCode) throw new AppError("validation", "validation_failed", { fields: [{ field: "authorizationCode", key: "required" }] });
   let tokens: TokenSet;
   try {
-    tokens = await requestTokens(config, { grant_type: "authorization_code", code: input.authorizationCode, redirect_uri: String(started.redirectUri), code_verifier: verifierOf(session.token, input.state) }, deps.fetch);
+    tokens = await requestTokens(
+      config,
+      { grant_type: "authorization_code", code: input.authorizationCode, redirect_uri: String(started.redirectUri), code_verifier: verifierOf(session.token, input.state) },
+      deps.fetch,
+    );
   } catch (err) {
     if (!(err instanceof TokenEndpointError)) throw err;
     if (err.error === "invalid_grant") throw new AppError("validation", "validation_failed", { fields: [{ field: "authorizationCode", key: "oauth_code_invalid", params }] });
@@ -133,6 +142,7 @@ export async function completeSignIn(deps: SignInDeps, session: SignInSession, i
   const reconnecting = started.accountId ? await getAccount(deps.db, session.user, String(started.accountId)) : undefined;
   const account = await connectOAuthMailbox(deps, session.user, grant, reconnecting?.id);
   accessTokens.seed(account.id, account.secretVersion, tokens);
-  if (reconnecting && isPaused(reconnecting)) await deps.notifier?.notify({ kind: "mailbox.resumed", accountId: account.id, address: account.email, ownerId: account.ownerId, at: nowIso() });
+  if (reconnecting && isPaused(reconnecting))
+    await deps.notifier?.notify({ kind: "mailbox.resumed", accountId: account.id, address: account.email, ownerId: account.ownerId, at: nowIso() });
   return account;
 }

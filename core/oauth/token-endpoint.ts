@@ -38,7 +38,12 @@ export async function requestTokens(config: OAuthProviderConfig, grant: Record<s
   if (grant.grant_type === "refresh_token" && config.id === "microsoft") body.set("scope", config.scopes.join(" "));
   let res: Response;
   try {
-    res = await fetchFn(config.tokenUrl, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" }, body, signal: AbortSignal.timeout(TIMEOUT_MS) });
+    res = await fetchFn(config.tokenUrl, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
+      body,
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+    });
   } catch (err) {
     throw new AppError("transient", "oauth_provider_failed", { params: { provider: config.label }, cause: new Error(`token endpoint unreachable: ${(err as Error).name}`) });
   }
@@ -93,7 +98,11 @@ export function addressFromIdToken(config: OAuthProviderConfig, idToken: string 
  * - invalid_grant on a refresh (Google "Token has been expired or revoked.", Microsoft
  *   AADSTS70000 / 70008 / 50173 / 65001): the grant is gone, only a new sign-in helps.
  */
-export function oauthErrorCode(error: string, description: string, during: "sign-in" | "refresh"): "oauth_admin_consent" | "oauth_wrong_tenant" | "oauth_reconnect_needed" | undefined {
+export function oauthErrorCode(
+  error: string,
+  description: string,
+  during: "sign-in" | "refresh",
+): "oauth_admin_consent" | "oauth_wrong_tenant" | "oauth_reconnect_needed" | undefined {
   const aadsts = /AADSTS(\d+)/.exec(description)?.[1];
   if (during === "refresh") return error === "invalid_grant" || error === "interaction_required" ? "oauth_reconnect_needed" : undefined;
   if (aadsts && ["65001", "90094", "90008", "65004"].includes(aadsts)) return "oauth_admin_consent";

@@ -54,7 +54,9 @@ export class DeadLetters {
 
   /** Messages waiting (SQS's approximate count: visible and in flight). */
   async count(name: DeadLetterQueueName): Promise<number> {
-    const out = await this.client.send(new GetQueueAttributesCommand({ QueueUrl: this.queue(name).url, AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"] }));
+    const out = await this.client.send(
+      new GetQueueAttributesCommand({ QueueUrl: this.queue(name).url, AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"] }),
+    );
     return Number(out.Attributes?.ApproximateNumberOfMessages ?? 0) + Number(out.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
   }
 
@@ -102,7 +104,13 @@ export class DeadLetters {
 
   private async receive(url: string, max: number): Promise<Message[]> {
     const out = await this.client.send(
-      new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: max, VisibilityTimeout: HIDE_SECONDS, WaitTimeSeconds: 0, MessageSystemAttributeNames: ["ApproximateReceiveCount", "SentTimestamp"] }),
+      new ReceiveMessageCommand({
+        QueueUrl: url,
+        MaxNumberOfMessages: max,
+        VisibilityTimeout: HIDE_SECONDS,
+        WaitTimeSeconds: 0,
+        MessageSystemAttributeNames: ["ApproximateReceiveCount", "SentTimestamp"],
+      }),
     );
     return out.Messages ?? [];
   }
@@ -120,5 +128,10 @@ export class DeadLetters {
 
 function toMessage(m: Message): DeadLetterMessage {
   const sent = Number(m.Attributes?.SentTimestamp);
-  return { messageId: m.MessageId!, body: m.Body ?? "", receiveCount: Number(m.Attributes?.ApproximateReceiveCount ?? 0), sentAt: Number.isFinite(sent) && sent > 0 ? new Date(sent).toISOString() : null };
+  return {
+    messageId: m.MessageId!,
+    body: m.Body ?? "",
+    receiveCount: Number(m.Attributes?.ApproximateReceiveCount ?? 0),
+    sentAt: Number.isFinite(sent) && sent > 0 ? new Date(sent).toISOString() : null,
+  };
 }

@@ -55,7 +55,9 @@ export class SqsJobQueue implements JobQueue {
   ) {}
 
   async retryLater(receiptHandle: string, delaySeconds: number): Promise<void> {
-    await this.client.send(new ChangeMessageVisibilityCommand({ QueueUrl: this.queueUrl, ReceiptHandle: receiptHandle, VisibilityTimeout: Math.max(0, Math.min(43_200, Math.floor(delaySeconds))) }));
+    await this.client.send(
+      new ChangeMessageVisibilityCommand({ QueueUrl: this.queueUrl, ReceiptHandle: receiptHandle, VisibilityTimeout: Math.max(0, Math.min(43_200, Math.floor(delaySeconds))) }),
+    );
   }
 
   async enqueue(jobs: { job: SyncJobMessage; delaySeconds?: number }[]): Promise<void> {
@@ -64,7 +66,11 @@ export class SqsJobQueue implements JobQueue {
       await this.client.send(new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: JSON.stringify(job), DelaySeconds: clampDelay(delaySeconds) }));
       return;
     }
-    await sendInBatches(this.client, this.queueUrl, jobs.map(({ job, delaySeconds }) => ({ body: JSON.stringify(job), delaySeconds })));
+    await sendInBatches(
+      this.client,
+      this.queueUrl,
+      jobs.map(({ job, delaySeconds }) => ({ body: JSON.stringify(job), delaySeconds })),
+    );
   }
 }
 
@@ -73,7 +79,10 @@ export async function sendInBatches(client: SQSClient, queueUrl: string, message
   for (let i = 0; i < messages.length; i += 10) {
     const chunk = messages.slice(i, i + 10);
     const out = await client.send(
-      new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: chunk.map(({ body, delaySeconds }, n) => ({ Id: String(n), MessageBody: body, DelaySeconds: clampDelay(delaySeconds) })) }),
+      new SendMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: chunk.map(({ body, delaySeconds }, n) => ({ Id: String(n), MessageBody: body, DelaySeconds: clampDelay(delaySeconds) })),
+      }),
     );
     if (out.Failed?.length) {
       throw new AppError("transient", "service_unavailable", { cause: new Error(`SendMessageBatch failed for ${out.Failed.length} entries: ${out.Failed[0]?.Code}`) });

@@ -96,9 +96,7 @@ export function buildRuntime(fn: string): Runtime {
   const env = process.env;
   const log = createLogger({ fn });
   const secrets =
-    env.SECRET_BACKEND === "file"
-      ? new FileSecretStore(required(env.LOCAL_SECRET_DIR, "LOCAL_SECRET_DIR"))
-      : new AwsSecretStore(required(env.SECRET_PREFIX, "SECRET_PREFIX"));
+    env.SECRET_BACKEND === "file" ? new FileSecretStore(required(env.LOCAL_SECRET_DIR, "LOCAL_SECRET_DIR")) : new AwsSecretStore(required(env.SECRET_PREFIX, "SECRET_PREFIX"));
   const config = readConfig(env);
   const db = new Db({ main: linked("Main").name, mail: linked("Mail").name });
   const hostAllowance = parseAllowance(env.ALLOW_PRIVATE_HOSTS);
@@ -133,9 +131,13 @@ export function buildRuntime(fn: string): Runtime {
 /** The dead-letter queues this function is linked to, each with the queue it feeds back into. */
 function linkedDeadLetters(): DeadLetters | undefined {
   const refs: DeadLetterQueueRef[] = [];
-  const pairs = [["sync", "SyncDeadLetterQueue", "SyncQueue"], ["webhook", "WebhookDeadLetterQueue", "WebhookQueue"]] as const;
+  const pairs = [
+    ["sync", "SyncDeadLetterQueue", "SyncQueue"],
+    ["webhook", "WebhookDeadLetterQueue", "WebhookQueue"],
+  ] as const;
   for (const [name, dlq, source] of pairs) {
-    const url = optionalLink(dlq)?.url, sourceUrl = optionalLink(source)?.url;
+    const url = optionalLink(dlq)?.url,
+      sourceUrl = optionalLink(source)?.url;
     if (url && sourceUrl) refs.push({ name, url, sourceUrl });
   }
   return refs.length ? new DeadLetters(new SQSClient({ useQueueUrlAsEndpoint: !process.env.AWS_ENDPOINT_URL_SQS }), refs) : undefined;

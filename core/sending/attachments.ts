@@ -58,8 +58,10 @@ export class LocalAttachmentStore implements AttachmentStore {
 
   /** The gateway's side: checks the signature, the expiry and the size, then stores the bytes. Answers an HTTP status. */
   async acceptUpload(key: string, query: URLSearchParams, body: Buffer): Promise<number> {
-    const size = Number(query.get("size")), exp = Number(query.get("exp"));
-    const given = Buffer.from(query.get("sig") ?? ""), expected = Buffer.from(sign(this.secret, key, size, exp));
+    const size = Number(query.get("size")),
+      exp = Number(query.get("exp"));
+    const given = Buffer.from(query.get("sig") ?? ""),
+      expected = Buffer.from(sign(this.secret, key, size, exp));
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return 403;
     if (exp < Date.now() / 1000) return 403;
     if (body.length !== size) return 400;

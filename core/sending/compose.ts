@@ -41,9 +41,10 @@ export interface SenderMailbox {
 /** The recipients, normalised and each once (an address in To is not repeated in Cc or Bcc). */
 export function recipientsOf(input: Pick<ComposeInput, "to" | "cc" | "bcc">): { to: string[]; cc: string[]; bcc: string[] } {
   const seen = new Set<string>();
-  const take = (list: string[] | undefined) =>
-    (list ?? []).map(normaliseEmail).filter((a) => (seen.has(a) ? false : (seen.add(a), true)));
-  const to = take(input.to), cc = take(input.cc), bcc = take(input.bcc);
+  const take = (list: string[] | undefined) => (list ?? []).map(normaliseEmail).filter((a) => (seen.has(a) ? false : (seen.add(a), true)));
+  const to = take(input.to),
+    cc = take(input.cc),
+    bcc = take(input.bcc);
   return { to, cc, bcc };
 }
 
@@ -76,5 +77,9 @@ export function prefixedSubject(subject: string, mode: "reply" | "replyAll" | "f
 export function quoteOriginal(original: { date: string; from: { name: string | null; address: string } | null }, text: string): string {
   const who = original.from ? (original.from.name ? `${original.from.name} <${original.from.address}>` : original.from.address) : "";
   const header = `On ${new Date(original.date).toUTCString()}, ${who} wrote:`;
-  return `\n\n${header}\n${text.replace(/\r\n/g, "\n").split("\n").map((l) => (l.startsWith(">") ? `>${l}` : `> ${l}`)).join("\n")}\n`;
+  return `\n\n${header}\n${text
+    .replace(/\r\n/g, "\n")
+    .split("\n")
+    .map((l) => (l.startsWith(">") ? `>${l}` : `> ${l}`))
+    .join("\n")}\n`;
 }

@@ -46,7 +46,12 @@ export type DeliverOutcome = { outcome: "sent" | "failed" | "skipped" } | { outc
 /** A retry's wait: 30 s, 1, 2, 4 ... minutes, at most 15 (SQS's longest delay). */
 export const retryDelaySeconds = (attempt: number): number => Math.min(900, 30 * 2 ** Math.max(0, attempt - 1));
 
-const failureOf = (code: string, kind: "transient" | "permanent", params: Record<string, string | number> = {}): SendFailure => ({ code, kind, params, at: new Date().toISOString() });
+const failureOf = (code: string, kind: "transient" | "permanent", params: Record<string, string | number> = {}): SendFailure => ({
+  code,
+  kind,
+  params,
+  at: new Date().toISOString(),
+});
 const fromDiagnosis = (d: Diagnosis): SendFailure => failureOf(d.code, d.kind, d.params);
 
 /**
@@ -110,7 +115,16 @@ export async function deliverOutgoing(deps: DeliverDeps, job: SendJob): Promise<
     const user = same ? account.imap.user : smtp.user;
     // a refused login counts against the mailbox as the connection test's do (login-limits.ts)
     reservation = await reserve(db, MAILBOX_LOGIN_FAILURES, `${user.trim().toLowerCase()}@${smtp.host.trim().toLowerCase()}`, { target: user });
-    mailer = (deps.mailer ?? createSmtpMailer)({ ...smtp, user, address, password: secret ?? "", accessToken, allowInsecureCerts: account.allowInsecureCerts, ca: deps.ca, provider: account.provider });
+    mailer = (deps.mailer ?? createSmtpMailer)({
+      ...smtp,
+      user,
+      address,
+      password: secret ?? "",
+      accessToken,
+      allowInsecureCerts: account.allowInsecureCerts,
+      ca: deps.ca,
+      provider: account.provider,
+    });
     const envelopeTo = [...new Set([...held.to, ...held.cc, ...held.bcc, ...(held.bccSelf ? [account.email] : [])])];
     const result = await mailer.send({ envelope: { from: held.from.address, to: envelopeTo }, raw: built.delivery, messageId: held.messageId });
     await release(db, reservation).catch(() => undefined);
@@ -122,7 +136,8 @@ export async function deliverOutgoing(deps: DeliverDeps, job: SendJob): Promise<
     const d = diagnose(err, ctx);
     if (reservation && !authenticationCodes.has(d.code)) await release(db, reservation).catch(() => undefined);
     if (isAppError(err) && err.kind === "rateLimited") return retryOrFail(deps, held, claimId, failureOf("mailbox_login_limited", "transient", err.params));
-    if (isAppError(err) && (err.code === "password_destination_changed" || err.code === "account_paused")) return finish(deps, held, claimId, "failed", failureOf(err.code === "account_paused" ? "send_mailbox_paused" : err.code, "permanent"));
+    if (isAppError(err) && (err.code === "password_destination_changed" || err.code === "account_paused"))
+      return finish(deps, held, claimId, "failed", failureOf(err.code === "account_paused" ? "send_mailbox_paused" : err.code, "permanent"));
     log1.warn("send.failed", { code: d.code, kind: d.kind, err });
     // the server's answer may have been lost with the connection: it may have the message
     if (mayHaveBeenAccepted(err, d)) return finish(deps, held, claimId, "failed", failureOf("send_uncertain", "permanent"));
@@ -190,7 +205,10 @@ async function advance(db: Db, record: OutgoingRecord, claimId: string, status: 
   }
   // a message that went out carries no failure of an earlier attempt
   const clear = (status === "accepted" || status === "sent") && !("failure" in extra) ? " REMOVE failure" : "";
-  return (await db.update("main", keys.outgoing(record.sendId), { expression: `SET ${sets.join(", ")}${clear}`, names, values, condition: "claimId = :c", returnValues: "NONE" })) !== false;
+  return (
+    (await db.update("main", keys.outgoing(record.sendId), { expression: `SET ${sets.join(", ")}${clear}`, names, values, condition: "claimId = :c", returnValues: "NONE" })) !==
+    false
+  );
 }
 
 async function finish(deps: DeliverDeps, record: OutgoingRecord, claimId: string, status: "failed", failure: SendFailure): Promise<DeliverOutcome> {

@@ -9,8 +9,14 @@ export function withCrlf(raw: Buffer): Buffer {
   let clean = true;
   for (let i = 0; i < raw.length; i++) {
     const b = raw[i];
-    if (b === 0x0a && raw[i - 1] !== 0x0d) { clean = false; break; }
-    if (b === 0x0d && raw[i + 1] !== 0x0a) { clean = false; break; }
+    if (b === 0x0a && raw[i - 1] !== 0x0d) {
+      clean = false;
+      break;
+    }
+    if (b === 0x0d && raw[i + 1] !== 0x0a) {
+      clean = false;
+      break;
+    }
   }
   if (clean) return raw;
   return Buffer.from(raw.toString("latin1").replace(/\r\n|\r|\n/g, "\r\n"), "latin1");

@@ -59,7 +59,7 @@ export async function getOutgoing(db: Db, sendId: string): Promise<OutgoingRecor
  */
 export async function historyRecord(parts: MessageParts, attachments: { filename: string; contentType: string; size: number }[]): Promise<MailRecord> {
   const { sentCopy } = await buildMessage({ ...parts, attachments: [] });
-  const record = toMailRecord({ uid: 0, size: sentCopy.length + attachments.reduce((n, a) => n + Math.ceil(a.size * 4 / 3), 0), headers: headerBlock(sentCopy) });
+  const record = toMailRecord({ uid: 0, size: sentCopy.length + attachments.reduce((n, a) => n + Math.ceil((a.size * 4) / 3), 0), headers: headerBlock(sentCopy) });
   record.preview = previewText(Buffer.from(parts.text, "utf8"), { part: "1", type: "text/plain", charset: "utf-8", encoding: "8bit" }, true);
   record.attachments = attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, size: a.size }));
   return record;
@@ -82,7 +82,11 @@ export async function saveOutgoing(
   mail: MailRecord,
   mailbox: { id: string; ownerId: string; email: string; imap: { user: string }; aliases?: string[]; sentFolder?: string | null },
 ): Promise<void> {
-  await db.put("main", { ...keys.outgoing(record.sendId), gsi1pk: keys.outgoingIndex(record.userId), gsi1sk: `${record.createdAt}#${record.sendId}`, ...record }, { expression: "attribute_not_exists(pk)" });
+  await db.put(
+    "main",
+    { ...keys.outgoing(record.sendId), gsi1pk: keys.outgoingIndex(record.userId), gsi1sk: `${record.createdAt}#${record.sendId}`, ...record },
+    { expression: "attribute_not_exists(pk)" },
+  );
   if (!record.contactEmails.length) return;
   const own = new Set([mailbox.email, normaliseEmail(mailbox.imap.user), ...(mailbox.aliases ?? [])].map(normaliseEmail));
   await storeMessages(db, [
@@ -105,12 +109,16 @@ export async function showStatus(db: Db, record: Pick<OutgoingRecord, "sendId" |
   const shown = status === "accepted" || status === "sending" ? (status === "accepted" ? "sent" : "queued") : status;
   await Promise.all(
     record.contactEmails.map((contactEmail) =>
-      db.update("mail", { pk: contactEmail, sk: record.copySk }, {
-        expression: failure ? "SET sendStatus = :s, sendFailure = :f" : "SET sendStatus = :s REMOVE sendFailure",
-        values: { ":s": shown, ":id": record.sendId, ...(failure ? { ":f": failure } : {}) },
-        condition: "attribute_exists(pk) AND sendId = :id",
-        returnValues: "NONE",
-      }),
+      db.update(
+        "mail",
+        { pk: contactEmail, sk: record.copySk },
+        {
+          expression: failure ? "SET sendStatus = :s, sendFailure = :f" : "SET sendStatus = :s REMOVE sendFailure",
+          values: { ":s": shown, ":id": record.sendId, ...(failure ? { ":f": failure } : {}) },
+          condition: "attribute_exists(pk) AND sendId = :id",
+          returnValues: "NONE",
+        },
+      ),
     ),
   );
 }

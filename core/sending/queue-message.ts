@@ -35,7 +35,14 @@ function replyHeaders(original: { messageId?: string | null; inReplyTo?: string 
 /** The uploads named by a message: the sender's own, still kept; each problem on its field. */
 async function loadUploads(db: Db, actorId: string, ids: string[]): Promise<OutgoingRecord["attachmentRefs"]> {
   if (!ids.length) return [];
-  const found = new Map((await db.batchGet("main", ids.map((id) => keys.upload(id)))).map((i) => [i.uploadId as string, i]));
+  const found = new Map(
+    (
+      await db.batchGet(
+        "main",
+        ids.map((id) => keys.upload(id)),
+      )
+    ).map((i) => [i.uploadId as string, i]),
+  );
   const now = Date.now() / 1000;
   const problems = ids.flatMap((id, i) => {
     const u = found.get(id);
@@ -117,10 +124,21 @@ export async function queueMessage(deps: QueueDeps, actor: Reader, input: Compos
   } catch (err) {
     // stored but never to be sent: say so on the record and the history, not a silent "queued"
     const failure = { code: "service_unavailable", kind: "transient" as const, params: {}, at: new Date().toISOString() };
-    await db.update("main", keys.outgoing(record.sendId), { expression: "SET #s = :f, failure = :x", names: { "#s": "status" }, values: { ":f": "failed", ":x": failure }, returnValues: "NONE" });
+    await db.update("main", keys.outgoing(record.sendId), {
+      expression: "SET #s = :f, failure = :x",
+      names: { "#s": "status" },
+      values: { ":f": "failed", ":x": failure },
+      returnValues: "NONE",
+    });
     await showStatus(db, record, "failed", failure);
     throw new AppError("transient", "service_unavailable", { cause: err });
   }
-  deps.log.info("send.queued", { sendId: record.sendId, accountId: mailbox.id, recipients: to.length + cc.length + bcc.length, contacts: contactEmails.length, attachments: attachmentRefs.length });
+  deps.log.info("send.queued", {
+    sendId: record.sendId,
+    accountId: mailbox.id,
+    recipients: to.length + cc.length + bcc.length,
+    contacts: contactEmails.length,
+    attachments: attachmentRefs.length,
+  });
   return record;
 }

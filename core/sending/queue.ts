@@ -25,7 +25,9 @@ export class SqsSendQueue implements SendQueue {
 
   /** Hides a received job for `delaySeconds` (the retry's backoff) before SQS hands it out again. */
   async retryLater(receiptHandle: string, delaySeconds: number): Promise<void> {
-    await this.client.send(new ChangeMessageVisibilityCommand({ QueueUrl: this.queueUrl, ReceiptHandle: receiptHandle, VisibilityTimeout: Math.max(0, Math.min(43_200, Math.floor(delaySeconds))) }));
+    await this.client.send(
+      new ChangeMessageVisibilityCommand({ QueueUrl: this.queueUrl, ReceiptHandle: receiptHandle, VisibilityTimeout: Math.max(0, Math.min(43_200, Math.floor(delaySeconds))) }),
+    );
   }
 }
 

@@ -1,4 +1,16 @@
-import { checkHost, closeImap, detectSentFolder, diagnose, diagnosisOf, openImap, selectableFolders, type Diagnosis, type DiagnosisContext, type HostAllowance, type Resolver } from "../mail/index";
+import {
+  checkHost,
+  closeImap,
+  detectSentFolder,
+  diagnose,
+  diagnosisOf,
+  openImap,
+  selectableFolders,
+  type Diagnosis,
+  type DiagnosisContext,
+  type HostAllowance,
+  type Resolver,
+} from "../mail/index";
 import type { Logger } from "../shared/log";
 import { createLogger } from "../shared/log";
 

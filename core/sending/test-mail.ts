@@ -88,7 +88,11 @@ export async function buildTestMessage(account: Pick<TestMailAccount, "email" | 
  * SMTP server uses its own credentials, the SMTP one. Never throws for a server problem: each
  * part carries a diagnosis instead.
  */
-export async function sendTestMail(account: TestMailAccount, passwords: { password: string; smtpPassword?: string; accessToken?: string }, deps: TestMailDeps): Promise<TestMailReport> {
+export async function sendTestMail(
+  account: TestMailAccount,
+  passwords: { password: string; smtpPassword?: string; accessToken?: string },
+  deps: TestMailDeps,
+): Promise<TestMailReport> {
   const log = deps.log ?? createLogger({ fn: "test-mail" });
   const { raw, messageId, subject } = await buildTestMessage(account, deps.now?.() ?? new Date());
   const report: TestMailReport = { messageId, subject, sent: { ok: false, ms: 0 }, savedToSent: { ok: false, skipped: true, ms: 0 } };
@@ -97,7 +101,14 @@ export async function sendTestMail(account: TestMailAccount, passwords: { passwo
   const smtp = account.smtp;
   const started = Date.now();
   if (!smtp) {
-    report.sent.diagnosis = diagnosisOf("smtp_not_configured", "permanent", { protocol: "smtp", step: "smtp_send", host: account.imap.host, port: 0, security: "tls", provider: account.provider });
+    report.sent.diagnosis = diagnosisOf("smtp_not_configured", "permanent", {
+      protocol: "smtp",
+      step: "smtp_send",
+      host: account.imap.host,
+      port: 0,
+      security: "tls",
+      provider: account.provider,
+    });
   } else {
     const same = smtp.sameCredentials !== false;
     const ctx: DiagnosisContext = { protocol: "smtp", step: "smtp_send", host: smtp.host, port: smtp.port, security: smtp.security, provider: account.provider };
@@ -133,8 +144,16 @@ export async function sendTestMail(account: TestMailAccount, passwords: { passwo
     const started = Date.now();
     const saved = await saveToSent({ ...deps, log }, account, passwords.password, raw, deps.now?.() ?? new Date(), passwords.accessToken);
     const ms = Date.now() - started;
-    report.savedToSent = saved.ok ? { ok: true, ms, folder: saved.folder, ...(saved.uid ? { uid: saved.uid } : {}) } : { ok: false, ms, ...(saved.folder ? { folder: saved.folder } : {}), diagnosis: saved.diagnosis };
+    report.savedToSent = saved.ok
+      ? { ok: true, ms, folder: saved.folder, ...(saved.uid ? { uid: saved.uid } : {}) }
+      : { ok: false, ms, ...(saved.folder ? { folder: saved.folder } : {}), diagnosis: saved.diagnosis };
   }
-  log.info("mail.test.sent", { sent: report.sent.ok, sentCode: report.sent.diagnosis?.code, saved: report.savedToSent.ok, savedCode: report.savedToSent.diagnosis?.code, skipped: !!report.savedToSent.skipped });
+  log.info("mail.test.sent", {
+    sent: report.sent.ok,
+    sentCode: report.sent.diagnosis?.code,
+    saved: report.savedToSent.ok,
+    savedCode: report.savedToSent.diagnosis?.code,
+    skipped: !!report.savedToSent.skipped,
+  });
   return report;
 }

@@ -7,7 +7,12 @@ import type { AttachmentStore, UploadTarget } from "./attachments";
 
 export const uploadInput = z.strictObject({
   filename: z.string().trim().min(1).max(255),
-  contentType: z.string().trim().toLowerCase().max(200).regex(/^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/),
+  contentType: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .max(200)
+    .regex(/^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/),
   size: z.number().int().min(1),
 });
 export type UploadInput = z.infer<typeof uploadInput>;
@@ -20,7 +25,13 @@ export const UPLOAD_KEEP_SECONDS = 86_400;
  * checked here, before a byte moves (the console shows the limit beside the picker too), and
  * fixed in the URL's signature, so the stored object is exactly what was announced.
  */
-export async function createUpload(db: Db, store: AttachmentStore, userId: string, input: UploadInput, maxMessageMb: number): Promise<UploadTarget & { id: string; maxBytes: number }> {
+export async function createUpload(
+  db: Db,
+  store: AttachmentStore,
+  userId: string,
+  input: UploadInput,
+  maxMessageMb: number,
+): Promise<UploadTarget & { id: string; maxBytes: number }> {
   const maxBytes = maxMessageMb * 1024 * 1024;
   if (input.size > maxBytes) throw fieldError("size", "upload_too_large", { max: maxMessageMb });
   const id = newId();

@@ -26,7 +26,10 @@ const emailList = z
   .string()
   .optional()
   .transform((raw, ctx) => {
-    const emails = (raw ?? "").split(/[,;]/).map((e) => e.trim().toLowerCase()).filter(Boolean);
+    const emails = (raw ?? "")
+      .split(/[,;]/)
+      .map((e) => e.trim().toLowerCase())
+      .filter(Boolean);
     const bad = emails.find((e) => !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(e));
     if (bad === undefined) return [...new Set(emails)];
     ctx.addIssue({ code: "custom", message: `"${bad}" is not an email address` });

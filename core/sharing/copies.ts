@@ -12,7 +12,11 @@ import { inDomains } from "./rule";
 /** Notes the contact addresses an account stored copies under (see keys.ts, MAILPK#). Idempotent. */
 export async function markPartitions(db: Db, accountId: string, contactEmails: Iterable<string>): Promise<void> {
   const unique = [...new Set(contactEmails)];
-  if (unique.length) await db.batchWrite("main", unique.map((email) => ({ put: { ...keys.mailPartition(accountId, email), accountId, contactEmail: email } })));
+  if (unique.length)
+    await db.batchWrite(
+      "main",
+      unique.map((email) => ({ put: { ...keys.mailPartition(accountId, email), accountId, contactEmail: email } })),
+    );
 }
 
 /** The contact addresses an account has stored copies under. */
@@ -29,7 +33,9 @@ export async function accountPartitions(db: Db, accountId: string): Promise<stri
 async function copyKeys(db: Db, contactEmail: string, accountId?: string): Promise<Item[]> {
   return db.queryAll("mail", {
     KeyConditionExpression: "pk = :p",
-    ...(accountId ? { FilterExpression: "accountId = :a", ExpressionAttributeValues: { ":p": contactEmail, ":a": accountId } } : { ExpressionAttributeValues: { ":p": contactEmail } }),
+    ...(accountId
+      ? { FilterExpression: "accountId = :a", ExpressionAttributeValues: { ":p": contactEmail, ":a": accountId } }
+      : { ExpressionAttributeValues: { ":p": contactEmail } }),
     ProjectionExpression: "pk, sk",
   });
 }
@@ -67,8 +73,14 @@ export async function deletePartition(db: Db, contactEmail: string): Promise<num
 /** Deletes copies, then logs them as removed in their addresses' change logs (a CRM polling the contact hears of it). */
 async function removeCopies(db: Db, found: Item[]): Promise<void> {
   if (!found.length) return;
-  await db.batchWrite("mail", found.map((k) => ({ delete: { pk: k.pk, sk: k.sk } })));
-  await db.batchWrite("main", changeItems(found, new Date(), "removed").map((put) => ({ put })));
+  await db.batchWrite(
+    "mail",
+    found.map((k) => ({ delete: { pk: k.pk, sk: k.sk } })),
+  );
+  await db.batchWrite(
+    "main",
+    changeItems(found, new Date(), "removed").map((put) => ({ put })),
+  );
 }
 
 /** Every address of every contact (primary and secondary), by the contacts index. */

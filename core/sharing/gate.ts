@@ -25,7 +25,11 @@ export class SharingGate {
     const missing = new Set<string>();
     for (const c of copies) if (!this.mailboxes.has(c.accountId)) missing.add(c.accountId);
     if (!missing.size) return;
-    const found = await this.db.batchGet("main", [...missing].map((id) => keys.account(id)), ["id", "ownerId", "sharing"]);
+    const found = await this.db.batchGet(
+      "main",
+      [...missing].map((id) => keys.account(id)),
+      ["id", "ownerId", "sharing"],
+    );
     for (const row of found) this.mailboxes.set(row.id, row as MailboxSharing);
     for (const id of missing) if (!this.mailboxes.has(id)) this.mailboxes.set(id, undefined);
   }

@@ -47,7 +47,10 @@ export function dynamoClient(config: DynamoDBClientConfig = {}): DynamoDBClient 
 export class Db {
   readonly doc: DynamoDBDocumentClient;
 
-  constructor(readonly tables: TableNames, client: DynamoDBClient = dynamoClient()) {
+  constructor(
+    readonly tables: TableNames,
+    client: DynamoDBClient = dynamoClient(),
+  ) {
     this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   }
 
@@ -162,9 +165,7 @@ export class Db {
   async batchWrite(table: keyof TableNames, requests: ({ put: Item } | { delete: Item })[]): Promise<void> {
     const name = this.tables[table];
     for (let i = 0; i < requests.length; i += 25) {
-      let pending: WriteRequests | undefined = requests
-        .slice(i, i + 25)
-        .map((r) => ("put" in r ? { PutRequest: { Item: r.put } } : { DeleteRequest: { Key: r.delete } }));
+      let pending: WriteRequests | undefined = requests.slice(i, i + 25).map((r) => ("put" in r ? { PutRequest: { Item: r.put } } : { DeleteRequest: { Key: r.delete } }));
       for (let attempt = 0; pending && pending.length; attempt++) {
         if (attempt > 0) await backoff(attempt);
         if (attempt > 8) throw new AppError("transient", "service_unavailable", { cause: new Error("BatchWriteItem kept returning UnprocessedItems") });
@@ -190,7 +191,11 @@ export class Db {
     } catch (err) {
       if (isConditionFailure(err)) throw err;
       const name = (err as { name?: string }).name ?? "";
-      if (/Throttl|ProvisionedThroughputExceeded|RequestLimitExceeded|InternalServerError|ServiceUnavailable|ECONNREFUSED|ECONNRESET|TimeoutError/.test(name + String((err as { code?: unknown } | null)?.code ?? ""))) {
+      if (
+        /Throttl|ProvisionedThroughputExceeded|RequestLimitExceeded|InternalServerError|ServiceUnavailable|ECONNREFUSED|ECONNRESET|TimeoutError/.test(
+          name + String((err as { code?: unknown } | null)?.code ?? ""),
+        )
+      ) {
         throw new AppError("transient", "service_unavailable", { cause: err });
       }
       throw err;

@@ -82,13 +82,18 @@ export async function settleSkips(
     const permanent = !RETRIED.has(o.reason!) || attempts >= SKIP_ATTEMPTS || (retry[uid] === undefined && Object.keys(retry).length >= RETRY_LIST_MAX);
     if (permanent) delete retry[uid];
     else retry[uid] = attempts;
-    requests.push({ put: { ...key, folder: where.folder, uid, uidValidity: where.uidValidity, reason: o.reason, detail: o.detail?.slice(0, 300) ?? null, attempts, permanent, at } });
+    requests.push({
+      put: { ...key, folder: where.folder, uid, uidValidity: where.uidValidity, reason: o.reason, detail: o.detail?.slice(0, 300) ?? null, attempts, permanent, at },
+    });
   }
   if (requests.length) await db.batchWrite("main", requests);
 }
 
 /** The UIDs waiting for a retry, oldest first. */
-export const retryUids = (retry: RetryList | undefined): number[] => Object.keys(retry ?? {}).map(Number).sort((a, b) => a - b);
+export const retryUids = (retry: RetryList | undefined): number[] =>
+  Object.keys(retry ?? {})
+    .map(Number)
+    .sort((a, b) => a - b);
 
 /** An account's skipped messages, as the console lists them (at most `limit`, by folder and UID). */
 export async function listSkipped(db: Db, accountId: string, limit = 500): Promise<Item[]> {
@@ -106,7 +111,11 @@ export async function forgetSkips(db: Db, accountId: string, folder: string): Pr
     KeyConditionExpression: "pk = :p AND begins_with(sk, :s)",
     ExpressionAttributeValues: { ":p": keys.account(accountId).pk, ":s": `${keys.skippedPrefix}${folder}#` },
   });
-  if (items.length) await db.batchWrite("main", items.map((i) => ({ delete: { pk: i.pk as string, sk: i.sk as string } })));
+  if (items.length)
+    await db.batchWrite(
+      "main",
+      items.map((i) => ({ delete: { pk: i.pk as string, sk: i.sk as string } })),
+    );
 }
 
 /** Response codes of a NO that speak of the server's state, not of the messages asked for. */

@@ -27,7 +27,10 @@ export async function queueBackfillJobs(db: Db, queue: JobQueue, now = new Date(
   // 8 claims in flight, as fan-out marks its accounts: the request that added the contact waits for them
   await mapPool(accounts, 8, (account) => plan(account));
   if (!planned.length) return [];
-  await recordQueuedMany(db, planned.map((p) => p.job));
+  await recordQueuedMany(
+    db,
+    planned.map((p) => p.job),
+  );
   await queue.enqueue(planned);
   return planned.map((p) => p.job);
 }

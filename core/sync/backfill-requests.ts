@@ -74,4 +74,3 @@ async function backfillRequestsAfter(db: Db, after: string, settleMs: number, fr
 
 /** Forgets the cached requests (the state of a fresh Lambda container). */
 export const forgetBackfillCache = (): void => backfillCache.clear();
-

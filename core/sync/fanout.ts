@@ -43,7 +43,10 @@ export async function fanOut(deps: FanOutDeps): Promise<{ due: number; enqueued:
   const planned = accounts.map((a, i) => ({ job: newJob(a.id, "schedule", serverHint(a)), delaySeconds: Math.floor(i * step) }));
   // one round trip per 25 job records and 10 messages, and the accounts marked 8 at a time:
   // a tick stays short with thousands of mailboxes
-  await recordQueuedMany(deps.db, planned.map((p) => p.job));
+  await recordQueuedMany(
+    deps.db,
+    planned.map((p) => p.job),
+  );
   if (planned.length) await deps.queue.enqueue(planned);
   await mapPool(planned, 8, ({ job }) => markQueued(deps.db, job));
   deps.log.info("fanout.completed", { due: accounts.length, enqueued: planned.length });

@@ -217,10 +217,22 @@ export class FolderRun {
       });
       const needDetails = prefiltered ? [] : candidates.filter((c) => !complete.has(c.msg.uid));
       if (!needDetails.length) return { matched, messages: candidates.map((c) => c.msg) };
-      const details = await fetchAnswered(this.client, needDetails.map((c) => c.msg.uid), plan.DETAIL_FETCH, plan.uidSet);
+      const details = await fetchAnswered(
+        this.client,
+        needDetails.map((c) => c.msg.uid),
+        plan.DETAIL_FETCH,
+        plan.uidSet,
+      );
       const byUid = new Map(details.map((d) => [d.uid, d]));
       // no answer is no proof of deletion: imapflow drops a response it cannot parse
-      const again = new Map((await this.fetchAgain(needDetails.filter((c) => !byUid.has(c.msg.uid)).map((c) => c.msg.uid), outcomes)).map((m) => [m.uid, m]));
+      const again = new Map(
+        (
+          await this.fetchAgain(
+            needDetails.filter((c) => !byUid.has(c.msg.uid)).map((c) => c.msg.uid),
+            outcomes,
+          )
+        ).map((m) => [m.uid, m]),
+      );
       const messages = candidates.flatMap(({ msg }) => {
         if (prefiltered || complete.has(msg.uid)) return [msg];
         const d = byUid.get(msg.uid);
@@ -241,7 +253,14 @@ export class FolderRun {
     for (const uid of gone) outcomes.set(uid, { outcome: "gone" });
     for (const uid of unreadable) outcomes.set(uid, { outcome: "skipped", reason: "unreadable" });
     // stored with what is known (header fields, size), without attachments or preview
-    if (found.length) this.log.warn("sync.structure.unreadable", { folder: this.folder, uids: found.map((m) => m.uid).slice(0, 20), count: found.length, gone: gone.length, unreadable: unreadable.length });
+    if (found.length)
+      this.log.warn("sync.structure.unreadable", {
+        folder: this.folder,
+        uids: found.map((m) => m.uid).slice(0, 20),
+        count: found.length,
+        gone: gone.length,
+        unreadable: unreadable.length,
+      });
     return found;
   }
 
@@ -297,7 +316,13 @@ export class FolderRun {
     const source = { accountId: this.account.id, ownerId: this.account.ownerId, folder: this.folder, uidValidity: this.cursor.uidValidity, own: this.own };
     // not `+= await`: that would read the count before the await, and two chunks write at once
     const [written] = await Promise.all([
-      work.length ? storeMessages(this.deps.db, work.map((w) => ({ record: w.record, contacts: w.contacts, source: { ...source, uid: w.uid } })), this.deps.mailEvents) : 0,
+      work.length
+        ? storeMessages(
+            this.deps.db,
+            work.map((w) => ({ record: w.record, contacts: w.contacts, source: { ...source, uid: w.uid } })),
+            this.deps.mailEvents,
+          )
+        : 0,
       this.settle(outcomes),
     ]);
     this.counts.written += written;
@@ -338,7 +363,11 @@ export class FolderRun {
     }
     for (const [section, items] of bySection) {
       const byUid = new Map(items.map((i) => [i.uid, i]));
-      const fetched = (await this.client.fetchAll(plan.uidSet(items.map((i) => i.uid)), { uid: true, bodyParts: [{ key: section, start: 0, maxLength: PREVIEW_BYTES }] }, { uid: true })) as FetchedMessage[];
+      const fetched = (await this.client.fetchAll(
+        plan.uidSet(items.map((i) => i.uid)),
+        { uid: true, bodyParts: [{ key: section, start: 0, maxLength: PREVIEW_BYTES }] },
+        { uid: true },
+      )) as FetchedMessage[];
       for (const m of fetched) {
         const item = byUid.get(m.uid);
         const raw = m.bodyParts?.get(section) ?? [...(m.bodyParts?.values() ?? [])][0];

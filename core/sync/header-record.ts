@@ -68,4 +68,10 @@ export function addressList(value: string | null): HeaderAddress[] {
  * A subject as one line of text. Control characters are dropped: Dovecot stores a NUL byte of
  * a header as 0x80 (its message parser's replacement), which would otherwise show as junk.
  */
-export const decodeSubject = (value: string | null): string => (value ? decodeWords(value).replace(/[\x00-\x08\x0e-\x1f\x7f-\x9f]/g, "").replace(/\s+/g, " ").trim() : "");
+export const decodeSubject = (value: string | null): string =>
+  value
+    ? decodeWords(value)
+        .replace(/[\x00-\x08\x0e-\x1f\x7f-\x9f]/g, "")
+        .replace(/\s+/g, " ")
+        .trim()
+    : "";

@@ -56,7 +56,12 @@ export function earliestReceived(values: string[]): Date | null {
     const semi = value.lastIndexOf(";");
     if (semi < 0) continue;
     // "Mon, 2 Nov 2026 09:00:00 +0000 (UTC)": Date.parse dislikes the trailing comment
-    const d = validDate(value.slice(semi + 1).replace(/\([^()]*\)/g, "").trim());
+    const d = validDate(
+      value
+        .slice(semi + 1)
+        .replace(/\([^()]*\)/g, "")
+        .trim(),
+    );
     if (d && (!earliest || d < earliest)) earliest = d;
   }
   return earliest;
@@ -86,7 +91,11 @@ export async function firstSeenDates(db: Db, records: { messageKey: string; date
     else out.set(r.messageKey, r.date);
   }
   if (taken.length) {
-    for (const item of await db.batchGet("main", taken.map((k) => keys.firstSeen(k)))) out.set(item.messageKey as string, item.date as string);
+    for (const item of await db.batchGet(
+      "main",
+      taken.map((k) => keys.firstSeen(k)),
+    ))
+      out.set(item.messageKey as string, item.date as string);
   }
   return out;
 }

@@ -71,7 +71,9 @@ function envelopeFromHeaders(raw: Buffer | undefined): NonNullable<FetchedMessag
     subject: decodeSubject(h.get("subject")),
     messageId: ids("message-id")[0] ?? h.get("message-id") ?? undefined,
     inReplyTo: ids("in-reply-to")[0],
-    from: addressList(h.get("from")).slice(0, 1).map((a) => ({ name: a.name ?? undefined, address: a.address })),
+    from: addressList(h.get("from"))
+      .slice(0, 1)
+      .map((a) => ({ name: a.name ?? undefined, address: a.address })),
     to: addressList(h.get("to")).map((a) => ({ name: a.name ?? undefined, address: a.address })),
     cc: addressList(h.get("cc")).map((a) => ({ name: a.name ?? undefined, address: a.address })),
     bcc: addressList(h.get("bcc")).map((a) => ({ name: a.name ?? undefined, address: a.address })),
@@ -96,7 +98,7 @@ function threadRefsOf(messageId: string | null, references: string[], inReplyTo:
 }
 
 /** Message-IDs in a References / In-Reply-To value, in order. */
-export const messageIds = (value: string | undefined | null): string[] => (value ? value.match(/<[^<>\s]+>/g) ?? [] : []);
+export const messageIds = (value: string | undefined | null): string[] => (value ? (value.match(/<[^<>\s]+>/g) ?? []) : []);
 
 /** Unfolds one header's value from a raw header block. */
 export function headerValue(raw: Buffer | undefined, name: string): string | null {
@@ -122,7 +124,15 @@ export function toMailRecord(msg: FetchedMessage): MailRecord {
   const cc = addresses(env.cc);
   const subject = env.subject ?? "";
   // key and date from what every copy shares, never INTERNALDATE (message-identity.ts)
-  const identity = messageIdentity({ messageId, dateHeader: env.date, received: () => headerValues(msg.headers, "received"), internalDate: msg.internalDate, from: from?.address, to: to.map((a) => a.address), subject });
+  const identity = messageIdentity({
+    messageId,
+    dateHeader: env.date,
+    received: () => headerValues(msg.headers, "received"),
+    internalDate: msg.internalDate,
+    from: from?.address,
+    to: to.map((a) => a.address),
+    subject,
+  });
   const { messageKey, date } = identity;
   // Thread root: the first References id, then In-Reply-To, then the message itself.
   const references = messageIds(headerValue(msg.headers, "references"));
@@ -151,7 +161,6 @@ export function toMailRecord(msg: FetchedMessage): MailRecord {
 export function participants(r: MailRecord): string[] {
   return [...new Set([r.from, ...r.to, ...r.cc, ...r.bcc, ...r.replyTo].filter((a): a is Address => !!a).map((a) => a.address))];
 }
-
 
 /**
  * Every address in a raw header block, normalised: a fast, forgiving scan used only to decide

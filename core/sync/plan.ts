@@ -227,7 +227,7 @@ export function cursorSource(facts: { updatedAt?: string; keptStamp?: string; le
 export function uidSet(uids: number[]): string {
   const sorted = [...uids].sort((a, b) => a - b);
   const parts: string[] = [];
-  for (let i = 0; i < sorted.length; ) {
+  for (let i = 0; i < sorted.length;) {
     let j = i;
     while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
     parts.push(j > i ? `${sorted[i]}:${sorted[j]}` : String(sorted[i]));

@@ -26,7 +26,12 @@ export class SecretCache {
   }
 
   /** Returns the value for `version`, reading again if what was read belongs to another version. */
-  async confirm(store: Readable, name: string, read: { value: string | undefined; version: string | undefined; cached: boolean }, version: string | undefined): Promise<string | undefined> {
+  async confirm(
+    store: Readable,
+    name: string,
+    read: { value: string | undefined; version: string | undefined; cached: boolean },
+    version: string | undefined,
+  ): Promise<string | undefined> {
     let value = read.value;
     if (read.cached && read.version !== version) value = await store.get(name);
     if (value === undefined) this.entries.delete(name);

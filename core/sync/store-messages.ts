@@ -105,5 +105,10 @@ export async function storeMessages(
 async function putAll(db: Db, table: "mail" | "main", items: Item[]): Promise<void> {
   const batches: Item[][] = [];
   for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
-  await mapPool(batches, WRITE_CONCURRENCY, (batch) => db.batchWrite(table, batch.map((put) => ({ put }))));
+  await mapPool(batches, WRITE_CONCURRENCY, (batch) =>
+    db.batchWrite(
+      table,
+      batch.map((put) => ({ put })),
+    ),
+  );
 }

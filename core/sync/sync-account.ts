@@ -5,7 +5,20 @@ import { shouldRetry, type JobQueue, type SyncJobMessage } from "../queue/index"
 import { AppError } from "../shared/errors";
 import { nowIso } from "../shared/ids";
 import type { Logger } from "../shared/log";
-import { detectSentFolder, ensureBound, getPauseRule, imapPasswordStore, isPaused, maySendSavedPassword, recordJobEnd, saveBackfillMarks, saveSyncFolders, selectableFolders, type AccountRecord, type HostAllowance } from "../accounts/index";
+import {
+  detectSentFolder,
+  ensureBound,
+  getPauseRule,
+  imapPasswordStore,
+  isPaused,
+  maySendSavedPassword,
+  recordJobEnd,
+  saveBackfillMarks,
+  saveSyncFolders,
+  selectableFolders,
+  type AccountRecord,
+  type HostAllowance,
+} from "../accounts/index";
 import type { Notifier } from "../notifications/index";
 import { closeImap, translateImapError } from "../mail/index";
 import { loadCursors, type FolderCursor } from "../jobs/index";
@@ -120,7 +133,13 @@ export async function runSyncJob(deps: SyncDeps, job: SyncJobMessage): Promise<S
   }
   let client: ImapFlow | undefined;
   // a lease lost to another job (ours outlived its renewals) stops this one: its connection is cut
-  const keeper = new LeaseKeeper(db, lease, deps.remainingMs, (err) => log.warn("sync.lease.renew.failed", { jobId: job.jobId, err }), () => client?.close());
+  const keeper = new LeaseKeeper(
+    db,
+    lease,
+    deps.remainingMs,
+    (err) => log.warn("sync.lease.renew.failed", { jobId: job.jobId, err }),
+    () => client?.close(),
+  );
   const cursors = currentCursors(db, account, kept, taken.leftBehindBy, cursorsRead, readAt);
   cursors.catch(() => undefined);
   let password: string | undefined;
@@ -142,7 +161,9 @@ export async function runSyncJob(deps: SyncDeps, job: SyncJobMessage): Promise<S
   let released = false;
   try {
     // the access token from this process's memory, or one refresh shared by every job that needs it now
-    const accessToken = oauth ? await accessTokens.get(deps, { id: account.id, oauthProvider: account.oauthProvider ?? undefined, secretVersion: account.secretVersion }) : undefined;
+    const accessToken = oauth
+      ? await accessTokens.get(deps, { id: account.id, oauthProvider: account.oauthProvider ?? undefined, secretVersion: account.secretVersion })
+      : undefined;
     if (oauth ? !accessToken : !password) throw new AppError("permanent", "password_missing");
     // the password goes only to the server it was typed for (accounts/secret-binding.ts)
     await ensureBound(db, account);
@@ -164,7 +185,10 @@ export async function runSyncJob(deps: SyncDeps, job: SyncJobMessage): Promise<S
     await keeper.stop();
     if (!continued) {
       // the job's end is recorded after its start (same item), alongside the account's state and the logout
-      const [{ stamp }] = await Promise.all([recordJobEnd(db, lease, account, "connected", null, nowIso()), recordJob(db, job.jobId, "done", { startedAt, endedAt: nowIso(), counts })]);
+      const [{ stamp }] = await Promise.all([
+        recordJobEnd(db, lease, account, "connected", null, nowIso()),
+        recordJob(db, job.jobId, "done", { startedAt, endedAt: nowIso(), counts }),
+      ]);
       if (stamp) keepEnd(account.id, stamp, await cursors);
       await deps.jobEnded?.({ ...ended(job, account), status: "done" });
       jobLog.info("sync.completed", { counts });
@@ -193,13 +217,24 @@ export async function runSyncJob(deps: SyncDeps, job: SyncJobMessage): Promise<S
     const end = jobEndOf(err.code);
     // the pause rule is read only when a login was refused: a quiet tick pays nothing for it
     const pauseAfter = end === "authenticationError" ? (await getPauseRule(db)).failedLogins : undefined;
-    const [next] = await Promise.all([recordJobEnd(db, lease, account, end, { code: err.code, params: err.params }, undefined, pauseAfter), recordJob(db, job.jobId, "failed", { startedAt, endedAt: nowIso(), counts, error: err.code })]);
+    const [next] = await Promise.all([
+      recordJobEnd(db, lease, account, end, { code: err.code, params: err.params }, undefined, pauseAfter),
+      recordJob(db, job.jobId, "failed", { startedAt, endedAt: nowIso(), counts, error: err.code }),
+    ]);
     if (end === "reconnectNeeded") await tellReconnectNeeded({ notifier: deps.notifier, log: jobLog }, account, err.code);
     jobLog.warn("sync.failed", { code: err.code, kind: err.kind, cause: err.cause });
     // (an ended OAuth2 grant was told as reconnect_needed just above)
     if (next.state === "paused" && !isPaused(account) && end !== "reconnectNeeded") {
       jobLog.warn("sync.paused", { failedLogins: next.authFailures });
-      await deps.notifier?.notify({ kind: "mailbox.paused", accountId: account.id, address: account.email, ownerId: account.ownerId, failedLogins: next.authFailures ?? 0, code: err.code, at: nowIso() });
+      await deps.notifier?.notify({
+        kind: "mailbox.paused",
+        accountId: account.id,
+        address: account.email,
+        ownerId: account.ownerId,
+        failedLogins: next.authFailures ?? 0,
+        code: err.code,
+        at: nowIso(),
+      });
     }
     await deps.jobEnded?.({ ...ended(job, account), status: "failed", code: err.code, loginRefused: end === "authenticationError" });
     if (shouldRetry(err)) throw err;
@@ -213,7 +248,12 @@ export async function runSyncJob(deps: SyncDeps, job: SyncJobMessage): Promise<S
 }
 
 /** What the job monitor is told of every end: the job, its mailbox, and how its previous job ended (the same failure again is no new incident). */
-const ended = (job: SyncJobMessage, account: AccountRecord) => ({ jobType: jobTypeOf(job), jobId: job.jobId, subject: account.email, previousCode: account.lastError?.code ?? null });
+const ended = (job: SyncJobMessage, account: AccountRecord) => ({
+  jobType: jobTypeOf(job),
+  jobId: job.jobId,
+  subject: account.email,
+  previousCode: account.lastError?.code ?? null,
+});
 
 /** How long after it was queued a contact's backfill job keeps waiting for a busy mailbox: a lease's length. */
 const BACKFILL_RETRY_SECONDS = 60;

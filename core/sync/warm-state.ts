@@ -35,7 +35,9 @@ export async function checkImapHost(host: string, allowance: HostAllowance): Pro
   try {
     return await checkHost(host, allowance, "imap.host");
   } catch (err) {
-    throw err instanceof AppError && err.kind === "validation" ? new AppError("permanent", err.fields[0]?.key === "host_not_found" ? "imap_host_not_found" : "host_not_allowed", { cause: err }) : err;
+    throw err instanceof AppError && err.kind === "validation"
+      ? new AppError("permanent", err.fields[0]?.key === "host_not_found" ? "imap_host_not_found" : "host_not_allowed", { cause: err })
+      : err;
   }
 }
 
@@ -128,4 +130,3 @@ export function currentCursors(
   if (source === "early") return early!;
   return loadCursors(db, account.id);
 }
-

@@ -76,7 +76,11 @@ export async function authenticate(db: Db, email: string, password: string): Pro
   // conditional, so a password changed meanwhile is not overwritten
   if (needsRehash(item.passwordHash)) {
     const passwordHash = await hashPassword(password);
-    await db.update("main", keys.user(item.id), { expression: "SET passwordHash = :h", values: { ":h": passwordHash, ":old": item.passwordHash }, condition: "passwordHash = :old" });
+    await db.update("main", keys.user(item.id), {
+      expression: "SET passwordHash = :h",
+      values: { ":h": passwordHash, ":old": item.passwordHash },
+      condition: "passwordHash = :old",
+    });
   }
   return toUser(item);
 }
@@ -93,7 +97,11 @@ export async function changePassword(db: Db, user: User, current: string, next: 
     throw err;
   });
   const passwordHash = await hashPassword(next);
-  await db.update("main", keys.user(user.id), { expression: "SET passwordHash = :h, passwordChangedAt = :t", values: { ":h": passwordHash, ":t": nowIso() }, condition: "attribute_exists(pk)" });
+  await db.update("main", keys.user(user.id), {
+    expression: "SET passwordHash = :h, passwordChangedAt = :t",
+    values: { ":h": passwordHash, ":t": nowIso() },
+    condition: "attribute_exists(pk)",
+  });
   const keep = keys.session(hashToken(keepToken));
   for (const s of await db.queryIndex(keys.sessionsIndex(user.id))) if (s.pk !== keep.pk) await db.delete("main", { pk: s.pk, sk: s.sk });
 }
@@ -126,8 +134,7 @@ export async function readSession(db: Db, token: string): Promise<Session | unde
   // sessions from before the idle timeout have no lastSeenAt: their start stands in
   const lastSeenAt = (item.lastSeenAt as number | undefined) ?? item.expiresAt - SESSION_SECONDS;
   if (now - lastSeenAt > IDLE_SECONDS) return undefined;
-  if (now - lastSeenAt >= TOUCH_EVERY_SECONDS)
-    await db.update("main", key, { expression: "SET lastSeenAt = :now", values: { ":now": now }, condition: "attribute_exists(pk)" });
+  if (now - lastSeenAt >= TOUCH_EVERY_SECONDS) await db.update("main", key, { expression: "SET lastSeenAt = :now", values: { ":now": now }, condition: "attribute_exists(pk)" });
   const user = await getUser(db, item.userId);
   return user ? { user, csrfToken: item.csrfToken, expiresAt: item.expiresAt } : undefined;
 }
@@ -158,6 +165,17 @@ export async function ensureBootstrapAdmin(db: Db, email: string, password: stri
 
 export { mailContactOf, adminContacts, type MailContact } from "./language";
 export {
-  lockoutInput, lockRecordOutput, DEFAULT_LOCKOUT, getLockoutRule, saveLockoutRule, ensureNotLocked, countFailedSignIn, afterGoodSignIn,
-  listLockedUsers, unlockUser, listLockRecords, type LockoutRule, type LockRecord,
+  lockoutInput,
+  lockRecordOutput,
+  DEFAULT_LOCKOUT,
+  getLockoutRule,
+  saveLockoutRule,
+  ensureNotLocked,
+  countFailedSignIn,
+  afterGoodSignIn,
+  listLockedUsers,
+  unlockUser,
+  listLockRecords,
+  type LockoutRule,
+  type LockRecord,
 } from "./lockout";

@@ -106,7 +106,12 @@ export async function countFailedSignIn(db: Db, notifier: Notifier, email: strin
  * to the user (a lock, a paused mailbox) are written in it. One write.
  */
 export async function afterGoodSignIn(db: Db, userId: string, lang: Lang): Promise<void> {
-  await db.update("main", keys.user(userId), { expression: "SET lang = :l REMOVE signinFailures", values: { ":l": lang }, condition: "attribute_exists(pk)", returnValues: "NONE" });
+  await db.update("main", keys.user(userId), {
+    expression: "SET lang = :l REMOVE signinFailures",
+    values: { ":l": lang },
+    condition: "attribute_exists(pk)",
+    returnValues: "NONE",
+  });
 }
 
 /** Users locked now, for admins. */
@@ -142,5 +147,7 @@ export async function listLockRecords(db: Db, limit = 200): Promise<LockRecord[]
     ScanIndexForward: false,
     Limit: limit,
   });
-  return items.map((i) => lockRecordOutput.parse({ id: i.id, kind: i.kind, userId: i.userId, email: i.email, at: i.at, unlockAt: i.unlockAt ?? null, byUserId: i.byUserId ?? null }));
+  return items.map((i) =>
+    lockRecordOutput.parse({ id: i.id, kind: i.kind, userId: i.userId, email: i.email, at: i.at, unlockAt: i.unlockAt ?? null, byUserId: i.byUserId ?? null }),
+  );
 }

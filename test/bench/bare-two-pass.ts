@@ -19,12 +19,23 @@ export async function bareTwoPass(options: ConstructorParameters<typeof ImapFlow
   try {
     for await (const m of client.fetch("1:*", { uid: true, headers: ADDRESS_HEADERS } as any)) {
       listed++;
-      const addresses = (m.headers?.toString("latin1").toLowerCase().match(/[^\s<>",:;()]+@[^\s<>",:;()]+/g) ?? []);
+      const addresses =
+        m.headers
+          ?.toString("latin1")
+          .toLowerCase()
+          .match(/[^\s<>",:;()]+@[^\s<>",:;()]+/g) ?? [];
       if (addresses.some((a) => wanted.has(a))) involved.push(m.uid);
     }
     let matched = 0;
     if (involved.length) {
-      const details = { uid: true, internalDate: true, size: true, bodyStructure: true, headers: RECORD_HEADERS.filter((h) => !ADDRESS_HEADERS.includes(h)), bodyParts: [{ key: "1", start: 0, maxLength: PREVIEW_BYTES }] };
+      const details = {
+        uid: true,
+        internalDate: true,
+        size: true,
+        bodyStructure: true,
+        headers: RECORD_HEADERS.filter((h) => !ADDRESS_HEADERS.includes(h)),
+        bodyParts: [{ key: "1", start: 0, maxLength: PREVIEW_BYTES }],
+      };
       for await (const _m of client.fetch(involved.join(","), details as any, { uid: true })) matched++;
     }
     return { listed, matched };

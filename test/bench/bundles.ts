@@ -34,7 +34,11 @@ export async function measureBundles(root: string, outDir: string, imports = 5):
     const bytes = (await stat(outfile)).size;
     const times: number[] = [];
     for (let i = 0; i < imports; i++) {
-      const { stdout } = await run(process.execPath, ["--input-type=module", "-e", `const t = performance.now(); await import(${JSON.stringify(outfile)}); console.log(performance.now() - t);`]);
+      const { stdout } = await run(process.execPath, [
+        "--input-type=module",
+        "-e",
+        `const t = performance.now(); await import(${JSON.stringify(outfile)}); console.log(performance.now() - t);`,
+      ]);
       times.push(Number(stdout.trim()));
     }
     times.sort((a, b) => a - b);

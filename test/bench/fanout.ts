@@ -19,13 +19,37 @@ export async function measureFanOut(db: Db, template: Item, count = 10_000) {
   try {
     const { queueUrl } = await ensureQueues(sqs.endpoint, "bench-fanout", 360);
     const client = localSqs(sqs.endpoint);
-    await db.put("main", { ...keys.user("fanout-owner"), gsi1pk: keys.usersIndex, gsi1sk: "fanout-owner@bench.test", id: "fanout-owner", email: "fanout-owner@bench.test", name: "Owner", role: "member" });
+    await db.put("main", {
+      ...keys.user("fanout-owner"),
+      gsi1pk: keys.usersIndex,
+      gsi1sk: "fanout-owner@bench.test",
+      id: "fanout-owner",
+      email: "fanout-owner@bench.test",
+      name: "Owner",
+      role: "member",
+    });
     const accounts: Item[] = [];
     for (let i = 0; i < count; i++) {
       const id = `fanout-${String(i).padStart(5, "0")}`;
-      accounts.push({ ...template, ...keys.account(id), gsi1pk: keys.accountsIndex, gsi1sk: `fanout-owner#${id}`, id, ownerId: "fanout-owner", email: `m${i}@fanout.test`, state: "connected", syncEnabled: true, queuedAt: undefined, leaseUntil: undefined, leaseJobId: undefined });
+      accounts.push({
+        ...template,
+        ...keys.account(id),
+        gsi1pk: keys.accountsIndex,
+        gsi1sk: `fanout-owner#${id}`,
+        id,
+        ownerId: "fanout-owner",
+        email: `m${i}@fanout.test`,
+        state: "connected",
+        syncEnabled: true,
+        queuedAt: undefined,
+        leaseUntil: undefined,
+        leaseJobId: undefined,
+      });
     }
-    await db.batchWrite("main", accounts.map((item) => ({ put: JSON.parse(JSON.stringify(item)) as Item })));
+    await db.batchWrite(
+      "main",
+      accounts.map((item) => ({ put: JSON.parse(JSON.stringify(item)) as Item })),
+    );
 
     // the raw loop: the same messages, 10 per SendMessageBatch, one request after the other
     const bodies = accounts.map((a) => JSON.stringify(newJob(a.id as string, "schedule", serverHint(a as unknown as AccountRecord))));

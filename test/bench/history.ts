@@ -19,7 +19,11 @@ export async function measureHistory(db: Db, raw: Db, template: Item, reader: Re
     const key = `bench-${i}`;
     items.push({ ...template, pk: email, sk: `${date}#${key}#${template.accountId}`, messageKey: key, date, subject: `Order ${i}` });
   }
-  for (let i = 0; i < items.length; i += 25) await raw.batchWrite("mail", items.slice(i, i + 25).map((item) => ({ put: item })));
+  for (let i = 0; i < items.length; i += 25)
+    await raw.batchWrite(
+      "mail",
+      items.slice(i, i + 25).map((item) => ({ put: item })),
+    );
   const times: number[] = [];
   let perPage = "";
   for (let i = 0; i < reads; i++) {

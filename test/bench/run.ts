@@ -49,7 +49,9 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
 
 async function main() {
-  const startLoad = loadavg().map((l) => l.toFixed(1)).join(" ");
+  const startLoad = loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" ");
   await ensureDebianPackages([{ name: "isync", provides: "/usr/bin/mbsync" }], "the mbsync reference");
   const servers = await startMailServers({ extraUsers: { bench: "bench-secret", big: "big-secret" }, smtpPeer: "node" });
   const dynamo = await startDynalite();
@@ -60,7 +62,8 @@ async function main() {
     console.log(line);
   };
   try {
-    const bench = servers.users.bench!, big = servers.users.big!;
+    const bench = servers.users.bench!,
+      big = servers.users.big!;
     // --- seed: 10,000 messages as real mailboxes hold them (test/support/business-mail.ts), in
     // threads of four; one thread in four is with one of 200 contacts
     const t0 = process.hrtime.bigint();
@@ -73,7 +76,9 @@ async function main() {
     }
     const seededBytes = msgs.reduce((n, m) => n + m.length, 0);
     await servers.appendMessages(bench.email, "INBOX", msgs);
-    say(`The mailbox: ${MESSAGES} messages, ${(seededBytes / 2 ** 20).toFixed(0)} MB, as sales mailboxes hold them (test/support/business-mail.ts): transport headers (Received chain, DKIM, authentication results), threads of four with In-Reply-To and References, 60 % text + HTML (a third in Japanese), 20 % plain text with a quoted history, 10 % ISO-2022-JP, 10 % with a 40-120 KB PDF; one thread in four with one of 200 CRM contacts. Seeded in ${(ms(t0) / 1000).toFixed(1)} s.`);
+    say(
+      `The mailbox: ${MESSAGES} messages, ${(seededBytes / 2 ** 20).toFixed(0)} MB, as sales mailboxes hold them (test/support/business-mail.ts): transport headers (Received chain, DKIM, authentication results), threads of four with In-Reply-To and References, 60 % text + HTML (a third in Japanese), 20 % plain text with a quoted history, 10 % ISO-2022-JP, 10 % with a 40-120 KB PDF; one thread in four with one of 200 CRM contacts. Seeded in ${(ms(t0) / 1000).toFixed(1)} s.`,
+    );
 
     const tables = { main: "bench-Main", mail: "bench-Mail" };
     await ensureTables(dynamo.endpoint, [tables.main, tables.mail]);
@@ -83,30 +88,52 @@ async function main() {
     const owner = { id: "bench-user", email: "owner@bench.test", name: "Owner", role: "admin" as const, createdAt: new Date().toISOString() };
     // each round's first sync needs an account of its own (fresh cursors); same mailbox
     const accountFor = async (user: { email: string; password: string }, round: number | string = 0, port = servers.imapsPort) =>
-      createAccount({ db, secrets, hostAllowance: "loopback", tlsCa: servers.caPem }, { ...owner, id: `${owner.id}-${round}` }, {
-        email: user.email,
-        imap: { host: servers.host, port, security: "tls", user: user.email },
-        password: user.password,
-        syncFolders: ["INBOX"],
-        initialSyncDays: 3650,
-      });
+      createAccount(
+        { db, secrets, hostAllowance: "loopback", tlsCa: servers.caPem },
+        { ...owner, id: `${owner.id}-${round}` },
+        {
+          email: user.email,
+          imap: { host: servers.host, port, security: "tls", user: user.email },
+          password: user.password,
+          syncFolders: ["INBOX"],
+          initialSyncDays: 3650,
+        },
+      );
     const queue: JobQueue = { enqueue: async () => undefined };
     const commands: string[] = [];
-    const deps: SyncDeps = { db, secrets, queue, log: createLogger({ fn: "bench" }, "warn"), hostAllowance: "loopback", imapCa: servers.caPem, remainingMs: () => 900_000,
+    const deps: SyncDeps = {
+      db,
+      secrets,
+      queue,
+      log: createLogger({ fn: "bench" }, "warn"),
+      hostAllowance: "loopback",
+      imapCa: servers.caPem,
+      remainingMs: () => 900_000,
       // The CRM's contacts were there before the mailbox: its first sync covers them and marks
       // their backfill requests done. (Production waits 60 s for a request's write to settle;
       // these were written seconds before the first sync, so a tick a minute later would take
       // them again.) With no settle time nothing is cached either: every tick asks DynamoDB
       // for new requests, as a container that syncs one account every few minutes does.
       backfillSettleMs: 0,
-      imapCommandLog: (c) => void commands.push(c) };
-    const imapOptions = (user: { email: string; password: string }, port = servers.imapsPort) => ({ host: servers.host, port, secure: true, auth: { user: user.email, pass: user.password }, logger: false as const, tls: { ca: servers.caPem }, disableAutoIdle: true });
+      imapCommandLog: (c) => void commands.push(c),
+    };
+    const imapOptions = (user: { email: string; password: string }, port = servers.imapsPort) => ({
+      host: servers.host,
+      port,
+      secure: true,
+      auth: { user: user.email, pass: user.password },
+      logger: false as const,
+      tls: { ca: servers.caPem },
+      disableAutoIdle: true,
+    });
 
     // --- 1. first sync, three rounds alternating the three contenders, medians reported.
     // Alternating spreads the machine's noise over all three, and after round one Dovecot's
     // cache is warm for every contender's fields alike.
     const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-    const bareTimes: number[] = [], oursTimes: number[] = [], mbsyncTimes: number[] = [];
+    const bareTimes: number[] = [],
+      oursTimes: number[] = [],
+      mbsyncTimes: number[] = [];
     let n = 0;
     let first: Awaited<ReturnType<typeof runSyncJob>> | undefined;
     let account: Awaited<ReturnType<typeof accountFor>> | undefined;
@@ -133,10 +160,29 @@ async function main() {
       await writeFile(
         join(work, "mbsyncrc"),
         [
-          "IMAPAccount bench", "Host localhost" /* isync 1.4 matches only DNS names in the certificate */, `Port ${servers.imapsPort}`, `User ${bench.email}`, `Pass ${bench.password}`, "SSLType IMAPS", `CertificateFile ${servers.certPath}`, "",
-          "IMAPStore remote", "Account bench", "",
-          "MaildirStore local", `Path ${maildir}/`, `Inbox ${maildir}/INBOX`, "",
-          "Channel bench", "Far :remote:", "Near :local:", "Patterns INBOX", "Create Near", "Sync Pull", `SyncState ${maildir}/`, "",
+          "IMAPAccount bench",
+          "Host localhost" /* isync 1.4 matches only DNS names in the certificate */,
+          `Port ${servers.imapsPort}`,
+          `User ${bench.email}`,
+          `Pass ${bench.password}`,
+          "SSLType IMAPS",
+          `CertificateFile ${servers.certPath}`,
+          "",
+          "IMAPStore remote",
+          "Account bench",
+          "",
+          "MaildirStore local",
+          `Path ${maildir}/`,
+          `Inbox ${maildir}/INBOX`,
+          "",
+          "Channel bench",
+          "Far :remote:",
+          "Near :local:",
+          "Patterns INBOX",
+          "Create Near",
+          "Sync Pull",
+          `SyncState ${maildir}/`,
+          "",
         ].join("\n"),
         { mode: 0o600 },
       );
@@ -144,7 +190,9 @@ async function main() {
       await run("mbsync", ["-c", join(work, "mbsyncrc"), "-q", "bench"], { maxBuffer: 1 << 24 });
       mbsyncTimes.push(ms(t));
     }
-    const bareMs = median(bareTimes), oursMs = median(oursTimes), mbsyncMs = median(mbsyncTimes);
+    const bareMs = median(bareTimes),
+      oursMs = median(oursTimes),
+      mbsyncMs = median(mbsyncTimes);
     const all = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(" / ");
 
     const rate = (count: number, millis: number) => (count / (millis / 1000)).toFixed(0);
@@ -153,8 +201,12 @@ async function main() {
     say("Speed relative to the bare loop (its time / ours; target 0.9x or better).");
     say("| what | median | rounds (ms) | messages/s | vs bare imapflow |");
     say("|---|---|---|---|---|");
-    say(`| bare imapflow two-pass loop: address headers of every message, details + preview of the ${MESSAGES / 4} involving a contact, nothing stored | ${bareMs.toFixed(0)} ms | ${all(bareTimes)} | ${rate(n, bareMs)} | 1.00x |`);
-    say(`| **CRM Mail Sync first sync**: address headers of all, details + preview of the ${first!.counts.matched} involving a contact, ${first!.counts.written} DynamoDB items | ${oursMs.toFixed(0)} ms | ${all(oursTimes)} | ${rate(MESSAGES, oursMs)} | ${(bareMs / oursMs).toFixed(2)}x |`);
+    say(
+      `| bare imapflow two-pass loop: address headers of every message, details + preview of the ${MESSAGES / 4} involving a contact, nothing stored | ${bareMs.toFixed(0)} ms | ${all(bareTimes)} | ${rate(n, bareMs)} | 1.00x |`,
+    );
+    say(
+      `| **CRM Mail Sync first sync**: address headers of all, details + preview of the ${first!.counts.matched} involving a contact, ${first!.counts.written} DynamoDB items | ${oursMs.toFixed(0)} ms | ${all(oursTimes)} | ${rate(MESSAGES, oursMs)} | ${(bareMs / oursMs).toFixed(2)}x |`,
+    );
     say(`| mbsync (isync) full mirror to Maildir | ${mbsyncMs.toFixed(0)} ms | ${all(mbsyncTimes)} | ${rate(MESSAGES, mbsyncMs)} | ${(bareMs / mbsyncMs).toFixed(2)}x |`);
 
     // --- 2. quiet tick against a minimal LOGIN + STATUS + LOGOUT, alternating. A tick runs in a
@@ -201,8 +253,12 @@ async function main() {
       say("| what | time | vs minimal (target 1.1x or less) | IMAP commands | DynamoDB calls |");
       say("|---|---|---|---|---|");
       say(`| minimal client: LOGIN, STATUS, LOGOUT (not waited for), nothing else | ${minimal.toFixed(1)} ms | 1.00x | LOGIN, STATUS, LOGOUT | |`);
-      say(`| **CRM Mail Sync quiet tick**, in the container that ran the account's last job | ${median(ticks.warm.times).toFixed(1)} ms | ${(median(ticks.warm.times) / minimal).toFixed(2)}x | ${ticks.warm.commands.join(", ")} | ${ticks.warm.dynamo} |`);
-      say(`| **CRM Mail Sync quiet tick**, in a fresh container (no cursors, server or password cached) | ${median(ticks.fresh.times).toFixed(1)} ms | ${(median(ticks.fresh.times) / minimal).toFixed(2)}x | ${ticks.fresh.commands.join(", ")} | ${ticks.fresh.dynamo} |`);
+      say(
+        `| **CRM Mail Sync quiet tick**, in the container that ran the account's last job | ${median(ticks.warm.times).toFixed(1)} ms | ${(median(ticks.warm.times) / minimal).toFixed(2)}x | ${ticks.warm.commands.join(", ")} | ${ticks.warm.dynamo} |`,
+      );
+      say(
+        `| **CRM Mail Sync quiet tick**, in a fresh container (no cursors, server or password cached) | ${median(ticks.fresh.times).toFixed(1)} ms | ${(median(ticks.fresh.times) / minimal).toFixed(2)}x | ${ticks.fresh.commands.join(", ")} | ${ticks.fresh.dynamo} |`,
+      );
     };
     say("");
     say(`## A tick with nothing new (median of ${TICKS}, alternating)`);
@@ -232,10 +288,13 @@ async function main() {
       t = process.hrtime.bigint();
       const farFirst = await runSyncJob(deps, newJob(far.id, "manual", serverHint(far)));
       const farOursMs = ms(t);
-      if (farFirst.status !== "done" || farFirst.counts.written !== MESSAGES / 4 || farBare.matched !== MESSAGES / 4) throw new Error(`first sync through the relay: ${JSON.stringify(farFirst)}`);
+      if (farFirst.status !== "done" || farFirst.counts.written !== MESSAGES / 4 || farBare.matched !== MESSAGES / 4)
+        throw new Error(`first sync through the relay: ${JSON.stringify(farFirst)}`);
       say("");
       say("## Through a relay adding 20 ms per round trip (a Lambda and a distant provider)");
-      say(`First sync of ${MESSAGES} messages, one round each: bare imapflow two-pass loop ${farBareMs.toFixed(0)} ms, **CRM Mail Sync** ${farOursMs.toFixed(0)} ms (${(farBareMs / farOursMs).toFixed(2)}x the loop's speed; our fetches are pipelined: the next chunk's FETCH is sent while the last one's messages are matched and written).`);
+      say(
+        `First sync of ${MESSAGES} messages, one round each: bare imapflow two-pass loop ${farBareMs.toFixed(0)} ms, **CRM Mail Sync** ${farOursMs.toFixed(0)} ms (${(farBareMs / farOursMs).toFixed(2)}x the loop's speed; our fetches are pipelined: the next chunk's FETCH is sent while the last one's messages are matched and written).`,
+      );
       say("");
       say(`A tick with nothing new (median of ${Math.ceil(TICKS / 2)}, alternating):`);
       say("");
@@ -252,7 +311,9 @@ async function main() {
     say("| what | time | vs raw loop (target 0.8x or better) | heap growth |");
     say("|---|---|---|---|");
     say(`| raw SendMessageBatch loop: the same ${fan.count} job messages, 10 a request, nothing else | ${fan.rawMs.toFixed(0)} ms | 1.00x | |`);
-    say(`| **CRM Mail Sync fan-out tick**: lists the accounts, records a job each, enqueues them spread over the interval, marks each account | ${fan.oursMs.toFixed(0)} ms | ${(fan.rawMs / fan.oursMs).toFixed(2)}x | ${fan.heapMb.toFixed(1)} MB |`);
+    say(
+      `| **CRM Mail Sync fan-out tick**: lists the accounts, records a job each, enqueues them spread over the interval, marks each account | ${fan.oursMs.toFixed(0)} ms | ${(fan.rawMs / fan.oursMs).toFixed(2)}x | ${fan.heapMb.toFixed(1)} MB |`,
+    );
 
     // --- 4. each function as SST bundles it
     const bundles = await measureBundles(new URL("../..", import.meta.url).pathname, await mkdtemp(join(work, "bundles-")));
@@ -264,7 +325,11 @@ async function main() {
 
     // --- 5. peak heap while syncing a mailbox with a 50 MB message
     await servers.appendMessages(big.email, "INBOX", [
-      corpus.withAttachment({ from: "customer1@clients.test", to: big.email, subject: "50 MB drawings", date: new Date(), messageId: "<big@bench.test>" }, "Drawings attached.", { name: "drawings.bin", type: "application/octet-stream", content: Buffer.alloc(50 * 1024 * 1024, 1) }),
+      corpus.withAttachment({ from: "customer1@clients.test", to: big.email, subject: "50 MB drawings", date: new Date(), messageId: "<big@bench.test>" }, "Drawings attached.", {
+        name: "drawings.bin",
+        type: "application/octet-stream",
+        content: Buffer.alloc(50 * 1024 * 1024, 1),
+      }),
       ...msgs.slice(0, 500),
     ]);
     msgs.length = 0;
@@ -287,7 +352,9 @@ async function main() {
       "",
       `Written by \`npm run bench\` on ${new Date().toISOString()}: Node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? "?"}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB,`,
       "Dovecot on 127.0.0.1 over implicit TLS; dynalite (DynamoDB) runs on the same 2 cores, in a worker thread. All figures come from this one run, side by side.",
-      `Load average at the start and the end of the run (other work on the machine skews every figure; ratios are fairer than times): ${startLoad} / ${loadavg().map((l) => l.toFixed(1)).join(" ")}.`,
+      `Load average at the start and the end of the run (other work on the machine skews every figure; ratios are fairer than times): ${startLoad} / ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(" ")}.`,
       "",
     ];
     await writeFile(new URL("./RESULTS.md", import.meta.url), [...header, ...out, ""].join("\n"));

@@ -44,8 +44,7 @@ function installedSstVersion(): string {
 function platformStaleReason(wanted: string): string | undefined {
   if (!existsSync(join(platform, "config.d.ts"))) return ".sst/platform/config.d.ts is missing";
   // A half-finished install leaves config.d.ts without the Pulumi types it imports.
-  if (!existsSync(join(platform, "node_modules", "@pulumi", "aws", "package.json")))
-    return ".sst/platform/node_modules is incomplete";
+  if (!existsSync(join(platform, "node_modules", "@pulumi", "aws", "package.json"))) return ".sst/platform/node_modules is incomplete";
   const versionFile = join(platform, "version");
   const have = existsSync(versionFile) ? readFileSync(versionFile, "utf8").trim() : "none";
   if (have !== wanted) return `.sst/platform is for sst ${have}, the project uses sst ${wanted}`;

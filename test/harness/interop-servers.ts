@@ -52,7 +52,10 @@ const LIBRARIES = [
 ] as const;
 
 async function ensurePackages(): Promise<string> {
-  await ensureDebianPackages(LIBRARIES.map(([name, provides]) => ({ name, provides })), "the interop mail servers");
+  await ensureDebianPackages(
+    LIBRARIES.map(([name, provides]) => ({ name, provides })),
+    "the interop mail servers",
+  );
   const root = path.join(CACHE, "root");
   const missing = UNPACKED.filter((p) => !fs.existsSync(path.join(root, p, "usr")));
   if (missing.length === 0) return root;

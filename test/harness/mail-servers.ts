@@ -91,12 +91,23 @@ export async function startMailServers(opts: StartMailServersOptions = {}): Prom
       .catch(() => undefined);
 
     const layout: Layout = {
-      dir, base, domain, ports, mailUser, mailGroup,
+      dir,
+      base,
+      domain,
+      ports,
+      mailUser,
+      mailGroup,
       oauthUrl: opts.oauthIntrospectionUrl ?? `http://${HOST}:${ports.oauth}/dovecot/introspect`,
     };
     const users = buildUsers(domain, opts.extraUsers);
     await ensureTlsCertificate(dir);
-    await fsp.writeFile(path.join(dir, "users"), Object.values(users).map((u) => `${u.email}:{PLAIN}${u.password}\n`).join(""), { mode: 0o644 });
+    await fsp.writeFile(
+      path.join(dir, "users"),
+      Object.values(users)
+        .map((u) => `${u.email}:{PLAIN}${u.password}\n`)
+        .join(""),
+      { mode: 0o644 },
+    );
     await fsp.writeFile(path.join(dir, "dovecot.conf"), dovecotConf(layout));
     await fsp.writeFile(path.join(dir, "dovecot-oauth2.conf.ext"), dovecotOauthConf(layout));
     // a stale anvil-auth-penalty socket from an earlier run re-enables the penalty (the team's
@@ -117,11 +128,21 @@ export async function startMailServers(opts: StartMailServersOptions = {}): Prom
 
     const certPath = path.join(dir, "tls/cert.pem");
     const info: MailServersInfo = {
-      host: HOST, domain, portBase: base,
-      imapPort: ports.imap, imapsPort: ports.imaps, lmtpPort: ports.lmtp,
-      smtpPort: ports.smtp, smtpsPort: ports.smtps,
-      oauthPort: ports.oauth, oauthIntrospectionUrl: layout.oauthUrl,
-      smtpPeer, caPem: await fsp.readFile(certPath, "utf8"), certPath, users, dir,
+      host: HOST,
+      domain,
+      portBase: base,
+      imapPort: ports.imap,
+      imapsPort: ports.imaps,
+      lmtpPort: ports.lmtp,
+      smtpPort: ports.smtp,
+      smtpsPort: ports.smtps,
+      oauthPort: ports.oauth,
+      oauthIntrospectionUrl: layout.oauthUrl,
+      smtpPeer,
+      caPem: await fsp.readFile(certPath, "utf8"),
+      certPath,
+      users,
+      dir,
     };
     await fsp.writeFile(path.join(dir, "info.json"), JSON.stringify(info, null, 2));
 

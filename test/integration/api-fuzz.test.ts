@@ -34,7 +34,9 @@ interface Operation {
 function event(method: string, path: string, options: { query?: Record<string, string>; body?: string; contentType?: string; caller?: Caller } = {}): APIGatewayProxyEventV2 {
   const now = new Date();
   const query = options.query ?? {};
-  const rawQueryString = Object.entries(query).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join("&");
+  const rawQueryString = Object.entries(query)
+    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
+    .join("&");
   return {
     version: "2.0",
     routeKey: "ANY /api/{proxy+}",
@@ -50,9 +52,16 @@ function event(method: string, path: string, options: { query?: Record<string, s
     },
     queryStringParameters: rawQueryString ? query : undefined,
     requestContext: {
-      accountId: "000000000000", apiId: "fuzz", domainName: "crm.example.test", domainPrefix: "crm",
+      accountId: "000000000000",
+      apiId: "fuzz",
+      domainName: "crm.example.test",
+      domainPrefix: "crm",
       http: { method, path, protocol: "HTTP/1.1", sourceIp: "192.0.2.99", userAgent: "fuzz" },
-      requestId: randomUUID(), routeKey: "ANY /api/{proxy+}", stage: "$default", time: now.toUTCString(), timeEpoch: now.getTime(),
+      requestId: randomUUID(),
+      routeKey: "ANY /api/{proxy+}",
+      stage: "$default",
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
     },
     body: options.body,
     isBase64Encoded: false,
@@ -69,8 +78,26 @@ async function signIn(who: { email: string; password: string }, name: string): P
 
 /** Path parameter values no id or domain can be. */
 const JUNK_PARAMS = [
-  "%", "%E0%A4%A", "%zz", "%C0%AF", "%ED%A0%80", "%00", "%2F..%2F..", "%2e%2e", "..",
-  "x".repeat(5000), "%F0%9F%98%80".repeat(300), "日本語", "%E6%97%A5%E6%9C%AC", "'\"<>`", "%20", "a%0Ab", "%FF%FE", "-1", "null", "{id}",
+  "%",
+  "%E0%A4%A",
+  "%zz",
+  "%C0%AF",
+  "%ED%A0%80",
+  "%00",
+  "%2F..%2F..",
+  "%2e%2e",
+  "..",
+  "x".repeat(5000),
+  "%F0%9F%98%80".repeat(300),
+  "日本語",
+  "%E6%97%A5%E6%9C%AC",
+  "'\"<>`",
+  "%20",
+  "a%0Ab",
+  "%FF%FE",
+  "-1",
+  "null",
+  "{id}",
 ];
 /** Query values for every declared query parameter, and parameters no route declares. */
 const JUNK_QUERY = ["", "-1", "0", "1e400", "NaN", "%", "%zz", "x".repeat(5000), "日本", "[object Object]", "1,2,3", "\u0000"];
@@ -79,8 +106,20 @@ const JUNK_QUERY = ["", "-1", "0", "1e400", "NaN", "%", "%zz", "x".repeat(5000),
 function junkBodies(schema: Operation["bodySchema"]): { body: string; contentType?: string }[] {
   const deep = (n: number) => "[".repeat(n) + "]".repeat(n);
   const bodies: { body: string; contentType?: string }[] = [
-    "{", "{\"a\":", "nul", "\u0000", "null", "[]", "123", "\"text\"", "true", "{\"__proto__\":{\"polluted\":1}}",
-    JSON.stringify({ zzzUnknownField: 1 }), deep(5000), `{"a":${deep(3000)}}`, JSON.stringify({ x: "y".repeat(300 * 1024) }),
+    "{",
+    '{"a":',
+    "nul",
+    "\u0000",
+    "null",
+    "[]",
+    "123",
+    '"text"',
+    "true",
+    '{"__proto__":{"polluted":1}}',
+    JSON.stringify({ zzzUnknownField: 1 }),
+    deep(5000),
+    `{"a":${deep(3000)}}`,
+    JSON.stringify({ x: "y".repeat(300 * 1024) }),
   ].map((body) => ({ body }));
   const wrong: unknown[] = [42, "x".repeat(5000), { nested: { junk: [1, { a: null }] } }, [null, 1, "a"], null, true, -1.5, "", deep(2000)];
   for (const field of Object.keys(schema?.properties ?? {})) {
@@ -154,13 +193,20 @@ describe("fuzzing every operation of the OpenAPI document", () => {
         // query strings (junk for each declared parameter, and undeclared ones), on a junk id where the path has one
         const base = fill("zz-not-an-id");
         if (!signsOut) {
-          for (const name of [...op.queryParams, "lang", "zzz"]) for (const junk of JUNK_QUERY) await check(caller, label(`?${name}=${junk}`), event(op.method, base, { caller, query: { [name]: junk } }));
+          for (const name of [...op.queryParams, "lang", "zzz"])
+            for (const junk of JUNK_QUERY) await check(caller, label(`?${name}=${junk}`), event(op.method, base, { caller, query: { [name]: junk } }));
         }
         // bodies, sent to every operation that is not a GET (those with a body schema also on a real id)
         if (op.method === "GET" || signsOut) continue;
         const resource = Object.keys(realIds).find((r) => op.path.startsWith(`/api/${r}/`));
         const targets = [base, ...(op.bodySchema && resource ? [fill(realIds[resource]!)] : [])];
-        for (const path of targets) for (const b of junkBodies(op.bodySchema)) await check(caller, label(`${path === base ? "" : "real id "}body=${b.contentType ?? ""} ${b.body}`), event(op.method, path, { caller, body: b.body, contentType: b.contentType }));
+        for (const path of targets)
+          for (const b of junkBodies(op.bodySchema))
+            await check(
+              caller,
+              label(`${path === base ? "" : "real id "}body=${b.contentType ?? ""} ${b.body}`),
+              event(op.method, path, { caller, body: b.body, contentType: b.contentType }),
+            );
       }
     }
 

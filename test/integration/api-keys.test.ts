@@ -124,7 +124,10 @@ describe("API keys", () => {
 
   it("sees mailboxes as its integration user would: a member's key does not see an admin's mailbox, and never a password", async () => {
     const saved = await admin.post("/api/accounts", {
-      email: "boss@keys.test", imap: { host: "127.0.0.1", port: 993, security: "tls", user: "boss@keys.test" }, password: "boss-pw-SECRET-1", saveDisabledOnFailure: true,
+      email: "boss@keys.test",
+      imap: { host: "127.0.0.1", port: 993, security: "tls", user: "boss@keys.test" },
+      password: "boss-pw-SECRET-1",
+      saveDisabledOnFailure: true,
     });
     expect(saved.status).toBe(201);
     const asMember = await createKey({ scopes: ["mailboxes:read"] });
@@ -143,10 +146,20 @@ describe("contacts by the CRM's own id and by address", () => {
   it("gets, upserts and deletes a contact by external id, and looks one up by a secondary address with a mail summary", async () => {
     const { body } = await createKey({ scopes: ["contacts:read", "contacts:write", "messages:read"] });
     const key = body.key as string;
-    const created = await withKey(key, "PUT", "/api/contacts/by-external-id/crm-42", { name: "Tanaka", company: "ACME", primaryEmail: "tanaka@acme.test", secondaryEmails: ["t.tanaka@acme.test"] });
+    const created = await withKey(key, "PUT", "/api/contacts/by-external-id/crm-42", {
+      name: "Tanaka",
+      company: "ACME",
+      primaryEmail: "tanaka@acme.test",
+      secondaryEmails: ["t.tanaka@acme.test"],
+    });
     expect(created.status).toBe(201);
     expect(created.body.status).toBe("created");
-    const again = await withKey(key, "PUT", "/api/contacts/by-external-id/crm-42", { name: "Tanaka", company: "ACME", primaryEmail: "tanaka@acme.test", secondaryEmails: ["t.tanaka@acme.test"] });
+    const again = await withKey(key, "PUT", "/api/contacts/by-external-id/crm-42", {
+      name: "Tanaka",
+      company: "ACME",
+      primaryEmail: "tanaka@acme.test",
+      secondaryEmails: ["t.tanaka@acme.test"],
+    });
     expect(again.status).toBe(200);
     expect(again.body.status).toBe("unchanged");
     const renamed = await withKey(key, "PUT", "/api/contacts/by-external-id/crm-42", { name: "Tanaka Taro", primaryEmail: "tanaka@acme.test" });

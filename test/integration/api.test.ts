@@ -9,7 +9,12 @@ let admin: ApiClient;
 const ADMIN = { email: "admin@example.test", password: "admin-password-123" };
 // Nothing listens at 127.0.0.1:993: the connection test that saving runs fails, and the account
 // is saved anyway with sync off (saveDisabledOnFailure); what these tests prove is the API's.
-const goodAccount = { email: "alice@example.test", imap: { host: "127.0.0.1", port: 993, security: "tls", user: "alice@example.test" }, password: "pw-123", saveDisabledOnFailure: true };
+const goodAccount = {
+  email: "alice@example.test",
+  imap: { host: "127.0.0.1", port: 993, security: "tls", user: "alice@example.test" },
+  password: "pw-123",
+  saveDisabledOnFailure: true,
+};
 
 beforeAll(async () => {
   stack = await startLocalStack({ schedule: false, admin: ADMIN });

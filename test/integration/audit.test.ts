@@ -36,7 +36,12 @@ beforeAll(async () => {
   expect(key.status, key.text).toBe(201);
   ids.key = key.body.key;
   ids.apiKeyId = key.body.id;
-  const upsert = await new ApiClient(stack.url).request("PUT", "/api/contacts/by-external-id/crm-7", { name: "佐藤", primaryEmail: "sato@client.example" }, { authorization: `Bearer ${ids.key}` });
+  const upsert = await new ApiClient(stack.url).request(
+    "PUT",
+    "/api/contacts/by-external-id/crm-7",
+    { name: "佐藤", primaryEmail: "sato@client.example" },
+    { authorization: `Bearer ${ids.key}` },
+  );
   expect(upsert.status, upsert.text).toBe(201);
   expect((await admin.del(`/api/contacts/${ids.contact}`)).status).toBe(204);
   // not entries: reads, probes, and requests refused as malformed (they changed nothing)

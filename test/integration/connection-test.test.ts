@@ -105,8 +105,15 @@ describe("connection test through the API", () => {
       expect(reply.status, reply.text).toBe(200);
       expect(reply.body.ok).toBe(true);
       expect(stepsOf(reply.body)).toEqual([
-        "imap:dns:ok", "imap:tcp:ok", "imap:tls:ok", "imap:imap_login:ok", "imap:folders:ok",
-        "smtp:dns:ok", "smtp:tcp:ok", "smtp:tls:ok", "smtp:smtp_login:ok",
+        "imap:dns:ok",
+        "imap:tcp:ok",
+        "imap:tls:ok",
+        "imap:imap_login:ok",
+        "imap:folders:ok",
+        "smtp:dns:ok",
+        "smtp:tcp:ok",
+        "smtp:tls:ok",
+        "smtp:smtp_login:ok",
       ]);
       const tls = reply.body.steps.find((s: any) => s.protocol === "imap" && s.step === "tls");
       expect(tls.detail).toMatch(/^TLSv1\.[23] /);
@@ -136,8 +143,15 @@ describe("connection test through the API", () => {
     expect(en.status).toBe(200);
     expect(en.body.ok).toBe(false);
     expect(stepsOf(en.body)).toEqual([
-      "imap:dns:ok", "imap:tcp:ok", "imap:tls:ok", "imap:imap_login:failed", "imap:folders:skipped",
-      "smtp:dns:ok", "smtp:tcp:ok", "smtp:tls:ok", "smtp:smtp_login:failed",
+      "imap:dns:ok",
+      "imap:tcp:ok",
+      "imap:tls:ok",
+      "imap:imap_login:failed",
+      "imap:folders:skipped",
+      "smtp:dns:ok",
+      "smtp:tcp:ok",
+      "smtp:tls:ok",
+      "smtp:smtp_login:failed",
     ]);
     const imap = failed(en.body, "imap").diagnosis;
     expect(imap).toMatchObject({ code: "auth_failed", kind: "permanent", step: "imap_login", cause: "The mail server refused the user name or password." });
@@ -285,7 +299,9 @@ describe("saving runs the connection test first", () => {
     // it must be typed again (refused on the password field, nothing saved)
     const movedPort = await api.patch(`/api/accounts/${id}`, { imap: { port: mail.imapPort, security: "starttls" } });
     expect(movedPort.status).toBe(400);
-    expect(movedPort.body.error.fields).toEqual([{ field: "password", code: "password_required_new_destination", message: expect.stringContaining(`${mail.host}:${mail.imapPort} (starttls)`) }]);
+    expect(movedPort.body.error.fields).toEqual([
+      { field: "password", code: "password_required_new_destination", message: expect.stringContaining(`${mail.host}:${mail.imapPort} (starttls)`) },
+    ]);
     expect((await api.get(`/api/accounts/${id}`)).body).toEqual(before);
     expect((await api.patch(`/api/accounts/${id}`, { imap: { port: mail.imapPort, security: "starttls" }, password: bob().password })).status).toBe(200);
     // a new IMAP host (the same Dovecot by another name) without the password: refused on the
@@ -348,10 +364,14 @@ describe("saved accounts: test, folders and the test mail", () => {
     const inSent = await findByMessageId("Sent", messageId);
     expect(inSent).toEqual([{ uid: reply.body.savedToSent.uid, seen: true }]);
     // delivery goes Postfix -> LMTP -> Dovecot: wait for it
-    const inInbox = await eventually(async () => {
-      const found = await findByMessageId("INBOX", messageId);
-      return found.length ? found : undefined;
-    }, 20_000, 200);
+    const inInbox = await eventually(
+      async () => {
+        const found = await findByMessageId("INBOX", messageId);
+        return found.length ? found : undefined;
+      },
+      20_000,
+      200,
+    );
     expect(inInbox).toHaveLength(1);
   });
 

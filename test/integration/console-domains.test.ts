@@ -17,7 +17,8 @@ import { fillPinnedServers, signInPage } from "../support/console-page";
  */
 const mail = inject("mail");
 const ADMIN = { email: "admin@example.test", password: "admin-password-123" };
-const alice = mail.users.alice, carol = mail.users.carol;
+const alice = mail.users.alice,
+  carol = mail.users.carol;
 const domain = alice.email.split("@")[1]!;
 let stack: LocalStack;
 let browser: Browser;
@@ -32,7 +33,10 @@ beforeAll(async () => {
   stack = await startLocalStack({ schedule: false, admin: ADMIN, imapCaPem: mail.caPem });
   api = new ApiClient(stack.url);
   await api.signIn(ADMIN.email, ADMIN.password);
-  for (const [who, box] of [["alice", alice], ["carol", carol]] as const) {
+  for (const [who, box] of [
+    ["alice", alice],
+    ["carol", carol],
+  ] as const) {
     const user = await api.post("/api/users", { email: box.email, name: who === "alice" ? "佐藤 花子" : "鈴木 一郎", password: `${who}-password-123`, role: "member" });
     expect(user.status, user.text).toBe(201);
     ids[who] = user.body.id;
@@ -73,7 +77,14 @@ describe("company domains", () => {
     await expect(row.textContent()).resolves.toContain(`${mail.host}:${mail.imapsPort}`);
     await expect(row.getByTestId("domain-usage").textContent()).resolves.toBe("まだ接続されていません");
     const saved = (await api.get("/api/domain-settings")).body.items;
-    expect(saved).toEqual([expect.objectContaining({ domain, imap: { host: mail.host, port: mail.imapsPort, security: "tls" }, smtp: { host: mail.host, port: mail.smtpPort, security: "starttls" }, username: "email" })]);
+    expect(saved).toEqual([
+      expect.objectContaining({
+        domain,
+        imap: { host: mail.host, port: mail.imapsPort, security: "tls" },
+        smtp: { host: mail.host, port: mail.smtpPort, security: "starttls" },
+        username: "email",
+      }),
+    ]);
     expect(JSON.stringify(saved)).not.toContain(carol.password);
 
     // a bad port is refused next to its field, in Japanese, and the saved settings stay
@@ -116,7 +127,9 @@ describe("company domains", () => {
     const adminPage = await admin.newPage();
     await signIn(adminPage, ADMIN);
     await adminPage.goto(`${stack.url}/#/domains`);
-    await expect.poll(() => adminPage.locator(`[data-testid=domain-row][data-domain="${domain}"]`).getByTestId("domain-usage").textContent(), { timeout: 15_000 }).toBe("接続済み 1 件・うちこのサーバー 1 件");
+    await expect
+      .poll(() => adminPage.locator(`[data-testid=domain-row][data-domain="${domain}"]`).getByTestId("domain-usage").textContent(), { timeout: 15_000 })
+      .toBe("接続済み 1 件・うちこのサーバー 1 件");
     await admin.close();
   });
 
@@ -130,7 +143,9 @@ describe("company domains", () => {
     await page.getByTestId("audit-filter-apply").click();
     const rows = page.getByTestId("audit-row");
     // (the port 99999 was refused as malformed: it changed nothing and is not an entry)
-    await expect.poll(() => rows.evaluateAll((els) => els.map((e) => `${e.getAttribute("data-action")} ${e.getAttribute("data-ok")}`)), { timeout: 15_000 }).toEqual(["PUT /api/domain-settings/{domain} true"]);
+    await expect
+      .poll(() => rows.evaluateAll((els) => els.map((e) => `${e.getAttribute("data-action")} ${e.getAttribute("data-ok")}`)), { timeout: 15_000 })
+      .toEqual(["PUT /api/domain-settings/{domain} true"]);
     await expect(rows.first().textContent()).resolves.toContain(domain);
     await expect(rows.first().getByTestId("audit-outcome").textContent()).resolves.toBe("完了");
     await expect(rows.first().textContent()).resolves.toContain("ドメインとプロバイダー: 設定");

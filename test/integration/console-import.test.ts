@@ -236,7 +236,11 @@ describe("CSV import in the console", () => {
       const [yamada] = await contactByEmail("taro.yamada@yamada-shoji.example");
       expect(yamada).toMatchObject({ name: "山田 太郎", company: "山田商事株式会社", secondaryEmails: ["t.yamada@yamada-shoji.example"] });
       const [takahashi] = await contactByEmail("kenichi.takahashi@takahashi-kogyo.example");
-      expect(takahashi).toMatchObject({ name: "髙橋 健一", company: "髙橋工業株式会社", secondaryEmails: ["k.takahashi@takahashi-kogyo.example", "eigyo@takahashi-kogyo.example"] });
+      expect(takahashi).toMatchObject({
+        name: "髙橋 健一",
+        company: "髙橋工業株式会社",
+        secondaryEmails: ["k.takahashi@takahashi-kogyo.example", "eigyo@takahashi-kogyo.example"],
+      });
       const [sato] = await contactByEmail("hanako.sato@sample-denki.example");
       expect(sato).toMatchObject({ name: "佐藤 花子", secondaryEmails: [] });
       expect(await contactByEmail("tanto@nanashi-shoten.example")).toEqual([]);
@@ -280,7 +284,9 @@ describe("CSV import in the console", () => {
       // Assess: the limit in KB and what to do, and nothing was uploaded
       const refused = page.getByTestId("import-size-error");
       await refused.waitFor();
-      await expect(refused.textContent()).resolves.toMatch(new RegExp(`all-contacts\\.csv is \\d+ KB, but one import accepts files up to ${MAX_FILE_KB} KB\\. Split it into several files`));
+      await expect(refused.textContent()).resolves.toMatch(
+        new RegExp(`all-contacts\\.csv is \\d+ KB, but one import accepts files up to ${MAX_FILE_KB} KB\\. Split it into several files`),
+      );
       expect(s.calls.filter((c) => c.startsWith("POST /api/contacts/import"))).toEqual([]);
       await shot(page, "en-import-too-large");
 
@@ -297,7 +303,12 @@ describe("CSV import in the console", () => {
       await expect(page.getByTestId("import-encoding").getAttribute("data-encoding")).resolves.toBe("utf-8");
       await expect(page.getByTestId("import-encoding").textContent()).resolves.toBe("UTF-8");
       // the BOM is not part of the first header: "Name" is mapped
-      await expect(page.getByTestId("import-column").evaluateAll((els) => els.map((e) => e.getAttribute("data-field")))).resolves.toEqual(["name", "company", "primaryEmail", "secondaryEmails"]);
+      await expect(page.getByTestId("import-column").evaluateAll((els) => els.map((e) => e.getAttribute("data-field")))).resolves.toEqual([
+        "name",
+        "company",
+        "primaryEmail",
+        "secondaryEmails",
+      ]);
       await expect(page.getByTestId("import-counts").locator("[data-count=valid] dd").textContent()).resolves.toBe("3");
       // none of them exists yet: the preview says all three will be new contacts
       await expect(page.getByTestId("import-counts").locator("[data-count=create] dd").textContent()).resolves.toBe("3");

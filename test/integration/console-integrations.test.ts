@@ -118,10 +118,15 @@ describe("integrations page", () => {
     expect(verifySignature(secret, got.body, got.signature)).toBe(true);
 
     await page.getByTestId("webhook-deliveries").click();
-    await expect.poll(async () => {
-      await page.getByTestId("webhook-deliveries").click();
-      return page.getByTestId("webhook-delivery-status").first().textContent();
-    }, { timeout: 15_000 }).toBe("Delivered (attempts: 1)");
+    await expect
+      .poll(
+        async () => {
+          await page.getByTestId("webhook-deliveries").click();
+          return page.getByTestId("webhook-delivery-status").first().textContent();
+        },
+        { timeout: 15_000 },
+      )
+      .toBe("Delivered (attempts: 1)");
 
     // a replay over a window around now sends the same event again, as a new delivery
     const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);

@@ -39,7 +39,11 @@ beforeAll(async () => {
     ids[key] = created.body.id;
   }
   // bob's mailbox as the sync leaves it after its third refused login
-  await db.update("main", keys.account(ids.bob), { expression: "SET #s = :s, authFailures = :n, lastError = :e", names: { "#s": "state" }, values: { ":s": "paused", ":n": 3, ":e": { code: "diag.auth_failed" } } });
+  await db.update("main", keys.account(ids.bob), {
+    expression: "SET #s = :s, authFailures = :n, lastError = :e",
+    names: { "#s": "state" },
+    values: { ":s": "paused", ":n": 3, ":e": { code: "diag.auth_failed" } },
+  });
   browser = await launchBrowser();
 }, 120_000);
 afterAll(async () => {
@@ -72,7 +76,12 @@ describe("the admin overview", () => {
     expect(await page.getByTestId("dead-letters-empty").count()).toBe(1);
 
     // Act: elsewhere, a job lands in the dead-letter queue and bob's new password is saved
-    await localSqs(stack.sqsEndpoint).send(new SendMessageCommand({ QueueUrl: stack.dlqUrl, MessageBody: JSON.stringify({ jobId: "dead-1", accountId: ids.alice, reason: "schedule", enqueuedAt: new Date().toISOString() }) }));
+    await localSqs(stack.sqsEndpoint).send(
+      new SendMessageCommand({
+        QueueUrl: stack.dlqUrl,
+        MessageBody: JSON.stringify({ jobId: "dead-1", accountId: ids.alice, reason: "schedule", enqueuedAt: new Date().toISOString() }),
+      }),
+    );
     const saved = await api.patch(`/api/accounts/${ids.bob}`, { password: mail.users.bob.password });
     expect(saved.status, saved.text).toBe(200);
 
@@ -102,7 +111,9 @@ describe("the admin overview", () => {
     await importRow.getByTestId("monitor-long-running").selectOption("6");
     await importRow.getByTestId("monitor-notify-normal").check();
     await page.getByTestId("monitor-save").click();
-    await expect.poll(async () => (await api.get("/api/settings/monitor")).body.types.import).toEqual({ enabled: true, intervalMinutes: 30, longRunningHours: 6, notify: { normal: true, abnormal: true, longRunning: true } });
+    await expect
+      .poll(async () => (await api.get("/api/settings/monitor")).body.types.import)
+      .toEqual({ enabled: true, intervalMinutes: 30, longRunningHours: 6, notify: { normal: true, abnormal: true, longRunning: true } });
   }, 60_000);
 });
 

@@ -98,10 +98,19 @@ describe("operations settings page", () => {
 
   it("offers 'Update password' with the reason instead of 'Sync now' on a paused mailbox", async () => {
     // Prepare: a mailbox saved with sync off (nothing listens at the port), then paused as three refusals leave it
-    const saved = await admin.post("/api/accounts", { email: "paused-box@example.test", imap: { host: "127.0.0.1", port: 9, security: "tls", user: "x" }, password: "pw", saveDisabledOnFailure: true });
+    const saved = await admin.post("/api/accounts", {
+      email: "paused-box@example.test",
+      imap: { host: "127.0.0.1", port: 9, security: "tls", user: "x" },
+      password: "pw",
+      saveDisabledOnFailure: true,
+    });
     expect(saved.status, saved.text).toBe(201);
     const db = new Db(stack.tables, localDynamo(stack.dynamoEndpoint));
-    await db.update("main", keys.account(saved.body.id), { expression: "SET #s = :p, authFailures = :n, syncEnabled = :on", names: { "#s": "state" }, values: { ":p": "paused", ":n": 3, ":on": true } });
+    await db.update("main", keys.account(saved.body.id), {
+      expression: "SET #s = :p, authFailures = :n, syncEnabled = :on",
+      names: { "#s": "state" },
+      values: { ":p": "paused", ":n": 3, ":on": true },
+    });
     const page = await signedIn();
     await page.getByTestId("nav-accounts").click();
     const row = page.locator(`[data-testid="account-row"]`, { hasText: "paused-box@example.test" });

@@ -16,7 +16,10 @@ import { headerOf, readMessages } from "../support/mailbox-reader";
  */
 const mail = inject("mail");
 const ADMIN = { email: "admin@example.test", password: "admin-password-123" };
-const alice = mail.users.alice, bob = mail.users.bob, carol = mail.users.carol, catchall = mail.users.catchall;
+const alice = mail.users.alice,
+  bob = mail.users.bob,
+  carol = mail.users.carol,
+  catchall = mail.users.catchall;
 const ALIAS = `alice.sales@${mail.domain}`;
 const CC = `console-cc-${Date.now()}@client.test`;
 
@@ -37,7 +40,12 @@ beforeAll(async () => {
   api = new ApiClient(stack.url);
   await api.signIn(ADMIN.email, ADMIN.password);
   const created = await api.post("/api/accounts", {
-    email: alice.email, displayName: "Alice Sender", aliases: [ALIAS], signature: "Alice / ACME", initialSyncDays: 2, password: alice.password,
+    email: alice.email,
+    displayName: "Alice Sender",
+    aliases: [ALIAS],
+    signature: "Alice / ACME",
+    initialSyncDays: 2,
+    password: alice.password,
     imap: { host: mail.host, port: mail.imapsPort, security: "tls", user: alice.email },
     smtp: { host: mail.host, port: mail.smtpPort, security: "starttls", user: alice.email },
   });

@@ -22,7 +22,11 @@ const domain = alice.email.split("@")[1]!;
 let browser: Browser;
 let stack: LocalStack;
 
-const progress = (page: Page) => page.getByTestId("setup-checklist").getByTestId("setup-step").evaluateAll((els) => els.map((e) => `${e.getAttribute("data-step")}:${e.getAttribute("data-done")}`));
+const progress = (page: Page) =>
+  page
+    .getByTestId("setup-checklist")
+    .getByTestId("setup-step")
+    .evaluateAll((els) => els.map((e) => `${e.getAttribute("data-step")}:${e.getAttribute("data-done")}`));
 async function backToChecklist(page: Page) {
   await page.goto(`${stack.url}/#/contacts`);
   await page.reload(); // already on the contacts page (a contact added there): read the list afresh
@@ -49,7 +53,12 @@ describe("the first-run checklist", () => {
     await page.getByTestId("setup-dismiss").click();
     await expect.poll(() => page.getByTestId("setup-checklist").count(), { timeout: 10_000 }).toBe(0);
     await page.reload();
-    await page.getByTestId("contacts-table").or(page.getByTestId("contacts-empty")).first().waitFor({ timeout: 15_000 }).catch(() => undefined);
+    await page
+      .getByTestId("contacts-table")
+      .or(page.getByTestId("contacts-empty"))
+      .first()
+      .waitFor({ timeout: 15_000 })
+      .catch(() => undefined);
     await page.waitForTimeout(500);
     expect(await page.getByTestId("setup-checklist").count()).toBe(0);
     const api = new ApiClient(stack.url);
@@ -121,7 +130,12 @@ describe("the first-run checklist", () => {
     // the admin's own mailbox is the last step; done, the list goes away
     const api = new ApiClient(stack.url);
     await api.signIn(ADMIN.email, ADMIN.next);
-    const own = await api.post("/api/accounts", { email: mail.users.carol.email, imap: { host: mail.host, port: mail.imapsPort, security: "tls", user: mail.users.carol.email }, password: mail.users.carol.password, syncEnabled: false });
+    const own = await api.post("/api/accounts", {
+      email: mail.users.carol.email,
+      imap: { host: mail.host, port: mail.imapsPort, security: "tls", user: mail.users.carol.email },
+      password: mail.users.carol.password,
+      syncEnabled: false,
+    });
     expect(own.status, own.text).toBe(201);
     await page.reload();
     await page.getByTestId("contacts-table").waitFor({ timeout: 15_000 });
@@ -132,5 +146,4 @@ describe("the first-run checklist", () => {
     await member.signIn(alice.email, "alice-password-123");
     expect((await member.get("/api/setup")).status).toBe(403);
   });
-
 });

@@ -95,7 +95,7 @@ function message(m: Spec): string {
   let body = textPart;
   if (m.html) {
     const htmlPart = ["Content-Type: text/html; charset=UTF-8", "Content-Transfer-Encoding: base64", "", b64(Buffer.from(m.html, "utf8"))].join(CRLF);
-    body = ["Content-Type: multipart/alternative; boundary=\"alt-b\"", "", "--alt-b", textPart, "--alt-b", htmlPart, "--alt-b--", ""].join(CRLF);
+    body = ['Content-Type: multipart/alternative; boundary="alt-b"', "", "--alt-b", textPart, "--alt-b", htmlPart, "--alt-b--", ""].join(CRLF);
   }
   if (m.attachments?.length) {
     const parts = m.attachments.map((a) =>
@@ -107,7 +107,7 @@ function message(m: Spec): string {
         b64(Buffer.alloc(a.bytes, 0x25)),
       ].join(CRLF),
     );
-    body = ["Content-Type: multipart/mixed; boundary=\"mix-b\"", "", "--mix-b", body, ...parts.flatMap((p) => ["--mix-b", p]), "--mix-b--", ""].join(CRLF);
+    body = ['Content-Type: multipart/mixed; boundary="mix-b"', "", "--mix-b", body, ...parts.flatMap((p) => ["--mix-b", p]), "--mix-b--", ""].join(CRLF);
     return [...head, body].join(CRLF);
   }
   return [...head, body].join(CRLF);
@@ -142,7 +142,14 @@ function htmlOnly(m: Omit<Spec, "text" | "html"> & { html: string }): string {
 function aliceInbox(alice: string) {
   const y = addr(YAMADA.name, YAMADA.email);
   return [
-    message({ from: y, to: [alice], subject: "Quotation request: 200 units of model A-20", date: day(12), id: "<q1@yamada-trading.example>", text: "Dear Ms Walker,\n\nCould you send us a quotation for 200 units of model A-20, delivered to our Osaka warehouse by the end of next month?\n\nBest regards,\nTaro Yamada\nYamada Trading Co., Ltd." }),
+    message({
+      from: y,
+      to: [alice],
+      subject: "Quotation request: 200 units of model A-20",
+      date: day(12),
+      id: "<q1@yamada-trading.example>",
+      text: "Dear Ms Walker,\n\nCould you send us a quotation for 200 units of model A-20, delivered to our Osaka warehouse by the end of next month?\n\nBest regards,\nTaro Yamada\nYamada Trading Co., Ltd.",
+    }),
     message({
       from: y,
       to: [alice],
@@ -158,10 +165,32 @@ function aliceInbox(alice: string) {
         { filename: "発注書_A-20.xlsx", contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", bytes: 15_872 },
       ],
     }),
-    message({ from: addr("山田 太郎", YAMADA.other), to: [alice], subject: "展示会のご案内", date: day(5, 1), id: "<expo@yamada-trading.example>", text: "ウォーカー様\n\nいつも大変お世話になっております。来月の展示会のご案内をお送りします。\nご都合がよろしければ、ぜひお立ち寄りください。\n\n山田商事 山田" }),
-    message({ from: y, to: [alice], subject: "納期のご確認", date: day(6, 0), id: "<nouki@yamada-trading.example>", text: "ウォーカー様\n\nお世話になっております。ご注文いただいた A-20 の納期について、今月 28 日着でお間違いないかご確認をお願いいたします。\n\n山田" }),
+    message({
+      from: addr("山田 太郎", YAMADA.other),
+      to: [alice],
+      subject: "展示会のご案内",
+      date: day(5, 1),
+      id: "<expo@yamada-trading.example>",
+      text: "ウォーカー様\n\nいつも大変お世話になっております。来月の展示会のご案内をお送りします。\nご都合がよろしければ、ぜひお立ち寄りください。\n\n山田商事 山田",
+    }),
+    message({
+      from: y,
+      to: [alice],
+      subject: "納期のご確認",
+      date: day(6, 0),
+      id: "<nouki@yamada-trading.example>",
+      text: "ウォーカー様\n\nお世話になっております。ご注文いただいた A-20 の納期について、今月 28 日着でお間違いないかご確認をお願いいたします。\n\n山田",
+    }),
     // hostile mail, from another contact (Maria Garcia's billing department)
-    message({ from: addr("Accounts <img src=x onerror=alert(2)>", GARCIA), to: [alice], subject: HOSTILE_SUBJECT, date: day(1), id: "<hostile@contoso.example>", text: HOSTILE_TEXT, html: HOSTILE_HTML }),
+    message({
+      from: addr("Accounts <img src=x onerror=alert(2)>", GARCIA),
+      to: [alice],
+      subject: HOSTILE_SUBJECT,
+      date: day(1),
+      id: "<hostile@contoso.example>",
+      text: HOSTILE_TEXT,
+      html: HOSTILE_HTML,
+    }),
     htmlOnly({ from: addr("Contoso Billing", GARCIA), to: [alice], subject: "Payment reminder", date: day(2), id: "<html-only@contoso.example>", html: HTML_ONLY }),
   ];
 }
@@ -221,7 +250,14 @@ function carolInbox(alice: string, carol: string) {
         { filename: "発注書_A-20.xlsx", contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", bytes: 15_872 },
       ],
     }),
-    message({ from: y, to: [carol], subject: "契約書ドラフト送付のお願い", date: day(3, 2), id: "<contract@yamada-trading.example>", text: "伊藤様\n\n契約書のドラフトを今週中にお送りいただけますでしょうか。\nよろしくお願いいたします。\n\n山田" }),
+    message({
+      from: y,
+      to: [carol],
+      subject: "契約書ドラフト送付のお願い",
+      date: day(3, 2),
+      id: "<contract@yamada-trading.example>",
+      text: "伊藤様\n\n契約書のドラフトを今週中にお送りいただけますでしょうか。\nよろしくお願いいたします。\n\n山田",
+    }),
   ];
 }
 
@@ -262,7 +298,11 @@ async function shot(page: Page, name: string, options: { readme?: string; fullPa
   if (options.readme) {
     // the README's pictures show the page, not the toasts of the steps before
     for (const close of await page.locator(".notice__close").all()) await close.click().catch(() => undefined);
-    await page.locator(".notice").first().waitFor({ state: "detached" }).catch(() => undefined);
+    await page
+      .locator(".notice")
+      .first()
+      .waitFor({ state: "detached" })
+      .catch(() => undefined);
   }
   await page.screenshot({ path: file, fullPage: options.fullPage ?? false });
   if (options.readme && UPDATE_README_SHOTS) await page.screenshot({ path: join(README_SHOTS, options.readme), fullPage: false });
@@ -297,12 +337,18 @@ beforeAll(async () => {
   browser = await launchBrowser();
 
   // The people, their mailboxes (created through the API: the console's own form is tested below)
-  for (const [key, u] of [["alice", ALICE], ["carol", CAROL]] as const) {
+  for (const [key, u] of [
+    ["alice", ALICE],
+    ["carol", CAROL],
+  ] as const) {
     const created = await api.post("/api/users", { email: u.email, name: u.name, password: u.password, role: "member" });
     expect(created.status, created.text).toBe(201);
     users[key] = created.body;
   }
-  for (const [key, u, security] of [["alice", mail.users.alice, "tls"], ["carol", mail.users.carol, "starttls"]] as const) {
+  for (const [key, u, security] of [
+    ["alice", mail.users.alice, "tls"],
+    ["carol", mail.users.carol, "starttls"],
+  ] as const) {
     const created = await api.post("/api/accounts", {
       email: u.email,
       displayName: key === "alice" ? ALICE.name : CAROL.name,
@@ -743,7 +789,11 @@ describe.each([
         await page.getByTestId("accounts-table").waitFor();
         // Assess: what the API now holds, and what the form shows when opened again
         const saved = (await api.get(`/api/accounts/${accountId}`)).body;
-        expect(saved).toMatchObject({ sentFolder: "[Gmail]/送信済みメール", aliases: ["sales@example.test"], sharing: { mode: "private", excludedDomains: ["example.net", "example.org"] } });
+        expect(saved).toMatchObject({
+          sentFolder: "[Gmail]/送信済みメール",
+          aliases: ["sales@example.test"],
+          sharing: { mode: "private", excludedDomains: ["example.net", "example.org"] },
+        });
         expect(saved.syncFolders).toEqual(["INBOX", "[Gmail]/送信済みメール", "Archive"]);
         await page.locator(`[data-testid=account-row][data-account-id="${accountId}"]`).getByTestId("account-edit").click();
         await expect.poll(() => page.getByTestId("account-sent-folder").inputValue()).toBe("[Gmail]/送信済みメール");
@@ -752,7 +802,14 @@ describe.each([
       if (lang === "en") {
         // 5. the first sync of a big mailbox: the account page polls and shows its progress
         const many = Array.from({ length: BIG_MAILBOX }, (_, i) =>
-          message({ from: addr("John Miller", "john.miller@northwind.example"), to: [bob.email], subject: `Shipment status #${i + 1}`, date: day(1 + (i % 60)), id: `<ship-${i}@northwind.example>`, text: `Container ${i + 1} has left the port.` }),
+          message({
+            from: addr("John Miller", "john.miller@northwind.example"),
+            to: [bob.email],
+            subject: `Shipment status #${i + 1}`,
+            date: day(1 + (i % 60)),
+            id: `<ship-${i}@northwind.example>`,
+            text: `Container ${i + 1} has left the port.`,
+          }),
         );
         await appendMessages(mail, bob.email, "INBOX", many);
         await page.getByTestId("account-status").getByTestId("account-sync").click();
@@ -858,7 +915,10 @@ describe("sharing and disconnecting", () => {
       expect(text).not.toContain(mail.users.alice.email);
       expect(text).toMatch(/2 emails/);
       await shot(s.page, "contact-timeline-colleague-private");
-      await s.page.getByTestId("signout").click().catch(() => undefined);
+      await s.page
+        .getByTestId("signout")
+        .click()
+        .catch(() => undefined);
 
       // an admin editing Alice's mailbox cannot open it to everyone
       await s.context.clearCookies();

@@ -17,7 +17,8 @@ import { connectMailbox, startSyncStack } from "../support/sync-stack";
  * the feed would rightly show it again (see core/messages/changes.ts).
  */
 const mail = inject("mail");
-const aliceBox = mail.users.alice, carolBox = mail.users.carol;
+const aliceBox = mail.users.alice,
+  carolBox = mail.users.carol;
 const ago = (minutes: number) => new Date(Date.now() - minutes * 60_000);
 const settle = () => new Promise((r) => setTimeout(r, CHANGES_SETTLE_MS + 300));
 

@@ -206,7 +206,10 @@ describe("bulk upsert by external id", () => {
 
   it("shows in the import preview that a row giving another CRM record's primary address is refused, as the import then refuses it", async () => {
     await admin.post("/api/contacts/bulk", { contacts: [{ externalId: "crm-owner", name: "Address Owner", primaryEmail: "owned@example.test" }] });
-    const file = { filename: "crm.csv", contentBase64: Buffer.from("external_id,name,email\r\ncrm-other,Other Record,owned@example.test\r\ncrm-new,New Person,new-person@example.test\r\n").toString("base64") };
+    const file = {
+      filename: "crm.csv",
+      contentBase64: Buffer.from("external_id,name,email\r\ncrm-other,Other Record,owned@example.test\r\ncrm-new,New Person,new-person@example.test\r\n").toString("base64"),
+    };
     const preview = await admin.post("/api/contacts/import/preview", file);
     expect(preview.status).toBe(200);
     expect(preview.body.rows.map((r: { action: string | null }) => r.action)).toEqual([null, "create"]);
@@ -229,7 +232,9 @@ describe("validation", () => {
       "secondaryEmails.0": "有効なメールアドレスを入力してください。",
     });
 
-    const tooMany = await ja.post("/api/contacts/bulk", { contacts: Array.from({ length: 501 }, (_, i) => ({ externalId: `n${i}`, name: "N", primaryEmail: `n${i}@example.test` })) });
+    const tooMany = await ja.post("/api/contacts/bulk", {
+      contacts: Array.from({ length: 501 }, (_, i) => ({ externalId: `n${i}`, name: "N", primaryEmail: `n${i}@example.test` })),
+    });
     expect(tooMany.status).toBe(400);
     expect(tooMany.body.error.fields).toEqual([{ field: "contacts", code: "too_many_items", message: "500件までです。" }]);
     expect((await ja.post("/api/contacts/bulk", { contacts: [] })).status).toBe(400);

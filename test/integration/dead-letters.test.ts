@@ -51,7 +51,13 @@ describe("a sync job in the dead-letter queue", () => {
       const listed = await api.get("/api/dead-letters?queue=sync");
       expect(listed.status).toBe(200);
       expect(listed.body.items).toEqual([
-        expect.objectContaining({ queue: "sync", messageId: sent.MessageId, jobId: "dl-job-1", subject: "gone-account", lastError: { code: "diag.timeout", message: expect.stringMatching(/[\u3040-\u30ff\u4e00-\u9fff]/) } }),
+        expect.objectContaining({
+          queue: "sync",
+          messageId: sent.MessageId,
+          jobId: "dl-job-1",
+          subject: "gone-account",
+          lastError: { code: "diag.timeout", message: expect.stringMatching(/[\u3040-\u30ff\u4e00-\u9fff]/) },
+        }),
       ]);
     }
     api.lang = "en";

@@ -38,7 +38,9 @@ describe("fanOut", () => {
     const first = await fanOut(deps);
     expect(first.due).toBe(ACCOUNTS - 1); // acc0 has sync off
     expect(new Set(first.enqueued.map((j) => j.accountId)).size).toBe(ACCOUNTS - 1);
-    const attrs = await localSqs(sqs.endpoint).send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesDelayed"] }));
+    const attrs = await localSqs(sqs.endpoint).send(
+      new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesDelayed"] }),
+    );
     expect(Number(attrs.Attributes!.ApproximateNumberOfMessages) + Number(attrs.Attributes!.ApproximateNumberOfMessagesDelayed)).toBe(ACCOUNTS - 1);
     // spread: all but the first are delayed
     expect(Number(attrs.Attributes!.ApproximateNumberOfMessagesDelayed)).toBeGreaterThanOrEqual(ACCOUNTS - 2);

@@ -64,10 +64,14 @@ describe("a sync worker killed mid-sync", () => {
     worker.stdout!.on("data", (c: Buffer) => (printed += c.toString()));
     const exited = new Promise<NodeJS.Signals | null>((ok) => worker.once("exit", (_code, signal) => ok(signal)));
     // killed once its heartbeat shows it has stored part of the mailbox
-    const midway = await eventually(async () => {
-      const item = await db.get("main", keys.job(dead.jobId));
-      return item?.status === "running" && (item.counts?.written ?? 0) > 0 ? item : undefined;
-    }, 60_000, 50);
+    const midway = await eventually(
+      async () => {
+        const item = await db.get("main", keys.job(dead.jobId));
+        return item?.status === "running" && (item.counts?.written ?? 0) > 0 ? item : undefined;
+      },
+      60_000,
+      50,
+    );
     worker.kill("SIGKILL");
     const killedAt = Date.now();
     expect(await exited).toBe("SIGKILL");
@@ -148,10 +152,24 @@ describe("npm start's queue after a restart", () => {
     // what a stopped `npm start` leaves: a job that was running (its lease left behind) and a newer one queued
     const running = await f.queued(accountId);
     await recordJob(db, running.jobId, "running", { counts: { folders: 1, fetched: 300, matched: 200, written: 200, skipped: 0 } });
-    await db.update("main", keys.account(accountId), { expression: "SET leaseJobId = :j, leaseOwner = :o, leaseUntil = :u, #state = :s, syncProgress = :p", names: { "#state": "state" }, values: { ":j": running.jobId, ":o": "stopped-process", ":u": Math.floor(Date.now() / 1000) - 1, ":s": "syncing", ":p": { folder: "INBOX", done: 300, total: 1800, at: new Date(Date.now() - 20_000).toISOString() } } });
+    await db.update("main", keys.account(accountId), {
+      expression: "SET leaseJobId = :j, leaseOwner = :o, leaseUntil = :u, #state = :s, syncProgress = :p",
+      names: { "#state": "state" },
+      values: {
+        ":j": running.jobId,
+        ":o": "stopped-process",
+        ":u": Math.floor(Date.now() / 1000) - 1,
+        ":s": "syncing",
+        ":p": { folder: "INBOX", done: 300, total: 1800, at: new Date(Date.now() - 20_000).toISOString() },
+      },
+    });
     await db.update("main", keys.job(running.jobId), { expression: "SET heartbeatAt = :h", values: { ":h": new Date(Date.now() - 20_000).toISOString() } });
     // the console no longer says it is syncing: the job is interrupted where its progress stopped
-    expect((await f.api.get(`/api/accounts/${accountId}`)).body).toMatchObject({ state: "connected", syncProgress: { done: 300, total: 1800 }, lastJob: { jobId: running.jobId, status: "abandoned", counts: { written: 200 } } });
+    expect((await f.api.get(`/api/accounts/${accountId}`)).body).toMatchObject({
+      state: "connected",
+      syncProgress: { done: 300, total: 1800 },
+      lastJob: { jobId: running.jobId, status: "abandoned", counts: { written: 200 } },
+    });
     await new Promise((r) => setTimeout(r, 5));
     const waiting = await f.queued(accountId);
     const requeued = await requeueUnfinished({ db, queue: deps.queue, log: deps.log });

@@ -31,7 +31,8 @@ function setNames(set: string, uid: number): boolean {
 
 beforeAll(async () => {
   await resetUser(mail, user.email);
-  const raw = (i: number) => `From: Customer <${CONTACT}>\r\nTo: ${user.email}\r\nSubject: Refused fetch ${i}\r\nMessage-ID: <${i}.${Date.now()}@refused.test>\r\nDate: ${new Date(Date.now() - (10 - i) * 60_000).toUTCString()}\r\n\r\nMessage ${i}.\r\n`;
+  const raw = (i: number) =>
+    `From: Customer <${CONTACT}>\r\nTo: ${user.email}\r\nSubject: Refused fetch ${i}\r\nMessage-ID: <${i}.${Date.now()}@refused.test>\r\nDate: ${new Date(Date.now() - (10 - i) * 60_000).toUTCString()}\r\n\r\nMessage ${i}.\r\n`;
   await appendMessages(mail, user.email, "INBOX", [raw(1), raw(2), raw(3)]);
   f = await startFaultStack(mail, user, [CONTACT]);
   f.relay.answer = (line) => {
@@ -40,7 +41,13 @@ beforeAll(async () => {
     refusals++;
     return `${m[1]} NO Some messages could not be FETCHed (Failure)\r\n`;
   };
-  const reply = await f.api.post("/api/accounts", { email: user.email, imap: { host: "127.0.0.1", port: f.relay.port, security: "none", user: user.email }, password: user.password, initialSyncDays: 2, syncFolders: ["INBOX"] });
+  const reply = await f.api.post("/api/accounts", {
+    email: user.email,
+    imap: { host: "127.0.0.1", port: f.relay.port, security: "none", user: user.email },
+    password: user.password,
+    initialSyncDays: 2,
+    syncFolders: ["INBOX"],
+  });
   expect(reply.status, reply.text).toBe(201);
   accountId = reply.body.id;
 }, 240_000);

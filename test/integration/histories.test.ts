@@ -24,7 +24,8 @@ import * as corpus from "../support/corpus";
 import { startSyncStack, TEST_ADMIN as ADMIN } from "../support/sync-stack";
 
 const mail = inject("mail");
-const alice = mail.users.alice, carol = mail.users.carol;
+const alice = mail.users.alice,
+  carol = mail.users.carol;
 const ALIAS = "alice.sales@example.test";
 const ago = (minutes: number) => new Date(Date.now() - minutes * 60_000);
 
@@ -52,7 +53,10 @@ beforeAll(async () => {
   // contacts first: with no mailbox yet, their creation queues nothing
   contacts.bob = await createContact("Bob Customer", "bob@customer.test");
   contacts.dan = await createContact("Dan Customer", "dan@customer.test");
-  for (const [user, port, security] of [[alice, mail.imapsPort, "tls"], [carol, mail.imapPort, "starttls"]] as const) {
+  for (const [user, port, security] of [
+    [alice, mail.imapsPort, "tls"],
+    [carol, mail.imapPort, "starttls"],
+  ] as const) {
     const aliases = user === alice ? [ALIAS] : [];
     const reply = await api.post("/api/accounts", { email: user.email, aliases, imap: { host: mail.host, port, security, user: user.email }, password: user.password });
     expect(reply.status, reply.text).toBe(201);
@@ -83,17 +87,42 @@ describe("conversations", () => {
     const [a, b, c] = [ago(300), ago(200), ago(100)];
     // the last reply arrives first, in Alice's mailbox, naming only its parent B
     await appendMessages(mail, alice.email, "INBOX", [
-      corpus.plain({ from: "Bob <bob@customer.test>", to: alice.email, subject: "Re: Re: Spring order", date: c, messageId: "<c@customer.test>", inReplyTo: "<b@example.test>", references: "<b@example.test>" }, "Agreed."),
+      corpus.plain(
+        {
+          from: "Bob <bob@customer.test>",
+          to: alice.email,
+          subject: "Re: Re: Spring order",
+          date: c,
+          messageId: "<c@customer.test>",
+          inReplyTo: "<b@example.test>",
+          references: "<b@example.test>",
+        },
+        "Agreed.",
+      ),
     ]);
     await sync(aliceAccount);
     // then the middle one, from Carol's Sent folder
     await appendMessages(mail, carol.email, "Sent", [
-      corpus.plain({ from: carol.email, to: "bob@customer.test", subject: "Re: Spring order", date: b, messageId: "<b@example.test>", inReplyTo: "<a@customer.test>", references: "<a@customer.test>" }, "Here is the price."),
+      corpus.plain(
+        {
+          from: carol.email,
+          to: "bob@customer.test",
+          subject: "Re: Spring order",
+          date: b,
+          messageId: "<b@example.test>",
+          inReplyTo: "<a@customer.test>",
+          references: "<a@customer.test>",
+        },
+        "Here is the price.",
+      ),
     ]);
     await sync(carolAccount);
     // and the first message last
     await appendMessages(mail, alice.email, "INBOX", [
-      corpus.plain({ from: "Bob <bob@customer.test>", to: `${alice.email}, ${carol.email}`, subject: "Spring order", date: a, messageId: "<a@customer.test>" }, "We would like to order."),
+      corpus.plain(
+        { from: "Bob <bob@customer.test>", to: `${alice.email}, ${carol.email}`, subject: "Spring order", date: a, messageId: "<a@customer.test>" },
+        "We would like to order.",
+      ),
     ]);
     await sync(aliceAccount);
 
@@ -116,7 +145,10 @@ describe("conversations", () => {
 describe("direction", () => {
   it("shows a contact's mail to a colleague with a second contact in Cc as copy on the second contact's page and received on the first's", async () => {
     await appendMessages(mail, alice.email, "INBOX", [
-      corpus.plain({ from: "Bob <bob@customer.test>", to: alice.email, cc: "Dan <dan@customer.test>", subject: "Delivery dates", date: ago(80), messageId: "<cc@customer.test>" }, "Dan in copy."),
+      corpus.plain(
+        { from: "Bob <bob@customer.test>", to: alice.email, cc: "Dan <dan@customer.test>", subject: "Delivery dates", date: ago(80), messageId: "<cc@customer.test>" },
+        "Dan in copy.",
+      ),
     ]);
     await appendMessages(mail, alice.email, "Sent", [
       corpus.plain({ from: `Sales <${ALIAS}>`, to: "dan@customer.test", subject: "From the sales alias", date: ago(70), messageId: "<alias@example.test>" }, "Hello Dan."),
@@ -171,7 +203,9 @@ describe("past mail of a new contact", () => {
     // write landed only after that job had read the requests
     const account = await deps.db.get("main", keys.account(aliceAccount));
     const gina = await writeContact(deps.db, { name: "Gina Slow", primaryEmail: "gina@late.test" });
-    const [request] = (await deps.db.queryAll("main", { KeyConditionExpression: "pk = :p", ExpressionAttributeValues: { ":p": "BACKFILL" } })).filter((r) => r.address === "gina@late.test");
+    const [request] = (await deps.db.queryAll("main", { KeyConditionExpression: "pk = :p", ExpressionAttributeValues: { ":p": "BACKFILL" } })).filter(
+      (r) => r.address === "gina@late.test",
+    );
     await deps.db.delete("main", { pk: request!.pk, sk: request!.sk });
     const stamped = new Date(Date.parse(String(account!.backfillTaken).slice(0, 24)) - 1_000).toISOString();
     await deps.db.put("main", { ...keys.backfill(stamped, "gina@late.test"), address: "gina@late.test", contactId: gina.id, at: stamped });

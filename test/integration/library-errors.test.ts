@@ -8,7 +8,16 @@ import { createServer } from "node:net";
 import { ImapFlow, type ImapFlowOptions } from "imapflow";
 import nodemailer from "nodemailer";
 import { describe, expect, inject, test } from "vitest";
-import { imapGreetingTimeout, imapMailboxMissing, imapSignInRefused, netError, smtpSignInRefused, smtpSocketError, smtpTimeout, type LibraryError } from "../support/library-errors";
+import {
+  imapGreetingTimeout,
+  imapMailboxMissing,
+  imapSignInRefused,
+  netError,
+  smtpSignInRefused,
+  smtpSocketError,
+  smtpTimeout,
+  type LibraryError,
+} from "../support/library-errors";
 
 const mail = inject("mail");
 const { alice } = mail.users;
@@ -16,11 +25,37 @@ const { alice } = mail.users;
 /** The fields the diagnosis reads (core/mail/diagnosis.ts readFields), as the error carries them. */
 const read = (err: LibraryError) =>
   Object.fromEntries(
-    ["message", "code", "originalCode", "response", "responseText", "responseStatus", "serverResponseCode", "authenticationFailed", "mailboxMissing", "responseCode", "permanent", "command", "timeoutType", "errno", "syscall", "address", "port"].map((k) => [k, err[k]]),
+    [
+      "message",
+      "code",
+      "originalCode",
+      "response",
+      "responseText",
+      "responseStatus",
+      "serverResponseCode",
+      "authenticationFailed",
+      "mailboxMissing",
+      "responseCode",
+      "permanent",
+      "command",
+      "timeoutType",
+      "errno",
+      "syscall",
+      "address",
+      "port",
+    ].map((k) => [k, err[k]]),
   );
 
 async function imapFailure(options: Partial<ImapFlowOptions>, act?: (client: ImapFlow) => Promise<unknown>): Promise<LibraryError> {
-  const client = new ImapFlow({ host: mail.host, port: mail.imapsPort, secure: true, auth: { user: alice.email, pass: alice.password }, tls: { ca: mail.caPem }, logger: false, ...options });
+  const client = new ImapFlow({
+    host: mail.host,
+    port: mail.imapsPort,
+    secure: true,
+    auth: { user: alice.email, pass: alice.password },
+    tls: { ca: mail.caPem },
+    logger: false,
+    ...options,
+  });
   client.on("error", () => undefined);
   try {
     await client.connect();

@@ -16,12 +16,19 @@ beforeAll(async () => {
   await resetUser(mail, bob.email);
   const now = Date.now();
   await appendMessages(mail, bob.email, "INBOX", [
-    corpus.iso2022jp({ from: "山田 <yamada@client.test>", to: bob.email, subject: "ご確認のお願い", date: new Date(now - 3000_000), messageId: "<b1@client.test>" }, "お世話になっております。\n添付の資料をご確認ください。\n\n山田"),
+    corpus.iso2022jp(
+      { from: "山田 <yamada@client.test>", to: bob.email, subject: "ご確認のお願い", date: new Date(now - 3000_000), messageId: "<b1@client.test>" },
+      "お世話になっております。\n添付の資料をご確認ください。\n\n山田",
+    ),
     corpus.htmlOnly(
       { from: "yamada@client.test", to: bob.email, subject: "Hostile", date: new Date(now - 2000_000), messageId: "<b2@client.test>" },
       '<p>Hello <b>Bob</b></p><script>alert("x")</script><img src="http://tracker.example/pixel.gif"><p>Regards</p>',
     ),
-    corpus.withAttachment({ from: "yamada@client.test", to: bob.email, subject: "With file", date: new Date(now - 1000_000), messageId: "<b3@client.test>" }, "See the file.", { name: "見積書.pdf", type: "application/pdf", content: Buffer.alloc(3000, 1) }),
+    corpus.withAttachment({ from: "yamada@client.test", to: bob.email, subject: "With file", date: new Date(now - 1000_000), messageId: "<b3@client.test>" }, "See the file.", {
+      name: "見積書.pdf",
+      type: "application/pdf",
+      content: Buffer.alloc(3000, 1),
+    }),
   ]);
   stack = await startLocalStack({ schedule: false, admin: ADMIN, imapCaPem: mail.caPem });
   api = new ApiClient(stack.url);
@@ -41,7 +48,12 @@ describe("message view", () => {
     const item = await bySubject("With file");
     const detail = await api.get(`/api/messages/${encodeURIComponent(item.id)}`);
     expect(detail.status).toBe(200);
-    expect(detail.body).toMatchObject({ subject: "With file", messageId: "<b3@client.test>", direction: "received", attachments: [{ filename: "見積書.pdf", contentType: "application/pdf" }] });
+    expect(detail.body).toMatchObject({
+      subject: "With file",
+      messageId: "<b3@client.test>",
+      direction: "received",
+      attachments: [{ filename: "見積書.pdf", contentType: "application/pdf" }],
+    });
     // the file's own size (3,000 bytes), not its base64 size in the message (~4,100)
     expect(Math.abs(detail.body.attachments[0].size - 3000)).toBeLessThan(60);
   });

@@ -63,10 +63,14 @@ describe("a sync job killed mid-run", () => {
       stdio: ["ignore", "ignore", "inherit"],
     });
     const exited = new Promise<NodeJS.Signals | null>((ok) => worker.once("exit", (_code, signal) => ok(signal)));
-    await eventually(async () => {
-      const item = await db.get("main", keys.job(dead.jobId));
-      return item?.status === "running" && (item.counts?.written ?? 0) > 0 ? item : undefined;
-    }, 60_000, 50);
+    await eventually(
+      async () => {
+        const item = await db.get("main", keys.job(dead.jobId));
+        return item?.status === "running" && (item.counts?.written ?? 0) > 0 ? item : undefined;
+      },
+      60_000,
+      50,
+    );
     worker.kill("SIGKILL");
     const killedAt = Date.now();
     expect(await exited).toBe("SIGKILL");

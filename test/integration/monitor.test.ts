@@ -4,7 +4,17 @@ import { Db } from "../../core/store/db";
 import { keys } from "../../core/store/keys";
 import { createLogger } from "../../core/shared/log";
 import { AppError } from "../../core/shared/errors";
-import { DEFAULT_TYPE_SETTINGS, jobEndReporter, metricSink, openIncidents, runMonitor, saveMonitorSettings, trackRun, type MetricPoint, type MonitorSettings } from "../../core/monitoring/index";
+import {
+  DEFAULT_TYPE_SETTINGS,
+  jobEndReporter,
+  metricSink,
+  openIncidents,
+  runMonitor,
+  saveMonitorSettings,
+  trackRun,
+  type MetricPoint,
+  type MonitorSettings,
+} from "../../core/monitoring/index";
 import { endRun, recordJob, recordQueued, startRun, JOB_TYPES } from "../../core/jobs/index";
 import type { Notifier, OpsEvent } from "../../core/notifications/index";
 
@@ -47,14 +57,34 @@ const monitor = (minutes: number) => runMonitor({ db, notifier, log }, at(minute
 const kinds = () => events.map((e) => e.kind);
 
 async function mailbox(id: string, lease?: { jobId: string; until: number; startedAt: string }) {
-  await db.put("main", { ...keys.account(id), gsi1pk: keys.accountsIndex, gsi1sk: `u#${id}`, id, ownerId: "u", email: `${id}@example.test`, state: "connected", updatedAt: iso(-600), ...(lease ? { leaseJobId: lease.jobId, leaseOwner: `owner-${lease.jobId}`, leaseUntil: lease.until, leaseStartedAt: lease.startedAt } : {}) });
+  await db.put("main", {
+    ...keys.account(id),
+    gsi1pk: keys.accountsIndex,
+    gsi1sk: `u#${id}`,
+    id,
+    ownerId: "u",
+    email: `${id}@example.test`,
+    state: "connected",
+    updatedAt: iso(-600),
+    ...(lease ? { leaseJobId: lease.jobId, leaseOwner: `owner-${lease.jobId}`, leaseUntil: lease.until, leaseStartedAt: lease.startedAt } : {}),
+  });
 }
 const epoch = (minutes: number) => Math.floor(at(minutes).getTime() / 1000);
 
 describe("a long-running job", () => {
   it("is told once when it passes its type's threshold, and once more when it ends", async () => {
     // Prepare: a contact import running for 61 minutes, beating all along (threshold: 1 hour)
-    await db.put("main", { ...keys.job("imp1"), gsi1pk: keys.jobsOfType("import"), gsi1sk: iso(-61), jobId: "imp1", jobType: "import", subject: "big.csv", status: "running", startedAt: iso(-61), heartbeatAt: iso(-1) });
+    await db.put("main", {
+      ...keys.job("imp1"),
+      gsi1pk: keys.jobsOfType("import"),
+      gsi1sk: iso(-61),
+      jobId: "imp1",
+      jobType: "import",
+      subject: "big.csv",
+      status: "running",
+      startedAt: iso(-61),
+      heartbeatAt: iso(-1),
+    });
     // Act + Assess
     const first = await monitor(0);
     expect(first.opened).toMatchObject([{ kind: "long_running", jobType: "import", jobId: "imp1" }]);
@@ -75,7 +105,17 @@ describe("a long-running job", () => {
 
   it("honours the type's threshold: 2 hours set, 61 minutes is not long", async () => {
     await saveMonitorSettings(db, settingsWith({ import: { longRunningHours: 2 } }), "admin");
-    await db.put("main", { ...keys.job("imp2"), gsi1pk: keys.jobsOfType("import"), gsi1sk: iso(-61), jobId: "imp2", jobType: "import", subject: "x.csv", status: "running", startedAt: iso(-61), heartbeatAt: iso(-1) });
+    await db.put("main", {
+      ...keys.job("imp2"),
+      gsi1pk: keys.jobsOfType("import"),
+      gsi1sk: iso(-61),
+      jobId: "imp2",
+      jobType: "import",
+      subject: "x.csv",
+      status: "running",
+      startedAt: iso(-61),
+      heartbeatAt: iso(-1),
+    });
     expect((await monitor(0)).opened).toEqual([]);
     expect(events).toEqual([]);
   });
@@ -135,7 +175,10 @@ describe("the settings", () => {
 
 describe("job ends", () => {
   it("tell an abnormal end once per incident: the same failure again is the same incident, a new one is told", async () => {
-    const report = jobEndReporter({ db, notifier, log }, async () => ({ types: Object.fromEntries(JOB_TYPES.map((t) => [t, DEFAULT_TYPE_SETTINGS])), updatedAt: null }) as MonitorSettings);
+    const report = jobEndReporter(
+      { db, notifier, log },
+      async () => ({ types: Object.fromEntries(JOB_TYPES.map((t) => [t, DEFAULT_TYPE_SETTINGS])), updatedAt: null }) as MonitorSettings,
+    );
     const end = { jobType: "sync" as const, subject: "a@example.test", status: "failed" as const };
     await report({ ...end, jobId: "j1", code: "diag.auth_failed", previousCode: null, loginRefused: true });
     await report({ ...end, jobId: "j2", code: "diag.auth_failed", previousCode: "diag.auth_failed", loginRefused: true });

@@ -171,7 +171,11 @@ describe("notification mail through a connected mailbox", () => {
       syncEnabled: false,
     });
     expect(box.status, box.text).toBe(201);
-    const saved = await admin.request("PUT", "/api/settings/notifications", settings({ server: { kind: "mailbox", accountId: box.body.id }, fromAddress: "", notifyAdmins: false, extraRecipients: IT_DESK }));
+    const saved = await admin.request(
+      "PUT",
+      "/api/settings/notifications",
+      settings({ server: { kind: "mailbox", accountId: box.body.id }, fromAddress: "", notifyAdmins: false, extraRecipients: IT_DESK }),
+    );
     expect(saved.status, saved.text).toBe(200);
     const unknown = await admin.request("PUT", "/api/settings/notifications", settings({ server: { kind: "mailbox", accountId: "no-such-mailbox" } }));
     expect(unknown.status).toBe(400);

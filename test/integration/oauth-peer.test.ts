@@ -18,9 +18,24 @@ const REDIRECT = "http://127.0.0.1:9/oauth/callback";
 async function signIn(email: string) {
   const verifier = randomBytes(32).toString("base64url");
   const challenge = createHash("sha256").update(verifier).digest("base64url");
-  const q = new URLSearchParams({ client_id: TEST_CLIENTS.google.id, response_type: "code", redirect_uri: REDIRECT, scope: "openid email https://mail.google.com/", state: "s1", code_challenge: challenge, code_challenge_method: "S256" });
+  const q = new URLSearchParams({
+    client_id: TEST_CLIENTS.google.id,
+    response_type: "code",
+    redirect_uri: REDIRECT,
+    scope: "openid email https://mail.google.com/",
+    state: "s1",
+    code_challenge: challenge,
+    code_challenge_method: "S256",
+  });
   const back = await control.consent(`${oauth.url}/google/authorize?${q}`, email);
-  const form = { grant_type: "authorization_code", code: back.searchParams.get("code")!, redirect_uri: REDIRECT, code_verifier: verifier, client_id: TEST_CLIENTS.google.id, client_secret: TEST_CLIENTS.google.secret };
+  const form = {
+    grant_type: "authorization_code",
+    code: back.searchParams.get("code")!,
+    redirect_uri: REDIRECT,
+    code_verifier: verifier,
+    client_id: TEST_CLIENTS.google.id,
+    client_secret: TEST_CLIENTS.google.secret,
+  };
   const res = await fetch(`${oauth.url}/google/token`, { method: "POST", body: new URLSearchParams(form) });
   return { status: res.status, body: (await res.json()) as Record<string, string>, form };
 }
@@ -61,10 +76,22 @@ describe("the OAuth2 test peer", () => {
   it("lets SMTP submission sign in with the token through Dovecot's SASL", async () => {
     const email = `peer-smtp-${Date.now()}@${mail.domain}`;
     const { body } = await signIn(email);
-    const transport = nodemailer.createTransport({ host: mail.host, port: mail.smtpPort, requireTLS: true, tls: { ca: mail.caPem, servername: "localhost" }, auth: { type: "OAuth2", user: email, accessToken: body.access_token! } });
+    const transport = nodemailer.createTransport({
+      host: mail.host,
+      port: mail.smtpPort,
+      requireTLS: true,
+      tls: { ca: mail.caPem, servername: "localhost" },
+      auth: { type: "OAuth2", user: email, accessToken: body.access_token! },
+    });
     try {
       await expect(transport.verify()).resolves.toBe(true);
-      const bad = nodemailer.createTransport({ host: mail.host, port: mail.smtpPort, requireTLS: true, tls: { ca: mail.caPem, servername: "localhost" }, auth: { type: "OAuth2", user: email, accessToken: "at.forged" } });
+      const bad = nodemailer.createTransport({
+        host: mail.host,
+        port: mail.smtpPort,
+        requireTLS: true,
+        tls: { ca: mail.caPem, servername: "localhost" },
+        auth: { type: "OAuth2", user: email, accessToken: "at.forged" },
+      });
       await expect(bad.verify()).rejects.toMatchObject({ code: "EAUTH" });
     } finally {
       transport.close();

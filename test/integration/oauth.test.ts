@@ -59,7 +59,10 @@ afterAll(async () => {
 describe("connecting a mailbox with OAuth2", () => {
   it("lists the providers this server is set up for", async () => {
     const reply = await s.api.get("/api/oauth/providers");
-    expect(reply.body.items).toEqual([{ id: "google", label: "Google" }, { id: "microsoft", label: "Microsoft", tenant: "common" }]);
+    expect(reply.body.items).toEqual([
+      { id: "google", label: "Google" },
+      { id: "microsoft", label: "Microsoft", tenant: "common" },
+    ]);
   });
 
   it("sends the browser to the provider with PKCE, the mail scope and a state, back to the console's origin", async () => {
@@ -80,7 +83,15 @@ describe("connecting a mailbox with OAuth2", () => {
   it("creates the mailbox from the address in the ID token, with the provider's servers and no password", async () => {
     const reply = await s.connect(s.api, "google", GOOGLE_USER);
     expect(reply.status, reply.text).toBe(201);
-    expect(reply.body).toMatchObject({ email: GOOGLE_USER, authMethod: "oauth2", oauthProvider: "google", provider: "gmail", hasPassword: false, state: "init", saveSentCopy: false });
+    expect(reply.body).toMatchObject({
+      email: GOOGLE_USER,
+      authMethod: "oauth2",
+      oauthProvider: "google",
+      provider: "gmail",
+      hasPassword: false,
+      state: "init",
+      saveSentCopy: false,
+    });
     expect(reply.body.imap).toEqual({ host: "127.0.0.1", port: mail.imapsPort, security: "tls", user: GOOGLE_USER });
     googleId = reply.body.id;
     const saved = await readCredentials(s.deps, googleId);
@@ -221,7 +232,7 @@ describe("an OAuth2 mailbox at work", () => {
     expect(outcome).toMatchObject({ status: "failed", error: "diag.oauth_reconnect_needed" });
     const view = await account(googleId);
     expect(view.state).toBe("paused");
-    expect(view.lastError.message).toContain('Connect with Google');
+    expect(view.lastError.message).toContain("Connect with Google");
     s.api.lang = "ja";
     expect((await account(googleId)).lastError.message).toContain("Google で接続");
     s.api.lang = "en";
@@ -236,7 +247,9 @@ describe("an OAuth2 mailbox at work", () => {
   it("resumes on a reconnect that keeps the mailbox, its mail and its cursors", async () => {
     const historyBefore = await historyOfContact();
     expect(historyBefore).toEqual(["Before connecting", "While refreshing"]);
-    const cursorsBefore = (await s.db.query("main", { KeyConditionExpression: "pk = :p AND begins_with(sk, :c)", ExpressionAttributeValues: { ":p": `ACCOUNT#${googleId}`, ":c": keys.cursorPrefix } })).items;
+    const cursorsBefore = (
+      await s.db.query("main", { KeyConditionExpression: "pk = :p AND begins_with(sk, :c)", ExpressionAttributeValues: { ":p": `ACCOUNT#${googleId}`, ":c": keys.cursorPrefix } })
+    ).items;
     expect(cursorsBefore.length).toBeGreaterThan(0);
     // another address than the mailbox's is refused
     const wrong = await s.connect(s.api, "google", MS_USER, { accountId: googleId });
@@ -248,7 +261,9 @@ describe("an OAuth2 mailbox at work", () => {
     // operations hear that the paused mailbox is back (the local runtime's notifier writes a log line)
     expect(logLines.filter((l) => l.includes('"ops.mailbox.resumed"') && l.includes(googleId))).toHaveLength(1);
     expect(await historyOfContact()).toEqual(historyBefore);
-    const cursorsAfter = (await s.db.query("main", { KeyConditionExpression: "pk = :p AND begins_with(sk, :c)", ExpressionAttributeValues: { ":p": `ACCOUNT#${googleId}`, ":c": keys.cursorPrefix } })).items;
+    const cursorsAfter = (
+      await s.db.query("main", { KeyConditionExpression: "pk = :p AND begins_with(sk, :c)", ExpressionAttributeValues: { ":p": `ACCOUNT#${googleId}`, ":c": keys.cursorPrefix } })
+    ).items;
     expect(cursorsAfter).toEqual(cursorsBefore);
     const outcome = await runSyncJob(s.deps, await s.queued(googleId));
     expect(outcome.status).toBe("done");
@@ -257,7 +272,9 @@ describe("an OAuth2 mailbox at work", () => {
   });
 
   it("switches back to a password, keeping the mailbox, its mail and its cursors, and ending the grant it held", async () => {
-    const cursors = async () => (await s.db.query("main", { KeyConditionExpression: "pk = :p AND begins_with(sk, :c)", ExpressionAttributeValues: { ":p": `ACCOUNT#${googleId}`, ":c": keys.cursorPrefix } })).items;
+    const cursors = async () =>
+      (await s.db.query("main", { KeyConditionExpression: "pk = :p AND begins_with(sk, :c)", ExpressionAttributeValues: { ":p": `ACCOUNT#${googleId}`, ":c": keys.cursorPrefix } }))
+        .items;
     const before = await cursors();
     // while on OAuth2 the servers are the provider's: moving them is refused, naming the field
     const moved = await s.api.patch(`/api/accounts/${googleId}`, { imap: { port: mail.imapPort, security: "starttls" } });

@@ -20,7 +20,8 @@ import { connectMailbox, startSyncStack, TEST_ADMIN as ADMIN } from "../support/
  * identity survives a rebuilt mailbox and a second mailbox.
  */
 const mail = inject("mail");
-const alice = mail.users.alice, carol = mail.users.carol;
+const alice = mail.users.alice,
+  carol = mail.users.carol;
 const CONTACT = "bob@example.test";
 const eml = (name: string) => fs.readFileSync(path.join(__dirname, "../fixtures/eml", name));
 const STORED = ["nested-30.eml", "forward-chain-12.eml", "no-date.eml", "dup-id-a.eml", "dup-id-b.eml", "long-header.eml", "nul-bytes.eml", "mailto-from.eml"];
@@ -72,7 +73,9 @@ describe("odd mail", () => {
     expect(lines.map((l) => JSON.parse(l)).find((l) => l.msg === "sync.structure.unreadable")).toMatchObject({ count: 2 });
     const items = await copies();
     const subjects = items.map((i) => i.subject).sort();
-    expect(subjects).toEqual(["Big list", "Deeply nested", "From a mailto address", "Fwd x12", "Nulhere", "Reused id, first", "Reused id, second", "Written without a date"].sort());
+    expect(subjects).toEqual(
+      ["Big list", "Deeply nested", "From a mailto address", "Fwd x12", "Nulhere", "Reused id, first", "Reused id, second", "Written without a date"].sort(),
+    );
     // too deep for the parser: stored from its header fields and size, without attachments
     const nested = bySubject(items, "Deeply nested")[0]!;
     expect(nested.size).toBe(eml("nested-30.eml").length);
@@ -118,7 +121,9 @@ describe("odd mail", () => {
       const subjects: string[] = [];
       let cursor: string | null = null;
       do {
-        const page: { status: number; body: { items: { subject: string }[]; nextCursor: string | null } } = await api.get(`/api/contacts/${contactId}/messages?limit=${limit}${cursor ? `&cursor=${cursor}` : ""}`);
+        const page: { status: number; body: { items: { subject: string }[]; nextCursor: string | null } } = await api.get(
+          `/api/contacts/${contactId}/messages?limit=${limit}${cursor ? `&cursor=${cursor}` : ""}`,
+        );
         expect(page.status).toBe(200);
         subjects.push(...page.body.items.map((m) => m.subject));
         cursor = page.body.nextCursor;
@@ -163,8 +168,15 @@ describe("odd mail", () => {
     // Prepare: as a sync that skipped UID 1 once and UID 77 twice leaves things
     const cursor = (await db.get("main", keys.cursor(carolId, "INBOX")))!;
     await db.put("main", { ...cursor, retry: { "1": 1, "77": 2 } });
-    for (const [uid, attempts] of [[1, 1], [77, 2]] as const) await db.put("main", { ...keys.skipped(carolId, "INBOX", uid), folder: "INBOX", uid, reason: "unreadable", attempts, permanent: false });
-    await db.batchWrite("mail", (await copies()).filter((i) => i.accountId === carolId).map((i) => ({ delete: { pk: i.pk, sk: i.sk } })));
+    for (const [uid, attempts] of [
+      [1, 1],
+      [77, 2],
+    ] as const)
+      await db.put("main", { ...keys.skipped(carolId, "INBOX", uid), folder: "INBOX", uid, reason: "unreadable", attempts, permanent: false });
+    await db.batchWrite(
+      "mail",
+      (await copies()).filter((i) => i.accountId === carolId).map((i) => ({ delete: { pk: i.pk, sk: i.sk } })),
+    );
     // ...and long after the contact's address was added: its backfill request is settled and taken
     // (a sync within the settle time takes it again, which would list the mail once more)
     await db.update("main", keys.account(carolId), { expression: "SET backfillSeen = :s", values: { ":s": new Date().toISOString() } });
@@ -173,7 +185,11 @@ describe("odd mail", () => {
     const outcome = await sync(carolId);
     // Assess
     expect(outcome.counts).toMatchObject({ listed: 2, matched: 1, gone: 1, skipped: 0 });
-    expect(bySubject(await copies(), "Written without a date").map((i) => i.accountId).sort()).toEqual([aliceId, carolId].sort());
+    expect(
+      bySubject(await copies(), "Written without a date")
+        .map((i) => i.accountId)
+        .sort(),
+    ).toEqual([aliceId, carolId].sort());
     expect((await api.get(`/api/accounts/${carolId}/skipped`)).body.items).toEqual([]);
     expect((await db.get("main", keys.cursor(carolId, "INBOX")))!.retry).toBeUndefined();
   });
@@ -181,10 +197,17 @@ describe("odd mail", () => {
   it("retries a skipped message on later syncs 3 times, then keeps it as permanently skipped; a stored one loses its record", async () => {
     const where = { accountId: aliceId, folder: "Archive", uidValidity: "1" };
     const retry: Record<string, number> = {};
-    const skipped = new Map([[41, { outcome: "skipped" as const, reason: "unreadable" as const }], [42, { outcome: "skipped" as const, reason: "unparsable" as const }]]);
-    for (let sync = 1; sync <= 3; sync++) await settleSkips(db, where, sync === 3 ? new Map([...skipped].filter(([u]) => u === 41)).set(42, { outcome: "stored" } as never) : skipped, retry);
+    const skipped = new Map([
+      [41, { outcome: "skipped" as const, reason: "unreadable" as const }],
+      [42, { outcome: "skipped" as const, reason: "unparsable" as const }],
+    ]);
+    for (let sync = 1; sync <= 3; sync++)
+      await settleSkips(db, where, sync === 3 ? new Map([...skipped].filter(([u]) => u === 41)).set(42, { outcome: "stored" } as never) : skipped, retry);
     expect(retry).toEqual({});
-    const items = await db.queryAll("main", { KeyConditionExpression: "pk = :p AND begins_with(sk, :s)", ExpressionAttributeValues: { ":p": keys.account(aliceId).pk, ":s": "SKIPPED#Archive#" } });
+    const items = await db.queryAll("main", {
+      KeyConditionExpression: "pk = :p AND begins_with(sk, :s)",
+      ExpressionAttributeValues: { ":p": keys.account(aliceId).pk, ":s": "SKIPPED#Archive#" },
+    });
     expect(items.map((i) => [i.uid, i.reason, i.attempts, i.permanent])).toEqual([[41, "unreadable", 3, true]]);
   });
 

@@ -41,12 +41,24 @@ beforeAll(async () => {
   const settings = await f.api.request("PUT", "/api/settings/notifications", {
     enabled: true,
     server: { kind: "smtp", host: mail.host, port: mail.smtpPort, security: "starttls", user: mail.users.bob.email, password: mail.users.bob.password },
-    fromAddress: mail.users.bob.email, fromName: "CRM Mail Sync", notifyAdmins: false, extraRecipients: "", events: {}, timeZone: "Asia/Tokyo",
+    fromAddress: mail.users.bob.email,
+    fromName: "CRM Mail Sync",
+    notifyAdmins: false,
+    extraRecipients: "",
+    events: {},
+    timeZone: "Asia/Tokyo",
   });
   expect(settings.status, settings.text).toBe(200);
   // the jobs this file runs itself tell the same notifier the sync function has
   f.deps.notifier = mailNotifier({ db: f.db, secrets: f.deps.secrets, log: f.deps.log, hostAllowance: "loopback", ca: mail.caPem });
-  const reply = await f.api.post("/api/accounts", { email: user.email, ownerId: ownerUser.body.id, imap: { host: "127.0.0.1", port: f.relay.port, security: "none", user: user.email }, password: user.password, initialSyncDays: 2, syncFolders: ["INBOX"] });
+  const reply = await f.api.post("/api/accounts", {
+    email: user.email,
+    ownerId: ownerUser.body.id,
+    imap: { host: "127.0.0.1", port: f.relay.port, security: "none", user: user.email },
+    password: user.password,
+    initialSyncDays: 2,
+    syncFolders: ["INBOX"],
+  });
   expect(reply.status, reply.text).toBe(201);
   accountId = reply.body.id;
 }, 240_000);

@@ -52,7 +52,9 @@ describe("retry with backoff", () => {
     // not deleted, not retried at once: in flight for the backoff (30 s +-20 %)
     const sqs = localSqs(stack.sqsEndpoint);
     const attrs = await eventually(async () => {
-      const out = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: stack.queueUrl, AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"] }));
+      const out = await sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl: stack.queueUrl, AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"] }),
+      );
       return out.Attributes?.ApproximateNumberOfMessagesNotVisible === "1" ? out.Attributes : undefined;
     });
     sqs.destroy();

@@ -22,7 +22,10 @@ import { headerOf, readMessages } from "../support/mailbox-reader";
  */
 const mail = inject("mail");
 const ADMIN = { email: "admin@example.test", password: "admin-password-123" };
-const alice = mail.users.alice, bob = mail.users.bob, carol = mail.users.carol, catchall = mail.users.catchall;
+const alice = mail.users.alice,
+  bob = mail.users.bob,
+  carol = mail.users.carol,
+  catchall = mail.users.catchall;
 const ALIAS = `alice.sales@${mail.domain}`;
 const CC_CONTACT = `cc-person-${Date.now()}@client.test`;
 
@@ -49,10 +52,11 @@ async function send(body: Record<string, unknown>, client = api) {
   if (reply.status === 202) queuedByAdmin++;
   return reply;
 }
-const waitFor = (id: string, status: string) => eventually(async () => {
-  const r = await api.get(`/api/sends/${id}`);
-  return r.body.status === status ? r.body : undefined;
-}, 30_000);
+const waitFor = (id: string, status: string) =>
+  eventually(async () => {
+    const r = await api.get(`/api/sends/${id}`);
+    return r.body.status === status ? r.body : undefined;
+  }, 30_000);
 const syncNow = async (accountId: string) => {
   const before = (await api.get(`/api/accounts/${accountId}`)).body.lastSyncAt;
   expect((await api.post(`/api/accounts/${accountId}/sync`)).status).toBe(202);
@@ -75,7 +79,15 @@ beforeAll(async () => {
     smtp: { host: mail.host, port: mail.smtpPort, security: "starttls", user: u.email },
     password: u.password,
   });
-  const a = await api.post("/api/accounts", { email: alice.email, displayName: "Alice Sender", aliases: [ALIAS], bccSelf: true, signature: "Alice\nACME Sales", initialSyncDays: 2, ...server(alice) });
+  const a = await api.post("/api/accounts", {
+    email: alice.email,
+    displayName: "Alice Sender",
+    aliases: [ALIAS],
+    bccSelf: true,
+    signature: "Alice\nACME Sales",
+    initialSyncDays: 2,
+    ...server(alice),
+  });
   expect(a.status, a.text).toBe(201);
   aliceAccount = a.body.id;
   // the Gmail preset: Gmail files sent mail itself, so no copy is APPENDed (providers.ts)
@@ -115,7 +127,16 @@ describe("a message composed in the CRM", () => {
   });
 
   it("is queued at once and shown in the recipient contact's history before it is delivered", async () => {
-    const reply = await send({ accountId: aliceAccount, from: ALIAS, to: [carol.email], cc: [CC_CONTACT], bcc: [bob.email], subject: "Proposal for Q1", text: "Hello Carol,\nplease find the quote attached.", attachments: [attachmentId] });
+    const reply = await send({
+      accountId: aliceAccount,
+      from: ALIAS,
+      to: [carol.email],
+      cc: [CC_CONTACT],
+      bcc: [bob.email],
+      subject: "Proposal for Q1",
+      text: "Hello Carol,\nplease find the quote attached.",
+      attachments: [attachmentId],
+    });
     expect(reply.status, reply.text).toBe(202);
     expect(reply.body).toMatchObject({ status: "queued", from: { name: "Alice Sender", address: ALIAS }, to: [carol.email], cc: [CC_CONTACT], bcc: [bob.email] });
     expect(reply.body.messageId).toMatch(/^<[^@]+@/);
@@ -215,7 +236,13 @@ describe("replies", () => {
   });
 
   it("refuses a reply to a message the sender may not see, naming the field", async () => {
-    const reply = await send({ accountId: aliceAccount, to: [carol.email], subject: "Re: x", text: "x", original: { messageId: `${encodeURIComponent(carol.email)}|2020-01-01T00:00:00.000Z#nothing`, mode: "reply" } });
+    const reply = await send({
+      accountId: aliceAccount,
+      to: [carol.email],
+      subject: "Re: x",
+      text: "x",
+      original: { messageId: `${encodeURIComponent(carol.email)}|2020-01-01T00:00:00.000Z#nothing`, mode: "reply" },
+    });
     expect(reply.status).toBe(400);
     expect(reply.body.error.fields.map((f: any) => f.field)).toEqual(["original.messageId"]);
   });
@@ -229,7 +256,12 @@ describe("delivery", () => {
   };
   /** Queued through the core with a queue that holds nothing: the test delivers the job itself. */
   const queuedOnly = async (subject: string, accountId = aliceAccount) => {
-    const record = await queueMessage({ db, queue: { enqueue: async () => undefined }, log: createLogger({ fn: "send-test" }) }, await adminUser(), { accountId, to: [carol.email], subject, text: "once" });
+    const record = await queueMessage({ db, queue: { enqueue: async () => undefined }, log: createLogger({ fn: "send-test" }) }, await adminUser(), {
+      accountId,
+      to: [carol.email],
+      subject,
+      text: "once",
+    });
     queuedByAdmin++;
     return record;
   };
@@ -255,7 +287,11 @@ describe("delivery", () => {
   it("does not send again a message whose attempt died while holding it: it may have reached the server", async () => {
     const record = await queuedOnly(`Uncertain ${Date.now()}`);
     // an attempt that claimed it and never came back (its claim ran out)
-    await db.update("main", keys.outgoing(record.sendId), { expression: "SET #s = :s, claimId = :c, claimUntil = :u", names: { "#s": "status" }, values: { ":s": "sending", ":c": "dead-attempt", ":u": Date.now() - 1000 } });
+    await db.update("main", keys.outgoing(record.sendId), {
+      expression: "SET #s = :s, claimId = :c, claimUntil = :u",
+      names: { "#s": "status" },
+      values: { ":s": "sending", ":c": "dead-attempt", ":u": Date.now() - 1000 },
+    });
     expect((await deliverOutgoing(deps(), { sendId: record.sendId })).outcome).toBe("failed");
     expect(await copiesIn(carol, "INBOX", record.messageId)).toHaveLength(0);
     const shown = (await api.get(`/api/sends/${record.sendId}`)).body;
@@ -267,7 +303,9 @@ describe("delivery", () => {
     // Prepare: a mailbox whose SMTP server stops answering (a relay in front of Postfix, then closed)
     const relay = await startRelay({ host: mail.host, port: mail.smtpPort });
     const created = await api.post("/api/accounts", {
-      email: catchall.email, initialSyncDays: 1, password: catchall.password,
+      email: catchall.email,
+      initialSyncDays: 1,
+      password: catchall.password,
       imap: { host: mail.host, port: mail.imapsPort, security: "tls", user: catchall.email },
       smtp: { host: mail.host, port: relay.port, security: "starttls", user: catchall.email },
     });
@@ -328,7 +366,10 @@ describe("refusals", () => {
     expect(en.body.error.fields.map((f: any) => f.field).sort()).toEqual(["cc.0"]);
     const shape = await api.post("/api/sends", { accountId: aliceAccount, from: "someone@else.test", to: [], subject: "x", text: "x" });
     expect(shape.status).toBe(400);
-    expect(shape.body.error.fields.map((f: any) => [f.field, f.code]).sort()).toEqual([["from", "send_from_not_own"], ["to", "send_no_recipient"]]);
+    expect(shape.body.error.fields.map((f: any) => [f.field, f.code]).sort()).toEqual([
+      ["from", "send_from_not_own"],
+      ["to", "send_no_recipient"],
+    ]);
     const jaReply = await ja.post("/api/sends", { accountId: aliceAccount, from: "someone@else.test", to: [carol.email], subject: "x", text: "x" });
     expect(jaReply.body.error.fields[0]).toMatchObject({ field: "from", message: expect.stringMatching(/別名/) });
     const missing = await api.post("/api/sends", { accountId: aliceAccount, to: [carol.email], text: "x" });

@@ -17,7 +17,8 @@ import { connectMailbox, startSyncStack } from "../support/sync-stack";
  * an admin can and cannot see or do, on every read path.
  */
 const mail = inject("mail");
-const aliceBox = mail.users.alice, carolBox = mail.users.carol;
+const aliceBox = mail.users.alice,
+  carolBox = mail.users.carol;
 const ago = (minutes: number) => new Date(Date.now() - minutes * 60_000);
 // one Date header for both copies of the shared message, as real copies have
 const kickoff = ago(400);
@@ -51,7 +52,10 @@ beforeAll(async () => {
   // the company's own domain: internal mail is never logged
   expect((await admin().request("PUT", "/api/settings/excluded-domains", { domains: ["ourco.test"] })).status).toBe(200);
 
-  for (const [who, box] of [["alice", aliceBox], ["carol", carolBox]] as const) {
+  for (const [who, box] of [
+    ["alice", aliceBox],
+    ["carol", carolBox],
+  ] as const) {
     const user = await admin().post("/api/users", { email: box.email, name: who, password: `${who}-password-123`, role: "member" });
     expect(user.status, user.text).toBe(201);
     ids[who] = user.body.id;
@@ -62,16 +66,25 @@ beforeAll(async () => {
 
   await appendMessages(mail, aliceBox.email, "INBOX", [
     corpus.plain({ from: "山田 <yamada@client.test>", to: aliceBox.email, subject: "Alice private deal", date: ago(500), messageId: "<ap1@client.test>" }, "Our secret price."),
-    corpus.plain({ from: "yamada@client.test", to: aliceBox.email, cc: carolBox.email, subject: "Shared kickoff", date: kickoff, messageId: "<sk1@client.test>" }, "Kick-off on Monday."),
+    corpus.plain(
+      { from: "yamada@client.test", to: aliceBox.email, cc: carolBox.email, subject: "Shared kickoff", date: kickoff, messageId: "<sk1@client.test>" },
+      "Kick-off on Monday.",
+    ),
     corpus.plain({ from: "hr@ourco.test", to: aliceBox.email, subject: "Internal HR memo", date: ago(300), messageId: "<hr1@ourco.test>" }, "Salaries."),
     corpus.plain({ from: "bob@example.test", to: aliceBox.email, subject: "Colleague chat", date: ago(250), messageId: "<bc1@example.test>" }, "Lunch?"),
     corpus.plain({ from: "sato@partner.test", to: aliceBox.email, subject: "Partner news", date: ago(200), messageId: "<pn1@partner.test>" }, "News."),
   ]);
   await appendMessages(mail, carolBox.email, "INBOX", [
-    corpus.plain({ from: "yamada@client.test", to: aliceBox.email, cc: carolBox.email, subject: "Shared kickoff", date: kickoff, messageId: "<sk1@client.test>" }, "Kick-off on Monday."),
+    corpus.plain(
+      { from: "yamada@client.test", to: aliceBox.email, cc: carolBox.email, subject: "Shared kickoff", date: kickoff, messageId: "<sk1@client.test>" },
+      "Kick-off on Monday.",
+    ),
     corpus.plain({ from: "sato@partner.test", to: carolBox.email, subject: "Partner for Carol", date: ago(150), messageId: "<pc1@partner.test>" }, "Hello Carol."),
   ]);
-  for (const [who, box] of [["alice", aliceBox], ["carol", carolBox]] as const) {
+  for (const [who, box] of [
+    ["alice", aliceBox],
+    ["carol", carolBox],
+  ] as const) {
     const account = await connectMailbox(admin(), mail, box, { ownerId: ids[who], security: "tls" });
     expect(account.sharing.mode).toBe("private");
     ids[`${who}Account`] = account.id;
@@ -115,7 +128,11 @@ describe("a private mailbox", () => {
   });
 
   it("names only the visible copies' owners on a shared message", async () => {
-    const owners = async (who: "admin" | "alice" | "carol") => (await history(who, ids.yamada)).find((m) => m.subject === "Shared kickoff")!.owners.map((o) => o.userId).sort();
+    const owners = async (who: "admin" | "alice" | "carol") =>
+      (await history(who, ids.yamada))
+        .find((m) => m.subject === "Shared kickoff")!
+        .owners.map((o) => o.userId)
+        .sort();
     expect(await owners("alice")).toEqual([ids.alice, ids.carol].sort());
     expect(await owners("carol")).toEqual([ids.carol]);
     expect(await owners("admin")).toEqual([ids.carol]);
@@ -220,7 +237,11 @@ describe("the body connection pool", () => {
       return { host: mail.host, port: mail.imapsPort, security: "tls" as const, user: carolBox.email, password: carolBox.password, ca: mail.caPem };
     };
     const log = createLogger({ fn: "pool-test" }, "warn");
-    const exists = async (key: string) => pool.use(key, settings, log, async (client) => { const st = await client.status("INBOX", { messages: true }); return st ? st.messages : -1; });
+    const exists = async (key: string) =>
+      pool.use(key, settings, log, async (client) => {
+        const st = await client.status("INBOX", { messages: true });
+        return st ? st.messages : -1;
+      });
     try {
       expect(await exists("acc#v1")).toBe(2);
       expect(await exists("acc#v1")).toBe(2);
@@ -270,7 +291,13 @@ describe("owner change and disconnect", () => {
 
   it("never shows a copy whose mailbox no longer exists (old data)", async () => {
     const [kept] = await rawCopies("yamada@client.test");
-    await db.put("mail", { ...kept!, ...keys.mailCopy("yamada@client.test", "2026-01-01T00:00:00.000Z", "ghost", "gone-account"), accountId: "gone-account", ownerId: ids.carol, subject: "Ghost" });
+    await db.put("mail", {
+      ...kept!,
+      ...keys.mailCopy("yamada@client.test", "2026-01-01T00:00:00.000Z", "ghost", "gone-account"),
+      accountId: "gone-account",
+      ownerId: ids.carol,
+      subject: "Ghost",
+    });
     expect(await subjects("carol", ids.yamada)).toEqual(["Shared kickoff"]);
     expect(await subjects("admin", ids.yamada)).toEqual(["Shared kickoff"]);
   });

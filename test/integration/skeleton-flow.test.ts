@@ -71,21 +71,55 @@ describe("skeleton: schedule -> queue -> sync -> contact history", () => {
 
   it("stores each message that involves a contact under the contact's addresses, primary and secondary", async () => {
     // Prepare: a contact with a secondary address, and alice's mailbox with mail to and from it
-    const contact = await api.post("/api/contacts", { name: "Bob Tanaka", company: "Tanaka Trading", primaryEmail: "Bob@Example.test", secondaryEmails: ["bob.tanaka@partner.test"] });
+    const contact = await api.post("/api/contacts", {
+      name: "Bob Tanaka",
+      company: "Tanaka Trading",
+      primaryEmail: "Bob@Example.test",
+      secondaryEmails: ["bob.tanaka@partner.test"],
+    });
     expect(contact.status).toBe(201);
     contactId = contact.body.id;
-    await appendMessages(mail, alice().email, "INBOX", [
-      buildMessage({ from: "Bob Tanaka <bob@example.test>", to: [alice().email], subject: "見積もりのお願い", date: day(3), messageId: "<q1@example.test>" }),
-      buildMessage({ from: "Carol <carol@example.test>", to: [alice().email], subject: "Lunch?", date: day(2), messageId: "<lunch@example.test>" }),
-      buildMessage({ from: "Bob T <bob.tanaka@partner.test>", to: [alice().email], cc: ["dave@elsewhere.test"], subject: "Re: quote", date: day(1), messageId: "<q3@partner.test>", inReplyTo: "<q2@example.test>", references: ["<q1@example.test>", "<q2@example.test>"] }),
-    ], { internalDate: day(1) });
+    await appendMessages(
+      mail,
+      alice().email,
+      "INBOX",
+      [
+        buildMessage({ from: "Bob Tanaka <bob@example.test>", to: [alice().email], subject: "見積もりのお願い", date: day(3), messageId: "<q1@example.test>" }),
+        buildMessage({ from: "Carol <carol@example.test>", to: [alice().email], subject: "Lunch?", date: day(2), messageId: "<lunch@example.test>" }),
+        buildMessage({
+          from: "Bob T <bob.tanaka@partner.test>",
+          to: [alice().email],
+          cc: ["dave@elsewhere.test"],
+          subject: "Re: quote",
+          date: day(1),
+          messageId: "<q3@partner.test>",
+          inReplyTo: "<q2@example.test>",
+          references: ["<q1@example.test>", "<q2@example.test>"],
+        }),
+      ],
+      { internalDate: day(1) },
+    );
     await appendMessages(mail, alice().email, "Sent", [
-      buildMessage({ from: alice().email, to: ["Bob Tanaka <bob@example.test>"], subject: "Re: 見積もりのお願い", date: day(2), messageId: "<q2@example.test>", inReplyTo: "<q1@example.test>", references: ["<q1@example.test>"] }),
+      buildMessage({
+        from: alice().email,
+        to: ["Bob Tanaka <bob@example.test>"],
+        subject: "Re: 見積もりのお願い",
+        date: day(2),
+        messageId: "<q2@example.test>",
+        inReplyTo: "<q1@example.test>",
+        references: ["<q1@example.test>"],
+      }),
     ]);
-    await appendMessages(mail, alice().email, "INBOX", [
-      // arrived 200 days ago: outside the first sync's 90-day window (the window is by arrival, INTERNALDATE)
-      buildMessage({ from: "Bob <bob@example.test>", to: [alice().email], subject: "Arrived long ago", date: day(200), messageId: "<old2@example.test>" }),
-    ], { internalDate: day(200) });
+    await appendMessages(
+      mail,
+      alice().email,
+      "INBOX",
+      [
+        // arrived 200 days ago: outside the first sync's 90-day window (the window is by arrival, INTERNALDATE)
+        buildMessage({ from: "Bob <bob@example.test>", to: [alice().email], subject: "Arrived long ago", date: day(200), messageId: "<old2@example.test>" }),
+      ],
+      { internalDate: day(200) },
+    );
 
     aliceAccount = await connect(alice());
     expect(aliceAccount).toMatchObject({ state: "init", hasPassword: true, lastSyncAt: null });
@@ -131,7 +165,14 @@ describe("skeleton: schedule -> queue -> sync -> contact history", () => {
   it("shows a message found in two colleagues' mailboxes once, naming both owners", async () => {
     // the same message (same Message-ID and Date header) delivered to carol as well
     await appendMessages(mail, carol().email, "INBOX", [
-      buildMessage({ from: "Bob Tanaka <bob@example.test>", to: [alice().email], cc: [carol().email], subject: "Order confirmed", date: orderDate, messageId: "<q4@example.test>" }),
+      buildMessage({
+        from: "Bob Tanaka <bob@example.test>",
+        to: [alice().email],
+        cc: [carol().email],
+        subject: "Order confirmed",
+        date: orderDate,
+        messageId: "<q4@example.test>",
+      }),
     ]);
     const carolAccount = await connect(carol(), "starttls");
     const before = new Date().toISOString();
@@ -145,7 +186,9 @@ describe("skeleton: schedule -> queue -> sync -> contact history", () => {
     const paged: any[] = [];
     let cursor: string | null = null;
     do {
-      const reply: { body: { items: any[]; nextCursor: string | null } } = await api.get(`/api/contacts/${contactId}/messages?limit=1${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
+      const reply: { body: { items: any[]; nextCursor: string | null } } = await api.get(
+        `/api/contacts/${contactId}/messages?limit=1${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
+      );
       expect(reply.body.items.length).toBeLessThanOrEqual(1);
       paged.push(...reply.body.items);
       cursor = reply.body.nextCursor;

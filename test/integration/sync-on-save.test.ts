@@ -22,14 +22,23 @@ afterAll(async () => stack?.stop());
 describe("saving a mailbox", () => {
   it("starts its first sync at once", async () => {
     const user = mail.users.bob;
-    const saved = await admin.post("/api/accounts", { email: user.email, imap: { host: mail.host, port: mail.imapPort, security: "starttls", user: user.email }, password: user.password, initialSyncDays: 2, syncFolders: ["INBOX"] });
+    const saved = await admin.post("/api/accounts", {
+      email: user.email,
+      imap: { host: mail.host, port: mail.imapPort, security: "starttls", user: user.email },
+      password: user.password,
+      initialSyncDays: 2,
+      syncFolders: ["INBOX"],
+    });
     expect(saved.status, saved.text).toBe(201);
     expect(saved.body.state).toBe("init");
     await expect
-      .poll(async () => {
-        const a = (await admin.get(`/api/accounts/${saved.body.id}`)).body;
-        return `${a.state} ${a.lastJob?.reason} ${a.lastJob?.status}`;
-      }, { timeout: 30_000, interval: 300 })
+      .poll(
+        async () => {
+          const a = (await admin.get(`/api/accounts/${saved.body.id}`)).body;
+          return `${a.state} ${a.lastJob?.reason} ${a.lastJob?.status}`;
+        },
+        { timeout: 30_000, interval: 300 },
+      )
       .toBe("connected manual done");
   });
 });

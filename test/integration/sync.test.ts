@@ -19,11 +19,13 @@ import { connectMailbox, startSyncStack } from "../support/sync-stack";
  * writing to dynalite: what lands under each contact, exactly once, whatever happens.
  */
 const mail = inject("mail");
-const alice = mail.users.alice, carol = mail.users.carol;
+const alice = mail.users.alice,
+  carol = mail.users.carol;
 const ago = (minutes: number) => new Date(Date.now() - minutes * 60_000);
 const BIG = 50 * 1024 * 1024;
 // one Date header for both copies of a shared message, as real copies have
-const kickoff = ago(120), kickoffReply = ago(100);
+const kickoff = ago(120),
+  kickoffReply = ago(100);
 
 let stack: LocalStack;
 let api: ApiClient;
@@ -64,27 +66,81 @@ beforeAll(async () => {
     { name: "山田 太郎", company: "山田商事", primaryEmail: "yamada@yamada-shoji.test", secondaryEmails: ["t.yamada@gmail.test"] },
     { name: "Bob Smith", primaryEmail: "bob@example.test" },
     { name: "Dana", primaryEmail: "dana@example.test" },
-  ]) expect((await api.post("/api/contacts", c)).status).toBe(201);
+  ])
+    expect((await api.post("/api/contacts", c)).status).toBe(201);
 
   const inbox = [
-    corpus.plain({ from: "Bob Smith <bob@example.test>", to: alice.email, subject: "Pricing question", date: ago(600), messageId: "<p1@example.test>" }, "Could you send the price list?\n> quoted old text"),
-    corpus.iso2022jp({ from: "山田 <yamada@yamada-shoji.test>", to: alice.email, subject: "お見積りのお願い", date: ago(500), messageId: "<j1@yamada-shoji.test>" }, "いつもお世話になっております。\n見積書をお願いします。"),
-    corpus.shiftJis({ from: "Taro <t.yamada@gmail.test>", to: alice.email, subject: "納期について", date: ago(400), messageId: "<j2@gmail.test>" }, "納期は来週金曜日でお願いします。"),
-    corpus.wronglyDeclared({ from: "yamada@yamada-shoji.test", to: alice.email, subject: "Re: misc", date: ago(300), messageId: "<j3@yamada-shoji.test>" }, "文字コードの宣言が間違っています"),
-    corpus.withAttachment({ from: "bob@example.test", to: alice.email, subject: "Contract", date: ago(250), messageId: "<a1@example.test>" }, "Contract attached.", { name: "見積書.pdf", type: "application/pdf", content: Buffer.from("%PDF-1.4 fake") }),
-    corpus.htmlOnly({ from: "dana@example.test", to: alice.email, subject: "Newsletter", date: ago(200), messageId: "<h1@example.test>" }, "<html><head><style>p{}</style></head><body><p>Hello &amp; welcome</p><script>alert(1)</script></body></html>"),
+    corpus.plain(
+      { from: "Bob Smith <bob@example.test>", to: alice.email, subject: "Pricing question", date: ago(600), messageId: "<p1@example.test>" },
+      "Could you send the price list?\n> quoted old text",
+    ),
+    corpus.iso2022jp(
+      { from: "山田 <yamada@yamada-shoji.test>", to: alice.email, subject: "お見積りのお願い", date: ago(500), messageId: "<j1@yamada-shoji.test>" },
+      "いつもお世話になっております。\n見積書をお願いします。",
+    ),
+    corpus.shiftJis(
+      { from: "Taro <t.yamada@gmail.test>", to: alice.email, subject: "納期について", date: ago(400), messageId: "<j2@gmail.test>" },
+      "納期は来週金曜日でお願いします。",
+    ),
+    corpus.wronglyDeclared(
+      { from: "yamada@yamada-shoji.test", to: alice.email, subject: "Re: misc", date: ago(300), messageId: "<j3@yamada-shoji.test>" },
+      "文字コードの宣言が間違っています",
+    ),
+    corpus.withAttachment({ from: "bob@example.test", to: alice.email, subject: "Contract", date: ago(250), messageId: "<a1@example.test>" }, "Contract attached.", {
+      name: "見積書.pdf",
+      type: "application/pdf",
+      content: Buffer.from("%PDF-1.4 fake"),
+    }),
+    corpus.htmlOnly(
+      { from: "dana@example.test", to: alice.email, subject: "Newsletter", date: ago(200), messageId: "<h1@example.test>" },
+      "<html><head><style>p{}</style></head><body><p>Hello &amp; welcome</p><script>alert(1)</script></body></html>",
+    ),
     corpus.malformed({ from: "dana@example.test", to: alice.email, subject: "Broken", date: ago(150), messageId: "<m1@example.test>" }),
     corpus.plain({ from: "stranger@nowhere.test", to: alice.email, subject: "Not a contact", date: ago(140), messageId: "<n1@nowhere.test>" }, "spam"),
-    corpus.plain({ from: "bob@example.test", to: `${alice.email}, ${carol.email}`, subject: "Kick-off meeting", date: kickoff, messageId: "<t1@example.test>" }, "Shall we meet on Monday?"),
+    corpus.plain(
+      { from: "bob@example.test", to: `${alice.email}, ${carol.email}`, subject: "Kick-off meeting", date: kickoff, messageId: "<t1@example.test>" },
+      "Shall we meet on Monday?",
+    ),
   ];
   await appendMessages(mail, alice.email, "INBOX", inbox);
   await appendMessages(mail, alice.email, "Sent", [
-    corpus.plain({ from: alice.email, to: "bob@example.test", cc: carol.email, subject: "Re: Kick-off meeting", date: kickoffReply, messageId: "<t2@example.test>", inReplyTo: "<t1@example.test>", references: "<t1@example.test>" }, "Monday works."),
+    corpus.plain(
+      {
+        from: alice.email,
+        to: "bob@example.test",
+        cc: carol.email,
+        subject: "Re: Kick-off meeting",
+        date: kickoffReply,
+        messageId: "<t2@example.test>",
+        inReplyTo: "<t1@example.test>",
+        references: "<t1@example.test>",
+      },
+      "Monday works.",
+    ),
   ]);
   await appendMessages(mail, carol.email, "INBOX", [
-    corpus.plain({ from: "bob@example.test", to: `${alice.email}, ${carol.email}`, subject: "Kick-off meeting", date: kickoff, messageId: "<t1@example.test>" }, "Shall we meet on Monday?"),
-    corpus.plain({ from: alice.email, to: "bob@example.test", cc: carol.email, subject: "Re: Kick-off meeting", date: kickoffReply, messageId: "<t2@example.test>", inReplyTo: "<t1@example.test>", references: "<t1@example.test>" }, "Monday works."),
-    corpus.withAttachment({ from: "bob@example.test", to: carol.email, subject: "Huge drawings", date: ago(90), messageId: "<big@example.test>" }, "The drawings.", { name: "drawings.bin", type: "application/octet-stream", content: Buffer.alloc(BIG, 7) }),
+    corpus.plain(
+      { from: "bob@example.test", to: `${alice.email}, ${carol.email}`, subject: "Kick-off meeting", date: kickoff, messageId: "<t1@example.test>" },
+      "Shall we meet on Monday?",
+    ),
+    corpus.plain(
+      {
+        from: alice.email,
+        to: "bob@example.test",
+        cc: carol.email,
+        subject: "Re: Kick-off meeting",
+        date: kickoffReply,
+        messageId: "<t2@example.test>",
+        inReplyTo: "<t1@example.test>",
+        references: "<t1@example.test>",
+      },
+      "Monday works.",
+    ),
+    corpus.withAttachment({ from: "bob@example.test", to: carol.email, subject: "Huge drawings", date: ago(90), messageId: "<big@example.test>" }, "The drawings.", {
+      name: "drawings.bin",
+      type: "application/octet-stream",
+      content: Buffer.alloc(BIG, 7),
+    }),
   ]);
 
   // carol's mailbox belongs to a colleague, so a shared message names two owners
@@ -179,8 +235,14 @@ describe("sync job", () => {
       expect(cursorReads()).toBe(1);
       expect(reread.counts.fetched).toBeGreaterThan(0);
       // a job that died holding the lease may have moved cursors without stamping anything
-      const raw = await db.queryAll("main", { KeyConditionExpression: "pk = :p AND begins_with(sk, :s)", ExpressionAttributeValues: { ":p": `ACCOUNT#${aliceAccountId}`, ":s": "CURSOR#" } });
-      await db.batchWrite("main", raw.map((c) => ({ delete: { pk: c.pk as string, sk: c.sk as string } })));
+      const raw = await db.queryAll("main", {
+        KeyConditionExpression: "pk = :p AND begins_with(sk, :s)",
+        ExpressionAttributeValues: { ":p": `ACCOUNT#${aliceAccountId}`, ":s": "CURSOR#" },
+      });
+      await db.batchWrite(
+        "main",
+        raw.map((c) => ({ delete: { pk: c.pk as string, sk: c.sk as string } })),
+      );
       await db.update("main", keys.account(aliceAccountId), { expression: "SET leaseJobId = :j, leaseUntil = :u", values: { ":j": "died", ":u": 1 } });
       query.mockClear();
       const afterDeath = await sync(aliceAccountId);
@@ -288,7 +350,10 @@ describe("sync job", () => {
     // the continuation goes through the real queue, poller and sync handler
     await eventually(async () => {
       const account = (await api.get(`/api/accounts/${carolAccountId}`)).body;
-      const cursors = await db.queryAll("main", { KeyConditionExpression: "pk = :p AND begins_with(sk, :s)", ExpressionAttributeValues: { ":p": `ACCOUNT#${carolAccountId}`, ":s": "CURSOR#" } });
+      const cursors = await db.queryAll("main", {
+        KeyConditionExpression: "pk = :p AND begins_with(sk, :s)",
+        ExpressionAttributeValues: { ":p": `ACCOUNT#${carolAccountId}`, ":s": "CURSOR#" },
+      });
       return account.state === "connected" && cursors.length === 2 && cursors.every((c) => c.initialBelow === undefined);
     }, 30_000);
     expect((await mailItems("bob@example.test")).filter((i) => i.subject === "Huge drawings")).toHaveLength(1);
@@ -310,9 +375,24 @@ describe("sync job", () => {
 
   it("brings the past mail of a bulk import's many contacts with one pass over the window, not a SEARCH per address", async () => {
     const imported = Array.from({ length: 8 }, (_, i) => `buyer${i}@import.test`);
-    await appendMessages(mail, alice.email, "INBOX", imported.map((address, i) =>
-      corpus.plain({ from: `Buyer ${i} <${address}>`, to: alice.email, cc: i === 0 ? "bob@example.test" : undefined, subject: `Order ${i}`, date: ago(50 - i), messageId: `<order${i}@import.test>` }, "Please ship."),
-    ));
+    await appendMessages(
+      mail,
+      alice.email,
+      "INBOX",
+      imported.map((address, i) =>
+        corpus.plain(
+          {
+            from: `Buyer ${i} <${address}>`,
+            to: alice.email,
+            cc: i === 0 ? "bob@example.test" : undefined,
+            subject: `Order ${i}`,
+            date: ago(50 - i),
+            messageId: `<order${i}@import.test>`,
+          },
+          "Please ship.",
+        ),
+      ),
+    );
     await sync(aliceAccountId); // not contacts yet: nothing stored for them (Order 0 is stored for bob, in Cc)
     const bobBefore = (await mailItems("bob@example.test")).length;
     const reply = await api.post("/api/contacts/bulk", { contacts: imported.map((email, i) => ({ externalId: `imp-${i}`, name: `Buyer ${i}`, primaryEmail: email })) });

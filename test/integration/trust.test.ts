@@ -71,7 +71,13 @@ describe("a saved password goes only where it was typed for", () => {
 
   beforeAll(async () => {
     // connected by an admin for the member, who never learns the password
-    const created = await admin.post("/api/accounts", { email: bob().email, ownerId: (await member.get("/api/session")).body.user.id, imap: imapAt("tls"), smtp: smtpAt("starttls"), password: bob().password });
+    const created = await admin.post("/api/accounts", {
+      email: bob().email,
+      ownerId: (await member.get("/api/session")).body.user.id,
+      imap: imapAt("tls"),
+      smtp: smtpAt("starttls"),
+      password: bob().password,
+    });
     expect(created.status, created.text).toBe(201);
     id = created.body.id;
     saved = (await member.get(`/api/accounts/${id}`)).body;
@@ -158,7 +164,13 @@ describe("limits on connecting to mail servers", () => {
     expect((await admin.post("/api/users", { email, name: "Prober", password: "prober-password-1", role: "member" })).status).toBe(201);
     expect((await prober.signIn(email, "prober-password-1")).status).toBe(200);
     const port = await closedPort();
-    const save = (i: number) => prober.post("/api/accounts", { email: `box${i}@example.test`, imap: { host: "127.0.0.1", port, security: "tls", user: "x" }, password: "guess", saveDisabledOnFailure: true });
+    const save = (i: number) =>
+      prober.post("/api/accounts", {
+        email: `box${i}@example.test`,
+        imap: { host: "127.0.0.1", port, security: "tls", user: "x" },
+        password: "guess",
+        saveDisabledOnFailure: true,
+      });
     // Act
     const replies = [];
     for (let i = 0; i < 30; i++) replies.push(await save(i));
@@ -212,16 +224,28 @@ function apiEvent(method: string, path: string, options: { body?: unknown; heade
     cookies: options.cookies,
     headers: { "content-type": "application/json", "x-forwarded-proto": "https", host: "crm.example.test", ...options.headers },
     requestContext: {
-      accountId: "000000000000", apiId: "test", domainName: "crm.example.test", domainPrefix: "crm",
+      accountId: "000000000000",
+      apiId: "test",
+      domainName: "crm.example.test",
+      domainPrefix: "crm",
       http: { method, path, protocol: "HTTP/1.1", sourceIp: options.sourceIp ?? "192.0.2.10", userAgent: "vitest" },
-      requestId: randomUUID(), routeKey: "ANY /api/{proxy+}", stage: "$default", time: now.toUTCString(), timeEpoch: now.getTime(),
+      requestId: randomUUID(),
+      routeKey: "ANY /api/{proxy+}",
+      stage: "$default",
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
     },
     body: options.body === undefined ? undefined : typeof options.body === "string" ? options.body : JSON.stringify(options.body),
     isBase64Encoded: false,
   };
 }
 const call = (event: APIGatewayProxyEventV2) => apiHandler(event, lambdaContext("api", 30_000)) as Promise<APIGatewayProxyStructuredResultV2>;
-const sessionKey = (cookie: string) => keys.session(createHash("sha256").update(cookie.slice(cookie.indexOf("=") + 1)).digest("base64url"));
+const sessionKey = (cookie: string) =>
+  keys.session(
+    createHash("sha256")
+      .update(cookie.slice(cookie.indexOf("=") + 1))
+      .digest("base64url"),
+  );
 
 describe("sign-in", () => {
   it("evaluates at most 10 of 100 concurrent wrong sign-ins for one address: each failure is counted before the check", async () => {
@@ -238,7 +262,9 @@ describe("sign-in", () => {
     const source = "198.51.100.7";
     const right = await call(apiEvent("POST", "/api/session", { body: ADMIN, sourceIp: source }));
     expect(right.statusCode).toBe(200);
-    const sprayed = await Promise.all(Array.from({ length: 30 }, (_, i) => call(apiEvent("POST", "/api/session", { body: { email: `spray${i}@example.test`, password: "Summer2026!" }, sourceIp: source }))));
+    const sprayed = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => call(apiEvent("POST", "/api/session", { body: { email: `spray${i}@example.test`, password: "Summer2026!" }, sourceIp: source }))),
+    );
     expect(sprayed.map((r) => r.statusCode)).toEqual(Array(30).fill(401));
     const blocked = await call(apiEvent("POST", "/api/session", { body: { email: "spray-last@example.test", password: "Summer2026!" }, sourceIp: source }));
     expect(blocked.statusCode).toBe(429);
@@ -292,8 +318,24 @@ describe("sign-in", () => {
   });
 
   it("refuses requests that did not come through the Router when the origin secret is configured", async () => {
-    const deps = { db, secrets: new FileSecretStore(stack.secretDir), queue: { enqueue: async () => undefined } as any, log: createLogger({ fn: "trust-test" }, "error"), hostAllowance: "loopback" as const, originSecret: "router-secret-123" };
-    const req = (headers: Record<string, string>) => ({ method: "GET", path: "/api/openapi.json", query: {}, headers, cookies: {}, body: undefined, secure: true, requestId: "r1" });
+    const deps = {
+      db,
+      secrets: new FileSecretStore(stack.secretDir),
+      queue: { enqueue: async () => undefined } as any,
+      log: createLogger({ fn: "trust-test" }, "error"),
+      hostAllowance: "loopback" as const,
+      originSecret: "router-secret-123",
+    };
+    const req = (headers: Record<string, string>) => ({
+      method: "GET",
+      path: "/api/openapi.json",
+      query: {},
+      headers,
+      cookies: {},
+      body: undefined,
+      secure: true,
+      requestId: "r1",
+    });
     expect((await handleApiRequest(deps, req({}))).status).toBe(403);
     expect((await handleApiRequest(deps, req({ "x-origin-verify": "router-secret-12" }))).status).toBe(403);
     expect((await handleApiRequest(deps, req({ "x-origin-verify": "router-secret-123" }))).status).toBe(200);

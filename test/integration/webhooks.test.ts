@@ -24,7 +24,8 @@ process.env.WEBHOOK_GIVE_UP_SECONDS = "4";
 
 const mail = inject("mail");
 const ADMIN = { email: "admin@example.test", password: "admin-password-123" };
-const aliceBox = mail.users.alice, carolBox = mail.users.carol;
+const aliceBox = mail.users.alice,
+  carolBox = mail.users.carol;
 const ago = (minutes: number) => new Date(Date.now() - minutes * 60_000);
 
 interface Received {
@@ -98,7 +99,13 @@ beforeAll(async () => {
   ]);
   for (const who of ["alice", "carol"] as const) {
     const box = who === "alice" ? aliceBox : carolBox;
-    const reply = await admin.post("/api/accounts", { email: box.email, ownerId: ids[who], imap: { host: mail.host, port: mail.imapsPort, security: "tls", user: box.email }, password: box.password, syncEnabled: false });
+    const reply = await admin.post("/api/accounts", {
+      email: box.email,
+      ownerId: ids[who],
+      imap: { host: mail.host, port: mail.imapsPort, security: "tls", user: box.email },
+      password: box.password,
+      syncEnabled: false,
+    });
     expect(reply.status, reply.text).toBe(201);
     ids[`${who}Account`] = reply.body.id;
   }
@@ -122,7 +129,11 @@ beforeAll(async () => {
   }
   // (the admin sees none of it: both mailboxes are private to their owners; the raw copies tell)
   const db = new Db(stack.tables, localDynamo(stack.dynamoEndpoint));
-  await eventually(async () => (await db.queryAll("mail", { KeyConditionExpression: "pk = :p", ExpressionAttributeValues: { ":p": "yamada@client.test" } })).length === 3, 60_000, 250);
+  await eventually(
+    async () => (await db.queryAll("mail", { KeyConditionExpression: "pk = :p", ExpressionAttributeValues: { ":p": "yamada@client.test" } })).length === 3,
+    60_000,
+    250,
+  );
 }, 180_000);
 
 afterAll(async () => {
@@ -132,7 +143,16 @@ afterAll(async () => {
 
 describe("mail.added", () => {
   it("delivers a correctly signed event for each new mail of the contact the integration user may see, without a body", async () => {
-    await eventually(async () => new Set(crmEvents().filter((r) => r.status === 200).map((r) => r.event.data.subject)).size === 2, 30_000, 100);
+    await eventually(
+      async () =>
+        new Set(
+          crmEvents()
+            .filter((r) => r.status === 200)
+            .map((r) => r.event.data.subject),
+        ).size === 2,
+      30_000,
+      100,
+    );
     for (const r of crmEvents()) {
       expect(verifySignature(ids.secret, r.body, r.signature), r.body).toBe(true);
       expect(verifySignature("whsec_wrong", r.body, r.signature)).toBe(false);
@@ -160,16 +180,24 @@ describe("mail.added", () => {
   });
 
   it("retries an event the receiver answered 500 to, with the same event id, and lists the delivery", async () => {
-    const attempts = await eventually(async () => {
-      const tries = crmEvents().filter((r) => r.event.data.subject === "Carol needs a retry");
-      return tries.length >= 2 && tries;
-    }, 30_000, 100);
+    const attempts = await eventually(
+      async () => {
+        const tries = crmEvents().filter((r) => r.event.data.subject === "Carol needs a retry");
+        return tries.length >= 2 && tries;
+      },
+      30_000,
+      100,
+    );
     expect(attempts.map((a) => a.status).slice(0, 2)).toEqual([500, 200]);
     expect(attempts[1]!.event.id).toBe(attempts[0]!.event.id);
-    const deliveries = await eventually(async () => {
-      const list = (await admin.get(`/api/webhooks/${ids.hook}/deliveries`)).body.items as any[];
-      return list.length >= 2 && list.every((d) => d.status === "delivered") && list;
-    }, 10_000, 200);
+    const deliveries = await eventually(
+      async () => {
+        const list = (await admin.get(`/api/webhooks/${ids.hook}/deliveries`)).body.items as any[];
+        return list.length >= 2 && list.every((d) => d.status === "delivered") && list;
+      },
+      10_000,
+      200,
+    );
     const retried = deliveries.find((d) => d.eventId === attempts[0]!.event.id);
     expect(retried).toMatchObject({ type: "mail.added", status: "delivered", attempts: 2, responseCode: 200 });
     expect(retried.durationMs).toBeGreaterThanOrEqual(0);
@@ -211,7 +239,11 @@ describe("contact and mailbox events", () => {
     await notifier.notify({ kind: "mailbox.resumed", accountId: ids.carolAccount, address: carolBox.email, ownerId: ids.carol, at });
     await notifier.notify({ kind: "signin.locked", userId: ids.carol, email: carolBox.email, lockedAt: at, unlockAt: at });
     expect(told.map((e) => e.kind)).toEqual(["mailbox.paused", "mailbox.paused", "mailbox.resumed", "signin.locked"]);
-    const pausedEvents = await eventually(async () => stateEvents("mailbox.paused").length >= 2 && stateEvents("mailbox.resumed").length >= 1 && stateEvents("mailbox.paused"), 20_000, 100);
+    const pausedEvents = await eventually(
+      async () => stateEvents("mailbox.paused").length >= 2 && stateEvents("mailbox.resumed").length >= 1 && stateEvents("mailbox.paused"),
+      20_000,
+      100,
+    );
     expect(new Set(pausedEvents.map((r) => r.event.id)).size).toBe(1);
     expect(pausedEvents[0]!.event.data).toEqual({ accountId: ids.carolAccount, address: carolBox.email, ownerId: ids.carol, failedLogins: 3, code: "imap_auth_failed", at });
     for (const r of [...pausedEvents, ...stateEvents("mailbox.resumed")]) expect(verifySignature(ids.eventsSecret, r.body, r.signature)).toBe(true);
@@ -237,7 +269,11 @@ describe("endpoint management", () => {
   });
 
   it("replays a time range with the same event ids, and sends a test event", async () => {
-    const delivered = new Set(crmEvents().filter((r) => r.status === 200).map((r) => r.event.id));
+    const delivered = new Set(
+      crmEvents()
+        .filter((r) => r.status === 200)
+        .map((r) => r.event.id),
+    );
     const countBefore = crmEvents().length;
     const replay = await admin.post(`/api/webhooks/${ids.hook}/replay`, { from: startedAt, to: new Date().toISOString() });
     expect(replay.status, replay.text).toBe(202);

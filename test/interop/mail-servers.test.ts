@@ -34,8 +34,24 @@ interface ImapServer {
 }
 const imapServers: ImapServer[] = [
   { name: "dovecot", starttlsPort: mail.imapPort, tlsPort: mail.imapsPort, loginDisabledInPlain: false, sentFolder: "Sent", specialUse: true, user: mail.users.alice },
-  { name: "cyrus", starttlsPort: interop.cyrus.imapPort, tlsPort: interop.cyrus.imapsPort, loginDisabledInPlain: true, sentFolder: interop.cyrus.sentFolder, specialUse: true, user: mail.users.bob },
-  { name: "courier", starttlsPort: interop.courier.imapPort, tlsPort: interop.courier.imapsPort, loginDisabledInPlain: true, sentFolder: interop.courier.sentFolder, specialUse: false, user: mail.users.carol },
+  {
+    name: "cyrus",
+    starttlsPort: interop.cyrus.imapPort,
+    tlsPort: interop.cyrus.imapsPort,
+    loginDisabledInPlain: true,
+    sentFolder: interop.cyrus.sentFolder,
+    specialUse: true,
+    user: mail.users.bob,
+  },
+  {
+    name: "courier",
+    starttlsPort: interop.courier.imapPort,
+    tlsPort: interop.courier.imapsPort,
+    loginDisabledInPlain: true,
+    sentFolder: interop.courier.sentFolder,
+    specialUse: false,
+    user: mail.users.carol,
+  },
 ];
 const smtpServers = [
   { name: mail.smtpPeer, starttlsPort: mail.smtpPort, tlsPort: mail.smtpsPort },
@@ -65,11 +81,25 @@ function corpusFor(s: ImapServer, owner: string) {
   const p = people(s);
   const id = (n: string) => `<${n}.${s.name}@interop.test>`;
   const inbox = [
-    ...[1, 2, 3].map((i) => corpus.iso2022jp({ from: `田中 太郎 <${p.tanaka}>`, to: owner, subject: `お見積もりの件 その${i}`, date: day(20 - i), messageId: id(`jis${i}`) }, `いつもお世話になっております。\n田中です。見積書${i}をお送りします。\nよろしくお願いいたします。`)),
-    ...[1, 2].map((i) => corpus.plain({ from: `田中 太郎 <${p.tanaka}>`, to: owner, subject: utf8Subject(`【重要】見積もり依頼 第${i}版`), date: day(15 - i), messageId: id(`utf${i}`) }, `見積もり依頼の第${i}版です。`)),
-    ...[1, 2].map((i) => corpus.plain({ from: `John Smith <${p.john}>`, to: owner, subject: `Order ${i}`, date: day(12 - i), messageId: id(`john${i}`) }, `Please confirm order ${i}.`)),
+    ...[1, 2, 3].map((i) =>
+      corpus.iso2022jp(
+        { from: `田中 太郎 <${p.tanaka}>`, to: owner, subject: `お見積もりの件 その${i}`, date: day(20 - i), messageId: id(`jis${i}`) },
+        `いつもお世話になっております。\n田中です。見積書${i}をお送りします。\nよろしくお願いいたします。`,
+      ),
+    ),
+    ...[1, 2].map((i) =>
+      corpus.plain(
+        { from: `田中 太郎 <${p.tanaka}>`, to: owner, subject: utf8Subject(`【重要】見積もり依頼 第${i}版`), date: day(15 - i), messageId: id(`utf${i}`) },
+        `見積もり依頼の第${i}版です。`,
+      ),
+    ),
+    ...[1, 2].map((i) =>
+      corpus.plain({ from: `John Smith <${p.john}>`, to: owner, subject: `Order ${i}`, date: day(12 - i), messageId: id(`john${i}`) }, `Please confirm order ${i}.`),
+    ),
     corpus.plain({ from: `John Smith <${p.johnOther}>`, to: owner, subject: "From my other address", date: day(9), messageId: id("johnother") }, "Same John, other address."),
-    ...[1, 2, 3].map((i) => corpus.plain({ from: "news@newsletter.example.org", to: owner, subject: `Newsletter ${i}`, date: day(8 - i), messageId: id(`news${i}`) }, "Not about a contact.")),
+    ...[1, 2, 3].map((i) =>
+      corpus.plain({ from: "news@newsletter.example.org", to: owner, subject: `Newsletter ${i}`, date: day(8 - i), messageId: id(`news${i}`) }, "Not about a contact."),
+    ),
   ];
   const sent = [
     corpus.iso2022jp({ from: owner, to: `田中 太郎 <${p.tanaka}>`, subject: "見積書送付のご連絡 1", date: day(5), messageId: id("sentjis") }, "田中様\n見積書をお送りします。"),
@@ -89,7 +119,11 @@ async function loadCorpus(s: ImapServer): Promise<string> {
     const japanese = created?.path ?? list.find((f) => f.name === "2026年")?.path;
     if (!japanese) throw new Error(`${s.name}: the Japanese folder was not created`);
     const c = corpusFor(s, s.user.email);
-    for (const [folder, messages] of [["INBOX", c.inbox], [s.sentFolder, c.sent], [japanese, c.folder]] as const)
+    for (const [folder, messages] of [
+      ["INBOX", c.inbox],
+      [s.sentFolder, c.sent],
+      [japanese, c.folder],
+    ] as const)
       for (const m of messages) await client.append(folder, m, ["\\Seen"]);
     return japanese;
   } finally {
@@ -99,11 +133,14 @@ async function loadCorpus(s: ImapServer): Promise<string> {
 
 const imapAt = (s: ImapServer, security: Security) => ({ host: mail.host, port: security === "tls" ? s.tlsPort : s.starttlsPort, security, user: s.user.email });
 const smtpAt = (m: (typeof smtpServers)[number], security: Security, user: string) => ({ host: mail.host, port: security === "tls" ? m.tlsPort : m.starttlsPort, security, user });
-const failedStep = (body: { steps: { protocol: string; ok: boolean; skipped?: boolean; step: string; diagnosis?: { code: string; cause: string; fix: string } }[] }, protocol: string) =>
-  body.steps.find((st) => st.protocol === protocol && !st.ok && !st.skipped);
+const failedStep = (
+  body: { steps: { protocol: string; ok: boolean; skipped?: boolean; step: string; diagnosis?: { code: string; cause: string; fix: string } }[] },
+  protocol: string,
+) => body.steps.find((st) => st.protocol === protocol && !st.ok && !st.skipped);
 
 const accounts: Record<string, { id: string; japaneseFolder: string; contacts: { tanaka: string; john: string } }> = {};
-const history = async (api: ApiClient, contactId: string) => (await api.get(`/api/contacts/${contactId}/messages`)).body.items as { id: string; subject: string; direction: string }[];
+const history = async (api: ApiClient, contactId: string) =>
+  (await api.get(`/api/contacts/${contactId}/messages`)).body.items as { id: string; subject: string; direction: string }[];
 
 beforeAll(async () => {
   // every server uses the harness's self-signed certificate: trust it, as a company CA bundle would
@@ -111,23 +148,25 @@ beforeAll(async () => {
   const admin = new ApiClient(stack.url, "en");
   expect((await admin.signIn(ADMIN.email, ADMIN.password)).status).toBe(200);
   // the servers are independent (own member, mailbox and contacts): set them up at the same time
-  await Promise.all(imapServers.map(async (s) => {
-    const member = { email: `sales-${s.name}@crm.example.test`, password: `${s.name}-password-123` };
-    const created = await admin.post("/api/users", { email: member.email, name: `Sales ${s.name}`, password: member.password, role: "member" });
-    expect(created.status, created.text).toBe(201);
-    const en = new ApiClient(stack.url, "en");
-    expect((await en.signIn(member.email, member.password)).status).toBe(200);
-    const ja = new ApiClient(stack.url, "ja");
-    Object.assign(ja, { cookie: en.cookie, csrf: en.csrf });
-    clients[s.name] = { en, ja };
-    const japaneseFolder = await loadCorpus(s);
-    const p = people(s);
-    const tanaka = await en.post("/api/contacts", { name: `田中 太郎 (${s.name})`, primaryEmail: p.tanaka });
-    const john = await en.post("/api/contacts", { name: `John Smith (${s.name})`, primaryEmail: p.john, secondaryEmails: [p.johnOther] });
-    expect(tanaka.status, tanaka.text).toBe(201);
-    expect(john.status, john.text).toBe(201);
-    accounts[s.name] = { id: "", japaneseFolder, contacts: { tanaka: tanaka.body.id, john: john.body.id } };
-  }));
+  await Promise.all(
+    imapServers.map(async (s) => {
+      const member = { email: `sales-${s.name}@crm.example.test`, password: `${s.name}-password-123` };
+      const created = await admin.post("/api/users", { email: member.email, name: `Sales ${s.name}`, password: member.password, role: "member" });
+      expect(created.status, created.text).toBe(201);
+      const en = new ApiClient(stack.url, "en");
+      expect((await en.signIn(member.email, member.password)).status).toBe(200);
+      const ja = new ApiClient(stack.url, "ja");
+      Object.assign(ja, { cookie: en.cookie, csrf: en.csrf });
+      clients[s.name] = { en, ja };
+      const japaneseFolder = await loadCorpus(s);
+      const p = people(s);
+      const tanaka = await en.post("/api/contacts", { name: `田中 太郎 (${s.name})`, primaryEmail: p.tanaka });
+      const john = await en.post("/api/contacts", { name: `John Smith (${s.name})`, primaryEmail: p.john, secondaryEmails: [p.johnOther] });
+      expect(tanaka.status, tanaka.text).toBe(201);
+      expect(john.status, john.text).toBe(201);
+      accounts[s.name] = { id: "", japaneseFolder, contacts: { tanaka: tanaka.body.id, john: john.body.id } };
+    }),
+  );
 });
 afterAll(async () => stack?.stop());
 
@@ -187,7 +226,9 @@ describe.each(imapServers)("IMAP server $name", (s) => {
     const account = (await api().get(`/api/accounts/${id}`)).body;
     expect(account).toMatchObject({ syncFolders: ["INBOX", s.sentFolder], sentFolder: s.sentFolder });
     // the mail filed in the Sent folder is there, as sent mail; the Japanese folder is not chosen yet
-    expect(tanaka.map((m) => m.subject).sort()).toEqual(["お見積もりの件 その1", "お見積もりの件 その2", "お見積もりの件 その3", "【重要】見積もり依頼 第1版", "【重要】見積もり依頼 第2版", "見積書送付のご連絡 1"].sort());
+    expect(tanaka.map((m) => m.subject).sort()).toEqual(
+      ["お見積もりの件 その1", "お見積もりの件 その2", "お見積もりの件 その3", "【重要】見積もり依頼 第1版", "【重要】見積もり依頼 第2版", "見積書送付のご連絡 1"].sort(),
+    );
     expect(tanaka.find((m) => m.subject === "見積書送付のご連絡 1")?.direction).toBe("sent");
     expect(john.find((m) => m.subject === "Re: Order 1")?.direction).toBe("sent");
   });
@@ -200,7 +241,15 @@ describe.each(imapServers)("IMAP server $name", (s) => {
     const tanaka = await eventually(async () => ((await history(api(), contacts.tanaka)).length >= 7 ? history(api(), contacts.tanaka) : undefined), 30_000, 200);
     const john = await eventually(async () => ((await history(api(), contacts.john)).length >= 4 ? history(api(), contacts.john) : undefined), 30_000, 200);
     expect(tanaka.map((m) => m.subject).sort()).toEqual(
-      ["お見積もりの件 その1", "お見積もりの件 その2", "お見積もりの件 その3", "【重要】見積もり依頼 第1版", "【重要】見積もり依頼 第2版", "見積書送付のご連絡 1", "2026年度のご提案"].sort(),
+      [
+        "お見積もりの件 その1",
+        "お見積もりの件 その2",
+        "お見積もりの件 その3",
+        "【重要】見積もり依頼 第1版",
+        "【重要】見積もり依頼 第2版",
+        "見積書送付のご連絡 1",
+        "2026年度のご提案",
+      ].sort(),
     );
     expect(tanaka.find((m) => m.subject === "見積書送付のご連絡 1")?.direction).toBe("sent");
     expect(john.map((m) => m.subject).sort()).toEqual(["From my other address", "Order 1", "Order 2", "Re: Order 1"]);
@@ -218,7 +267,10 @@ describe.each(imapServers)("IMAP server $name", (s) => {
     client.on("error", () => undefined);
     await client.connect();
     const p = people(s);
-    await client.append("INBOX", corpus.iso2022jp({ from: `田中 太郎 <${p.tanaka}>`, to: s.user.email, subject: "追加のご連絡", date: new Date(), messageId: `<new.${s.name}@interop.test>` }, "追加です。"));
+    await client.append(
+      "INBOX",
+      corpus.iso2022jp({ from: `田中 太郎 <${p.tanaka}>`, to: s.user.email, subject: "追加のご連絡", date: new Date(), messageId: `<new.${s.name}@interop.test>` }, "追加です。"),
+    );
     await client.logout();
     const { id, contacts } = accounts[s.name]!;
     expect((await api().post(`/api/accounts/${id}/sync`)).status).toBe(202);
@@ -247,7 +299,12 @@ describe.each(imapServers)("IMAP server $name", (s) => {
 describe("SMTP security mismatch on Exim", () => {
   it("says to use STARTTLS when security is none on a port that offers sign-in only after STARTTLS", async () => {
     const s = imapServers[1]!;
-    const reply = await clients[s.name]!.en.post("/api/accounts/test", { email: s.user.email, imap: imapAt(s, "tls"), smtp: smtpAt(smtpServers[1]!, "none", s.user.email), password: s.user.password });
+    const reply = await clients[s.name]!.en.post("/api/accounts/test", {
+      email: s.user.email,
+      imap: imapAt(s, "tls"),
+      smtp: smtpAt(smtpServers[1]!, "none", s.user.email),
+      password: s.user.password,
+    });
     expect(failedStep(reply.body, "smtp")).toMatchObject({ step: "smtp_login", diagnosis: { code: "tls_mismatch" } });
     expect(failedStep(reply.body, "smtp")!.diagnosis!.cause).toMatch(/expects STARTTLS/);
   });

@@ -54,7 +54,9 @@ function transportHeaders(i: number, rnd: () => number, o: BusinessMailOptions, 
   const domain = from.split("@")[1] ?? "example.test";
   const hops = ["mx1.mail-relay.test", "smtp-out.provider.test", `mail.${domain}`];
   const received = hops.map((host, n) => {
-    const id = Math.floor(rnd() * 1e12).toString(36).toUpperCase();
+    const id = Math.floor(rnd() * 1e12)
+      .toString(36)
+      .toUpperCase();
     return `Received: from ${host} (${host} [192.0.2.${(i + n) % 250}])${CRLF}\tby mx.${o.owner.split("@")[1]} with ESMTPS id ${id}${CRLF}\tfor <${o.owner}>; ${rfc2822(new Date(o.date.getTime() - n * 1000))}`;
   });
   const signature = b64(Buffer.from(Array.from({ length: 256 }, () => Math.floor(rnd() * 256)))).replace(/\r\n/g, `${CRLF}\t `);
@@ -123,12 +125,18 @@ export function businessMessage(i: number, o: BusinessMailOptions): Buffer {
     return Buffer.from([...headers, `Content-Type: multipart/alternative; boundary="${boundary}"`, "", alternative(boundary)].join(CRLF));
   }
   if (shape < 16) {
-    const quoted = paragraphs(rnd, false, 6).map((p) => `> ${p}`).join("\n>\n");
+    const quoted = paragraphs(rnd, false, 6)
+      .map((p) => `> ${p}`)
+      .join("\n>\n");
     const body = `${text}\n\nOn ${rfc2822(new Date(o.date.getTime() - 86_400_000))}, ${o.counterpart} wrote:\n${quoted}\n`;
     return Buffer.from([...headers, "Content-Type: text/plain; charset=UTF-8; format=flowed", "Content-Transfer-Encoding: 8bit", "", body.replace(/\n/g, CRLF)].join(CRLF));
   }
   if (shape < 18) {
-    return Buffer.concat([Buffer.from([...headers, "Content-Type: text/plain; charset=ISO-2022-JP", "Content-Transfer-Encoding: 7bit", "", ""].join(CRLF)), encodeIso2022jp(text.replace(/\n/g, CRLF)), Buffer.from(CRLF)]);
+    return Buffer.concat([
+      Buffer.from([...headers, "Content-Type: text/plain; charset=ISO-2022-JP", "Content-Transfer-Encoding: 7bit", "", ""].join(CRLF)),
+      encodeIso2022jp(text.replace(/\n/g, CRLF)),
+      Buffer.from(CRLF),
+    ]);
   }
   const mixed = `mix_${i}`;
   const alt = `alt_${i}`;

@@ -91,7 +91,10 @@ export const htmlOnly = (h: Headers, html: string) =>
   Buffer.from(`${head(h, ["Content-Type: text/html; charset=UTF-8", "Content-Transfer-Encoding: quoted-printable"])}${CRLF}${CRLF}${toQuotedPrintable(html)}${CRLF}`);
 
 function toQuotedPrintable(text: string): string {
-  return [...Buffer.from(text, "utf8")].map((b) => (b === 0x3d || b > 0x7e ? `=${b.toString(16).toUpperCase().padStart(2, "0")}` : String.fromCharCode(b))).join("").replace(/.{72}/g, `$&=${CRLF}`);
+  return [...Buffer.from(text, "utf8")]
+    .map((b) => (b === 0x3d || b > 0x7e ? `=${b.toString(16).toUpperCase().padStart(2, "0")}` : String.fromCharCode(b)))
+    .join("")
+    .replace(/.{72}/g, `$&=${CRLF}`);
 }
 
 /** multipart/mixed: a text part and one attachment with an RFC 2231 UTF-8 file name. */

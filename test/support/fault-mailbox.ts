@@ -49,7 +49,9 @@ export async function storedPairs(ddb: DynamoDBClient, table: string, accountId:
   for (const contact of contacts) {
     let start: Record<string, any> | undefined;
     do {
-      const out = await ddb.send(new QueryCommand({ TableName: table, KeyConditionExpression: "pk = :p", ExpressionAttributeValues: { ":p": { S: contact } }, ExclusiveStartKey: start }));
+      const out = await ddb.send(
+        new QueryCommand({ TableName: table, KeyConditionExpression: "pk = :p", ExpressionAttributeValues: { ":p": { S: contact } }, ExclusiveStartKey: start }),
+      );
       for (const item of out.Items ?? []) if (item.sk?.S?.endsWith(`#${accountId}`)) pairs.push(`${contact} ${item.messageId?.S ?? "?"}`);
       start = out.LastEvaluatedKey;
     } while (start);
@@ -82,7 +84,13 @@ export async function startFaultStack(mail: MailServersInfo, user: { email: stri
       relay.plan = () => undefined; // the connection test of the save is not what is tested
       try {
         if (previous) await api.request("DELETE", `/api/accounts/${previous}`);
-        const reply = await api.post("/api/accounts", { email: user.email, imap: { host: "127.0.0.1", port: relay.port, security: "starttls", user: user.email }, password: user.password, syncEnabled: false, initialSyncDays: 365 });
+        const reply = await api.post("/api/accounts", {
+          email: user.email,
+          imap: { host: "127.0.0.1", port: relay.port, security: "starttls", user: user.email },
+          password: user.password,
+          syncEnabled: false,
+          initialSyncDays: 365,
+        });
         if (reply.status !== 201) throw new Error(`account: ${reply.status} ${reply.text}`);
         if ((await api.patch(`/api/accounts/${reply.body.id}`, { syncEnabled: true })).status !== 200) throw new Error("account: not enabled");
         previous = reply.body.id;

@@ -37,12 +37,15 @@ export async function startLatencyRelay(target: { host: string; port: number }, 
         last = last.then(
           () =>
             new Promise<void>((ok) =>
-              setTimeout(() => {
-                if (to.destroyed) return ok();
-                if (chunk) to.write(chunk);
-                else to.end();
-                ok();
-              }, Math.max(0, due - Date.now())),
+              setTimeout(
+                () => {
+                  if (to.destroyed) return ok();
+                  if (chunk) to.write(chunk);
+                  else to.end();
+                  ok();
+                },
+                Math.max(0, due - Date.now()),
+              ),
             ),
         );
       },
@@ -55,7 +58,8 @@ export async function startLatencyRelay(target: { host: string; port: number }, 
     let serverSpoke = true; // the client's first data (a TLS ClientHello) waits for the connect
     const upstream = createConnection({ host: target.host, port: target.port });
     sockets.add(client).add(upstream);
-    const toServer = delayed(upstream), toClient = delayed(client);
+    const toServer = delayed(upstream),
+      toClient = delayed(client);
     client.on("data", (chunk: Buffer) => {
       if (serverSpoke) relay.flights++;
       serverSpoke = false;

@@ -72,7 +72,10 @@ export async function imapCommandReported(tagged: string, command?: string): Pro
  * authenticationFailed, serverResponseCode, the response as text, and for OAuth the server's
  * decoded error payload as oauthError.
  */
-export async function imapSignInRefused(tagged: string, options: { command?: "LOGIN" | "AUTHENTICATE PLAIN" | "AUTHENTICATE XOAUTH2"; oauthError?: Fields } = {}): Promise<LibraryError> {
+export async function imapSignInRefused(
+  tagged: string,
+  options: { command?: "LOGIN" | "AUTHENTICATE PLAIN" | "AUTHENTICATE XOAUTH2"; oauthError?: Fields } = {},
+): Promise<LibraryError> {
   const err = await imapCommandReported(tagged, options.command ?? "AUTHENTICATE PLAIN");
   err.authenticationFailed = true;
   if (options.oauthError) err.oauthError = options.oauthError;
@@ -141,7 +144,8 @@ const formatter = new SMTPConnection({ logger: false }) as unknown as {
  * responseCode and permanent from the reply, command.
  * E.g. smtpError("Invalid login", "EAUTH", "535 5.7.8 Error: authentication failed", "AUTH PLAIN").
  */
-export const smtpError = (message: string | Error, type: string, response: string | false, command: string): LibraryError => formatter._formatError(message, type, response, command);
+export const smtpError = (message: string | Error, type: string, response: string | false, command: string): LibraryError =>
+  formatter._formatError(message, type, response, command);
 
 /** A password refused (smtp-connection _actionAUTHComplete): "Invalid login: <reply>", EAUTH, "AUTH <method>". */
 export const smtpSignInRefused = (reply: string, method = "PLAIN"): LibraryError => smtpError("Invalid login", "EAUTH", reply, `AUTH ${method}`);
@@ -160,7 +164,9 @@ export const smtpSocketError = (nodeError: Error, type: "ESOCKET" | "EDNS" = "ES
  * ("Greeting never received" is GREETING_TIMEOUT, "Connection timeout" CONNECT_TIMEOUT).
  */
 export function smtpTimeout(timeoutType: "CONNECT_TIMEOUT" | "GREETING_TIMEOUT" | "UPGRADE_TIMEOUT" | "SOCKET_TIMEOUT"): LibraryError {
-  const message = { CONNECT_TIMEOUT: "Connection timeout", GREETING_TIMEOUT: "Greeting never received", UPGRADE_TIMEOUT: "TLS handshake timed out", SOCKET_TIMEOUT: "Timeout" }[timeoutType];
+  const message = { CONNECT_TIMEOUT: "Connection timeout", GREETING_TIMEOUT: "Greeting never received", UPGRADE_TIMEOUT: "TLS handshake timed out", SOCKET_TIMEOUT: "Timeout" }[
+    timeoutType
+  ];
   return smtpError(Object.assign(new Error(message), { timeoutType }), "ETIMEDOUT", false, "CONN");
 }
 
@@ -174,7 +180,12 @@ const errnoOf = (code: string): number | undefined => [...getSystemErrorMap()].f
  */
 export function netError(code: string, syscall: "connect" | "read" | "write", target?: { address: string; port?: number } | string): LibraryError {
   const where = typeof target === "string" ? ` ${target}` : target ? ` ${target.address}${target.port ? `:${target.port}` : ""}` : "";
-  return failure(`${syscall} ${code}${where}`, { errno: errnoOf(code), code, syscall, ...(typeof target === "object" ? { address: target.address, ...(target.port ? { port: target.port } : {}) } : {}) });
+  return failure(`${syscall} ${code}${where}`, {
+    errno: errnoOf(code),
+    code,
+    syscall,
+    ...(typeof target === "object" ? { address: target.address, ...(target.port ? { port: target.port } : {}) } : {}),
+  });
 }
 
 /** A peer gone mid-request, as Node's http raises it (connResetException): "socket hang up", ECONNRESET. */

@@ -40,4 +40,7 @@ export async function readMessages(mail: MailServersInfo, user: MailUser, folder
 
 /** One header of a raw message, unfolded; undefined when absent. */
 export const headerOf = (raw: string, name: string): string | undefined =>
-  new RegExp(`^${name}:[ \\t]*(.*(?:\\r?\\n[ \\t].*)*)`, "im").exec(raw)?.[1]?.replace(/\r?\n[ \t]+/g, " ").trim();
+  new RegExp(`^${name}:[ \\t]*(.*(?:\\r?\\n[ \\t].*)*)`, "im")
+    .exec(raw)?.[1]
+    ?.replace(/\r?\n[ \t]+/g, " ")
+    .trim();

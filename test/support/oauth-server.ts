@@ -157,7 +157,12 @@ export async function startOAuthServer(options: { port?: number } = {}): Promise
         } else {
           const code = token("code");
           const granted = users.get(email)?.grant;
-          const scope = granted ? p.scope.split(" ").filter((s) => granted.includes(s)).join(" ") : p.scope;
+          const scope = granted
+            ? p.scope
+                .split(" ")
+                .filter((s) => granted.includes(s))
+                .join(" ")
+            : p.scope;
           codes.set(code, { provider: p.provider, email, clientId: p.clientId, scope, generation: generationOf(email), pending: p, used: false });
           back.searchParams.set("code", code);
         }
@@ -189,7 +194,13 @@ export async function startOAuthServer(options: { port?: number } = {}): Promise
           const old = form.get("refresh_token") ?? "";
           const r = refreshTokens.get(old);
           if (!r || !r.alive || !live(r) || r.clientId !== client.id) {
-            return send(400, { error: "invalid_grant", error_description: route.provider === "microsoft" ? "AADSTS70000: The provided value for the 'refresh_token' is not valid. The user could have revoked consent." : "Token has been expired or revoked." });
+            return send(400, {
+              error: "invalid_grant",
+              error_description:
+                route.provider === "microsoft"
+                  ? "AADSTS70000: The provided value for the 'refresh_token' is not valid. The user could have revoked consent."
+                  : "Token has been expired or revoked.",
+            });
           }
           statOf(r.email).refreshGrants++;
           const grant: Grant = { provider: r.provider, email: r.email, clientId: r.clientId, scope: r.scope, generation: r.generation };
@@ -282,7 +293,8 @@ export function oauthControl(baseUrl: string) {
   return {
     setUser: (email: string, settings: UserSettings) => post("/admin/user", { email, ...settings }),
     revoke: (email: string) => post("/admin/revoke", { email }),
-    stats: async (email: string) => (await (await fetch(`${baseUrl}/admin/stats?email=${encodeURIComponent(email)}`)).json()) as { codeGrants: number; refreshGrants: number; introspections: number },
+    stats: async (email: string) =>
+      (await (await fetch(`${baseUrl}/admin/stats?email=${encodeURIComponent(email)}`)).json()) as { codeGrants: number; refreshGrants: number; introspections: number },
     /**
      * Plays the user at the sign-in page without a browser: opens the authorize URL, answers
      * "Allow" (or "Deny") as `email`, and returns where the server sends the browser back to.

@@ -93,10 +93,21 @@ export async function startBareStack(name: string) {
  * unless `security` says "tls" (the implicit-TLS port). Returns the saved account as the API
  * answered its creation.
  */
-export async function connectMailbox(api: ApiClient, mail: MailServersInfo, user: { email: string; password: string }, options: { ownerId?: string; security?: "tls" | "starttls" } = {}) {
+export async function connectMailbox(
+  api: ApiClient,
+  mail: MailServersInfo,
+  user: { email: string; password: string },
+  options: { ownerId?: string; security?: "tls" | "starttls" } = {},
+) {
   const security = options.security ?? "starttls";
   const port = security === "tls" ? mail.imapsPort : mail.imapPort;
-  const created = await api.post("/api/accounts", { email: user.email, ownerId: options.ownerId, imap: { host: mail.host, port, security, user: user.email }, password: user.password, syncEnabled: false });
+  const created = await api.post("/api/accounts", {
+    email: user.email,
+    ownerId: options.ownerId,
+    imap: { host: mail.host, port, security, user: user.email },
+    password: user.password,
+    syncEnabled: false,
+  });
   if (created.status !== 201) throw new Error(`account ${user.email}: ${created.status} ${created.text}`);
   const enabled = await api.patch(`/api/accounts/${created.body.id}`, { syncEnabled: true });
   if (enabled.status !== 200) throw new Error(`account ${user.email} not enabled: ${enabled.status} ${enabled.text}`);

@@ -36,10 +36,11 @@ export async function startRelay(target: { host: string; port: number }): Promis
     bytes: 0,
     plan: () => undefined,
     watch: () => undefined,
-    close: () => new Promise<void>((ok) => {
-      for (const s of sockets) s.destroy();
-      server.close(() => ok());
-    }),
+    close: () =>
+      new Promise<void>((ok) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => ok());
+      }),
   };
   const server: Server = createServer((client) => {
     const n = ++relay.connections;

@@ -1,6 +1,17 @@
 import { describe, expect, it } from "vitest";
 import type { Account, AutodiscoverResult, ProviderView } from "../../web/src/api/types";
-import { blankForm, fieldKey, formReducer, fromAccount, labelListErrors, parseDomains, sameConnection, settingsOf, testBlocker, type FormState } from "../../web/src/pages/account-form/model";
+import {
+  blankForm,
+  fieldKey,
+  formReducer,
+  fromAccount,
+  labelListErrors,
+  parseDomains,
+  sameConnection,
+  settingsOf,
+  testBlocker,
+  type FormState,
+} from "../../web/src/pages/account-form/model";
 
 const untouched = { user: false, saveSent: false };
 
@@ -54,7 +65,10 @@ describe("the mailbox form model", () => {
     const form = blankForm("u1");
     // Act
     const following = formReducer(form, { type: "email", email: " a@example.com ", username: "email", touched: untouched });
-    const kept = formReducer({ ...following, imap: { ...following.imap, user: "typed" } }, { type: "email", email: "b@example.com", username: "email", touched: { user: true, saveSent: false } });
+    const kept = formReducer(
+      { ...following, imap: { ...following.imap, user: "typed" } },
+      { type: "email", email: "b@example.com", username: "email", touched: { user: true, saveSent: false } },
+    );
     // Assess
     expect(following.imap.user).toBe("a@example.com");
     expect(kept.imap.user).toBe("typed");
@@ -62,14 +76,20 @@ describe("the mailbox form model", () => {
   });
 
   it("makes the person whose address it is the owner of a new mailbox, until an admin picks the owner by hand", () => {
-    const users = [{ id: "admin-1", email: "admin@example.co.jp" }, { id: "hanako", email: "Hanako@Example.co.jp" }];
+    const users = [
+      { id: "admin-1", email: "admin@example.co.jp" },
+      { id: "hanako", email: "Hanako@Example.co.jp" },
+    ];
     let f = blankForm("admin-1");
     f = formReducer(f, { type: "email", email: "hanako@example.co.jp ", username: "email", touched: untouched, users });
     expect(f.ownerId).toBe("hanako");
     // an address nobody has leaves the owner as it was
     f = formReducer(f, { type: "email", email: "sales@example.co.jp", username: "email", touched: untouched, users });
     expect(f.ownerId).toBe("hanako");
-    const chosen = formReducer({ ...blankForm("admin-1"), ownerId: "admin-1" }, { type: "email", email: "hanako@example.co.jp", username: "email", touched: { ...untouched, owner: true }, users });
+    const chosen = formReducer(
+      { ...blankForm("admin-1"), ownerId: "admin-1" },
+      { type: "email", email: "hanako@example.co.jp", username: "email", touched: { ...untouched, owner: true }, users },
+    );
     expect(chosen.ownerId).toBe("admin-1");
   });
 
@@ -109,7 +129,14 @@ describe("the mailbox form model", () => {
   });
 
   it("sends trimmed settings, numbers parsed, and a port that is not a number as typed for the server to name", () => {
-    const form: FormState = { ...blankForm("u1"), email: " me@example.jp ", imap: { host: " imap.example.jp ", port: "99x", security: "tls", user: "" }, aliases: "a@example.jp, b@example.jp", excludedDomains: "@Rival.example\nrival.example", initialSyncDays: "45" };
+    const form: FormState = {
+      ...blankForm("u1"),
+      email: " me@example.jp ",
+      imap: { host: " imap.example.jp ", port: "99x", security: "tls", user: "" },
+      aliases: "a@example.jp, b@example.jp",
+      excludedDomains: "@Rival.example\nrival.example",
+      initialSyncDays: "45",
+    };
     const body = settingsOf(form);
     expect(body.email).toBe("me@example.jp");
     expect(body.imap).toEqual({ host: "imap.example.jp", port: "99x", security: "tls", user: "me@example.jp" });
@@ -144,7 +171,13 @@ describe("the mailbox form model", () => {
 
   it("shows list errors under their list with the value they are about", () => {
     const settings = settingsOf({ ...blankForm("u1"), aliases: "ok@example.jp\nbad@@example.jp" });
-    const fields = labelListErrors([{ field: "aliases.1", code: "invalid", message: "not an address" }, { field: "email", code: "x", message: "m" }], settings);
+    const fields = labelListErrors(
+      [
+        { field: "aliases.1", code: "invalid", message: "not an address" },
+        { field: "email", code: "x", message: "m" },
+      ],
+      settings,
+    );
     expect(fields[0]!.message).toBe("bad@@example.jp: not an address");
     expect(fields[1]!.message).toBe("m");
     expect(fieldKey("aliases.1")).toBe("aliases");

@@ -3,8 +3,15 @@ import { toAccountView } from "../../core/accounts/index";
 import { hasMessage, translate } from "../../core/shared/i18n";
 
 const item = (lastError: { code: string } | null, extra: Record<string, unknown> = {}) => ({
-  id: "a1", ownerId: "u1", email: "sales@example.com", imap: { host: "imap.example.com", port: 993, security: "tls", user: "sales@example.com" },
-  state: "authenticationError", lastError, createdAt: "2026-01-01T00:00:00.000Z", updatedAt: "2026-01-01T00:00:00.000Z", ...extra,
+  id: "a1",
+  ownerId: "u1",
+  email: "sales@example.com",
+  imap: { host: "imap.example.com", port: 993, security: "tls", user: "sales@example.com" },
+  state: "authenticationError",
+  lastError,
+  createdAt: "2026-01-01T00:00:00.000Z",
+  updatedAt: "2026-01-01T00:00:00.000Z",
+  ...extra,
 });
 
 describe("an account's last error as the API shows it", () => {

@@ -105,8 +105,7 @@ function configXml(incoming: ServerSpec[], outgoing: ServerSpec[]): string {
 </clientConfig>`;
 }
 
-const simpleConfig = (imapHost: string, smtpHost: string) =>
-  configXml([{ type: "imap", host: imapHost, port: 993 }], [{ type: "smtp", host: smtpHost, port: 465 }]);
+const simpleConfig = (imapHost: string, smtpHost: string) => configXml([{ type: "imap", host: imapHost, port: 993 }], [{ type: "smtp", host: smtpHost, port: 465 }]);
 
 const pin = (domain: string, over: Partial<PinnedSettings> = {}): PinnedSettings => ({
   domain,
@@ -441,13 +440,23 @@ describe("MX records", () => {
   });
 
   it("gives a Zoho-hosted company domain the organisation servers of its data centre", async () => {
-    const deps = fakeDeps({ mx: [{ exchange: "mx3.zoho.eu", priority: 50 }, { exchange: "mx.zoho.eu", priority: 10 }] });
+    const deps = fakeDeps({
+      mx: [
+        { exchange: "mx3.zoho.eu", priority: 50 },
+        { exchange: "mx.zoho.eu", priority: 10 },
+      ],
+    });
     const result = await autodiscover("taro@example.com", deps);
     expect(result).toMatchObject({ provider: "zoho_pro", imap: { host: "imappro.zoho.eu", port: 993, source: "mx" }, smtp: { host: "smtppro.zoho.eu", port: 465 } });
   });
 
   it("uses the lowest-priority MX that is a known provider", async () => {
-    const deps = fakeDeps({ mx: [{ exchange: "backup.mx.test", priority: 20 }, { exchange: "example-com.mail.protection.outlook.com", priority: 0 }] });
+    const deps = fakeDeps({
+      mx: [
+        { exchange: "backup.mx.test", priority: 20 },
+        { exchange: "example-com.mail.protection.outlook.com", priority: 0 },
+      ],
+    });
     const result = await autodiscover("taro@example.com", deps);
     expect(result).toMatchObject({ provider: "microsoft365", imap: { host: "outlook.office365.com" }, smtp: { host: "smtp.office365.com", security: "starttls" } });
   });

@@ -43,7 +43,9 @@ describe("AwsSecretStore", () => {
   });
 
   it("creates a secret only when none exists by that name", async () => {
-    sm.on(CreateSecretCommand).resolvesOnce({}).rejects(new ResourceExistsException({ message: "exists", $metadata: {} }));
+    sm.on(CreateSecretCommand)
+      .resolvesOnce({})
+      .rejects(new ResourceExistsException({ message: "exists", $metadata: {} }));
     const store = new AwsSecretStore("app/s/", new SecretsManagerClient({ region: "us-east-1" }));
     expect(await store.create("mailbox/a1", "{}")).toBe(true);
     expect(await store.create("mailbox/a1", "{}")).toBe(false);

@@ -22,12 +22,20 @@ describe("compose checks", () => {
       error = err as AppError;
     }
     expect(error?.kind).toBe("validation");
-    expect(error?.fields.map((f) => [f.field, f.key])).toEqual([["from", "send_from_not_own"], ["to", "send_no_recipient"], ["accountId", "send_mailbox_no_smtp"]]);
+    expect(error?.fields.map((f) => [f.field, f.key])).toEqual([
+      ["from", "send_from_not_own"],
+      ["to", "send_no_recipient"],
+      ["accountId", "send_mailbox_no_smtp"],
+    ]);
     for (const f of error!.fields) expect(translate(f.key, "ja")).not.toBe(f.key);
   });
 
   it("lists each recipient once, To before Cc before Bcc", () => {
-    expect(recipientsOf({ to: ["A@x.example", "b@x.example"], cc: ["a@x.example", "c@x.example"], bcc: ["C@x.example", "d@x.example"] })).toEqual({ to: ["a@x.example", "b@x.example"], cc: ["c@x.example"], bcc: ["d@x.example"] });
+    expect(recipientsOf({ to: ["A@x.example", "b@x.example"], cc: ["a@x.example", "c@x.example"], bcc: ["C@x.example", "d@x.example"] })).toEqual({
+      to: ["a@x.example", "b@x.example"],
+      cc: ["c@x.example"],
+      bcc: ["d@x.example"],
+    });
   });
 
   it("prefixes Re: and Fwd: once, also over Japanese clients' full-width prefixes", () => {
@@ -59,7 +67,8 @@ describe("the message built for sending", () => {
 
   it("keeps Bcc out of the delivered bytes and in the Sent copy, with one Message-ID and Date in both", async () => {
     const { delivery, sentCopy } = await buildMessage(parts);
-    const d = headerBlock(delivery).toString(), s = headerBlock(sentCopy).toString();
+    const d = headerBlock(delivery).toString(),
+      s = headerBlock(sentCopy).toString();
     expect(d).not.toMatch(/^Bcc:/im);
     expect(s).toMatch(/^Bcc: erin@c\.example\r$/im);
     for (const h of [d, s]) {

@@ -6,7 +6,14 @@ describe("the environment's settings", () => {
     // Act
     const config = readConfig({ SYNC_INTERVAL_MINUTES: "  " });
     // Assess
-    expect(config).toEqual({ SYNC_INTERVAL_MINUTES: 5, SYNC_QUEUE_AGE_ALARM_SECONDS: 1800, ALERT_EMAILS: [], PORT: 3000, SCHEDULE_EVERY_SECONDS: undefined, OAUTH_MICROSOFT_TENANT: "common" });
+    expect(config).toEqual({
+      SYNC_INTERVAL_MINUTES: 5,
+      SYNC_QUEUE_AGE_ALARM_SECONDS: 1800,
+      ALERT_EMAILS: [],
+      PORT: 3000,
+      SCHEDULE_EVERY_SECONDS: undefined,
+      OAUTH_MICROSOFT_TENANT: "common",
+    });
   });
 
   it("read integers, and addresses trimmed, lower-cased and deduplicated", () => {

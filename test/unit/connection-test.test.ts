@@ -31,8 +31,22 @@ describe("detectSentFolder", () => {
 
 describe("toFolderInfo", () => {
   it("reports only the special use the server declares, not imapflow's guess from the name", () => {
-    const declared = toFolderInfo({ path: "Sent", name: "Sent", delimiter: "/", flags: new Set(["\\HasNoChildren", "\\Sent"]), specialUse: "\\Sent", specialUseSource: "extension" });
-    const guessed = toFolderInfo({ path: "送信済みメール", name: "送信済みメール", delimiter: "/", flags: new Set(["\\HasNoChildren"]), specialUse: "\\Sent", specialUseSource: "name" });
+    const declared = toFolderInfo({
+      path: "Sent",
+      name: "Sent",
+      delimiter: "/",
+      flags: new Set(["\\HasNoChildren", "\\Sent"]),
+      specialUse: "\\Sent",
+      specialUseSource: "extension",
+    });
+    const guessed = toFolderInfo({
+      path: "送信済みメール",
+      name: "送信済みメール",
+      delimiter: "/",
+      flags: new Set(["\\HasNoChildren"]),
+      specialUse: "\\Sent",
+      specialUseSource: "name",
+    });
     expect(declared).toEqual({ path: "Sent", name: "Sent", specialUse: "\\Sent", delimiter: "/" });
     expect(guessed).toEqual({ path: "送信済みメール", name: "送信済みメール", specialUse: null, delimiter: "/" });
   });
@@ -47,8 +61,20 @@ describe("toFolderInfo", () => {
   });
 });
 
-const ctx = (protocol: "imap" | "smtp"): DiagnosisContext => ({ protocol, host: "mail.example.com", port: protocol === "imap" ? 993 : 587, security: "tls", step: protocol === "imap" ? "imap_login" : "smtp_login" });
-const failing = (protocol: "imap" | "smtp", code: DiagnosisCode): ConnectionReport["steps"][number] => ({ protocol, step: protocol === "imap" ? "imap_login" : "smtp_login", ok: false, ms: 1, diagnosis: diagnosisOf(code, "permanent", ctx(protocol), code === "tls_mismatch" ? { expected: "STARTTLS" } : {}) });
+const ctx = (protocol: "imap" | "smtp"): DiagnosisContext => ({
+  protocol,
+  host: "mail.example.com",
+  port: protocol === "imap" ? 993 : 587,
+  security: "tls",
+  step: protocol === "imap" ? "imap_login" : "smtp_login",
+});
+const failing = (protocol: "imap" | "smtp", code: DiagnosisCode): ConnectionReport["steps"][number] => ({
+  protocol,
+  step: protocol === "imap" ? "imap_login" : "smtp_login",
+  ok: false,
+  ms: 1,
+  diagnosis: diagnosisOf(code, "permanent", ctx(protocol), code === "tls_mismatch" ? { expected: "STARTTLS" } : {}),
+});
 const report = (...steps: ConnectionReport["steps"]): ConnectionReport => ({ ok: steps.every((s) => s.ok), steps });
 
 describe("saving after a test", () => {
@@ -92,7 +118,10 @@ describe("saving after a test", () => {
   });
 
   it("saves disabled with the state of the first failure when asked to", () => {
-    expect(judgeForSave(report(failing("imap", "auth_failed")), true)).toEqual({ state: "authenticationError", lastError: { code: "diag.auth_failed", params: { host: "mail.example.com", port: 993 } } });
+    expect(judgeForSave(report(failing("imap", "auth_failed")), true)).toEqual({
+      state: "authenticationError",
+      lastError: { code: "diag.auth_failed", params: { host: "mail.example.com", port: 993 } },
+    });
     expect(judgeForSave(report(failing("imap", "timeout")), true)?.state).toBe("connectError");
   });
 });
@@ -100,8 +129,20 @@ describe("saving after a test", () => {
 describe("selectableFolders", () => {
   it("leaves out hierarchy-only folders such as Gmail's [Gmail]", async () => {
     const { selectableFolders } = await import("../../core/mail/folders");
-    const entry = (path: string, flags: string[], specialUse?: string) => ({ path, name: path.split("/").pop()!, delimiter: "/", flags: new Set(flags), specialUse, specialUseSource: specialUse ? ("extension" as const) : undefined });
-    const list = selectableFolders([entry("INBOX", []), entry("[Gmail]", ["\\Noselect", "\\HasChildren"]), entry("[Gmail]/送信済みメール", ["\\HasNoChildren", "\\Sent"], "\\Sent"), entry("Gone", ["\\NonExistent"])]);
+    const entry = (path: string, flags: string[], specialUse?: string) => ({
+      path,
+      name: path.split("/").pop()!,
+      delimiter: "/",
+      flags: new Set(flags),
+      specialUse,
+      specialUseSource: specialUse ? ("extension" as const) : undefined,
+    });
+    const list = selectableFolders([
+      entry("INBOX", []),
+      entry("[Gmail]", ["\\Noselect", "\\HasChildren"]),
+      entry("[Gmail]/送信済みメール", ["\\HasNoChildren", "\\Sent"], "\\Sent"),
+      entry("Gone", ["\\NonExistent"]),
+    ]);
     expect(list.map((f) => f.path)).toEqual(["INBOX", "[Gmail]/送信済みメール"]);
     expect(list[1]!.specialUse).toBe("\\Sent");
   });

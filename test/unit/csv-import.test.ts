@@ -72,8 +72,14 @@ describe("parseCsv", () => {
   });
 
   it("accepts LF and lone CR line ends, a missing final line end, and ignores a trailing empty line", () => {
-    expect(parseCsv("a,b\nc,d").map((r) => r.fields)).toEqual([["a", "b"], ["c", "d"]]);
-    expect(parseCsv("a,b\rc,d\r").map((r) => r.fields)).toEqual([["a", "b"], ["c", "d"]]);
+    expect(parseCsv("a,b\nc,d").map((r) => r.fields)).toEqual([
+      ["a", "b"],
+      ["c", "d"],
+    ]);
+    expect(parseCsv("a,b\rc,d\r").map((r) => r.fields)).toEqual([
+      ["a", "b"],
+      ["c", "d"],
+    ]);
     expect(parseCsv("a,b\r\nc,d\r\n\r\n")).toHaveLength(2);
   });
 
@@ -128,7 +134,7 @@ describe("previewImport", () => {
     const file = sjis(
       "外部ID,氏名,会社名,メールアドレス,サブメールアドレス\r\n" +
         "C-1,山田 太郎,株式会社サンプル,Taro.Yamada@Example.co.jp,yamada@gmail.com; t.yamada@example.jp\r\n" +
-        "C-2,佐藤 花子,\"サンプル, 大阪支店\",ｈａｎａｋｏ＠ｅｘａｍｐｌｅ．ｊｐ,\r\n",
+        'C-2,佐藤 花子,"サンプル, 大阪支店",ｈａｎａｋｏ＠ｅｘａｍｐｌｅ．ｊｐ,\r\n',
     );
     // Act
     const preview = previewImport(file);
@@ -137,7 +143,13 @@ describe("previewImport", () => {
     expect(preview.counts).toEqual({ rows: 2, valid: 2, invalid: 0 });
     expect(preview.rows[0]).toEqual({
       line: 2,
-      values: { externalId: "C-1", name: "山田 太郎", company: "株式会社サンプル", primaryEmail: "Taro.Yamada@Example.co.jp", secondaryEmails: ["yamada@gmail.com", "t.yamada@example.jp"] },
+      values: {
+        externalId: "C-1",
+        name: "山田 太郎",
+        company: "株式会社サンプル",
+        primaryEmail: "Taro.Yamada@Example.co.jp",
+        secondaryEmails: ["yamada@gmail.com", "t.yamada@example.jp"],
+      },
       errors: [],
     });
     // a quoted comma stays in the company; full-width letters typed with the IME on become ASCII
@@ -145,13 +157,15 @@ describe("previewImport", () => {
   });
 
   it("splits several secondary addresses on ; , 、 and spaces", () => {
-    const preview = previewImport(utf8("name,email,secondary emails\nA,a@example.com,\"b@example.com, c@example.com;d@example.com e@example.com、f@example.com\"\n"));
+    const preview = previewImport(utf8('name,email,secondary emails\nA,a@example.com,"b@example.com, c@example.com;d@example.com e@example.com、f@example.com"\n'));
     expect(preview.rows[0]!.values.secondaryEmails).toEqual(["b@example.com", "c@example.com", "d@example.com", "e@example.com", "f@example.com"]);
   });
 
   it("names each bad field of each row: a bad email, a missing name, a bad secondary address", () => {
     const preview = previewImport(
-      withBom(utf8("氏名,メールアドレス,その他のメールアドレス\n山田 太郎,not-an-email,\n,sato@example.jp,\n鈴木 一郎,suzuki@example.jp,ok@example.jp;bad@@x\n田中,tanaka@example.jp,\n")),
+      withBom(
+        utf8("氏名,メールアドレス,その他のメールアドレス\n山田 太郎,not-an-email,\n,sato@example.jp,\n鈴木 一郎,suzuki@example.jp,ok@example.jp;bad@@x\n田中,tanaka@example.jp,\n"),
+      ),
     );
     expect(preview.counts).toEqual({ rows: 4, valid: 1, invalid: 3 });
     expect(preview.rows.map((r) => [r.line, r.errors.map((e) => `${e.field}:${e.key}`)])).toEqual([

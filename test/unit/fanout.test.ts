@@ -2,8 +2,7 @@ import { describe, expect, it } from "vitest";
 import { isDue } from "../../core/sync/fanout";
 
 const now = new Date("2026-11-22T10:00:00Z");
-const account = (over: Record<string, unknown> = {}) =>
-  ({ id: "a", syncEnabled: true, state: "connected", lastError: null, ...over }) as any;
+const account = (over: Record<string, unknown> = {}) => ({ id: "a", syncEnabled: true, state: "connected", lastError: null, ...over }) as any;
 
 describe("isDue", () => {
   it("is due when never queued", () => expect(isDue(account(), now, 5)).toBe(true));

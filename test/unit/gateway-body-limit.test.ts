@@ -18,7 +18,11 @@ beforeAll(async () => {
     staticDir: "web/dist",
     apiHandler: async (event) => {
       calls++;
-      return { statusCode: 200, headers: { "content-type": "application/json" }, body: JSON.stringify({ bytes: Buffer.byteLength(event.body ?? "", event.isBase64Encoded ? "base64" : "utf8") }) };
+      return {
+        statusCode: 200,
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ bytes: Buffer.byteLength(event.body ?? "", event.isBase64Encoded ? "base64" : "utf8") }),
+      };
     },
   });
 });
@@ -30,16 +34,20 @@ function upload(size: number, chunked: boolean, lang = "en"): Promise<{ status: 
   const started = Date.now();
   return new Promise((resolve) => {
     let answered: { status: number; body: any; answeredMs: number } | undefined;
-    const req = request(url, { method: "POST", headers: { "content-type": "text/csv", "accept-language": lang, ...(chunked ? {} : { "content-length": String(size) }) } }, (res) => {
-      const chunks: Buffer[] = [];
-      const answeredMs = Date.now() - started;
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => {
-        const text = Buffer.concat(chunks).toString("utf8");
-        answered = { status: res.statusCode ?? 0, body: text ? JSON.parse(text) : null, answeredMs };
-        resolve(answered);
-      });
-    });
+    const req = request(
+      url,
+      { method: "POST", headers: { "content-type": "text/csv", "accept-language": lang, ...(chunked ? {} : { "content-length": String(size) }) } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        const answeredMs = Date.now() - started;
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => {
+          const text = Buffer.concat(chunks).toString("utf8");
+          answered = { status: res.statusCode ?? 0, body: text ? JSON.parse(text) : null, answeredMs };
+          resolve(answered);
+        });
+      },
+    );
     req.on("error", (err: NodeJS.ErrnoException) => {
       // an error after the whole answer was read is the server closing a refused upload: fine
       if (!answered) resolve({ status: 0, body: null, answeredMs: Date.now() - started, error: err.code ?? err.message });

@@ -46,15 +46,13 @@ interface Recording {
 
 const ref = (label: string): Ref => ({ $ref: label });
 const isRef = (value: unknown): boolean =>
-  (typeof value === "function" || (typeof value === "object" && value !== null)) &&
-  typeof (value as Record<symbol, unknown>)[LABEL] === "string";
+  (typeof value === "function" || (typeof value === "object" && value !== null)) && typeof (value as Record<symbol, unknown>)[LABEL] === "string";
 
 /** Copies recorded arguments as plain data: refs become `{ $ref }`, functions stay as they are. */
 function snapshot(value: unknown): any {
   if (isRef(value)) return ref((value as Record<symbol, string>)[LABEL]!);
   if (Array.isArray(value)) return value.map(snapshot);
-  if (value && typeof value === "object")
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, snapshot(v)]));
+  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, snapshot(v)]));
   return value;
 }
 
@@ -104,8 +102,7 @@ async function evaluate(options: { stage?: string; env?: Record<string, string> 
   });
   const rec: Recording = { components: [], calls: [] };
   const $app: Record<string, unknown> = {};
-  const $interpolate = (strings: TemplateStringsArray, ...values: unknown[]) =>
-    strings.reduce((out, s, i) => out + s + (i < values.length ? String(values[i]) : ""), "");
+  const $interpolate = (strings: TemplateStringsArray, ...values: unknown[]) => strings.reduce((out, s, i) => out + s + (i < values.length ? String(values[i]) : ""), "");
   const module = { exports: {} as Record<string, any> };
   // $resolve(x).apply(f): what a transform does with an Input; here Inputs are plain values
   const $resolve = (value: unknown) => ({ apply: (f: (v: unknown) => unknown) => f(value) });
@@ -114,14 +111,8 @@ async function evaluate(options: { stage?: string; env?: Record<string, string> 
     if (!(id in modules)) throw new Error(`sst.config.ts imports ${id}, which this test does not provide`);
     return modules[id];
   };
-  const factory = new Function(
-    "module", "exports", "require", "sst", "aws", "$app", "$interpolate", "$resolve", "$config", "$dev", "process",
-    code,
-  );
-  factory(
-    module, module.exports, require, makeRef(rec, "sst"), makeRef(rec, "aws"), $app, $interpolate, $resolve,
-    (config: unknown) => config, false, { env: { ...options.env } },
-  );
+  const factory = new Function("module", "exports", "require", "sst", "aws", "$app", "$interpolate", "$resolve", "$config", "$dev", "process", code);
+  factory(module, module.exports, require, makeRef(rec, "sst"), makeRef(rec, "aws"), $app, $interpolate, $resolve, (config: unknown) => config, false, { env: { ...options.env } });
   const config = module.exports.default;
   const app = await config.app({ stage });
   Object.assign($app, { removal: "retain", protect: false, ...app, stage });
@@ -154,8 +145,7 @@ function functionDefs(e: Recording): FunctionDef[] {
   const add = (where: string, def: unknown, nameRefs: string[]) => {
     // A ref is an existing function's ARN, defined (and counted) where it was created.
     if (def && typeof def === "object" && "$ref" in def) return;
-    if (typeof def === "string")
-      throw new Error(`${where}: give full function args, not just "${def}" (runtime, architecture, environment)`);
+    if (typeof def === "string") throw new Error(`${where}: give full function args, not just "${def}" (runtime, architecture, environment)`);
     defs.push({ where, args: def, nameRefs });
   };
   for (const f of components(e, "sst.aws.Function")) add(f.name, f.args, [`${f.name}.name`]);
@@ -164,8 +154,7 @@ function functionDefs(e: Recording): FunctionDef[] {
     if (def !== undefined) add(c.name, def, [`${c.name}.nodes.function.name`, `${c.name}.nodes.job.name`]);
   }
   for (const call of e.calls) {
-    if (call.method === "subscribe")
-      add(`${call.on}.subscribe()`, call.args[0], [`${call.on}.subscribe().nodes.function.name`]);
+    if (call.method === "subscribe") add(`${call.on}.subscribe()`, call.args[0], [`${call.on}.subscribe().nodes.function.name`]);
     if (call.method === "route" && components(e, "sst.aws.ApiGatewayV2").some((a) => a.name === call.on))
       add(`${call.on}.route(${call.args[0]})`, call.args[1], [`${call.on}.route().nodes.function.name`]);
   }
@@ -174,14 +163,15 @@ function functionDefs(e: Recording): FunctionDef[] {
 
 function functionByHandler(e: Recording, handler: string): FunctionDef {
   const found = functionDefs(e).filter((d) => d.args.handler === handler);
-  expect(found.map((d) => d.where), `functions with handler ${handler}`).toHaveLength(1);
+  expect(
+    found.map((d) => d.where),
+    `functions with handler ${handler}`,
+  ).toHaveLength(1);
   return found[0]!;
 }
 
 const secretsPermissions = (def: FunctionDef) =>
-  ((def.args.permissions ?? []) as { actions: string[]; resources: unknown[] }[]).filter((p) =>
-    p.actions.some((a) => a.toLowerCase().startsWith("secretsmanager:")),
-  );
+  ((def.args.permissions ?? []) as { actions: string[]; resources: unknown[] }[]).filter((p) => p.actions.some((a) => a.toLowerCase().startsWith("secretsmanager:")));
 
 const alarms = (e: Recording) => components(e, "aws.cloudwatch.MetricAlarm");
 
@@ -309,11 +299,8 @@ describe("sst.config.ts run()", () => {
 
   it("links every function to the tables and the queue that core/runtime reads at cold start", async () => {
     const e = await evaluate();
-    for (const def of functionDefs(e))
-      expect(def.args.link, def.where).toEqual(expect.arrayContaining([ref("Main"), ref("Mail"), ref("SyncQueue")]));
-    expect(functionByHandler(e, "functions/api.handler").args.link).toEqual(
-      expect.arrayContaining([ref("AdminEmail"), ref("AdminPassword"), ref("AlertTopic")]),
-    );
+    for (const def of functionDefs(e)) expect(def.args.link, def.where).toEqual(expect.arrayContaining([ref("Main"), ref("Mail"), ref("SyncQueue")]));
+    expect(functionByHandler(e, "functions/api.handler").args.link).toEqual(expect.arrayContaining([ref("AdminEmail"), ref("AdminPassword"), ref("AlertTopic")]));
     expect(component(e, "sst.Secret", "AdminEmail")).toBeDefined();
     expect(component(e, "sst.Secret", "AdminPassword")).toBeDefined();
   });
@@ -346,16 +333,21 @@ describe("sst.config.ts run()", () => {
   it("gives no Secrets Manager permission to functions other than api, sync, send (as sync: never PutSecretValue), webhooks (which only reads) and the monitor (only notification mail's password)", async () => {
     const e = await evaluate();
     expect(secretsPermissions(functionByHandler(e, "functions/webhooks.handler")).flatMap((p) => p.actions)).toEqual(["secretsmanager:GetSecretValue"]);
-    expect(secretsPermissions(functionByHandler(e, "functions/send.handler")).flatMap((p) => p.actions).sort()).toEqual(["secretsmanager:CreateSecret", "secretsmanager:DeleteSecret", "secretsmanager:GetSecretValue"]);
+    expect(
+      secretsPermissions(functionByHandler(e, "functions/send.handler"))
+        .flatMap((p) => p.actions)
+        .sort(),
+    ).toEqual(["secretsmanager:CreateSecret", "secretsmanager:DeleteSecret", "secretsmanager:GetSecretValue"]);
     const monitor = secretsPermissions(functionByHandler(e, "functions/monitor.handler"));
     expect(monitor.flatMap((p) => p.actions)).toEqual(["secretsmanager:GetSecretValue"]);
     for (const p of monitor) for (const resource of p.resources) expect(resource).toMatch(/:secret:[^*]+\/notifications\/smtp\*$/);
-    const others = functionDefs(e).filter((d) => !["functions/api.handler", "functions/sync.handler", "functions/webhooks.handler", "functions/send.handler", "functions/monitor.handler"].includes(d.args.handler));
+    const others = functionDefs(e).filter(
+      (d) => !["functions/api.handler", "functions/sync.handler", "functions/webhooks.handler", "functions/send.handler", "functions/monitor.handler"].includes(d.args.handler),
+    );
     expect(others).toHaveLength(1);
     for (const def of others) expect(secretsPermissions(def), def.where).toEqual([]);
     // Nor a wildcard that would include Secrets Manager.
-    for (const def of functionDefs(e))
-      for (const p of def.args.permissions ?? []) expect(p.actions, def.where).not.toContain("*");
+    for (const def of functionDefs(e)) for (const p of def.args.permissions ?? []) expect(p.actions, def.where).not.toContain("*");
   });
 
   it("serves the API at /api and the console at / on one Router origin", async () => {
@@ -364,9 +356,7 @@ describe("sst.config.ts run()", () => {
     const [api] = components(e, "sst.aws.ApiGatewayV2");
     expect(router && api).toBeTruthy();
     const apiUrl = ref(`${api!.name}.url`);
-    const viaMethod = e.calls.some(
-      (c) => c.on === router!.name && c.method === "route" && ["/api", "/api/", "/api/*"].includes(c.args[0]) && isSameRef(c.args[1], apiUrl),
-    );
+    const viaMethod = e.calls.some((c) => c.on === router!.name && c.method === "route" && ["/api", "/api/", "/api/*"].includes(c.args[0]) && isSameRef(c.args[1], apiUrl));
     const viaInline = isSameRef(router!.args.routes?.["/api/*"], apiUrl) || isSameRef(router!.args.routes?.["/api/*"]?.url, apiUrl);
     expect(viaMethod || viaInline, "a /api route on the Router to the API's url").toBe(true);
 
@@ -399,7 +389,11 @@ describe("sst.config.ts run()", () => {
       strictTransportSecurity: { accessControlMaxAgeSec: 31_536_000, includeSubdomains: true, override: true },
     });
     expect(securityHeaders.CONTENT_SECURITY_POLICY).toMatch(/frame-ancestors 'none'/);
-    expect(securityHeaders.SECURITY_HEADERS).toMatchObject({ "content-security-policy": securityHeaders.CONTENT_SECURITY_POLICY, "x-content-type-options": "nosniff", "referrer-policy": "no-referrer" });
+    expect(securityHeaders.SECURITY_HEADERS).toMatchObject({
+      "content-security-policy": securityHeaders.CONTENT_SECURITY_POLICY,
+      "x-content-type-options": "nosniff",
+      "referrer-policy": "no-referrer",
+    });
     // The Router (lazy routes) serves the console and /api from its one default behaviour; its
     // cdn transform must attach the policy there and keep everything else the Router set.
     const [router] = components(e, "sst.aws.Router");
@@ -407,7 +401,11 @@ describe("sst.config.ts run()", () => {
     expect(typeof transform, "Router transform.cdn").toBe("function");
     const cdnArgs: any = { defaultCacheBehavior: { targetOriginId: "default", viewerProtocolPolicy: "redirect-to-https" } };
     transform(cdnArgs, {}, "WebCdn");
-    expect(snapshot(cdnArgs.defaultCacheBehavior)).toEqual({ targetOriginId: "default", viewerProtocolPolicy: "redirect-to-https", responseHeadersPolicyId: ref(`${policy!.name}.id`) });
+    expect(snapshot(cdnArgs.defaultCacheBehavior)).toEqual({
+      targetOriginId: "default",
+      viewerProtocolPolicy: "redirect-to-https",
+      responseHeadersPolicyId: ref(`${policy!.name}.id`),
+    });
   });
 
   it("lets the API answer only requests that came through the Router (a secret origin header)", async () => {
@@ -437,7 +435,7 @@ describe("sst.config.ts run()", () => {
     expect(isSameRef(route?.args[1], ref(`${functionByHandler(e, "functions/api.handler").where}.arn`))).toBe(true);
   });
 
-  it("subscribes each ALERT_EMAILS address (\",\" or \";\" separated) to AlertTopic by email", async () => {
+  it('subscribes each ALERT_EMAILS address ("," or ";" separated) to AlertTopic by email', async () => {
     const e = await evaluate({ env: { ALERT_EMAILS: " ops@example.com; Sales.Lead@example.org,ops@example.com ," } });
     const subs = components(e, "aws.sns.TopicSubscription").map((s) => s.args);
     expect(subs).toHaveLength(2);

@@ -27,7 +27,8 @@ describe("message identity", () => {
   });
 
   it("dates a message without a Date header by its earliest Received header, the same in every copy", () => {
-    const received = "Received: from mx.other.test by mx.example.test; Tue, 3 Nov 2026 10:00:05 +0000\nReceived: from laptop (laptop [10.0.0.2])\n\tby smtp.example.test with ESMTPSA; Tue, 3 Nov 2026 09:59:58 +0000 (UTC)\n";
+    const received =
+      "Received: from mx.other.test by mx.example.test; Tue, 3 Nov 2026 10:00:05 +0000\nReceived: from laptop (laptop [10.0.0.2])\n\tby smtp.example.test with ESMTPSA; Tue, 3 Nov 2026 09:59:58 +0000 (UTC)\n";
     const a = toMailRecord({ uid: 1, internalDate: new Date("2026-11-03T10:01:00Z"), headers: raw(`${noDate}${received}\n`) });
     const b = toMailRecord({ uid: 2, internalDate: new Date("2026-11-09T00:00:00Z"), headers: raw(`${noDate}${received}\n`) });
     expect(a.date).toBe("2026-11-03T09:59:58.000Z");

@@ -87,7 +87,10 @@ describe("toMailRecord from raw header fields", () => {
       messageId: "<abc@mail.example.com>",
       inReplyTo: "<r1@x>",
       from: { name: "山田", address: "yamada@example.test" },
-      to: [{ name: "Alice", address: "alice@example.test" }, { name: "Carol", address: "carol@example.test" }],
+      to: [
+        { name: "Alice", address: "alice@example.test" },
+        { name: "Carol", address: "carol@example.test" },
+      ],
       cc: [],
       size: 1234,
     });

@@ -17,14 +17,27 @@ describe("the OAuth2 providers a server is set up for", () => {
 
   it("uses the providers' endpoints, scopes and preset servers by default", () => {
     const { google, microsoft } = oauthProvidersFrom(env);
-    expect(google).toMatchObject({ authorizeUrl: "https://accounts.google.com/o/oauth2/v2/auth", tokenUrl: "https://oauth2.googleapis.com/token", scopes: ["openid", "email", "https://mail.google.com/"], imap: { host: "imap.gmail.com", port: 993, security: "tls" }, smtp: { host: "smtp.gmail.com", port: 465 } });
+    expect(google).toMatchObject({
+      authorizeUrl: "https://accounts.google.com/o/oauth2/v2/auth",
+      tokenUrl: "https://oauth2.googleapis.com/token",
+      scopes: ["openid", "email", "https://mail.google.com/"],
+      imap: { host: "imap.gmail.com", port: 993, security: "tls" },
+      smtp: { host: "smtp.gmail.com", port: 465 },
+    });
     expect(google?.authorizeParams).toEqual({ access_type: "offline", prompt: "consent" });
-    expect(microsoft).toMatchObject({ tenant: "common", authorizeUrl: "https://login.microsoftonline.com/common/oauth2/v2.0/authorize", imap: { host: "outlook.office365.com" }, smtp: { host: "smtp.office365.com", port: 587, security: "starttls" } });
+    expect(microsoft).toMatchObject({
+      tenant: "common",
+      authorizeUrl: "https://login.microsoftonline.com/common/oauth2/v2.0/authorize",
+      imap: { host: "outlook.office365.com" },
+      smtp: { host: "smtp.office365.com", port: 587, security: "starttls" },
+    });
     expect(microsoft?.scopes).toEqual(["openid", "email", "offline_access", "https://outlook.office.com/IMAP.AccessAsUser.All", "https://outlook.office.com/SMTP.Send"]);
   });
 
   it("signs in to a fixed Microsoft tenant, and refuses a tenant or server override that is not one", () => {
-    expect(oauthProvidersFrom({ ...env, OAUTH_MICROSOFT_TENANT: "contoso.onmicrosoft.com" }).microsoft?.tokenUrl).toBe("https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/token");
+    expect(oauthProvidersFrom({ ...env, OAUTH_MICROSOFT_TENANT: "contoso.onmicrosoft.com" }).microsoft?.tokenUrl).toBe(
+      "https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/token",
+    );
     expect(() => oauthProvidersFrom({ ...env, OAUTH_MICROSOFT_TENANT: "evil/../x" })).toThrow(/OAUTH_MICROSOFT_TENANT/);
     expect(() => oauthProvidersFrom({ ...env, OAUTH_GOOGLE_IMAP: "127.0.0.1:993" })).toThrow(/OAUTH_GOOGLE_IMAP/);
     expect(providerConfig(oauthProvidersFrom(env), "yahoo")).toBeUndefined();

@@ -36,7 +36,11 @@ describe("localAlarms", () => {
   it("prints ALARM once when a rule's sum passes its threshold, and OK once when a period is quiet again", () => {
     let now = 1_000_000;
     const lines: string[] = [];
-    const alarms = localAlarms((l) => lines.push(l), ALARM_RULES, () => now);
+    const alarms = localAlarms(
+      (l) => lines.push(l),
+      ALARM_RULES,
+      () => now,
+    );
     try {
       alarms.observe({ name: "ConsoleLockouts", value: 1, stage: "local", at: now });
       alarms.observe({ name: "ConsoleLockouts", value: 1, stage: "local", at: now + 1000 });

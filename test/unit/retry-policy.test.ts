@@ -3,15 +3,32 @@ import { shouldRetry } from "../../core/queue/index";
 import { AppError } from "../../core/shared/errors";
 import { translateImapError } from "../../core/mail/imap-connection";
 import { diagnose, toAppError } from "../../core/mail/diagnosis";
-import { certificateError, imapCommandReported, imapConnectTimeout, imapMailboxMissing, imapNoConnection, imapSignInRefused, netError, smtpRefused, socketHangUp } from "../support/library-errors";
+import {
+  certificateError,
+  imapCommandReported,
+  imapConnectTimeout,
+  imapMailboxMissing,
+  imapNoConnection,
+  imapSignInRefused,
+  netError,
+  smtpRefused,
+  socketHangUp,
+} from "../support/library-errors";
 
 /**
  * The queue worker's one policy: retry with backoff when a later try can pass, stop when a
  * person has to change something first. Errors are built as the libraries raise them and go
  * through the same translation the sync job uses (translateImapError, diagnosis.ts).
  */
-const awsError = (name: string, status: number, retryable?: boolean) => Object.assign(new Error(name), { name, $fault: status >= 500 ? "server" : "client", $metadata: { httpStatusCode: status }, ...(retryable ? { $retryable: { throttling: true } } : {}) });
-const smtp = (reply: string) => toAppError(diagnose(smtpRefused("RCPT TO", reply), { protocol: "smtp", host: "smtp.example.com", port: 587, security: "starttls", step: "smtp_send" }));
+const awsError = (name: string, status: number, retryable?: boolean) =>
+  Object.assign(new Error(name), {
+    name,
+    $fault: status >= 500 ? "server" : "client",
+    $metadata: { httpStatusCode: status },
+    ...(retryable ? { $retryable: { throttling: true } } : {}),
+  });
+const smtp = (reply: string) =>
+  toAppError(diagnose(smtpRefused("RCPT TO", reply), { protocol: "smtp", host: "smtp.example.com", port: 587, security: "starttls", step: "smtp_send" }));
 
 const retried: [string, unknown][] = [
   ["a refused connection (ECONNREFUSED: the server restarting)", translateImapError(netError("ECONNREFUSED", "connect", { address: "127.0.0.1", port: 993 }))],

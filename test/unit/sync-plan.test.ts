@@ -25,7 +25,14 @@ import {
 } from "../../core/sync/plan";
 
 const NOW = "2026-11-30T01:00:00.000Z";
-const cursor = (over: Partial<FolderCursor> = {}): FolderCursor => ({ folder: "INBOX", uidValidity: "7", uidNext: 101, lastUid: 100, updatedAt: "2026-11-29T00:00:00.000Z", ...over });
+const cursor = (over: Partial<FolderCursor> = {}): FolderCursor => ({
+  folder: "INBOX",
+  uidValidity: "7",
+  uidNext: 101,
+  lastUid: 100,
+  updatedAt: "2026-11-29T00:00:00.000Z",
+  ...over,
+});
 
 describe("which folders a job reads, and from where", () => {
   it("skips a folder whose UIDNEXT has not moved past the cursor's: STATUS was all it cost", () => {
@@ -55,7 +62,13 @@ describe("which folders a job reads, and from where", () => {
 
   it("rebuilds a folder from a fresh cursor when its UIDVALIDITY changed, with no backfill (the rebuild reads the window)", () => {
     const plan = planFolder("INBOX", { uidNext: 30, uidValidity: 8 }, cursor({ retry: { "55": 1 } }), ["new@client.test"], NOW);
-    expect(plan).toEqual({ action: "sync", cursor: { folder: "INBOX", uidValidity: "8", uidNext: 0, lastUid: 0, updatedAt: NOW }, uidNext: 30, uidValidityChanged: true, backfill: [] });
+    expect(plan).toEqual({
+      action: "sync",
+      cursor: { folder: "INBOX", uidValidity: "8", uidNext: 0, lastUid: 0, updatedAt: NOW },
+      uidNext: 30,
+      uidValidityChanged: true,
+      backfill: [],
+    });
   });
 
   it("starts a folder never seen from a fresh cursor, which is not a UIDVALIDITY change", () => {

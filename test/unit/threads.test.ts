@@ -35,13 +35,22 @@ describe("joinThreads", () => {
 
   it("gives the same conversation id whatever order the messages are shown or stored in", () => {
     const items = [a, b, c].map((r) => copyItem(r, "bob@customer.test", source("acc1")));
-    const orders = [[0, 1, 2], [2, 1, 0], [1, 2, 0], [2, 0, 1]];
+    const orders = [
+      [0, 1, 2],
+      [2, 1, 0],
+      [1, 2, 0],
+      [2, 0, 1],
+    ];
     for (const order of orders) expect(joinItems(order.map((i) => items[i]!))).toEqual(order.map(() => a.threadKey));
   });
 
   it("joins a conversation whose messages sit in two mailboxes", () => {
     // A and C only in Alice's mailbox, B only in Carol's: B is the only link between them
-    const ids = joinItems([copyItem(c, "bob@customer.test", source("alice")), copyItem(b, "bob@customer.test", source("carol")), copyItem(a, "bob@customer.test", source("alice"))]);
+    const ids = joinItems([
+      copyItem(c, "bob@customer.test", source("alice")),
+      copyItem(b, "bob@customer.test", source("carol")),
+      copyItem(a, "bob@customer.test", source("alice")),
+    ]);
     expect(new Set(ids)).toEqual(new Set([a.threadKey]));
   });
 
@@ -104,7 +113,16 @@ describe("copyDirection", () => {
   });
   it("is copy when someone else wrote and the contact was only in To or Cc", () => {
     // Bob writes to our colleague Alice with Dan (also a contact) in Cc: on Dan's page
-    const r = toMailRecord({ uid: 3, envelope: { date: "2026-05-03T00:00:00Z", messageId: "<cc@x.test>", from: [{ address: "bob@customer.test" }], to: [{ address: "alice@our.test" }], cc: [{ address: "dan@customer.test" }] } });
+    const r = toMailRecord({
+      uid: 3,
+      envelope: {
+        date: "2026-05-03T00:00:00Z",
+        messageId: "<cc@x.test>",
+        from: [{ address: "bob@customer.test" }],
+        to: [{ address: "alice@our.test" }],
+        cc: [{ address: "dan@customer.test" }],
+      },
+    });
     expect(copyItem(r, "dan@customer.test", source("acc1")).direction).toBe("copy");
     expect(copyItem(r, "bob@customer.test", source("acc1")).direction).toBe("received");
   });

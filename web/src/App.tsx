@@ -79,7 +79,8 @@ import { PasswordPage } from "./pages/Password";
 import { OverviewPage } from "./pages/operations/overview";
 import { MonitorSettingsPage } from "./pages/operations/monitor-settings";
 
-type SessionState = { status: "loading" } | { status: "error"; error: unknown } | { status: "signedOut"; notice: "expired" | "signedOut" | null } | { status: "signedIn"; user: User };
+type SessionState =
+  { status: "loading" } | { status: "error"; error: unknown } | { status: "signedOut"; notice: "expired" | "signedOut" | null } | { status: "signedIn"; user: User };
 
 export function App() {
   const [lang, setLangState] = useState<Lang>(() => {
@@ -299,9 +300,31 @@ function landingPath(user: User): string {
 function Header(props: { user: User; route: Route; onSignOut: () => void }) {
   const { t } = useI18n();
   const { user, route } = props;
-  const section = route.name === "contact" || route.name === "contacts" || route.name === "contactsImport" ? "contacts" : route.name.startsWith("account") ? "accounts" : route.name === "users" ? "users" : route.name === "integrations" ? "integrations" : route.name === "domains" ? "domains" : route.name === "settings" ? "settings" : route.name === "audit" ? "audit" : route.name === "overview" || route.name === "monitorSettings" ? "overview" : null;
+  const section =
+    route.name === "contact" || route.name === "contacts" || route.name === "contactsImport"
+      ? "contacts"
+      : route.name.startsWith("account")
+        ? "accounts"
+        : route.name === "users"
+          ? "users"
+          : route.name === "integrations"
+            ? "integrations"
+            : route.name === "domains"
+              ? "domains"
+              : route.name === "settings"
+                ? "settings"
+                : route.name === "audit"
+                  ? "audit"
+                  : route.name === "overview" || route.name === "monitorSettings"
+                    ? "overview"
+                    : null;
   const link = (name: "overview" | "contacts" | "accounts" | "users" | "domains" | "integrations" | "settings" | "audit", label: string) => (
-    <a href={href(`/${name}`)} className={`nav__link${section === name ? " nav__link--active" : ""}`} aria-current={section === name ? "page" : undefined} data-testid={`nav-${name}`}>
+    <a
+      href={href(`/${name}`)}
+      className={`nav__link${section === name ? " nav__link--active" : ""}`}
+      aria-current={section === name ? "page" : undefined}
+      data-testid={`nav-${name}`}
+    >
       {label}
     </a>
   );

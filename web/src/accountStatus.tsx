@@ -104,7 +104,8 @@ export function AccountStatusPanel(props: { account: Account; onChanged: (a: Acc
   const reasonKey = job ? (`job.reason.${job.reason}` as MessageKey) : null;
   const statusText = statusKey ? (t(statusKey) === statusKey ? job!.status : t(statusKey)) : "";
   const reasonText = reasonKey ? (t(reasonKey) === reasonKey ? job!.reason : t(reasonKey)) : "";
-  const tone = job?.status === "done" ? "ok" : job?.status === "failed" ? "error" : job?.status === "running" || job?.status === "queued" || job?.status === "continued" ? "info" : "neutral";
+  const tone =
+    job?.status === "done" ? "ok" : job?.status === "failed" ? "error" : job?.status === "running" || job?.status === "queued" || job?.status === "continued" ? "info" : "neutral";
 
   return (
     <section className="card status-card" aria-label={t("accountForm.status")} data-testid="account-status">
@@ -130,7 +131,14 @@ export function AccountStatusPanel(props: { account: Account; onChanged: (a: Acc
               {t("accounts.updatePassword")}
             </button>
           ) : (
-            <button type="button" className="btn btn--small" onClick={() => void syncNow()} disabled={requested || active || !a.syncEnabled} title={!a.syncEnabled ? t("accounts.syncOff") : undefined} data-testid="account-sync">
+            <button
+              type="button"
+              className="btn btn--small"
+              onClick={() => void syncNow()}
+              disabled={requested || active || !a.syncEnabled}
+              title={!a.syncEnabled ? t("accounts.syncOff") : undefined}
+              data-testid="account-sync"
+            >
               <IconSync />
               {t("accountForm.syncNow")}
             </button>
@@ -177,7 +185,11 @@ export function AccountStatusPanel(props: { account: Account; onChanged: (a: Acc
               ) : null}
               {Number.isFinite(started) ? (
                 <span className="muted">
-                  {Number.isFinite(ended) ? t("accountForm.duration", { duration: formatDuration(ended - started, t) }) : active ? t("accountForm.running", { duration: formatDuration(now - started, t) }) : null}
+                  {Number.isFinite(ended)
+                    ? t("accountForm.duration", { duration: formatDuration(ended - started, t) })
+                    : active
+                      ? t("accountForm.running", { duration: formatDuration(now - started, t) })
+                      : null}
                 </span>
               ) : null}
             </div>

@@ -61,7 +61,11 @@ export function TestResults(props: {
   const summary = ok
     ? t(props.kind === "mail" ? "accountForm.testMailOk" : "accountForm.testOk")
     : t(props.kind === "mail" ? "accountForm.testMailFailed" : "accountForm.testFailed", {
-        step: failed ? (failed.protocol && (failed.step === "dns" || failed.step === "tcp" || failed.step === "tls") ? `${label(failed)} (${failed.protocol.toUpperCase()})` : label(failed)) : "?",
+        step: failed
+          ? failed.protocol && (failed.step === "dns" || failed.step === "tcp" || failed.step === "tls")
+            ? `${label(failed)} (${failed.protocol.toUpperCase()})`
+            : label(failed)
+          : "?",
       });
   return (
     <div className={`test-result test-result--${ok ? "ok" : "failed"}`} data-testid={props.testId} data-ok={ok ? "true" : "false"}>
@@ -132,7 +136,9 @@ export function DiagnosisBox(props: { diagnosis: ShownDiagnosis; providerLabel?:
       )}
       {d.providerSteps?.length ? (
         <div className="diagnosis__steps">
-          <p className="diagnosis__steps-title">{props.providerLabel ? t("accountForm.providerSteps", { provider: props.providerLabel }) : t("accountForm.providerStepsGeneric")}</p>
+          <p className="diagnosis__steps-title">
+            {props.providerLabel ? t("accountForm.providerSteps", { provider: props.providerLabel }) : t("accountForm.providerStepsGeneric")}
+          </p>
           <ol>
             {d.providerSteps.map((step, i) => (
               <li key={i}>{step}</li>
@@ -154,7 +160,10 @@ export function DiagnosisBox(props: { diagnosis: ShownDiagnosis; providerLabel?:
  * Saving runs the connection test first; a failure answers 400. The diagnosis may come as
  * error.diagnosis, inside error.test / error.steps, or only as a field message: take what is there.
  */
-export function diagnosisOfSaveError(body: Record<string, unknown>, fields: { field: string; code?: string; message: string }[]): { diagnosis: ShownDiagnosis | null; steps: ShownStep[] | null } | null {
+export function diagnosisOfSaveError(
+  body: Record<string, unknown>,
+  fields: { field: string; code?: string; message: string }[],
+): { diagnosis: ShownDiagnosis | null; steps: ShownStep[] | null } | null {
   const isDiag = (code: unknown) => typeof code === "string" && code.startsWith("diag.");
   const test = (body.test && typeof body.test === "object" ? body.test : null) as { steps?: ShownStep[] } | null;
   const steps = Array.isArray(body.steps) ? (body.steps as ShownStep[]) : Array.isArray(test?.steps) ? test!.steps! : null;
@@ -162,9 +171,7 @@ export function diagnosisOfSaveError(body: Record<string, unknown>, fields: { fi
   const fromSteps = steps?.find((s) => !s.ok && s.diagnosis)?.diagnosis ?? null;
   const fieldDiag = fields.find((f) => isDiag(f.code) || (f as { diagnosis?: unknown }).diagnosis);
   const fieldDiagnosis = (fieldDiag as { diagnosis?: ShownDiagnosis } | undefined)?.diagnosis;
-  const fromField: ShownDiagnosis | null = fieldDiag
-    ? fieldDiagnosis ?? { code: String(fieldDiag.code ?? "").replace(/^diag\./, ""), cause: fieldDiag.message, fix: "" }
-    : null;
+  const fromField: ShownDiagnosis | null = fieldDiag ? (fieldDiagnosis ?? { code: String(fieldDiag.code ?? "").replace(/^diag\./, ""), cause: fieldDiag.message, fix: "" }) : null;
   const diagnosis = direct ?? fromSteps ?? fromField ?? (isDiag(body.code) ? { code: String(body.code).replace(/^diag\./, ""), cause: String(body.message ?? ""), fix: "" } : null);
   if (!diagnosis && !steps) return null;
   return { diagnosis, steps };

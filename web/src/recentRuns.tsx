@@ -15,7 +15,8 @@ export function RecentRuns(props: { accountId: string; /** Reloads when it chang
     const key = `job.status.${r.status}` as MessageKey;
     return t(key) === key ? r.status : t(key);
   };
-  const tone = (r: MailboxRun) => (r.status === "done" ? "ok" : r.status === "failed" || r.status === "abandoned" ? "error" : r.status === "running" || r.status === "queued" ? "info" : "neutral");
+  const tone = (r: MailboxRun) =>
+    r.status === "done" ? "ok" : r.status === "failed" || r.status === "abandoned" ? "error" : r.status === "running" || r.status === "queued" ? "info" : "neutral";
   return (
     <section className="card card--flush ops-card" data-testid="account-runs">
       <h2 className="card__title">{t("runs.title")}</h2>
@@ -38,7 +39,15 @@ export function RecentRuns(props: { accountId: string; /** Reloads when it chang
                 const at = r.startedAt ?? r.enqueuedAt;
                 return (
                   <tr key={r.jobId} data-testid="account-run" data-status={r.status}>
-                    <td className="nowrap">{at ? <time dateTime={at} title={formatDateTimeLong(lang, at)}>{formatDateTime(lang, at)}</time> : "—"}</td>
+                    <td className="nowrap">
+                      {at ? (
+                        <time dateTime={at} title={formatDateTimeLong(lang, at)}>
+                          {formatDateTime(lang, at)}
+                        </time>
+                      ) : (
+                        "—"
+                      )}
+                    </td>
                     <td className="nowrap">{r.durationMs !== null ? formatDuration(r.durationMs, t) : "—"}</td>
                     <td>
                       <span className={`badge badge--${tone(r)}`}>
@@ -46,7 +55,15 @@ export function RecentRuns(props: { accountId: string; /** Reloads when it chang
                         {statusText(r)}
                       </span>
                     </td>
-                    <td className="nowrap">{r.counts ? t("runs.counts", { fetched: formatNumber(lang, r.counts.fetched ?? 0), written: formatNumber(lang, r.counts.written ?? 0), skipped: formatNumber(lang, r.counts.skipped ?? 0) }) : "—"}</td>
+                    <td className="nowrap">
+                      {r.counts
+                        ? t("runs.counts", {
+                            fetched: formatNumber(lang, r.counts.fetched ?? 0),
+                            written: formatNumber(lang, r.counts.written ?? 0),
+                            skipped: formatNumber(lang, r.counts.skipped ?? 0),
+                          })
+                        : "—"}
+                    </td>
                     <td className="text-error">{r.error?.message ?? ""}</td>
                   </tr>
                 );

@@ -26,13 +26,16 @@ export function currentPath(): string {
 
 export function parseRoute(path: string): Route {
   const clean = path.split("?")[0] ?? "";
-  const parts = clean.split("/").filter(Boolean).map((p) => {
-    try {
-      return decodeURIComponent(p);
-    } catch {
-      return p;
-    }
-  });
+  const parts = clean
+    .split("/")
+    .filter(Boolean)
+    .map((p) => {
+      try {
+        return decodeURIComponent(p);
+      } catch {
+        return p;
+      }
+    });
   const [first, second, ...rest] = parts;
   // #/contacts/:id/messages/:messageId opens one email over the contact's page
   if (first === "contacts" && second !== undefined && rest.length === 2 && rest[0] === "messages") return { name: "contact", id: second, messageId: rest[1]! };

@@ -37,13 +37,24 @@ async function syncSaved(ctx: RouteContext, record: accounts.AccountRecord): Pro
 
 export const accountRoutes: Route[] = [
   {
-    method: "GET", path: "/api/accounts", auth: "user", tag: "accounts", scope: "mailboxes:read", summary: "Mailbox accounts the user may see (admins: all)",
+    method: "GET",
+    path: "/api/accounts",
+    auth: "user",
+    tag: "accounts",
+    scope: "mailboxes:read",
+    summary: "Mailbox accounts the user may see (admins: all)",
     response: listOf(accounts.accountOutput),
     handle: async (ctx) => ({ body: { items: (await accounts.withLastJobs(ctx.deps.db, await accounts.listAccounts(ctx.deps.db, ctx.session.user))).map((a) => view(ctx, a)) } }),
   },
   {
-    method: "POST", path: "/api/accounts", auth: "user", tag: "accounts", summary: "Connect a mailbox", status: 201,
-    body: accounts.accountInput, response: accounts.accountOutput,
+    method: "POST",
+    path: "/api/accounts",
+    auth: "user",
+    tag: "accounts",
+    summary: "Connect a mailbox",
+    status: 201,
+    body: accounts.accountInput,
+    response: accounts.accountOutput,
     async handle(ctx) {
       const record = await accounts.createAccount(deps(ctx), ctx.session.user, ctx.body);
       ctx.deps.log.info("account.created", { accountId: record.id, ownerId: record.ownerId });
@@ -52,13 +63,23 @@ export const accountRoutes: Route[] = [
     },
   },
   {
-    method: "GET", path: "/api/accounts/{id}", auth: "user", tag: "accounts", scope: "mailboxes:read", summary: "One mailbox account",
+    method: "GET",
+    path: "/api/accounts/{id}",
+    auth: "user",
+    tag: "accounts",
+    scope: "mailboxes:read",
+    summary: "One mailbox account",
     response: accounts.accountOutput,
     handle: async (ctx) => ({ body: view(ctx, (await accounts.withLastJobs(ctx.deps.db, [await accounts.getAccount(ctx.deps.db, ctx.session.user, ctx.params.id!)]))[0]!) }),
   },
   {
-    method: "PATCH", path: "/api/accounts/{id}", auth: "user", tag: "accounts", summary: "Change a mailbox account",
-    body: accounts.accountPatch, response: accounts.accountOutput,
+    method: "PATCH",
+    path: "/api/accounts/{id}",
+    auth: "user",
+    tag: "accounts",
+    summary: "Change a mailbox account",
+    body: accounts.accountPatch,
+    response: accounts.accountOutput,
     async handle(ctx) {
       const { ownerId, ...patch } = ctx.body as accounts.AccountPatch;
       const before = await accounts.getAccount(ctx.deps.db, ctx.session.user, ctx.params.id!);
@@ -67,7 +88,13 @@ export const accountRoutes: Route[] = [
         ctx.deps.log.info("account.owner.changed", { accountId: before.id, from: before.ownerId, to: ownerId });
       }
       const after = await accounts.updateAccount(deps(ctx), ctx.session.user, before.id, patch);
-      const touched = patch.imap !== undefined || patch.smtp !== undefined || patch.password !== undefined || patch.smtpPassword !== undefined || patch.allowInsecureCerts !== undefined || patch.syncEnabled === true;
+      const touched =
+        patch.imap !== undefined ||
+        patch.smtp !== undefined ||
+        patch.password !== undefined ||
+        patch.smtpPassword !== undefined ||
+        patch.allowInsecureCerts !== undefined ||
+        patch.syncEnabled === true;
       if (touched) await syncSaved(ctx, after);
       // copies this mailbox stored under a domain it now excludes go at once (idempotent: a cut-short run is redone by the next edit)
       const had = new Set(before.sharing?.excludedDomains ?? []);
@@ -80,12 +107,21 @@ export const accountRoutes: Route[] = [
     },
   },
   {
-    method: "GET", path: "/api/accounts/{id}/copies", auth: "user", tag: "accounts", summary: "How many stored copies of mail disconnecting this mailbox deletes",
+    method: "GET",
+    path: "/api/accounts/{id}/copies",
+    auth: "user",
+    tag: "accounts",
+    summary: "How many stored copies of mail disconnecting this mailbox deletes",
     response: z.object({ count: z.number() }),
     handle: async (ctx) => ({ body: { count: await accounts.accountCopyCount(ctx.deps.db, ctx.session.user, ctx.params.id!) } }),
   },
   {
-    method: "DELETE", path: "/api/accounts/{id}", auth: "user", tag: "accounts", summary: "Disconnect a mailbox: delete its password and every copy of mail it stored", status: 204,
+    method: "DELETE",
+    path: "/api/accounts/{id}",
+    auth: "user",
+    tag: "accounts",
+    summary: "Disconnect a mailbox: delete its password and every copy of mail it stored",
+    status: 204,
     async handle(ctx) {
       const removed = await accounts.deleteAccount(deps(ctx), ctx.session.user, ctx.params.id!);
       ctx.deps.log.info("account.deleted", { accountId: ctx.params.id, removed });
@@ -93,16 +129,27 @@ export const accountRoutes: Route[] = [
     },
   },
   {
-    method: "GET", path: "/api/accounts/{id}/skipped", auth: "user", tag: "accounts", summary: "Messages the sync could not store, with the reason and whether it will try again (owner or admin)",
+    method: "GET",
+    path: "/api/accounts/{id}/skipped",
+    auth: "user",
+    tag: "accounts",
+    summary: "Messages the sync could not store, with the reason and whether it will try again (owner or admin)",
     response: listOf(skippedOutput),
     async handle(ctx) {
       const account = await accounts.getAccount(ctx.deps.db, ctx.session.user, ctx.params.id!); // 404 unless the owner or an admin
       const items = await listSkipped(ctx.deps.db, account.id);
-      return { body: { items: items.map((i) => skippedOutput.parse({ folder: i.folder, uid: i.uid, reason: i.reason, attempts: i.attempts ?? 1, permanent: !!i.permanent, at: i.at })) } };
+      return {
+        body: { items: items.map((i) => skippedOutput.parse({ folder: i.folder, uid: i.uid, reason: i.reason, attempts: i.attempts ?? 1, permanent: !!i.permanent, at: i.at })) },
+      };
     },
   },
   {
-    method: "POST", path: "/api/accounts/{id}/sync", auth: "user", tag: "accounts", summary: "Sync now", status: 202,
+    method: "POST",
+    path: "/api/accounts/{id}/sync",
+    auth: "user",
+    tag: "accounts",
+    summary: "Sync now",
+    status: 202,
     response: z.object({ jobId: z.string() }),
     async handle(ctx) {
       const account = await accounts.getAccount(ctx.deps.db, ctx.session.user, ctx.params.id!);

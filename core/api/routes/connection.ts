@@ -112,9 +112,13 @@ async function savedSecrets(ctx: RouteContext, account: accounts.AccountRecord, 
 
 export const connectionRoutes: Route[] = [
   {
-    method: "POST", path: "/api/accounts/test", auth: "user", tag: "accounts",
+    method: "POST",
+    path: "/api/accounts/test",
+    auth: "user",
+    tag: "accounts",
     summary: "Test unsaved mailbox settings: DNS, TCP, TLS, IMAP login, folders (with the Sent folder), SMTP login; each failure with a diagnosis",
-    body: connectionTestInput, response: connectionTestOutput,
+    body: connectionTestInput,
+    response: connectionTestOutput,
     rateLimit: PROBE_LIMIT,
     async handle(ctx) {
       const { password, smtpPassword, ...settings } = ctx.body as z.infer<typeof connectionTestInput>;
@@ -123,9 +127,13 @@ export const connectionRoutes: Route[] = [
     },
   },
   {
-    method: "POST", path: "/api/accounts/{id}/test", auth: "user", tag: "accounts",
+    method: "POST",
+    path: "/api/accounts/{id}/test",
+    auth: "user",
+    tag: "accounts",
     summary: "Test a saved mailbox with its saved password, or with a new one given in the body (nothing is saved)",
-    body: savedTestInput, response: connectionTestOutput,
+    body: savedTestInput,
+    response: connectionTestOutput,
     rateLimit: PROBE_LIMIT,
     async handle(ctx) {
       const account = await accounts.getAccount(ctx.deps.db, ctx.session.user, ctx.params.id!);
@@ -135,7 +143,10 @@ export const connectionRoutes: Route[] = [
     },
   },
   {
-    method: "POST", path: "/api/accounts/{id}/test-mail", auth: "user", tag: "accounts",
+    method: "POST",
+    path: "/api/accounts/{id}/test-mail",
+    auth: "user",
+    tag: "accounts",
     summary: "Send a test message from the mailbox to itself and save the same message in its Sent folder; reports both",
     response: testMailOutput,
     rateLimit: PROBE_LIMIT,
@@ -147,8 +158,12 @@ export const connectionRoutes: Route[] = [
     },
   },
   {
-    method: "GET", path: "/api/accounts/{id}/folders", auth: "user", tag: "accounts",
-    summary: "The mailbox's folders for the Sent-folder picker (decoded names, SPECIAL-USE) and the detected Sent folder. A failing login answers 422 (or 503 when a retry may work) with the diagnosis",
+    method: "GET",
+    path: "/api/accounts/{id}/folders",
+    auth: "user",
+    tag: "accounts",
+    summary:
+      "The mailbox's folders for the Sent-folder picker (decoded names, SPECIAL-USE) and the detected Sent folder. A failing login answers 422 (or 503 when a retry may work) with the diagnosis",
     response: folderListOutput,
     rateLimit: PROBE_LIMIT,
     async handle(ctx) {
@@ -159,7 +174,10 @@ export const connectionRoutes: Route[] = [
       let client: Awaited<ReturnType<typeof openImap>> | undefined;
       try {
         const address = await accounts.checkHost(imap.host, ctx.deps.hostAllowance, "imap.host");
-        client = await openImap({ ...imap, address, password, accessToken, allowInsecureCerts: account.allowInsecureCerts, ca: extraCa(ctx), provider: account.provider }, ctx.deps.log);
+        client = await openImap(
+          { ...imap, address, password, accessToken, allowInsecureCerts: account.allowInsecureCerts, ca: extraCa(ctx), provider: account.provider },
+          ctx.deps.log,
+        );
         const items = selectableFolders(await client.list());
         return { body: { items, sentFolder: detectSentFolder(items) ?? null } };
       } catch (err) {

@@ -56,24 +56,39 @@ const historyQuery = z.object({
 
 export const contactRoutes: Route[] = [
   {
-    method: "GET", path: "/api/contacts", auth: "user", tag: "contacts", scope: "contacts:read",
+    method: "GET",
+    path: "/api/contacts",
+    auth: "user",
+    tag: "contacts",
+    scope: "contacts:read",
     summary: "List contacts in name order (a page of up to 500, then nextCursor), or search: q is an exact address (primary or secondary), or the start of a name or company",
-    query: contacts.contactSearchQuery, response: contacts.contactPageOutput,
+    query: contacts.contactSearchQuery,
+    response: contacts.contactPageOutput,
     handle: async (ctx) => ({ body: await contacts.searchContacts(ctx.deps.db, ctx.query) }),
   },
   {
-    method: "POST", path: "/api/contacts/bulk", auth: "user", tag: "contacts", scope: "contacts:write",
+    method: "POST",
+    path: "/api/contacts/bulk",
+    auth: "user",
+    tag: "contacts",
+    scope: "contacts:write",
     summary: "Create or update up to 500 contacts by external id; each row is the contact's full state and is answered on its own (created, updated, unchanged or error)",
-    body: contacts.bulkRequest, response: contacts.bulkResponse,
+    body: contacts.bulkRequest,
+    response: contacts.bulkResponse,
     async handle(ctx) {
       const result = await queuingPastMail(ctx, () => bulkUpsert(ctx.deps.db, ctx.body.contacts));
       return { body: { counts: result.counts, results: result.results.map((r) => ({ ...r, errors: answer(r.errors, ctx.lang) })) } };
     },
   },
   {
-    method: "POST", path: "/api/contacts/import/preview", auth: "user", tag: "contacts",
-    summary: "Check a CSV file of contacts (UTF-8 or Shift_JIS) without importing: column mapping, every row's problems, and whether it would create, update or leave unchanged a contact",
-    body: contacts.importRequest, response: contacts.importPreviewResponse,
+    method: "POST",
+    path: "/api/contacts/import/preview",
+    auth: "user",
+    tag: "contacts",
+    summary:
+      "Check a CSV file of contacts (UTF-8 or Shift_JIS) without importing: column mapping, every row's problems, and whether it would create, update or leave unchanged a contact",
+    body: contacts.importRequest,
+    response: contacts.importPreviewResponse,
     async handle(ctx) {
       const preview = previewImport(csvBytes(ctx.body.contentBase64));
       const plan = await planImport(ctx.deps.db, preview);
@@ -90,9 +105,13 @@ export const contactRoutes: Route[] = [
     },
   },
   {
-    method: "POST", path: "/api/contacts/import", auth: "user", tag: "contacts",
+    method: "POST",
+    path: "/api/contacts/import",
+    auth: "user",
+    tag: "contacts",
     summary: "Import a CSV file of contacts: valid rows are created or updated (by external id, else primary address), invalid rows skipped with their problems",
-    body: contacts.importRequest, response: contacts.importResponse,
+    body: contacts.importRequest,
+    response: contacts.importResponse,
     async handle(ctx) {
       const bytes = csvBytes(ctx.body.contentBase64);
       // a recorded run of the job monitor's "import" type: its start, end, counts and any failure
@@ -111,30 +130,59 @@ export const contactRoutes: Route[] = [
     },
   },
   {
-    method: "POST", path: "/api/contacts", auth: "user", tag: "contacts", scope: "contacts:write", summary: "Add a contact", status: 201,
-    body: contacts.contactInput, response: contacts.contactOutput,
+    method: "POST",
+    path: "/api/contacts",
+    auth: "user",
+    tag: "contacts",
+    scope: "contacts:write",
+    summary: "Add a contact",
+    status: 201,
+    body: contacts.contactInput,
+    response: contacts.contactOutput,
     handle: async (ctx) => ({ status: 201, body: await queuingPastMail(ctx, () => contacts.createContact(ctx.deps.db, ctx.body)) }),
   },
   {
-    method: "GET", path: "/api/contacts/{id}", auth: "user", tag: "contacts", scope: "contacts:read", summary: "One contact",
+    method: "GET",
+    path: "/api/contacts/{id}",
+    auth: "user",
+    tag: "contacts",
+    scope: "contacts:read",
+    summary: "One contact",
     response: contacts.contactOutput,
     handle: async (ctx) => ({ body: await contacts.getContact(ctx.deps.db, ctx.params.id!) }),
   },
   {
-    method: "PATCH", path: "/api/contacts/{id}", auth: "user", tag: "contacts", scope: "contacts:write", summary: "Change a contact",
-    body: contacts.contactPatch, response: contacts.contactOutput,
+    method: "PATCH",
+    path: "/api/contacts/{id}",
+    auth: "user",
+    tag: "contacts",
+    scope: "contacts:write",
+    summary: "Change a contact",
+    body: contacts.contactPatch,
+    response: contacts.contactOutput,
     handle: async (ctx) => ({ body: await queuingPastMail(ctx, () => contacts.updateContact(ctx.deps.db, ctx.params.id!, ctx.body)) }),
   },
   {
-    method: "DELETE", path: "/api/contacts/{id}", auth: "user", tag: "contacts", scope: "contacts:write", summary: "Delete a contact", status: 204,
+    method: "DELETE",
+    path: "/api/contacts/{id}",
+    auth: "user",
+    tag: "contacts",
+    scope: "contacts:write",
+    summary: "Delete a contact",
+    status: 204,
     async handle(ctx) {
       await contacts.deleteContact(ctx.deps.db, ctx.params.id!);
       return { status: 204 };
     },
   },
   {
-    method: "GET", path: "/api/contacts/{id}/past-mail", auth: "user", tag: "contacts", scope: "contacts:read",
-    summary: "Whether the contact's past mail is still being fetched from the mailboxes (after it gained an address), since when, and when the last mailbox's job is planned to start",
+    method: "GET",
+    path: "/api/contacts/{id}/past-mail",
+    auth: "user",
+    tag: "contacts",
+    scope: "contacts:read",
+    summary:
+      "Whether the contact's past mail is still being fetched from the mailboxes (after it gained an address), since when, and when the last mailbox's job is planned to start",
     response: pastMailOutput,
     async handle(ctx) {
       const contact = await contacts.getContact(ctx.deps.db, ctx.params.id!);
@@ -142,8 +190,14 @@ export const contactRoutes: Route[] = [
     },
   },
   {
-    method: "GET", path: "/api/contacts/{id}/messages", auth: "user", tag: "contacts", scope: "messages:read", summary: "A contact's email history, newest first",
-    query: historyQuery, response: messagePage,
+    method: "GET",
+    path: "/api/contacts/{id}/messages",
+    auth: "user",
+    tag: "contacts",
+    scope: "messages:read",
+    summary: "A contact's email history, newest first",
+    query: historyQuery,
+    response: messagePage,
     async handle(ctx) {
       const contact = await contacts.getContact(ctx.deps.db, ctx.params.id!);
       return { body: await contactHistory(ctx.deps.db, contact, ctx.session.user, { cursor: ctx.query.cursor, limit: ctx.query.limit, ownerId: ctx.query.owner, lang: ctx.lang }) };

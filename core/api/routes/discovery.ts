@@ -8,9 +8,13 @@ const domainParam = (ctx: RouteContext) => parseOrThrow(domainSettings.mailDomai
 
 export const discoveryRoutes: Route[] = [
   {
-    method: "POST", path: "/api/autodiscover", auth: "user", tag: "discovery",
+    method: "POST",
+    path: "/api/autodiscover",
+    auth: "user",
+    tag: "discovery",
     summary: "Detect a mailbox's IMAP and SMTP settings from its address (admin pin, preset, autoconfig, ISPDB, SRV, MX, guess)",
-    body: discovery.autodiscoverInput, response: discovery.autodiscoverOutput,
+    body: discovery.autodiscoverInput,
+    response: discovery.autodiscoverOutput,
     rateLimit: PROBE_LIMIT,
     async handle(ctx) {
       const deps = discovery.createAutodiscoverDeps({
@@ -30,32 +34,44 @@ export const discoveryRoutes: Route[] = [
     },
   },
   {
-    method: "GET", path: "/api/providers", auth: "user", tag: "discovery", summary: "Mail provider presets for the connect form, in the user's language",
+    method: "GET",
+    path: "/api/providers",
+    auth: "user",
+    tag: "discovery",
+    summary: "Mail provider presets for the connect form, in the user's language",
     response: listOf(providerOutput),
     handle: async (ctx) => ({ body: { items: listPresets().map((p) => toProviderView(p, ctx.lang)) } }),
   },
   {
-    method: "GET", path: "/api/domain-settings", auth: "admin", tag: "discovery", summary: "Mail settings pinned by admins per company domain",
+    method: "GET",
+    path: "/api/domain-settings",
+    auth: "admin",
+    tag: "discovery",
+    summary: "Mail settings pinned by admins per company domain",
     response: listOf(domainSettings.domainSettingsOutput),
     handle: async (ctx) => ({ body: { items: await domainSettings.listDomainSettings(ctx.deps.db) } }),
   },
   {
-    method: "PUT", path: "/api/domain-settings/{domain}", auth: "admin", tag: "discovery",
+    method: "PUT",
+    path: "/api/domain-settings/{domain}",
+    auth: "admin",
+    tag: "discovery",
     summary: "Pin the IMAP and SMTP settings of a domain: they win over every autodiscovery source",
-    body: domainSettings.domainSettingsInput, response: domainSettings.domainSettingsOutput,
+    body: domainSettings.domainSettingsInput,
+    response: domainSettings.domainSettingsOutput,
     async handle(ctx) {
-      const saved = await domainSettings.putDomainSettings(
-        { db: ctx.deps.db, hostAllowance: ctx.deps.hostAllowance },
-        domainParam(ctx),
-        ctx.body,
-        ctx.session.user.id,
-      );
+      const saved = await domainSettings.putDomainSettings({ db: ctx.deps.db, hostAllowance: ctx.deps.hostAllowance }, domainParam(ctx), ctx.body, ctx.session.user.id);
       ctx.deps.log.info("domain_settings.saved", { domain: saved.domain, by: ctx.session.user.id });
       return { body: saved };
     },
   },
   {
-    method: "DELETE", path: "/api/domain-settings/{domain}", auth: "admin", tag: "discovery", summary: "Remove a domain's pinned settings", status: 204,
+    method: "DELETE",
+    path: "/api/domain-settings/{domain}",
+    auth: "admin",
+    tag: "discovery",
+    summary: "Remove a domain's pinned settings",
+    status: 204,
     async handle(ctx) {
       const domain = domainParam(ctx);
       await domainSettings.deleteDomainSettings(ctx.deps.db, domain);

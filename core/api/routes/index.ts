@@ -17,4 +17,21 @@ import { onboardingRoutes } from "./onboarding";
 import { sendingRoutes } from "./sending";
 
 /** Every route of the API, one module per domain. A new module is added here; fixed paths (/api/accounts/version) before the patterns that would take them (/api/accounts/{id}). */
-export const routes: Route[] = [...systemRoutes, ...sessionRoutes, ...monitoringRoutes, ...accountRoutes, ...connectionRoutes, ...integrationRoutes, ...contactRoutes, ...messageRoutes, ...discoveryRoutes, ...settingsRoutes, ...webhookRoutes, ...auditRoutes, ...onboardingRoutes, ...operationsRoutes, ...sendingRoutes, ...oauthRoutes];
+export const routes: Route[] = [
+  ...systemRoutes,
+  ...sessionRoutes,
+  ...monitoringRoutes,
+  ...accountRoutes,
+  ...connectionRoutes,
+  ...integrationRoutes,
+  ...contactRoutes,
+  ...messageRoutes,
+  ...discoveryRoutes,
+  ...settingsRoutes,
+  ...webhookRoutes,
+  ...auditRoutes,
+  ...onboardingRoutes,
+  ...operationsRoutes,
+  ...sendingRoutes,
+  ...oauthRoutes,
+];

@@ -25,14 +25,23 @@ const changesOutput = z.object({
  */
 export const integrationRoutes: Route[] = [
   {
-    method: "GET", path: "/api/api-keys", auth: "admin", tag: "api-keys", summary: "The API keys (never the keys themselves), newest first",
+    method: "GET",
+    path: "/api/api-keys",
+    auth: "admin",
+    tag: "api-keys",
+    summary: "The API keys (never the keys themselves), newest first",
     response: z.object({ items: z.array(integrations.apiKeyOutput) }),
     handle: async (ctx) => ({ body: { items: await integrations.listApiKeys(ctx.deps.db) } }),
   },
   {
-    method: "POST", path: "/api/api-keys", auth: "admin", tag: "api-keys", status: 201,
+    method: "POST",
+    path: "/api/api-keys",
+    auth: "admin",
+    tag: "api-keys",
+    status: 201,
     summary: "Create an API key acting as an integration user, with scopes and an optional expiry; the answer holds the key, shown this once (only its hash is kept)",
-    body: integrations.apiKeyInput, response: integrations.createdApiKeyOutput,
+    body: integrations.apiKeyInput,
+    response: integrations.createdApiKeyOutput,
     async handle(ctx) {
       const created = await integrations.createApiKey(ctx.deps.db, ctx.session.user, ctx.body);
       ctx.deps.log.info("api_key.created", { keyId: created.id, scopes: created.scopes, userId: created.userId });
@@ -40,7 +49,11 @@ export const integrationRoutes: Route[] = [
     },
   },
   {
-    method: "DELETE", path: "/api/api-keys/{id}", auth: "admin", tag: "api-keys", summary: "Revoke an API key: it answers 401 from now on (the console still lists it, revoked)",
+    method: "DELETE",
+    path: "/api/api-keys/{id}",
+    auth: "admin",
+    tag: "api-keys",
+    summary: "Revoke an API key: it answers 401 from now on (the console still lists it, revoked)",
     response: integrations.apiKeyOutput,
     async handle(ctx) {
       const revoked = await integrations.revokeApiKey(ctx.deps.db, ctx.params.id!);
@@ -49,12 +62,20 @@ export const integrationRoutes: Route[] = [
     },
   },
   {
-    method: "GET", path: "/api/api-keys/{id}/requests", auth: "admin", tag: "api-keys", summary: "An API key's last 100 requests: when, which route, which status (never a body)",
+    method: "GET",
+    path: "/api/api-keys/{id}/requests",
+    auth: "admin",
+    tag: "api-keys",
+    summary: "An API key's last 100 requests: when, which route, which status (never a body)",
     response: z.object({ items: z.array(integrations.apiKeyRequestOutput) }),
     handle: async (ctx) => ({ body: { items: await integrations.apiKeyRequests(ctx.deps.db, ctx.params.id!) } }),
   },
   {
-    method: "GET", path: "/api/contacts/lookup", auth: "user", tag: "contacts", scope: "messages:read",
+    method: "GET",
+    path: "/api/contacts/lookup",
+    auth: "user",
+    tag: "contacts",
+    scope: "messages:read",
     summary: "A CRM sidebar: the contacts an address (primary or secondary) belongs to, each with a summary of its mail as the caller may see it (last mail in and out, counts)",
     query: lookupQuery,
     response: z.object({ items: z.array(z.object({ contact: contacts.contactOutput, mail: integrations.mailSummaryOutput })) }),
@@ -65,32 +86,55 @@ export const integrationRoutes: Route[] = [
     },
   },
   {
-    method: "GET", path: "/api/contacts/{id}/changes", auth: "user", tag: "contacts", scope: "messages:read",
-    summary: "A CRM's cheap poll: the contact's messages stored since the cursor (as the caller may see them), and the cursor to pass as since next time; without since, no messages and a cursor for now; 410 when the cursor is older than the 30 days changes are kept (resync the history). Messages that left the history are listed by id in removed",
-    query: changesQuery, response: changesOutput,
+    method: "GET",
+    path: "/api/contacts/{id}/changes",
+    auth: "user",
+    tag: "contacts",
+    scope: "messages:read",
+    summary:
+      "A CRM's cheap poll: the contact's messages stored since the cursor (as the caller may see them), and the cursor to pass as since next time; without since, no messages and a cursor for now; 410 when the cursor is older than the 30 days changes are kept (resync the history). Messages that left the history are listed by id in removed",
+    query: changesQuery,
+    response: changesOutput,
     async handle(ctx) {
       const contact = await contacts.getContact(ctx.deps.db, ctx.params.id!);
       return { body: await contactChanges(ctx.deps.db, contact, ctx.session.user, ctx.query.since) };
     },
   },
   {
-    method: "GET", path: "/api/contacts/by-external-id/{externalId}", auth: "user", tag: "contacts", scope: "contacts:read",
-    summary: "The contact holding the CRM's own id", response: contacts.contactOutput,
+    method: "GET",
+    path: "/api/contacts/by-external-id/{externalId}",
+    auth: "user",
+    tag: "contacts",
+    scope: "contacts:read",
+    summary: "The contact holding the CRM's own id",
+    response: contacts.contactOutput,
     handle: async (ctx) => ({ body: await integrations.contactByExternalId(ctx.deps.db, ctx.params.externalId!) }),
   },
   {
-    method: "PUT", path: "/api/contacts/by-external-id/{externalId}", auth: "user", tag: "contacts", scope: "contacts:write",
+    method: "PUT",
+    path: "/api/contacts/by-external-id/{externalId}",
+    auth: "user",
+    tag: "contacts",
+    scope: "contacts:write",
     summary: "Create or update the contact holding the CRM's own id with its full state (as one row of the bulk upsert): 201 created, 200 updated or unchanged",
-    body: externalUpsert, response: z.object({ status: z.enum(["created", "updated", "unchanged"]), contact: contacts.contactOutput }),
+    body: externalUpsert,
+    response: z.object({ status: z.enum(["created", "updated", "unchanged"]), contact: contacts.contactOutput }),
     async handle(ctx) {
       const externalId = ctx.params.externalId!;
       if (externalId.length > 200) throw new AppError("validation", "validation_failed", { fields: [{ field: "externalId", key: "too_long", params: { maximum: 200 } }] });
-      const result = await queuingPastMail(ctx, () => contacts.upsertByExternalId(ctx.deps.db, { ...ctx.body, company: ctx.body.company ?? null, secondaryEmails: ctx.body.secondaryEmails ?? [], externalId }));
+      const result = await queuingPastMail(ctx, () =>
+        contacts.upsertByExternalId(ctx.deps.db, { ...ctx.body, company: ctx.body.company ?? null, secondaryEmails: ctx.body.secondaryEmails ?? [], externalId }),
+      );
       return { status: result.status === "created" ? 201 : 200, body: result };
     },
   },
   {
-    method: "DELETE", path: "/api/contacts/by-external-id/{externalId}", auth: "user", tag: "contacts", scope: "contacts:write", status: 204,
+    method: "DELETE",
+    path: "/api/contacts/by-external-id/{externalId}",
+    auth: "user",
+    tag: "contacts",
+    scope: "contacts:write",
+    status: 204,
     summary: "Delete the contact holding the CRM's own id",
     async handle(ctx) {
       const contact = await integrations.contactByExternalId(ctx.deps.db, ctx.params.externalId!);

@@ -12,7 +12,12 @@ const messageDetail = messageSummary.extend({
 
 export const messageRoutes: Route[] = [
   {
-    method: "GET", path: "/api/messages/{id}", auth: "user", tag: "messages", scope: "messages:read", summary: "One message: headers, attachments (names, types, sizes), owners",
+    method: "GET",
+    path: "/api/messages/{id}",
+    auth: "user",
+    tag: "messages",
+    scope: "messages:read",
+    summary: "One message: headers, attachments (names, types, sizes), owners",
     response: messageDetail,
     async handle(ctx) {
       const { message, owners } = await loadMessage(ctx.deps.db, ctx.params.id!, ctx.session.user);
@@ -23,10 +28,27 @@ export const messageRoutes: Route[] = [
     },
   },
   {
-    method: "GET", path: "/api/messages/{id}/body", auth: "user", tag: "messages", scope: "messages:read", summary: "The message's text, fetched now through a copy the reader may see (plain text only; rate limited per reader and per mailbox)",
+    method: "GET",
+    path: "/api/messages/{id}/body",
+    auth: "user",
+    tag: "messages",
+    scope: "messages:read",
+    summary: "The message's text, fetched now through a copy the reader may see (plain text only; rate limited per reader and per mailbox)",
     response: z.object({ text: z.string(), truncated: z.boolean(), accountId: z.string() }),
     handle: async (ctx) => ({
-      body: await fetchMessageText({ db: ctx.deps.db, secrets: ctx.deps.secrets, log: ctx.deps.log, hostAllowance: ctx.deps.hostAllowance, imapCa: ctx.deps.imapCa, oauth: ctx.deps.oauth, notifier: ctx.deps.notifier }, ctx.params.id!, ctx.session.user),
+      body: await fetchMessageText(
+        {
+          db: ctx.deps.db,
+          secrets: ctx.deps.secrets,
+          log: ctx.deps.log,
+          hostAllowance: ctx.deps.hostAllowance,
+          imapCa: ctx.deps.imapCa,
+          oauth: ctx.deps.oauth,
+          notifier: ctx.deps.notifier,
+        },
+        ctx.params.id!,
+        ctx.session.user,
+      ),
     }),
   },
 ];

@@ -2,7 +2,18 @@ import { z } from "zod";
 import { accountsVersion, getAccount } from "../../accounts/index";
 import { AppError } from "../../shared/errors";
 import { DEAD_LETTER_QUEUES, type DeadLetterQueueName } from "../../queue/index";
-import { deadLetterOutput, deadLetterView, getMonitorSettings, mailboxRunOutput, mailboxRuns, monitorSettingsInput, monitorSettingsOutput, operationsOverview, overviewOutput, saveMonitorSettings } from "../../monitoring/index";
+import {
+  deadLetterOutput,
+  deadLetterView,
+  getMonitorSettings,
+  mailboxRunOutput,
+  mailboxRuns,
+  monitorSettingsInput,
+  monitorSettingsOutput,
+  operationsOverview,
+  overviewOutput,
+  saveMonitorSettings,
+} from "../../monitoring/index";
 import { listOf, type Route, type RouteContext } from "../types";
 
 const deadLetters = (ctx: RouteContext) => {
@@ -18,13 +29,19 @@ const queueParam = z.strictObject({ queue: z.enum(DEAD_LETTER_QUEUES as [DeadLet
  */
 export const monitoringRoutes: Route[] = [
   {
-    method: "GET", path: "/api/accounts/version", auth: "user", tag: "accounts",
+    method: "GET",
+    path: "/api/accounts/version",
+    auth: "user",
+    tag: "accounts",
     summary: "A fingerprint of the mailbox list the user sees: poll it, and reload the list only when it changed (a job queued, started or ended, a mailbox edited)",
     response: z.object({ version: z.string() }),
     handle: async (ctx) => ({ body: { version: await accountsVersion(ctx.deps.db, ctx.session.user) } }),
   },
   {
-    method: "GET", path: "/api/accounts/{id}/runs", auth: "user", tag: "accounts",
+    method: "GET",
+    path: "/api/accounts/{id}/runs",
+    auth: "user",
+    tag: "accounts",
     summary: "A mailbox's last 10 jobs: start, duration, counts and diagnosis (owner or admin)",
     response: listOf(mailboxRunOutput),
     async handle(ctx) {
@@ -33,21 +50,31 @@ export const monitoringRoutes: Route[] = [
     },
   },
   {
-    method: "GET", path: "/api/operations/overview", auth: "admin", tag: "operations",
+    method: "GET",
+    path: "/api/operations/overview",
+    auth: "admin",
+    tag: "operations",
     summary: "What needs an admin now: paused, failing and never-synced mailboxes, long-running and stalled jobs, failed runs, dead letters",
     response: overviewOutput,
     handle: async (ctx) => ({ body: await operationsOverview({ db: ctx.deps.db, deadLetters: ctx.deps.deadLetters }, ctx.lang) }),
   },
   {
-    method: "GET", path: "/api/settings/monitor", auth: "admin", tag: "operations",
+    method: "GET",
+    path: "/api/settings/monitor",
+    auth: "admin",
+    tag: "operations",
     summary: "The job monitor's settings per job type: on or off, check interval, long-running threshold, which ends to notify",
     response: monitorSettingsOutput,
     handle: async (ctx) => ({ body: await getMonitorSettings(ctx.deps.db) }),
   },
   {
-    method: "PUT", path: "/api/settings/monitor", auth: "admin", tag: "operations",
+    method: "PUT",
+    path: "/api/settings/monitor",
+    auth: "admin",
+    tag: "operations",
     summary: "Set the job monitor's settings (interval 5-60 minutes in steps of 5, long-running after 1-24 hours)",
-    body: monitorSettingsInput, response: monitorSettingsOutput,
+    body: monitorSettingsInput,
+    response: monitorSettingsOutput,
     async handle(ctx) {
       const saved = await saveMonitorSettings(ctx.deps.db, ctx.body, ctx.session.user.id);
       ctx.deps.log.info("monitor.settings.saved", { byUserId: ctx.session.user.id });
@@ -55,9 +82,13 @@ export const monitoringRoutes: Route[] = [
     },
   },
   {
-    method: "GET", path: "/api/dead-letters", auth: "admin", tag: "operations",
+    method: "GET",
+    path: "/api/dead-letters",
+    auth: "admin",
+    tag: "operations",
     summary: "Jobs in the dead-letter queues (sync: after 3 receives; webhook: after 5), with their last error",
-    query: queueParam, response: listOf(deadLetterOutput),
+    query: queueParam,
+    response: listOf(deadLetterOutput),
     async handle(ctx) {
       const dl = deadLetters(ctx);
       const names = ctx.query.queue ? [ctx.query.queue as DeadLetterQueueName] : dl.queues.map((q) => q.name);
@@ -66,7 +97,10 @@ export const monitoringRoutes: Route[] = [
     },
   },
   {
-    method: "POST", path: "/api/dead-letters/{queue}/{messageId}/redrive", auth: "admin", tag: "operations",
+    method: "POST",
+    path: "/api/dead-letters/{queue}/{messageId}/redrive",
+    auth: "admin",
+    tag: "operations",
     summary: "Send one dead-lettered job back to its queue",
     response: z.object({ redriven: z.literal(true) }),
     async handle(ctx) {

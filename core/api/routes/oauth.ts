@@ -43,17 +43,30 @@ export const oauthCallbackInput = z.strictObject({
 
 export const oauthRoutes: Route[] = [
   {
-    method: "GET", path: "/api/oauth/providers", auth: "user", tag: "accounts",
+    method: "GET",
+    path: "/api/oauth/providers",
+    auth: "user",
+    tag: "accounts",
     summary: "The OAuth2 sign-ins this server is set up for (a client id and secret configured): the console shows a Connect button for each",
     response: listOf(providerOutput),
     handle: async (ctx) => ({
-      body: { items: oauthProviderIds.flatMap((id) => { const c = ctx.deps.oauth?.[id]; return c ? [{ id, label: c.label, ...(c.tenant ? { tenant: c.tenant } : {}) }] : []; }) },
+      body: {
+        items: oauthProviderIds.flatMap((id) => {
+          const c = ctx.deps.oauth?.[id];
+          return c ? [{ id, label: c.label, ...(c.tenant ? { tenant: c.tenant } : {}) }] : [];
+        }),
+      },
     }),
   },
   {
-    method: "POST", path: "/api/oauth/{provider}/start", auth: "user", tag: "accounts",
-    summary: "Start connecting a mailbox with Google or Microsoft: the provider URL to send the browser to (authorization code with PKCE; the state is bound to this session for 10 minutes)",
-    body: oauthStartInput, response: z.object({ authorizeUrl: z.string(), redirectUri: z.string() }),
+    method: "POST",
+    path: "/api/oauth/{provider}/start",
+    auth: "user",
+    tag: "accounts",
+    summary:
+      "Start connecting a mailbox with Google or Microsoft: the provider URL to send the browser to (authorization code with PKCE; the state is bound to this session for 10 minutes)",
+    body: oauthStartInput,
+    response: z.object({ authorizeUrl: z.string(), redirectUri: z.string() }),
     rateLimit: SIGN_IN_START_LIMIT,
     async handle(ctx) {
       // the redirect goes back to the console page that asked; the provider accepts only registered URIs
@@ -64,9 +77,15 @@ export const oauthRoutes: Route[] = [
     },
   },
   {
-    method: "POST", path: "/api/oauth/callback", auth: "user", tag: "accounts", status: 201,
-    summary: "Finish connecting: the code and state the provider sent back to the console. Creates the mailbox, or reconnects the one the sign-in was started for (its mail and cursors kept)",
-    body: oauthCallbackInput, response: accounts.accountOutput,
+    method: "POST",
+    path: "/api/oauth/callback",
+    auth: "user",
+    tag: "accounts",
+    status: 201,
+    summary:
+      "Finish connecting: the code and state the provider sent back to the console. Creates the mailbox, or reconnects the one the sign-in was started for (its mail and cursors kept)",
+    body: oauthCallbackInput,
+    response: accounts.accountOutput,
     // (its connection test counts against PROBE_LIMIT, as saving a mailbox does)
     async handle(ctx) {
       const record = await completeSignIn(signInDeps(ctx), ctx.session, ctx.body as z.infer<typeof oauthCallbackInput>);

@@ -48,8 +48,13 @@ const userInput = z.strictObject({
 
 export const sessionRoutes: Route[] = [
   {
-    method: "POST", path: "/api/session", auth: "public", tag: "session", summary: "Sign in",
-    body: signInInput, response: sessionOutput,
+    method: "POST",
+    path: "/api/session",
+    auth: "public",
+    tag: "session",
+    summary: "Sign in",
+    body: signInInput,
+    response: sessionOutput,
     async handle(ctx) {
       // failed sign-ins per address (10) and per client address (30) in a sliding 15 minutes;
       // successful ones do not count
@@ -77,19 +82,33 @@ export const sessionRoutes: Route[] = [
     },
   },
   {
-    method: "GET", path: "/api/session", auth: "user", tag: "session", summary: "The signed-in user and the CSRF token",
+    method: "GET",
+    path: "/api/session",
+    auth: "user",
+    tag: "session",
+    summary: "The signed-in user and the CSRF token",
     response: sessionOutput,
     handle: async (ctx) => ({ body: { user: ctx.session.user, csrfToken: ctx.session.csrfToken } }),
   },
   {
-    method: "DELETE", path: "/api/session", auth: "user", tag: "session", summary: "Sign out", status: 204,
+    method: "DELETE",
+    path: "/api/session",
+    auth: "user",
+    tag: "session",
+    summary: "Sign out",
+    status: 204,
     async handle(ctx) {
       await users.deleteSession(ctx.deps.db, ctx.session.token);
       return { status: 204, clearSession: true };
     },
   },
   {
-    method: "POST", path: "/api/session/password", auth: "user", tag: "session", summary: "Change my password (other sessions are signed out)", status: 204,
+    method: "POST",
+    path: "/api/session/password",
+    auth: "user",
+    tag: "session",
+    summary: "Change my password (other sessions are signed out)",
+    status: 204,
     body: z.strictObject({ currentPassword: z.string().min(1).max(1024), newPassword: z.string().min(12).max(1024) }),
     async handle(ctx) {
       await countedAsFailure(ctx.deps.db, [[SIGNIN_FAILURES, ctx.session.user.email]], () =>
@@ -100,17 +119,32 @@ export const sessionRoutes: Route[] = [
     },
   },
   {
-    method: "GET", path: "/api/users", auth: "admin", tag: "users", summary: "List users",
+    method: "GET",
+    path: "/api/users",
+    auth: "admin",
+    tag: "users",
+    summary: "List users",
     response: listOf(userOutput),
     handle: async (ctx) => ({ body: { items: await users.listUsers(ctx.deps.db) } }),
   },
   {
-    method: "POST", path: "/api/users", auth: "admin", tag: "users", summary: "Add a user", status: 201,
-    body: userInput, response: userOutput,
+    method: "POST",
+    path: "/api/users",
+    auth: "admin",
+    tag: "users",
+    summary: "Add a user",
+    status: 201,
+    body: userInput,
+    response: userOutput,
     handle: async (ctx) => ({ status: 201, body: await users.createUser(ctx.deps.db, ctx.body) }),
   },
   {
-    method: "DELETE", path: "/api/users/{id}", auth: "admin", tag: "users", summary: "Remove a user", status: 204,
+    method: "DELETE",
+    path: "/api/users/{id}",
+    auth: "admin",
+    tag: "users",
+    summary: "Remove a user",
+    status: 204,
     async handle(ctx) {
       await users.deleteUser(ctx.deps.db, ctx.session.user, ctx.params.id!);
       return { status: 204 };

@@ -60,7 +60,13 @@ export async function deliver(deps: DeliveryDeps, job: DeliveryJob): Promise<Del
   let responseCode: number | null = null;
   try {
     const { url, address } = await checkWebhookUrl(webhook.url, deps.hostAllowance);
-    responseCode = await post(url, address, body, { [SIGNATURE_HEADER]: signatureHeader(secret, body), "x-webhook-id": event.id, "x-webhook-event": event.type }, deps.timeoutMs ?? 10_000);
+    responseCode = await post(
+      url,
+      address,
+      body,
+      { [SIGNATURE_HEADER]: signatureHeader(secret, body), "x-webhook-id": event.id, "x-webhook-event": event.type },
+      deps.timeoutMs ?? 10_000,
+    );
   } catch (err) {
     deps.log.info("webhooks.delivery_error", { endpointId: webhook.id, eventId: event.id, err });
   }
@@ -100,11 +106,20 @@ function post(url: URL, address: string, body: string, headers: Record<string, s
   };
   const send = url.protocol === "https:" ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
-    const req = send(url, { method: "POST", lookup, timeout: timeoutMs, headers: { "content-type": "application/json", "user-agent": "crm-mail-sync-webhooks", "content-length": Buffer.byteLength(body), ...headers } }, (res) => {
-      res.resume(); // the answer's body is not read: only its status counts
-      res.on("end", () => resolve(res.statusCode ?? 0));
-      res.on("error", reject);
-    });
+    const req = send(
+      url,
+      {
+        method: "POST",
+        lookup,
+        timeout: timeoutMs,
+        headers: { "content-type": "application/json", "user-agent": "crm-mail-sync-webhooks", "content-length": Buffer.byteLength(body), ...headers },
+      },
+      (res) => {
+        res.resume(); // the answer's body is not read: only its status counts
+        res.on("end", () => resolve(res.statusCode ?? 0));
+        res.on("error", reject);
+      },
+    );
     req.on("timeout", () => req.destroy(new Error("webhook receiver timed out")));
     req.on("error", reject);
     req.end(body);

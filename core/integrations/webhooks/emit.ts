@@ -9,7 +9,6 @@ import { subscribers } from "./endpoints";
 import { deliveryIdAt, type WebhookQueue } from "./queue";
 import type { DeliveryJob, MailAddedData, Webhook, WebhookEvent, WebhookEventType } from "./schema";
 
-
 /**
  * Turns stored copies into `mail.added` deliveries: one event per (copy, contact holding its
  * address), one queued delivery per subscribed endpoint, all of a write batch in SendMessageBatch
@@ -53,7 +52,8 @@ type EmitDeps = { db: Db; queue: WebhookQueue; log: Logger };
 export async function emitEvent(deps: EmitDeps, type: WebhookEventType, id: string, data: Record<string, unknown>): Promise<number> {
   const endpoints = await subscribers(deps.db, type);
   if (!endpoints.length) return 0;
-  const createdAt = nowIso(), now = Date.now();
+  const createdAt = nowIso(),
+    now = Date.now();
   const event: WebhookEvent = { id, type, createdAt, data };
   await deps.queue.send(endpoints.map((endpoint) => ({ job: { deliveryId: deliveryIdAt(now, newId()), endpointId: endpoint.id, event, attempt: 1, firstAt: createdAt } })));
   return endpoints.length;
@@ -69,7 +69,10 @@ export async function emitEvent(deps: EmitDeps, type: WebhookEventType, id: stri
 async function emitBackfillsDone(deps: EmitDeps, requests: { contactId: string; requestSk: string }[]): Promise<void> {
   const latest = new Map<string, string>();
   for (const r of requests) if ((latest.get(r.contactId) ?? "") < r.requestSk) latest.set(r.contactId, r.requestSk);
-  const contacts = await deps.db.batchGet("main", [...latest.keys()].map((id) => keys.contact(id)));
+  const contacts = await deps.db.batchGet(
+    "main",
+    [...latest.keys()].map((id) => keys.contact(id)),
+  );
   for (const contact of contacts) {
     const status = await backfillStatus(deps.db, { id: contact.id as string, createdAt: contact.createdAt as string });
     if (status.pending) continue;
@@ -105,11 +108,23 @@ export function withWebhookEvents(inner: Notifier, deps: EmitDeps): Notifier {
 
 async function mailAddedJobs(db: Db, copies: Item[], endpoints: Webhook[]): Promise<DeliveryJob[]> {
   const addresses = [...new Set(copies.map((c) => c.pk as string))];
-  const entries = await db.batchGet("main", addresses.map((a) => keys.contactEmail(a)));
+  const entries = await db.batchGet(
+    "main",
+    addresses.map((a) => keys.contactEmail(a)),
+  );
   const holders = new Map<string, string[]>(entries.map((e) => [e.email as string, e.contactIds ? [...(e.contactIds as Set<string>)] : []]));
   const contactIds = [...new Set([...holders.values()].flat())];
-  const contacts = new Map((await db.batchGet("main", contactIds.map((id) => keys.contact(id)), ["id", "externalId"])).map((c) => [c.id as string, (c.externalId as string | null) ?? null]));
-  const now = Date.now(), createdAt = nowIso();
+  const contacts = new Map(
+    (
+      await db.batchGet(
+        "main",
+        contactIds.map((id) => keys.contact(id)),
+        ["id", "externalId"],
+      )
+    ).map((c) => [c.id as string, (c.externalId as string | null) ?? null]),
+  );
+  const now = Date.now(),
+    createdAt = nowIso();
   const jobs: DeliveryJob[] = [];
   // oldest mail first: SQS keeps no strict order, but a batch queued in date order mostly
   // arrives in it, so a receiver rarely sees a reply before the mail it answers

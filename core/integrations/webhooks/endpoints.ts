@@ -43,12 +43,25 @@ export async function checkWebhookUrl(raw: string, allowance: HostAllowance, fie
   return { url, address };
 }
 
-export async function createWebhook(deps: { db: Db; secrets: SecretStore; hostAllowance: HostAllowance }, actor: users.User, input: WebhookInput): Promise<Webhook & { secret: string }> {
+export async function createWebhook(
+  deps: { db: Db; secrets: SecretStore; hostAllowance: HostAllowance },
+  actor: users.User,
+  input: WebhookInput,
+): Promise<Webhook & { secret: string }> {
   await checkWebhookUrl(input.url, deps.hostAllowance);
   if (!(await users.getUser(deps.db, input.userId))) throw fieldError("userId", "api_key_user_unknown");
   const id = newId();
   const secret = `whsec_${randomBytes(32).toString("base64url")}`;
-  const webhook: Webhook = { id, url: input.url, events: [...new Set(input.events)], userId: input.userId, createdAt: nowIso(), createdBy: actor.id, disabledAt: null, failingSince: null };
+  const webhook: Webhook = {
+    id,
+    url: input.url,
+    events: [...new Set(input.events)],
+    userId: input.userId,
+    createdAt: nowIso(),
+    createdBy: actor.id,
+    disabledAt: null,
+    failingSince: null,
+  };
   // the secret first: an endpoint item never exists without its secret
   await deps.secrets.put(webhookSecretName(id), secret);
   const { disabledAt: _d, failingSince: _f, ...stored } = webhook;

@@ -16,7 +16,11 @@ export class SqsWebhookQueue implements WebhookQueue {
   ) {}
 
   async send(jobs: { job: DeliveryJob; delaySeconds?: number }[]): Promise<void> {
-    await sendInBatches(this.client, this.queueUrl, jobs.map(({ job, delaySeconds }) => ({ body: JSON.stringify(job), delaySeconds })));
+    await sendInBatches(
+      this.client,
+      this.queueUrl,
+      jobs.map(({ job, delaySeconds }) => ({ body: JSON.stringify(job), delaySeconds })),
+    );
   }
 }
 

@@ -83,7 +83,6 @@ export class ImapWire {
   }
 }
 
-
 export function quoteImap(s: string): string {
   return `"${s.replace(/[\\"]/g, (c) => "\\" + c)}"`;
 }

@@ -36,11 +36,7 @@ export async function resetUser(info: MailServersInfo, userEmail: string): Promi
   const [local = "", domain = ""] = user.email.split("@");
   const maildir = path.join(info.dir, "mail", domain, local, "Maildir");
   const entries = await fsp.readdir(maildir).catch(() => [] as string[]);
-  await Promise.all(
-    entries
-      .filter((e) => !e.startsWith("dovecot-uidvalidity"))
-      .map((e) => fsp.rm(path.join(maildir, e), { recursive: true, force: true })),
-  );
+  await Promise.all(entries.filter((e) => !e.startsWith("dovecot-uidvalidity")).map((e) => fsp.rm(path.join(maildir, e), { recursive: true, force: true })));
 }
 
 /**
@@ -49,13 +45,7 @@ export async function resetUser(info: MailServersInfo, userEmail: string): Promi
  * APPEND per message takes ~38 s. The folder is created if missing. Strings have their line
  * ends normalised to CRLF; Buffers are stored byte for byte.
  */
-export async function appendMessages(
-  info: MailServersInfo,
-  userEmail: string,
-  folder: string,
-  messages: (string | Buffer)[],
-  opts: AppendOptions = {},
-): Promise<void> {
+export async function appendMessages(info: MailServersInfo, userEmail: string, folder: string, messages: (string | Buffer)[], opts: AppendOptions = {}): Promise<void> {
   const user = findUser(info, userEmail);
   const session = await ImapWire.login(info, user);
   try {
@@ -63,11 +53,9 @@ export async function appendMessages(
     // "NO [ALREADYEXISTS] Mailbox already exists" (and NO for INBOX) is fine; a real problem
     // surfaces in the APPEND's own answer
     await session.command([`CREATE ${mailbox}`]).catch(() => undefined);
-    const attrs =
-      (opts.flags?.length ? ` (${opts.flags.join(" ")})` : "") +
-      (opts.internalDate ? ` ${quoteImap(formatInternalDate(opts.internalDate))}` : "");
+    const attrs = (opts.flags?.length ? ` (${opts.flags.join(" ")})` : "") + (opts.internalDate ? ` ${quoteImap(formatInternalDate(opts.internalDate))}` : "");
     const bodies = messages.map((m) => (typeof m === "string" ? Buffer.from(m.replace(/\r?\n/g, "\r\n")) : m));
-    for (let i = 0; i < bodies.length; ) {
+    for (let i = 0; i < bodies.length;) {
       const parts: (string | Buffer)[] = [`APPEND ${mailbox}`];
       let bytes = 0;
       let count = 0;
@@ -87,7 +75,7 @@ export async function appendMessages(
 /** RFC 3501 modified UTF-7 for mailbox names (Dovecot 2.3 has no UTF8=ACCEPT). */
 export function encodeMailboxName(name: string): string {
   let out = "";
-  for (let i = 0; i < name.length; ) {
+  for (let i = 0; i < name.length;) {
     const code = name.charCodeAt(i);
     if (code >= 0x20 && code <= 0x7e) {
       out += code === 0x26 ? "&-" : name[i];

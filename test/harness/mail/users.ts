@@ -31,7 +31,11 @@ export function buildUsers(domain: string, extra: Record<string, string> = {}): 
 
 export function findUser(info: MailServersInfo, email: string): MailUser {
   const user = Object.values(info.users).find((u) => u.email === email.toLowerCase());
-  if (!user) throw new Error(`mail servers: unknown user ${email} (known: ${Object.values(info.users).map((u) => u.email).join(", ")})`);
+  if (!user)
+    throw new Error(
+      `mail servers: unknown user ${email} (known: ${Object.values(info.users)
+        .map((u) => u.email)
+        .join(", ")})`,
+    );
   return user;
 }
-

@@ -208,7 +208,8 @@ export const api = {
 
   // OAuth2 sign-in ("Connect with Google / Microsoft"): the browser goes to authorizeUrl, the provider sends it back to /oauth/callback
   oauthProviders: () => request<{ items: OAuthProvider[] }>("GET", "/api/oauth/providers"),
-  oauthStart: (provider: OAuthProvider["id"], input: { accountId?: string; loginHint?: string } = {}) => request<OAuthStart>("POST", `/api/oauth/${enc(provider)}/start`, { body: input }),
+  oauthStart: (provider: OAuthProvider["id"], input: { accountId?: string; loginHint?: string } = {}) =>
+    request<OAuthStart>("POST", `/api/oauth/${enc(provider)}/start`, { body: input }),
   oauthCallback: (input: OAuthCallback) => request<Account>("POST", "/api/oauth/callback", { body: input }),
 
   // Providers and autodiscovery
@@ -287,7 +288,8 @@ export const api = {
   getMonitorSettings: () => request<MonitorSettings>("GET", "/api/settings/monitor"),
   saveMonitorSettings: (input: MonitorSettingsInput) => request<MonitorSettings>("PUT", "/api/settings/monitor", { body: input }),
   listDeadLetters: () => request<{ items: DeadLetter[] }>("GET", "/api/dead-letters"),
-  redriveDeadLetter: (queue: DeadLetter["queue"], messageId: string) => request<{ redriven: true }>("POST", `/api/dead-letters/${enc(queue)}/${enc(messageId)}/redrive`, { body: {} }),
+  redriveDeadLetter: (queue: DeadLetter["queue"], messageId: string) =>
+    request<{ redriven: true }>("POST", `/api/dead-letters/${enc(queue)}/${enc(messageId)}/redrive`, { body: {} }),
   /** A fingerprint of the mailbox list: the list polls it and reloads only when it changed. */
   accountsVersion: () => request<{ version: string }>("GET", "/api/accounts/version"),
   /** A mailbox's last runs: start, duration, counts and diagnosis. */

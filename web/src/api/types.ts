@@ -6,7 +6,13 @@ import type { operations } from "./schema";
 type Json<R> = R extends { content: { "application/json": infer B } } ? B : never;
 /** The JSON a successful call answers (200, 201, or 202 for work queued). */
 export type Reply<Op extends keyof operations> = operations[Op] extends { responses: infer R }
-  ? R extends { 200: infer O } ? Json<O> : R extends { 201: infer O } ? Json<O> : R extends { 202: infer O } ? Json<O> : never
+  ? R extends { 200: infer O }
+    ? Json<O>
+    : R extends { 201: infer O }
+      ? Json<O>
+      : R extends { 202: infer O }
+        ? Json<O>
+        : never
   : never;
 /** The JSON body a call takes. */
 export type Body<Op extends keyof operations> = operations[Op] extends { requestBody?: infer B } ? Json<NonNullable<B>> : never;

@@ -16,7 +16,13 @@ export interface Column<R> {
  * as a card of "label: value" lines, and a row's own attributes (data-testid, data-id...) from
  * `rowProps`. One place for the markup every list used to repeat.
  */
-export function DataTable<R>(props: { columns: Column<R>[]; rows: readonly R[]; rowKey: (row: R) => string; rowProps?: (row: R) => Record<string, string | undefined>; testId: string }) {
+export function DataTable<R>(props: {
+  columns: Column<R>[];
+  rows: readonly R[];
+  rowKey: (row: R) => string;
+  rowProps?: (row: R) => Record<string, string | undefined>;
+  testId: string;
+}) {
   return (
     <div className="table-wrap">
       <table className="table" data-testid={props.testId}>

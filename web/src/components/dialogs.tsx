@@ -6,15 +6,7 @@ import { IconCheck } from "./icons";
 
 // ---- Confirm dialog -------------------------------------------------------------------------
 
-export function ConfirmDialog(props: {
-  title: string;
-  body: string;
-  confirmLabel: string;
-  busy?: boolean;
-  error?: string | null;
-  onConfirm: () => void;
-  onCancel: () => void;
-}) {
+export function ConfirmDialog(props: { title: string; body: string; confirmLabel: string; busy?: boolean; error?: string | null; onConfirm: () => void; onCancel: () => void }) {
   const { t } = useI18n();
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();

@@ -6,7 +6,10 @@ import { useCallback, useEffect, useRef, useState } from "react";
 
 export type Load<T> = { status: "loading"; data: T | null } | { status: "done"; data: T } | { status: "error"; error: unknown; data: T | null };
 
-export function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, deps: readonly unknown[]): Load<T> & { reload: () => void; set: (data: T | ((latest: T | null) => T)) => void } {
+export function useLoad<T>(
+  load: (signal: AbortSignal) => Promise<T>,
+  deps: readonly unknown[],
+): Load<T> & { reload: () => void; set: (data: T | ((latest: T | null) => T)) => void } {
   const [state, setState] = useState<Load<T>>({ status: "loading", data: null });
   const [round, setRound] = useState(0);
   const loadRef = useRef(load);

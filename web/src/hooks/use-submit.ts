@@ -45,7 +45,7 @@ export function useSubmit(options: SubmitOptions = {}): Submit {
   });
 
   const run = useCallback(
-    async <R,>(request: () => Promise<R>): Promise<Outcome<R>> => {
+    async <R>(request: () => Promise<R>): Promise<Outcome<R>> => {
       if (running.current) return { ok: false, error: null, skipped: true };
       running.current = true;
       setBusy(true);

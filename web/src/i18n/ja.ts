@@ -14,4 +14,17 @@ import { operations } from "./ja/operations";
 import { monitoring } from "./ja/monitoring";
 import { sending } from "./ja/sending";
 
-export const ja: Record<MessageKey, string> = { ...app, ...accounts, ...accountForm, ...contacts, ...contactImport, ...integrations, ...domains, ...audit, ...setup, ...operations, ...monitoring, ...sending };
+export const ja: Record<MessageKey, string> = {
+  ...app,
+  ...accounts,
+  ...accountForm,
+  ...contacts,
+  ...contactImport,
+  ...integrations,
+  ...domains,
+  ...audit,
+  ...setup,
+  ...operations,
+  ...monitoring,
+  ...sending,
+};

@@ -58,7 +58,12 @@ export function AccountsPage(props: { user: User }) {
   const anyBusy = syncing.size > 0 || (accounts ?? []).some(syncActive);
   usePolling(() => void load(true), POLL_MS, anyBusy);
   // Otherwise a cheap fingerprint of the list is polled, and the list reloaded only when it changed.
-  useChangedSince(() => api.accountsVersion().then((r) => r.version), () => void load(true), CHANGED_POLL_MS, !anyBusy && accounts !== null);
+  useChangedSince(
+    () => api.accountsVersion().then((r) => r.version),
+    () => void load(true),
+    CHANGED_POLL_MS,
+    !anyBusy && accounts !== null,
+  );
   // "3 minutes ago" keeps moving
   const now = useNow(15_000);
 
@@ -211,7 +216,9 @@ export function AccountsPage(props: { user: User }) {
                         <td className="nowrap">
                           {a.lastSyncAt ? (
                             <time dateTime={a.lastSyncAt} title={formatDateTimeLong(lang, a.lastSyncAt)}>
-                              <div className="cell-main" data-testid="account-last-sync">{formatRelative(lang, a.lastSyncAt, now)}</div>
+                              <div className="cell-main" data-testid="account-last-sync">
+                                {formatRelative(lang, a.lastSyncAt, now)}
+                              </div>
                               <div className="cell-sub">{formatDateTime(lang, a.lastSyncAt)}</div>
                             </time>
                           ) : (

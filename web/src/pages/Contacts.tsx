@@ -215,15 +215,7 @@ function NewContactForm(props: { onCreated: (c: Contact) => void }) {
           />
         )}
       </FormField>
-      <TextField
-        label={t("contactForm.company")}
-        error={fieldErrors.company}
-        optional
-        value={company}
-        onValueChange={setCompany}
-        autoComplete="off"
-        testId="contact-new-company"
-      />
+      <TextField label={t("contactForm.company")} error={fieldErrors.company} optional value={company} onValueChange={setCompany} autoComplete="off" testId="contact-new-company" />
       <TextField
         label={t("contactForm.primaryEmail")}
         error={fieldErrors.primaryEmail}

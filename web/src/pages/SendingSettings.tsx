@@ -48,9 +48,23 @@ export function SendingSettingsCard() {
         <span>{t("sendingSettings.enabled")}</span>
       </label>
       <div className="form__row">
-        <TextField label={t("sendingSettings.perHour")} error={fieldErrors.perHour} inputMode="numeric" value={form.perHour} onValueChange={set("perHour")} testId="sending-per-hour" />
+        <TextField
+          label={t("sendingSettings.perHour")}
+          error={fieldErrors.perHour}
+          inputMode="numeric"
+          value={form.perHour}
+          onValueChange={set("perHour")}
+          testId="sending-per-hour"
+        />
         <TextField label={t("sendingSettings.perDay")} error={fieldErrors.perDay} inputMode="numeric" value={form.perDay} onValueChange={set("perDay")} testId="sending-per-day" />
-        <TextField label={t("sendingSettings.maxMessageMb")} error={fieldErrors.maxMessageMb} inputMode="numeric" value={form.maxMessageMb} onValueChange={set("maxMessageMb")} testId="sending-max-mb" />
+        <TextField
+          label={t("sendingSettings.maxMessageMb")}
+          error={fieldErrors.maxMessageMb}
+          inputMode="numeric"
+          value={form.maxMessageMb}
+          onValueChange={set("maxMessageMb")}
+          testId="sending-max-mb"
+        />
       </div>
       <div className="form__actions">
         <button type="submit" className="btn btn--primary" disabled={busy} data-testid="sending-save">

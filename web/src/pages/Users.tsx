@@ -179,7 +179,15 @@ function NewUserForm(props: { onCreated: (u: User) => void }) {
       />
       <FormField label={t("users.role")} error={fieldErrors.role}>
         {({ id, describedBy, invalid }) => (
-          <select id={id} className="input" value={role} onChange={(e) => setRole(e.target.value === "admin" ? "admin" : "member")} aria-describedby={describedBy} aria-invalid={invalid || undefined} data-testid="user-new-role">
+          <select
+            id={id}
+            className="input"
+            value={role}
+            onChange={(e) => setRole(e.target.value === "admin" ? "admin" : "member")}
+            aria-describedby={describedBy}
+            aria-invalid={invalid || undefined}
+            data-testid="user-new-role"
+          >
             <option value="member">{t("role.member")}</option>
             <option value="admin">{t("role.admin")}</option>
           </select>

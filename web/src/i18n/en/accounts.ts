@@ -30,7 +30,8 @@ export const accounts = {
   "skipped.permanent": "Tried {attempts} time(s); no more retries",
   "accounts.deleted": "Mailbox {email} deleted.",
   "accounts.unknownOwner": "Unknown user",
-  "accounts.deleteBodyCount": "{email} will be disconnected, its saved password deleted, and the {count} stored copies of its mail removed from contact histories. This cannot be undone.",
+  "accounts.deleteBodyCount":
+    "{email} will be disconnected, its saved password deleted, and the {count} stored copies of its mail removed from contact histories. This cannot be undone.",
   "accounts.ownerRemoved": "Owner removed: not syncing until an admin chooses a new owner.",
 
   "state.init": "Pending",

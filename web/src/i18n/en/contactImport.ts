@@ -7,10 +7,11 @@ export const contactImport = {
   "import.choose": "Choose a file",
   "import.chooseAnother": "Choose another file",
   "import.formats":
-    "UTF-8 (with or without BOM) and Shift_JIS are both read: Excel's \"CSV UTF-8\" and \"CSV\" formats work as they are. The first line names the columns: name, company, email, other emails (Japanese headers such as 氏名 and メールアドレス work too). Up to {max} KB per file.",
+    'UTF-8 (with or without BOM) and Shift_JIS are both read: Excel\'s "CSV UTF-8" and "CSV" formats work as they are. The first line names the columns: name, company, email, other emails (Japanese headers such as 氏名 and メールアドレス work too). Up to {max} KB per file.',
   "import.selected": "{name} · {size}",
   "import.checking": "Checking {name}…",
-  "import.tooLarge": "{name} is {size}, but one import accepts files up to {max} KB. Split it into several files, each starting with the header line, and import them one after another.",
+  "import.tooLarge":
+    "{name} is {size}, but one import accepts files up to {max} KB. Split it into several files, each starting with the header line, and import them one after another.",
   "import.emptyFile": "{name} is empty.",
   "import.readFailed": "{name} could not be read. Choose it again, or save it again from the spreadsheet.",
   "import.preview": "Preview",
@@ -18,7 +19,7 @@ export const contactImport = {
   "import.encoding.utf-8": "UTF-8",
   "import.encoding.shift_jis": "Shift_JIS",
   "import.encodingHint.utf-8": "Detected automatically.",
-  "import.encodingHint.shift_jis": "Detected automatically (Excel's \"CSV\" format on Japanese Windows).",
+  "import.encodingHint.shift_jis": 'Detected automatically (Excel\'s "CSV" format on Japanese Windows).',
   "import.columns": "Columns",
   "import.columnIgnored": "Not imported",
   "import.columnsLabel": "Which column of the file fills which contact field",

@@ -2,7 +2,8 @@
 // ja/integrations.ts must have exactly the same.
 export const integrations = {
   "integrations.title": "Integrations",
-  "integrations.subtitle": "API keys let a CRM call this API without a console session: each key acts as the integration user you choose, sees mail as that user would, and reaches only the routes of its scopes.",
+  "integrations.subtitle":
+    "API keys let a CRM call this API without a console session: each key acts as the integration user you choose, sees mail as that user would, and reaches only the routes of its scopes.",
   "integrations.keys.title": "API keys",
   "integrations.keys.empty": "No API keys yet.",
   "integrations.col.name": "Name",
@@ -18,8 +19,8 @@ export const integrations = {
   "integrations.status.expired": "Expired",
   "integrations.revoke": "Revoke",
   "integrations.revokeTitle": "Revoke this key?",
-  "integrations.revokeBody": "\"{name}\" will answer 401 from now on. A CRM using it stops working until it gets a new key.",
-  "integrations.revokedNotice": "Key \"{name}\" revoked.",
+  "integrations.revokeBody": '"{name}" will answer 401 from now on. A CRM using it stops working until it gets a new key.',
+  "integrations.revokedNotice": 'Key "{name}" revoked.',
   "integrations.new.title": "New API key",
   "integrations.new.name": "Name",
   "integrations.new.user": "Integration user",
@@ -38,9 +39,11 @@ export const integrations = {
   "integrations.scope.mailboxes:read": "Mailboxes: read",
   "integrations.scope.webhooks:manage": "Webhooks: manage",
   "webhooks.title": "Webhooks",
-  "webhooks.subtitle": "Each endpoint gets the events it asked for, signed with its secret (header X-Webhook-Signature: t=<seconds>,v1=HMAC-SHA256 of \"<t>.<body>\"), retried for up to 24 hours; mail events only for mail its integration user may see. An endpoint failing for a whole day is disabled.",
+  "webhooks.subtitle":
+    'Each endpoint gets the events it asked for, signed with its secret (header X-Webhook-Signature: t=<seconds>,v1=HMAC-SHA256 of "<t>.<body>"), retried for up to 24 hours; mail events only for mail its integration user may see. An endpoint failing for a whole day is disabled.',
   "webhooks.empty": "No webhook endpoints yet.",
-  "webhooks.disabledNotice": "The endpoint {url} was disabled at {at} after failing for a day. Fix it, then enable it again. (Notification mail does not exist yet: this page is where it shows.)",
+  "webhooks.disabledNotice":
+    "The endpoint {url} was disabled at {at} after failing for a day. Fix it, then enable it again. (Notification mail does not exist yet: this page is where it shows.)",
   "webhooks.secretShown": "The endpoint's signing secret, shown this once:",
   "webhooks.state.active": "Active",
   "webhooks.state.failing": "Failing",

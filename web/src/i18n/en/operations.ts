@@ -25,7 +25,7 @@ export const operations = {
   "ops.mail.fromName": "From name",
   "ops.mail.admins": "Send to every administrator",
   "ops.mail.extra": "Extra recipients",
-  "ops.mail.extraHint": "Separate addresses with \";\", e.g. it-desk@example.com; security@example.com. A locked-out user and a paused mailbox's owner are always told.",
+  "ops.mail.extraHint": 'Separate addresses with ";", e.g. it-desk@example.com; security@example.com. A locked-out user and a paused mailbox\'s owner are always told.',
   "ops.mail.timeZone": "Time zone for times in mails",
   "ops.mail.events": "Events to mail",
   "ops.mail.saved": "Notification settings saved.",
@@ -69,5 +69,6 @@ export const operations = {
   "ops.pause.hint": "1 to 10 (default 3). A paused mailbox is never logged into again until its owner saves a new password, so the provider does not lock it.",
   "ops.pause.saved": "Pause rule saved.",
   "accounts.updatePassword": "Update password",
-  "accounts.pausedReason": "Paused: the server refused the saved password several times in a row. Nothing logs in to it (not the schedule, Sync now, opening a message or a test) until a new password is saved, so the provider does not lock the mailbox.",
+  "accounts.pausedReason":
+    "Paused: the server refused the saved password several times in a row. Nothing logs in to it (not the schedule, Sync now, opening a message or a test) until a new password is saved, so the provider does not lock the mailbox.",
 };

@@ -64,7 +64,8 @@ export const accountForm: Record<keyof typeof en, string> = {
   "accountForm.passwordHowTo": "{provider} で使えるパスワードの準備手順",
   "accountForm.passwordHowToGeneric": "入力するパスワードについて",
   "accountForm.oauthTitle": "{provider} には Microsoft のサインイン（OAuth）が必要です",
-  "accountForm.oauthBody": "この種類のメールボックスでは、Microsoft はメールソフトからのパスワードやアプリパスワードによる接続を受け付けていません。パスワードで接続しようとしても拒否されます。「Microsoft でサインイン」による接続は、このコンソールではまだご利用いただけません。Microsoft のメールボックスの接続方法については、社内の管理者にお問い合わせください。",
+  "accountForm.oauthBody":
+    "この種類のメールボックスでは、Microsoft はメールソフトからのパスワードやアプリパスワードによる接続を受け付けていません。パスワードで接続しようとしても拒否されます。「Microsoft でサインイン」による接続は、このコンソールではまだご利用いただけません。Microsoft のメールボックスの接続方法については、社内の管理者にお問い合わせください。",
   "accountForm.showAdvanced": "詳細設定を表示",
   "accountForm.hideAdvanced": "詳細設定を閉じる",
   "accountForm.smtpHost": "SMTP ホスト",
@@ -117,7 +118,8 @@ export const accountForm: Record<keyof typeof en, string> = {
   "accountForm.sharingContactsEmpty": "連絡先はまだ指定されていません。",
   "accountForm.sharingContactRemove": "{name} を削除",
   "accountForm.excludedDomains": "除外するドメイン",
-  "accountForm.excludedDomainsHint": "これらのドメインとのメールはこのメールボックスから保存されません。ドメインを追加すると、このメールボックスから既に保存されたそのドメインのメールも削除されます。1 行に 1 件入力してください（例: example.co.jp）。",
+  "accountForm.excludedDomainsHint":
+    "これらのドメインとのメールはこのメールボックスから保存されません。ドメインを追加すると、このメールボックスから既に保存されたそのドメインのメールも削除されます。1 行に 1 件入力してください（例: example.co.jp）。",
   "accountForm.insecureOn": "このメールボックスでは証明書の検証が無効になっています。",
   "accountForm.testIntro": "フォームに入力中の設定で、名前解決、接続、暗号化、サインイン、フォルダー、送信サーバーを順に確認します。設定は保存されません。",
   "accountForm.test": "接続テスト",
@@ -127,7 +129,8 @@ export const accountForm: Record<keyof typeof en, string> = {
   "accountForm.testMailHint": "{email} 宛てにテストメールを送信し、送信済みフォルダーに保存します。",
   "accountForm.testMailSaveFirst": "テストメールは、メールボックスを保存してから送信できます。",
   "accountForm.testNeedsPassword": "接続テストを行うには、パスワードを入力してください。",
-  "accountForm.testNeedsPasswordChanged": "サーバーの設定が変更されています。変更後の設定をテストするには、パスワードをもう一度入力してください（保存済みのパスワードはブラウザーには送られません）。",
+  "accountForm.testNeedsPasswordChanged":
+    "サーバーの設定が変更されています。変更後の設定をテストするには、パスワードをもう一度入力してください（保存済みのパスワードはブラウザーには送られません）。",
   "accountForm.testNeedsHost": "接続テストを行うには、受信サーバー（IMAP ホスト）を入力してください。",
   "accountForm.testOk": "すべての確認項目に問題はありません。",
   "accountForm.testFailed": "次の項目でテストが失敗しました: {step}",
@@ -166,7 +169,8 @@ export const accountForm: Record<keyof typeof en, string> = {
   "accountForm.oauthReconnect": "{provider} で再接続",
   "accountForm.oauthOr": "プロバイダーでサインインします。パスワードやアプリパスワードの入力・保存は不要です。パスワードで接続する場合は下に入力してください。",
   "accountForm.oauthConnected": "{provider} で接続済みです（パスワードは保存されていません）。",
-  "accountForm.oauthSwitchHint": "メールボックスが一時停止中のときや再接続を求められたときは、再接続してください。下にパスワードを入力すると、パスワードによる接続に切り替わります。",
+  "accountForm.oauthSwitchHint":
+    "メールボックスが一時停止中のときや再接続を求められたときは、再接続してください。下にパスワードを入力すると、パスワードによる接続に切り替わります。",
   "accountForm.oauthCallbackTitle": "メールボックスを接続しています…",
   "accountForm.oauthCallbackFailed": "メールボックスは接続されませんでした",
   "accountForm.oauthTryAgain": "もう一度試す",

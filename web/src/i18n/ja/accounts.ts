@@ -32,7 +32,8 @@ export const accounts: Record<keyof typeof en, string> = {
   "skipped.permanent": "{attempts} 回試行済み。これ以上再試行しません",
   "accounts.deleted": "メールボックス {email} を削除しました。",
   "accounts.unknownOwner": "不明なユーザー",
-  "accounts.deleteBodyCount": "{email} の接続を解除し、保存済みのパスワードと、連絡先履歴に保存されているこのメールボックスのメール {count} 件を削除します。この操作は取り消せません。",
+  "accounts.deleteBodyCount":
+    "{email} の接続を解除し、保存済みのパスワードと、連絡先履歴に保存されているこのメールボックスのメール {count} 件を削除します。この操作は取り消せません。",
   "accounts.ownerRemoved": "担当者が削除されました。管理者が新しい担当者を選ぶまで同期しません。",
 
   "state.init": "接続待ち",

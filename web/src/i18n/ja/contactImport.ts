@@ -12,7 +12,8 @@ export const contactImport: Record<keyof typeof en, string> = {
     "文字コードは UTF-8（BOM の有無は問いません）と Shift_JIS のどちらにも対応しています。Excel の「CSV UTF-8」「CSV」形式で保存したファイルをそのまま取り込めます。1 行目には列名（氏名、会社名、メールアドレス、サブメールアドレス など）を記載してください。1 ファイル {max} KB まで。",
   "import.selected": "{name}（{size}）",
   "import.checking": "{name} を確認しています…",
-  "import.tooLarge": "{name} のサイズは {size} ですが、1 回に取り込めるファイルは {max} KB までです。各ファイルの 1 行目に列名を残したまま複数のファイルに分割し、順に取り込んでください。",
+  "import.tooLarge":
+    "{name} のサイズは {size} ですが、1 回に取り込めるファイルは {max} KB までです。各ファイルの 1 行目に列名を残したまま複数のファイルに分割し、順に取り込んでください。",
   "import.emptyFile": "{name} は空のファイルです。",
   "import.readFailed": "{name} を読み込めませんでした。もう一度選択するか、表計算ソフトで保存し直してください。",
   "import.preview": "プレビュー",

@@ -4,7 +4,8 @@ import type { integrations as en } from "../en/integrations";
 
 export const integrations: Record<keyof typeof en, string> = {
   "integrations.title": "連携",
-  "integrations.subtitle": "APIキーを使うと、CRMはコンソールのセッションなしでこのAPIを呼び出せます。各キーは指定した連携ユーザーとして動作し、そのユーザーと同じ範囲のメールだけを参照し、スコープで許可されたルートだけを呼び出せます。",
+  "integrations.subtitle":
+    "APIキーを使うと、CRMはコンソールのセッションなしでこのAPIを呼び出せます。各キーは指定した連携ユーザーとして動作し、そのユーザーと同じ範囲のメールだけを参照し、スコープで許可されたルートだけを呼び出せます。",
   "integrations.keys.title": "APIキー",
   "integrations.keys.empty": "APIキーはまだありません。",
   "integrations.col.name": "名前",
@@ -40,9 +41,11 @@ export const integrations: Record<keyof typeof en, string> = {
   "integrations.scope.mailboxes:read": "メールボックス: 読み取り",
   "integrations.scope.webhooks:manage": "Webhook: 管理",
   "webhooks.title": "Webhook",
-  "webhooks.subtitle": "各エンドポイントには登録したイベントが、そのシークレットで署名されて届きます（ヘッダー X-Webhook-Signature: t=<秒>,v1=\"<t>.<本文>\" の HMAC-SHA256）。失敗時は最大24時間再送し、メールのイベントは連携ユーザーが参照できるメールのものだけです。1日中失敗し続けたエンドポイントは無効になります。",
+  "webhooks.subtitle":
+    '各エンドポイントには登録したイベントが、そのシークレットで署名されて届きます（ヘッダー X-Webhook-Signature: t=<秒>,v1="<t>.<本文>" の HMAC-SHA256）。失敗時は最大24時間再送し、メールのイベントは連携ユーザーが参照できるメールのものだけです。1日中失敗し続けたエンドポイントは無効になります。',
   "webhooks.empty": "Webhookエンドポイントはまだありません。",
-  "webhooks.disabledNotice": "エンドポイント {url} は1日間失敗し続けたため {at} に無効になりました。修正してから再度有効にしてください。（通知メールはまだありません。このページに表示されます。）",
+  "webhooks.disabledNotice":
+    "エンドポイント {url} は1日間失敗し続けたため {at} に無効になりました。修正してから再度有効にしてください。（通知メールはまだありません。このページに表示されます。）",
   "webhooks.secretShown": "エンドポイントの署名シークレットです（表示はこの一度だけです）:",
   "webhooks.state.active": "有効",
   "webhooks.state.failing": "失敗中",

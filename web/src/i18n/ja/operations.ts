@@ -27,7 +27,8 @@ export const operations: Record<keyof typeof en, string> = {
   "ops.mail.fromName": "送信者名",
   "ops.mail.admins": "すべての管理者に送信する",
   "ops.mail.extra": "追加の送信先メールアドレス",
-  "ops.mail.extraHint": "複数のアドレスはセミコロン「;」で区切ります（例: it-desk@example.com; security@example.com）。ロックされたユーザーと一時停止したメールボックスの所有者には常に通知します。",
+  "ops.mail.extraHint":
+    "複数のアドレスはセミコロン「;」で区切ります（例: it-desk@example.com; security@example.com）。ロックされたユーザーと一時停止したメールボックスの所有者には常に通知します。",
   "ops.mail.timeZone": "メールに記載する日時のタイムゾーン",
   "ops.mail.events": "メールで通知する出来事",
   "ops.mail.saved": "通知メールの設定を保存しました。",
@@ -71,5 +72,6 @@ export const operations: Record<keyof typeof en, string> = {
   "ops.pause.hint": "1〜10回（既定は3回）。一時停止したメールボックスには、所有者が新しいパスワードを保存するまでログインしません（プロバイダーによるロックを防ぐため）。",
   "ops.pause.saved": "一時停止の設定を保存しました。",
   "accounts.updatePassword": "パスワードを更新",
-  "accounts.pausedReason": "一時停止中: 保存済みのパスワードがサーバーに続けて拒否されました。プロバイダーによるロックを防ぐため、新しいパスワードが保存されるまで（スケジュール、今すぐ同期、メッセージ表示、接続テストのいずれでも）ログインしません。",
+  "accounts.pausedReason":
+    "一時停止中: 保存済みのパスワードがサーバーに続けて拒否されました。プロバイダーによるロックを防ぐため、新しいパスワードが保存されるまで（スケジュール、今すぐ同期、メッセージ表示、接続テストのいずれでも）ログインしません。",
 };

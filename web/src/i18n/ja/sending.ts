@@ -39,7 +39,8 @@ export const sending: Record<keyof typeof en, string> = {
   "sendStatus.failedTitle": "送信できませんでした: {message}",
 
   "sendingSettings.title": "CRM からのメール送信",
-  "sendingSettings.hint": "営業担当者が自分のメールボックスから連絡先にメールを送れます。上限はユーザーごとに適用され、メールサービス自身の上限（Gmail: 1日500通）より低く設定します。",
+  "sendingSettings.hint":
+    "営業担当者が自分のメールボックスから連絡先にメールを送れます。上限はユーザーごとに適用され、メールサービス自身の上限（Gmail: 1日500通）より低く設定します。",
   "sendingSettings.enabled": "CRM からのメール送信を許可する",
   "sendingSettings.perHour": "1ユーザーあたりの1時間の送信数",
   "sendingSettings.perDay": "1ユーザーあたりの1日の送信数",

@@ -124,7 +124,12 @@ export function parseDomains(text: string): string[] {
 
 export const domainOf = (email: string) => {
   const at = email.lastIndexOf("@");
-  return at > 0 ? email.slice(at + 1).trim().toLowerCase() : "";
+  return at > 0
+    ? email
+        .slice(at + 1)
+        .trim()
+        .toLowerCase()
+    : "";
 };
 export const looksLikeEmail = (email: string) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email.trim());
 
@@ -133,7 +138,13 @@ export const folderLabel = (f: Folder) => (/&[A-Za-z0-9+,]+-/.test(f.path) ? f.n
 export const isSent = (f: Folder) => (f.specialUse ?? "").toLowerCase() === "\\sent";
 
 export function normaliseFolders(res: unknown): Folder[] {
-  const list = Array.isArray(res) ? res : Array.isArray((res as { items?: unknown })?.items) ? (res as { items: unknown[] }).items : Array.isArray((res as { folders?: unknown })?.folders) ? (res as { folders: unknown[] }).folders : [];
+  const list = Array.isArray(res)
+    ? res
+    : Array.isArray((res as { items?: unknown })?.items)
+      ? (res as { items: unknown[] }).items
+      : Array.isArray((res as { folders?: unknown })?.folders)
+        ? (res as { folders: unknown[] }).folders
+        : [];
   return list
     .filter((f): f is Folder => typeof f === "object" && f !== null && typeof (f as Folder).path === "string")
     .map((f) => ({ ...f, name: typeof f.name === "string" && f.name ? f.name : f.path }));
@@ -177,8 +188,26 @@ export function fieldKey(field: string): string | null {
 }
 
 export const ADVANCED_FIELDS = new Set([
-  "imap.host", "imap.port", "imap.security", "imap.user", "smtp.host", "smtp.port", "smtp.security", "smtp.user", "smtpPassword",
-  "allowInsecureCerts", "aliases", "bccSelf", "signature", "saveSentCopy", "sentFolder", "syncFolders", "sharing", "excludedDomains", "syncEnabled", "initialSyncDays",
+  "imap.host",
+  "imap.port",
+  "imap.security",
+  "imap.user",
+  "smtp.host",
+  "smtp.port",
+  "smtp.security",
+  "smtp.user",
+  "smtpPassword",
+  "allowInsecureCerts",
+  "aliases",
+  "bccSelf",
+  "signature",
+  "saveSentCopy",
+  "sentFolder",
+  "syncFolders",
+  "sharing",
+  "excludedDomains",
+  "syncEnabled",
+  "initialSyncDays",
 ]);
 
 /** What the form sends: trimmed, parsed, the SMTP user following the IMAP one when shared. */
@@ -214,15 +243,19 @@ export function settingsOf(form: FormState): AccountSettings {
   };
 }
 
-
 /** Whether the settings reach the same servers as the saved account (then its saved password can be used for a test). */
 export function sameConnection(settings: AccountSettings, account: Account): boolean {
   const saved = settingsOf(fromAccount(account));
-  return JSON.stringify([settings.email, settings.imap, settings.smtp, settings.allowInsecureCerts]) === JSON.stringify([saved.email, saved.imap, saved.smtp, saved.allowInsecureCerts]);
+  return (
+    JSON.stringify([settings.email, settings.imap, settings.smtp, settings.allowInsecureCerts]) === JSON.stringify([saved.email, saved.imap, saved.smtp, saved.allowInsecureCerts])
+  );
 }
 
 /** Why "Test connection" cannot run yet (a message key), or null when it can. */
-export function testBlocker(settings: AccountSettings, options: { useSaved: boolean; password: string; editing: boolean }): "accountForm.testNeedsHost" | "accountForm.testNeedsPassword" | "accountForm.testNeedsPasswordChanged" | null {
+export function testBlocker(
+  settings: AccountSettings,
+  options: { useSaved: boolean; password: string; editing: boolean },
+): "accountForm.testNeedsHost" | "accountForm.testNeedsPassword" | "accountForm.testNeedsPasswordChanged" | null {
   if (!settings.imap.host) return "accountForm.testNeedsHost";
   // The browser never gets a saved password back: changed settings need it typed again.
   if (!options.useSaved && !options.password) return options.editing ? "accountForm.testNeedsPasswordChanged" : "accountForm.testNeedsPassword";
@@ -234,7 +267,7 @@ export function labelListErrors(fields: FieldError[], settings: AccountSettings)
   return fields.map((f) => {
     const m = /^(aliases|sharing\.excludedDomains)\.(\d+)$/.exec(f.field);
     if (!m) return f;
-    const list = m[1] === "aliases" ? settings.aliases ?? [] : settings.sharing?.excludedDomains ?? [];
+    const list = m[1] === "aliases" ? (settings.aliases ?? []) : (settings.sharing?.excludedDomains ?? []);
     const value = list[Number(m[2])];
     return { ...f, message: value ? `${value}: ${f.message}` : f.message };
   });
@@ -281,7 +314,11 @@ export function formReducer(f: FormState, action: FormAction): FormState {
       const usual = action.which === "imap" ? IMAP_PORT : SMTP_PORT;
       const port = f[action.which].port.trim();
       const standard = port === "" || Object.values(usual).some((p) => String(p) === port);
-      return { ...f, [action.which]: { ...f[action.which], security: action.security, port: standard ? String(usual[action.security]) : f[action.which].port }, [`${action.which}Source`]: "manual" };
+      return {
+        ...f,
+        [action.which]: { ...f[action.which], security: action.security, port: standard ? String(usual[action.security]) : f[action.which].port },
+        [`${action.which}Source`]: "manual",
+      };
     }
     case "provider": {
       const { id, preset, touched } = action;

@@ -16,7 +16,23 @@ import { href, navigate } from "../../router";
 import { SkippedMessages } from "../../skippedMessages";
 import { RecentRuns } from "../../recentRuns";
 import type { AccountBody, ShownDiagnosis, ShownStep } from "../../types";
-import { ADVANCED_FIELDS, SHARING_MODES, blankForm, domainOf, fieldKey, formReducer, fromAccount, labelListErrors, looksLikeEmail, sameConnection, settingsOf, type FormAction, type FormState, type ServerForm, type Touched } from "./model";
+import {
+  ADVANCED_FIELDS,
+  SHARING_MODES,
+  blankForm,
+  domainOf,
+  fieldKey,
+  formReducer,
+  fromAccount,
+  labelListErrors,
+  looksLikeEmail,
+  sameConnection,
+  settingsOf,
+  type FormAction,
+  type FormState,
+  type ServerForm,
+  type Touched,
+} from "./model";
 import type { Discovery, FormCtx } from "./steps/context";
 import { AdvancedStep } from "./steps/advanced";
 import { MailboxStep } from "./steps/mailbox";
@@ -71,7 +87,12 @@ export function AccountFormPage(props: { user: User; id?: string }) {
 
   // ---- field helpers ---------------------------------------------------------------------
 
-  const submit = useSubmit({ fieldKey, mapFields: (fields) => labelListErrors(fields, settings), headline: (err) => (err instanceof ApiError && err.status === 400 && diagnosisOfSaveError(err.body, err.fields) ? t("accountForm.saveFailedTest") : errorText(err, t) || t("error.fixFields")) });
+  const submit = useSubmit({
+    fieldKey,
+    mapFields: (fields) => labelListErrors(fields, settings),
+    headline: (err) =>
+      err instanceof ApiError && err.status === 400 && diagnosisOfSaveError(err.body, err.fields) ? t("accountForm.saveFailedTest") : errorText(err, t) || t("error.fixFields"),
+  });
   const { clearFieldError } = submit;
 
   const set = <K extends keyof FormState>(key: K, value: FormState[K]) => dispatch({ type: "set", key, value } as FormAction);
@@ -274,7 +295,9 @@ export function AccountFormPage(props: { user: User; id?: string }) {
       {saveFailure ? (
         <div className="card save-failure" data-testid="account-save-failure">
           {saveFailure.diagnosis ? <DiagnosisBox diagnosis={saveFailure.diagnosis} providerLabel={providerName} testId="save-diagnosis" /> : null}
-          {saveFailure.steps?.length ? <TestResults kind="connection" result={{ ok: false, steps: saveFailure.steps }} providerLabel={providerName} testId="save-test-result" /> : null}
+          {saveFailure.steps?.length ? (
+            <TestResults kind="connection" result={{ ok: false, steps: saveFailure.steps }} providerLabel={providerName} testId="save-test-result" />
+          ) : null}
           <div className="save-failure__actions">
             <p className="muted">{t("accountForm.saveDisabledHint")}</p>
             <button type="button" className="btn" onClick={() => void save({ disabled: true })} disabled={submit.busy} data-testid="account-save-disabled">

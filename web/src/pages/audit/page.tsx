@@ -73,7 +73,9 @@ export function AuditPage() {
   );
   const day = (key: "from" | "to", label: string) => (
     <FormField label={label}>
-      {({ id }) => <input id={id} type="date" className="input" value={draft[key]} onChange={(e) => setDraft((d) => ({ ...d, [key]: e.target.value }))} data-testid={`audit-filter-${key}`} />}
+      {({ id }) => (
+        <input id={id} type="date" className="input" value={draft[key]} onChange={(e) => setDraft((d) => ({ ...d, [key]: e.target.value }))} data-testid={`audit-filter-${key}`} />
+      )}
     </FormField>
   );
 
@@ -103,7 +105,9 @@ export function AuditPage() {
       </form>
       {page.status === "error" ? <ErrorBanner messages={[errorText(page.error, t)]} onRetry={page.reload} /> : null}
       {page.data === null ? (
-        page.status === "loading" ? <Loading /> : null
+        page.status === "loading" ? (
+          <Loading />
+        ) : null
       ) : page.data.items.length === 0 ? (
         <EmptyState title={t("audit.empty")} />
       ) : (

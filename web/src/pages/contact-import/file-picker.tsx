@@ -4,7 +4,6 @@ import { IconUpload } from "../../components";
 import { formatBytes, formatNumber, useI18n } from "../../i18n";
 import { maxFileKb, type PickedFile } from "./file";
 
-
 export function FilePicker(props: { file: PickedFile | null; onPick: (file: File | undefined) => void }) {
   const { t, lang } = useI18n();
   const [dragging, setDragging] = useState(false);

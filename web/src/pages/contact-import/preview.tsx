@@ -6,15 +6,7 @@ import type { ImportPreview } from "../../api/types";
 import { FIELDS, type PickedFile } from "./file";
 import { PLANNED, RowsTable } from "./rows-table";
 
-
-export function PreviewSection(props: {
-  file: PickedFile;
-  preview: ImportPreview;
-  refreshing: boolean;
-  importing: boolean;
-  importError: string | null;
-  onImport: () => void;
-}) {
+export function PreviewSection(props: { file: PickedFile; preview: ImportPreview; refreshing: boolean; importing: boolean; importError: string | null; onImport: () => void }) {
   const { t, lang } = useI18n();
   const { preview, file } = props;
   const [errorsOnly, setErrorsOnly] = useState(false);

@@ -8,8 +8,13 @@ import { FIELDS, type PickedFile } from "./file";
 import { RowsTable, type TableRow } from "./rows-table";
 import { Count } from "./preview";
 
-
-export function ResultSection(props: { file: PickedFile; preview: ImportPreview | null; result: ImportResult; headingRef: RefObject<HTMLHeadingElement | null>; onAgain: () => void }) {
+export function ResultSection(props: {
+  file: PickedFile;
+  preview: ImportPreview | null;
+  result: ImportResult;
+  headingRef: RefObject<HTMLHeadingElement | null>;
+  onAgain: () => void;
+}) {
   const { t, lang } = useI18n();
   const { result } = props;
   const [skippedOnly, setSkippedOnly] = useState(false);
@@ -19,9 +24,13 @@ export function ResultSection(props: { file: PickedFile; preview: ImportPreview 
   const columns = props.preview?.columns ?? [];
   const fields = FIELDS.filter((f) => columns.some((c) => c.field === f));
   const failed = result.counts.skipped + result.counts.error;
-  const rows = (skippedOnly ? result.rows.filter((r) => r.status === "skipped" || r.status === "error") : result.rows).map(
-    (r): TableRow => ({ line: r.line, values: byLine.get(r.line)?.values ?? null, errors: r.errors, state: r.status, id: r.id }),
-  );
+  const rows = (skippedOnly ? result.rows.filter((r) => r.status === "skipped" || r.status === "error") : result.rows).map((r): TableRow => ({
+    line: r.line,
+    values: byLine.get(r.line)?.values ?? null,
+    errors: r.errors,
+    state: r.status,
+    id: r.id,
+  }));
   const statuses: ImportStatus[] = ["created", "updated", "unchanged", "skipped", ...(result.counts.error ? (["error"] as const) : [])];
   const tone: Record<ImportStatus, "ok" | "info" | "error" | undefined> = { created: "ok", updated: "info", unchanged: undefined, skipped: "error", error: "error" };
 

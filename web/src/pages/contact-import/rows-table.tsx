@@ -3,7 +3,6 @@ import { type MessageKey, type Translate, useI18n } from "../../i18n";
 import { href } from "../../router";
 import type { FieldError, ImportField, ImportPreviewRow, ImportStatus } from "../../api/types";
 
-
 export type RowState = "invalid" | "willCreate" | "willUpdate" | "willKeep" | ImportStatus;
 
 /** A valid row in the preview says what importing it will do. */
@@ -52,7 +51,8 @@ function placeProblem(e: FieldError, row: TableRow, shown: ImportField[], t: Tra
   if (!field) return { column: "status", text: e.message };
   const value = field === "secondaryEmails" && index !== undefined ? row.values?.secondaryEmails[Number(index)] : undefined;
   // duplicate_email already names the address ("lists a@x more than once.")
-  if (value !== undefined && e.code !== "duplicate_email") return { column: field, text: t("import.itemError", { field: t("import.field.secondaryEmail"), value, message: e.message }) };
+  if (value !== undefined && e.code !== "duplicate_email")
+    return { column: field, text: t("import.itemError", { field: t("import.field.secondaryEmail"), value, message: e.message }) };
   return { column: field, text: t("import.fieldError", { field: t(`import.field.${field}`), message: e.message }) };
 }
 
@@ -88,7 +88,14 @@ export function RowsTable(props: { label: string; fields: ImportField[]; rows: T
                 ));
             const bad = row.state === "invalid" || row.state === "skipped" || row.state === "error";
             return (
-              <tr key={row.line} className={bad ? "import-row--invalid" : undefined} data-testid={props.rowTestId} data-line={row.line} data-valid={String(!bad)} data-status={row.state}>
+              <tr
+                key={row.line}
+                className={bad ? "import-row--invalid" : undefined}
+                data-testid={props.rowTestId}
+                data-line={row.line}
+                data-valid={String(!bad)}
+                data-status={row.state}
+              >
                 <td className="import-table__line nowrap muted">{row.line}</td>
                 {props.fields.map((f) => (
                   <td key={f} className={problems.some((p) => p.column === f) ? "import-cell--invalid" : undefined}>

@@ -60,7 +60,9 @@ function RecipientsField(props: { label: string; value: string; onChange: (v: st
         .listContacts(q, controller.signal)
         .then((page) =>
           setOptions(
-            page.items.slice(0, 8).flatMap((c) => [c.primaryEmail, ...c.secondaryEmails].map((email) => ({ value: `${head}${email}`, label: `${c.name}${c.company ? ` (${c.company})` : ""}` }))),
+            page.items
+              .slice(0, 8)
+              .flatMap((c) => [c.primaryEmail, ...c.secondaryEmails].map((email) => ({ value: `${head}${email}`, label: `${c.name}${c.company ? ` (${c.company})` : ""}` }))),
           ),
         )
         .catch(() => undefined);
@@ -72,7 +74,18 @@ function RecipientsField(props: { label: string; value: string; onChange: (v: st
   }, [value]);
   return (
     <>
-      <TextField label={props.label} error={props.error} hint={props.hint} optional={props.optional} value={value} onValueChange={props.onChange} list={listId} autoComplete="off" spellCheck={false} testId={props.testId} />
+      <TextField
+        label={props.label}
+        error={props.error}
+        hint={props.hint}
+        optional={props.optional}
+        value={value}
+        onValueChange={props.onChange}
+        list={listId}
+        autoComplete="off"
+        spellCheck={false}
+        testId={props.testId}
+      />
       <datalist id={listId}>
         {options.map((o) => (
           <option key={o.value} value={o.value} label={o.label} />
@@ -191,7 +204,15 @@ export function ComposeDialog(props: { seed: ComposeSeed; maxMessageMb: number; 
           <ErrorBanner messages={noSender ? [t("compose.noSender"), ...errors] : errors} testId="compose-error" />
           <FormField label={t("compose.from")} error={fieldErrors.from}>
             {({ id, describedBy, invalid }) => (
-              <select id={id} className="input" value={from} onChange={(e) => setFrom(e.target.value)} aria-describedby={describedBy} aria-invalid={invalid || undefined} data-testid="compose-from">
+              <select
+                id={id}
+                className="input"
+                value={from}
+                onChange={(e) => setFrom(e.target.value)}
+                aria-describedby={describedBy}
+                aria-invalid={invalid || undefined}
+                data-testid="compose-from"
+              >
                 {(senders ?? []).flatMap((s) =>
                   s.addresses.map((a) => (
                     <option key={`${s.accountId}|${a}`} value={`${s.accountId}|${a}`} disabled={!s.canSend}>
@@ -228,17 +249,47 @@ export function ComposeDialog(props: { seed: ComposeSeed; maxMessageMb: number; 
           <RecipientsField label={t("compose.cc")} value={cc} onChange={setCc} error={fieldErrors.cc} optional testId="compose-cc" />
           <RecipientsField label={t("compose.bcc")} value={bcc} onChange={setBcc} error={fieldErrors.bcc} optional testId="compose-bcc" />
           <TextField label={t("compose.subject")} error={fieldErrors.subject} value={subject} onValueChange={setSubject} testId="compose-subject" />
-          <TextAreaField label={t("compose.text")} error={fieldErrors.text} hint={sender?.signature ? t("compose.signatureNote") : undefined} rows={12} value={text} onValueChange={setText} testId="compose-text" />
-          <FormField label={t("compose.attachments")} error={fieldErrors.attachments ?? attachError ?? undefined} hint={t("compose.attachLimit", { max: props.maxMessageMb })} optional>
+          <TextAreaField
+            label={t("compose.text")}
+            error={fieldErrors.text}
+            hint={sender?.signature ? t("compose.signatureNote") : undefined}
+            rows={12}
+            value={text}
+            onValueChange={setText}
+            testId="compose-text"
+          />
+          <FormField
+            label={t("compose.attachments")}
+            error={fieldErrors.attachments ?? attachError ?? undefined}
+            hint={t("compose.attachLimit", { max: props.maxMessageMb })}
+            optional
+          >
             {({ id, describedBy }) => (
               <div className="compose__files">
-                <input id={id} type="file" multiple aria-describedby={describedBy} onChange={(e) => void attach(e.target.files).then(() => (e.target.value = ""))} disabled={!!uploading} data-testid="compose-attach" />
-                {uploading ? <span className="muted" role="status">{t("compose.uploading", { name: uploading })}</span> : null}
+                <input
+                  id={id}
+                  type="file"
+                  multiple
+                  aria-describedby={describedBy}
+                  onChange={(e) => void attach(e.target.files).then(() => (e.target.value = ""))}
+                  disabled={!!uploading}
+                  data-testid="compose-attach"
+                />
+                {uploading ? (
+                  <span className="muted" role="status">
+                    {t("compose.uploading", { name: uploading })}
+                  </span>
+                ) : null}
                 <ul className="compose__attached" data-testid="compose-attached">
                   {attached.map((a) => (
                     <li key={a.id}>
                       <span>{a.name}</span> <span className="muted">{formatBytes(lang, a.size, t)}</span>{" "}
-                      <button type="button" className="btn btn--small" onClick={() => setAttached((list) => list.filter((x) => x.id !== a.id))} aria-label={t("compose.remove", { name: a.name })}>
+                      <button
+                        type="button"
+                        className="btn btn--small"
+                        onClick={() => setAttached((list) => list.filter((x) => x.id !== a.id))}
+                        aria-label={t("compose.remove", { name: a.name })}
+                      >
                         ×
                       </button>
                     </li>

@@ -14,7 +14,12 @@ const formatAddress = (a: Address) => (a.name ? `${a.name} <${a.address}>` : a.a
  * owner's mail server. Everything is rendered as React text: never innerHTML, no links made
  * from the text, no images, so a hostile mail can neither run script nor call out to the web.
  */
-export function MessageView(props: { id: string; summary: MessageSummary | null; onClose: () => void; /** Reply, reply all, forward (when sending is on). */ onReply?: (messageId: string, mode: DraftMode) => void }) {
+export function MessageView(props: {
+  id: string;
+  summary: MessageSummary | null;
+  onClose: () => void;
+  /** Reply, reply all, forward (when sending is on). */ onReply?: (messageId: string, mode: DraftMode) => void;
+}) {
   const { t, lang } = useI18n();
   const ref = useRef<HTMLDialogElement>(null);
   const [detail, setDetail] = useState<MessageDetail | null>(null);
@@ -178,4 +183,3 @@ function HeaderLine(props: { label: string; children: ReactNode }) {
     </div>
   );
 }
-

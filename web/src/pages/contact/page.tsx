@@ -168,7 +168,14 @@ export function ContactPage(props: { id: string; messageId?: string; user: User 
         </div>
       )}
 
-      <Timeline contactId={contact.id} changedAt={contact.updatedAt} user={props.user} openMessageId={props.messageId} refreshKey={refreshKey} onReply={canCompose ? reply : undefined} />
+      <Timeline
+        contactId={contact.id}
+        changedAt={contact.updatedAt}
+        user={props.user}
+        openMessageId={props.messageId}
+        refreshKey={refreshKey}
+        onReply={canCompose ? reply : undefined}
+      />
 
       {compose && sending ? (
         <ComposeDialog
@@ -197,7 +204,6 @@ export function ContactPage(props: { id: string; messageId?: string; user: User 
     </>
   );
 }
-
 
 function EditContactForm(props: { contact: Contact; onCancel: () => void; onSaved: (c: Contact) => void }) {
   const { t } = useI18n();
@@ -229,14 +235,7 @@ function EditContactForm(props: { contact: Contact; onCancel: () => void; onSave
         <TextField label={t("contactForm.company")} error={fieldErrors.company} optional value={company} onValueChange={setCompany} />
       </div>
       <div className="form__row">
-        <TextField
-          label={t("contactForm.primaryEmail")}
-          error={fieldErrors.primaryEmail}
-          type="email"
-          value={primaryEmail}
-          onValueChange={setPrimaryEmail}
-          spellCheck={false}
-        />
+        <TextField label={t("contactForm.primaryEmail")} error={fieldErrors.primaryEmail} type="email" value={primaryEmail} onValueChange={setPrimaryEmail} spellCheck={false} />
         <TextAreaField
           label={t("contactForm.secondaryEmails")}
           error={fieldErrors.secondaryEmails}
@@ -259,4 +258,3 @@ function EditContactForm(props: { contact: Contact; onCancel: () => void; onSave
     </form>
   );
 }
-

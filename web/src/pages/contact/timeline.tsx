@@ -199,7 +199,7 @@ export function Timeline(props: {
 
   const open = (m: MessageSummary) => navigate(`/contacts/${encodeURIComponent(props.contactId)}/messages/${encodeURIComponent(m.id)}`);
   const close = () => navigate(`/contacts/${encodeURIComponent(props.contactId)}`);
-  const openSummary = props.openMessageId ? (items ?? []).find((m) => m.id === props.openMessageId) ?? null : null;
+  const openSummary = props.openMessageId ? ((items ?? []).find((m) => m.id === props.openMessageId) ?? null) : null;
   const ownerLabel = ownerOptions.find((o) => o.userId === owner)?.label ?? owner;
 
   const countLabel =
@@ -213,7 +213,11 @@ export function Timeline(props: {
         <h2 id="timeline-title" className="section-head__title">
           {t("contact.messages")}
         </h2>
-        {countLabel ? <span className="section-head__meta" data-testid="messages-count" data-threads={threads.length}>{countLabel}</span> : null}
+        {countLabel ? (
+          <span className="section-head__meta" data-testid="messages-count" data-threads={threads.length}>
+            {countLabel}
+          </span>
+        ) : null}
         <div className="section-head__tools">
           <label className="inline-select">
             <span className="inline-select__label">{t("contact.filterOwner")}</span>
@@ -272,7 +276,14 @@ export function Timeline(props: {
                     return next;
                   });
                 return (
-                  <div key={thread.id} role="listitem" className={`thread${isOpen ? " thread--open" : ""}`} data-testid="thread" data-thread-id={thread.id} data-count={thread.messages.length}>
+                  <div
+                    key={thread.id}
+                    role="listitem"
+                    className={`thread${isOpen ? " thread--open" : ""}`}
+                    data-testid="thread"
+                    data-thread-id={thread.id}
+                    data-count={thread.messages.length}
+                  >
                     <MessageRow m={latest!} count={thread.messages.length} open={isOpen} onToggle={toggle} onOpen={open} />
                     {isOpen ? older.map((m) => <MessageRow key={m.id} m={m} nested onOpen={open} />) : null}
                   </div>
@@ -356,4 +367,3 @@ function MessageRow(props: { m: MessageSummary; count?: number; open?: boolean; 
     </div>
   );
 }
-

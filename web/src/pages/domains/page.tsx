@@ -16,7 +16,13 @@ import { useI18n, type MessageKey } from "../../i18n";
 type Server = { host: string; port: string; security: Security };
 type Draft = { domain: string; provider: ProviderView["id"]; imap: Server; smtp: Server; username: DomainSettingsInput["username"] };
 
-const blank = (): Draft => ({ domain: "", provider: "other", imap: { host: "", port: "993", security: "tls" }, smtp: { host: "", port: "465", security: "tls" }, username: "email" });
+const blank = (): Draft => ({
+  domain: "",
+  provider: "other",
+  imap: { host: "", port: "993", security: "tls" },
+  smtp: { host: "", port: "465", security: "tls" },
+  username: "email",
+});
 const toDraft = (d: DomainSettings): Draft => ({
   domain: d.domain,
   provider: d.provider ?? "other",
@@ -92,7 +98,9 @@ export function DomainsPage() {
         />
       ) : null}
       {list.data === null ? (
-        list.status === "loading" ? <Loading /> : null
+        list.status === "loading" ? (
+          <Loading />
+        ) : null
       ) : list.data.length === 0 ? (
         <EmptyState title={t("domains.empty")} hint={t("domains.emptyHint")} />
       ) : (
@@ -108,8 +116,12 @@ export function DomainsPage() {
                 label: t("domains.col.servers"),
                 cell: (d) => (
                   <>
-                    <div>IMAP {d.imap.host}:{d.imap.port} · {t(`security.${d.imap.security}` as MessageKey)}</div>
-                    <div>SMTP {d.smtp.host}:{d.smtp.port} · {t(`security.${d.smtp.security}` as MessageKey)}</div>
+                    <div>
+                      IMAP {d.imap.host}:{d.imap.port} · {t(`security.${d.imap.security}` as MessageKey)}
+                    </div>
+                    <div>
+                      SMTP {d.smtp.host}:{d.smtp.port} · {t(`security.${d.smtp.security}` as MessageKey)}
+                    </div>
                   </>
                 ),
               },
@@ -217,7 +229,14 @@ function DomainForm(props: { initial: Draft; isNew: boolean; providers: Provider
       />
       <FormField label={t("domains.provider")} error={err("provider")}>
         {({ id, describedBy }) => (
-          <select id={id} className="input" aria-describedby={describedBy} value={draft.provider} onChange={(e) => setDraft((d) => ({ ...d, provider: e.target.value as Draft["provider"] }))} data-testid="domain-provider">
+          <select
+            id={id}
+            className="input"
+            aria-describedby={describedBy}
+            value={draft.provider}
+            onChange={(e) => setDraft((d) => ({ ...d, provider: e.target.value as Draft["provider"] }))}
+            data-testid="domain-provider"
+          >
             <option value="other">{t("domains.provider.other")}</option>
             {props.providers
               .filter((p) => p.id !== "other")
@@ -235,7 +254,14 @@ function DomainForm(props: { initial: Draft; isNew: boolean; providers: Provider
         <legend className="form__legend">{t("domains.usernameLabel")}</legend>
         {(["email", "localpart"] as const).map((style) => (
           <label key={style} className="check">
-            <input type="radio" name="username" value={style} checked={draft.username === style} onChange={() => setDraft((d) => ({ ...d, username: style }))} data-testid={`domain-username-${style}`} />{" "}
+            <input
+              type="radio"
+              name="username"
+              value={style}
+              checked={draft.username === style}
+              onChange={() => setDraft((d) => ({ ...d, username: style }))}
+              data-testid={`domain-username-${style}`}
+            />{" "}
             {t(`domains.username.${style}` as MessageKey)}
           </label>
         ))}
@@ -274,7 +300,13 @@ function DomainTest(props: { draft: Draft }) {
     const address = email.trim();
     const user = props.draft.username === "localpart" ? address.slice(0, address.lastIndexOf("@")) : address;
     const outcome = await testing.run(() =>
-      api.testSettings({ email: address || undefined, provider: props.draft.provider, imap: { ...input.imap, user }, smtp: { ...input.smtp, user, sameCredentials: true }, password }),
+      api.testSettings({
+        email: address || undefined,
+        provider: props.draft.provider,
+        imap: { ...input.imap, user },
+        smtp: { ...input.smtp, user, sameCredentials: true },
+        password,
+      }),
     );
     if (outcome.ok) setResult(outcome.value);
   }
@@ -285,8 +317,24 @@ function DomainTest(props: { draft: Draft }) {
       <p className="field__hint">{t("domains.test.hint")}</p>
       {localError || testing.errors.length ? <ErrorBanner messages={localError ? [localError] : testing.errors} testId="domain-test-error" /> : null}
       <div className="form__row">
-        <TextField label={t("domains.test.email")} type="email" autoComplete="off" value={email} onValueChange={setEmail} error={testing.fieldErrors.email} testId="domain-test-email" />
-        <TextField label={t("domains.test.password")} type="password" autoComplete="new-password" value={password} onValueChange={setPassword} error={testing.fieldErrors.password} testId="domain-test-password" />
+        <TextField
+          label={t("domains.test.email")}
+          type="email"
+          autoComplete="off"
+          value={email}
+          onValueChange={setEmail}
+          error={testing.fieldErrors.email}
+          testId="domain-test-email"
+        />
+        <TextField
+          label={t("domains.test.password")}
+          type="password"
+          autoComplete="new-password"
+          value={password}
+          onValueChange={setPassword}
+          error={testing.fieldErrors.password}
+          testId="domain-test-password"
+        />
       </div>
       <div className="form__actions">
         <button type="button" className="btn" disabled={testing.busy || !email.trim() || !password} onClick={() => void run()} data-testid="domain-test-run">

@@ -9,7 +9,15 @@ export function IntegrationUserSelect(props: { users: User[]; value: string; onC
   return (
     <FormField label={props.label} error={props.error} hint={props.hint}>
       {({ id, describedBy, invalid }) => (
-        <select id={id} className="input" value={props.value} onChange={(e) => props.onChange(e.target.value)} aria-describedby={describedBy} aria-invalid={invalid || undefined} data-testid={props.testId}>
+        <select
+          id={id}
+          className="input"
+          value={props.value}
+          onChange={(e) => props.onChange(e.target.value)}
+          aria-describedby={describedBy}
+          aria-invalid={invalid || undefined}
+          data-testid={props.testId}
+        >
           {props.users.map((u) => (
             <option key={u.id} value={u.id}>
               {u.name ? `${u.name} <${u.email}>` : u.email}

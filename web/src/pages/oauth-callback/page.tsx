@@ -48,7 +48,9 @@ export function OAuthCallbackPage() {
         <>
           <ErrorBanner messages={[error]} testId="oauth-callback-error" />
           <p>
-            <a href={`/${href("/accounts/new")}`} data-testid="oauth-callback-retry">{t("accountForm.oauthTryAgain")}</a>
+            <a href={`/${href("/accounts/new")}`} data-testid="oauth-callback-retry">
+              {t("accountForm.oauthTryAgain")}
+            </a>
           </p>
         </>
       ) : (

@@ -62,10 +62,23 @@ export function MonitorSettingsPage() {
                     <tr key={type} data-testid="monitor-type" data-job-type={type}>
                       <th scope="row">{label}</th>
                       <td>
-                        <input type="checkbox" checked={s.enabled} onChange={(e) => change(type, { enabled: e.target.checked })} aria-label={`${label}: ${t("monitor.col.enabled")}`} data-testid="monitor-enabled" />
+                        <input
+                          type="checkbox"
+                          checked={s.enabled}
+                          onChange={(e) => change(type, { enabled: e.target.checked })}
+                          aria-label={`${label}: ${t("monitor.col.enabled")}`}
+                          data-testid="monitor-enabled"
+                        />
                       </td>
                       <td>
-                        <select className="input" value={s.intervalMinutes} disabled={!s.enabled} onChange={(e) => change(type, { intervalMinutes: Number(e.target.value) })} aria-label={`${label}: ${t("monitor.col.interval")}`} data-testid="monitor-interval">
+                        <select
+                          className="input"
+                          value={s.intervalMinutes}
+                          disabled={!s.enabled}
+                          onChange={(e) => change(type, { intervalMinutes: Number(e.target.value) })}
+                          aria-label={`${label}: ${t("monitor.col.interval")}`}
+                          data-testid="monitor-interval"
+                        >
                           {INTERVALS.map((n) => (
                             <option key={n} value={n}>
                               {t("monitor.minutes", { n })}
@@ -74,7 +87,14 @@ export function MonitorSettingsPage() {
                         </select>
                       </td>
                       <td>
-                        <select className="input" value={s.longRunningHours} disabled={!s.enabled} onChange={(e) => change(type, { longRunningHours: Number(e.target.value) })} aria-label={`${label}: ${t("monitor.col.longRunning")}`} data-testid="monitor-long-running">
+                        <select
+                          className="input"
+                          value={s.longRunningHours}
+                          disabled={!s.enabled}
+                          onChange={(e) => change(type, { longRunningHours: Number(e.target.value) })}
+                          aria-label={`${label}: ${t("monitor.col.longRunning")}`}
+                          data-testid="monitor-long-running"
+                        >
                           {HOURS.map((n) => (
                             <option key={n} value={n}>
                               {t("monitor.hours", { n })}
@@ -85,7 +105,13 @@ export function MonitorSettingsPage() {
                       <td>
                         {NOTIFY.map((k) => (
                           <label key={k} className="check-inline">
-                            <input type="checkbox" checked={s.notify[k]} disabled={!s.enabled} onChange={(e) => change(type, { notify: { ...s.notify, [k]: e.target.checked } })} data-testid={`monitor-notify-${k}`} />{" "}
+                            <input
+                              type="checkbox"
+                              checked={s.notify[k]}
+                              disabled={!s.enabled}
+                              onChange={(e) => change(type, { notify: { ...s.notify, [k]: e.target.checked } })}
+                              data-testid={`monitor-notify-${k}`}
+                            />{" "}
                             {t(`monitor.notify.${k}` as MessageKey)}
                           </label>
                         ))}

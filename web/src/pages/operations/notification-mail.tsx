@@ -48,13 +48,30 @@ function draftOf(s: NotificationSettings): Draft {
 function inputOf(d: Draft): NotificationSettingsInput {
   const server: NotificationSettingsInput["server"] =
     d.kind === "mailbox"
-      ? d.accountId ? { kind: "mailbox", accountId: d.accountId } : null
-      : d.host.trim() ? { kind: "smtp", host: d.host.trim(), port: Number(d.port), security: d.security, user: d.user.trim(), ...(d.password ? { password: d.password } : {}) } : null;
-  return { enabled: d.enabled, server, fromAddress: d.fromAddress, fromName: d.fromName, notifyAdmins: d.notifyAdmins, extraRecipients: d.extraRecipients, timeZone: d.timeZone, events: d.events };
+      ? d.accountId
+        ? { kind: "mailbox", accountId: d.accountId }
+        : null
+      : d.host.trim()
+        ? { kind: "smtp", host: d.host.trim(), port: Number(d.port), security: d.security, user: d.user.trim(), ...(d.password ? { password: d.password } : {}) }
+        : null;
+  return {
+    enabled: d.enabled,
+    server,
+    fromAddress: d.fromAddress,
+    fromName: d.fromName,
+    notifyAdmins: d.notifyAdmins,
+    extraRecipients: d.extraRecipients,
+    timeZone: d.timeZone,
+    events: d.events,
+  };
 }
 
 // "server.host" -> "host", "extraRecipients.2" -> "extraRecipients": each error under its field
-const fieldKey = (f: string) => f.replace(/^server\./, "").replace(/^(extraRecipients)\.\d+$/, "$1").replace(/^events\..*$/, "events");
+const fieldKey = (f: string) =>
+  f
+    .replace(/^server\./, "")
+    .replace(/^(extraRecipients)\.\d+$/, "$1")
+    .replace(/^events\..*$/, "events");
 
 /**
  * Notification mail (admins): sending on or off, the system's SMTP server (Amazon SES's SMTP
@@ -134,12 +151,28 @@ export function NotificationMailCard() {
       </FormField>
       {draft.kind === "smtp" ? (
         <>
-          <TextField label={t("ops.mail.host")} hint={t("ops.mail.server.smtpHint")} error={errs.host} value={draft.host} onValueChange={(host) => set({ host })} spellCheck={false} testId="notify-host" />
+          <TextField
+            label={t("ops.mail.host")}
+            hint={t("ops.mail.server.smtpHint")}
+            error={errs.host}
+            value={draft.host}
+            onValueChange={(host) => set({ host })}
+            spellCheck={false}
+            testId="notify-host"
+          />
           <div className="form__row">
             <TextField label={t("ops.mail.port")} error={errs.port} value={draft.port} onValueChange={(port) => set({ port })} inputMode="numeric" testId="notify-port" />
             <SecuritySelect label={t("ops.mail.security")} error={errs.security} value={draft.security} onChange={(security) => set({ security })} testId="notify-security" />
           </div>
-          <TextField label={t("ops.mail.user")} error={errs.user} value={draft.user} onValueChange={(user) => set({ user })} autoComplete="off" spellCheck={false} testId="notify-user" />
+          <TextField
+            label={t("ops.mail.user")}
+            error={errs.user}
+            value={draft.user}
+            onValueChange={(user) => set({ user })}
+            autoComplete="off"
+            spellCheck={false}
+            testId="notify-user"
+          />
           <TextField
             label={t("ops.mail.password")}
             type="password"
@@ -167,7 +200,15 @@ export function NotificationMailCard() {
         </FormField>
       )}
       <div className="form__row">
-        <TextField label={t("ops.mail.from")} hint={t("ops.mail.fromHint")} error={errs.fromAddress} value={draft.fromAddress} onValueChange={(fromAddress) => set({ fromAddress })} type="email" testId="notify-from" />
+        <TextField
+          label={t("ops.mail.from")}
+          hint={t("ops.mail.fromHint")}
+          error={errs.fromAddress}
+          value={draft.fromAddress}
+          onValueChange={(fromAddress) => set({ fromAddress })}
+          type="email"
+          testId="notify-from"
+        />
         <TextField label={t("ops.mail.fromName")} error={errs.fromName} value={draft.fromName} onValueChange={(fromName) => set({ fromName })} testId="notify-from-name" />
       </div>
       {check(t("ops.mail.admins"), draft.notifyAdmins, (notifyAdmins) => set({ notifyAdmins }), "notify-admins")}
@@ -182,7 +223,14 @@ export function NotificationMailCard() {
         spellCheck={false}
         testId="notify-extra"
       />
-      <TextField label={t("ops.mail.timeZone")} error={errs.timeZone} value={draft.timeZone} onValueChange={(timeZone) => set({ timeZone })} spellCheck={false} testId="notify-time-zone" />
+      <TextField
+        label={t("ops.mail.timeZone")}
+        error={errs.timeZone}
+        value={draft.timeZone}
+        onValueChange={(timeZone) => set({ timeZone })}
+        spellCheck={false}
+        testId="notify-time-zone"
+      />
       <fieldset className="fieldset" data-testid="notify-events">
         <legend className="field__label">{t("ops.mail.events")}</legend>
         {Object.keys(draft.events).map((kind) =>

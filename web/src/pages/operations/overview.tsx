@@ -85,7 +85,11 @@ function MailboxesCard(props: { items: AttentionMailbox[]; now: number; onChange
                 <tr key={m.accountId} data-testid="attention-mailbox" data-reason={m.reason} data-account-id={m.accountId}>
                   <td>
                     <div className="cell-main">{m.email}</div>
-                    <div className="cell-sub">{m.reason === "never_synced" ? t("overview.hint.never_synced", { when: formatRelative(lang, m.since, props.now) }) : t(`overview.hint.${m.reason}` as MessageKey)}</div>
+                    <div className="cell-sub">
+                      {m.reason === "never_synced"
+                        ? t("overview.hint.never_synced", { when: formatRelative(lang, m.since, props.now) })
+                        : t(`overview.hint.${m.reason}` as MessageKey)}
+                    </div>
                     {m.lastError ? <div className="cell-sub cell-sub--error clamp-2">{m.lastError.message}</div> : null}
                   </td>
                   <td>
@@ -188,7 +192,12 @@ function FailedRunRow(props: { run: FailedRun; now: number }) {
   const { t, lang } = useI18n();
   const r = props.run;
   const at = r.endedAt ?? r.startedAt;
-  const action = r.jobType === "import" ? { to: "/contacts/import", label: t("overview.action.importAgain") } : r.jobType === "webhook" ? { to: "/integrations", label: t("overview.action.webhooks") } : null;
+  const action =
+    r.jobType === "import"
+      ? { to: "/contacts/import", label: t("overview.action.importAgain") }
+      : r.jobType === "webhook"
+        ? { to: "/integrations", label: t("overview.action.webhooks") }
+        : null;
   return (
     <tr data-testid="overview-failed-run" data-job-type={r.jobType}>
       <td>

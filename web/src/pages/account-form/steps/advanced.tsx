@@ -13,7 +13,9 @@ export function AdvancedStep(props: { ctx: FormCtx }) {
   return (
     <section className="card form-step" aria-labelledby="step-advanced">
       <h2 className="form-step__title form-step__title--toggle" id="step-advanced">
-        <span className="form-step__num" aria-hidden="true">3</span>
+        <span className="form-step__num" aria-hidden="true">
+          3
+        </span>
         <button
           type="button"
           className="form-step__toggle"

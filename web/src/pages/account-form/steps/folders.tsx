@@ -247,4 +247,3 @@ function SyncFoldersPicker(props: { folders: Folder[] | null; value: string[] | 
     </fieldset>
   );
 }
-

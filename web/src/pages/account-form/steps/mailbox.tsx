@@ -12,7 +12,9 @@ export function MailboxStep(props: { ctx: FormCtx }) {
   return (
     <section className="card form-step" aria-labelledby="step-mailbox">
       <h2 className="form-step__title" id="step-mailbox">
-        <span className="form-step__num" aria-hidden="true">1</span>
+        <span className="form-step__num" aria-hidden="true">
+          1
+        </span>
         {t("accountForm.step1")}
       </h2>
       {!editing ? <p className="form-step__hint">{t("accountForm.step1Hint")}</p> : null}
@@ -113,7 +115,18 @@ export function MailboxStep(props: { ctx: FormCtx }) {
 }
 
 function providerInitial(id: ProviderId): string {
-  const letters: Record<ProviderId, string> = { gmail: "G", microsoft365: "M", outlook: "O", yahoo: "Y!", yahoo_japan: "Y!", zoho: "Z", zoho_pro: "Z", icloud: "i", aol: "A", other: "@" };
+  const letters: Record<ProviderId, string> = {
+    gmail: "G",
+    microsoft365: "M",
+    outlook: "O",
+    yahoo: "Y!",
+    yahoo_japan: "Y!",
+    zoho: "Z",
+    zoho_pro: "Z",
+    icloud: "i",
+    aol: "A",
+    other: "@",
+  };
   return letters[id];
 }
 
@@ -172,4 +185,3 @@ function DiscoveryBox(props: { discovery: Discovery; providerLabel: (id: Provide
     </div>
   );
 }
-

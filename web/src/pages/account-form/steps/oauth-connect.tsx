@@ -13,7 +13,15 @@ import { useI18n } from "../../../i18n";
  */
 export function OAuthConnect(props: { account: Account | null; email: string }) {
   const { t } = useI18n();
-  const providers = useLoad<OAuthProvider[]>(() => api.oauthProviders().then((r) => r.items, () => []), []).data ?? [];
+  const providers =
+    useLoad<OAuthProvider[]>(
+      () =>
+        api.oauthProviders().then(
+          (r) => r.items,
+          () => [],
+        ),
+      [],
+    ).data ?? [];
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const account = props.account;

@@ -34,12 +34,7 @@ export function ServersSection(props: { ctx: FormCtx }) {
           <>
             <ServerRow which="smtp" server={form.smtp} errors={fieldErrors} onChange={(patch) => setServer("smtp", patch)} onSecurity={(s) => changeSecurity("smtp", s)} />
             <label className="check">
-              <input
-                type="checkbox"
-                checked={form.sameCredentials}
-                onChange={(e) => set("sameCredentials", e.target.checked)}
-                data-testid="account-smtp-same"
-              />
+              <input type="checkbox" checked={form.sameCredentials} onChange={(e) => set("sameCredentials", e.target.checked)} data-testid="account-smtp-same" />
               <span className="check__text">
                 <span className="check__label">{t("accountForm.sameCredentials")}</span>
               </span>
@@ -116,7 +111,12 @@ export function ServersSection(props: { ctx: FormCtx }) {
 function SourceBadge(props: { source: Source }) {
   const { t } = useI18n();
   return (
-    <span className={`source source--${props.source}`} data-testid="setting-source" data-source={props.source} title={t("source.label", { source: t(`source.${props.source}` as MessageKey) })}>
+    <span
+      className={`source source--${props.source}`}
+      data-testid="setting-source"
+      data-source={props.source}
+      title={t("source.label", { source: t(`source.${props.source}` as MessageKey) })}
+    >
       {t(`source.${props.source}` as MessageKey)}
     </span>
   );
@@ -155,51 +155,51 @@ function ServerRow(props: {
   const portDiffers = server.port.trim() !== String(usual);
   return (
     <>
-        <div className="form__row form__row--server">
-          <TextField
-            label={t(which === "imap" ? "accountForm.host" : "accountForm.smtpHost")}
-            error={props.errors[`${which}.host`]}
-            fieldClassName="field--grow"
-            value={server.host}
-            placeholder={t(which === "imap" ? "accountForm.hostPlaceholder" : "accountForm.smtpHostPlaceholder")}
-            onValueChange={(v) => props.onChange({ host: v })}
-            autoComplete="off"
-            spellCheck={false}
-            testId={which === "imap" ? "account-host" : "account-smtp-host"}
-          />
-          <SecuritySelect
-            label={t("accountForm.security")}
-            error={props.errors[`${which}.security`]}
-            className="field--security"
-            value={server.security}
-            onChange={props.onSecurity}
-            testId={which === "imap" ? "account-security" : "account-smtp-security"}
-          />
-          <TextField
-            label={t("accountForm.port")}
-            error={props.errors[`${which}.port`]}
-            fieldClassName="field--port"
-            inputMode="numeric"
-            value={server.port}
-            onValueChange={(v) => props.onChange({ port: v })}
-            autoComplete="off"
-            testId={which === "imap" ? "account-port" : "account-smtp-port"}
-          />
+      <div className="form__row form__row--server">
+        <TextField
+          label={t(which === "imap" ? "accountForm.host" : "accountForm.smtpHost")}
+          error={props.errors[`${which}.host`]}
+          fieldClassName="field--grow"
+          value={server.host}
+          placeholder={t(which === "imap" ? "accountForm.hostPlaceholder" : "accountForm.smtpHostPlaceholder")}
+          onValueChange={(v) => props.onChange({ host: v })}
+          autoComplete="off"
+          spellCheck={false}
+          testId={which === "imap" ? "account-host" : "account-smtp-host"}
+        />
+        <SecuritySelect
+          label={t("accountForm.security")}
+          error={props.errors[`${which}.security`]}
+          className="field--security"
+          value={server.security}
+          onChange={props.onSecurity}
+          testId={which === "imap" ? "account-security" : "account-smtp-security"}
+        />
+        <TextField
+          label={t("accountForm.port")}
+          error={props.errors[`${which}.port`]}
+          fieldClassName="field--port"
+          inputMode="numeric"
+          value={server.port}
+          onValueChange={(v) => props.onChange({ port: v })}
+          autoComplete="off"
+          testId={which === "imap" ? "account-port" : "account-smtp-port"}
+        />
+      </div>
+      {portDiffers ? (
+        <p className="inline-hint" data-testid={which === "imap" ? "account-port-suggest" : "account-smtp-port-suggest"}>
+          {t("accountForm.portSuggest", { security: t(`security.${server.security}` as MessageKey), port: usual })}{" "}
+          <button type="button" className="btn-link" onClick={() => props.onChange({ port: String(usual) })}>
+            {t("accountForm.usePort", { port: usual })}
+          </button>
+        </p>
+      ) : null}
+      {server.security === "none" ? (
+        <div className="warning">
+          <IconWarning />
+          <span>{t("accountForm.noneWarning")}</span>
         </div>
-        {portDiffers ? (
-          <p className="inline-hint" data-testid={which === "imap" ? "account-port-suggest" : "account-smtp-port-suggest"}>
-            {t("accountForm.portSuggest", { security: t(`security.${server.security}` as MessageKey), port: usual })}{" "}
-            <button type="button" className="btn-link" onClick={() => props.onChange({ port: String(usual) })}>
-              {t("accountForm.usePort", { port: usual })}
-            </button>
-          </p>
-        ) : null}
-        {server.security === "none" ? (
-          <div className="warning">
-            <IconWarning />
-            <span>{t("accountForm.noneWarning")}</span>
-          </div>
-        ) : null}
+      ) : null}
     </>
   );
 }
@@ -237,4 +237,3 @@ function ServerFields(props: {
     </fieldset>
   );
 }
-

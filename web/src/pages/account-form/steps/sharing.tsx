@@ -116,7 +116,12 @@ function ContactPicker(props: { value: string[]; onChange: (ids: string[]) => vo
               <li key={id} className="chip">
                 <span>{label}</span>
                 {c ? <span className="chip__sub">{c.primaryEmail}</span> : null}
-                <button type="button" className="chip__remove" aria-label={t("accountForm.sharingContactRemove", { name: label })} onClick={() => props.onChange(props.value.filter((x) => x !== id))}>
+                <button
+                  type="button"
+                  className="chip__remove"
+                  aria-label={t("accountForm.sharingContactRemove", { name: label })}
+                  onClick={() => props.onChange(props.value.filter((x) => x !== id))}
+                >
                   ×
                 </button>
               </li>
@@ -163,4 +168,3 @@ function ContactPicker(props: { value: string[]; onChange: (ids: string[]) => vo
     </div>
   );
 }
-

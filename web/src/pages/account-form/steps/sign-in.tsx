@@ -10,7 +10,9 @@ export function SignInStep(props: { ctx: FormCtx }) {
   return (
     <section className="card form-step" aria-labelledby="step-signin">
       <h2 className="form-step__title" id="step-signin">
-        <span className="form-step__num" aria-hidden="true">2</span>
+        <span className="form-step__num" aria-hidden="true">
+          2
+        </span>
         {t("accountForm.step2")}
       </h2>
       {/* a mailbox connected with OAuth2 needs no password advice: it says how it is connected instead */}
@@ -88,4 +90,3 @@ export function SignInStep(props: { ctx: FormCtx }) {
     </section>
   );
 }
-

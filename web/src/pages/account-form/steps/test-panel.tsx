@@ -12,7 +12,9 @@ export function TestPanel(props: { ctx: FormCtx }) {
       {/* 4. Connection test ------------------------------------------------------------ */}
       <section className="card form-step test-card" aria-labelledby="step-test" ref={testResultRef}>
         <h2 className="form-step__title" id="step-test">
-          <span className="form-step__num" aria-hidden="true">4</span>
+          <span className="form-step__num" aria-hidden="true">
+            4
+          </span>
           {t("accountForm.step4")}
         </h2>
         <p className="form-step__hint">{t("accountForm.testIntro")}</p>
@@ -21,7 +23,14 @@ export function TestPanel(props: { ctx: FormCtx }) {
             {test.status === "running" ? <span className="spinner spinner--small" aria-hidden="true" /> : null}
             {test.status === "running" ? t("accountForm.testing") : t("accountForm.test")}
           </button>
-          <button type="button" className="btn" onClick={() => void runMailTest()} disabled={!canTestMail || mailTest.status === "running"} data-testid="account-test-mail" aria-describedby="test-mail-hint">
+          <button
+            type="button"
+            className="btn"
+            onClick={() => void runMailTest()}
+            disabled={!canTestMail || mailTest.status === "running"}
+            data-testid="account-test-mail"
+            aria-describedby="test-mail-hint"
+          >
             {mailTest.status === "running" ? <span className="spinner spinner--small" aria-hidden="true" /> : null}
             {mailTest.status === "running" ? t("accountForm.testMailSending") : t("accountForm.testMail")}
           </button>
@@ -42,4 +51,3 @@ export function TestPanel(props: { ctx: FormCtx }) {
     </>
   );
 }
-
