@@ -39,6 +39,10 @@ import {
  *
  *   IMAP: dns -> tcp -> tls -> imap_login -> folders      SMTP: dns -> tcp -> tls -> smtp_login
  *
+ * Over 400 lines because the two protocols' step runners, the plain-text/TLS mismatch probe
+ * between them and the judgement of a save's test (which failure blocks which field) read the
+ * same step results; the shared pieces (diagnosis, probes, folders) already live in core/mail.
+ *
  * dns is host-policy's checkHost (which also refuses private and metadata addresses); tcp
  * connects to the checked address and, for a plain-text start, reads the greeting; tls is the
  * implicit TLS handshake or the STARTTLS upgrade, with the certificate verified unless the

@@ -4,9 +4,12 @@
  *
  * The keys are a type (MessageKey): an AppError code, a field-problem key or a translate() key
  * that is not here fails `npm run typecheck`, and an entry without both languages fails it too
- * (the `satisfies` below). One entry per line, `key: { en: "...", ja: "..." },`. A message told
+ * (the `satisfies` below). One entry per key, `key: { en: "...", ja: "..." },` (Prettier wraps long ones). A message told
  * as a cause and a fix has only the two parts, "<key>.cause" and "<key>.fix": "<key>" is then a
  * MessageKey too, and translate() joins the parts (a space between them in English).
+ *
+ * Over 400 lines because it is the whole catalogue in one table: the one place where a key's
+ * type, its two languages and its placeholders are checked together; each area adds a block.
  */
 import { humanDuration } from "./durations";
 

@@ -4,6 +4,9 @@
  * commit, then the rest of a first sync or a backfill. run-sync-job (sync-account.ts) opens the
  * connection and decides the folders; this file does the reading of one. What to read and
  * when to stop are decided in plan.ts (pure); this file does the I/O.
+ * Over 400 lines because FolderRun's steps (window, chunks, matching, storing, accounting,
+ * backfill) share one connection, cursor and job state; every decision among them is already
+ * a pure function in plan.ts.
  */
 import type { ImapFlow } from "imapflow";
 import { AppError } from "../shared/errors";
