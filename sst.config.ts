@@ -185,7 +185,8 @@ export default $config({
         handler: "functions/send.handler",
         timeout: "2 minutes",
         memory: "1024 MB",
-        link: [...dataLinks, queue, sendQueue, attachmentBucket, ...oauthSecrets],
+        // the webhook queue for mail.sent / mail.failed
+        link: [...dataLinks, queue, sendQueue, attachmentBucket, webhookQueue, ...oauthSecrets],
         // send reads mailbox passwords like the sync, including its create-only migration of an
         // account saved with two secrets (core/accounts/credentials.ts); never PutSecretValue.
         permissions: [{ actions: ["secretsmanager:GetSecretValue", "secretsmanager:CreateSecret", "secretsmanager:DeleteSecret"], resources: [secretArns] }],

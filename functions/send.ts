@@ -2,7 +2,8 @@ import middy from "@middy/core";
 import type { Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { deliverOutgoing, parseSendJob, type DeliverDeps } from "../core/sending/index";
 import { shouldRetry } from "../core/queue/index";
-import { attachmentStore, buildRuntime, linkedSendQueue, type Runtime } from "../core/runtime/index";
+import { attachmentStore, buildRuntime, linkedSendQueue, linkedWebhookQueue, type Runtime } from "../core/runtime/index";
+import { sendEventEmitter } from "../core/integrations/index";
 
 let rt: Runtime | undefined;
 let deps: DeliverDeps | undefined;
@@ -27,6 +28,7 @@ export const handler = middy<SQSEvent, SQSBatchResponse, Error, Context>().handl
     attachments: attachmentStore(),
     oauth: runtime.oauth,
     notifier: runtime.notifier,
+    events: sendEvents(runtime),
   };
   queue ??= linkedSendQueue();
   const d = deps;
@@ -52,3 +54,9 @@ export const handler = middy<SQSEvent, SQSBatchResponse, Error, Context>().handl
   );
   return { batchItemFailures: outcomes.filter((o): o is { itemIdentifier: string } => !!o) };
 });
+
+/** webhooks' mail.sent / mail.failed, where the webhook queue is linked */
+function sendEvents(runtime: Runtime) {
+  const queue = linkedWebhookQueue();
+  return queue ? sendEventEmitter({ db: runtime.db, queue, log: runtime.log }) : undefined;
+}

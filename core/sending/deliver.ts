@@ -35,6 +35,17 @@ export interface DeliverDeps {
   notifier?: Notifier;
   /** The OAuth2 token endpoint's HTTP client (tests). Default: global fetch. */
   fetch?: typeof fetch;
+  /** Told when a message is sent or has failed for good (webhooks); none: nobody is told. */
+  events?: SendEventSink;
+}
+
+/**
+ * A port for whoever wants to hear how a message written in the CRM ended (webhooks'
+ * mail.sent and mail.failed, core/integrations): told once, after the record says so.
+ * Implementations never throw: the message's fate is already recorded.
+ */
+export interface SendEventSink {
+  sendEnded(record: OutgoingRecord, status: "sent" | "failed", failure?: SendFailure): Promise<void>;
 }
 
 /** Transient failures are retried up to this many attempts, with backoff (backoffSeconds). */
@@ -156,6 +167,7 @@ export async function deliverOutgoing(deps: DeliverDeps, job: SendJob): Promise<
   }
   await advance(db, held, claimId, "sent", extra);
   await showStatus(db, held, "sent");
+  await deps.events?.sendEnded(held, "sent");
   log1.info("send.sent", { savedCopy: keepCopy });
   return { outcome: "sent" };
 }
@@ -214,6 +226,7 @@ async function advance(db: Db, record: OutgoingRecord, claimId: string, status: 
 async function finish(deps: DeliverDeps, record: OutgoingRecord, claimId: string, status: "failed", failure: SendFailure): Promise<DeliverOutcome> {
   await advance(deps.db, record, claimId, status, { failure });
   await showStatus(deps.db, record, status, failure);
+  await deps.events?.sendEnded(record, "failed", failure);
   deps.log.warn("send.stopped", { sendId: record.sendId, code: failure.code });
   return { outcome: "failed" };
 }

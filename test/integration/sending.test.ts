@@ -11,6 +11,9 @@ import { deliverOutgoing, getOutgoing, queueMessage, requeueOutgoing, SqsSendQue
 import { appendMessages, resetUser, type MailUser } from "../harness/mail-servers";
 import { ApiClient, eventually } from "../support/api-client";
 import { startRelay } from "../support/tcp-relay";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { SIGNATURE_HEADER, verifySignature } from "../../core/integrations/index";
 import { headerOf, readMessages } from "../support/mailbox-reader";
 
 /**
@@ -204,6 +207,50 @@ describe("a message composed in the CRM", () => {
     expect(done.savedCopy).toBeNull();
     expect(await copiesIn(carol, "INBOX", done.messageId)).toHaveLength(1);
     expect(await copiesIn(bob, "Sent", done.messageId)).toHaveLength(0);
+  });
+
+  it("tells a CRM's webhook that the message was sent, once per recipient contact, signed", async () => {
+    const received: { body: string; signature: string | undefined }[] = [];
+    const receiver = createServer((req, res) => {
+      let body = "";
+      req.on("data", (c) => (body += c));
+      req.on("end", () => {
+        received.push({ body, signature: req.headers[SIGNATURE_HEADER] as string | undefined });
+        res.writeHead(200).end();
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
+    try {
+      const me = (await api.get("/api/session")).body.user;
+      const hook = await api.post("/api/webhooks", {
+        url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/crm`,
+        events: ["mail.sent", "mail.failed"],
+        userId: me.id,
+      });
+      expect(hook.status, hook.text).toBe(201);
+      const reply = await send({ accountId: aliceAccount, to: [carol.email], subject: "Told to the CRM", text: "Hello" });
+      expect(reply.status, reply.text).toBe(202);
+      await waitFor(reply.body.id, "sent");
+      const events = await eventually(async () => {
+        const found = received.map((r) => ({ ...r, event: JSON.parse(r.body) })).filter((r) => r.event.type === "mail.sent" && r.event.data.sendId === reply.body.id);
+        return found.length ? found : undefined;
+      }, 20_000);
+      expect(events).toHaveLength(1);
+      expect(verifySignature(hook.body.secret, events[0]!.body, events[0]!.signature)).toBe(true);
+      expect(events[0]!.event.data).toMatchObject({
+        contactId: carolContact,
+        contactEmail: carol.email,
+        direction: "sent",
+        subject: "Told to the CRM",
+        accountId: aliceAccount,
+        sendId: reply.body.id,
+      });
+      expect(events[0]!.body).not.toContain("Hello");
+      // the endpoint stays for nothing else: remove it
+      expect((await api.del(`/api/webhooks/${hook.body.id}`)).status).toBe(204);
+    } finally {
+      await new Promise((r) => receiver.close(r));
+    }
   });
 });
 

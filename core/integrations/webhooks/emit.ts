@@ -4,6 +4,7 @@ import type { Logger } from "../../shared/log";
 import { digest, newId, nowIso } from "../../shared/ids";
 import { messageSortKey } from "../../messages/index";
 import { backfillStatus, type MailEventSink } from "../../sync/index";
+import type { OutgoingRecord, SendEventSink, SendFailure } from "../../sending/index";
 import type { Notifier, OpsEvent } from "../../notifications/index";
 import { subscribers } from "./endpoints";
 import { deliveryIdAt, type WebhookQueue } from "./queue";
@@ -25,7 +26,7 @@ export function webhookEmitter(deps: { db: Db; queue: WebhookQueue; log: Logger 
       try {
         const endpoints = await subscribers(deps.db, "mail.added");
         if (!endpoints.length || !copies.length) return;
-        const jobs = await mailAddedJobs(deps.db, copies, endpoints);
+        const jobs = await mailJobs(deps.db, copies, endpoints, "mail.added");
         if (jobs.length) await deps.queue.send(jobs.map((job) => ({ job })));
       } catch (err) {
         deps.log.warn("webhooks.emit_failed", { copies: copies.length, err });
@@ -106,7 +107,14 @@ export function withWebhookEvents(inner: Notifier, deps: EmitDeps): Notifier {
   };
 }
 
-async function mailAddedJobs(db: Db, copies: Item[], endpoints: Webhook[]): Promise<DeliveryJob[]> {
+/** One event per (copy, contact holding its address) of a mail event type, for each endpoint; `extra` joins the data. */
+async function mailJobs(
+  db: Db,
+  copies: Item[],
+  endpoints: Webhook[],
+  type: "mail.added" | "mail.sent" | "mail.failed",
+  extra: Record<string, unknown> = {},
+): Promise<DeliveryJob[]> {
   const addresses = [...new Set(copies.map((c) => c.pk as string))];
   const entries = await db.batchGet(
     "main",
@@ -144,7 +152,7 @@ async function mailAddedJobs(db: Db, copies: Item[], endpoints: Webhook[]): Prom
         accountId: copy.accountId,
         ownerId: copy.ownerId,
       };
-      const event: WebhookEvent = { id: `evt_${digest(`mail.added:${contactId}:${copy.sk}`)}`, type: "mail.added", createdAt, data: { ...data } };
+      const event: WebhookEvent = { id: `evt_${digest(`${type}:${contactId}:${copy.sk}`)}`, type, createdAt, data: { ...data, ...extra } };
       for (const endpoint of endpoints) {
         jobs.push({ deliveryId: deliveryIdAt(now, newId()), endpointId: endpoint.id, event, attempt: 1, firstAt: createdAt, copy: { pk: copy.pk, accountId: copy.accountId } });
       }
@@ -162,5 +170,38 @@ export function testEventJob(endpointId: string): DeliveryJob {
     event: { id: `evt_${newId()}`, type: "webhook.test", createdAt, data: { message: "A test event from CRM Mail Sync." } },
     attempt: 1,
     firstAt: createdAt,
+  };
+}
+
+/**
+ * A message written in the CRM (core/sending) was sent, or failed for good: `mail.sent` /
+ * `mail.failed` for each recipient contact, with the data of `mail.added` plus the send's id
+ * (and the failure's code), checked at delivery against the endpoint's integration user like
+ * any mail event (the copy is the sender's mailbox's). The event id derives from the type, the
+ * contact and the copy: told twice, it is one event for the receiver.
+ */
+export function sendEventEmitter(deps: EmitDeps): SendEventSink {
+  return {
+    async sendEnded(record: OutgoingRecord, status: "sent" | "failed", failure?: SendFailure) {
+      const type = status === "sent" ? "mail.sent" : "mail.failed";
+      try {
+        const endpoints = await subscribers(deps.db, type);
+        if (!endpoints.length || !record.contactEmails.length) return;
+        const copies: Item[] = record.contactEmails.map((email) => ({
+          pk: email,
+          sk: record.copySk,
+          accountId: record.accountId,
+          ownerId: record.userId,
+          date: record.date,
+          subject: record.subject,
+          messageId: record.messageId,
+          direction: "sent",
+        }));
+        const jobs = await mailJobs(deps.db, copies, endpoints, type, { sendId: record.sendId, ...(failure ? { failureCode: failure.code } : {}) });
+        if (jobs.length) await deps.queue.send(jobs.map((job) => ({ job })));
+      } catch (err) {
+        deps.log.warn("webhooks.emit_failed", { type, sendId: record.sendId, err });
+      }
+    },
   };
 }

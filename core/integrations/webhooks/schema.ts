@@ -5,8 +5,8 @@ import { z } from "zod";
  * copy a mailbox stores under a contact); `mailbox.paused` / `mailbox.resumed` when a mailbox
  * pauses after refused logins and resumes on a new password (withWebhookEvents, emit.ts);
  * `contact.backfill_done` when every mailbox has searched a contact's new addresses;
- * `webhook.test` by the console's "send a test event". `mail.sent` and `mail.failed` are
- * defined for when sending exists.
+ * `mail.sent` / `mail.failed` when a message written in the CRM went out or failed for good
+ * (core/sending, sendEventEmitter); `webhook.test` by the console's "send a test event".
  */
 export const WEBHOOK_EVENTS = ["mail.added", "mail.sent", "mail.failed", "mailbox.paused", "mailbox.resumed", "contact.backfill_done"] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENTS)[number] | "webhook.test";
