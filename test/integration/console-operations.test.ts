@@ -85,7 +85,10 @@ describe("operations settings page", () => {
     await page.getByTestId("lockout-save").click();
     await expect.poll(async () => (await admin.get("/api/settings/signin-lockout")).body).toEqual({ failures: 2, minutes: 30 });
     for (const wrong of ["nope-1", "nope-2"]) expect((await new ApiClient(stack.url).signIn(MEMBER.email, wrong)).status).toBe(401);
-    await page.reload();
+    // the admin's overview shows the locked user too, with the same "Unlock now"
+    await page.goto(`${stack.url}/#/overview`);
+    await expect.poll(() => page.getByTestId("overview").getByTestId("locked-user").count(), { timeout: 15_000 }).toBe(1);
+    await page.getByTestId("nav-settings").click();
     const row = page.getByTestId("locked-user");
     await expect.poll(() => row.count()).toBe(1);
     expect(await row.getAttribute("data-email")).toBe(MEMBER.email);

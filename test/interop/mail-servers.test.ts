@@ -293,6 +293,21 @@ describe.each(imapServers)("IMAP server $name", (s) => {
         expect(reply.body.savedToSent, reply.text).toMatchObject({ ok: true, folder: s.sentFolder });
       }
     });
+
+    it("sends a mail written in the CRM to a contact through this pair, its copy saved to the Sent folder and shown once in the contact's history", async () => {
+      const { id, contacts } = accounts[s.name]!;
+      const subject = `Written in the CRM via ${m.name}`;
+      const queued = await api().post("/api/sends", { accountId: id, to: [people(s).tanaka], subject, text: "田中様\nご確認ください。" });
+      expect(queued.status, queued.text).toBe(202);
+      const done = await eventually(async () => {
+        const r = (await api().get(`/api/sends/${queued.body.id}`)).body;
+        return r.status === "sent" || r.status === "failed" ? r : undefined;
+      }, 60_000);
+      expect(done, JSON.stringify(done)).toMatchObject({ status: "sent", savedCopy: { folder: s.sentFolder, failure: null } });
+      const shown = (await history(api(), contacts.tanaka)).filter((h) => h.subject === subject);
+      expect(shown).toHaveLength(1);
+      expect(shown[0]!.direction).toBe("sent");
+    });
   });
 });
 

@@ -67,8 +67,8 @@ export function NumbersCard<K extends string>(props: {
   );
 }
 
-/** Users locked now, each with "Unlock now", and the record of locks and unlocks. */
-export function LockedUsersCard() {
+/** Users locked now, each with "Unlock now", and (unless `withRecords` is false: the overview) the record of locks and unlocks. */
+export function LockedUsersCard(props: { withRecords?: boolean } = {}) {
   const { t, lang } = useI18n();
   const notify = useNotify();
   const [locked, setLocked] = useState<LockedUser[] | null>(null);
@@ -117,18 +117,22 @@ export function LockedUsersCard() {
           </li>
         ))}
       </ul>
-      <h3 className="card__subtitle">{t("ops.records.title")}</h3>
-      {records.length === 0 ? <p className="muted">{t("ops.records.empty")}</p> : null}
-      <ul className="plain-list" data-testid="lock-records">
-        {records.map((r) => (
-          <li key={r.id} className="plain-list__row" data-testid="lock-record" data-kind={r.kind}>
-            <span>
-              {formatDateTime(lang, r.at)} · {r.email}
-            </span>
-            <span className="muted">{r.kind === "locked" ? t("ops.records.locked", { until: formatDateTime(lang, r.unlockAt) }) : t("ops.records.unlocked")}</span>
-          </li>
-        ))}
-      </ul>
+      {props.withRecords === false ? null : (
+        <>
+          <h3 className="card__subtitle">{t("ops.records.title")}</h3>
+          {records.length === 0 ? <p className="muted">{t("ops.records.empty")}</p> : null}
+          <ul className="plain-list" data-testid="lock-records">
+            {records.map((r) => (
+              <li key={r.id} className="plain-list__row" data-testid="lock-record" data-kind={r.kind}>
+                <span>
+                  {formatDateTime(lang, r.at)} · {r.email}
+                </span>
+                <span className="muted">{r.kind === "locked" ? t("ops.records.locked", { until: formatDateTime(lang, r.unlockAt) }) : t("ops.records.unlocked")}</span>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
     </section>
   );
 }

@@ -1,5 +1,5 @@
 // Admins land here: mailboxes needing attention, jobs running long, stalled or failed, dead
-// letters (and, once sign-in lockout lands, locked users), each with the action that fixes it.
+// letters and locked users, each with the action that fixes it.
 // The page refreshes itself and its relative times keep moving.
 import { useState } from "react";
 import { api } from "../../api";
@@ -9,6 +9,7 @@ import { useLoad, useNow, usePolling } from "../../hooks";
 import { type MessageKey, formatDateTimeLong, formatRelative, useI18n } from "../../i18n";
 import { href } from "../../router";
 import { DeadLettersCard } from "./dead-letters";
+import { LockedUsersCard } from "./lockout";
 
 /** How often the overview asks again (the monitor itself checks every 5 minutes at most). */
 const REFRESH_MS = 10_000;
@@ -46,7 +47,7 @@ export function OverviewPage() {
           <MailboxesCard items={data.mailboxes} now={now} onChanged={loaded.reload} />
           <JobsCard data={data} now={now} />
           <DeadLettersCard counts={data.deadLetters} onChanged={loaded.reload} />
-          {/* Locked users (the sign-in lockout's list and its "Unlock" action) go here once its API exists. */}
+          <LockedUsersCard withRecords={false} />
         </div>
       ) : null}
     </>
