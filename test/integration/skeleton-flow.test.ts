@@ -8,7 +8,7 @@ import { FileSecretStore } from "../../core/secrets/index";
 import { updateCredentials } from "../../core/accounts/index";
 import { appendMessages, resetUser } from "../harness/mail-servers";
 import { ApiClient, eventually } from "../support/api-client";
-import { buildMessage } from "../support/mail-corpus";
+import { message as buildMessage } from "../support/corpus";
 
 /**
  * The walking skeleton through every real hop: console API (local gateway -> the Lambda's

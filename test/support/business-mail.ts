@@ -1,4 +1,4 @@
-import { encodeIso2022jp } from "./corpus";
+import { encodeIso2022jp, headerBlock, utf8Word } from "./corpus";
 import { seededRandom } from "./seeded-random";
 
 /**
@@ -26,7 +26,6 @@ export interface BusinessMailOptions {
 
 const CRLF = "\r\n";
 const b64 = (buf: Buffer) => buf.toString("base64").replace(/.{76}/g, `$&${CRLF}`);
-const utf8Word = (text: string) => (/^[\x20-\x7e]*$/.test(text) ? text : `=?UTF-8?B?${Buffer.from(text).toString("base64")}?=`);
 const rfc2822 = (d: Date) => d.toUTCString().replace("GMT", "+0000");
 
 /** A small deterministic generator (mulberry32), so sizes and choices repeat exactly. */
@@ -90,16 +89,21 @@ export function businessMessage(i: number, o: BusinessMailOptions): Buffer {
   const subject = (reply ? (japanese ? "Re: " : "RE: ") : "") + topic;
   const threadIds = Array.from({ length: i % 4 }, (_, n) => `<t${thread}.${n}@mail.test>`);
   const text = paragraphs(rnd, japanese, 2 + Math.floor(rnd() * 3)).join("\n\n") + (japanese ? "\n\n営業部 山田" : "\n\nBest regards,\nSales team");
+  // one element: the corpus's header block (the test MIME builder), transport headers first
   const headers = [
-    ...transportHeaders(i, rnd, o, from),
-    `From: ${fromHeader}`,
-    `To: ${toHeader}`,
-    ...(i % 5 === 0 ? [`Cc: Sales Team <sales@${o.owner.split("@")[1]}>`] : []),
-    shape >= 16 && shape < 18 ? `Subject: =?ISO-2022-JP?B?${encodeIso2022jp(subject).toString("base64")}?=` : `Subject: ${utf8Word(subject)}`,
-    `Date: ${rfc2822(o.date)}`,
-    `Message-ID: <t${thread}.${i % 4}@mail.test>`,
-    ...(reply ? [`In-Reply-To: ${threadIds[threadIds.length - 1]}`, `References: ${threadIds.join(`${CRLF} `)}`] : []),
-    "MIME-Version: 1.0",
+    headerBlock(
+      {
+        from: fromHeader,
+        to: toHeader,
+        ...(i % 5 === 0 ? { cc: `Sales Team <sales@${o.owner.split("@")[1]}>` } : {}),
+        subject: shape >= 16 && shape < 18 ? `=?ISO-2022-JP?B?${encodeIso2022jp(subject).toString("base64")}?=` : utf8Word(subject),
+        date: o.date,
+        messageId: `<t${thread}.${i % 4}@mail.test>`,
+        ...(reply ? { inReplyTo: threadIds[threadIds.length - 1], references: threadIds.join(`${CRLF} `) } : {}),
+      },
+      [],
+      transportHeaders(i, rnd, o, from),
+    ),
   ];
   const html = `<html><head><meta charset="utf-8"><style>p{font-family:Meiryo,Arial}</style></head><body>${text
     .split("\n\n")

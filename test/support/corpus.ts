@@ -47,8 +47,10 @@ export interface Headers {
   references?: string;
 }
 
-function head(h: Headers, extra: string[] = []): string {
+/** The header block every builder here (and the bench's business mail) starts from: `before` goes first (transport headers), `extra` after MIME-Version. */
+export function headerBlock(h: Headers, extra: string[] = [], before: string[] = []): string {
   return [
+    ...before,
     `From: ${h.from}`,
     `To: ${h.to}`,
     ...(h.cc ? [`Cc: ${h.cc}`] : []),
@@ -63,12 +65,14 @@ function head(h: Headers, extra: string[] = []): string {
 }
 
 export const plain = (h: Headers, body: string) =>
-  Buffer.from(`${head(h, ["Content-Type: text/plain; charset=UTF-8", "Content-Transfer-Encoding: 8bit"])}${CRLF}${CRLF}${body}${CRLF}`);
+  Buffer.from(`${headerBlock(h, ["Content-Type: text/plain; charset=UTF-8", "Content-Transfer-Encoding: 8bit"])}${CRLF}${CRLF}${body}${CRLF}`);
 
 /** ISO-2022-JP subject and body, 7bit, as Japanese mailers have sent for decades. */
 export const iso2022jp = (h: Omit<Headers, "subject"> & { subject: string }, body: string) =>
   Buffer.concat([
-    Buffer.from(`${head({ ...h, subject: word(h.subject, "ISO-2022-JP") }, ["Content-Type: text/plain; charset=ISO-2022-JP", "Content-Transfer-Encoding: 7bit"])}${CRLF}${CRLF}`),
+    Buffer.from(
+      `${headerBlock({ ...h, subject: word(h.subject, "ISO-2022-JP") }, ["Content-Type: text/plain; charset=ISO-2022-JP", "Content-Transfer-Encoding: 7bit"])}${CRLF}${CRLF}`,
+    ),
     encodeIso2022jp(body.replace(/\n/g, CRLF)),
     Buffer.from(CRLF),
   ]);
@@ -76,19 +80,19 @@ export const iso2022jp = (h: Omit<Headers, "subject"> & { subject: string }, bod
 /** Shift_JIS body in base64 and a Shift_JIS encoded-word subject (Outlook on Windows). */
 export const shiftJis = (h: Headers, body: string) =>
   Buffer.from(
-    `${head({ ...h, subject: word(h.subject, "Shift_JIS") }, ["Content-Type: text/plain; charset=Shift_JIS", "Content-Transfer-Encoding: base64"])}${CRLF}${CRLF}${b64(iconv.encode(body, "shift_jis"))}${CRLF}`,
+    `${headerBlock({ ...h, subject: word(h.subject, "Shift_JIS") }, ["Content-Type: text/plain; charset=Shift_JIS", "Content-Transfer-Encoding: base64"])}${CRLF}${CRLF}${b64(iconv.encode(body, "shift_jis"))}${CRLF}`,
   );
 
 /** Declares UTF-8 but carries Shift_JIS bytes: a mailer bug real mailboxes are full of. */
 export const wronglyDeclared = (h: Headers, body: string) =>
   Buffer.concat([
-    Buffer.from(`${head(h, ["Content-Type: text/plain; charset=UTF-8", "Content-Transfer-Encoding: 8bit"])}${CRLF}${CRLF}`),
+    Buffer.from(`${headerBlock(h, ["Content-Type: text/plain; charset=UTF-8", "Content-Transfer-Encoding: 8bit"])}${CRLF}${CRLF}`),
     iconv.encode(body, "shift_jis"),
     Buffer.from(CRLF),
   ]);
 
 export const htmlOnly = (h: Headers, html: string) =>
-  Buffer.from(`${head(h, ["Content-Type: text/html; charset=UTF-8", "Content-Transfer-Encoding: quoted-printable"])}${CRLF}${CRLF}${toQuotedPrintable(html)}${CRLF}`);
+  Buffer.from(`${headerBlock(h, ["Content-Type: text/html; charset=UTF-8", "Content-Transfer-Encoding: quoted-printable"])}${CRLF}${CRLF}${toQuotedPrintable(html)}${CRLF}`);
 
 function toQuotedPrintable(text: string): string {
   return [...Buffer.from(text, "utf8")]
@@ -104,7 +108,7 @@ export function withAttachment(h: Headers, body: string, file: { name: string; t
   return Buffer.concat([
     Buffer.from(
       [
-        head(h, [`Content-Type: multipart/mixed; boundary="${boundary}"`]),
+        headerBlock(h, [`Content-Type: multipart/mixed; boundary="${boundary}"`]),
         "",
         `--${boundary}`,
         "Content-Type: text/plain; charset=UTF-8",
@@ -126,4 +130,33 @@ export function withAttachment(h: Headers, body: string, file: { name: string; t
 
 /** Broken MIME: a multipart with no boundary parameter and a header line with no colon. */
 export const malformed = (h: Headers) =>
-  Buffer.from(`${head(h, ["Content-Type: multipart/mixed", "This line is not a header"])}${CRLF}${CRLF}--x${CRLF}garbage without structure${CRLF}`);
+  Buffer.from(`${headerBlock(h, ["Content-Type: multipart/mixed", "This line is not a header"])}${CRLF}${CRLF}--x${CRLF}garbage without structure${CRLF}`);
+
+/** A header value as RFC 2047 UTF-8 base64 when it is not plain ASCII. */
+export const utf8Word = (text: string) => (/^[\x20-\x7e]*$/.test(text) ? text : `=?UTF-8?B?${Buffer.from(text, "utf8").toString("base64")}?=`);
+
+/** A plain UTF-8 message from lists of addresses, the subject encoded when it is not ASCII: the test's own words, nothing else. */
+export const message = (m: {
+  from: string;
+  to: string[];
+  cc?: string[];
+  subject: string;
+  date: Date;
+  messageId: string;
+  inReplyTo?: string;
+  references?: string[];
+  body?: string;
+}) =>
+  plain(
+    {
+      from: m.from,
+      to: m.to.join(", "),
+      ...(m.cc?.length ? { cc: m.cc.join(", ") } : {}),
+      subject: utf8Word(m.subject),
+      date: m.date,
+      messageId: m.messageId,
+      ...(m.inReplyTo ? { inReplyTo: m.inReplyTo } : {}),
+      ...(m.references?.length ? { references: m.references.join(" ") } : {}),
+    },
+    m.body ?? "Hello.",
+  );

@@ -7,6 +7,7 @@ import { newJob, recordQueued, type SyncDeps } from "../../core/sync/index";
 import type { MailServersInfo } from "../harness/mail-servers";
 import { startSyncStack } from "./sync-stack";
 import { startRelay } from "./tcp-relay";
+import { plain } from "./corpus";
 
 /**
  * A mailbox for fault tests: `count` small messages, most of them exchanged with one of the
@@ -14,8 +15,8 @@ import { startRelay } from "./tcp-relay";
  * pairs the Mail table must hold after a sync, each exactly once.
  */
 export function faultMailbox(owner: string, count: number, contacts: string[]) {
-  const inbox: string[] = [];
-  const sent: string[] = [];
+  const inbox: Buffer[] = [];
+  const sent: Buffer[] = [];
   const expected: string[] = [];
   for (let i = 0; i < count; i++) {
     const a = i % 7 === 6 ? `stranger${i % 13}@elsewhere.test` : contacts[i % contacts.length]!;
@@ -24,19 +25,10 @@ export function faultMailbox(owner: string, count: number, contacts: string[]) {
     const outgoing = i % 10 === 9;
     const from = outgoing ? owner : a;
     const to = outgoing ? a : owner;
-    const text = [
-      `From: ${from}`,
-      `To: ${to}`,
-      ...(b && b !== a ? [`Cc: ${b}`] : []),
-      `Subject: Fault test ${i}`,
-      `Date: ${new Date(Date.now() - (count - i) * 60_000).toUTCString()}`,
-      `Message-ID: ${id}`,
-      "MIME-Version: 1.0",
-      "Content-Type: text/plain; charset=utf-8",
-      "",
+    const text = plain(
+      { from, to, ...(b && b !== a ? { cc: b } : {}), subject: `Fault test ${i}`, date: new Date(Date.now() - (count - i) * 60_000), messageId: id },
       `Message ${i}.`,
-      "",
-    ].join("\r\n");
+    );
     (outgoing ? sent : inbox).push(text);
     for (const address of new Set([a, ...(b ? [b] : [])])) if (contacts.includes(address)) expected.push(`${address} ${id}`);
   }
