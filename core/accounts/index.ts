@@ -79,9 +79,17 @@ export interface AccountRecord extends Omit<Account, "lastError" | "syncFolders"
   secretVersion?: string;
   /** Where each saved password may be sent (secret-binding.ts); absent on accounts saved before it. */
   secretBinding?: SecretBinding;
+  /** The sync job's lease (core/jobs/lease.ts): which job holds the mailbox, whose process, until when, since when. */
   leaseJobId?: string;
+  leaseOwner?: string;
   leaseUntil?: number;
   leaseStartedAt?: string;
+  /** When the last job was queued (fan-out, Sync now): fan-out skips a mailbox queued within the interval. */
+  queuedAt?: string;
+  /** Backfill marks (sync-record.ts, core/sync/backfill-requests.ts): requests surely taken, the last one taken, the next job planned. */
+  backfillSeen?: string;
+  backfillTaken?: string;
+  backfillJobAt?: string;
   /** Failed logins in a row (state-machine.ts pauses the mailbox at the pause rule's count). */
   authFailures?: number;
   /** The pause rule's count the last refused login was judged by (state-machine.ts). */

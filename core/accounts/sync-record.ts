@@ -9,6 +9,7 @@ import type { Db } from "../store/db";
 import { keys } from "../store/keys";
 import { nowIso } from "../shared/ids";
 import { RELEASE, type Lease } from "../jobs/index";
+import type { AccountRecord } from "./index";
 import { afterJob, duringFirstSync, type JobEnd, type StateFacts } from "./state-machine";
 
 /** A failure as the account keeps it: a code and its parameters, shown in any language. */
@@ -18,11 +19,7 @@ export type SyncError = { code: string; params?: Record<string, string | number>
  * The marks of the backfill of contacts' new addresses an account item carries (the sync's
  * core/sync/backfill-requests.ts explains them).
  */
-export interface BackfillFields {
-  backfillSeen?: string;
-  backfillTaken?: string;
-  backfillJobAt?: string;
-}
+export type BackfillFields = Pick<AccountRecord, "backfillSeen" | "backfillTaken" | "backfillJobAt">;
 
 /**
  * The end of a job in one write: the account's state, last error, last sync time, the count of

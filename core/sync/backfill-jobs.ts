@@ -1,9 +1,8 @@
 import type { Db } from "../store/db";
 import { mapPool } from "../shared/pool";
 import type { JobQueue, SyncJobMessage } from "../queue/index";
-import { claimBackfillJobSlot, getAccountRecord, listAllAccounts, maySync } from "../accounts/index";
+import { claimBackfillJobSlot, getAccountRecord, listAllAccounts, maySync, type AccountRecord } from "../accounts/index";
 import { newJob, recordQueuedMany, serverHint } from "../jobs/index";
-import type { BackfillAccount } from "./backfill-requests";
 import { backfillJobStart } from "./plan";
 
 /**
@@ -13,15 +12,15 @@ import { backfillJobStart } from "./plan";
  * or a minute after its previous one (plan.ts backfillJobStart). Returns the jobs queued.
  */
 export async function queueBackfillJobs(db: Db, queue: JobQueue, now = new Date()): Promise<SyncJobMessage[]> {
-  const accounts = ((await listAllAccounts(db)) as BackfillAccount[]).filter(maySync);
+  const accounts = (await listAllAccounts(db)).filter(maySync);
   const planned: { job: SyncJobMessage; delaySeconds: number }[] = [];
-  const plan = async (account: BackfillAccount | undefined, tries = 3): Promise<void> => {
+  const plan = async (account: AccountRecord | undefined, tries = 3): Promise<void> => {
     if (!account || !tries) return;
     const at = backfillJobStart(now.getTime(), account.backfillJobAt);
     if (!at) return;
     // claim the slot; a concurrent request claimed it first: its job may start before this
     // request's write landed, so look again (the next slot is a minute after that job)
-    if (!(await claimBackfillJobSlot(db, account, at.toISOString()))) return plan((await getAccountRecord(db, account.id)) as BackfillAccount | undefined, tries - 1);
+    if (!(await claimBackfillJobSlot(db, account, at.toISOString()))) return plan(await getAccountRecord(db, account.id), tries - 1);
     planned.push({ job: newJob(account.id, "contact-added", serverHint(account)), delaySeconds: Math.ceil((at.getTime() - now.getTime()) / 1000) });
   };
   // 8 claims in flight, as fan-out marks its accounts: the request that added the contact waits for them
@@ -49,10 +48,10 @@ export interface BackfillStatus {
  * cannot sync (disabled, paused, no password) is left out: it would keep the notice forever.
  */
 export async function backfillStatus(db: Db, contact: { id: string; createdAt: string }): Promise<BackfillStatus> {
-  const accounts = ((await listAllAccounts(db)) as BackfillAccount[]).filter(maySync);
+  const accounts = (await listAllAccounts(db)).filter(maySync);
   const none: BackfillStatus = { pending: false, requestedAt: null, expectedAt: null };
   if (!accounts.length) return none;
-  const taken = (a: BackfillAccount) => a.backfillTaken ?? a.backfillSeen ?? "";
+  const taken = (a: AccountRecord) => a.backfillTaken ?? a.backfillSeen ?? "";
   // no request of a contact is older than the contact (a minute of slack for clock skew
   // between API instances): a mailbox left behind for weeks does not make every page read
   // weeks of other contacts' requests

@@ -1,5 +1,5 @@
 import type { Db, Item } from "../store/db";
-import type { AccountRecord, BackfillFields } from "../accounts/index";
+import type { AccountRecord } from "../accounts/index";
 import { readBackfillRequests } from "../contacts/index";
 
 /*
@@ -25,14 +25,12 @@ export interface BackfillPlan {
   marks?: { seen: string; taken: string };
 }
 
-export type BackfillAccount = AccountRecord & BackfillFields;
-
 /**
  * Addresses that contacts gained since this account last looked: past mail to and from them
  * is searched for in folders already synced. `fresh` skips this process's short-lived cache
  * (a job queued because a contact was just added must see that contact's request).
  */
-export async function pendingBackfill(db: Db, account: BackfillAccount, settleMs: number, fresh = false): Promise<BackfillPlan> {
+export async function pendingBackfill(db: Db, account: AccountRecord, settleMs: number, fresh = false): Promise<BackfillPlan> {
   const after = account.backfillSeen ?? "";
   const items = await backfillRequestsAfter(db, after, settleMs, fresh);
   if (!items.length) return { addresses: [] };

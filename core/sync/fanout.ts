@@ -16,7 +16,7 @@ export interface FanOutDeps {
 }
 
 /** Due: able to sync, no job holding the lease, and the interval has passed since it was last queued. */
-export function isDue(account: AccountRecord & { queuedAt?: string }, now: Date, intervalMinutes: number): boolean {
+export function isDue(account: AccountRecord, now: Date, intervalMinutes: number): boolean {
   if (!maySync(account)) return false; // enabled, has a password, not paused
   const nowSec = now.getTime() / 1000;
   if (account.leaseUntil && account.leaseUntil > nowSec) return false;

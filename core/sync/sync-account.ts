@@ -157,7 +157,7 @@ export async function runSyncJob(deps: SyncDeps, job: SyncJobMessage): Promise<S
   // The job's start is on the account (the lease's leaseStartedAt); the job item gets
   // a heartbeat every second while it works (FolderRun.commit) and its end, so a quiet tick
   // writes it once, beside the logout.
-  const startedAt = (account as AccountRecord & { leaseStartedAt?: string }).leaseStartedAt ?? nowIso();
+  const startedAt = account.leaseStartedAt ?? nowIso();
   let released = false;
   try {
     // the access token from this process's memory, or one refresh shared by every job that needs it now
