@@ -313,50 +313,35 @@ event.request.headers["x-viewer-ip"] = { value: event.viewer.ip };`,
     const alarmActions = { alarmActions: [topic.arn], okActions: [topic.arn] };
     const alarmName = (suffix: string) => `${$app.name}-${$app.stage}-${suffix}`;
 
-    new aws.cloudwatch.MetricAlarm("SyncDeadLetterQueueNotEmpty", {
-      name: alarmName("sync-dlq-not-empty"),
-      alarmDescription: "Sync jobs failed 3 times and were moved to the dead-letter queue.",
-      namespace: "AWS/SQS",
-      metricName: "ApproximateNumberOfMessagesVisible",
-      dimensions: { QueueName: dlq.nodes.queue.name },
-      statistic: "Maximum",
-      period: 300,
-      evaluationPeriods: 1,
-      comparisonOperator: "GreaterThanThreshold",
-      threshold: 0,
-      treatMissingData: "notBreaching",
-      ...alarmActions,
-    });
-
-    new aws.cloudwatch.MetricAlarm("WebhookDeadLetterQueueNotEmpty", {
-      name: alarmName("webhook-dlq-not-empty"),
-      alarmDescription: "Webhook deliveries failed on our side 5 times and were moved to the dead-letter queue.",
-      namespace: "AWS/SQS",
-      metricName: "ApproximateNumberOfMessagesVisible",
-      dimensions: { QueueName: webhookDlq.nodes.queue.name },
-      statistic: "Maximum",
-      period: 300,
-      evaluationPeriods: 1,
-      comparisonOperator: "GreaterThanThreshold",
-      threshold: 0,
-      treatMissingData: "notBreaching",
-      ...alarmActions,
-    });
-
-    new aws.cloudwatch.MetricAlarm("SendDeadLetterQueueNotEmpty", {
-      name: alarmName("send-dlq-not-empty"),
-      alarmDescription: "Send jobs failed on our side 6 times and were moved to the dead-letter queue: their messages still say queued.",
-      namespace: "AWS/SQS",
-      metricName: "ApproximateNumberOfMessagesVisible",
-      dimensions: { QueueName: sendDlq.nodes.queue.name },
-      statistic: "Maximum",
-      period: 300,
-      evaluationPeriods: 1,
-      comparisonOperator: "GreaterThanThreshold",
-      threshold: 0,
-      treatMissingData: "notBreaching",
-      ...alarmActions,
-    });
+    // a dead-letter queue holding anything: jobs that kept failing on our side
+    const deadLetterAlarm = (id: string, suffix: string, alarmDescription: string, queue: sst.aws.Queue) =>
+      new aws.cloudwatch.MetricAlarm(id, {
+        name: alarmName(suffix),
+        alarmDescription,
+        namespace: "AWS/SQS",
+        metricName: "ApproximateNumberOfMessagesVisible",
+        dimensions: { QueueName: queue.nodes.queue.name },
+        statistic: "Maximum",
+        period: 300,
+        evaluationPeriods: 1,
+        comparisonOperator: "GreaterThanThreshold",
+        threshold: 0,
+        treatMissingData: "notBreaching",
+        ...alarmActions,
+      });
+    deadLetterAlarm("SyncDeadLetterQueueNotEmpty", "sync-dlq-not-empty", "Sync jobs failed 3 times and were moved to the dead-letter queue.", dlq);
+    deadLetterAlarm(
+      "WebhookDeadLetterQueueNotEmpty",
+      "webhook-dlq-not-empty",
+      "Webhook deliveries failed on our side 5 times and were moved to the dead-letter queue.",
+      webhookDlq,
+    );
+    deadLetterAlarm(
+      "SendDeadLetterQueueNotEmpty",
+      "send-dlq-not-empty",
+      "Send jobs failed on our side 6 times and were moved to the dead-letter queue: their messages still say queued.",
+      sendDlq,
+    );
 
     new aws.cloudwatch.MetricAlarm("SyncQueueOldestMessageAge", {
       name: alarmName("sync-queue-oldest-message-age"),
