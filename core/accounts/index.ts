@@ -23,6 +23,7 @@ import { refuseServerEdit } from "./oauth-mailbox";
 
 export * from "./schema";
 export { changeAccountOwner } from "./ownership";
+export { holdOwnerSync } from "./owner-hold";
 export { accountsVersion } from "./list-version";
 export { checkHost, parseAllowance, refusedReason, type HostAllowance } from "../mail/index";
 export { detectSentFolder, selectableFolders } from "../mail/index";
@@ -94,6 +95,8 @@ export interface AccountRecord extends Omit<Account, "lastError" | "syncFolders"
   authFailures?: number;
   /** The pause rule's count the last refused login was judged by (state-machine.ts). */
   pauseAfter?: number;
+  /** The owner is deactivated: sync held (state-machine.ts, owner-hold.ts). */
+  ownerInactive?: boolean;
   /** OAuth2: which create-only secret holds the refresh token Microsoft last rotated (core/oauth/rotation.ts); none: the mailbox's own. */
   oauthRotation?: number;
 }

@@ -11,7 +11,9 @@
  *   (invalid_grant: consent withdrawn, refresh token expired) pauses at once: no retry can
  *   help, only its owner signing in again (a reconnect is a save, which resumes it)
  * - connectError: the server could not be reached or failed otherwise
- * - disabled: sync switched off (shown from syncEnabled, whatever was stored last)
+ * - disabled: sync switched off (shown from syncEnabled, whatever was stored last), or held
+ *   because an admin deactivated the mailbox's owner (ownerInactive); the stored state stays as it
+ *   was, so reactivating the owner resumes the mailbox where it stood
  */
 import type { AccountState } from "./schema";
 
@@ -34,6 +36,11 @@ export interface StateFacts {
    */
   pauseAfter?: number;
   lastError?: { code: string } | null;
+  /**
+   * The owner is deactivated (core/users): the mailbox keeps its mail but stops syncing, as
+   * Zoho and HubSpot do with a deactivated user's inbox. Set and lifted by holdOwnerSync only.
+   */
+  ownerInactive?: boolean;
 }
 
 /** How a sync job's login and reading ended. */
@@ -82,7 +89,7 @@ export function isPaused(account: StateFacts): boolean {
 
 /** The state the console shows: disabled wins, then paused (also for items stored before it existed). */
 export function shownState(account: StateFacts): AccountState {
-  if (account.syncEnabled === false) return "disabled";
+  if (account.syncEnabled === false || account.ownerInactive) return "disabled";
   return isPaused(account) ? "paused" : account.state;
 }
 
@@ -91,7 +98,10 @@ export const maySendSavedPassword = (account: StateFacts): boolean => !isPaused(
 
 /** Whether a sync job may run: enabled, has a password, not paused. */
 export function maySync(account: StateFacts): boolean {
-  if (account.syncEnabled === false) return false;
+  if (account.syncEnabled === false || account.ownerInactive) return false;
   if (account.state === "authenticationError" && account.lastError?.code === "password_missing") return false;
   return maySendSavedPassword(account);
 }
+
+/** The fact a change of the owner's status writes on each of their mailboxes: held while the owner is deactivated. */
+export const afterOwnerStatus = (ownerActive: boolean): Pick<StateFacts, "ownerInactive"> => (ownerActive ? {} : { ownerInactive: true });

@@ -34,6 +34,9 @@ export const protectedRoutes = routes.filter((r) => r.auth !== "public").map((r)
 
 let bootstrapped = false;
 
+/** What a session whose password must change (core/users/password-link.ts) may still do: see itself, sign out, change it. */
+const WHILE_PASSWORD_MUST_CHANGE = new Set(["GET /api/session", "DELETE /api/session", "POST /api/session/password"]);
+
 /**
  * The whole API in one function: language, routing, session, CSRF, validation, and the one
  * place where errors become HTTP statuses. Unknown errors are logged with a reference and
@@ -92,6 +95,8 @@ async function answer(deps: ApiDeps, req: ApiRequest, caller: Caller): Promise<A
       if (route.method !== "GET") checkCsrf(req, found.csrfToken);
       // from here a refusal (a member on an admin route) is audited too
       caller.user = found.user;
+      // signed in with a temporary password an admin made: nothing but choosing a new one
+      if (found.user.mustChangePassword && !WHILE_PASSWORD_MUST_CHANGE.has(`${route.method} ${route.path}`)) throw new AppError("forbidden", "password_change_required");
       if (route.auth === "admin" && found.user.role !== "admin") throw new AppError("forbidden", "admin_only");
     }
     if (route.rateLimit && session) await consume(deps.db, route.rateLimit, session.user.id);

@@ -138,7 +138,7 @@ export function bearerToken(header: string | undefined): string | undefined {
 export interface KeyCaller {
   keyId: string;
   scopes: ApiScope[];
-  user: users.User;
+  user: users.UserRecord;
 }
 
 /**
@@ -154,7 +154,8 @@ export async function authenticateApiKey(db: Db, token: string): Promise<KeyCall
   if (!item || expected.length !== given.length || !timingSafeEqual(expected, given)) throw new AppError("unauthenticated", "api_key_invalid");
   if (item.revokedAt || (item.expiresAt && Date.parse(item.expiresAt) <= Date.now())) throw new AppError("unauthenticated", "api_key_invalid");
   const user = await users.getUser(db, item.userId);
-  if (!user) throw new AppError("unauthenticated", "api_key_invalid");
+  // a deactivated integration user's keys stop with the user (core/users/manage.ts)
+  if (!user?.active) throw new AppError("unauthenticated", "api_key_invalid");
   await consume(db, API_KEY_LIMIT, item.id);
   if (!item.lastUsedAt || Date.now() - Date.parse(item.lastUsedAt) > TOUCH_EVERY_MS) {
     await db.update("main", keys.apiKey(item.id), { expression: "SET lastUsedAt = :now", values: { ":now": nowIso() }, returnValues: "NONE" });

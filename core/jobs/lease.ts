@@ -55,7 +55,9 @@ export async function acquireLease(
   const before = await db.update("main", keys.account(lease.accountId), {
     // the lease is also the record that the job started (leaseStartedAt): no separate write
     expression: "SET leaseJobId = :j, leaseOwner = :o, leaseUntil = :u, leaseStartedAt = :t",
-    condition: "attribute_exists(pk) AND (attribute_not_exists(syncEnabled) OR syncEnabled <> :off) AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)",
+    // a mailbox whose owner is deactivated (ownerInactive) is held like one switched off: a job queued before the hold does not run
+    condition:
+      "attribute_exists(pk) AND (attribute_not_exists(syncEnabled) OR syncEnabled <> :off) AND attribute_not_exists(ownerInactive) AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)",
     values: { ":j": fields.leaseJobId, ":o": fields.leaseOwner, ":u": fields.leaseUntil, ":now": now, ":off": false, ":t": fields.leaseStartedAt },
     returnValues: "ALL_OLD",
   });
@@ -65,7 +67,7 @@ export async function acquireLease(
   }
   const current = await db.get("main", keys.account(lease.accountId));
   if (!current) return { refused: "missing" };
-  if (current.syncEnabled === false) return { refused: "disabled" };
+  if (current.syncEnabled === false || current.ownerInactive) return { refused: "disabled" };
   return { refused: current.leaseJobId === lease.jobId ? "duplicate" : "held" };
 }
 

@@ -94,7 +94,7 @@ export interface DeliveryReport {
 }
 
 /** One mail per recipient (each in their own language, no one sees the others' addresses). */
-async function sendEach(deps: NotificationMailDeps, s: NotificationSettings, recipients: MailContact[], texts: ReturnType<typeof testTexts>): Promise<DeliveryReport> {
+export async function sendEach(deps: NotificationMailDeps, s: NotificationSettings, recipients: MailContact[], texts: ReturnType<typeof testTexts>): Promise<DeliveryReport> {
   const { smtp, from } = await transportOf(deps, s);
   const mailer = (deps.mailer ?? createSmtpMailer)(smtp);
   const report: DeliveryReport = { sent: [], refused: [] };

@@ -8,3 +8,4 @@ export * from "./settings";
 export { mailEvent, sendTestNotification, type NotificationMailDeps, type DeliveryReport } from "./deliver";
 export { mailNotifier } from "./notifier";
 export { humanDuration, formatInZone } from "../shared/durations";
+export { passwordMailReady, sendPasswordLinkMail, type PasswordLinkMail } from "./password-link-mail";

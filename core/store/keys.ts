@@ -12,6 +12,7 @@
  * | user                   | USER#<userId>             | USER                 | USERS               | <email>                   |
  * | user email (unique)    | USEREMAIL#<email>         | USEREMAIL            |                     |                           |
  * | session                | SESSION#<sha256(token)>   | SESSION              | SESSIONS#<userId>   | <createdAt>               |
+ * | set-password link      | PWLINK#<sha256(token)>    | PWLINK               | PWLINKS#<userId>    | <createdAt>               |
  * | rate-limit counter     | RATE#<bucket>#<subject>   | <window start epoch> |                     |                           |
  * | mailbox account        | ACCOUNT#<accountId>       | ACCOUNT              | ACCOUNTS            | <ownerId>#<accountId>     |
  * | account email (unique) | ACCOUNTEMAIL#<email>      | ACCOUNTEMAIL         |                     |                           |
@@ -66,8 +67,10 @@
  * participant with one BatchGetItem of EMAIL#<address> keys, primary and secondary alike.
  *
  * A user item may carry `signinFailures` (failed sign-ins in a row), `lockedUntil` (epoch seconds,
- * checked at read time), `lockedAt` and `lang` (the console language of the last sign-in, for
- * mails). Notification mail's SMTP password is the secret `notifications/smtp`, never an item.
+ * checked at read time), `lockedAt` and `lang` (the console language of the last sign-in, or the
+ * one an admin set, for mails), `lastSignInAt`, `deactivatedAt`/`deactivatedBy` (an admin
+ * deactivated the user) and `mustChangePassword` (a temporary password is in use). A set-password
+ * link item holds `userId`, `kind` (reset, invite) and `expiresAt` (checked at read), never the token. Notification mail's SMTP password is the secret `notifications/smtp`, never an item.
  *
  * A skipped message item holds `reason` (a code the console translates), `attempts`, `permanent`
  * (no more retries), `folder`, `uid`, `uidValidity` and `at`; it is deleted once the message is
@@ -164,6 +167,9 @@ export const keys = {
   usersIndex: "USERS",
   userEmail: (email: string) => ({ pk: `USEREMAIL#${email}`, sk: "USEREMAIL" }),
   session: (tokenHash: string) => ({ pk: `SESSION#${tokenHash}`, sk: "SESSION" }),
+  /** A one-time set-password link (reset or invitation), by the sha256 of its token (core/users/password-link.ts). */
+  passwordLink: (tokenHash: string) => ({ pk: `PWLINK#${tokenHash}`, sk: "PWLINK" }),
+  passwordLinksOf: (userId: string) => `PWLINKS#${userId}`,
   sessionsIndex: (userId: string) => `SESSIONS#${userId}`,
   account: (accountId: string) => ({ pk: `ACCOUNT#${accountId}`, sk: "ACCOUNT" }),
   accountsIndex: "ACCOUNTS",

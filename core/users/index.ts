@@ -3,10 +3,12 @@ import type { Db, Item } from "../store/db";
 import { keys } from "../store/keys";
 import { AppError } from "../shared/errors";
 import { newId, nowIso } from "../shared/ids";
+import type { Lang } from "../shared/i18n";
 import { dummyHash, hashPassword, needsRehash, verifyPassword } from "./password";
 
 export type Role = "admin" | "member";
 
+/** Who someone is and may do: what every other module needs of a user. */
 export interface User {
   id: string;
   email: string;
@@ -15,8 +17,21 @@ export interface User {
   createdAt: string;
 }
 
+/** A user as stored, with the status the Users page and the API's session checks read. */
+export interface UserRecord extends User {
+  /** The language mails to the user are written in (set by an admin, then by each sign-in); null until known. */
+  language: Lang | null;
+  /** False once an admin deactivated the user (`deactivatedAt` on the item): no sign-in, no session, no API key. */
+  active: boolean;
+  lastSignInAt: string | null;
+  /** Signed in with a temporary password an admin made: every route but changing it is refused until it is changed. */
+  mustChangePassword: boolean;
+  /** When a sign-in lock (users/lockout.ts) ends, while one holds. */
+  lockedUntil: string | null;
+}
+
 export interface Session {
-  user: User;
+  user: UserRecord;
   csrfToken: string;
   expiresAt: number;
 }
@@ -30,24 +45,55 @@ const TOUCH_EVERY_SECONDS = 60;
 
 export const normaliseLogin = (email: string) => email.trim().normalize("NFC").toLowerCase();
 
-const toUser = (item: Item): User => ({ id: item.id, email: item.email, name: item.name, role: item.role, createdAt: item.createdAt });
+export const toUser = (item: Item): UserRecord => {
+  const lockedUntil = (item.lockedUntil as number | undefined) ?? 0;
+  return {
+    id: item.id,
+    email: item.email,
+    name: item.name,
+    role: item.role,
+    createdAt: item.createdAt,
+    language: item.lang ?? null,
+    active: !item.deactivatedAt,
+    lastSignInAt: item.lastSignInAt ?? null,
+    mustChangePassword: !!item.mustChangePassword,
+    lockedUntil: lockedUntil * 1000 > Date.now() ? new Date(lockedUntil * 1000).toISOString() : null,
+  };
+};
 
-export async function createUser(db: Db, input: { email: string; name: string; password: string; role: Role }): Promise<User> {
+/**
+ * Adds a user. Without a password (an invitation: core/users/password-link.ts mails the link)
+ * the stored hash is of random bytes nobody knows, so no password signs in until the link is used.
+ */
+export async function createUser(db: Db, input: { email: string; name: string; password?: string; role: Role; language?: Lang }): Promise<UserRecord> {
   const email = normaliseLogin(input.email);
-  const user: User = { id: newId(), email, name: input.name.trim(), role: input.role, createdAt: nowIso() };
+  const id = newId();
+  const createdAt = nowIso();
   // The email item is the uniqueness guard: written first, conditionally.
-  const claimed = await db.put("main", { ...keys.userEmail(email), userId: user.id }, { expression: "attribute_not_exists(pk)" });
+  const claimed = await db.put("main", { ...keys.userEmail(email), userId: id }, { expression: "attribute_not_exists(pk)" });
   if (!claimed) throw new AppError("conflict", "user_email_taken", { fields: [{ field: "email", key: "user_email_taken" }] });
-  const passwordHash = await hashPassword(input.password);
-  await db.put("main", { ...keys.user(user.id), gsi1pk: keys.usersIndex, gsi1sk: email, ...user, passwordHash });
-  return user;
+  const passwordHash = await hashPassword(input.password ?? randomBytes(32).toString("base64url"));
+  const item = {
+    ...keys.user(id),
+    gsi1pk: keys.usersIndex,
+    gsi1sk: email,
+    id,
+    email,
+    name: input.name.trim(),
+    role: input.role,
+    createdAt,
+    ...(input.language ? { lang: input.language } : {}),
+    passwordHash,
+  };
+  await db.put("main", item);
+  return toUser(item);
 }
 
-export async function listUsers(db: Db): Promise<User[]> {
+export async function listUsers(db: Db): Promise<UserRecord[]> {
   return (await db.queryIndex(keys.usersIndex)).map(toUser);
 }
 
-export async function getUser(db: Db, id: string): Promise<User | undefined> {
+export async function getUser(db: Db, id: string): Promise<UserRecord | undefined> {
   const item = await db.get("main", keys.user(id));
   return item ? toUser(item) : undefined;
 }
@@ -63,15 +109,23 @@ export async function deleteUser(db: Db, actor: User, id: string): Promise<void>
   await db.delete("main", keys.user(id));
   await db.delete("main", keys.userEmail(target.email));
   // Sign the removed user out everywhere.
-  for (const s of await db.queryIndex(keys.sessionsIndex(id))) await db.delete("main", { pk: s.pk, sk: s.sk });
+  await endSessions(db, id);
+}
+
+/** Signs a user out everywhere but the session of `keepToken` (when given). */
+export async function endSessions(db: Db, userId: string, keepToken?: string): Promise<void> {
+  const keep = keepToken ? keys.session(hashToken(keepToken)).pk : undefined;
+  for (const s of await db.queryIndex(keys.sessionsIndex(userId))) if (s.pk !== keep) await db.delete("main", { pk: s.pk, sk: s.sk });
 }
 
 /** Checks an email and password; the same work is done whether or not the user exists. */
-export async function authenticate(db: Db, email: string, password: string): Promise<User> {
+export async function authenticate(db: Db, email: string, password: string): Promise<UserRecord> {
   const claim = await db.get("main", keys.userEmail(normaliseLogin(email)));
   const item = claim ? await db.get("main", keys.user(claim.userId)) : undefined;
   const ok = await verifyPassword(password, item?.passwordHash ?? (await dummyHash()));
   if (!item || !ok) throw new AppError("unauthenticated", "invalid_credentials");
+  // said only to whoever knows the password: a deactivated user learns why, a guesser learns nothing
+  if (item.deactivatedAt) throw new AppError("forbidden", "user_deactivated");
   // a hash made with older, weaker parameters is replaced now that the password is at hand;
   // conditional, so a password changed meanwhile is not overwritten
   if (needsRehash(item.passwordHash)) {
@@ -96,20 +150,26 @@ export async function changePassword(db: Db, user: User, current: string, next: 
       throw new AppError("validation", "validation_failed", { fields: [{ field: "currentPassword", key: "current_password_wrong" }] });
     throw err;
   });
-  const passwordHash = await hashPassword(next);
-  await db.update("main", keys.user(user.id), {
-    expression: "SET passwordHash = :h, passwordChangedAt = :t",
-    values: { ":h": passwordHash, ":t": nowIso() },
-    condition: "attribute_exists(pk)",
-  });
-  const keep = keys.session(hashToken(keepToken));
-  for (const s of await db.queryIndex(keys.sessionsIndex(user.id))) if (s.pk !== keep.pk) await db.delete("main", { pk: s.pk, sk: s.sk });
+  await setPassword(db, user.id, next);
+  await endSessions(db, user.id, keepToken);
 }
 
-const hashToken = (token: string) => createHash("sha256").update(token).digest("base64url");
+/** Stores a new password hash; a temporary password's "must change" ends with it. */
+export async function setPassword(db: Db, userId: string, password: string, options: { mustChange?: boolean } = {}): Promise<boolean> {
+  const passwordHash = await hashPassword(password);
+  const done = await db.update("main", keys.user(userId), {
+    expression: options.mustChange ? "SET passwordHash = :h, passwordChangedAt = :t, mustChangePassword = :m" : "SET passwordHash = :h, passwordChangedAt = :t REMOVE mustChangePassword",
+    values: { ":h": passwordHash, ":t": nowIso(), ...(options.mustChange ? { ":m": true } : {}) },
+    condition: "attribute_exists(pk)",
+    returnValues: "NONE",
+  });
+  return done !== false;
+}
+
+export const hashToken = (token: string) => createHash("sha256").update(token).digest("base64url");
 
 /** A new server-side session; only the token's hash is stored, so a table dump signs no one in. */
-export async function createSession(db: Db, user: User): Promise<{ token: string; session: Session }> {
+export async function createSession(db: Db, user: UserRecord): Promise<{ token: string; session: Session }> {
   const token = randomBytes(32).toString("base64url");
   const csrfToken = randomBytes(24).toString("base64url");
   const now = Math.floor(Date.now() / 1000);
@@ -136,7 +196,8 @@ export async function readSession(db: Db, token: string): Promise<Session | unde
   if (now - lastSeenAt > IDLE_SECONDS) return undefined;
   if (now - lastSeenAt >= TOUCH_EVERY_SECONDS) await db.update("main", key, { expression: "SET lastSeenAt = :now", values: { ":now": now }, condition: "attribute_exists(pk)" });
   const user = await getUser(db, item.userId);
-  return user ? { user, csrfToken: item.csrfToken, expiresAt: item.expiresAt } : undefined;
+  // a deactivated user's sessions end at once, even one whose delete (setUserActive) has not run yet
+  return user?.active ? { user, csrfToken: item.csrfToken, expiresAt: item.expiresAt } : undefined;
 }
 
 export async function deleteSession(db: Db, token: string): Promise<void> {
@@ -163,6 +224,8 @@ export async function ensureBootstrapAdmin(db: Db, email: string, password: stri
   return true;
 }
 
+export { userPatchInput, updateUser, setUserActive, type UserPatch } from "./manage";
+export { issuePasswordLink, usePasswordLink, dropLinks, setTemporaryPassword, PASSWORD_LINK_HOURS, INVITE_LINK_HOURS, type PasswordLinkKind } from "./password-link";
 export { mailContactOf, adminContacts, type MailContact } from "./language";
 export {
   lockoutInput,

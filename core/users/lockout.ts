@@ -102,13 +102,14 @@ export async function countFailedSignIn(db: Db, notifier: Notifier, email: strin
 }
 
 /**
- * A good sign-in starts the count afresh, and keeps the language it was made in (`lang`): mails
- * to the user (a lock, a paused mailbox) are written in it. One write.
+ * A good sign-in starts the count afresh, keeps the language it was made in (`lang`): mails
+ * to the user (a lock, a paused mailbox) are written in it, and when it happened. One write.
  */
 export async function afterGoodSignIn(db: Db, userId: string, lang: Lang): Promise<void> {
+  // lastSignInAt rides on the same write: the Users page shows it
   await db.update("main", keys.user(userId), {
-    expression: "SET lang = :l REMOVE signinFailures",
-    values: { ":l": lang },
+    expression: "SET lang = :l, lastSignInAt = :t REMOVE signinFailures",
+    values: { ":l": lang, ":t": nowIso() },
     condition: "attribute_exists(pk)",
     returnValues: "NONE",
   });

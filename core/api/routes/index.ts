@@ -1,6 +1,7 @@
 import type { Route } from "../types";
 import { systemRoutes } from "./system";
 import { sessionRoutes } from "./session";
+import { userRoutes } from "./users";
 import { accountRoutes } from "./accounts";
 import { contactRoutes } from "./contacts";
 import { discoveryRoutes } from "./discovery";
@@ -20,6 +21,7 @@ import { sendingRoutes } from "./sending";
 export const routes: Route[] = [
   ...systemRoutes,
   ...sessionRoutes,
+  ...userRoutes,
   ...monitoringRoutes,
   ...accountRoutes,
   ...connectionRoutes,

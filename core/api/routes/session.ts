@@ -1,7 +1,6 @@
 import { z } from "zod";
 import * as users from "../../users/index";
-import { emailField } from "../../contacts/index";
-import { listOf, notifierOf, type Route } from "../types";
+import { notifierOf, type Route } from "../types";
 import { AppError } from "../../shared/errors";
 import { release, reserve, type RateLimit, type Reservation } from "../../store/rate-limit";
 import type { Db } from "../../store/db";
@@ -36,15 +35,20 @@ async function countedAsFailure<T>(db: Db, buckets: [RateLimit, string][], check
 
 const isLock = (err: unknown) => err instanceof AppError && err.code === "signin_locked";
 
-export const userOutput = z.object({ id: z.string(), email: z.string(), name: z.string(), role: z.enum(["admin", "member"]), createdAt: z.string() });
+export const userOutput = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  role: z.enum(["admin", "member"]),
+  createdAt: z.string(),
+  language: z.enum(["ja", "en"]).nullable().describe("The language mails to the user are written in"),
+  active: z.boolean().describe("False once an admin deactivated the user"),
+  lastSignInAt: z.string().nullable(),
+  mustChangePassword: z.boolean().describe("A temporary password is in use: the console asks for a new one first"),
+  lockedUntil: z.string().nullable().describe("While a sign-in lock holds: when it ends"),
+});
 const sessionOutput = z.object({ user: userOutput, csrfToken: z.string() });
 const signInInput = z.strictObject({ email: z.string().trim().min(1).max(320), password: z.string().min(1).max(1024) });
-const userInput = z.strictObject({
-  email: emailField,
-  name: z.string().trim().min(1).max(200),
-  password: z.string().min(12).max(1024),
-  role: z.enum(["admin", "member"]),
-});
 
 export const sessionRoutes: Route[] = [
   {
@@ -115,38 +119,6 @@ export const sessionRoutes: Route[] = [
         users.changePassword(ctx.deps.db, ctx.session.user, ctx.body.currentPassword, ctx.body.newPassword, ctx.session.token),
       );
       ctx.deps.log.info("password.changed", { userId: ctx.session.user.id });
-      return { status: 204 };
-    },
-  },
-  {
-    method: "GET",
-    path: "/api/users",
-    auth: "admin",
-    tag: "users",
-    summary: "List users",
-    response: listOf(userOutput),
-    handle: async (ctx) => ({ body: { items: await users.listUsers(ctx.deps.db) } }),
-  },
-  {
-    method: "POST",
-    path: "/api/users",
-    auth: "admin",
-    tag: "users",
-    summary: "Add a user",
-    status: 201,
-    body: userInput,
-    response: userOutput,
-    handle: async (ctx) => ({ status: 201, body: await users.createUser(ctx.deps.db, ctx.body) }),
-  },
-  {
-    method: "DELETE",
-    path: "/api/users/{id}",
-    auth: "admin",
-    tag: "users",
-    summary: "Remove a user",
-    status: 204,
-    async handle(ctx) {
-      await users.deleteUser(ctx.deps.db, ctx.session.user, ctx.params.id!);
       return { status: 204 };
     },
   },

@@ -29,14 +29,32 @@ export interface paths {
     post: operations["postSessionPassword"];
   };
   "/api/users": {
-    /** List users */
+    /** List users, with status (active, last sign-in, lock) and whether password links can be mailed */
     get: operations["getUsers"];
-    /** Add a user */
+    /** Add a user, with a password or an invitation mail (a one-time set-password link, in the user's language) */
     post: operations["postUsers"];
   };
   "/api/users/{id}": {
     /** Remove a user */
     delete: operations["deleteUsersId"];
+    /** Edit a user's name, role or mail language (the last active admin cannot be demoted) */
+    patch: operations["patchUsersId"];
+  };
+  "/api/users/{id}/deactivate": {
+    /** Deactivate a user: no sign-in, sessions and API keys stop now, their mailboxes stop syncing (stored mail is kept) */
+    post: operations["postUsersIdDeactivate"];
+  };
+  "/api/users/{id}/reactivate": {
+    /** Reactivate a user: sign-in works again and their mailboxes resume syncing */
+    post: operations["postUsersIdReactivate"];
+  };
+  "/api/users/{id}/password-reset": {
+    /** Reset a user's password: a one-time link by mail (24 h) when notification mail is on, else a temporary password shown once that must be changed at the next sign-in. The user's sessions end */
+    post: operations["postUsersIdPassword-reset"];
+  };
+  "/api/password-reset": {
+    /** Set a password through a one-time link (reset or invitation); the link then stops working and the user's sessions end */
+    post: operations["postPassword-reset"];
   };
   "/api/accounts/version": {
     /** A fingerprint of the mailbox list the user sees: poll it, and reload the list only when it changed (a job queued, started or ended, a mailbox edited) */
@@ -396,6 +414,15 @@ export interface operations {
               /** @enum {string} */
               role: "admin" | "member";
               createdAt: string;
+              /** @description The language mails to the user are written in */
+              language: ("ja" | "en") | null;
+              /** @description False once an admin deactivated the user */
+              active: boolean;
+              lastSignInAt: string | null;
+              /** @description A temporary password is in use: the console asks for a new one first */
+              mustChangePassword: boolean;
+              /** @description While a sign-in lock holds: when it ends */
+              lockedUntil: string | null;
             };
             csrfToken: string;
           };
@@ -462,6 +489,15 @@ export interface operations {
               /** @enum {string} */
               role: "admin" | "member";
               createdAt: string;
+              /** @description The language mails to the user are written in */
+              language: ("ja" | "en") | null;
+              /** @description False once an admin deactivated the user */
+              active: boolean;
+              lastSignInAt: string | null;
+              /** @description A temporary password is in use: the console asks for a new one first */
+              mustChangePassword: boolean;
+              /** @description While a sign-in lock holds: when it ends */
+              lockedUntil: string | null;
             };
             csrfToken: string;
           };
@@ -596,7 +632,7 @@ export interface operations {
       };
     };
   };
-  /** List users */
+  /** List users, with status (active, last sign-in, lock) and whether password links can be mailed */
   getUsers: {
     parameters: {
       header?: {
@@ -616,7 +652,18 @@ export interface operations {
                 /** @enum {string} */
                 role: "admin" | "member";
                 createdAt: string;
+                /** @description The language mails to the user are written in */
+                language: ("ja" | "en") | null;
+                /** @description False once an admin deactivated the user */
+                active: boolean;
+                lastSignInAt: string | null;
+                /** @description A temporary password is in use: the console asks for a new one first */
+                mustChangePassword: boolean;
+                /** @description While a sign-in lock holds: when it ends */
+                lockedUntil: string | null;
               })[];
+            /** @description Notification mail is on: invitations and reset links go by mail */
+            passwordMail: boolean;
           };
         };
       };
@@ -649,7 +696,7 @@ export interface operations {
       };
     };
   };
-  /** Add a user */
+  /** Add a user, with a password or an invitation mail (a one-time set-password link, in the user's language) */
   postUsers: {
     parameters: {
       header?: {
@@ -662,9 +709,12 @@ export interface operations {
         "application/json": {
           email: string;
           name: string;
-          password: string;
+          password?: string;
           /** @enum {string} */
           role: "admin" | "member";
+          /** @enum {string} */
+          language?: "ja" | "en";
+          invite?: boolean;
         };
       };
     };
@@ -679,6 +729,17 @@ export interface operations {
             /** @enum {string} */
             role: "admin" | "member";
             createdAt: string;
+            /** @description The language mails to the user are written in */
+            language: ("ja" | "en") | null;
+            /** @description False once an admin deactivated the user */
+            active: boolean;
+            lastSignInAt: string | null;
+            /** @description A temporary password is in use: the console asks for a new one first */
+            mustChangePassword: boolean;
+            /** @description While a sign-in lock holds: when it ends */
+            lockedUntil: string | null;
+            /** @description The invitation mail: sent, failed (use a password reset to send another), or none */
+            invitation: ("sent" | "failed") | null;
           };
         };
       };
@@ -756,6 +817,317 @@ export interface operations {
       };
       /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
       403: {
+        content: never;
+      };
+    };
+  };
+  /** Edit a user's name, role or mail language (the last active admin cannot be demoted) */
+  patchUsersId: {
+    parameters: {
+      header?: {
+        /** @description en or ja: the language of error messages */
+        "Accept-Language"?: string;
+      };
+      path: {
+        id: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          name?: string;
+          /** @enum {string} */
+          role?: "admin" | "member";
+          /** @enum {string} */
+          language?: "ja" | "en";
+        };
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": {
+            id: string;
+            email: string;
+            name: string;
+            /** @enum {string} */
+            role: "admin" | "member";
+            createdAt: string;
+            /** @description The language mails to the user are written in */
+            language: ("ja" | "en") | null;
+            /** @description False once an admin deactivated the user */
+            active: boolean;
+            lastSignInAt: string | null;
+            /** @description A temporary password is in use: the console asks for a new one first */
+            mustChangePassword: boolean;
+            /** @description While a sign-in lock holds: when it ends */
+            lockedUntil: string | null;
+          };
+        };
+      };
+      /** @description Invalid input: error.fields names each field and the reason */
+      400: {
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              message: string;
+              fields?: {
+                  field: string;
+                  code: string;
+                  message: string;
+                }[];
+              steps?: {
+                  [key: string]: unknown;
+                }[];
+            };
+          };
+        };
+      };
+      /** @description Not signed in, or an API key unknown, revoked or expired */
+      401: {
+        content: never;
+      };
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
+      403: {
+        content: never;
+      };
+      /** @description The body is not sent as application/json */
+      415: {
+        content: never;
+      };
+    };
+  };
+  /** Deactivate a user: no sign-in, sessions and API keys stop now, their mailboxes stop syncing (stored mail is kept) */
+  postUsersIdDeactivate: {
+    parameters: {
+      header?: {
+        /** @description en or ja: the language of error messages */
+        "Accept-Language"?: string;
+      };
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": {
+            id: string;
+            email: string;
+            name: string;
+            /** @enum {string} */
+            role: "admin" | "member";
+            createdAt: string;
+            /** @description The language mails to the user are written in */
+            language: ("ja" | "en") | null;
+            /** @description False once an admin deactivated the user */
+            active: boolean;
+            lastSignInAt: string | null;
+            /** @description A temporary password is in use: the console asks for a new one first */
+            mustChangePassword: boolean;
+            /** @description While a sign-in lock holds: when it ends */
+            lockedUntil: string | null;
+            /** @description Mailboxes of the user whose sync was held or resumed */
+            mailboxesChanged: number;
+          };
+        };
+      };
+      /** @description Invalid input: error.fields names each field and the reason */
+      400: {
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              message: string;
+              fields?: {
+                  field: string;
+                  code: string;
+                  message: string;
+                }[];
+              steps?: {
+                  [key: string]: unknown;
+                }[];
+            };
+          };
+        };
+      };
+      /** @description Not signed in, or an API key unknown, revoked or expired */
+      401: {
+        content: never;
+      };
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
+      403: {
+        content: never;
+      };
+    };
+  };
+  /** Reactivate a user: sign-in works again and their mailboxes resume syncing */
+  postUsersIdReactivate: {
+    parameters: {
+      header?: {
+        /** @description en or ja: the language of error messages */
+        "Accept-Language"?: string;
+      };
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": {
+            id: string;
+            email: string;
+            name: string;
+            /** @enum {string} */
+            role: "admin" | "member";
+            createdAt: string;
+            /** @description The language mails to the user are written in */
+            language: ("ja" | "en") | null;
+            /** @description False once an admin deactivated the user */
+            active: boolean;
+            lastSignInAt: string | null;
+            /** @description A temporary password is in use: the console asks for a new one first */
+            mustChangePassword: boolean;
+            /** @description While a sign-in lock holds: when it ends */
+            lockedUntil: string | null;
+            /** @description Mailboxes of the user whose sync was held or resumed */
+            mailboxesChanged: number;
+          };
+        };
+      };
+      /** @description Invalid input: error.fields names each field and the reason */
+      400: {
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              message: string;
+              fields?: {
+                  field: string;
+                  code: string;
+                  message: string;
+                }[];
+              steps?: {
+                  [key: string]: unknown;
+                }[];
+            };
+          };
+        };
+      };
+      /** @description Not signed in, or an API key unknown, revoked or expired */
+      401: {
+        content: never;
+      };
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
+      403: {
+        content: never;
+      };
+    };
+  };
+  /** Reset a user's password: a one-time link by mail (24 h) when notification mail is on, else a temporary password shown once that must be changed at the next sign-in. The user's sessions end */
+  "postUsersIdPassword-reset": {
+    parameters: {
+      header?: {
+        /** @description en or ja: the language of error messages */
+        "Accept-Language"?: string;
+      };
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": OneOf<[{
+            /** @constant */
+            method: "mail";
+            sentTo: string;
+            expiresAt: string;
+          }, {
+            /** @constant */
+            method: "temporary";
+            /** @description Shown to the admin this once; never stored in clear. The user must change it at the next sign-in */
+            temporaryPassword: string;
+          }]>;
+        };
+      };
+      /** @description Invalid input: error.fields names each field and the reason */
+      400: {
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              message: string;
+              fields?: {
+                  field: string;
+                  code: string;
+                  message: string;
+                }[];
+              steps?: {
+                  [key: string]: unknown;
+                }[];
+            };
+          };
+        };
+      };
+      /** @description Not signed in, or an API key unknown, revoked or expired */
+      401: {
+        content: never;
+      };
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
+      403: {
+        content: never;
+      };
+    };
+  };
+  /** Set a password through a one-time link (reset or invitation); the link then stops working and the user's sessions end */
+  "postPassword-reset": {
+    parameters: {
+      header?: {
+        /** @description en or ja: the language of error messages */
+        "Accept-Language"?: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          token: string;
+          password: string;
+        };
+      };
+    };
+    responses: {
+      /** @description No content */
+      204: {
+        content: never;
+      };
+      /** @description Invalid input: error.fields names each field and the reason */
+      400: {
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              message: string;
+              fields?: {
+                  field: string;
+                  code: string;
+                  message: string;
+                }[];
+              steps?: {
+                  [key: string]: unknown;
+                }[];
+            };
+          };
+        };
+      };
+      /** @description The body is not sent as application/json */
+      415: {
         content: never;
       };
     };
