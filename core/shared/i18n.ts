@@ -550,14 +550,26 @@ const catalogue = {
   internal: { en: "An unexpected error stopped the job: see the function's log.", ja: "予期しないエラーでジョブが停止しました。関数のログを確認してください。" },
 
   // users: edit, deactivate, password reset and invitations (core/users/manage.ts, password-link.ts)
-  last_admin_demote: { en: "This is the last active administrator: make another user an administrator first.", ja: "有効な管理者はこのユーザーだけです。先に別のユーザーを管理者にしてください。" },
+  last_admin_demote: {
+    en: "This is the last active administrator: make another user an administrator first.",
+    ja: "有効な管理者はこのユーザーだけです。先に別のユーザーを管理者にしてください。",
+  },
   last_admin_deactivate: { en: "This is the last active administrator and cannot be deactivated.", ja: "有効な管理者はこのユーザーだけのため、無効にできません。" },
   cannot_deactivate_self: { en: "You cannot deactivate your own user.", ja: "自分自身のユーザーは無効にできません。" },
-  user_deactivated: { en: "This user has been deactivated. Ask your administrator to reactivate it.", ja: "このユーザーは無効になっています。管理者に再有効化を依頼してください。" },
+  user_deactivated: {
+    en: "This user has been deactivated. Ask your administrator to reactivate it.",
+    ja: "このユーザーは無効になっています。管理者に再有効化を依頼してください。",
+  },
   user_is_deactivated: { en: "This user is deactivated: reactivate it first.", ja: "このユーザーは無効になっています。先に有効にしてください。" },
-  password_link_invalid: { en: "This link is invalid, already used or expired. Ask your administrator for a new one.", ja: "このリンクは無効か、使用済みか、期限切れです。管理者に新しいリンクを依頼してください。" },
+  password_link_invalid: {
+    en: "This link is invalid, already used or expired. Ask your administrator for a new one.",
+    ja: "このリンクは無効か、使用済みか、期限切れです。管理者に新しいリンクを依頼してください。",
+  },
   password_with_invite: { en: "must be left empty when an invitation is sent (the user sets it).", ja: "招待を送る場合は空にしてください（ユーザー本人が設定します）。" },
-  invite_needs_mail: { en: "Invitations need notification mail: switch it on in Settings, or set a password.", ja: "招待には通知メールが必要です。設定で有効にするか、パスワードを設定してください。" },
+  invite_needs_mail: {
+    en: "Invitations need notification mail: switch it on in Settings, or set a password.",
+    ja: "招待には通知メールが必要です。設定で有効にするか、パスワードを設定してください。",
+  },
   password_mail_refused: { en: "The mail server refused the mail to {address}.", ja: "メールサーバーが {address} 宛てのメールを拒否しました。" },
   password_change_required: { en: "Change your temporary password first.", ja: "先に仮パスワードを変更してください。" },
 } satisfies Record<string, Record<Lang, string>>;

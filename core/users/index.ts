@@ -158,7 +158,9 @@ export async function changePassword(db: Db, user: User, current: string, next: 
 export async function setPassword(db: Db, userId: string, password: string, options: { mustChange?: boolean } = {}): Promise<boolean> {
   const passwordHash = await hashPassword(password);
   const done = await db.update("main", keys.user(userId), {
-    expression: options.mustChange ? "SET passwordHash = :h, passwordChangedAt = :t, mustChangePassword = :m" : "SET passwordHash = :h, passwordChangedAt = :t REMOVE mustChangePassword",
+    expression: options.mustChange
+      ? "SET passwordHash = :h, passwordChangedAt = :t, mustChangePassword = :m"
+      : "SET passwordHash = :h, passwordChangedAt = :t REMOVE mustChangePassword",
     values: { ":h": passwordHash, ":t": nowIso(), ...(options.mustChange ? { ":m": true } : {}) },
     condition: "attribute_exists(pk)",
     returnValues: "NONE",

@@ -32,15 +32,26 @@ const userInput = z
     if (!v.invite && v.password === undefined) c.addIssue({ code: "custom", path: ["password"], message: "required", params: { key: "required" } });
   });
 
-const createdOutput = userOutput.extend({ invitation: z.enum(["sent", "failed"]).nullable().describe("The invitation mail: sent, failed (use a password reset to send another), or none") });
+const createdOutput = userOutput.extend({
+  invitation: z.enum(["sent", "failed"]).nullable().describe("The invitation mail: sent, failed (use a password reset to send another), or none"),
+});
 const statusOutput = userOutput.extend({ mailboxesChanged: z.number().describe("Mailboxes of the user whose sync was held or resumed") });
 const resetOutput = z.discriminatedUnion("method", [
   z.object({ method: z.literal("mail"), sentTo: z.string(), expiresAt: z.string() }),
-  z.object({ method: z.literal("temporary"), temporaryPassword: z.string().describe("Shown to the admin this once; never stored in clear. The user must change it at the next sign-in") }),
+  z.object({
+    method: z.literal("temporary"),
+    temporaryPassword: z.string().describe("Shown to the admin this once; never stored in clear. The user must change it at the next sign-in"),
+  }),
 ]);
 const linkInput = z.strictObject({ token: z.string().min(16).max(200), password: z.string().min(12).max(1024) });
 
-const mailDeps = (ctx: RouteContext): NotificationMailDeps => ({ db: ctx.deps.db, secrets: ctx.deps.secrets, log: ctx.deps.log, hostAllowance: ctx.deps.hostAllowance, ca: ctx.deps.imapCa });
+const mailDeps = (ctx: RouteContext): NotificationMailDeps => ({
+  db: ctx.deps.db,
+  secrets: ctx.deps.secrets,
+  log: ctx.deps.log,
+  hostAllowance: ctx.deps.hostAllowance,
+  ca: ctx.deps.imapCa,
+});
 
 /** The console's address the link opens: the page's Origin when the browser sent one, else the Host asked for. */
 function consoleOrigin(ctx: RouteContext): string {
