@@ -35,15 +35,19 @@ async function userItem(db: Db, id: string): Promise<Item> {
 export async function updateUser(db: Db, id: string, patch: UserPatch): Promise<UserRecord> {
   const before = await userItem(db, id);
   if (patch.role === "member") await keepAnActiveAdmin(db, before, "role");
-  const sets: string[] = [];
-  const values: Item = {};
-  if (patch.name !== undefined) (sets.push("#n = :n"), (values[":n"] = patch.name));
-  if (patch.role !== undefined) (sets.push("#r = :r"), (values[":r"] = patch.role));
-  if (patch.language !== undefined) (sets.push("lang = :l"), (values[":l"] = patch.language));
+  // one SET clause per field sent (name and role are reserved words in DynamoDB)
+  const fields = [
+    ["#n", "name", patch.name],
+    ["#r", "role", patch.role],
+    ["#l", "lang", patch.language],
+  ].filter(([, , value]) => value !== undefined) as [string, string, string][];
+  const sets = fields.map(([alias]) => `${alias} = :${alias.slice(1)}`);
+  const names = Object.fromEntries(fields.map(([alias, attr]) => [alias, attr]));
+  const values: Item = Object.fromEntries(fields.map(([alias, , value]) => [`:${alias.slice(1)}`, value]));
   if (!sets.length) return toUser(before);
   const after = await db.update("main", keys.user(id), {
     expression: `SET ${sets.join(", ")}`,
-    names: { ...(patch.name !== undefined ? { "#n": "name" } : {}), ...(patch.role !== undefined ? { "#r": "role" } : {}) },
+    names,
     values,
     condition: "attribute_exists(pk)",
   });
