@@ -45,8 +45,12 @@
  *   Job monitor: monitor-settings, monitor-type (data-job-type), monitor-enabled, monitor-interval,
  *              monitor-long-running, monitor-notify-<normal|abnormal|longRunning>, monitor-save
  *   Mailbox runs: account-runs, account-run (data-status), account-last-sync (list)
- *   Users:     users-table, user-row, user-delete, user-new-email, user-new-name, user-new-password,
- *              user-new-role, user-new-save, user-new-error
+ *   Users:     users-table, user-row (data-user-id, data-email), user-status (data-status), user-role,
+ *              user-last-sign-in, user-edit, user-reset, user-deactivate, user-reactivate, user-delete,
+ *              user-edit-dialog, user-edit-name/-role/-language/-save/-cancel/-error, user-temporary,
+ *              user-temporary-password, user-temporary-done, user-action-error, user-new-email, user-new-name,
+ *              user-new-password, user-new-role, user-new-language, user-new-invite, user-new-save, user-new-error
+ *   Set password (#/reset/<token>): reset-new, reset-confirm, reset-save, reset-error, reset-done, reset-signin
  *   Domains:   domain-add, domains-table, domain-row (data-domain), domain-usage, domain-edit, domain-remove,
  *              domain-form, domain-form-error, domain-name, domain-provider, domain-imap-/smtp-host/-port/-security,
  *              domain-username-<email|localpart>, domain-test-email, domain-test-password, domain-test-run,
@@ -67,7 +71,8 @@ import { ContactPage } from "./pages/contact/page";
 import { ContactImportPage } from "./pages/contact-import/page";
 import { ContactsPage } from "./pages/Contacts";
 import { SignInPage } from "./pages/SignIn";
-import { UsersPage } from "./pages/Users";
+import { UsersPage } from "./pages/users/page";
+import { SetPasswordPage } from "./pages/users/set-password";
 import { IntegrationsPage } from "./pages/integrations/page";
 import { DomainsPage } from "./pages/domains/page";
 import { AuditPage } from "./pages/audit/page";
@@ -145,7 +150,8 @@ function Shell() {
   // Keep the address bar honest: signed out -> #/signin; signed in on #/signin -> the landing page.
   const landing = session.status === "signedIn" ? landingPath(session.user) : "/contacts";
   useEffect(() => {
-    if (session.status === "signedOut" && route.name !== "signin") navigate("/signin", { replace: true });
+    // a set-password link (#/reset/<token>) opens without a session
+    if (session.status === "signedOut" && route.name !== "signin" && route.name !== "reset") navigate("/signin", { replace: true });
     if (session.status === "signedIn" && route.name === "signin") navigate(landing, { replace: true });
   }, [session.status, route.name, landing]);
 
@@ -163,6 +169,8 @@ function Shell() {
     setCsrfToken(null);
     setSession({ status: "signedOut", notice: "signedOut" });
   }, []);
+
+  if (route.name === "reset") return <SetPasswordPage key={route.token} token={route.token} />;
 
   if (session.status === "loading") {
     return (
@@ -202,7 +210,14 @@ function Shell() {
         <Header user={user} route={route} onSignOut={() => void signOut()} />
         <main className="main" id="main">
           {/* the provider's way back after "Connect with Google / Microsoft" is a path, not a hash route */}
-          {window.location.pathname === OAUTH_CALLBACK_PATH ? <OAuthCallbackPage /> : <RouteView route={route} user={user} />}
+          {/* a temporary password from an admin: nothing but choosing a new one (the API refuses the rest meanwhile) */}
+          {user.mustChangePassword ? (
+            <PasswordPage forced onChanged={() => void api.getSession().then(applySession, () => undefined)} />
+          ) : window.location.pathname === OAUTH_CALLBACK_PATH ? (
+            <OAuthCallbackPage />
+          ) : (
+            <RouteView route={route} user={user} />
+          )}
         </main>
       </div>
     </NoticeProvider>
@@ -210,6 +225,7 @@ function Shell() {
 }
 
 function titleFor(route: Route, signedIn: boolean) {
+  if (route.name === "reset") return "reset.title" as const;
   if (!signedIn) return "signin.title" as const;
   switch (route.name) {
     case "contacts":

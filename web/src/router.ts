@@ -11,6 +11,7 @@ export type Route =
   | { name: "accountEdit"; id: string }
   | { name: "users" }
   | { name: "password" }
+  | { name: "reset"; token: string }
   | { name: "integrations" }
   | { name: "settings" }
   | { name: "domains" }
@@ -56,6 +57,9 @@ export function parseRoute(path: string): Route {
       return second === undefined ? { name: "users" } : { name: "notFound" };
     case "password":
       return second === undefined ? { name: "password" } : { name: "notFound" };
+    case "reset":
+      // #/reset/<token>: the one-time set-password link mailed to a user (reset or invitation)
+      return second === undefined ? { name: "notFound" } : { name: "reset", token: second };
     case "integrations":
       return second === undefined ? { name: "integrations" } : { name: "notFound" };
     case "settings":

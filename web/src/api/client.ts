@@ -42,6 +42,8 @@ import type {
   SkippedMessage,
   TestMailResult,
   User,
+  Reply,
+  Body,
   Webhook,
   WebhookDelivery,
   WebhookInput,
@@ -179,9 +181,15 @@ export const api = {
   changePassword: (currentPassword: string, newPassword: string) => request<void>("POST", "/api/session/password", { body: { currentPassword, newPassword } }),
 
   // Users (admin)
-  listUsers: () => request<{ items: User[] }>("GET", "/api/users"),
-  createUser: (input: { email: string; name: string; password: string; role: User["role"] }) => request<User>("POST", "/api/users", { body: input }),
+  listUsers: () => request<Reply<"getUsers">>("GET", "/api/users"),
+  createUser: (input: Body<"postUsers">) => request<Reply<"postUsers">>("POST", "/api/users", { body: input }),
+  updateUser: (id: string, patch: Body<"patchUsersId">) => request<User>("PATCH", `/api/users/${enc(id)}`, { body: patch }),
+  deactivateUser: (id: string) => request<Reply<"postUsersIdDeactivate">>("POST", `/api/users/${enc(id)}/deactivate`),
+  reactivateUser: (id: string) => request<Reply<"postUsersIdReactivate">>("POST", `/api/users/${enc(id)}/reactivate`),
+  resetUserPassword: (id: string) => request<Reply<"postUsersIdPassword-reset">>("POST", `/api/users/${enc(id)}/password-reset`),
   deleteUser: (id: string) => request<void>("DELETE", `/api/users/${enc(id)}`),
+  /** The public set-password page (#/reset/<token>): no session, no CSRF token needed. */
+  usePasswordLink: (token: string, password: string) => request<void>("POST", "/api/password-reset", { body: { token, password }, expect401: true }),
 
   // Mailbox accounts
   listAccounts: () => request<{ items: Account[] }>("GET", "/api/accounts"),

@@ -22,10 +22,16 @@ export function DataTable<R>(props: {
   rowKey: (row: R) => string;
   rowProps?: (row: R) => Record<string, string | undefined>;
   testId: string;
+  /**
+   * On a phone (max 720px) each row becomes a card: the cells stacked in column order, each
+   * with its label, the buttons wrapping at the bottom, and no sideways scroll. Default: the
+   * table scrolls sideways instead.
+   */
+  cards?: boolean;
 }) {
   return (
-    <div className="table-wrap">
-      <table className="table" data-testid={props.testId}>
+    <div className={props.cards ? "table-wrap table-wrap--cards" : "table-wrap"}>
+      <table className={props.cards ? "table table--cards" : "table"} data-testid={props.testId}>
         <thead>
           <tr>
             {props.columns.map((c, i) =>

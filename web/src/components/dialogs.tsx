@@ -6,7 +6,17 @@ import { IconCheck } from "./icons";
 
 // ---- Confirm dialog -------------------------------------------------------------------------
 
-export function ConfirmDialog(props: { title: string; body: string; confirmLabel: string; busy?: boolean; error?: string | null; onConfirm: () => void; onCancel: () => void }) {
+export function ConfirmDialog(props: {
+  title: string;
+  body: string;
+  confirmLabel: string;
+  /** The confirm button's text while busy; default "Deleting…". */
+  busyLabel?: string;
+  busy?: boolean;
+  error?: string | null;
+  onConfirm: () => void;
+  onCancel: () => void;
+}) {
   const { t } = useI18n();
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
@@ -40,7 +50,7 @@ export function ConfirmDialog(props: { title: string; body: string; confirmLabel
           {t("common.cancel")}
         </button>
         <button type="button" className="btn btn--danger" onClick={props.onConfirm} disabled={props.busy} data-testid="confirm-ok">
-          {props.busy ? t("common.deleting") : props.confirmLabel}
+          {props.busy ? (props.busyLabel ?? t("common.deleting")) : props.confirmLabel}
         </button>
       </div>
     </dialog>

@@ -4,8 +4,12 @@ import { ErrorBanner, PageHeader, TextField, useNotify } from "../components";
 import { useSubmit } from "../hooks";
 import { useI18n } from "../i18n";
 
-/** Change my password. The server checks the current one and signs out my other sessions. */
-export function PasswordPage() {
+/**
+ * Change my password. The server checks the current one and signs out my other sessions.
+ * `forced`: signed in with a temporary password an admin made; the console shows nothing else
+ * until it is changed (the API refuses other routes meanwhile), then `onChanged` reloads the session.
+ */
+export function PasswordPage(props: { forced?: boolean; onChanged?: () => void } = {}) {
   const { t } = useI18n();
   const notify = useNotify();
   const [current, setCurrent] = useState("");
@@ -20,16 +24,18 @@ export function PasswordPage() {
     setCurrent("");
     setNext("");
     const outcome = await run(() => api.changePassword(currentPassword, newPassword));
-    if (outcome.ok) notify(t("password.changed"));
+    if (!outcome.ok) return;
+    notify(t("password.changed"));
+    props.onChanged?.();
   }
 
   return (
     <>
-      <PageHeader title={t("password.title")} subtitle={t("password.subtitle")} />
+      <PageHeader title={t(props.forced ? "password.forcedTitle" : "password.title")} subtitle={t(props.forced ? "password.forcedSubtitle" : "password.subtitle")} />
       <form className="card form form--compact" onSubmit={submit} noValidate style={{ maxWidth: 480 }}>
         <ErrorBanner messages={errors} testId="password-error" />
         <TextField
-          label={t("password.current")}
+          label={t(props.forced ? "password.currentTemporary" : "password.current")}
           error={fieldErrors.currentPassword}
           type="password"
           value={current}
