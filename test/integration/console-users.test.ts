@@ -1,0 +1,107 @@
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import type { Browser, BrowserContextOptions, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startLocalStack, type LocalStack } from "../../core/local/stack";
+import { launchBrowser } from "../harness/chromium";
+import { ApiClient } from "../support/api-client";
+import { signInPage } from "../support/console-page";
+
+/**
+ * The Users page in Japanese, in a real browser: an admin makes a member an administrator and
+ * resets their password without notification mail (a temporary password shown once); the user
+ * signs in with it and the console asks for a new password before anything else. Once on a
+ * phone (the list as cards, no sideways scroll) and once on a desktop.
+ */
+const ADMIN = { email: "admin@example.test", password: "admin-password-123" };
+const PHONE: BrowserContextOptions = { locale: "ja-JP", viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
+const DESKTOP: BrowserContextOptions = { locale: "ja-JP", viewport: { width: 1440, height: 900 } };
+let stack: LocalStack;
+let browser: Browser;
+let api: ApiClient;
+
+beforeAll(async () => {
+  if (!existsSync(resolve("web/dist/index.html"))) throw new Error("web/dist is missing: run `npm run build:web` (npm test does it)");
+  stack = await startLocalStack({ schedule: false, admin: ADMIN });
+  api = new ApiClient(stack.url);
+  expect((await api.signIn(ADMIN.email, ADMIN.password)).status).toBe(200);
+  browser = await launchBrowser();
+}, 120_000);
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+const noSidewaysScroll = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth);
+
+async function editRoleAndReset(device: BrowserContextOptions, who: { email: string; name: string; password: string; next: string }) {
+  // Prepare: a member who has never signed in
+  const created = await api.post("/api/users", { email: who.email, name: who.name, password: who.password, role: "member" });
+  expect(created.status, created.text).toBe(201);
+  const adminContext = await browser.newContext(device);
+  const page = await adminContext.newPage();
+  await signInPage(page, stack.url, ADMIN);
+  await page.goto(`${stack.url}/#/users`);
+  const row = page.locator(`[data-testid="user-row"][data-email="${who.email}"]`);
+  await row.waitFor();
+  expect(await row.getByTestId("user-status").locator("[data-status]").getAttribute("data-status")).toBe("active");
+  expect(await row.getByTestId("user-last-sign-in").textContent()).toBe("なし");
+  const phone = device.viewport?.width === 390;
+  if (phone) expect(await noSidewaysScroll(page)).toBeLessThanOrEqual(390);
+
+  // Act 1: make the member an administrator
+  await row.getByTestId("user-edit").click();
+  await page.getByTestId("user-edit-role").selectOption("admin");
+  await page.getByTestId("user-edit-save").click();
+  await expect.poll(() => row.getByTestId("user-role").textContent(), { timeout: 10_000 }).toBe("管理者");
+  expect((await api.get("/api/users")).body.items.find((u: { email: string }) => u.email === who.email).role).toBe("admin");
+
+  // Act 2: reset the password; no notification mail, so a temporary password shows once
+  await row.getByTestId("user-reset").click();
+  expect(await page.getByTestId("confirm-dialog").textContent()).toContain("仮パスワードをこの画面に一度だけ表示します");
+  await page.getByTestId("confirm-ok").click();
+  const shown = page.getByTestId("user-temporary-password");
+  await shown.waitFor({ timeout: 15_000 });
+  const temporary = (await shown.textContent())!.trim();
+  expect(temporary).toMatch(/^[A-Za-z2-9]{16}$/);
+  if (phone) expect(await noSidewaysScroll(page)).toBeLessThanOrEqual(390);
+  await page.getByTestId("user-temporary-done").click();
+  await expect.poll(() => shown.count()).toBe(0);
+
+  // Assess: the old password no longer works; the temporary one leads to the change-password page only
+  expect((await new ApiClient(stack.url).signIn(who.email, who.password)).status).toBe(401);
+  const userContext = await browser.newContext(device);
+  const userPage = await userContext.newPage();
+  await signInPage(userPage, stack.url, { email: who.email, password: temporary });
+  await expect.poll(() => userPage.getByRole("heading", { level: 1 }).textContent(), { timeout: 15_000 }).toBe("新しいパスワードを設定してください");
+  await userPage.goto(`${stack.url}/#/contacts`);
+  await expect.poll(() => userPage.getByRole("heading", { level: 1 }).textContent()).toBe("新しいパスワードを設定してください");
+  if (phone) expect(await noSidewaysScroll(userPage)).toBeLessThanOrEqual(390);
+  await userPage.getByTestId("password-current").fill(temporary);
+  await userPage.getByTestId("password-new").fill(who.next);
+  await userPage.getByTestId("password-save").click();
+  await expect.poll(() => userPage.getByTestId("password-current").count(), { timeout: 15_000 }).toBe(0);
+  await expect.poll(() => userPage.getByRole("heading", { level: 1 }).textContent()).not.toBe("新しいパスワードを設定してください");
+  // now an administrator, the user sees the Users page
+  await userPage.getByTestId("nav-users").waitFor();
+  expect((await new ApiClient(stack.url).signIn(who.email, who.next)).status).toBe(200);
+
+  // the admin's list shows the sign-in just made, as a relative time
+  await page.reload();
+  await row.waitFor();
+  await expect.poll(() => row.getByTestId("user-last-sign-in").textContent()).not.toBe("なし");
+  expect(await row.getByTestId("user-last-sign-in").textContent()).toMatch(/今|秒前|分前/);
+  if (phone) expect(await noSidewaysScroll(page)).toBeLessThanOrEqual(390);
+  await userContext.close();
+  await adminContext.close();
+}
+
+describe("users page", () => {
+  it("on a phone, shows users as cards without sideways scroll, and lets an admin change a role and reset a password the user must then change", async () => {
+    await editRoleAndReset(PHONE, { email: "phone-member@example.test", name: "携帯 太郎", password: "phone-member-password", next: "phone-member-password-2" });
+  });
+
+  it("on a desktop, lets an admin change a role and reset a password the user must then change at the next sign-in", async () => {
+    await editRoleAndReset(DESKTOP, { email: "desk-member@example.test", name: "机 花子", password: "desk-member-password", next: "desk-member-password-2" });
+  });
+});
