@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { afterJob, afterSave, duringFirstSync, isPaused, maySendSavedPassword, maySync, PAUSE_AFTER_FAILED_LOGINS, shownState } from "../../core/accounts/state-machine";
+import { afterJob, afterOwnerStatus, afterSave, duringFirstSync, isPaused, maySendSavedPassword, maySync, PAUSE_AFTER_FAILED_LOGINS, shownState } from "../../core/accounts/state-machine";
 
 describe("the account state machine", () => {
   it("pauses a mailbox on the third refused login in a row, not before", () => {
@@ -55,5 +55,20 @@ describe("the account state machine", () => {
     expect(maySync({ state: "connected", syncEnabled: false })).toBe(false);
     expect(maySync({ state: "authenticationError", lastError: { code: "password_missing" } })).toBe(false);
     expect(maySync({ state: "init" })).toBe(true);
+  });
+
+  it("holds the sync of a deactivated owner's mailbox and shows it disabled, then resumes it where it stood when the owner is reactivated", () => {
+    // Prepare: a connected mailbox with one refused login counted
+    const before = { state: "connected" as const, authFailures: 1 };
+    // Act
+    const held = { ...before, ...afterOwnerStatus(false) };
+    const released = { ...before, ...afterOwnerStatus(true) };
+    // Assess
+    expect(maySync(held)).toBe(false);
+    expect(shownState(held)).toBe("disabled");
+    expect(maySync(released)).toBe(true);
+    expect(shownState(released)).toBe("connected");
+    // a refused login during the hold still counts as before: the hold changes no stored state
+    expect(afterJob(held, "authenticationError")).toEqual({ state: "authenticationError", authFailures: 2 });
   });
 });
