@@ -103,8 +103,9 @@ export async function deleteUser(db: Db, actor: User, id: string): Promise<void>
   const target = await getUser(db, id);
   if (!target) throw new AppError("notFound", "user_not_found");
   if (target.role === "admin") {
-    const admins = (await listUsers(db)).filter((u) => u.role === "admin");
-    if (admins.length <= 1) throw new AppError("conflict", "last_admin");
+    // a deactivated admin cannot sign in: only active ones keep the organisation administered
+    const others = (await listUsers(db)).filter((u) => u.role === "admin" && u.active && u.id !== id);
+    if (!others.length) throw new AppError("conflict", "last_admin");
   }
   await db.delete("main", keys.user(id));
   await db.delete("main", keys.userEmail(target.email));

@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { afterJob, afterOwnerStatus, afterSave, duringFirstSync, isPaused, maySendSavedPassword, maySync, PAUSE_AFTER_FAILED_LOGINS, shownState } from "../../core/accounts/state-machine";
+import {
+  afterJob,
+  afterOwnerStatus,
+  afterSave,
+  duringFirstSync,
+  isPaused,
+  maySendSavedPassword,
+  maySync,
+  PAUSE_AFTER_FAILED_LOGINS,
+  shownState,
+} from "../../core/accounts/state-machine";
 
 describe("the account state machine", () => {
   it("pauses a mailbox on the third refused login in a row, not before", () => {

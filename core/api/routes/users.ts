@@ -23,7 +23,7 @@ const userInput = z
     /** Absent when `invite` is true: the user sets it through the invitation link. */
     password: z.string().min(12).max(1024).optional(),
     role: z.enum(["admin", "member"]),
-    /** The language of the invitation and of mails to the user; default the admin's console language. */
+    /** The language of the invitation and of mails to the user; default for an invitation: the admin's console language, else unknown until the first sign-in. */
     language: z.enum(["ja", "en"]).optional(),
     /** Mail a one-time set-password link (needs notification mail) instead of setting a password. */
     invite: z.boolean().optional(),
@@ -106,7 +106,10 @@ export const userRoutes: Route[] = [
       const body = ctx.body as z.infer<typeof userInput>;
       if (body.invite && body.password !== undefined) throw fieldError("password", "password_with_invite");
       if (body.invite && !(await passwordMailReady(ctx.deps.db))) throw fieldError("invite", "invite_needs_mail");
-      const user = await users.createUser(ctx.deps.db, { ...body, language: body.language ?? ctx.lang });
+      // a language is kept only when chosen, or for an invitation (written in the admin's): otherwise
+      // it stays unknown until the first sign-in, and mails before then come in both languages
+      const language = body.language ?? (body.invite ? ctx.lang : undefined);
+      const user = await users.createUser(ctx.deps.db, { ...body, language });
       if (!body.invite) return { status: 201, body: { ...user, invitation: null } };
       // the user exists either way: a failed mail is reported, and a password reset sends another
       const invitation = await mailLink(ctx, user, "invite").then(
