@@ -1,18 +1,22 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Browser, BrowserContextOptions, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { startLocalStack, type LocalStack } from "../../core/local/stack";
 import { launchBrowser } from "../harness/chromium";
 import { ApiClient } from "../support/api-client";
 import { signInPage } from "../support/console-page";
+import { waitForMail } from "../support/read-mail";
 
 /**
  * The Users page in Japanese, in a real browser: an admin makes a member an administrator and
  * resets their password without notification mail (a temporary password shown once); the user
  * signs in with it and the console asks for a new password before anything else. Once on a
- * phone (the list as cards, no sideways scroll) and once on a desktop.
+ * phone (the list as cards, no sideways scroll) and once on a desktop. Then, with notification
+ * mail on, an invitation sent from the form arrives through the private Postfix and its link
+ * opens the set-password page.
  */
+const mail = inject("mail");
 const ADMIN = { email: "admin@example.test", password: "admin-password-123" };
 const PHONE: BrowserContextOptions = { locale: "ja-JP", viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
 const DESKTOP: BrowserContextOptions = { locale: "ja-JP", viewport: { width: 1440, height: 900 } };
@@ -22,7 +26,7 @@ let api: ApiClient;
 
 beforeAll(async () => {
   if (!existsSync(resolve("web/dist/index.html"))) throw new Error("web/dist is missing: run `npm run build:web` (npm test does it)");
-  stack = await startLocalStack({ schedule: false, admin: ADMIN });
+  stack = await startLocalStack({ schedule: false, admin: ADMIN, imapCaPem: mail.caPem });
   api = new ApiClient(stack.url);
   expect((await api.signIn(ADMIN.email, ADMIN.password)).status).toBe(200);
   browser = await launchBrowser();
@@ -103,5 +107,58 @@ describe("users page", () => {
 
   it("on a desktop, lets an admin change a role and reset a password the user must then change at the next sign-in", async () => {
     await editRoleAndReset(DESKTOP, { email: "desk-member@example.test", name: "机 花子", password: "desk-member-password", next: "desk-member-password-2" });
+  });
+});
+
+describe("invitations", () => {
+  it("sends an invitation from the form when notification mail is on; its link opens a page that sets the password once", async () => {
+    // Prepare: notification mail through the harness's Postfix
+    const { bob, catchall } = mail.users;
+    const saved = await api.request("PUT", "/api/settings/notifications", {
+      enabled: true,
+      server: { kind: "smtp", host: mail.host, port: mail.smtpPort, security: "starttls", user: bob.email, password: bob.password },
+      fromAddress: bob.email,
+      fromName: "CRM Mail Sync",
+      notifyAdmins: false,
+      extraRecipients: "",
+      events: {},
+      timeZone: "Asia/Tokyo",
+    });
+    expect(saved.status, saved.text).toBe(200);
+    const invitee = "invited-console@elsewhere.test"; // another domain: delivered to the catch-all
+    const context = await browser.newContext(DESKTOP);
+    const page = await context.newPage();
+    await signInPage(page, stack.url, ADMIN);
+    await page.goto(`${stack.url}/#/users`);
+    const since = new Date();
+    // Act: the form offers the invitation (checked) instead of a password
+    await page.getByTestId("user-new-name").fill("招待 次郎");
+    await page.getByTestId("user-new-email").fill(invitee);
+    expect(await page.getByTestId("user-new-invite").isChecked()).toBe(true);
+    expect(await page.getByTestId("user-new-password").count()).toBe(0);
+    await page.getByTestId("user-new-save").click();
+    await expect.poll(() => page.getByText("招待 次郎 を追加し、招待メールを送りました。").count(), { timeout: 20_000 }).toBe(1);
+    // Assess: the Japanese invitation in the mailbox, with its link
+    const got = await waitForMail(mail, catchall, (m) => m.subject?.includes("アカウントへの招待") === true && (m.to as { text: string }).text.includes(invitee), { since });
+    const link = /http:\/\/\S+#\/reset\/[A-Za-z0-9_-]+/.exec(got.text ?? "")?.[0];
+    expect(link).toBeTruthy();
+    const anon = await browser.newContext(DESKTOP);
+    const linkPage = await anon.newPage();
+    await linkPage.goto(link!);
+    await linkPage.getByTestId("reset-new").fill("invited-password-1");
+    await linkPage.getByTestId("reset-confirm").fill("invited-password-1");
+    await linkPage.getByTestId("reset-save").click();
+    await linkPage.getByTestId("reset-done").waitFor({ timeout: 15_000 });
+    await linkPage.getByTestId("reset-signin").click();
+    await signInPage(linkPage, stack.url, { email: invitee, password: "invited-password-1" });
+    // the link worked once
+    await linkPage.goto("about:blank");
+    await linkPage.goto(link!);
+    await linkPage.getByTestId("reset-new").fill("invited-password-2");
+    await linkPage.getByTestId("reset-confirm").fill("invited-password-2");
+    await linkPage.getByTestId("reset-save").click();
+    await expect.poll(() => linkPage.getByTestId("reset-error").textContent(), { timeout: 15_000 }).toContain("このリンクは無効か、使用済みか、期限切れです。");
+    await anon.close();
+    await context.close();
   });
 });
