@@ -7,6 +7,7 @@ import { launchBrowser } from "../harness/chromium";
 import { ApiClient } from "../support/api-client";
 import { signInPage } from "../support/console-page";
 import { waitForMail } from "../support/read-mail";
+import { postfixNotificationSettings } from "../support/notification-settings";
 
 /**
  * The Users page in Japanese, in a real browser: an admin makes a member an administrator and
@@ -113,17 +114,8 @@ describe("users page", () => {
 describe("invitations", () => {
   it("sends an invitation from the form when notification mail is on; its link opens a page that sets the password once", async () => {
     // Prepare: notification mail through the harness's Postfix
-    const { bob, catchall } = mail.users;
-    const saved = await api.request("PUT", "/api/settings/notifications", {
-      enabled: true,
-      server: { kind: "smtp", host: mail.host, port: mail.smtpPort, security: "starttls", user: bob.email, password: bob.password },
-      fromAddress: bob.email,
-      fromName: "CRM Mail Sync",
-      notifyAdmins: false,
-      extraRecipients: "",
-      events: {},
-      timeZone: "Asia/Tokyo",
-    });
+    const { catchall } = mail.users;
+    const saved = await api.request("PUT", "/api/settings/notifications", postfixNotificationSettings(mail));
     expect(saved.status, saved.text).toBe(200);
     const invitee = "invited-console@elsewhere.test"; // another domain: delivered to the catch-all
     const context = await browser.newContext(DESKTOP);

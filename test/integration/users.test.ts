@@ -3,6 +3,7 @@ import type { ParsedMail } from "mailparser";
 import { startLocalStack, type LocalStack } from "../../core/local/stack";
 import { ApiClient } from "../support/api-client";
 import { waitForMail } from "../support/read-mail";
+import { postfixNotificationSettings } from "../support/notification-settings";
 
 /**
  * User management through the API on the real handler (dynalite, the harness's Dovecot and
@@ -20,17 +21,7 @@ let admin: ApiClient;
 let adminId = "";
 let aliceId = "";
 
-const notificationSettings = (enabled: boolean) => ({
-  enabled,
-  server: { kind: "smtp", host: mail.host, port: mail.smtpPort, security: "starttls", user: bob.email, password: bob.password },
-  fromAddress: bob.email,
-  fromName: "CRM Mail Sync",
-  notifyAdmins: false,
-  extraRecipients: "",
-  events: {},
-  timeZone: "Asia/Tokyo",
-});
-const setMail = async (enabled: boolean) => expect((await admin.request("PUT", "/api/settings/notifications", notificationSettings(enabled))).status).toBe(200);
+const setMail = async (enabled: boolean) => expect((await admin.request("PUT", "/api/settings/notifications", postfixNotificationSettings(mail, enabled))).status).toBe(200);
 const signedIn = async (email: string, password: string, lang: "en" | "ja" = "en") => {
   const client = new ApiClient(stack.url, lang);
   const reply = await client.signIn(email, password);
