@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { looksLikeEmail } from "./email-address";
+import { isKanaReading, normaliseReading } from "./reading";
 
 export const emailField = z
   .string()
@@ -8,8 +9,18 @@ export const emailField = z
   .max(254)
   .refine(looksLikeEmail, { params: { key: "invalid_email" } });
 
+/**
+ * フリガナ of the name: kana and spaces (checked after NFKC, so half-width ｶﾀｶﾅ is fine);
+ * empty or null clears it. Stored normalised (reading.ts).
+ */
+export const readingField = z
+  .string()
+  .max(200)
+  .refine((v) => normaliseReading(v) === "" || isKanaReading(normaliseReading(v)), { params: { key: "reading_not_kana" } });
+
 export const contactInput = z.strictObject({
   name: z.string().trim().min(1).max(200),
+  reading: readingField.nullish(),
   company: z.string().trim().max(200).nullish(),
   primaryEmail: emailField,
   secondaryEmails: z.array(emailField).max(20).optional(),
@@ -23,6 +34,8 @@ export type ContactPatch = z.infer<typeof contactPatch>;
 export const contactOutput = z.object({
   id: z.string(),
   name: z.string(),
+  /** フリガナ (kana), or null. */
+  reading: z.string().nullable(),
   company: z.string().nullable(),
   primaryEmail: z.string(),
   secondaryEmails: z.array(z.string()),
@@ -86,12 +99,13 @@ export const importRequest = z.strictObject({
   contentBase64: z.string().min(1),
 });
 
-export const importField = z.enum(["name", "company", "primaryEmail", "secondaryEmails", "externalId"]);
+export const importField = z.enum(["name", "reading", "company", "primaryEmail", "secondaryEmails", "externalId"]);
 
 const importColumns = z.array(z.object({ index: z.number(), header: z.string(), field: importField.nullable() }));
 const importValues = z.object({
   externalId: z.string().nullable(),
   name: z.string(),
+  reading: z.string().nullable(),
   company: z.string().nullable(),
   primaryEmail: z.string(),
   secondaryEmails: z.array(z.string()),
@@ -127,12 +141,23 @@ export const importResponse = z.object({
       errors: z.array(fieldProblemOutput),
     }),
   ),
+
+  /**
+   * The rows not imported (skipped or refused), as a CSV to fix and import again: the file's own
+   * header and cells, plus a reason column in the user's language. UTF-8 with BOM. Null when
+   * every row was imported.
+   */
+  rejectedCsv: z.string().nullable(),
 });
 
 export const contactSearchQuery = z.object({
   q: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(500).optional(),
   cursor: z.string().max(2000).optional(),
+  /** name (default): by name; kana: 50音 order of the reading, else the name (the Japanese console). */
+  order: z.enum(["name", "kana"]).optional(),
 });
 
 export const contactPageOutput = z.object({ items: z.array(contactOutput), nextCursor: z.string().nullable() });
+
+export const importTemplateResponse = z.object({ filename: z.string(), csv: z.string() });

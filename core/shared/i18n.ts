@@ -548,6 +548,16 @@ const catalogue = {
     ja: "このイベントの配信中に、こちら側（データベースまたはシークレットストア）の処理が5回失敗しました。webhooks 関数のログを確認してください。",
   },
   internal: { en: "An unexpected error stopped the job: see the function's log.", ja: "予期しないエラーでジョブが停止しました。関数のログを確認してください。" },
+
+  // contacts: フリガナ (core/contacts/reading.ts), the import's template and rejected rows (core/contacts/csv-files.ts)
+  reading_not_kana: { en: "must be kana only (hiragana or katakana, ー and spaces).", ja: "ひらがな・カタカナ（長音「ー」、空白を含む）のみで入力してください。" },
+  csv_column_name: { en: "Name", ja: "氏名" },
+  csv_column_reading: { en: "Reading (furigana)", ja: "フリガナ" },
+  csv_column_company: { en: "Company", ja: "会社名" },
+  csv_column_email: { en: "Email", ja: "メールアドレス" },
+  csv_column_secondary_emails: { en: "Secondary emails", ja: "サブメールアドレス" },
+  csv_column_external_id: { en: "External ID", ja: "外部ID" },
+  csv_column_reason: { en: "Reason not imported", ja: "取り込めなかった理由" },
 } satisfies Record<string, Record<Lang, string>>;
 
 type CatalogueKey = keyof typeof catalogue;

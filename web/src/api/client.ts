@@ -30,6 +30,7 @@ import type {
   ImportPreview,
   ImportRequest,
   ImportResult,
+  ImportTemplate,
   MessageBody,
   MessageDetail,
   MessagePage,
@@ -232,6 +233,8 @@ export const api = {
   previewImport: (input: ImportRequest, signal?: AbortSignal) => request<ImportPreview>("POST", "/api/contacts/import/preview", { body: input, signal }),
   /** Imports a CSV file: valid rows are created or updated, invalid rows skipped with their problems. */
   runImport: (input: ImportRequest) => request<ImportResult>("POST", "/api/contacts/import", { body: input }),
+  /** The import's CSV template in the user's language (header line and one example row). */
+  importTemplate: () => request<ImportTemplate>("GET", "/api/contacts/import/template"),
   /** Whether the contact's past mail (after it gained an address) is still being fetched. */
   getPastMail: (id: string) => request<PastMailStatus>("GET", `/api/contacts/${enc(id)}/past-mail`),
   listMessages: (id: string, options: { cursor?: string | null; limit?: number; owner?: string | null } = {}) =>
