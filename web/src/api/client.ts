@@ -224,7 +224,9 @@ export const api = {
   deleteDomainSettings: (domain: string) => request<void>("DELETE", `/api/domain-settings/${enc(domain)}`),
 
   // Contacts
-  listContacts: (q?: string, signal?: AbortSignal, cursor?: string | null) => request<ContactPage>("GET", "/api/contacts", { query: { q, cursor }, signal }),
+  /** order "kana": 50音 order of the フリガナ (else the name), as the Japanese console lists them. */
+  listContacts: (q?: string, signal?: AbortSignal, cursor?: string | null, order?: "name" | "kana") =>
+    request<ContactPage>("GET", "/api/contacts", { query: { q, cursor, order }, signal }),
   getContact: (id: string) => request<Contact>("GET", `/api/contacts/${enc(id)}`),
   createContact: (input: ContactInput) => request<Contact>("POST", "/api/contacts", { body: input }),
   updateContact: (id: string, patch: ContactPatch) => request<Contact>("PATCH", `/api/contacts/${enc(id)}`, { body: patch }),
