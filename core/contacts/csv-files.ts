@@ -31,7 +31,14 @@ const COLUMN_KEYS: Record<ImportField, MessageKey> = {
 /** One example contact, so the file shows how each cell is written (a kana reading, two addresses). */
 const EXAMPLE: Record<Lang, Record<ImportField, string>> = {
   en: { name: "Taro Yamada", reading: "ヤマダ タロウ", company: "Example Ltd.", primaryEmail: "taro.yamada@example.com", secondaryEmails: "t.yamada@example.net", externalId: "" },
-  ja: { name: "山田 太郎", reading: "ヤマダ タロウ", company: "株式会社サンプル", primaryEmail: "taro.yamada@example.co.jp", secondaryEmails: "t.yamada@example.net", externalId: "" },
+  ja: {
+    name: "山田 太郎",
+    reading: "ヤマダ タロウ",
+    company: "株式会社サンプル",
+    primaryEmail: "taro.yamada@example.co.jp",
+    secondaryEmails: "t.yamada@example.net",
+    externalId: "",
+  },
 };
 
 /** The import template: the header line in the user's language (which the import maps back) and one example row. */

@@ -71,4 +71,3 @@ export function mapHeaders(header: string[]): ImportColumn[] {
     return { index, header: cell.trim(), field };
   });
 }
-

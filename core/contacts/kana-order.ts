@@ -31,7 +31,13 @@ export async function ensureKanaOrder(db: Db): Promise<void> {
   if (!(await db.get("main", KANA_ORDER_DONE))) {
     let start: Item | undefined;
     do {
-      const page = await db.query("main", { IndexName: "gsi1", KeyConditionExpression: "gsi1pk = :p", ExpressionAttributeValues: { ":p": keys.contactsIndex }, Limit: 500, ExclusiveStartKey: start });
+      const page = await db.query("main", {
+        IndexName: "gsi1",
+        KeyConditionExpression: "gsi1pk = :p",
+        ExpressionAttributeValues: { ":p": keys.contactsIndex },
+        Limit: 500,
+        ExclusiveStartKey: start,
+      });
       await mapPool(page.items, 8, (item) => db.put("main", kanaEntry(item), { expression: "attribute_not_exists(pk)" }));
       start = page.lastKey;
     } while (start);

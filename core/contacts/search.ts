@@ -85,7 +85,12 @@ export async function searchContacts(db: Db, search: ContactSearch = {}): Promis
   if (!needle) {
     const index = kana ? contactKanaIndex : keys.contactsIndex;
     const page = await db.query("main", indexQuery(index, undefined, limit, search.cursor ? decodePageCursor(search.cursor, isListKeyOn(index)) : undefined));
-    const items = kana ? await contactsByIds(db, page.items.map((i) => i.contactId as string)) : page.items.map(toContact);
+    const items = kana
+      ? await contactsByIds(
+          db,
+          page.items.map((i) => i.contactId as string),
+        )
+      : page.items.map(toContact);
     return { items, nextCursor: page.lastKey ? encodePageCursor(page.lastKey) : null };
   }
 
@@ -129,13 +134,23 @@ export async function searchContacts(db: Db, search: ContactSearch = {}): Promis
   if (found.size < limit && kanaPrefix) {
     await ensureKanaOrder(db);
     const byReading = await db.query("main", indexQuery(contactKanaIndex, kanaPrefix, limit));
-    (await contactsByIds(db, byReading.items.map((i) => i.contactId as string).filter((id) => !found.has(id))))
+    (
+      await contactsByIds(
+        db,
+        byReading.items.map((i) => i.contactId as string).filter((id) => !found.has(id)),
+      )
+    )
       .filter((c) => kanaSortKey(c.reading, c.name).startsWith(kanaPrefix))
       .forEach(take);
   }
   if (found.size < limit) {
     const byCompany = await db.query("main", indexQuery(contactCompaniesIndex, prefix, limit));
-    (await contactsByIds(db, byCompany.items.map((i) => i.contactId as string).filter((id) => !found.has(id))))
+    (
+      await contactsByIds(
+        db,
+        byCompany.items.map((i) => i.contactId as string).filter((id) => !found.has(id)),
+      )
+    )
       .filter((c) => searchKey(c.company ?? "").startsWith(prefix))
       .forEach(take);
   }
