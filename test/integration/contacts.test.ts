@@ -274,6 +274,8 @@ describe("CSV import", () => {
     expect(preview.body.rows[0].values).toEqual({
       externalId: "J-1",
       name: "髙橋 一郎",
+      // the file has no フリガナ column
+      reading: null,
       company: "株式会社テスト",
       primaryEmail: "Ichiro.Takahashi@Test.example",
       secondaryEmails: ["takahashi@gmail.example", "ichiro.t@test.example"],
