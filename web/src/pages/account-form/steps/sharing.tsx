@@ -2,7 +2,6 @@ import { useEffect, useState } from "react";
 import { FormField } from "../../../components";
 import { useI18n, type MessageKey } from "../../../i18n";
 import { api } from "../../../api";
-import { href } from "../../../router";
 import { SHARING_MODES } from "../model";
 import type { Contact } from "../../../api/types";
 import type { FormCtx } from "./context";
@@ -14,12 +13,6 @@ export function SharingSection(props: { ctx: FormCtx }) {
   return (
     <fieldset className="form__section">
       <legend className="form__legend">{t("accountForm.sectionSharing")}</legend>
-      <p className="field__hint">
-        {/* a new tab: following it here would leave the form and lose what was typed */}
-        <a className="link" href={href("/stored-data")} target="_blank" rel="noopener noreferrer" data-testid="account-stored-data">
-          {t("storedData.formLink")}
-        </a>
-      </p>
       <div className="radio-cards" role="radiogroup" aria-label={t("accountForm.sharingMode")}>
         <p className="field__label">{t("accountForm.sharingMode")}</p>
         {SHARING_MODES.map((mode) => (
