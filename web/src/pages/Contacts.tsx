@@ -6,6 +6,7 @@ import { useLoad, useSubmit } from "../hooks";
 import { formatDate, useI18n } from "../i18n";
 import { href, navigate } from "../router";
 import type { Contact } from "../api/types";
+import { ReadingField } from "./contact/reading-field";
 
 export function ContactsPage() {
   const { t, lang } = useI18n();
@@ -225,17 +226,7 @@ function NewContactForm(props: { onCreated: (c: Contact) => void }) {
           />
         )}
       </FormField>
-      <TextField
-        label={t("contactForm.reading")}
-        error={fieldErrors.reading}
-        hint={t("contactForm.readingHint")}
-        optional
-        value={reading}
-        onValueChange={setReading}
-        autoComplete="off"
-        lang="ja"
-        testId="contact-new-reading"
-      />
+      <ReadingField value={reading} onValueChange={setReading} error={fieldErrors.reading} testId="contact-new-reading" />
       <TextField label={t("contactForm.company")} error={fieldErrors.company} optional value={company} onValueChange={setCompany} autoComplete="off" testId="contact-new-company" />
       <TextField
         label={t("contactForm.primaryEmail")}

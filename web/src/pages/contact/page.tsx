@@ -8,6 +8,7 @@ import { Timeline } from "./timeline";
 import { ComposeDialog, type ComposeSeed } from "./compose";
 import { formatDate, useI18n } from "../../i18n";
 import { href, navigate } from "../../router";
+import { ReadingField } from "./reading-field";
 import type { Contact, DraftMode, SendingSettings, User } from "../../api/types";
 
 export function ContactPage(props: { id: string; messageId?: string; user: User }) {
@@ -239,16 +240,7 @@ function EditContactForm(props: { contact: Contact; onCancel: () => void; onSave
       <ErrorBanner messages={errors} testId="contact-edit-error" />
       <div className="form__row">
         <TextField label={t("contactForm.name")} error={fieldErrors.name} value={name} onValueChange={setName} />
-        <TextField
-          label={t("contactForm.reading")}
-          error={fieldErrors.reading}
-          hint={t("contactForm.readingHint")}
-          optional
-          value={reading}
-          onValueChange={setReading}
-          lang="ja"
-          testId="contact-edit-reading"
-        />
+        <ReadingField value={reading} onValueChange={setReading} error={fieldErrors.reading} testId="contact-edit-reading" />
       </div>
       <div className="form__row">
         <TextField label={t("contactForm.company")} error={fieldErrors.company} optional value={company} onValueChange={setCompany} />
