@@ -51,10 +51,13 @@ export const fieldProblemOutput = z.object({ field: z.string(), code: z.string()
 /**
  * One row of a bulk upsert: the contact's FULL state in the CRM. A row without `company` or
  * `secondaryEmails` leaves the contact with none (unlike PATCH, which keeps what it omits).
+ * `reading` (フリガナ) is the exception: a row without it keeps the stored one (typed in the
+ * console; many CRMs hold none), and null or "" clears it.
  */
 export const bulkRow = z.strictObject({
   externalId: z.string().trim().min(1).max(200),
   name: contactInput.shape.name,
+  reading: contactInput.shape.reading,
   company: contactInput.shape.company,
   primaryEmail: emailField,
   secondaryEmails: contactInput.shape.secondaryEmails,
@@ -72,7 +75,12 @@ const { $schema: _dialect, ...bulkRowJsonSchema } = z.toJSONSchema(bulkRow, { io
  */
 export const bulkRequest = z.strictObject({
   contacts: z
-    .array(z.unknown().meta({ ...bulkRowJsonSchema, description: "A contact's full state: { externalId, name, company?, primaryEmail, secondaryEmails? }" }))
+    .array(
+      z.unknown().meta({
+        ...bulkRowJsonSchema,
+        description: "A contact's full state: { externalId, name, reading?, company?, primaryEmail, secondaryEmails? } (a row without reading keeps the stored one)",
+      }),
+    )
     .min(1)
     .max(BULK_MAX_ROWS),
 });

@@ -172,6 +172,30 @@ describe("search by reading", () => {
   });
 });
 
+describe("the CRM's upserts", () => {
+  it("set a reading, keep it when a row has none, and refuse one that is not kana, row by row", async () => {
+    // Act
+    const bulk = await ja.post("/api/contacts/bulk", {
+      contacts: [
+        { externalId: "crm-r1", name: "小林 誠", reading: "コバヤシ マコト", primaryEmail: "makoto@kobayashi.example" },
+        { externalId: "crm-r2", name: "林 修", reading: "Hayashi", primaryEmail: "osamu@hayashi.example" },
+      ],
+    });
+    // Assess
+    expect(bulk.status).toBe(200);
+    expect(bulk.body.results[1]).toMatchObject({ status: "error", errors: [{ field: "reading", code: "reading_not_kana", message: expect.stringMatching(/カタカナ/) }] });
+    const id = bulk.body.results[0].id;
+    expect((await admin.get(`/api/contacts/${id}`)).body.reading).toBe("コバヤシ マコト");
+    // a full state without a reading keeps it; PUT by external id refuses a bad one with a 400
+    const put = await admin.request("PUT", "/api/contacts/by-external-id/crm-r1", { name: "小林 誠", primaryEmail: "makoto@kobayashi.example", company: "小林産業" });
+    expect(put.body.contact).toMatchObject({ company: "小林産業", reading: "コバヤシ マコト" });
+    const bad = await admin.request("PUT", "/api/contacts/by-external-id/crm-r1", { name: "小林 誠", reading: "小林", primaryEmail: "makoto@kobayashi.example" });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.fields[0]).toMatchObject({ field: "reading", code: "reading_not_kana" });
+    expect((await admin.get(`/api/contacts/${id}`)).body.reading).toBe("コバヤシ マコト");
+  });
+});
+
 describe("CSV import with a フリガナ column", () => {
   it("imports readings, skips a row whose reading is not kana, and hands it back in a CSV with the reason", async () => {
     // Prepare

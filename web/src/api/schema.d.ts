@@ -2983,6 +2983,7 @@ export interface operations {
       content: {
         "application/json": {
           name: string;
+          reading?: string | null;
           company?: string | null;
           primaryEmail: string;
           secondaryEmails?: string[];
@@ -3251,6 +3252,7 @@ export interface operations {
           contacts: ({
               externalId: string;
               name: string;
+              reading?: string | null;
               company?: string | null;
               primaryEmail: string;
               secondaryEmails?: string[];
