@@ -234,7 +234,7 @@ export async function updateContact(db: Db, id: string, patch: ContactPatch): Pr
     const next: Contact = {
       ...b,
       name: patch.name ?? b.name,
-      reading: patch.reading === undefined ? b.reading : storedReading(patch.reading)!,
+      reading: patch.reading === undefined ? b.reading : (storedReading(patch.reading) ?? null),
       company: patch.company === undefined ? b.company : patch.company || null,
       primaryEmail: patch.primaryEmail ? normaliseEmail(patch.primaryEmail) : b.primaryEmail,
       secondaryEmails: patch.secondaryEmails ? patch.secondaryEmails.map(normaliseEmail) : b.secondaryEmails,

@@ -31,12 +31,12 @@ export interface ContactPage {
   nextCursor: string | null;
 }
 
-/** A contact list cursor: exactly the index key DynamoDB returned, on the index of this order. */
+/** A contact list cursor: exactly the index key DynamoDB returned, on one of these indexes. */
 const isListKeyOn =
-  (index: string) =>
+  (...indexes: string[]) =>
   (key: unknown): key is Item => {
     const k = (key ?? {}) as Item;
-    return ["pk", "sk", "gsi1pk", "gsi1sk"].every((f) => typeof k[f] === "string") && Object.keys(k).length === 4 && k.gsi1pk === index;
+    return ["pk", "sk", "gsi1pk", "gsi1sk"].every((f) => typeof k[f] === "string") && Object.keys(k).length === 4 && indexes.includes(k.gsi1pk);
   };
 
 /** The contacts of these ids in this order (one BatchGetItem per 100); ids of deleted contacts are left out. */
@@ -80,17 +80,22 @@ function indexQuery(gsi1pk: string, prefix: string | undefined, limit: number, s
 export async function searchContacts(db: Db, search: ContactSearch = {}): Promise<ContactPage> {
   const limit = Math.min(Math.max(search.limit ?? MAX_PAGE, 1), MAX_PAGE);
   const needle = search.q?.trim();
-  const kana = search.order === "kana";
-  if (kana) await ensureKanaOrder(db);
+  // until contacts saved before the 50音 order have their entries, the list stays in name order
+  const kana = search.order === "kana" && (await ensureKanaOrder(db));
   if (!needle) {
-    const index = kana ? contactKanaIndex : keys.contactsIndex;
-    const page = await db.query("main", indexQuery(index, undefined, limit, search.cursor ? decodePageCursor(search.cursor, isListKeyOn(index)) : undefined));
-    const items = kana
-      ? await contactsByIds(
-          db,
-          page.items.map((i) => i.contactId as string),
-        )
-      : page.items.map(toContact);
+    // a cursor goes on in its own order: a list begun in name order while the 50音 entries were
+    // being written ends in name order
+    const accepted = search.order === "kana" ? isListKeyOn(contactKanaIndex, keys.contactsIndex) : isListKeyOn(keys.contactsIndex);
+    const start = search.cursor ? decodePageCursor(search.cursor, accepted) : undefined;
+    const index = start ? (start.gsi1pk as string) : kana ? contactKanaIndex : keys.contactsIndex;
+    const page = await db.query("main", indexQuery(index, undefined, limit, start));
+    const items =
+      index === contactKanaIndex
+        ? await contactsByIds(
+            db,
+            page.items.map((i) => i.contactId as string),
+          )
+        : page.items.map(toContact);
     return { items, nextCursor: page.lastKey ? encodePageCursor(page.lastKey) : null };
   }
 
@@ -131,8 +136,7 @@ export async function searchContacts(db: Db, search: ContactSearch = {}): Promis
   }
   // readings (and kana names) starting with q, katakana and hiragana alike: the 50音 index
   const kanaPrefix = kanaFold(needle);
-  if (found.size < limit && kanaPrefix) {
-    await ensureKanaOrder(db);
+  if (found.size < limit && kanaPrefix && (await ensureKanaOrder(db))) {
     const byReading = await db.query("main", indexQuery(contactKanaIndex, kanaPrefix, limit));
     (
       await contactsByIds(

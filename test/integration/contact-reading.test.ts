@@ -4,6 +4,8 @@ import { localDynamo } from "../../core/local/emulators";
 import { Db } from "../../core/store/db";
 import { searchContacts, SMALL_LIST } from "../../core/contacts/index";
 import { contactKanaKey } from "../../core/contacts/contact-item";
+import { ensureKanaOrder, kanaEntry } from "../../core/contacts/kana-order";
+import { keys } from "../../core/store/keys";
 import type { ApiClient } from "../support/api-client";
 import { startApiStack } from "../support/api-stack";
 
@@ -134,6 +136,24 @@ describe("50音 order", () => {
     expect(page.items.map((c) => c.id)).toContain(abe.id);
     expect(await fresh.get("main", contactKanaKey(abe.id))).toMatchObject({ gsi1sk: `あべ じろう#${abe.id}` });
     expect(await fresh.get("main", { pk: "META", sk: "KANA_ORDER" })).toBeDefined();
+  });
+});
+
+describe("the pass writing old contacts' 50音 entries", () => {
+  it("goes on from where an unfinished pass stopped", async () => {
+    // Prepare: a pass that stopped halfway through the contacts index, and two contacts without entries
+    const fresh = new Db(stack.tables, localDynamo(stack.dynamoEndpoint));
+    const index = (await fresh.query("main", { IndexName: "gsi1", KeyConditionExpression: "gsi1pk = :p", ExpressionAttributeValues: { ":p": keys.contactsIndex } })).items;
+    const [first, middle, last] = [index[0]!, index[Math.floor(index.length / 2)]!, index.at(-1)!];
+    for (const c of [first, last]) await fresh.delete("main", contactKanaKey(c.id));
+    await fresh.put("main", { pk: "META", sk: "KANA_ORDER", after: { pk: middle.pk, sk: middle.sk, gsi1pk: middle.gsi1pk, gsi1sk: middle.gsi1sk } });
+    // Act
+    expect(await ensureKanaOrder(fresh)).toBe(true);
+    // Assess: the contacts past the saved position got their entry; the one before it was taken as done
+    expect(await fresh.get("main", contactKanaKey(last.id))).toEqual(kanaEntry(last));
+    expect(await fresh.get("main", contactKanaKey(first.id))).toBeUndefined();
+    expect(await fresh.get("main", { pk: "META", sk: "KANA_ORDER" })).toMatchObject({ done: true });
+    await fresh.put("main", kanaEntry(first));
   });
 });
 
