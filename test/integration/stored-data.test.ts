@@ -28,6 +28,7 @@ const RECEIVED = "from relay.hidden-route.example";
 let stack: LocalStack;
 let api: ApiClient;
 let contactId = "";
+let accountId = "";
 
 /** A message with every kind of data the page speaks of: Bcc, Reply-To, other headers, a long body, an attachment. */
 function fullMessage(date: Date): Buffer {
@@ -98,6 +99,7 @@ beforeAll(async () => {
     password: carol.password,
   });
   expect(account.status, account.text).toBe(201);
+  accountId = account.body.id;
   await api.post(`/api/accounts/${account.body.id}/sync`);
   await eventually(async () => (await api.get(`/api/contacts/${contactId}/messages`)).body.items.length === 1);
   // the sync has finished the folder (the other two messages were read and left alone)
@@ -145,5 +147,14 @@ describe("what the stored-data page says, against a real sync", () => {
     const [copy] = await mailCopies();
     expect(copy).not.toHaveProperty("bcc");
     expect(copy).not.toHaveProperty("replyTo");
+  });
+
+  it("deletes the copies a mailbox stored when it is disconnected", async () => {
+    expect(en["storedData.removal.text"]).toMatch(/^Disconnecting a mailbox deletes the copies it stored/);
+    expect(await mailCopies()).toHaveLength(1);
+    // Act
+    expect((await api.del(`/api/accounts/${accountId}`)).status).toBe(204);
+    // Assess
+    expect(await mailCopies()).toEqual([]);
   });
 });
