@@ -33,5 +33,28 @@ export const toHiragana = (text: string): string => text.replace(/[\u30a1-\u30f6
  */
 export const kanaSortKey = (reading: string | null | undefined, name: string): string => kanaFold(reading || name);
 
+/** The vowel each hiragana ends in, for the long vowel mark. */
+const VOWEL_OF = new Map<string, string>(
+  (
+    [
+      ["あ", "あぁかがさざただなはばぱまやゃらわゎ"],
+      ["い", "いぃきぎしじちぢにひびぴみりゐ"],
+      ["う", "うぅくぐすずつづっぬふぶぷむゆゅるゔ"],
+      ["え", "えぇけげせぜてでねへべぺめれゑ"],
+      ["お", "おぉこごそぞとどのほぼぽもよょろを"],
+    ] as const
+  ).flatMap(([vowel, kana]) => [...kana].map((k) => [k, vowel] as const)),
+);
+
+/**
+ * ー as the vowel it lengthens (ローラ sorts as ろおら, before ろん), as dictionaries order it:
+ * its code point would put every long vowel after ん.
+ */
+const spellLongVowels = (text: string): string => {
+  let out = "";
+  for (const c of text) out += c === "ー" ? (VOWEL_OF.get(out.at(-1) ?? "") ?? c) : c;
+  return out;
+};
+
 /** The form search compares kana in (the sort key's form): "ヤマダ", "やまだ" and "ﾔﾏﾀﾞ" are one. */
-export const kanaFold = (text: string): string => toHiragana(normaliseReading(text).toLowerCase());
+export const kanaFold = (text: string): string => spellLongVowels(toHiragana(normaliseReading(text).toLowerCase()));

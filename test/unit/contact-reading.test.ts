@@ -29,6 +29,13 @@ describe("kanaSortKey", () => {
     expect(kanaFold("ヤマダ")).toBe("やまだ");
   });
 
+  it("sorts the long vowel mark as the vowel it lengthens: ローラ before ロン, after ロア", () => {
+    expect(kanaFold("ローラ")).toBe("ろおら");
+    expect(kanaFold("スーパー")).toBe("すうぱあ");
+    const keys = ["ロン", "ローラ", "ロア"].map((r) => kanaSortKey(r, "x")).sort();
+    expect(keys).toEqual(["ろあ", "ろおら", "ろん"]);
+  });
+
   it("falls back to the name when there is no reading", () => {
     expect(kanaSortKey(null, "Bob Smith")).toBe("bob smith");
     expect(kanaSortKey("", "あべ")).toBe("あべ");
