@@ -64,7 +64,14 @@ export async function bulkUpsert(db: Db, rows: unknown[]): Promise<BulkResult> {
     try {
       const upserted = await upsertContact(
         db,
-        { externalId: row.externalId, name: row.name, company: row.company ?? null, primaryEmail: row.primaryEmail, secondaryEmails: row.secondaryEmails ?? [] },
+        {
+          externalId: row.externalId,
+          name: row.name,
+          reading: row.reading,
+          company: row.company ?? null,
+          primaryEmail: row.primaryEmail,
+          secondaryEmails: row.secondaryEmails ?? [],
+        },
         known.get(row.externalId),
       );
       result.status = upserted.status;

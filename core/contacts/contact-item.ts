@@ -7,6 +7,7 @@ import { normaliseEmail } from "./email-address";
 export const toContact = (item: Item): Contact => ({
   id: item.id,
   name: item.name,
+  reading: item.reading ?? null,
   company: item.company ?? null,
   primaryEmail: item.primaryEmail,
   secondaryEmails: item.secondaryEmails ?? [],
@@ -27,3 +28,11 @@ export const contactEmails = (c: Pick<Contact, "primaryEmail" | "secondaryEmails
 /** Key of the company search entry: one item per contact with a company (not yet in keys.ts). */
 export const contactCompanyKey = (contactId: string) => ({ pk: `CONTACT#${contactId}`, sk: "COMPANY" });
 export const contactCompaniesIndex = "CONTACTCOMPANIES";
+
+/**
+ * Key of the 50音 order entry: one item per contact, whose gsi1sk is the kana sort key of its
+ * reading (else its name), so the Japanese console pages through contacts in 50音 order with
+ * the same index queries as the name order (not yet in keys.ts).
+ */
+export const contactKanaKey = (contactId: string) => ({ pk: `CONTACT#${contactId}`, sk: "KANA" });
+export const contactKanaIndex = "CONTACTSKANA";

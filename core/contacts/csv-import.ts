@@ -8,6 +8,8 @@ import { mapPool } from "../shared/pool";
 import { addressProblems, predictUpsert, readExternal, upsertContact, type ContactState, type UpsertStatus } from "./index";
 import { normaliseEmail } from "./email-address";
 import { contactInput } from "./schema";
+import { mapHeaders, type ImportColumn, type ImportField } from "./csv-headers";
+export { mapHeaders, type ImportColumn, type ImportField } from "./csv-headers";
 
 /**
  * CSV import of contacts, as Japanese users export them from Excel: UTF-8 (with or without
@@ -21,7 +23,6 @@ export const CSV_MAX_BYTES = 5 * 1024 * 1024;
 export const CSV_MAX_ROWS = 10_000;
 
 export type CsvEncoding = "utf-8" | "shift_jis";
-export type ImportField = "name" | "company" | "primaryEmail" | "secondaryEmails" | "externalId";
 
 const fileError = (code: MessageKey, params?: Record<string, string | number>) => new AppError("validation", code, { params });
 
@@ -135,82 +136,12 @@ function detectDelimiter(text: string): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Header mapping
-
-/** Header spellings per field, in the folded form of foldHeader. */
-const HEADER_ALIASES: Record<ImportField, string[]> = {
-  name: ["name", "fullname", "contactname", "氏名", "名前", "お名前", "担当者名", "担当者"],
-  company: ["company", "companyname", "organization", "organisation", "会社名", "会社", "企業名", "所属", "勤務先"],
-  primaryEmail: [
-    "email",
-    "emailaddress",
-    "primaryemail",
-    "mail",
-    "mailaddress",
-    "email1",
-    "メールアドレス",
-    "メール",
-    "eメール",
-    "eメールアドレス",
-    "電子メール",
-    "メールアドレス1",
-  ],
-  secondaryEmails: [
-    "secondaryemails",
-    "secondaryemail",
-    "otheremails",
-    "otheremail",
-    "additionalemails",
-    "email2",
-    "サブメールアドレス",
-    "サブメール",
-    "その他のメールアドレス",
-    "その他メールアドレス",
-    "メールアドレス2",
-  ],
-  externalId: ["externalid", "外部id", "id", "crmid"],
-};
-
-/** NFKC (全角 -> half width), lower case, no spaces/_/-/./・, no "(必須)" or "*" markers. */
-const foldHeader = (header: string): string =>
-  header
-    .normalize("NFKC")
-    .toLowerCase()
-    .replace(/\(.*?\)|\[.*?\]|【.*?】|[*※]/g, "")
-    .replace(/[\s_\-.・:]/g, "");
-
-const ALIAS_TO_FIELD = new Map<string, ImportField>(
-  (Object.entries(HEADER_ALIASES) as [ImportField, string[]][]).flatMap(([field, names]) => names.map((n) => [foldHeader(n), field] as const)),
-);
-
-export interface ImportColumn {
-  index: number;
-  header: string;
-  /** The contact field this column fills; null: ignored (unknown, or a second column for the same field). */
-  field: ImportField | null;
-}
-
-/**
- * Maps header cells to fields. Each field takes its first column, except secondary addresses,
- * which may come from several columns (メールアドレス2, メールアドレス3 ...).
- */
-export function mapHeaders(header: string[]): ImportColumn[] {
-  const taken = new Set<ImportField>();
-  return header.map((cell, index) => {
-    const folded = foldHeader(cell);
-    let field = ALIAS_TO_FIELD.get(folded) ?? (/^(email|メールアドレス)[3-9]$/.test(folded) ? "secondaryEmails" : null);
-    if (field && field !== "secondaryEmails" && taken.has(field)) field = null;
-    if (field) taken.add(field);
-    return { index, header: cell.trim(), field };
-  });
-}
-
-// ---------------------------------------------------------------------------------------------
 // Rows
 
 export interface ImportValues {
   externalId: string | null;
   name: string;
+  reading: string | null;
   company: string | null;
   primaryEmail: string;
   secondaryEmails: string[];
@@ -218,6 +149,8 @@ export interface ImportValues {
 
 export interface PreviewRow {
   line: number;
+  /** The row's cells as the file has them (for the rejected rows' CSV). */
+  cells: string[];
   values: ImportValues;
   /** Empty when the row will be imported. */
   errors: FieldProblem[];
@@ -225,6 +158,8 @@ export interface PreviewRow {
 
 export interface ImportPreview {
   encoding: CsvEncoding;
+  /** The header line's cells as the file has them. */
+  header: string[];
   columns: ImportColumn[];
   rows: PreviewRow[];
   counts: { rows: number; valid: number; invalid: number };
@@ -268,12 +203,14 @@ export function previewImport(bytes: Uint8Array): ImportPreview {
     const values: ImportValues = {
       externalId: cell(fields, "externalId") || null,
       name: cell(fields, "name"),
+      reading: cell(fields, "reading") || null,
       company: cell(fields, "company") || null,
       primaryEmail: foldWidth(cell(fields, "primaryEmail")).trim(),
       secondaryEmails: columns.filter((c) => c.field === "secondaryEmails").flatMap((c) => splitAddresses(fields[c.index] ?? "")),
     };
     const parsed = contactInput.safeParse({
       name: values.name,
+      reading: values.reading ?? undefined,
       company: values.company ?? undefined,
       primaryEmail: values.primaryEmail,
       secondaryEmails: values.secondaryEmails,
@@ -291,10 +228,10 @@ export function previewImport(bytes: Uint8Array): ImportPreview {
       if (first !== undefined) errors.push({ field: "primaryEmail", key: "duplicate_in_file", params: { line: first } });
       else firstByEmail.set(address, line);
     }
-    return { line, values, errors };
+    return { line, cells: fields, values, errors };
   });
   const valid = rows.filter((r) => !r.errors.length).length;
-  return { encoding, columns, rows, counts: { rows: rows.length, valid, invalid: rows.length - valid } };
+  return { encoding, header: header.fields, columns, rows, counts: { rows: rows.length, valid, invalid: rows.length - valid } };
 }
 
 export type ImportStatus = UpsertStatus | "skipped" | "error";
@@ -308,6 +245,8 @@ export interface ImportRowOutcome {
 
 export interface ImportResult {
   encoding: CsvEncoding;
+  /** What was read, for the rejected rows' CSV (csv-files.ts). */
+  preview: ImportPreview;
   counts: Record<ImportStatus, number> & { rows: number };
   rows: ImportRowOutcome[];
 }
@@ -327,6 +266,7 @@ function rowState(preview: ImportPreview, row: PreviewRow): ContactState {
   const v = row.values;
   return {
     name: v.name,
+    reading: preview.columns.some((c) => c.field === "reading") ? v.reading : undefined,
     company: preview.columns.some((c) => c.field === "company") ? v.company : undefined,
     primaryEmail: v.primaryEmail,
     secondaryEmails: preview.columns.some((c) => c.field === "secondaryEmails") ? v.secondaryEmails : undefined,
@@ -388,5 +328,5 @@ export async function runImport(db: Db, bytes: Uint8Array): Promise<ImportResult
 
   const counts = { rows: outcomes.length, created: 0, updated: 0, unchanged: 0, skipped: 0, error: 0 };
   for (const o of outcomes) counts[o.status]++;
-  return { encoding: preview.encoding, counts, rows: outcomes };
+  return { encoding: preview.encoding, preview, counts, rows: outcomes };
 }

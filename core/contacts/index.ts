@@ -7,7 +7,9 @@ import { normaliseEmail } from "./email-address";
 import { deletePartition } from "../sharing/index";
 import { primaryTaken, refuseInternalAddresses } from "./guards";
 import { recordBackfills } from "./backfill-store";
-import { contactCompaniesIndex, contactCompanyKey, contactEmails, searchKey, toContact } from "./contact-item";
+import { contactCompaniesIndex, contactCompanyKey, contactEmails, contactKanaKey, searchKey, toContact } from "./contact-item";
+import { kanaSortKey, normaliseReading } from "./reading";
+import { kanaEntry } from "./kana-order";
 export { contactEmails, searchKey };
 import type { Contact, ContactInput, ContactPatch } from "./schema";
 
@@ -66,6 +68,7 @@ async function readStored(db: Db, id: string): Promise<Stored | undefined> {
 /** Whether two states of a contact differ in anything a user or the CRM can set. */
 const sameContent = (a: Contact, b: Contact): boolean =>
   a.name === b.name &&
+  a.reading === b.reading &&
   a.company === b.company &&
   a.primaryEmail === b.primaryEmail &&
   a.externalId === b.externalId &&
@@ -113,8 +116,14 @@ async function writeContact(db: Db, before: Stored | undefined, next: Contact): 
       await db.delete("main", contactCompanyKey(next.id));
     }
   }
+
+  // 5. The 50音 order entry (a hint like the company entry: the list reads the contact item).
+  if (!before || kanaSortKey(before.contact.reading, before.contact.name) !== kanaSortKey(next.reading, next.name)) await db.put("main", kanaEntry(item));
   return true;
 }
+
+/** A reading as stored: normalised, and null when empty (undefined: not given). */
+const storedReading = (reading: string | null | undefined): string | null | undefined => (reading === undefined ? undefined : reading ? normaliseReading(reading) || null : null);
 
 /** Retries a read-modify-write a few times when another writer got there first. */
 async function withRetries<T>(attempt: () => Promise<T | false>): Promise<T> {
@@ -196,6 +205,7 @@ export async function createContact(db: Db, input: ContactInput): Promise<Contac
   const contact: Contact = {
     id: newId(),
     name: input.name,
+    reading: storedReading(input.reading) ?? null,
     company: input.company || null,
     primaryEmail: normaliseEmail(input.primaryEmail),
     secondaryEmails: secondary.map(normaliseEmail),
@@ -224,6 +234,7 @@ export async function updateContact(db: Db, id: string, patch: ContactPatch): Pr
     const next: Contact = {
       ...b,
       name: patch.name ?? b.name,
+      reading: patch.reading === undefined ? b.reading : (storedReading(patch.reading) ?? null),
       company: patch.company === undefined ? b.company : patch.company || null,
       primaryEmail: patch.primaryEmail ? normaliseEmail(patch.primaryEmail) : b.primaryEmail,
       secondaryEmails: patch.secondaryEmails ? patch.secondaryEmails.map(normaliseEmail) : b.secondaryEmails,
@@ -269,6 +280,7 @@ export async function deleteContact(db: Db, id: string): Promise<void> {
     }
   }
   if (before.company) await db.delete("main", contactCompanyKey(id));
+  await db.delete("main", contactKanaKey(id));
   if (before.externalId && claim?.contactId === id) await releaseClaim(db, before.externalId, id, claim.claimedAt);
 }
 
@@ -278,6 +290,8 @@ export async function deleteContact(db: Db, id: string): Promise<void> {
 /** A contact's full state as the CRM or a file gives it. */
 export interface ContactState {
   name: string;
+  /** undefined: keep the stored reading (the bulk API, a CSV without a reading column); null: none. */
+  reading?: string | null;
   /** undefined: keep the stored company (a CSV without a company column); null: none. */
   company?: string | null;
   primaryEmail: string;
@@ -297,6 +311,7 @@ function merged(before: Contact | undefined, state: ContactState, id: string): C
   return {
     id,
     name: state.name,
+    reading: state.reading === undefined ? (before?.reading ?? null) : (storedReading(state.reading) ?? null),
     company: state.company === undefined ? (before?.company ?? null) : state.company || null,
     primaryEmail: normaliseEmail(state.primaryEmail),
     secondaryEmails: state.secondaryEmails === undefined ? (before?.secondaryEmails ?? []) : state.secondaryEmails.map(normaliseEmail),
@@ -517,5 +532,6 @@ export async function matchContactEmails(db: Db, addresses: Iterable<string>): P
 }
 export { bulkUpsert } from "./bulk";
 export { planImport, previewImport, runImport } from "./csv-import";
+export { rejectedRowsCsv, templateCsv } from "./csv-files";
 export { backfillKey, backfillRequestedSince, clearBackfill, pendingBackfills, readBackfillRequests, type Backfill } from "./backfill-store";
 export { listContacts, MAX_PAGE, searchContacts, SMALL_LIST, type ContactPage, type ContactSearch } from "./search";

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { looksLikeEmail } from "./email-address";
+import { isKanaReading, normaliseReading } from "./reading";
 
 export const emailField = z
   .string()
@@ -8,8 +9,18 @@ export const emailField = z
   .max(254)
   .refine(looksLikeEmail, { params: { key: "invalid_email" } });
 
+/**
+ * フリガナ of the name: kana and spaces (checked after NFKC, so half-width ｶﾀｶﾅ is fine);
+ * empty or null clears it. Stored normalised (reading.ts).
+ */
+export const readingField = z
+  .string()
+  .max(200)
+  .refine((v) => normaliseReading(v) === "" || isKanaReading(normaliseReading(v)), { params: { key: "reading_not_kana" } });
+
 export const contactInput = z.strictObject({
   name: z.string().trim().min(1).max(200),
+  reading: readingField.nullish(),
   company: z.string().trim().max(200).nullish(),
   primaryEmail: emailField,
   secondaryEmails: z.array(emailField).max(20).optional(),
@@ -23,6 +34,8 @@ export type ContactPatch = z.infer<typeof contactPatch>;
 export const contactOutput = z.object({
   id: z.string(),
   name: z.string(),
+  /** フリガナ (kana), or null. */
+  reading: z.string().nullable(),
   company: z.string().nullable(),
   primaryEmail: z.string(),
   secondaryEmails: z.array(z.string()),
@@ -38,10 +51,13 @@ export const fieldProblemOutput = z.object({ field: z.string(), code: z.string()
 /**
  * One row of a bulk upsert: the contact's FULL state in the CRM. A row without `company` or
  * `secondaryEmails` leaves the contact with none (unlike PATCH, which keeps what it omits).
+ * `reading` (フリガナ) is the exception: a row without it keeps the stored one (typed in the
+ * console; many CRMs hold none), and null or "" clears it.
  */
 export const bulkRow = z.strictObject({
   externalId: z.string().trim().min(1).max(200),
   name: contactInput.shape.name,
+  reading: contactInput.shape.reading,
   company: contactInput.shape.company,
   primaryEmail: emailField,
   secondaryEmails: contactInput.shape.secondaryEmails,
@@ -59,7 +75,12 @@ const { $schema: _dialect, ...bulkRowJsonSchema } = z.toJSONSchema(bulkRow, { io
  */
 export const bulkRequest = z.strictObject({
   contacts: z
-    .array(z.unknown().meta({ ...bulkRowJsonSchema, description: "A contact's full state: { externalId, name, company?, primaryEmail, secondaryEmails? }" }))
+    .array(
+      z.unknown().meta({
+        ...bulkRowJsonSchema,
+        description: "A contact's full state: { externalId, name, reading?, company?, primaryEmail, secondaryEmails? } (a row without reading keeps the stored one)",
+      }),
+    )
     .min(1)
     .max(BULK_MAX_ROWS),
 });
@@ -86,12 +107,13 @@ export const importRequest = z.strictObject({
   contentBase64: z.string().min(1),
 });
 
-export const importField = z.enum(["name", "company", "primaryEmail", "secondaryEmails", "externalId"]);
+export const importField = z.enum(["name", "reading", "company", "primaryEmail", "secondaryEmails", "externalId"]);
 
 const importColumns = z.array(z.object({ index: z.number(), header: z.string(), field: importField.nullable() }));
 const importValues = z.object({
   externalId: z.string().nullable(),
   name: z.string(),
+  reading: z.string().nullable(),
   company: z.string().nullable(),
   primaryEmail: z.string(),
   secondaryEmails: z.array(z.string()),
@@ -127,12 +149,23 @@ export const importResponse = z.object({
       errors: z.array(fieldProblemOutput),
     }),
   ),
+
+  /**
+   * The rows not imported (skipped or refused), as a CSV to fix and import again: the file's own
+   * header and cells, plus a reason column in the user's language. UTF-8 with BOM. Null when
+   * every row was imported.
+   */
+  rejectedCsv: z.string().nullable(),
 });
 
 export const contactSearchQuery = z.object({
   q: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(500).optional(),
   cursor: z.string().max(2000).optional(),
+  /** name (default): by name; kana: 50音 order of the reading, else the name (the Japanese console). */
+  order: z.enum(["name", "kana"]).optional(),
 });
 
 export const contactPageOutput = z.object({ items: z.array(contactOutput), nextCursor: z.string().nullable() });
+
+export const importTemplateResponse = z.object({ filename: z.string(), csv: z.string() });

@@ -572,6 +572,15 @@ const catalogue = {
   },
   password_mail_refused: { en: "The mail server refused the mail to {address}.", ja: "メールサーバーが {address} 宛てのメールを拒否しました。" },
   password_change_required: { en: "Change your temporary password first.", ja: "先に仮パスワードを変更してください。" },
+  // contacts: フリガナ (core/contacts/reading.ts), the import's template and rejected rows (core/contacts/csv-files.ts)
+  reading_not_kana: { en: "must be kana only (hiragana or katakana, ー and spaces).", ja: "ひらがな・カタカナ（長音「ー」、空白を含む）のみで入力してください。" },
+  csv_column_name: { en: "Name", ja: "氏名" },
+  csv_column_reading: { en: "Reading (furigana)", ja: "フリガナ" },
+  csv_column_company: { en: "Company", ja: "会社名" },
+  csv_column_email: { en: "Email", ja: "メールアドレス" },
+  csv_column_secondary_emails: { en: "Secondary emails", ja: "サブメールアドレス" },
+  csv_column_external_id: { en: "External ID", ja: "外部ID" },
+  csv_column_reason: { en: "Reason not imported", ja: "取り込めなかった理由" },
 } satisfies Record<string, Record<Lang, string>>;
 
 type CatalogueKey = keyof typeof catalogue;

@@ -27,6 +27,8 @@
  * | undated message's date | FIRSTSEEN#<messageKey>    | FIRSTSEEN            |                     |                           |
  * | contact                | CONTACT#<contactId>       | CONTACT              | CONTACTS            | <nfkc lower name>#<id>    |
  * | contact company entry  | CONTACT#<contactId>       | COMPANY              | CONTACTCOMPANIES    | <nfkc lower company>#<id> |
+ * | contact 50音 entry     | CONTACT#<contactId>       | KANA                 | CONTACTSKANA        | <hiragana reading|name>#<id> |
+ * | 50音 entries complete  | META                      | KANA_ORDER           |                     |                           |
  * | contact by external id | CONTACTEXT#<externalId>   | CONTACTEXT           |                     |                           |
  * | contact email index    | EMAIL#<normalisedEmail>   | EMAIL                |                     |                           |
  * | settings (road)        | SETTINGS                  | <area>               |                     |                           |
@@ -62,6 +64,11 @@
  * provider, the redirect URI and the mailbox being reconnected; it expires after 10 minutes
  * (`expiresAt`, checked at read) and is deleted by the one callback that may use it. It holds
  * no secret: the PKCE verifier is derived from the session token and the state, never stored.
+ *
+ * A contact may hold `reading` (フリガナ, kana). Its 50音 entry (core/contacts/kana-order.ts) orders
+ * the Japanese console's list and finds readings by their start: its gsi1sk is the reading (else
+ * the name) in NFKC, lower case, katakana folded to hiragana. Contacts saved before the entries
+ * existed get theirs in one pass the first time the order is needed; META/KANA_ORDER then says so.
  *
  * The contact email index item holds `contactIds` (a string set): the sync matches a
  * participant with one BatchGetItem of EMAIL#<address> keys, primary and secondary alike.

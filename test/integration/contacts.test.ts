@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import iconv from "iconv-lite";
-import { startLocalStack, type LocalStack } from "../../core/local/stack";
-import { localDynamo } from "../../core/local/emulators";
-import { Db } from "../../core/store/db";
+import type { LocalStack } from "../../core/local/stack";
+import type { Db } from "../../core/store/db";
 import { keys } from "../../core/store/keys";
 import { clearBackfill, pendingBackfills, SMALL_LIST } from "../../core/contacts/index";
-import { ApiClient } from "../support/api-client";
+import type { ApiClient } from "../support/api-client";
+import { startApiStack } from "../support/api-stack";
 
 // The real API handler behind the local gateway, on dynalite; the Main table is read directly
 // only to check what the API cannot show (claims, backfill records).
@@ -13,16 +13,9 @@ let stack: LocalStack;
 let admin: ApiClient;
 let ja: ApiClient;
 let db: Db;
-const ADMIN = { email: "admin@example.test", password: "admin-password-123" };
 
 beforeAll(async () => {
-  stack = await startLocalStack({ schedule: false, admin: ADMIN });
-  admin = new ApiClient(stack.url);
-  expect((await admin.signIn(ADMIN.email, ADMIN.password)).status).toBe(200);
-  ja = new ApiClient(stack.url, "ja");
-  ja.cookie = admin.cookie;
-  ja.csrf = admin.csrf;
-  db = new Db(stack.tables, localDynamo(stack.dynamoEndpoint));
+  ({ stack, admin, ja, db } = await startApiStack());
 });
 afterAll(async () => stack?.stop());
 
@@ -274,6 +267,8 @@ describe("CSV import", () => {
     expect(preview.body.rows[0].values).toEqual({
       externalId: "J-1",
       name: "髙橋 一郎",
+      // the file has no フリガナ column
+      reading: null,
       company: "株式会社テスト",
       primaryEmail: "Ichiro.Takahashi@Test.example",
       secondaryEmails: ["takahashi@gmail.example", "ichiro.t@test.example"],

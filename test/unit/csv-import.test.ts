@@ -122,6 +122,11 @@ describe("mapHeaders", () => {
     expect(mapHeaders(["名前", "会社", "メール", "サブメールアドレス", "ID"]).map((c) => c.field)).toEqual(["name", "company", "primaryEmail", "secondaryEmails", "externalId"]);
   });
 
+  it("maps a フリガナ column in the spellings Japanese address books use", () => {
+    for (const header of ["フリガナ", "ふりがな", "ﾌﾘｶﾞﾅ", "reading", "Furigana", "よみがな", "氏名フリガナ"])
+      expect(mapHeaders(["氏名", header])[1]!.field, header).toBe("reading");
+  });
+
   it("gives each field its first column, but merges every secondary address column", () => {
     const cols = mapHeaders(["name", "email", "メールアドレス2", "メールアドレス3", "氏名"]);
     expect(cols.map((c) => c.field)).toEqual(["name", "primaryEmail", "secondaryEmails", "secondaryEmails", null]);
@@ -143,9 +148,11 @@ describe("previewImport", () => {
     expect(preview.counts).toEqual({ rows: 2, valid: 2, invalid: 0 });
     expect(preview.rows[0]).toEqual({
       line: 2,
+      cells: ["C-1", "山田 太郎", "株式会社サンプル", "Taro.Yamada@Example.co.jp", "yamada@gmail.com; t.yamada@example.jp"],
       values: {
         externalId: "C-1",
         name: "山田 太郎",
+        reading: null,
         company: "株式会社サンプル",
         primaryEmail: "Taro.Yamada@Example.co.jp",
         secondaryEmails: ["yamada@gmail.com", "t.yamada@example.jp"],
@@ -154,6 +161,13 @@ describe("previewImport", () => {
     });
     // a quoted comma stays in the company; full-width letters typed with the IME on become ASCII
     expect(preview.rows[1]!.values).toMatchObject({ company: "サンプル, 大阪支店", primaryEmail: "hanako@example.jp", secondaryEmails: [] });
+  });
+
+  it("reads the reading column and refuses a reading that is not kana, naming the field", () => {
+    const preview = previewImport(utf8("氏名,フリガナ,メールアドレス\n山田 太郎,ﾔﾏﾀﾞ ﾀﾛｳ,taro@example.jp\n鈴木 一郎,鈴木,ichiro@example.jp\n"));
+    expect(preview.rows[0]!.values.reading).toBe("ﾔﾏﾀﾞ ﾀﾛｳ");
+    expect(preview.rows[0]!.errors).toEqual([]);
+    expect(preview.rows[1]!.errors).toEqual([{ field: "reading", key: "reading_not_kana", params: undefined }]);
   });
 
   it("splits several secondary addresses on ; , 、 and spaces", () => {

@@ -13,14 +13,15 @@
  *              account-email, account-display-name, account-owner, account-host, account-port,
  *              account-security, account-user, account-password, account-insecure, account-sync-enabled,
  *              account-save, account-form-error, account-port-suggest
- *   Contacts:  contacts-search, contacts-table, contact-row, contact-new-name, contact-new-company,
+ *   Contacts:  contacts-search, contacts-table, contact-row, contact-row-reading, contact-new-name, contact-new-reading, contact-new-company,
  *              contact-new-email, contact-new-secondary, contact-new-save, contact-new-error
  *   CSV import: import-open (on Contacts), import-file (the file input), import-dropzone, import-selected,
  *              import-size-error, import-error, import-encoding (data-encoding), import-columns, import-column
  *              (data-field), import-counts (data-count items), import-errors-only, import-preview-table,
  *              import-row (data-line, data-valid), import-row-error (data-field), import-run, import-result,
  *              import-result-counts (data-count items), import-skipped-only, import-result-table,
- *              import-result-row (data-line, data-status), import-back, import-again
+ *              import-result-row (data-line, data-status), import-back, import-again,
+ *              import-template, import-rejected-download
  *   Mailbox form: account-detect, account-discovery, setting-source, provider-cards, provider-<id>,
  *              provider-app-password, provider-oauth, provider-password-steps, account-advanced-toggle,
  *              account-server-summary, account-smtp-host/-port/-security/-user/-password, account-smtp-same,
@@ -56,6 +57,8 @@
  *              domain-username-<email|localpart>, domain-test-email, domain-test-password, domain-test-run,
  *              domain-test-result, domain-test-error, domain-save, domain-cancel
  *   Setup:     setup-checklist, setup-progress, setup-dismiss, setup-step (data-step, data-done), setup-go-<step>
+ *   Stored data: footer-stored-data (every page), account-stored-data (mailbox form), stored-data,
+ *              stored-data-<which|stored|not-stored|removal|sent>
  *   Audit:     audit-filter, audit-filter-area/-actorId/-from/-to, audit-filter-apply, audit-table, audit-row
  *              (data-action, data-ok), audit-outcome, audit-load-more
  *   Shared:    confirm-dialog, confirm-ok, confirm-cancel, notice
@@ -75,6 +78,7 @@ import { UsersPage } from "./pages/users/page";
 import { SetPasswordPage } from "./pages/users/set-password";
 import { IntegrationsPage } from "./pages/integrations/page";
 import { DomainsPage } from "./pages/domains/page";
+import { StoredDataPage } from "./pages/stored-data/page";
 import { AuditPage } from "./pages/audit/page";
 import { SetupChecklist } from "./pages/setup/checklist";
 import { OperationsSettingsPage } from "./pages/operations/page";
@@ -219,6 +223,11 @@ function Shell() {
             <RouteView route={route} user={user} />
           )}
         </main>
+        <footer className="footer">
+          <a className="link" href={href("/stored-data")} data-testid="footer-stored-data">
+            {t("storedData.link")}
+          </a>
+        </footer>
       </div>
     </NoticeProvider>
   );
@@ -251,6 +260,8 @@ function titleFor(route: Route, signedIn: boolean) {
       return "monitor.title" as const;
     case "settings":
       return "ops.title" as const;
+    case "storedData":
+      return "storedData.title" as const;
     default:
       return null;
   }
@@ -303,6 +314,8 @@ function RouteView(props: { route: Route; user: User }) {
       return user.role === "admin" ? <MonitorSettingsPage /> : <ErrorBanner messages={[t("error.forbidden")]} />;
     case "settings":
       return user.role === "admin" ? <OperationsSettingsPage /> : <ErrorBanner messages={[t("error.forbidden")]} />;
+    case "storedData":
+      return <StoredDataPage />;
     case "notFound":
       return <ErrorBanner messages={[t("error.notFound")]} />;
   }

@@ -23,7 +23,7 @@ export function contactSubmitOptions(secondary: string[]): SubmitOptions {
   return {
     fieldKey: (f) => {
       const field = f.replace(/^secondaryEmails\.\d+$/, "secondaryEmails");
-      return ["name", "company", "primaryEmail", "secondaryEmails"].includes(field) ? field : null;
+      return ["name", "reading", "company", "primaryEmail", "secondaryEmails"].includes(field) ? field : null;
     },
     mapFields: (fields: FieldError[]) =>
       fields.map((f) => {

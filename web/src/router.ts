@@ -17,6 +17,7 @@ export type Route =
   | { name: "domains" }
   | { name: "audit" }
   | { name: "overview" }
+  | { name: "storedData" }
   | { name: "monitorSettings" }
   | { name: "notFound" };
 
@@ -71,6 +72,8 @@ export function parseRoute(path: string): Route {
       return second === undefined ? { name: "audit" } : { name: "notFound" };
     case "overview":
       return second === undefined ? { name: "overview" } : { name: "notFound" };
+    case "stored-data":
+      return second === undefined ? { name: "storedData" } : { name: "notFound" };
     default:
       return { name: "notFound" };
   }

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import * as contacts from "../../contacts/index";
 import { bulkUpsert } from "../../contacts/index";
-import { planImport, previewImport, runImport } from "../../contacts/index";
+import { planImport, previewImport, rejectedRowsCsv, runImport, templateCsv } from "../../contacts/index";
 import { contactHistory, messagePage } from "../../messages/index";
 import { backfillStatus, queueBackfillJobs } from "../../sync/index";
 import { trackRun } from "../../monitoring/index";
@@ -61,7 +61,8 @@ export const contactRoutes: Route[] = [
     auth: "user",
     tag: "contacts",
     scope: "contacts:read",
-    summary: "List contacts in name order (a page of up to 500, then nextCursor), or search: q is an exact address (primary or secondary), or the start of a name or company",
+    summary:
+      "List contacts in name order, or with order=kana in 50音 order of the reading (フリガナ, else the name) (a page of up to 500, then nextCursor), or search: q is an exact address (primary or secondary), or the start of a name, reading (hiragana or katakana) or company",
     query: contacts.contactSearchQuery,
     response: contacts.contactPageOutput,
     handle: async (ctx) => ({ body: await contacts.searchContacts(ctx.deps.db, ctx.query) }),
@@ -99,10 +100,19 @@ export const contactRoutes: Route[] = [
           columns: preview.columns,
           counts: preview.counts,
           plan: plan.counts,
-          rows: preview.rows.map((r, i) => ({ ...r, errors: answer(r.errors, ctx.lang), action: plan.actions[i] ?? null })),
+          rows: preview.rows.map((r, i) => ({ line: r.line, values: r.values, errors: answer(r.errors, ctx.lang), action: plan.actions[i] ?? null })),
         },
       };
     },
+  },
+  {
+    method: "GET",
+    path: "/api/contacts/import/template",
+    auth: "user",
+    tag: "contacts",
+    summary: "A CSV template for the import in the user's language: the header line and one example contact (UTF-8 with BOM, for Excel)",
+    response: contacts.importTemplateResponse,
+    handle: async (ctx) => ({ body: { filename: ctx.lang === "ja" ? "contacts-template-ja.csv" : "contacts-template.csv", csv: templateCsv(ctx.lang) } }),
   },
   {
     method: "POST",
@@ -125,6 +135,7 @@ export const contactRoutes: Route[] = [
           encoding: result.encoding,
           counts: result.counts,
           rows: result.rows.map((r) => ({ ...r, errors: answer(r.errors, ctx.lang) })),
+          rejectedCsv: rejectedRowsCsv(result.preview, result.rows, ctx.lang),
         },
       };
     },

@@ -30,6 +30,7 @@ import type {
   ImportPreview,
   ImportRequest,
   ImportResult,
+  ImportTemplate,
   MessageBody,
   MessageDetail,
   MessagePage,
@@ -231,7 +232,9 @@ export const api = {
   deleteDomainSettings: (domain: string) => request<void>("DELETE", `/api/domain-settings/${enc(domain)}`),
 
   // Contacts
-  listContacts: (q?: string, signal?: AbortSignal, cursor?: string | null) => request<ContactPage>("GET", "/api/contacts", { query: { q, cursor }, signal }),
+  /** order "kana": 50音 order of the フリガナ (else the name), as the Japanese console lists them. */
+  listContacts: (q?: string, signal?: AbortSignal, cursor?: string | null, order?: "name" | "kana") =>
+    request<ContactPage>("GET", "/api/contacts", { query: { q, cursor, order }, signal }),
   getContact: (id: string) => request<Contact>("GET", `/api/contacts/${enc(id)}`),
   createContact: (input: ContactInput) => request<Contact>("POST", "/api/contacts", { body: input }),
   updateContact: (id: string, patch: ContactPatch) => request<Contact>("PATCH", `/api/contacts/${enc(id)}`, { body: patch }),
@@ -240,6 +243,8 @@ export const api = {
   previewImport: (input: ImportRequest, signal?: AbortSignal) => request<ImportPreview>("POST", "/api/contacts/import/preview", { body: input, signal }),
   /** Imports a CSV file: valid rows are created or updated, invalid rows skipped with their problems. */
   runImport: (input: ImportRequest) => request<ImportResult>("POST", "/api/contacts/import", { body: input }),
+  /** The import's CSV template in the user's language (header line and one example row). */
+  importTemplate: () => request<ImportTemplate>("GET", "/api/contacts/import/template"),
   /** Whether the contact's past mail (after it gained an address) is still being fetched. */
   getPastMail: (id: string) => request<PastMailStatus>("GET", `/api/contacts/${enc(id)}/past-mail`),
   listMessages: (id: string, options: { cursor?: string | null; limit?: number; owner?: string | null } = {}) =>

@@ -155,7 +155,7 @@ export interface paths {
     delete: operations["deleteContactsBy-external-idExternalId"];
   };
   "/api/contacts": {
-    /** List contacts in name order (a page of up to 500, then nextCursor), or search: q is an exact address (primary or secondary), or the start of a name or company */
+    /** List contacts in name order, or with order=kana in 50音 order of the reading (フリガナ, else the name) (a page of up to 500, then nextCursor), or search: q is an exact address (primary or secondary), or the start of a name, reading (hiragana or katakana) or company */
     get: operations["getContacts"];
     /** Add a contact */
     post: operations["postContacts"];
@@ -167,6 +167,10 @@ export interface paths {
   "/api/contacts/import/preview": {
     /** Check a CSV file of contacts (UTF-8 or Shift_JIS) without importing: column mapping, every row's problems, and whether it would create, update or leave unchanged a contact */
     post: operations["postContactsImportPreview"];
+  };
+  "/api/contacts/import/template": {
+    /** A CSV template for the import in the user's language: the header line and one example contact (UTF-8 with BOM, for Excel) */
+    get: operations["getContactsImportTemplate"];
   };
   "/api/contacts/import": {
     /** Import a CSV file of contacts: valid rows are created or updated (by external id, else primary address), invalid rows skipped with their problems */
@@ -3115,6 +3119,7 @@ export interface operations {
                 contact: {
                   id: string;
                   name: string;
+                  reading: string | null;
                   company: string | null;
                   primaryEmail: string;
                   secondaryEmails: string[];
@@ -3292,6 +3297,7 @@ export interface operations {
           "application/json": {
             id: string;
             name: string;
+            reading: string | null;
             company: string | null;
             primaryEmail: string;
             secondaryEmails: string[];
@@ -3349,6 +3355,7 @@ export interface operations {
       content: {
         "application/json": {
           name: string;
+          reading?: string | null;
           company?: string | null;
           primaryEmail: string;
           secondaryEmails?: string[];
@@ -3365,6 +3372,7 @@ export interface operations {
             contact: {
               id: string;
               name: string;
+              reading: string | null;
               company: string | null;
               primaryEmail: string;
               secondaryEmails: string[];
@@ -3461,13 +3469,14 @@ export interface operations {
       };
     };
   };
-  /** List contacts in name order (a page of up to 500, then nextCursor), or search: q is an exact address (primary or secondary), or the start of a name or company */
+  /** List contacts in name order, or with order=kana in 50音 order of the reading (フリガナ, else the name) (a page of up to 500, then nextCursor), or search: q is an exact address (primary or secondary), or the start of a name, reading (hiragana or katakana) or company */
   getContacts: {
     parameters: {
       query?: {
         q?: string;
         limit?: number;
         cursor?: string;
+        order?: "name" | "kana";
       };
       header?: {
         /** @description en or ja: the language of error messages */
@@ -3482,6 +3491,7 @@ export interface operations {
             items: ({
                 id: string;
                 name: string;
+                reading: string | null;
                 company: string | null;
                 primaryEmail: string;
                 secondaryEmails: string[];
@@ -3538,6 +3548,7 @@ export interface operations {
       content: {
         "application/json": {
           name: string;
+          reading?: string | null;
           company?: string | null;
           primaryEmail: string;
           secondaryEmails?: string[];
@@ -3552,6 +3563,7 @@ export interface operations {
           "application/json": {
             id: string;
             name: string;
+            reading: string | null;
             company: string | null;
             primaryEmail: string;
             secondaryEmails: string[];
@@ -3612,6 +3624,7 @@ export interface operations {
           contacts: ({
               externalId: string;
               name: string;
+              reading?: string | null;
               company?: string | null;
               primaryEmail: string;
               secondaryEmails?: string[];
@@ -3709,7 +3722,7 @@ export interface operations {
             columns: ({
                 index: number;
                 header: string;
-                field: ("name" | "company" | "primaryEmail" | "secondaryEmails" | "externalId") | null;
+                field: ("name" | "reading" | "company" | "primaryEmail" | "secondaryEmails" | "externalId") | null;
               })[];
             counts: {
               rows: number;
@@ -3726,6 +3739,7 @@ export interface operations {
                 values: {
                   externalId: string | null;
                   name: string;
+                  reading: string | null;
                   company: string | null;
                   primaryEmail: string;
                   secondaryEmails: string[];
@@ -3773,6 +3787,53 @@ export interface operations {
       };
     };
   };
+  /** A CSV template for the import in the user's language: the header line and one example contact (UTF-8 with BOM, for Excel) */
+  getContactsImportTemplate: {
+    parameters: {
+      header?: {
+        /** @description en or ja: the language of error messages */
+        "Accept-Language"?: string;
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        content: {
+          "application/json": {
+            filename: string;
+            csv: string;
+          };
+        };
+      };
+      /** @description Invalid input: error.fields names each field and the reason */
+      400: {
+        content: {
+          "application/json": {
+            error: {
+              code: string;
+              message: string;
+              fields?: {
+                  field: string;
+                  code: string;
+                  message: string;
+                }[];
+              steps?: {
+                  [key: string]: unknown;
+                }[];
+            };
+          };
+        };
+      };
+      /** @description Not signed in, or an API key unknown, revoked or expired */
+      401: {
+        content: never;
+      };
+      /** @description Missing CSRF token, not permitted, or an API key without this route's scope */
+      403: {
+        content: never;
+      };
+    };
+  };
   /** Import a CSV file of contacts: valid rows are created or updated (by external id, else primary address), invalid rows skipped with their problems */
   postContactsImport: {
     parameters: {
@@ -3816,6 +3877,7 @@ export interface operations {
                     message: string;
                   }[];
               })[];
+            rejectedCsv: string | null;
           };
         };
       };
@@ -3870,6 +3932,7 @@ export interface operations {
           "application/json": {
             id: string;
             name: string;
+            reading: string | null;
             company: string | null;
             primaryEmail: string;
             secondaryEmails: string[];
@@ -3976,6 +4039,7 @@ export interface operations {
       content: {
         "application/json": {
           name?: string;
+          reading?: string | null;
           company?: string | null;
           primaryEmail?: string;
           secondaryEmails?: string[];
@@ -3990,6 +4054,7 @@ export interface operations {
           "application/json": {
             id: string;
             name: string;
+            reading: string | null;
             company: string | null;
             primaryEmail: string;
             secondaryEmails: string[];

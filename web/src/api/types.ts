@@ -72,6 +72,7 @@ export type ImportPreview = Reply<"postContactsImportPreview">;
 export type ImportPreviewRow = Item<ImportPreview["rows"]>;
 export type ImportField = NonNullable<Item<ImportPreview["columns"]>["field"]>;
 export type ImportResult = Reply<"postContactsImport">;
+export type ImportTemplate = Reply<"getContactsImportTemplate">;
 export type ImportStatus = Item<ImportResult["rows"]>["status"];
 
 export type ExcludedDomains = Reply<"getSettingsExcluded-domains">;

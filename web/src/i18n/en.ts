@@ -13,6 +13,7 @@ import { operations } from "./en/operations";
 import { monitoring } from "./en/monitoring";
 import { sending } from "./en/sending";
 import { users } from "./en/users";
+import { storedData } from "./en/storedData";
 
 export const en = {
   ...app,
@@ -28,6 +29,7 @@ export const en = {
   ...monitoring,
   ...sending,
   ...users,
+  ...storedData,
 };
 
 export type MessageKey = keyof typeof en;

@@ -14,6 +14,7 @@ import { operations } from "./ja/operations";
 import { monitoring } from "./ja/monitoring";
 import { sending } from "./ja/sending";
 import { users } from "./ja/users";
+import { storedData } from "./ja/storedData";
 
 export const ja: Record<MessageKey, string> = {
   ...app,
@@ -29,4 +30,5 @@ export const ja: Record<MessageKey, string> = {
   ...monitoring,
   ...sending,
   ...users,
+  ...storedData,
 };

@@ -6,6 +6,7 @@ import { useLoad, useSubmit } from "../hooks";
 import { formatDate, useI18n } from "../i18n";
 import { href, navigate } from "../router";
 import type { Contact } from "../api/types";
+import { ReadingField } from "./contact/reading-field";
 
 export function ContactsPage() {
   const { t, lang } = useI18n();
@@ -16,14 +17,16 @@ export function ContactsPage() {
     return () => window.clearTimeout(timer);
   }, [query]);
 
-  // Pages of up to 500 in name order: the first with the search, more on "Load more".
-  const list = useLoad((signal) => api.listContacts(debounced || undefined, signal), [debounced]);
+  // Pages of up to 500 in name order (in Japanese: 50音 order of the フリガナ, else the name):
+  // the first with the search, more on "Load more".
+  const order = lang === "ja" ? "kana" : "name";
+  const list = useLoad((signal) => api.listContacts(debounced || undefined, signal, undefined, order), [debounced, order]);
   const [more, setMore] = useState<{ after: string; items: Contact[]; nextCursor: string | null } | null>(null);
   const [moreBusy, setMoreBusy] = useState(false);
   const [moreError, setMoreError] = useState<unknown>(null);
   const firstPage = list.data;
   // A new first page (search changed, reload) drops the pages loaded after the old one.
-  const pagesAfter = more && firstPage && more.after === `${debounced}\n${firstPage.nextCursor}` ? more : null;
+  const pagesAfter = more && firstPage && more.after === `${order}\n${debounced}\n${firstPage.nextCursor}` ? more : null;
   const contacts = firstPage ? [...firstPage.items, ...(pagesAfter?.items ?? [])] : null;
   const nextCursor = pagesAfter ? pagesAfter.nextCursor : (firstPage?.nextCursor ?? null);
   const loading = list.status === "loading";
@@ -35,8 +38,8 @@ export function ContactsPage() {
     setMoreBusy(true);
     setMoreError(null);
     try {
-      const page = await api.listContacts(debounced || undefined, undefined, nextCursor);
-      const base = pagesAfter ?? { after: `${debounced}\n${firstPage.nextCursor}`, items: [], nextCursor: null };
+      const page = await api.listContacts(debounced || undefined, undefined, nextCursor, order);
+      const base = pagesAfter ?? { after: `${order}\n${debounced}\n${firstPage.nextCursor}`, items: [], nextCursor: null };
       setMore({ after: base.after, items: [...base.items, ...page.items], nextCursor: page.nextCursor });
     } catch (err) {
       setMoreError(err);
@@ -110,6 +113,11 @@ export function ContactsPage() {
                             }}
                           >
                             <td>
+                              {c.reading ? (
+                                <div className="cell-sub contact-reading" lang="ja" data-testid="contact-row-reading">
+                                  {c.reading}
+                                </div>
+                              ) : null}
                               <a className="link cell-main" href={href(to)}>
                                 {c.name}
                               </a>
@@ -153,6 +161,7 @@ function NewContactForm(props: { onCreated: (c: Contact) => void }) {
   const { t } = useI18n();
   const notify = useNotify();
   const [name, setName] = useState("");
+  const [reading, setReading] = useState("");
   const [company, setCompany] = useState("");
   const [primaryEmail, setPrimaryEmail] = useState("");
   const [secondary, setSecondary] = useState("");
@@ -167,6 +176,7 @@ function NewContactForm(props: { onCreated: (c: Contact) => void }) {
     const outcome = await run(() =>
       api.createContact({
         name: name.trim(),
+        ...(reading.trim() ? { reading: reading.trim() } : {}),
         ...(company.trim() ? { company: company.trim() } : {}),
         primaryEmail: primaryEmail.trim(),
         secondaryEmails: parseEmails(secondary),
@@ -175,6 +185,7 @@ function NewContactForm(props: { onCreated: (c: Contact) => void }) {
     if (outcome.ok) {
       const created = outcome.value;
       setName("");
+      setReading("");
       setCompany("");
       setPrimaryEmail("");
       setSecondary("");
@@ -215,6 +226,7 @@ function NewContactForm(props: { onCreated: (c: Contact) => void }) {
           />
         )}
       </FormField>
+      <ReadingField value={reading} onValueChange={setReading} error={fieldErrors.reading} testId="contact-new-reading" />
       <TextField label={t("contactForm.company")} error={fieldErrors.company} optional value={company} onValueChange={setCompany} autoComplete="off" testId="contact-new-company" />
       <TextField
         label={t("contactForm.primaryEmail")}

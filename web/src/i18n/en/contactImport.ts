@@ -64,4 +64,12 @@ export const contactImport = {
   "import.skippedNote": "{count} rows were skipped and nothing was saved for them. Fix them in the file and import it again.",
   "import.backToContacts": "Back to contacts",
   "import.again": "Import another file",
+
+  // the template and the rejected rows (core/contacts/csv-files.ts)
+  "import.field.reading": "Reading (furigana)",
+  "import.templateHint": "Not sure how to lay out the file?",
+  "import.template": "Download a template (CSV)",
+  "import.rejectedDownload": "Download the {count} rows not imported (CSV)",
+  "import.skippedNoteDownload":
+    "{count} rows were not imported and nothing was saved for them. Download them with the reason in the last column, fix them, and import that file again: the reason column is ignored.",
 } as const;

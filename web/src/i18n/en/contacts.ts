@@ -5,7 +5,7 @@ export const contacts = {
   "contacts.title": "Contacts",
   "contacts.subtitle": "Open a contact to see every email exchanged with them.",
   "contacts.searchLabel": "Search contacts",
-  "contacts.searchPlaceholder": "Name, company or email address",
+  "contacts.searchPlaceholder": "Name, reading, company or email address",
   "contacts.add": "Add contact",
   "contacts.empty": "No contacts yet.",
   "contacts.emptyHint": "Add a contact to see its email history.",
@@ -22,6 +22,8 @@ export const contacts = {
   "contacts.import": "Import CSV",
 
   "contactForm.name": "Name",
+  "contactForm.reading": "Reading (furigana)",
+  "contactForm.readingHint": "In kana, e.g. ヤマダ タロウ. In Japanese the list is sorted by it.",
   "contactForm.company": "Company",
   "contactForm.primaryEmail": "Primary email",
   "contactForm.secondaryEmails": "Other email addresses",

@@ -40,6 +40,7 @@ export const contactImport: Record<keyof typeof en, string> = {
   "import.field.secondaryEmails": "サブメールアドレス",
   "import.field.secondaryEmail": "サブメールアドレス",
   "import.field.externalId": "外部ID",
+  "import.field.reading": "フリガナ",
   "import.fieldError": "{field}：{message}",
   "import.itemError": "{field}「{value}」：{message}",
   "import.emptyCell": "（空欄）",
@@ -66,4 +67,11 @@ export const contactImport: Record<keyof typeof en, string> = {
   "import.skippedNote": "{count} 件をスキップしました（これらの行は保存されていません）。ファイルを修正して、もう一度取り込んでください。",
   "import.backToContacts": "連絡先一覧に戻る",
   "import.again": "別のファイルを取り込む",
+
+  // テンプレートと取り込めなかった行（core/contacts/csv-files.ts）
+  "import.templateHint": "ファイルの作り方がわからない場合は",
+  "import.template": "テンプレート（CSV）をダウンロード",
+  "import.rejectedDownload": "取り込めなかった{count}行をダウンロード（CSV）",
+  "import.skippedNoteDownload":
+    "{count}行は取り込まれず、何も保存されていません。最後の列に理由を付けてダウンロードできます。修正してそのファイルをもう一度取り込んでください（理由の列は無視されます）。",
 };

@@ -7,7 +7,7 @@ export const contacts: Record<keyof typeof en, string> = {
   "contacts.title": "連絡先",
   "contacts.subtitle": "連絡先を開くと、その相手とやり取りしたすべてのメールを確認できます。",
   "contacts.searchLabel": "連絡先を検索",
-  "contacts.searchPlaceholder": "氏名・会社名・メールアドレス",
+  "contacts.searchPlaceholder": "氏名・フリガナ・会社名・メールアドレス",
   "contacts.add": "連絡先を追加",
   "contacts.empty": "連絡先はまだありません。",
   "contacts.emptyHint": "連絡先を追加すると、その相手とのメール履歴を表示できます。",
@@ -24,6 +24,8 @@ export const contacts: Record<keyof typeof en, string> = {
   "contacts.import": "CSVインポート",
 
   "contactForm.name": "氏名",
+  "contactForm.reading": "フリガナ",
+  "contactForm.readingHint": "カタカナまたはひらがなで入力します（例: ヤマダ タロウ）。一覧はフリガナの五十音順に並びます。",
   "contactForm.company": "会社名",
   "contactForm.primaryEmail": "メインのメールアドレス",
   "contactForm.secondaryEmails": "その他のメールアドレス",

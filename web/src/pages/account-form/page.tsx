@@ -320,6 +320,12 @@ export function AccountFormPage(props: { user: User; id?: string }) {
               {submit.busy ? t("accountForm.savingTesting") : editing ? t("common.save") : t("accountForm.saveAdd")}
             </button>
           </div>
+          <p className="field__hint">
+            {/* a new tab: following it here would leave the form and lose what was typed */}
+            <a className="link" href={href("/stored-data")} target="_blank" rel="noopener noreferrer" data-testid="account-stored-data">
+              {t("storedData.formLink")}
+            </a>
+          </p>
         </form>
         <aside className="account-layout__side">
           <TestPanel ctx={ctx} />

@@ -1,12 +1,16 @@
 // Picking or dropping the CSV file.
 import { useEffect, useId, useState, type DragEvent } from "react";
-import { IconUpload } from "../../components";
+import { api } from "../../api";
+import { IconUpload, errorText } from "../../components";
 import { formatBytes, formatNumber, useI18n } from "../../i18n";
 import { maxFileKb, type PickedFile } from "./file";
+import { downloadText } from "./download";
 
 export function FilePicker(props: { file: PickedFile | null; onPick: (file: File | undefined) => void }) {
   const { t, lang } = useI18n();
   const [dragging, setDragging] = useState(false);
+  const [templateBusy, setTemplateBusy] = useState(false);
+  const [templateError, setTemplateError] = useState<unknown>(null);
   const hintId = useId();
   const hasFiles = (e: DragEvent) => Array.from(e.dataTransfer.types).includes("Files");
 
@@ -22,6 +26,20 @@ export function FilePicker(props: { file: PickedFile | null; onPick: (file: File
       window.removeEventListener("drop", keep);
     };
   }, []);
+
+  // The template is built by the server in the console's language (headers the import maps back).
+  async function downloadTemplate() {
+    setTemplateBusy(true);
+    setTemplateError(null);
+    try {
+      const template = await api.importTemplate();
+      downloadText(template.filename, template.csv);
+    } catch (err) {
+      setTemplateError(err);
+    } finally {
+      setTemplateBusy(false);
+    }
+  }
 
   return (
     <section className="card import-file" aria-label={t("import.fileTitle")}>
@@ -79,6 +97,17 @@ export function FilePicker(props: { file: PickedFile | null; onPick: (file: File
           />
         </label>
       </div>
+      <p className="import-template">
+        {t("import.templateHint")}{" "}
+        <button type="button" className="btn-link" onClick={() => void downloadTemplate()} disabled={templateBusy} data-testid="import-template">
+          {t("import.template")}
+        </button>
+      </p>
+      {templateError ? (
+        <p className="field__error" role="alert">
+          {errorText(templateError, t)}
+        </p>
+      ) : null}
     </section>
   );
 }

@@ -11,7 +11,7 @@ export const MAX_REQUEST_BYTES = 256 * 1024;
 export const MAX_FILENAME = 255;
 
 /** The contact fields, in the order the tables show them. */
-export const FIELDS: ImportField[] = ["name", "company", "primaryEmail", "secondaryEmails", "externalId"];
+export const FIELDS: ImportField[] = ["name", "reading", "company", "primaryEmail", "secondaryEmails", "externalId"];
 
 export const utf8Length = (text: string) => new TextEncoder().encode(text).length;
 /** The JSON body without the file: what every request carries besides the base64. */

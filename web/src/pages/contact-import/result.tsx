@@ -6,6 +6,7 @@ import { href } from "../../router";
 import type { ImportPreview, ImportResult, ImportStatus } from "../../api/types";
 import { FIELDS, type PickedFile } from "./file";
 import { RowsTable, type TableRow } from "./rows-table";
+import { downloadText, rejectedName } from "./download";
 import { Count } from "./preview";
 
 export function ResultSection(props: {
@@ -48,7 +49,7 @@ export function ResultSection(props: {
       {failed ? (
         <div className="callout callout--warn import-result__note">
           <IconWarning />
-          <p>{t("import.skippedNote", { count: formatNumber(lang, failed) })}</p>
+          <p>{t(result.rejectedCsv ? "import.skippedNoteDownload" : "import.skippedNote", { count: formatNumber(lang, failed) })}</p>
         </div>
       ) : null}
       <div className="import-actions">
@@ -58,6 +59,11 @@ export function ResultSection(props: {
         <button type="button" className="btn" onClick={props.onAgain} data-testid="import-again">
           {t("import.again")}
         </button>
+        {result.rejectedCsv ? (
+          <button type="button" className="btn" onClick={() => downloadText(rejectedName(props.file.name), result.rejectedCsv!)} data-testid="import-rejected-download">
+            {t("import.rejectedDownload", { count: formatNumber(lang, failed) })}
+          </button>
+        ) : null}
       </div>
       {failed ? (
         <label className="import-filter">

@@ -8,6 +8,7 @@ import { Timeline } from "./timeline";
 import { ComposeDialog, type ComposeSeed } from "./compose";
 import { formatDate, useI18n } from "../../i18n";
 import { href, navigate } from "../../router";
+import { ReadingField } from "./reading-field";
 import type { Contact, DraftMode, SendingSettings, User } from "../../api/types";
 
 export function ContactPage(props: { id: string; messageId?: string; user: User }) {
@@ -102,6 +103,11 @@ export function ContactPage(props: { id: string; messageId?: string; user: User 
               {(contact.name.trim()[0] ?? "?").toUpperCase()}
             </span>
             <div>
+              {contact.reading ? (
+                <p className="contact-head__reading" lang="ja" data-testid="contact-reading">
+                  {contact.reading}
+                </p>
+              ) : null}
               <h1 className="page-header__title" data-testid="contact-name">
                 {contact.name}
               </h1>
@@ -208,6 +214,7 @@ export function ContactPage(props: { id: string; messageId?: string; user: User 
 function EditContactForm(props: { contact: Contact; onCancel: () => void; onSaved: (c: Contact) => void }) {
   const { t } = useI18n();
   const [name, setName] = useState(props.contact.name);
+  const [reading, setReading] = useState(props.contact.reading ?? "");
   const [company, setCompany] = useState(props.contact.company ?? "");
   const [primaryEmail, setPrimaryEmail] = useState(props.contact.primaryEmail);
   const [secondary, setSecondary] = useState(props.contact.secondaryEmails.join("\n"));
@@ -218,6 +225,7 @@ function EditContactForm(props: { contact: Contact; onCancel: () => void; onSave
     const outcome = await run(() =>
       api.updateContact(props.contact.id, {
         name: name.trim(),
+        reading: reading.trim() ? reading.trim() : null,
         company: company.trim() ? company.trim() : null,
         primaryEmail: primaryEmail.trim(),
         secondaryEmails: parseEmails(secondary),
@@ -232,6 +240,9 @@ function EditContactForm(props: { contact: Contact; onCancel: () => void; onSave
       <ErrorBanner messages={errors} testId="contact-edit-error" />
       <div className="form__row">
         <TextField label={t("contactForm.name")} error={fieldErrors.name} value={name} onValueChange={setName} />
+        <ReadingField value={reading} onValueChange={setReading} error={fieldErrors.reading} testId="contact-edit-reading" />
+      </div>
+      <div className="form__row">
         <TextField label={t("contactForm.company")} error={fieldErrors.company} optional value={company} onValueChange={setCompany} />
       </div>
       <div className="form__row">
