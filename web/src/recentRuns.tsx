@@ -48,7 +48,7 @@ export function RecentRuns(props: { accountId: string; /** Reloads when it chang
                         "—"
                       )}
                     </td>
-                    <td className="nowrap">{r.durationMs !== null ? formatDuration(r.durationMs, t) : "—"}</td>
+                    <td className="nowrap">{r.durationMs !== null ? formatDuration(lang, r.durationMs) : "—"}</td>
                     <td>
                       <span className={`badge badge--${tone(r)}`}>
                         <span className="badge__dot" aria-hidden="true" />

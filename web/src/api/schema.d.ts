@@ -2164,6 +2164,13 @@ export interface operations {
                 ok: boolean;
                 skipped?: boolean;
                 ms: number;
+                note?: {
+                  /** @enum {string} */
+                  key: "resolved" | "connected" | "greeted" | "encrypted" | "encrypted_unverified" | "not_encrypted" | "signed_in" | "folders" | "found" | "nothing_found" | "pinned" | "preset" | "preset_not_needed" | "timed_out" | "deadline" | "stopped" | "higher_priority" | "http_status" | "no_dns_record" | "failed";
+                  params: {
+                    [key: string]: string | number;
+                  };
+                };
                 detail?: string;
                 diagnosis?: {
                   /** @enum {string} */
@@ -2261,6 +2268,13 @@ export interface operations {
                 ok: boolean;
                 skipped?: boolean;
                 ms: number;
+                note?: {
+                  /** @enum {string} */
+                  key: "resolved" | "connected" | "greeted" | "encrypted" | "encrypted_unverified" | "not_encrypted" | "signed_in" | "folders" | "found" | "nothing_found" | "pinned" | "preset" | "preset_not_needed" | "timed_out" | "deadline" | "stopped" | "higher_priority" | "http_status" | "no_dns_record" | "failed";
+                  params: {
+                    [key: string]: string | number;
+                  };
+                };
                 detail?: string;
                 diagnosis?: {
                   /** @enum {string} */
@@ -4024,6 +4038,13 @@ export interface operations {
                 ok: boolean;
                 /** @enum {string} */
                 status: "found" | "none" | "failed" | "timeout" | "skipped";
+                note: {
+                  /** @enum {string} */
+                  key: "resolved" | "connected" | "greeted" | "encrypted" | "encrypted_unverified" | "not_encrypted" | "signed_in" | "folders" | "found" | "nothing_found" | "pinned" | "preset" | "preset_not_needed" | "timed_out" | "deadline" | "stopped" | "higher_priority" | "http_status" | "no_dns_record" | "failed";
+                  params: {
+                    [key: string]: string | number;
+                  };
+                };
                 detail: string;
                 ms: number;
               })[];

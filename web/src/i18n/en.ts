@@ -12,7 +12,22 @@ import { setup } from "./en/setup";
 import { operations } from "./en/operations";
 import { monitoring } from "./en/monitoring";
 import { sending } from "./en/sending";
+import { details } from "./en/details";
 
-export const en = { ...app, ...accounts, ...accountForm, ...contacts, ...contactImport, ...integrations, ...domains, ...audit, ...setup, ...operations, ...monitoring, ...sending };
+export const en = {
+  ...app,
+  ...accounts,
+  ...accountForm,
+  ...contacts,
+  ...contactImport,
+  ...integrations,
+  ...domains,
+  ...audit,
+  ...setup,
+  ...operations,
+  ...monitoring,
+  ...sending,
+  ...details,
+};
 
 export type MessageKey = keyof typeof en;

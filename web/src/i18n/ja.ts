@@ -13,6 +13,7 @@ import { setup } from "./ja/setup";
 import { operations } from "./ja/operations";
 import { monitoring } from "./ja/monitoring";
 import { sending } from "./ja/sending";
+import { details } from "./ja/details";
 
 export const ja: Record<MessageKey, string> = {
   ...app,
@@ -27,4 +28,5 @@ export const ja: Record<MessageKey, string> = {
   ...operations,
   ...monitoring,
   ...sending,
+  ...details,
 };

@@ -76,7 +76,9 @@ export function UsersPage(props: { user: User }) {
                         return (
                           <tr key={u.id} data-testid="user-row" data-user-id={u.id}>
                             <td>
-                              <span className="cell-main">{u.name}</span>
+                              <span className="cell-main" translate="no">
+                                {u.name}
+                              </span>
                               {self ? <span className="tag tag--primary">{t("users.you")}</span> : null}
                             </td>
                             <td>{u.email}</td>

@@ -89,7 +89,7 @@ export const accountForm = {
   "accountForm.saveSentCopyHint": "Leave off for Gmail and Microsoft 365: they file sent mail themselves, so a copy would appear twice.",
   "accountForm.sentFolder": "Sent folder",
   "accountForm.sentFolderAuto": "Detect automatically",
-  "accountForm.sentFolderAutoDetected": "Detect automatically (now: {folder})",
+  "accountForm.sentFolderAutoDetected": "Detected now: {folder}.",
   "accountForm.sentFolderHint": "Run the connection test to choose from the mailbox's folders.",
   "accountForm.sentFolderLoaded": "{count} folders on the server.",
   "accountForm.loadFolders": "Load folders",

@@ -96,7 +96,6 @@ export const accounts = {
   "step.imap_append": "Save it to the Sent folder",
   "step.protocol.imap": "IMAP",
   "step.protocol.smtp": "SMTP",
-  "step.ms": "{ms} ms",
 
   "security.tls": "TLS (SSL)",
   "security.starttls": "STARTTLS",

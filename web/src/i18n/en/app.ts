@@ -60,8 +60,6 @@ export const app = {
   "size.bytes": "{n} B",
   "size.kb": "{n} KB",
   "size.mb": "{n} MB",
-  "duration.s": "{n} s",
-  "duration.m": "{m} min {s} s",
 
   "users.title": "Users",
   "users.subtitle": "People who can sign in to the console.",

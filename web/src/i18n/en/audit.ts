@@ -13,6 +13,7 @@ export const audit = {
   "audit.col.at": "When",
   "audit.col.who": "Who",
   "audit.col.action": "What",
+  "audit.changes": "{count|# field changed|# fields changed}",
   "audit.col.target": "On",
   "audit.col.details": "Details",
   "audit.col.outcome": "Outcome",

@@ -39,8 +39,16 @@ export const integrations = {
   "integrations.scope.mailboxes:read": "Mailboxes: read",
   "integrations.scope.webhooks:manage": "Webhooks: manage",
   "webhooks.title": "Webhooks",
+  "webhooks.event.mail.added": "Mail stored",
+  "webhooks.event.mail.sent": "Mail sent from the CRM",
+  "webhooks.event.mail.failed": "Mail from the CRM not sent",
+  "webhooks.event.mailbox.paused": "Mailbox paused",
+  "webhooks.event.mailbox.resumed": "Mailbox resumed",
+  "webhooks.event.contact.backfill_done": "A contact's past mail collected",
   "webhooks.subtitle":
-    'Each endpoint gets the events it asked for, signed with its secret (header X-Webhook-Signature: t=<seconds>,v1=HMAC-SHA256 of "<t>.<body>"), retried for up to 24 hours; mail events only for mail its integration user may see. An endpoint failing for a whole day is disabled.',
+    "Each endpoint gets the events it asked for, signed with its secret, retried for up to 24 hours; mail events only for mail its integration user may see. An endpoint failing for a whole day is disabled.",
+  "webhooks.signature": "How to check the signature",
+  "webhooks.signatureSpec": 'X-Webhook-Signature: t=<seconds>,v1=HMAC-SHA256 of "<t>.<body>" with the endpoint\'s secret',
   "webhooks.empty": "No webhook endpoints yet.",
   "webhooks.disabledNotice":
     "The endpoint {url} was disabled at {at} after failing for a day. Fix it, then enable it again. (Notification mail does not exist yet: this page is where it shows.)",

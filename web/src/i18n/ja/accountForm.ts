@@ -91,7 +91,7 @@ export const accountForm: Record<keyof typeof en, string> = {
   "accountForm.saveSentCopyHint": "Gmail と Microsoft 365 では送信済みメールが自動で保存されるため、オフのままにしてください（オンにすると二重に保存されます）。",
   "accountForm.sentFolder": "送信済みフォルダー",
   "accountForm.sentFolderAuto": "自動で検出する",
-  "accountForm.sentFolderAutoDetected": "自動で検出する（現在: {folder}）",
+  "accountForm.sentFolderAutoDetected": "現在の検出結果: {folder}",
   "accountForm.sentFolderHint": "接続テストを実行すると、メールボックスのフォルダー一覧から選べます。",
   "accountForm.sentFolderLoaded": "サーバー上のフォルダー: {count} 件",
   "accountForm.loadFolders": "フォルダーを読み込む",

@@ -59,11 +59,9 @@ export const app: Record<keyof typeof en, string> = {
   "settings.excludedConfirm": "{domains} を追加すると、これらのドメインのアドレスで既に保存されているメールがすべて削除されます。続けますか？",
   "settings.excludedSaved": "除外ドメインを保存しました。保存済みのメール {count} 件を削除しました。",
 
-  "size.bytes": "{n} B",
+  "size.bytes": "{n} バイト",
   "size.kb": "{n} KB",
   "size.mb": "{n} MB",
-  "duration.s": "{n} 秒",
-  "duration.m": "{m} 分 {s} 秒",
 
   "users.title": "ユーザー",
   "users.subtitle": "コンソールにサインインできるユーザーの一覧です。",

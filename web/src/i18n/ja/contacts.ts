@@ -88,7 +88,7 @@ export const contacts: Record<keyof typeof en, string> = {
   "message.bodyTruncated": "本文が長いため、先頭部分のみを表示しています。",
   "message.bodyError": "本文を取得できませんでした: {error}",
   "message.bodyRetry": "再試行",
-  "message.textOnly": "テキストとして表示しています。Web 上の画像やコンテンツは読み込みません。",
+  "message.textOnly": "テキストとして表示しています。インターネット上の画像やコンテンツは読み込みません。",
   "message.detailsError": "一部の情報を読み込めませんでした: {error}",
 
   "direction.received": "受信",
