@@ -91,7 +91,7 @@ export const accountForm = {
   "accountForm.sentFolderAuto": "Detect automatically",
   "accountForm.sentFolderAutoDetected": "Detected now: {folder}.",
   "accountForm.sentFolderHint": "Run the connection test to choose from the mailbox's folders.",
-  "accountForm.sentFolderLoaded": "{count} folders on the server.",
+  "accountForm.sentFolderLoaded": "{count|# folder|# folders} on the server.",
   "accountForm.loadFolders": "Load folders",
   "accountForm.loadingFolders": "Loading folders…",
   "accountForm.syncFolders": "Folders to sync",

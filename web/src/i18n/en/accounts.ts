@@ -31,7 +31,7 @@ export const accounts = {
   "accounts.deleted": "Mailbox {email} deleted.",
   "accounts.unknownOwner": "Unknown user",
   "accounts.deleteBodyCount":
-    "{email} will be disconnected, its saved password deleted, and the {count} stored copies of its mail removed from contact histories. This cannot be undone.",
+    "{email} will be disconnected, its saved password deleted, and {count|its # stored copy|the # stored copies of its mail} removed from contact histories. This cannot be undone.",
   "accounts.ownerRemoved": "Owner removed: not syncing until an admin chooses a new owner.",
 
   "state.init": "Pending",

@@ -55,7 +55,7 @@ export const app = {
   "settings.excludedHint":
     "Usually your company's own domains, so internal mail is never logged. Mail whose other participants are all in these domains is not stored, and adding a domain deletes the copies already stored under its addresses. One per line.",
   "settings.excludedConfirm": "Adding {domains} deletes every copy of mail already stored under addresses in these domains. Continue?",
-  "settings.excludedSaved": "Excluded domains saved; {count} stored copies removed.",
+  "settings.excludedSaved": "Excluded domains saved; {count|# stored copy|# stored copies} removed.",
 
   "size.bytes": "{n} B",
   "size.kb": "{n} KB",

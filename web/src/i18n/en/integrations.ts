@@ -63,7 +63,7 @@ export const integrations = {
   "webhooks.remove": "Remove",
   "webhooks.removeConfirm": "Remove the endpoint {url}? It gets no more events.",
   "webhooks.resendQueued": "Queued again.",
-  "webhooks.replayQueued": "{count} events queued again.",
+  "webhooks.replayQueued": "{count|# event|# events} queued again.",
   "webhooks.new": "New endpoint",
   "webhooks.url": "URL",
   "webhooks.urlHint": "https only (locally also http to 127.0.0.1).",

@@ -93,7 +93,7 @@ export const accountForm: Record<keyof typeof en, string> = {
   "accountForm.sentFolderAuto": "自動で検出する",
   "accountForm.sentFolderAutoDetected": "現在の検出結果: {folder}",
   "accountForm.sentFolderHint": "接続テストを実行すると、メールボックスのフォルダー一覧から選べます。",
-  "accountForm.sentFolderLoaded": "サーバー上のフォルダー: {count} 件",
+  "accountForm.sentFolderLoaded": "サーバー上のフォルダー: {count}個",
   "accountForm.loadFolders": "フォルダーを読み込む",
   "accountForm.loadingFolders": "フォルダーを読み込み中…",
   "accountForm.syncFolders": "同期するフォルダー",

@@ -57,7 +57,7 @@ export const app: Record<keyof typeof en, string> = {
   "settings.excludedHint":
     "通常は自社のドメインを入力します（社内メールは記録されません）。相手がすべてこれらのドメインのメールは保存されず、ドメインを追加すると、そのドメインのアドレスで既に保存されているメールも削除されます。1 行に 1 件入力してください。",
   "settings.excludedConfirm": "{domains} を追加すると、これらのドメインのアドレスで既に保存されているメールがすべて削除されます。続けますか？",
-  "settings.excludedSaved": "除外ドメインを保存しました。保存済みのメール {count} 件を削除しました。",
+  "settings.excludedSaved": "除外ドメインを保存しました。保存済みのメール{count}通を削除しました。",
 
   "size.bytes": "{n} バイト",
   "size.kb": "{n} KB",
