@@ -30,7 +30,7 @@ const YAMADA = { name: "山田 太郎", company: "山田商事株式会社", ema
 let stack: LocalStack;
 let browser: Browser;
 let admin: ApiClient;
-const ids: { account?: string; contact?: string; message?: string } = {};
+const ids: { account?: string; failing?: string; contact?: string } = {};
 
 interface WalkContext {
   stack: LocalStack;
@@ -75,6 +75,7 @@ const STOPS: Stop[] = [
   },
   { name: "mailboxes", route: "/accounts", ready: "account-row" },
   { name: "synced mailbox", route: (ctx) => `/accounts/${ctx.ids.account}`, ready: "account-status" },
+  { name: "mailbox that cannot connect", route: (ctx) => `/accounts/${ctx.ids.failing}`, ready: "account-status" },
   {
     name: "new mailbox: autodiscovery and a failed connection test",
     route: "/accounts/new",
@@ -154,6 +155,18 @@ beforeAll(async () => {
   expect((await owner.signIn(MEMBER.email, MEMBER.password)).status).toBe(200);
   const shared = await owner.patch(`/api/accounts/${ids.account}`, { sharing: { mode: "public" } });
   expect(shared.status, shared.text).toBe(200);
+  // a mailbox whose server does not answer, saved with sync off: its error is on the pages
+  const failing = await admin.post("/api/accounts", {
+    email: "support@nothing-listens.example",
+    imap: { host: "127.0.0.1", port: 9, security: "tls", user: "support" },
+    password: "pw",
+    saveDisabledOnFailure: true,
+  });
+  expect(failing.status, failing.text).toBe(201);
+  ids.failing = failing.body.id;
+  // a locked user, for the overview and the settings page
+  expect((await admin.request("PUT", "/api/settings/signin-lockout", { failures: 2, minutes: 30 })).status).toBe(200);
+  for (const wrong of ["nope-1", "nope-2"]) expect((await new ApiClient(stack.url).signIn(MEMBER.email, wrong)).status).toBe(401);
   const before = new Date().toISOString();
   await stack.tick();
   await eventually(async () => {

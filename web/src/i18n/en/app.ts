@@ -34,6 +34,7 @@ export const app = {
   "common.refresh": "Refresh",
   "common.optional": "optional",
   "common.none": "—",
+  "common.unknownUser": "A user not listed here",
   "common.dismiss": "Dismiss",
 
   "error.network": "The server cannot be reached. Check your connection and try again.",

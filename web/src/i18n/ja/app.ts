@@ -36,6 +36,7 @@ export const app: Record<keyof typeof en, string> = {
   "common.refresh": "最新の情報に更新",
   "common.optional": "任意",
   "common.none": "—",
+  "common.unknownUser": "一覧にないユーザー",
   "common.dismiss": "閉じる",
 
   "error.network": "サーバーに接続できません。ネットワーク接続を確認して、もう一度お試しください。",

@@ -22,6 +22,9 @@ const AREAS: Record<string, MessageKey> = {
   webhooks: "audit.area.webhooks",
   audit: "audit.area.audit",
   system: "audit.area.system",
+  operations: "audit.area.operations",
+  sending: "audit.area.sending",
+  setup: "audit.area.setup",
 };
 const METHODS: Record<string, MessageKey> = { POST: "audit.method.POST", PUT: "audit.method.PUT", PATCH: "audit.method.PATCH", DELETE: "audit.method.DELETE" };
 

@@ -35,7 +35,7 @@ export function MailboxStep(props: { ctx: FormCtx }) {
               aria-invalid={invalid || undefined}
               data-testid="account-owner"
             >
-              {ownerChoices.some((u) => u.id === form.ownerId) ? null : <option value={form.ownerId}>{form.ownerId}</option>}
+              {ownerChoices.some((u) => u.id === form.ownerId) ? null : <option value={form.ownerId}>{t("common.unknownUser")}</option>}
               {ownerChoices.map((u) => (
                 <option key={u.id} value={u.id}>
                   {u.name ? `${u.name} <${u.email}>` : u.email}
