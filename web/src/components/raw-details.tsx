@@ -12,3 +12,21 @@ export function RawDetails(props: { text: string | null | undefined; className?:
     </details>
   );
 }
+
+/**
+ * A stored error as the API describes it: its message in the reader's language; a code the
+ * catalogue does not know comes back as its own message, and is then said as "an error the
+ * console cannot describe" with the code behind "Details".
+ */
+export function StoredError(props: { error: { code: string; message: string } | null | undefined }) {
+  const { t } = useI18n();
+  const e = props.error;
+  if (!e) return null;
+  if (e.message && e.message !== e.code) return <>{e.message}</>;
+  return (
+    <>
+      {t("common.undescribedError")}
+      <RawDetails text={e.code} />
+    </>
+  );
+}

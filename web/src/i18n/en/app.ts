@@ -35,6 +35,7 @@ export const app = {
   "common.optional": "optional",
   "common.none": "—",
   "common.unknownUser": "A user not listed here",
+  "common.undescribedError": "An error without a description (see the details)",
   "common.dismiss": "Dismiss",
 
   "error.network": "The server cannot be reached. Check your connection and try again.",

@@ -21,7 +21,7 @@ export const accounts: Record<keyof typeof en, string> = {
   "skipped.title": "保存できなかったメッセージ ({count})",
   "skipped.intro": "同期でこれらのメッセージを保存できませんでした。読み取れる見込みのあるものは、次回以降の同期で合計3回まで再試行します。",
   "skipped.col.folder": "フォルダー",
-  "skipped.col.uid": "UID",
+  "skipped.col.uid": "サーバー上の番号",
   "skipped.col.reason": "理由",
   "skipped.col.retry": "再試行",
   "skipped.col.at": "最終試行",

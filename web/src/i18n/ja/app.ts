@@ -37,6 +37,7 @@ export const app: Record<keyof typeof en, string> = {
   "common.optional": "任意",
   "common.none": "—",
   "common.unknownUser": "一覧にないユーザー",
+  "common.undescribedError": "説明のないエラー（詳細を参照）",
   "common.dismiss": "閉じる",
 
   "error.network": "サーバーに接続できません。ネットワーク接続を確認して、もう一度お試しください。",
