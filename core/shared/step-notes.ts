@@ -17,6 +17,7 @@ export const stepNoteKeys = [
   "not_encrypted", // security "none"
   "signed_in", // {user}
   "folders", // {count}
+  "sent_to", // {recipients}: the test mail, accepted by the server for them (said by the console)
   // autodiscovery
   "found", // {servers}
   "nothing_found",

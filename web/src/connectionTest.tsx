@@ -25,7 +25,7 @@ export function testMailSteps(result: TestMailResult): ShownStep[] {
       ok: result.sent.ok,
       skipped: result.sent.skipped,
       ms: result.sent.ms ?? null,
-      detail: result.sent.accepted?.length ? `→ ${result.sent.accepted.join(", ")}` : null,
+      note: result.sent.accepted?.length ? { key: "sent_to", params: { recipients: result.sent.accepted.join(", ") } } : null,
       diagnosis: result.sent.diagnosis ?? null,
     });
   if (result.savedToSent)

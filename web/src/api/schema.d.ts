@@ -2166,7 +2166,7 @@ export interface operations {
                 ms: number;
                 note?: {
                   /** @enum {string} */
-                  key: "resolved" | "connected" | "greeted" | "encrypted" | "encrypted_unverified" | "not_encrypted" | "signed_in" | "folders" | "found" | "nothing_found" | "pinned" | "preset" | "preset_not_needed" | "timed_out" | "deadline" | "stopped" | "higher_priority" | "http_status" | "no_dns_record" | "failed";
+                  key: "resolved" | "connected" | "greeted" | "encrypted" | "encrypted_unverified" | "not_encrypted" | "signed_in" | "folders" | "sent_to" | "found" | "nothing_found" | "pinned" | "preset" | "preset_not_needed" | "timed_out" | "deadline" | "stopped" | "higher_priority" | "http_status" | "no_dns_record" | "failed";
                   params: {
                     [key: string]: string | number;
                   };
@@ -2270,7 +2270,7 @@ export interface operations {
                 ms: number;
                 note?: {
                   /** @enum {string} */
-                  key: "resolved" | "connected" | "greeted" | "encrypted" | "encrypted_unverified" | "not_encrypted" | "signed_in" | "folders" | "found" | "nothing_found" | "pinned" | "preset" | "preset_not_needed" | "timed_out" | "deadline" | "stopped" | "higher_priority" | "http_status" | "no_dns_record" | "failed";
+                  key: "resolved" | "connected" | "greeted" | "encrypted" | "encrypted_unverified" | "not_encrypted" | "signed_in" | "folders" | "sent_to" | "found" | "nothing_found" | "pinned" | "preset" | "preset_not_needed" | "timed_out" | "deadline" | "stopped" | "higher_priority" | "http_status" | "no_dns_record" | "failed";
                   params: {
                     [key: string]: string | number;
                   };
@@ -4040,7 +4040,7 @@ export interface operations {
                 status: "found" | "none" | "failed" | "timeout" | "skipped";
                 note: {
                   /** @enum {string} */
-                  key: "resolved" | "connected" | "greeted" | "encrypted" | "encrypted_unverified" | "not_encrypted" | "signed_in" | "folders" | "found" | "nothing_found" | "pinned" | "preset" | "preset_not_needed" | "timed_out" | "deadline" | "stopped" | "higher_priority" | "http_status" | "no_dns_record" | "failed";
+                  key: "resolved" | "connected" | "greeted" | "encrypted" | "encrypted_unverified" | "not_encrypted" | "signed_in" | "folders" | "sent_to" | "found" | "nothing_found" | "pinned" | "preset" | "preset_not_needed" | "timed_out" | "deadline" | "stopped" | "higher_priority" | "http_status" | "no_dns_record" | "failed";
                   params: {
                     [key: string]: string | number;
                   };

@@ -12,6 +12,7 @@ export const details = {
   "note.not_encrypted": "Not encrypted",
   "note.signed_in": "Signed in as {user}",
   "note.folders": "{count|# folder|# folders}",
+  "note.sent_to": "Accepted for {recipients}",
   "note.found": "Found {servers}",
   "note.nothing_found": "Nothing found",
   "note.pinned": "Settings pinned by an administrator: {servers}",

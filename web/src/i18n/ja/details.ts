@@ -12,6 +12,7 @@ export const details: Record<keyof typeof en, string> = {
   "note.not_encrypted": "暗号化なし",
   "note.signed_in": "{user} としてサインインしました",
   "note.folders": "フォルダー{count}個",
+  "note.sent_to": "{recipients} 宛てに受け付けられました",
   "note.found": "{servers} が見つかりました",
   "note.nothing_found": "見つかりませんでした",
   "note.pinned": "管理者が固定した設定: {servers}",
