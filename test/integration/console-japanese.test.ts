@@ -99,13 +99,18 @@ const STOPS: Stop[] = [
       const result = page.getByTestId("account-test-result");
       await expect.poll(() => result.getAttribute("data-ok"), { timeout: 30_000 }).toBe("false");
       await expect(result.locator("[data-testid=test-step][data-state=ok]").count()).resolves.toBeGreaterThanOrEqual(3);
-      // the discovery's own list is open too, as a curious user would open it
+      // what passed is said in Japanese from the steps' message keys
+      await expect.poll(() => result.locator(".step__detail").allTextContents()).toEqual(expect.arrayContaining([expect.stringMatching(/^暗号化済み（TLS 1\.[23]）/)]));
+      // the discovery's own list is open too, as a curious user would open it: each step says why
       await discovery.locator("details summary").first().click();
+      const notes = await discovery.locator(".discovery__detail").allTextContents();
+      expect(notes.length).toBeGreaterThan(0);
+      expect(notes.every((n) => n.length > 0)).toBe(true);
     },
   },
   { name: "users", route: "/users", ready: "users-table" },
   { name: "password", route: "/password", ready: "password-current" },
-  { name: "integrations", route: "/integrations" },
+  { name: "integrations", route: "/integrations", ready: "webhook-row" },
   { name: "operations settings", route: "/settings", ready: "notification-mail" },
   { name: "job monitor settings", route: "/settings/monitor" },
   { name: "domains", route: "/domains" },
@@ -164,6 +169,11 @@ beforeAll(async () => {
   });
   expect(failing.status, failing.text).toBe(201);
   ids.failing = failing.body.id;
+  // an integration: an API key and a webhook endpoint (nothing listens at it: its deliveries fail)
+  const key = await admin.post("/api/api-keys", { name: "販売管理システム", userId: member.body.id, scopes: ["contacts:write", "messages:read"] });
+  expect(key.status, key.text).toBe(201);
+  const hook = await admin.post("/api/webhooks", { url: "http://127.0.0.1:9/crm", events: ["mail.added", "contact.backfill_done"], userId: member.body.id });
+  expect(hook.status, hook.text).toBe(201);
   // a locked user, for the overview and the settings page
   expect((await admin.request("PUT", "/api/settings/signin-lockout", { failures: 2, minutes: 30 })).status).toBe(200);
   for (const wrong of ["nope-1", "nope-2"]) expect((await new ApiClient(stack.url).signIn(MEMBER.email, wrong)).status).toBe(401);
