@@ -155,7 +155,7 @@ export function DiagnosisBox(props: { diagnosis: ShownDiagnosis; providerLabel?:
         </div>
       ) : null}
       {d.detail ? (
-        <details className="diagnosis__detail">
+        <details className="diagnosis__detail raw-details">
           <summary>{t("accountForm.serverReply")}</summary>
           <code>{d.detail}</code>
         </details>
