@@ -3,6 +3,7 @@ import { z } from "zod";
 import { emailField } from "../contacts/index";
 import { looksLikeEmail, normaliseEmail } from "../contacts/index";
 import { fieldError } from "../shared/errors";
+import { note, stepNoteOutput, type StepNote } from "../shared/step-notes";
 import type { PinnedSettings } from "./domain-settings";
 import { isHostname, normaliseHost, parseConfigXml, type ConfigXml } from "./autoconfig-xml";
 import { HttpStatusError } from "./autodiscover-network";
@@ -53,7 +54,9 @@ export interface StepReport {
   /** Whether this step produced settings (whether or not they were used). */
   ok: boolean;
   status: StepStatus;
-  /** What the step did, in English, for support and the console's "details". */
+  /** What the step found, as a message key the console says in the reader's language. */
+  note: StepNote;
+  /** What the step did, in English, for support: the console shows it behind "Details". */
   detail: string;
   ms: number;
 }
@@ -138,6 +141,7 @@ interface Run {
   ms: number;
   status?: StepStatus;
   finding?: Finding;
+  note?: StepNote;
   detail?: string;
   promise: Promise<void>;
 }
@@ -158,10 +162,12 @@ export async function autodiscover(rawEmail: string, deps: AutodiscoverDeps): Pr
         (finding) => {
           run.finding = finding;
           run.status = finding.imap || finding.smtp ? "found" : "none";
+          run.note = findingNote(step, finding);
           run.detail = finding.detail;
         },
         (err) => {
           run.status = isAbsence(err) ? "none" : "failed";
+          run.note = errorNote(err);
           run.detail = describeError(err);
         },
       )
@@ -197,14 +203,15 @@ export async function autodiscover(rawEmail: string, deps: AutodiscoverDeps): Pr
 
   const sources: StepReport[] = discoverySteps.map((step) => {
     const run = runs.get(step);
-    if (!run) return { step, ok: false, status: "skipped", detail: `not needed: ${preset?.label.en} preset`, ms: 0 };
+    if (!run)
+      return { step, ok: false, status: "skipped", note: note("preset_not_needed", { provider: preset?.label.en ?? "" }), detail: `not needed: ${preset?.label.en} preset`, ms: 0 };
     if (!run.settled) {
       const ms = Date.now() - run.startedAt;
       return timedOut
-        ? { step, ok: false, status: "timeout", detail: `timed out: no answer within the ${deadlineMs} ms deadline`, ms }
-        : { step, ok: false, status: "skipped", detail: "stopped: a higher-priority source had answered", ms };
+        ? { step, ok: false, status: "timeout", note: note("deadline", { seconds: deadlineMs / 1000 }), detail: `timed out: no answer within the ${deadlineMs} ms deadline`, ms }
+        : { step, ok: false, status: "skipped", note: note("higher_priority"), detail: "stopped: a higher-priority source had answered", ms };
     }
-    return { step, ok: run.status === "found", status: run.status!, detail: run.detail ?? "", ms: run.ms };
+    return { step, ok: run.status === "found", status: run.status!, note: run.note ?? note("nothing_found"), detail: run.detail ?? "", ms: run.ms };
   });
 
   const imap = pick(runs, "imap");
@@ -548,6 +555,25 @@ function isAbsence(err: unknown): boolean {
 }
 const absence = (message: string) => Object.assign(new Error(message), { absent: true });
 
+/** What a settled step found, said with a message key: the servers, or that there were none. */
+function findingNote(step: DiscoveryStep, finding: Finding): StepNote {
+  const servers = [finding.imap?.host, finding.smtp?.host].filter((h, i, all): h is string => !!h && all.indexOf(h) === i);
+  if (!servers.length) return note("nothing_found");
+  if (step === "admin") return note("pinned", { servers: servers.join(", ") });
+  if (step === "preset" && finding.provider) return note("preset", { provider: presetFor(finding.provider).label.en, servers: servers.join(", ") });
+  return note("found", { servers: servers.join(", ") });
+}
+
+/** describeError's reading of an error as a message key; the error's own words stay in the detail. */
+function errorNote(err: unknown): StepNote {
+  const e = err as { name?: string; code?: string } | undefined;
+  if (e?.name === "TimeoutError") return note("timed_out");
+  if (e?.name === "AbortError") return note("stopped");
+  if (err instanceof HttpStatusError) return note("http_status", { status: err.status });
+  if (typeof e?.code === "string" && ABSENT_CODES.has(e.code)) return note("no_dns_record");
+  return isAbsence(err) ? note("nothing_found") : note("failed");
+}
+
 function describeError(err: unknown): string {
   const e = err as { name?: string; code?: string; message?: string; status?: number } | undefined;
   if (!e) return "failed";
@@ -590,5 +616,5 @@ export const autodiscoverOutput = z.object({
   provider: z.enum(providerIds),
   imap: discoveredServerOutput.nullable(),
   smtp: discoveredServerOutput.nullable(),
-  sources: z.array(z.object({ step: z.enum(discoverySteps), ok: z.boolean(), status: z.enum(stepStatuses), detail: z.string(), ms: z.number() })),
+  sources: z.array(z.object({ step: z.enum(discoverySteps), ok: z.boolean(), status: z.enum(stepStatuses), note: stepNoteOutput, detail: z.string(), ms: z.number() })),
 });

@@ -17,6 +17,7 @@ import {
 } from "../mail/index";
 import { AppError, type FieldProblem } from "../shared/errors";
 import type { Lang } from "../shared/i18n";
+import { note, type StepNote } from "../shared/step-notes";
 import { createLogger, type Logger } from "../shared/log";
 import { checkHost, type HostAllowance, type Resolver } from "../mail/index";
 import {
@@ -100,7 +101,9 @@ export interface StepResult {
   /** Not run because an earlier step of the same protocol failed (or, for tls, security "none"). */
   skipped?: boolean;
   ms: number;
-  /** What was seen: the address, the server's greeting, the TLS version and certificate... */
+  /** What was seen, as a message key the console says in the reader's language. */
+  note?: StepNote;
+  /** The raw facts behind it, for support: the address, the server's greeting, the TLS version and certificate... */
   detail?: string;
   diagnosis?: Diagnosis;
 }
@@ -134,15 +137,16 @@ class StepRunner {
     private readonly scrub: (s: string) => string,
   ) {}
 
-  async run<T>(step: StepName, fn: () => Promise<{ value: T; detail?: string }>): Promise<T | undefined> {
+  async run<T>(step: StepName, fn: () => Promise<{ value: T; note?: StepNote; detail?: string }>): Promise<T | undefined> {
     if (this.failed) {
       this.results.push({ protocol: this.protocol, step, ok: false, skipped: true, ms: 0 });
       return undefined;
     }
     const started = Date.now();
     try {
-      const { value, detail } = await fn();
-      this.results.push({ protocol: this.protocol, step, ok: true, ms: Date.now() - started, ...(detail ? { detail: this.scrub(detail) } : {}) });
+      const { value, note: seen, detail } = await fn();
+      const said = seen ? { note: { key: seen.key, params: Object.fromEntries(Object.entries(seen.params).map(([k, v]) => [k, typeof v === "string" ? this.scrub(v) : v])) } } : {};
+      this.results.push({ protocol: this.protocol, step, ok: true, ms: Date.now() - started, ...said, ...(detail ? { detail: this.scrub(detail) } : {}) });
       return value;
     } catch (err) {
       this.failed = true;
@@ -153,9 +157,9 @@ class StepRunner {
   }
 
   /** A step that does not apply (tls with security "none"). */
-  notApplicable(step: StepName, detail: string): void {
+  notApplicable(step: StepName, seen: StepNote, detail: string): void {
     if (this.failed) this.results.push({ protocol: this.protocol, step, ok: false, skipped: true, ms: 0 });
-    else this.results.push({ protocol: this.protocol, step, ok: true, skipped: true, ms: 0, detail });
+    else this.results.push({ protocol: this.protocol, step, ok: true, skipped: true, ms: 0, note: seen, detail });
   }
 
   /** A failure decided without an error (e.g. no SMTP password). */
@@ -201,7 +205,7 @@ async function reachServer(runner: StepRunner, plan: ServerPlan, settings: Conne
 
   const address = await runner.run("dns", async () => {
     const a = await checkHost(server.host, deps.hostAllowance, `${protocol}.host`, deps.resolve);
-    return { value: a, detail: a === server.host ? undefined : `${server.host} -> ${a}` };
+    return a === server.host ? { value: a } : { value: a, note: note("resolved", { host: server.host, address: a }), detail: `${server.host} -> ${a}` };
   });
 
   let socket: net.Socket | undefined;
@@ -209,7 +213,7 @@ async function reachServer(runner: StepRunner, plan: ServerPlan, settings: Conne
   try {
     socket = await runner.run("tcp", async () => {
       const s = await connectTcp(address!, server.port, ms);
-      if (server.security === "tls") return { value: s, detail: `connected to ${address}:${server.port}` };
+      if (server.security === "tls") return { value: s, note: note("connected", { address: address!, port: server.port }), detail: `connected to ${address}:${server.port}` };
       // a plain-text start: the server speaks first
       reader = new LineReader(s);
       try {
@@ -231,7 +235,7 @@ async function reachServer(runner: StepRunner, plan: ServerPlan, settings: Conne
           if (next === undefined) throw Object.assign(new Error("The server's greeting did not end"), { code: "ETIMEDOUT" });
           more = next;
         }
-        return { value: s, detail: line.slice(0, 200) };
+        return { value: s, note: note("greeted"), detail: line.slice(0, 200) };
       } catch (err) {
         endSocket(s);
         throw err;
@@ -239,7 +243,7 @@ async function reachServer(runner: StepRunner, plan: ServerPlan, settings: Conne
     });
 
     if (server.security === "none") {
-      runner.notApplicable("tls", "not encrypted (security: none)");
+      runner.notApplicable("tls", note("not_encrypted"), "not encrypted (security: none)");
       return runner.failed ? undefined : address;
     }
     const secure = await runner.run("tls", async () => {
@@ -249,7 +253,9 @@ async function reachServer(runner: StepRunner, plan: ServerPlan, settings: Conne
       }
       try {
         const t = await handshake(socket!, address!, server.port, tlsOptions, ms);
-        return { value: t, detail: describeTls(t, !!settings.allowInsecureCerts) };
+        // "TLSv1.3" -> "TLS 1.3", as people write it
+        const version = (t.getProtocol() ?? "TLS").replace(/^TLSv/, "TLS ");
+        return { value: t, note: note(t.authorized ? "encrypted" : "encrypted_unverified", { version }), detail: describeTls(t, !!settings.allowInsecureCerts) };
       } catch (err) {
         // Did we speak TLS to a port that greets in plain text?
         const code = String((err as { code?: string }).code ?? "");
@@ -296,12 +302,12 @@ export async function testConnection(settings: ConnectionSettings, secrets: Conn
         },
         log,
       );
-      return { value: c, detail: `signed in as ${imap.user}` };
+      return { value: c, note: note("signed_in", { user: imap.user }), detail: `signed in as ${imap.user}` };
     });
     try {
       const folders = await runner.run("folders", async () => {
         const list = selectableFolders(await client!.list());
-        return { value: list, detail: `${list.length} folders` };
+        return { value: list, note: note("folders", { count: list.length }), detail: `${list.length} folders` };
       });
       if (folders) {
         report.folders = folders;
@@ -347,7 +353,7 @@ export async function testConnection(settings: ConnectionSettings, secrets: Conn
         provider: settings.provider,
         timeouts: { connection: ms, greeting: ms },
       });
-      return { value: true, detail: `signed in as ${user}` };
+      return { value: true, note: note("signed_in", { user }), detail: `signed in as ${user}` };
     });
     return runner.results;
   };

@@ -1,13 +1,27 @@
 import type { Lang } from "./i18n";
 
+/** Options of humanDuration. */
+export interface HumanDurationOptions {
+  /**
+   * Below this many seconds the text is "less than N seconds" / "N秒未満" rather than a count:
+   * a connection step of 120 ms or a 3-second job run is "quick", and "0秒" or "120ミリ秒" is
+   * noise. Default 1 (only a sub-second wait is "less than 1 second").
+   */
+  under?: number;
+}
+
 /**
- * A wait as people say it: "30 seconds" / "30秒" under a minute, then "about 7 minutes" /
- * "約7分", "about 2 hours 5 minutes" / "約2時間5分", "about 3 days" / "約3日". A count of seconds
- * past a minute ("439秒") makes the reader do arithmetic to know when to come back.
+ * A wait as people say it: "less than 5 seconds" / "5秒未満" below the `under` floor, "30
+ * seconds" / "30秒" under a minute, then "about 7 minutes" / "約7分", "about 2 hours 5 minutes" /
+ * "約2時間5分", "about 3 days" / "約3日". A count of seconds past a minute ("439秒") or of
+ * milliseconds makes the reader do arithmetic. The one formatter for every duration shown: the
+ * API's messages, notification mail and the console (web/src/i18n imports it).
  */
-export function humanDuration(seconds: number, lang: Lang): string {
-  const s = Math.max(1, Math.round(seconds));
+export function humanDuration(seconds: number, lang: Lang, options: HumanDurationOptions = {}): string {
   const en = (n: number, unit: string) => `${n} ${unit}${n === 1 ? "" : "s"}`;
+  const under = Math.max(1, Math.round(options.under ?? 1));
+  if (!(seconds >= under)) return lang === "ja" ? `${under}秒未満` : `less than ${en(under, "second")}`;
+  const s = Math.round(seconds);
   if (s < 60) return lang === "ja" ? `${s}秒` : en(s, "second");
   const minutes = Math.round(s / 60);
   if (minutes < 60) return lang === "ja" ? `約${minutes}分` : `about ${en(minutes, "minute")}`;

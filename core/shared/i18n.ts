@@ -368,12 +368,12 @@ const catalogue = {
     ja: "組織の設定で CRM からのメール送信がオフになっています。管理者が設定画面でオンにできます。",
   },
   send_limit_hour: {
-    en: "You have sent {limit} messages in the last hour, the most allowed per user. Try again in {seconds} seconds (an administrator sets this limit).",
-    ja: "直近1時間に{limit}通を送信しました。1ユーザーあたりの上限です。{seconds}秒後にもう一度お試しください（上限は管理者が設定します）。",
+    en: "You have sent {limit} messages in the last hour, the most allowed per user. Try again in {seconds|duration} (an administrator sets this limit).",
+    ja: "直近1時間に{limit}通を送信しました。1ユーザーあたりの上限です。{seconds|duration}後にもう一度お試しください（上限は管理者が設定します）。",
   },
   send_limit_day: {
-    en: "You have sent {limit} messages in the last 24 hours, the most allowed per user (kept below your provider's own daily limit so the mailbox is not suspended). Try again in {seconds} seconds.",
-    ja: "直近24時間に{limit}通を送信しました。1ユーザーあたりの上限です（メールボックスが停止されないよう、メールサービス自身の1日の上限より低くしています）。{seconds}秒後にもう一度お試しください。",
+    en: "You have sent {limit} messages in the last 24 hours, the most allowed per user (kept below your provider's own daily limit so the mailbox is not suspended). Try again in {seconds|duration}.",
+    ja: "直近24時間に{limit}通を送信しました。1ユーザーあたりの上限です（メールボックスが停止されないよう、メールサービス自身の1日の上限より低くしています）。{seconds|duration}後にもう一度お試しください。",
   },
   send_from_not_own: {
     en: "must be the address of one of your own mailboxes or one of its aliases.",

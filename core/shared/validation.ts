@@ -1,8 +1,17 @@
 import type { z } from "zod";
 import { AppError, type FieldProblem } from "./errors";
 
-/** Turns zod issues into field problems with catalogue keys, so they read well in any language. */
+/**
+ * Turns zod issues into field problems with catalogue keys, so they read well in any language.
+ * One problem per field, the first zod found: an empty email is "is required.", not also "must be
+ * a valid email address." (two reasons run together read as one confusing sentence).
+ */
 export function toFieldProblems(error: z.ZodError, prefix = ""): FieldProblem[] {
+  const seen = new Set<string>();
+  return allFieldProblems(error, prefix).filter((p) => !seen.has(p.field) && !!seen.add(p.field));
+}
+
+function allFieldProblems(error: z.ZodError, prefix: string): FieldProblem[] {
   const out: FieldProblem[] = [];
   for (const issue of error.issues) {
     const path = [prefix, ...issue.path.map(String)].filter(Boolean).join(".");

@@ -207,6 +207,23 @@ describe("connection test: certificates and port/security mismatches", () => {
     expect(tls.detail).toMatch(/NOT verified \(DEPTH_ZERO_SELF_SIGNED_CERT\), accepted because insecure certificates are allowed/);
   });
 
+  it("says what each passing step saw as a message key, the server's own words kept apart in the detail", async () => {
+    // verified (our CA) over STARTTLS: the greeting is a note without the server's words
+    const verified = await core(settingsFor("starttls"), bob().password);
+    expect(verified.ok).toBe(true);
+    const note = (report: ConnectionReport, protocol: string, step: string) => report.steps.find((s) => s.protocol === protocol && s.step === step)!;
+    expect(note(verified, "imap", "tcp").note).toEqual({ key: "greeted", params: {} });
+    expect(note(verified, "imap", "tcp").detail).toMatch(/^\* OK/);
+    expect(note(verified, "imap", "tls").note).toEqual({ key: "encrypted", params: { version: expect.stringMatching(/^TLS 1\.[23]$/) } });
+    expect(note(verified, "imap", "imap_login").note).toEqual({ key: "signed_in", params: { user: bob().email } });
+    expect(note(verified, "imap", "folders").note).toEqual({ key: "folders", params: { count: verified.folders!.length } });
+    expect(note(verified, "smtp", "smtp_login").note).toEqual({ key: "signed_in", params: { user: bob().email } });
+    // unverified but allowed: said as such, the certificate's words only in the detail
+    const unverified = await core({ ...settingsFor("tls"), allowInsecureCerts: true }, bob().password, null);
+    expect(note(unverified, "imap", "tls").note?.key).toBe("encrypted_unverified");
+    expect(note(unverified, "imap", "tcp").note).toEqual({ key: "connected", params: { address: expect.any(String), port: mail.imapsPort } });
+  });
+
   it("diagnoses TLS on the STARTTLS ports: the server greets in plain text", async () => {
     const report = await core({ imap: imapAt("tls", mail.imapPort), smtp: smtpAt("tls", mail.smtpPort) }, bob().password);
     for (const protocol of ["imap", "smtp"]) {

@@ -133,7 +133,7 @@ describe("integrations page", () => {
     await page.getByTestId("webhook-replay-from").fill(`${day(-2)}T00:00`);
     await page.getByTestId("webhook-replay-to").fill(`${day(2)}T00:00`);
     await page.getByTestId("webhook-replay").click();
-    await expect.poll(() => page.getByText("1 events queued again.").count()).toBe(1);
+    await expect.poll(() => page.getByText("1 event queued again.").count()).toBe(1);
     const again = await eventually(async () => received[1], 20_000, 100);
     expect(JSON.parse(again.body).id).toBe(JSON.parse(got.body).id);
     expect(verifySignature(secret, again.body, again.signature)).toBe(true);

@@ -535,9 +535,13 @@ describe("a salesperson's day in the console", () => {
       await expect(view.getByTestId("message-headers").textContent()).resolves.toContain(YAMADA.email);
       await expect.poll(() => view.getByTestId("attachment").count()).toBe(2);
       const attachments = await view.getByTestId("attachment").allTextContents();
-      // sizes as the server stores them (BODYSTRUCTURE: the encoded part), in KB
-      expect(attachments[0]).toMatch(/purchase-terms\.pdf.*application\/pdf · \d+ KB/);
-      expect(attachments[1]).toMatch(/発注書_A-20\.xlsx.*spreadsheetml\.sheet · \d+ KB/);
+      // sizes as the server stores them (BODYSTRUCTURE: the encoded part), in KB; the kind of
+      // file as people call it (issue 14), the MIME type kept on the element
+      expect(attachments[0]).toMatch(/purchase-terms\.pdf.*PDF · \d+ KB/);
+      expect(attachments[1]).toMatch(/発注書_A-20\.xlsx.*Excel spreadsheet · \d+ KB/);
+      const types = await view.locator(".attachment__meta").evaluateAll((els) => els.map((e) => e.getAttribute("data-content-type")));
+      expect(types[0]).toBe("application/pdf");
+      expect(types[1]).toMatch(/spreadsheetml\.sheet/);
       await expect.poll(() => view.getByTestId("message-body").textContent(), { timeout: 20_000 }).toContain("5% discount on orders above 150 units");
       expect(bodyRequests).toHaveLength(1);
       await shot(page, "message-view");

@@ -207,6 +207,42 @@ describe("priority: admin > preset > autoconfig > ispdb > srv > mx > guess", () 
   });
 });
 
+describe("what each step says, as a message key (issue 14)", () => {
+  it("says what a step found or why not with a key and params, the English detail kept for support", async () => {
+    // Prepare: SRV answers, MX has no record, ISPDB answers 500
+    const deps = fakeDeps({
+      srv: { "_imaps._tcp.example.com": [{ name: "imap.from-srv.test", port: 993, priority: 0, weight: 0 }] },
+      http: { "https://autoconfig.thunderbird.net/v1.1/example.com": new HttpStatusError(500, "x") },
+    });
+    // Act
+    const result = await autodiscover("taro@example.com", deps);
+    // Assess
+    expect(step(result, "srv").note).toEqual({ key: "found", params: { servers: "imap.from-srv.test" } });
+    expect(step(result, "ispdb").note).toEqual({ key: "http_status", params: { status: 500 } });
+    expect(step(result, "ispdb").detail).toBe("HTTP 500");
+    expect(step(result, "admin").note).toEqual({ key: "nothing_found", params: {} });
+  });
+
+  it("names the provider whose preset made the network steps unneeded, and the deadline in seconds", async () => {
+    const preset = await autodiscover("taro@gmail.com", fakeDeps({}));
+    expect(step(preset, "preset").note).toEqual({ key: "preset", params: { provider: "Gmail / Google Workspace", servers: "imap.gmail.com, smtp.gmail.com" } });
+    expect(step(preset, "mx").note).toEqual({ key: "preset_not_needed", params: { provider: "Gmail / Google Workspace" } });
+    const hang = (): Promise<never> => new Promise(() => undefined);
+    const late = await autodiscover("taro@example.com", { deadlineMs: 150, resolveSrv: hang, resolveMx: hang, fetchText: hang, probe: hang });
+    expect(step(late, "srv").note).toEqual({ key: "deadline", params: { seconds: 0.15 } });
+  });
+
+  it("says a missing DNS record as such, not as the resolver's error code", async () => {
+    const deps = fakeDeps({});
+    deps.resolveMx = async (name) => {
+      throw dnsError("ENOTFOUND", "queryMx", name);
+    };
+    const result = await autodiscover("taro@example.com", deps);
+    expect(step(result, "mx").note.key).toBe("no_dns_record");
+    expect(step(result, "mx").detail).toContain("ENOTFOUND");
+  });
+});
+
 describe("the one deadline", () => {
   it("does not let a fetcher that never answers delay the result, and reports it as timed out", async () => {
     // Prepare: autoconfig hangs forever (ignoring the abort signal); SRV answers at once

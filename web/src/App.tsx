@@ -367,7 +367,9 @@ function Header(props: { user: User; route: Route; onSignOut: () => void }) {
               <path d="m3 7 9 6 9-6" />
             </svg>
           </span>
-          <span className="brand__name">{t("app.name")}</span>
+          <span className="brand__name" translate="no">
+            {t("app.name")}
+          </span>
         </a>
         <nav className="nav" aria-label={t("nav.main")}>
           {user.role === "admin" ? link("overview", t("nav.overview")) : null}
@@ -385,11 +387,13 @@ function Header(props: { user: User; route: Route; onSignOut: () => void }) {
             <LanguageSelect />
           </label>
           <a href={href("/password")} className="user-chip" title={t("header.changePassword")} data-testid="current-user">
-            <span className="user-chip__avatar" aria-hidden="true">
+            <span className="user-chip__avatar" aria-hidden="true" translate="no">
               {initials(user.name || user.email)}
             </span>
             <span className="user-chip__text">
-              <span className="user-chip__name">{user.name || user.email}</span>
+              <span className="user-chip__name" translate="no">
+                {user.name || user.email}
+              </span>
               <span className="user-chip__role">{t(user.role === "admin" ? "role.admin" : "role.member")}</span>
             </span>
           </a>

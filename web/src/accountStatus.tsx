@@ -186,9 +186,9 @@ export function AccountStatusPanel(props: { account: Account; onChanged: (a: Acc
               {Number.isFinite(started) ? (
                 <span className="muted">
                   {Number.isFinite(ended)
-                    ? t("accountForm.duration", { duration: formatDuration(ended - started, t) })
+                    ? t("accountForm.duration", { duration: formatDuration(lang, ended - started) })
                     : active
-                      ? t("accountForm.running", { duration: formatDuration(now - started, t) })
+                      ? t("accountForm.running", { duration: formatDuration(lang, now - started) })
                       : null}
                 </span>
               ) : null}

@@ -1,7 +1,8 @@
 // Results of "Test connection" and "Send test mail": each step with its time and, on failure,
 // the cause and the fix in plain words (the server diagnoses; we only lay it out).
-import { IconCheck, IconCross, IconMinus } from "./components";
-import { type MessageKey, formatNumber, useI18n } from "./i18n";
+import { IconCheck, IconCross, IconMinus, RawDetails } from "./components";
+import { type MessageKey, formatDuration, useI18n } from "./i18n";
+import { noteText } from "./i18n/dynamic";
 import type { ConnectionTestResult, TestMailResult } from "./api/types";
 import type { ShownDiagnosis, ShownStep } from "./types";
 
@@ -24,7 +25,7 @@ export function testMailSteps(result: TestMailResult): ShownStep[] {
       ok: result.sent.ok,
       skipped: result.sent.skipped,
       ms: result.sent.ms ?? null,
-      detail: result.sent.accepted?.length ? `→ ${result.sent.accepted.join(", ")}` : null,
+      note: result.sent.accepted?.length ? { key: "sent_to", params: { recipients: result.sent.accepted.join(", ") } } : null,
       diagnosis: result.sent.diagnosis ?? null,
     });
   if (result.savedToSent)
@@ -89,15 +90,12 @@ export function TestResults(props: {
                     </span>
                     <span className="step__name">{label(s)}</span>
                     <span className="visually-hidden">{state === "ok" ? "✓" : state === "failed" ? "✗" : t("accountForm.notRun")}</span>
-                    {s.detail && state !== "failed" ? (
-                      <span className="step__detail" title={s.detail}>
-                        {s.detail}
-                      </span>
-                    ) : null}
+                    {s.note && state !== "failed" ? <StepNoteText note={s.note} /> : null}
                     <span className="step__ms">{state === "skipped" ? t("accountForm.notRun") : typeof s.ms === "number" ? <StepMs ms={s.ms} /> : null}</span>
                   </div>
+                  {s.detail && state !== "failed" ? <RawDetails text={s.detail} className="step__raw" /> : null}
                   {state === "failed" && s.diagnosis ? <DiagnosisBox diagnosis={s.diagnosis} providerLabel={props.providerLabel} /> : null}
-                  {state === "failed" && !s.diagnosis && s.detail ? <p className="step__failure">{s.detail}</p> : null}
+                  {state === "failed" && !s.diagnosis && s.detail ? <RawDetails text={s.detail} className="step__failure" /> : null}
                 </li>
               );
             })}
@@ -109,8 +107,18 @@ export function TestResults(props: {
 }
 
 function StepMs(props: { ms: number }) {
+  const { lang } = useI18n();
+  return <>{formatDuration(lang, props.ms)}</>;
+}
+
+function StepNoteText(props: { note: NonNullable<ShownStep["note"]> }) {
   const { t, lang } = useI18n();
-  return <>{t("step.ms", { ms: formatNumber(lang, Math.round(props.ms)) })}</>;
+  const text = noteText(t, lang, props.note);
+  return (
+    <span className="step__detail" title={text}>
+      {text}
+    </span>
+  );
 }
 
 /** Cause, fix and the provider's own steps, in the language the API answered in. */
@@ -147,7 +155,7 @@ export function DiagnosisBox(props: { diagnosis: ShownDiagnosis; providerLabel?:
         </div>
       ) : null}
       {d.detail ? (
-        <details className="diagnosis__detail">
+        <details className="diagnosis__detail raw-details">
           <summary>{t("accountForm.serverReply")}</summary>
           <code>{d.detail}</code>
         </details>

@@ -3,7 +3,7 @@
  * for a failure, the diagnosis in the user's language. Reloads as the mailbox's last job moves on.
  */
 import { api } from "./api";
-import { ErrorBanner, errorText } from "./components";
+import { ErrorBanner, StoredError, errorText } from "./components";
 import { useLoad } from "./hooks";
 import { formatDateTime, formatDateTimeLong, formatDuration, formatNumber, useI18n, type MessageKey } from "./i18n";
 import type { MailboxRun } from "./api/types";
@@ -48,7 +48,7 @@ export function RecentRuns(props: { accountId: string; /** Reloads when it chang
                         "—"
                       )}
                     </td>
-                    <td className="nowrap">{r.durationMs !== null ? formatDuration(r.durationMs, t) : "—"}</td>
+                    <td className="nowrap">{r.durationMs !== null ? formatDuration(lang, r.durationMs) : "—"}</td>
                     <td>
                       <span className={`badge badge--${tone(r)}`}>
                         <span className="badge__dot" aria-hidden="true" />
@@ -64,7 +64,9 @@ export function RecentRuns(props: { accountId: string; /** Reloads when it chang
                           })
                         : "—"}
                     </td>
-                    <td className="text-error">{r.error?.message ?? ""}</td>
+                    <td className="text-error">
+                      <StoredError error={r.error} />
+                    </td>
                   </tr>
                 );
               })}

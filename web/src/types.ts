@@ -1,6 +1,7 @@
 // Console-only types. Every API shape comes from ./api/types (generated from the OpenAPI
 // document); what is here exists only on the browser side.
 import type { AccountInput, AutodiscoverResult, ConnectionTestInput, Diagnosis } from "./api/types";
+import type { StepNote } from "./i18n/dynamic";
 
 type Server = NonNullable<AccountInput["imap"]>;
 /** A server as the form sends it: a port the user typed that is not a number goes as typed, so the server names the field and the reason in the user's language. */
@@ -37,6 +38,9 @@ export interface ShownStep {
   ok: boolean;
   /** Missing or null when the step did not run (an earlier one failed). */
   ms?: number | null;
+  /** What the step saw, as a message key (core/shared/step-notes.ts); said by noteText. */
+  note?: StepNote | null;
+  /** The server's own words behind the note: shown only behind "Details". */
   detail?: string | null;
   protocol?: "imap" | "smtp";
   skipped?: boolean;

@@ -6,6 +6,7 @@ import { emailField } from "../../contacts/index";
 import { sendTestMail, type TestMailPart } from "../../sending/index";
 import { AppError } from "../../shared/errors";
 import type { Lang } from "../../shared/i18n";
+import { stepNoteOutput } from "../../shared/step-notes";
 import { closeImap, openImap } from "../../mail/index";
 import { mailSecretsFor } from "../../oauth/index";
 import { PROBE_LIMIT, type Route, type RouteContext } from "../types";
@@ -40,6 +41,9 @@ const stepOutput = z.object({
   ok: z.boolean(),
   skipped: z.boolean().optional(),
   ms: z.number(),
+  /** What the step saw, as a message key the console says in the reader's language. */
+  note: stepNoteOutput.optional(),
+  /** The raw facts behind the note (server greeting, certificate...), for support. */
   detail: z.string().optional(),
   diagnosis: diagnosisOutput.optional(),
 });

@@ -2540,6 +2540,13 @@ export interface operations {
                 ok: boolean;
                 skipped?: boolean;
                 ms: number;
+                note?: {
+                  /** @enum {string} */
+                  key: "resolved" | "connected" | "greeted" | "encrypted" | "encrypted_unverified" | "not_encrypted" | "signed_in" | "folders" | "sent_to" | "found" | "nothing_found" | "pinned" | "preset" | "preset_not_needed" | "timed_out" | "deadline" | "stopped" | "higher_priority" | "http_status" | "no_dns_record" | "failed";
+                  params: {
+                    [key: string]: string | number;
+                  };
+                };
                 detail?: string;
                 diagnosis?: {
                   /** @enum {string} */
@@ -2637,6 +2644,13 @@ export interface operations {
                 ok: boolean;
                 skipped?: boolean;
                 ms: number;
+                note?: {
+                  /** @enum {string} */
+                  key: "resolved" | "connected" | "greeted" | "encrypted" | "encrypted_unverified" | "not_encrypted" | "signed_in" | "folders" | "sent_to" | "found" | "nothing_found" | "pinned" | "preset" | "preset_not_needed" | "timed_out" | "deadline" | "stopped" | "higher_priority" | "http_status" | "no_dns_record" | "failed";
+                  params: {
+                    [key: string]: string | number;
+                  };
+                };
                 detail?: string;
                 diagnosis?: {
                   /** @enum {string} */
@@ -4461,6 +4475,13 @@ export interface operations {
                 ok: boolean;
                 /** @enum {string} */
                 status: "found" | "none" | "failed" | "timeout" | "skipped";
+                note: {
+                  /** @enum {string} */
+                  key: "resolved" | "connected" | "greeted" | "encrypted" | "encrypted_unverified" | "not_encrypted" | "signed_in" | "folders" | "sent_to" | "found" | "nothing_found" | "pinned" | "preset" | "preset_not_needed" | "timed_out" | "deadline" | "stopped" | "higher_priority" | "http_status" | "no_dns_record" | "failed";
+                  params: {
+                    [key: string]: string | number;
+                  };
+                };
                 detail: string;
                 ms: number;
               })[];

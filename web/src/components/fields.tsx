@@ -21,7 +21,8 @@ export function splitFieldErrors(fields: FieldError[], known: (field: string) =>
   const other: string[] = [];
   for (const f of fields) {
     const key = known(f.field);
-    if (key) byField[key] = byField[key] ? `${byField[key]} ${f.message}` : f.message;
+    // one clear reason per field: the first (a list's second bad entry waits for the first to be fixed)
+    if (key) byField[key] ??= f.message;
     else other.push(f.message);
   }
   return { byField, other };

@@ -14,6 +14,7 @@ import { monitoring } from "./en/monitoring";
 import { sending } from "./en/sending";
 import { users } from "./en/users";
 import { storedData } from "./en/storedData";
+import { details } from "./en/details";
 
 export const en = {
   ...app,
@@ -30,6 +31,7 @@ export const en = {
   ...sending,
   ...users,
   ...storedData,
+  ...details,
 };
 
 export type MessageKey = keyof typeof en;

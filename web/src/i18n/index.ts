@@ -2,6 +2,7 @@
 // the same), the language choice, and date/number formats per language.
 import { createContext, useContext } from "react";
 import type { Lang } from "../api";
+import { humanDuration } from "../../../core/shared/durations";
 import { type MessageKey, en } from "./en";
 import { ja } from "./ja";
 
@@ -18,10 +19,26 @@ export const LANGUAGES: { value: Lang; label: string }[] = [
 export type Params = Record<string, string | number>;
 export type Translate = (key: MessageKey, params?: Params) => string;
 
+/**
+ * The message with its placeholders filled. `{name}` takes a param as it is; `{name|one|other}`
+ * picks the plural form for the number `name` by the language's plural rules, `#` standing for the
+ * number ("{count|# contact|# contacts}": "1 contact", "2 contacts"). Japanese has no plural and
+ * writes its counter in the plain form ("{count}件", "{count}人", "{count}通").
+ */
 export function translate(lang: Lang, key: MessageKey, params?: Params): string {
   const template = dictionaries[lang][key] ?? en[key] ?? key;
   if (!params) return template;
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+  return template.replace(/\{(\w+)(?:\|([^|{}]*)\|([^|{}]*))?\}/g, (whole, name: string, one?: string, other?: string) => {
+    if (!(name in params)) return whole;
+    const value = params[name]!;
+    if (one === undefined || other === undefined) return String(value);
+    return plural(lang, Number(value), one, other).replace(/#/g, String(value));
+  });
+}
+
+/** The form for `n` by the language's plural rules: `one` for exactly 1 in English, else `other`. */
+export function plural(lang: Lang, n: number, one: string, other: string): string {
+  return new Intl.PluralRules(LOCALES[lang]).select(n) === "one" ? one : other;
 }
 
 const STORAGE_KEY = "crm-mail-sync.lang";
@@ -82,7 +99,17 @@ export function formatDate(lang: Lang, iso: string | null | undefined): string {
 export function formatDateTimeLong(lang: Lang, iso: string | null | undefined): string {
   const d = parse(iso);
   if (!d) return "";
-  return new Intl.DateTimeFormat(LOCALES[lang], { dateStyle: "full", timeStyle: "long" }).format(d);
+  // the zone by its name ("日本標準時", "協定世界時"), not an abbreviation ("UTC") a Japanese reader would not say
+  return new Intl.DateTimeFormat(LOCALES[lang], {
+    year: "numeric",
+    month: "long",
+    day: "numeric",
+    weekday: "long",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+    timeZoneName: "long",
+  }).format(d);
 }
 
 /** "5 minutes ago" / "5 分前". */
@@ -129,9 +156,11 @@ export function formatBytes(lang: Lang, bytes: number, t: Translate): string {
   return t("size.mb", { n: new Intl.NumberFormat(LOCALES[lang], { maximumFractionDigits: mb < 10 ? 1 : 0 }).format(mb) });
 }
 
-/** "42 s" / "3 min 5 s" from milliseconds. */
-export function formatDuration(ms: number, t: Translate): string {
-  const total = Math.max(0, Math.round(ms / 1000));
-  if (total < 60) return t("duration.s", { n: total });
-  return t("duration.m", { m: Math.floor(total / 60), s: total % 60 });
+/**
+ * A duration in milliseconds as people say it ("less than 1 second", "12 seconds", "約7分",
+ * "約2時間15分"): the API's formatter (core/shared/durations.ts), so the console and the API's
+ * messages and mail never disagree. `under` (seconds) sets the "less than N seconds" floor.
+ */
+export function formatDuration(lang: Lang, ms: number, under?: number): string {
+  return humanDuration(Math.max(0, ms) / 1000, lang, { under });
 }

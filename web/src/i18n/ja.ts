@@ -15,6 +15,7 @@ import { monitoring } from "./ja/monitoring";
 import { sending } from "./ja/sending";
 import { users } from "./ja/users";
 import { storedData } from "./ja/storedData";
+import { details } from "./ja/details";
 
 export const ja: Record<MessageKey, string> = {
   ...app,
@@ -31,4 +32,5 @@ export const ja: Record<MessageKey, string> = {
   ...sending,
   ...users,
   ...storedData,
+  ...details,
 };

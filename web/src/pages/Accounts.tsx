@@ -176,7 +176,9 @@ export function AccountsPage(props: { user: User }) {
                     return (
                       <tr key={a.id} data-testid="account-row" data-account-id={a.id}>
                         <td>
-                          <div className="cell-main">{o.name}</div>
+                          <div className="cell-main" translate="no">
+                            {o.name}
+                          </div>
                           {o.email ? <div className="cell-sub">{o.email}</div> : null}
                           {o.removed ? (
                             <div className="cell-sub cell-sub--error" data-testid="account-owner-removed">

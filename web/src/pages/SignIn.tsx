@@ -35,7 +35,9 @@ export function SignInPage(props: { notice: string | null; onSignedIn: (info: Se
             </svg>
           </span>
           <div>
-            <p className="signin__product">{t("app.name")}</p>
+            <p className="signin__product" translate="no">
+              {t("app.name")}
+            </p>
             <p className="signin__tagline">{t("app.tagline")}</p>
           </div>
         </div>

@@ -31,7 +31,7 @@ export const accounts = {
   "accounts.deleted": "Mailbox {email} deleted.",
   "accounts.unknownOwner": "Unknown user",
   "accounts.deleteBodyCount":
-    "{email} will be disconnected, its saved password deleted, and the {count} stored copies of its mail removed from contact histories. This cannot be undone.",
+    "{email} will be disconnected, its saved password deleted, and {count|its # stored copy|the # stored copies of its mail} removed from contact histories. This cannot be undone.",
   "accounts.ownerRemoved": "Owner removed: not syncing until an admin chooses a new owner.",
 
   "state.init": "Pending",
@@ -96,7 +96,6 @@ export const accounts = {
   "step.imap_append": "Save it to the Sent folder",
   "step.protocol.imap": "IMAP",
   "step.protocol.smtp": "SMTP",
-  "step.ms": "{ms} ms",
 
   "security.tls": "TLS (SSL)",
   "security.starttls": "STARTTLS",

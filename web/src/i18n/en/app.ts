@@ -34,6 +34,8 @@ export const app = {
   "common.refresh": "Refresh",
   "common.optional": "optional",
   "common.none": "—",
+  "common.unknownUser": "A user not listed here",
+  "common.undescribedError": "An error without a description (see the details)",
   "common.dismiss": "Dismiss",
 
   "error.network": "The server cannot be reached. Check your connection and try again.",
@@ -55,13 +57,11 @@ export const app = {
   "settings.excludedHint":
     "Usually your company's own domains, so internal mail is never logged. Mail whose other participants are all in these domains is not stored, and adding a domain deletes the copies already stored under its addresses. One per line.",
   "settings.excludedConfirm": "Adding {domains} deletes every copy of mail already stored under addresses in these domains. Continue?",
-  "settings.excludedSaved": "Excluded domains saved; {count} stored copies removed.",
+  "settings.excludedSaved": "Excluded domains saved; {count|# stored copy|# stored copies} removed.",
 
   "size.bytes": "{n} B",
   "size.kb": "{n} KB",
   "size.mb": "{n} MB",
-  "duration.s": "{n} s",
-  "duration.m": "{m} min {s} s",
 
   "users.title": "Users",
   "users.subtitle": "People who can sign in to the console.",

@@ -49,7 +49,7 @@ export const contactImport = {
   "import.counts.unchanged": "Already up to date",
   "import.rowInvalid": "Will be skipped",
   "import.noRows": "No row has errors.",
-  "import.run": "Import {count} valid rows",
+  "import.run": "Import {count|# valid row|# valid rows}",
   "import.runOne": "Import 1 valid row",
   "import.running": "Importing…",
   "import.skipNote": "Rows with errors ({count}) are skipped. Fix them in the file and import it again later: rows already imported then come back as unchanged.",
@@ -61,7 +61,7 @@ export const contactImport = {
   "import.status.unchanged": "Unchanged",
   "import.status.skipped": "Skipped",
   "import.status.error": "Failed",
-  "import.skippedNote": "{count} rows were skipped and nothing was saved for them. Fix them in the file and import it again.",
+  "import.skippedNote": "{count|# row was|# rows were} skipped and nothing was saved for them. Fix them in the file and import it again.",
   "import.backToContacts": "Back to contacts",
   "import.again": "Import another file",
 

@@ -11,7 +11,7 @@ export const setup = {
   "setup.step.users.hint": "One user per salesperson, with their work address.",
   "setup.step.mailboxes": "Connect everyone's mailbox",
   "setup.step.mailboxes.hint": "Each person connects their own, or you connect it for them: it belongs to the person whose address it is.",
-  "setup.step.mailboxes.count": "{count} of {total} users connected",
+  "setup.step.mailboxes.count": "{count} of {total|# user|# users} connected",
   "setup.step.contacts": "Import your contacts",
   "setup.step.contacts.hint": "A CSV from your CRM or spreadsheet: their mail history fills in on its own.",
   "setup.go": "Open",

@@ -21,7 +21,7 @@ export const accounts: Record<keyof typeof en, string> = {
   "skipped.title": "保存できなかったメッセージ ({count})",
   "skipped.intro": "同期でこれらのメッセージを保存できませんでした。読み取れる見込みのあるものは、次回以降の同期で合計3回まで再試行します。",
   "skipped.col.folder": "フォルダー",
-  "skipped.col.uid": "UID",
+  "skipped.col.uid": "サーバー上の番号",
   "skipped.col.reason": "理由",
   "skipped.col.retry": "再試行",
   "skipped.col.at": "最終試行",
@@ -89,7 +89,7 @@ export const accounts: Record<keyof typeof en, string> = {
   "job.reason.backfill": "連絡先アドレスの追加",
 
   "step.dns": "DNS の名前解決",
-  "step.tcp": "接続（TCP）",
+  "step.tcp": "サーバーへの接続",
   "step.tls": "暗号化（TLS）",
   "step.imap_login": "IMAP サインイン",
   "step.folders": "フォルダーと送信済みフォルダーの確認",
@@ -98,7 +98,6 @@ export const accounts: Record<keyof typeof en, string> = {
   "step.imap_append": "送信済みフォルダーへの保存",
   "step.protocol.imap": "IMAP",
   "step.protocol.smtp": "SMTP",
-  "step.ms": "{ms} ミリ秒",
 
   "security.tls": "TLS（SSL）",
   "security.starttls": "STARTTLS",

@@ -36,6 +36,8 @@ export const app: Record<keyof typeof en, string> = {
   "common.refresh": "最新の情報に更新",
   "common.optional": "任意",
   "common.none": "—",
+  "common.unknownUser": "一覧にないユーザー",
+  "common.undescribedError": "説明のないエラー（詳細を参照）",
   "common.dismiss": "閉じる",
 
   "error.network": "サーバーに接続できません。ネットワーク接続を確認して、もう一度お試しください。",
@@ -57,13 +59,11 @@ export const app: Record<keyof typeof en, string> = {
   "settings.excludedHint":
     "通常は自社のドメインを入力します（社内メールは記録されません）。相手がすべてこれらのドメインのメールは保存されず、ドメインを追加すると、そのドメインのアドレスで既に保存されているメールも削除されます。1 行に 1 件入力してください。",
   "settings.excludedConfirm": "{domains} を追加すると、これらのドメインのアドレスで既に保存されているメールがすべて削除されます。続けますか？",
-  "settings.excludedSaved": "除外ドメインを保存しました。保存済みのメール {count} 件を削除しました。",
+  "settings.excludedSaved": "除外ドメインを保存しました。保存済みのメール{count}通を削除しました。",
 
-  "size.bytes": "{n} B",
+  "size.bytes": "{n} バイト",
   "size.kb": "{n} KB",
   "size.mb": "{n} MB",
-  "duration.s": "{n} 秒",
-  "duration.m": "{m} 分 {s} 秒",
 
   "users.title": "ユーザー",
   "users.subtitle": "コンソールにサインインできるユーザーの一覧です。",

@@ -9,7 +9,7 @@ export const contactImport: Record<keyof typeof en, string> = {
   "import.choose": "ファイルを選択",
   "import.chooseAnother": "別のファイルを選択",
   "import.formats":
-    "文字コードは UTF-8（BOM の有無は問いません）と Shift_JIS のどちらにも対応しています。Excel の「CSV UTF-8」「CSV」形式で保存したファイルをそのまま取り込めます。1 行目には列名（氏名、会社名、メールアドレス、サブメールアドレス など）を記載してください。1 ファイル {max} KB まで。",
+    "文字コードは UTF-8 と Shift_JIS のどちらにも対応しています。Excel の「CSV UTF-8」「CSV」形式で保存したファイルをそのまま取り込めます。1 行目には列名（氏名、会社名、メールアドレス、サブメールアドレス など）を記載してください。1 ファイル {max} KB まで。",
   "import.selected": "{name}（{size}）",
   "import.checking": "{name} を確認しています…",
   "import.tooLarge":

@@ -44,15 +44,15 @@ export const monitoring: Record<keyof typeof en, string> = {
   "jobType.backfill": "新しいアドレスの過去メール取得",
   "jobType.fanout": "同期スケジュール",
   "jobType.import": "連絡先インポート",
-  "jobType.webhook": "Webhook配信",
+  "jobType.webhook": "ウェブフック配信",
 
   "overview.lockedUsers": "ロック中のユーザー",
 
   "deadLetters.title": "デッドレター",
-  "deadLetters.intro": "失敗を繰り返して保留されたジョブです（同期ジョブは3回、Webhook配信は5回）。",
+  "deadLetters.intro": "失敗を繰り返して保留されたジョブです（同期ジョブは3回、ウェブフック配信は5回）。",
   "deadLetters.none": "デッドレターキューは空です。",
   "deadLetters.count.sync": "同期: {count}件",
-  "deadLetters.count.webhook": "Webhook: {count}件",
+  "deadLetters.count.webhook": "ウェブフック: {count}件",
   "deadLetters.show": "ジョブを表示",
   "deadLetters.col.job": "ジョブ",
   "deadLetters.col.error": "最後のエラー",

@@ -11,7 +11,8 @@ export const operations: Record<keyof typeof en, string> = {
   "ops.mail.enabledHint": "出来事は常にログに記録されます。有効にするとメールでも通知します。",
   "ops.mail.server": "送信に使うサーバー",
   "ops.mail.server.smtp": "システムのSMTPサーバー",
-  "ops.mail.server.smtpHint": "Amazon SES も同じ設定で使えます（email-smtp.<リージョン>.amazonaws.com、ポート587、STARTTLS、SMTP認証情報をユーザー名とパスワードに）。",
+  "ops.mail.server.smtpHint":
+    "Amazon SES も同じ設定で使えます（東京リージョンなら email-smtp.ap-northeast-1.amazonaws.com、ポート587、STARTTLS、SMTP認証情報をユーザー名とパスワードに）。",
   "ops.mail.server.mailbox": "接続済みのメールボックス",
   "ops.mail.host": "SMTPサーバー",
   "ops.mail.port": "ポート",
@@ -49,7 +50,7 @@ export const operations: Record<keyof typeof en, string> = {
   "ops.event.job.stalled": "ジョブの停止（応答なし）",
   "ops.event.job.resolved": "長時間実行・停止したジョブの回復",
   "ops.event.deadletter.not_empty": "デッドレターキューにメッセージがある",
-  "ops.event.webhook.endpoint_disabled": "Webhookエンドポイントの無効化",
+  "ops.event.webhook.endpoint_disabled": "ウェブフックエンドポイントの無効化",
 
   "ops.lockout.title": "サインインのロック（アカウント停止）",
   "ops.lockout.failures": "ユーザーをロックするサインイン連続失敗回数",

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from "react";
 import { api } from "../../api";
 import type { AuditEntry, AuditPage, User } from "../../api/types";
-import { DataTable, EmptyState, ErrorBanner, FormField, Loading, PageHeader, errorText } from "../../components";
+import { DataTable, EmptyState, ErrorBanner, FormField, Loading, PageHeader, RawDetails, errorText } from "../../components";
 import { useLoad } from "../../hooks";
 import { formatDateTime, useI18n, type MessageKey } from "../../i18n";
 
@@ -22,6 +22,9 @@ const AREAS: Record<string, MessageKey> = {
   webhooks: "audit.area.webhooks",
   audit: "audit.area.audit",
   system: "audit.area.system",
+  operations: "audit.area.operations",
+  sending: "audit.area.sending",
+  setup: "audit.area.setup",
 };
 const METHODS: Record<string, MessageKey> = { POST: "audit.method.POST", PUT: "audit.method.PUT", PATCH: "audit.method.PATCH", DELETE: "audit.method.DELETE" };
 
@@ -160,19 +163,27 @@ function AuditTable(props: { entries: AuditEntry[]; areaLabel: (area: string) =>
             </>
           ),
         },
-        { label: t("audit.col.target"), cell: (e) => Object.values(e.target).join(", ") || t("common.none") },
+        // internal ids and the request's field names are for support: behind "Details", as code
+        { label: t("audit.col.target"), cell: (e) => (Object.values(e.target).length ? <RawDetails text={Object.values(e.target).join(", ")} /> : t("common.none")) },
         {
           label: t("audit.col.details"),
           cell: (e) =>
             Object.keys(e.changes).length ? (
-              <dl className="audit-changes">
-                {Object.entries(e.changes).map(([k, v]) => (
-                  <div key={k}>
-                    <dt>{k}</dt>
-                    <dd>{v}</dd>
-                  </div>
-                ))}
-              </dl>
+              <details className="raw-details">
+                <summary>{t("audit.changes", { count: Object.keys(e.changes).length })}</summary>
+                <dl className="audit-changes">
+                  {Object.entries(e.changes).map(([k, v]) => (
+                    <div key={k}>
+                      <dt>
+                        <code>{k}</code>
+                      </dt>
+                      <dd>
+                        <code>{v}</code>
+                      </dd>
+                    </div>
+                  ))}
+                </dl>
+              </details>
             ) : (
               t("common.none")
             ),

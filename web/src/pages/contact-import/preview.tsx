@@ -21,7 +21,9 @@ export function PreviewSection(props: { file: PickedFile; preview: ImportPreview
         <h2 className="card__title" id={headingId}>
           {t("import.preview")}
         </h2>
-        <span className="muted">{file.name}</span>
+        <span className="muted" translate="no">
+          {file.name}
+        </span>
       </div>
 
       <div className="import-summary">

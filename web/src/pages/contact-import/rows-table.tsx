@@ -99,7 +99,10 @@ export function RowsTable(props: { label: string; fields: ImportField[]; rows: T
                 <td className="import-table__line nowrap muted">{row.line}</td>
                 {props.fields.map((f) => (
                   <td key={f} className={problems.some((p) => p.column === f) ? "import-cell--invalid" : undefined}>
-                    <CellValue field={f} row={row} />
+                    {/* the file's own values: data, not text to translate */}
+                    <span translate="no">
+                      <CellValue field={f} row={row} />
+                    </span>
                     {problemsOf(f)}
                   </td>
                 ))}

@@ -4,6 +4,7 @@ import { useEffect, useRef, useState, type ReactNode } from "react";
 import { api } from "../../api";
 import { ErrorBanner, IconPaperclip, Loading, errorText } from "../../components";
 import { formatBytes, formatDateTimeLong, useI18n } from "../../i18n";
+import { mimeKind } from "../../i18n/dynamic";
 import type { Address, Attachment, DraftMode, MessageBody, MessageDetail, MessageSummary } from "../../api/types";
 import { ownerLabel } from "./timeline";
 
@@ -109,12 +110,18 @@ export function MessageView(props: {
             {m.to.length ? <HeaderLine label={t("message.to")}>{m.to.map(formatAddress).join(", ")}</HeaderLine> : null}
             {m.cc?.length ? <HeaderLine label={t("message.cc")}>{m.cc.map(formatAddress).join(", ")}</HeaderLine> : null}
             <HeaderLine label={t("message.mailbox")}>{m.owners.map(ownerLabel).join(", ")}</HeaderLine>
-            {detail?.messageId ? (
+          </dl>
+        ) : null}
+        {detail?.messageId ? (
+          // The Message-ID is for support and mail admins: behind "Details", not among the headers people read
+          <details className="raw-details headers__technical" data-testid="message-technical">
+            <summary>{t("details.technical")}</summary>
+            <dl className="headers">
               <HeaderLine label={t("message.messageId")}>
                 <code className="headers__code">{detail.messageId}</code>
               </HeaderLine>
-            ) : null}
-          </dl>
+            </dl>
+          </details>
         ) : null}
         {attachments !== undefined ? (
           <div className="attachments" data-testid="message-attachments">
@@ -124,9 +131,11 @@ export function MessageView(props: {
                 {attachments.map((a, i) => (
                   <li key={i} className="attachment" data-testid="attachment">
                     <IconPaperclip />
-                    <span className="attachment__name">{a.filename || t("message.unnamed")}</span>
-                    <span className="attachment__meta">
-                      {a.contentType}
+                    <span className="attachment__name" translate={a.filename ? "no" : undefined}>
+                      {a.filename || t("message.unnamed")}
+                    </span>
+                    <span className="attachment__meta" data-content-type={a.contentType}>
+                      {t(mimeKind(a.contentType))}
                       {a.size != null ? ` · ${formatBytes(lang, a.size, t)}` : ""}
                     </span>
                   </li>

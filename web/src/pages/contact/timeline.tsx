@@ -231,7 +231,7 @@ export function Timeline(props: {
               data-testid="messages-owner-filter"
             >
               <option value="">{t("contact.filterOwnerAll")}</option>
-              {owner && !ownerOptions.some((o) => o.userId === owner) ? <option value={owner}>{owner}</option> : null}
+              {owner && !ownerOptions.some((o) => o.userId === owner) ? <option value={owner}>{t("common.unknownUser")}</option> : null}
               {ownerOptions.map((o) => (
                 <option key={o.userId} value={o.userId}>
                   {o.label}

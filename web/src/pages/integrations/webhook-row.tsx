@@ -7,7 +7,7 @@ import { formatDateTime, useI18n } from "../../i18n";
 
 /** One endpoint: its state, its actions, and on demand its deliveries with resend and replay. */
 export function WebhookRow(props: { hook: Webhook; onChanged: () => void }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const notify = useNotify();
   const { hook } = props;
   const acting = useSubmit();
@@ -37,7 +37,7 @@ export function WebhookRow(props: { hook: Webhook; onChanged: () => void }) {
       <p>
         <code className="cell-main">{hook.url}</code> <span data-testid="webhook-state">{t(`webhooks.state.${state}`)}</span>
       </p>
-      <p className="field__hint">{hook.events.join(", ")}</p>
+      <p className="field__hint">{hook.events.map((ev) => t(`webhooks.event.${ev}`)).join(lang === "ja" ? "、" : ", ")}</p>
       <ErrorBanner messages={errors} />
       <div className="form__actions">
         <button type="button" className="btn btn--small" onClick={() => void act(() => api.testWebhook(hook.id), t("webhooks.testQueued"))} data-testid="webhook-test">

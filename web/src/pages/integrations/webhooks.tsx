@@ -38,6 +38,11 @@ export function WebhooksSection(props: { users: User[] }) {
     <section className="card" data-testid="webhooks">
       <h2 className="card__title">{t("webhooks.title")}</h2>
       <p className="field__hint">{t("webhooks.subtitle")}</p>
+      {/* the header's format is for the developer writing the receiver: behind a disclosure, as code */}
+      <details className="raw-details">
+        <summary>{t("webhooks.signature")}</summary>
+        <code>{t("webhooks.signatureSpec")}</code>
+      </details>
       {loaded.status === "error" ? <ErrorBanner messages={[errorText(loaded.error, t)]} /> : null}
       {(loaded.data?.notes ?? []).map((n) => (
         <p key={`${n.at}${n.url}`} className="field__error" role="status" data-testid="webhook-notification">
@@ -104,7 +109,7 @@ function NewWebhookForm(props: { users: User[]; onCreated: (w: CreatedWebhook) =
         <legend className="field__label">{t("webhooks.events")}</legend>
         {EVENTS.map((ev) => (
           <label key={ev} className="check">
-            <input type="checkbox" checked={events.includes(ev)} onChange={() => toggle(ev)} data-testid={`webhook-event-${ev}`} /> {ev}
+            <input type="checkbox" checked={events.includes(ev)} onChange={() => toggle(ev)} data-testid={`webhook-event-${ev}`} /> {t(`webhooks.event.${ev}`)} <code>{ev}</code>
           </label>
         ))}
         {fieldErrors.events ? <p className="field__error">{fieldErrors.events}</p> : null}

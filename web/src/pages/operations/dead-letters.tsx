@@ -3,7 +3,7 @@
 import { useState } from "react";
 import { api } from "../../api";
 import type { DeadLetter, OperationsOverview } from "../../api";
-import { ErrorBanner, Loading, errorText, useNotify } from "../../components";
+import { ErrorBanner, Loading, StoredError, errorText, useNotify } from "../../components";
 import { useSubmit } from "../../hooks";
 import { formatDateTime, formatNumber, useI18n } from "../../i18n";
 
@@ -82,7 +82,7 @@ export function DeadLettersCard(props: { counts: OperationsOverview["deadLetters
                         <div className="cell-main">{d.subject}</div>
                         <div className="cell-sub">{d.jobId ?? d.messageId}</div>
                       </td>
-                      <td className="text-error">{d.lastError?.message ?? "—"}</td>
+                      <td className="text-error">{d.lastError ? <StoredError error={d.lastError} /> : "—"}</td>
                       <td>{formatNumber(lang, d.receiveCount)}</td>
                       <td className="nowrap">{formatDateTime(lang, d.sentAt)}</td>
                       <td className="table__actions">

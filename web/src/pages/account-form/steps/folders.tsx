@@ -166,8 +166,15 @@ function FolderPicker(props: {
   const folders = props.folders ?? [];
   const known = folders.some((f) => f.path === props.value);
   const autoFolder = props.detected ?? folders.find(isSent)?.path ?? null;
-  const autoLabel = autoFolder ? t("accountForm.sentFolderAutoDetected", { folder: labelOf(folders, autoFolder) }) : t("accountForm.sentFolderAuto");
-  const hint: ReactNode = props.folders ? t("accountForm.sentFolderLoaded", { count: folders.length }) : t("accountForm.sentFolderHint");
+  // A folder's name is the mail server's, not text to translate: it is marked translate="no"
+  // where it stands apart (the hint), and options holding one are marked whole.
+  const autoLabel = t("accountForm.sentFolderAuto");
+  const hint: ReactNode = (
+    <>
+      {props.folders ? t("accountForm.sentFolderLoaded", { count: folders.length }) : t("accountForm.sentFolderHint")}
+      {autoFolder && !props.value ? <> {withData(t("accountForm.sentFolderAutoDetected", { folder: DATA_SLOT }), labelOf(folders, autoFolder))}</> : null}
+    </>
+  );
   return (
     <FormField label={t("accountForm.sentFolder")} error={props.error ?? props.loadError ?? undefined} hint={hint}>
       {({ id, describedBy, invalid }) => (
@@ -182,9 +189,13 @@ function FolderPicker(props: {
             data-testid="account-sent-folder"
           >
             <option value="">{autoLabel}</option>
-            {props.value && !known ? <option value={props.value}>{props.value}</option> : null}
+            {props.value && !known ? (
+              <option value={props.value} translate="no">
+                {props.value}
+              </option>
+            ) : null}
             {folders.map((f) => (
-              <option key={f.path} value={f.path} data-special-use={f.specialUse ?? ""}>
+              <option key={f.path} value={f.path} data-special-use={f.specialUse ?? ""} translate="no">
                 {isSent(f) ? t("accountForm.folderWithRole", { name: folderLabel(f), role: t("accountForm.folderSent") }) : folderLabel(f)}
               </option>
             ))}
@@ -221,7 +232,7 @@ function SyncFoldersPicker(props: { folders: Folder[] | null; value: string[] | 
       <legend className="field__label">{t("accountForm.syncFolders")}</legend>
       {!props.folders ? (
         <p className="field__hint">
-          {props.value ? props.value.join(", ") : t("accountForm.syncFoldersDefault")} · {t("accountForm.syncFoldersHint")}
+          {props.value ? <span translate="no">{props.value.join(", ")}</span> : t("accountForm.syncFoldersDefault")} · {t("accountForm.syncFoldersHint")}
         </p>
       ) : (
         <div className="folder-list">
@@ -231,7 +242,13 @@ function SyncFoldersPicker(props: { folders: Folder[] | null; value: string[] | 
             return (
               <label key={path} className="folder-list__item">
                 <input type="checkbox" checked={selected.includes(path)} onChange={(e) => toggle(path, e.target.checked)} data-folder={path} />
-                <span>{path.toUpperCase() === "INBOX" ? t("accountForm.folderWithRole", { name: label, role: t("accountForm.folderInbox") }) : label}</span>
+                <span>
+                  {path.toUpperCase() === "INBOX" ? (
+                    withData(t("accountForm.folderWithRole", { name: DATA_SLOT, role: t("accountForm.folderInbox") }), label)
+                  ) : (
+                    <span translate="no">{label}</span>
+                  )}
+                </span>
                 {f && isSent(f) ? <span className="tag">{t("accountForm.folderSent")}</span> : null}
               </label>
             );
@@ -245,5 +262,20 @@ function SyncFoldersPicker(props: { folders: Folder[] | null; value: string[] | 
       ) : null}
       {props.error ? <p className="field__error">{props.error}</p> : null}
     </fieldset>
+  );
+}
+
+/** Stands for a server's value in a message, so that the value can be marked translate="no". */
+const DATA_SLOT = "\u0000";
+
+/** A message with the server's value (a folder name) in place of DATA_SLOT, the value marked as data. */
+function withData(text: string, value: string): ReactNode {
+  const [before, after = ""] = text.split(DATA_SLOT);
+  return (
+    <>
+      {before}
+      <span translate="no">{value}</span>
+      {after}
+    </>
   );
 }

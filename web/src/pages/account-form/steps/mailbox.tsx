@@ -1,5 +1,6 @@
-import { FormField } from "../../../components";
-import { useI18n, type MessageKey } from "../../../i18n";
+import { FormField, RawDetails } from "../../../components";
+import { formatDuration, useI18n, type MessageKey } from "../../../i18n";
+import { noteText } from "../../../i18n/dynamic";
 import { PROVIDER_ORDER, looksLikeEmail } from "../model";
 import type { ProviderId } from "../../../api/types";
 import { ServerLine } from "./servers";
@@ -34,7 +35,7 @@ export function MailboxStep(props: { ctx: FormCtx }) {
               aria-invalid={invalid || undefined}
               data-testid="account-owner"
             >
-              {ownerChoices.some((u) => u.id === form.ownerId) ? null : <option value={form.ownerId}>{form.ownerId}</option>}
+              {ownerChoices.some((u) => u.id === form.ownerId) ? null : <option value={form.ownerId}>{t("common.unknownUser")}</option>}
               {ownerChoices.map((u) => (
                 <option key={u.id} value={u.id}>
                   {u.name ? `${u.name} <${u.email}>` : u.email}
@@ -97,11 +98,14 @@ export function MailboxStep(props: { ctx: FormCtx }) {
             return (
               <label key={id} className={`provider-card${checked ? " provider-card--checked" : ""}`} data-testid={`provider-${id}`}>
                 <input type="radio" name="provider" value={id} checked={checked} onChange={() => chooseProvider(id)} className="visually-hidden" />
-                <span className={`provider-card__logo provider-card__logo--${id}`} aria-hidden="true">
+                <span className={`provider-card__logo provider-card__logo--${id}`} aria-hidden="true" translate="no">
                   {providerInitial(id)}
                 </span>
                 <span className="provider-card__text">
-                  <span className="provider-card__name">{providerLabel(id)}</span>
+                  {/* a provider's name is a brand: written as it writes it, in every language */}
+                  <span className="provider-card__name" translate={id === "other" ? undefined : "no"}>
+                    {providerLabel(id)}
+                  </span>
                   <span className="provider-card__host">{p?.imap ? p.imap.host : t("provider.otherHint")}</span>
                 </span>
               </label>
@@ -131,7 +135,7 @@ function providerInitial(id: ProviderId): string {
 }
 
 function DiscoveryBox(props: { discovery: Discovery; providerLabel: (id: ProviderId) => string }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const d = props.discovery;
   if (d.status === "idle") return null;
   if (d.status === "running") {
@@ -175,8 +179,9 @@ function DiscoveryBox(props: { discovery: Discovery; providerLabel: (id: Provide
               <li key={s.step} data-status={s.status}>
                 <span className="discovery__step">{t(`source.${s.step}` as MessageKey)}</span>
                 <span className={`discovery__status discovery__status--${s.status}`}>{t(`discovery.status.${s.status}` as MessageKey)}</span>
-                {s.status !== "skipped" ? <span className="muted">{t("step.ms", { ms: s.ms })}</span> : null}
-                {s.detail ? <span className="discovery__detail">{s.detail}</span> : null}
+                {s.status !== "skipped" ? <span className="muted">{formatDuration(lang, s.ms)}</span> : null}
+                <span className="discovery__detail">{noteText(t, lang, s.note)}</span>
+                <RawDetails text={s.detail} className="discovery__raw" />
               </li>
             ))}
           </ul>
