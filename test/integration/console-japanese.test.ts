@@ -109,6 +109,16 @@ const STOPS: Stop[] = [
     },
   },
   { name: "users", route: "/users", ready: "users-table" },
+  {
+    name: "editing a user",
+    route: "/users",
+    ready: "users-table",
+    async prepare(page) {
+      await page.getByTestId("user-edit").first().click();
+      await page.getByTestId("user-edit-dialog").waitFor();
+    },
+  },
+  { name: "what is stored", route: "/stored-data", ready: "stored-data" },
   { name: "password", route: "/password", ready: "password-current" },
   { name: "integrations", route: "/integrations", ready: "webhook-row" },
   { name: "operations settings", route: "/settings", ready: "notification-mail" },

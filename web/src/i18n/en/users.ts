@@ -7,7 +7,7 @@ export const users = {
   "users.status.locked": "Locked",
   "users.never": "Never",
   "users.edit": "Edit",
-  "users.editTitle": "Edit {name}",
+  "users.editTitle": "Edit {email}",
   "users.language": "Language of mails",
   "users.languageHint": "Mails to the user are written in it; it follows the language they last signed in with.",
   "lang.ja": "日本語 (Japanese)",

@@ -9,14 +9,14 @@ export const storedData: Record<keyof typeof en, string> = {
 
   "storedData.which.title": "対象となるメール",
   "storedData.which.contacts":
-    "同期するフォルダーのメールのうち、From・To・Cc・Bcc・Reply-To のいずれかに連絡先が含まれるものだけです。連絡先を含まないメールは読み取るだけで、何も保存しません。",
+    "同期するフォルダーのメールのうち、`From`・`To`・`Cc`・`Bcc`・`Reply-To` のいずれかに連絡先が含まれるものだけです。連絡先を含まないメールは読み取るだけで、何も保存しません。",
   "storedData.which.excluded":
     "除外ドメイン（組織の一覧またはメールボックスごとの設定）のアドレスや、ユーザー・接続済みメールボックスのアドレスの下には、連絡先として登録されていても何も保存しません。社内同士のメールは記録されません。",
   "storedData.which.window": "初回の同期はメールボックスに設定した日数（既定は90日）までさかのぼります。それより古いメールは読み取りません。",
 
   "storedData.stored.title": "対象のメールごとに保存する項目",
-  "storedData.stored.headers": "ヘッダー項目: Message-ID、日時、件名、From・To・Cc の名前とアドレス。",
-  "storedData.stored.thread": "In-Reply-To と、References に含まれる Message-ID のダイジェスト（ハッシュ値）。会話をまとめるために使います。",
+  "storedData.stored.headers": "ヘッダー項目: `Message-ID`、日時、件名、`From`・`To`・`Cc` の名前とアドレス。",
+  "storedData.stored.thread": "`In-Reply-To` と、`References` に含まれる `Message-ID` のダイジェスト（ハッシュ値）。会話をまとめるために使います。",
   "storedData.stored.preview": "プレビュー: 本文の先頭最大280文字（プレーンテキスト）。",
   "storedData.stored.attachments": "添付ファイルの名前・種類・サイズ（内容は保存しません）。",
   "storedData.stored.size": "メールのサイズ（バイト数）。",
@@ -26,10 +26,10 @@ export const storedData: Record<keyof typeof en, string> = {
   "storedData.notStored.title": "保存しないもの",
   "storedData.notStored.body": "メールの本文。CRM でメールを開いたときに、その場でメールサーバーから取得して表示し、保存はしません。",
   "storedData.notStored.attachments": "添付ファイルの内容。",
-  "storedData.notStored.bcc": "Bcc と Reply-To のアドレス。メールに関係する連絡先を見つけるためにだけ使います。",
-  "storedData.notStored.otherHeaders": "その他のヘッダー（Received、配送経路、認証、メールソフトのヘッダーなど）。",
+  "storedData.notStored.bcc": "`Bcc` と `Reply-To` のアドレス。メールに関係する連絡先を見つけるためにだけ使います。",
+  "storedData.notStored.otherHeaders": "その他のヘッダー（`Received`、配送経路、認証、メールソフトのヘッダーなど）。",
   "storedData.notStored.passwords":
-    "メールボックスのパスワードやサインイン用のトークン。シークレットストア（AWS Secrets Manager、ローカル実行時は暗号化したファイル）にだけ保管し、データベース・ログ・コンソールへの応答には含めません。",
+    "メールボックスのパスワードやサインイン用のトークン。シークレットストア（`AWS Secrets Manager`、ローカル実行時は暗号化したファイル）にだけ保管し、データベース・ログ・コンソールへの応答には含めません。",
 
   "storedData.removal.title": "保存したコピーを削除するとき",
   "storedData.removal.text":

@@ -9,7 +9,7 @@ export const users: Record<keyof typeof en, string> = {
   "users.status.locked": "ロック中",
   "users.never": "なし",
   "users.edit": "編集",
-  "users.editTitle": "{name} を編集",
+  "users.editTitle": "{email} を編集",
   "users.language": "メールの言語",
   "users.languageHint": "ユーザーへのメールはこの言語で送られます。サインインした時の言語に合わせて更新されます。",
   "lang.ja": "日本語",

@@ -28,6 +28,19 @@ const SECTIONS: { id: string; title: MessageKey; items: MessageKey[] }[] = [
   { id: "sent", title: "storedData.sent.title", items: ["storedData.sent.text"] },
 ];
 
+/** Header names and product names are written `like this` in the sentences: shown as code, never translated. */
+function withCode(text: string) {
+  return text.split("`").map((part, i) =>
+    i % 2 === 1 ? (
+      <code key={i} translate="no">
+        {part}
+      </code>
+    ) : (
+      part
+    ),
+  );
+}
+
 export function StoredDataPage() {
   const { t } = useI18n();
   return (
@@ -40,7 +53,7 @@ export function StoredDataPage() {
           </h2>
           <ul className="stored-data__list">
             {s.items.map((key) => (
-              <li key={key}>{t(key)}</li>
+              <li key={key}>{withCode(t(key))}</li>
             ))}
           </ul>
         </section>

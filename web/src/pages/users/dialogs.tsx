@@ -94,7 +94,7 @@ export function EditUserDialog(props: { user: User; onSaved: (u: User) => void; 
   }
 
   return (
-    <Modal title={t("users.editTitle", { name: props.user.name || props.user.email })} busy={busy} onClose={props.onClose} testId="user-edit-dialog">
+    <Modal title={t("users.editTitle", { email: props.user.email })} busy={busy} onClose={props.onClose} testId="user-edit-dialog">
       <form className="form" onSubmit={submit} noValidate>
         <ErrorBanner messages={errors} testId="user-edit-error" />
         <TextField label={t("users.name")} error={fieldErrors.name} value={name} onValueChange={setName} testId="user-edit-name" />

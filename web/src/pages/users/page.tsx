@@ -108,7 +108,9 @@ export function UsersPage(props: { user: User }) {
       label: t("users.col.name"),
       cell: (u) => (
         <>
-          <span className="cell-main" translate="no">{u.name}</span>
+          <span className="cell-main" translate="no">
+            {u.name}
+          </span>
           {u.id === props.user.id ? <span className="tag tag--primary">{t("users.you")}</span> : null}
         </>
       ),
