@@ -6,7 +6,17 @@ import { IconCheck } from "./icons";
 
 // ---- Confirm dialog -------------------------------------------------------------------------
 
-export function ConfirmDialog(props: { title: string; body: string; confirmLabel: string; busy?: boolean; error?: string | null; onConfirm: () => void; onCancel: () => void }) {
+export function ConfirmDialog(props: {
+  title: string;
+  body: string;
+  confirmLabel: string;
+  /** The button that backs out; default "Cancel". */
+  cancelLabel?: string;
+  busy?: boolean;
+  error?: string | null;
+  onConfirm: () => void;
+  onCancel: () => void;
+}) {
   const { t } = useI18n();
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
@@ -37,7 +47,7 @@ export function ConfirmDialog(props: { title: string; body: string; confirmLabel
       {props.error ? <ErrorBanner messages={[props.error]} /> : null}
       <div className="dialog__actions">
         <button type="button" className="btn" onClick={props.onCancel} disabled={props.busy} data-testid="confirm-cancel" autoFocus>
-          {t("common.cancel")}
+          {props.cancelLabel ?? t("common.cancel")}
         </button>
         <button type="button" className="btn btn--danger" onClick={props.onConfirm} disabled={props.busy} data-testid="confirm-ok">
           {props.busy ? t("common.deleting") : props.confirmLabel}

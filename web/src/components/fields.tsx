@@ -15,13 +15,17 @@ export function errorText(err: unknown, t: Translate): string {
   return t("error.unexpected", { status: "?" });
 }
 
-/** Splits a 400's field problems into those a form shows next to a field and the rest. */
+/**
+ * Splits a 400's field problems into those a form shows next to a field and the rest. A field
+ * shows one reason, the first the server gives ("is required." before "must be a valid email
+ * address."): several sentences under one input read as noise, and fixing the first is what to do.
+ */
 export function splitFieldErrors(fields: FieldError[], known: (field: string) => string | null): { byField: Record<string, string>; other: string[] } {
   const byField: Record<string, string> = {};
   const other: string[] = [];
   for (const f of fields) {
     const key = known(f.field);
-    if (key) byField[key] = byField[key] ? `${byField[key]} ${f.message}` : f.message;
+    if (key) byField[key] ??= f.message;
     else other.push(f.message);
   }
   return { byField, other };

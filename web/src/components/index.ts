@@ -5,3 +5,4 @@ export * from "./dialogs";
 export * from "./icons";
 export * from "./language";
 export * from "./data-table";
+export * from "./discard-guard";
