@@ -166,7 +166,7 @@ export function AccountsPage(props: { user: User }) {
                   cell: (a) => {
                     const o = owner(a.ownerId);
                     return (
-                      <div>
+                      <>
                         <div className="cell-main">{o.name}</div>
                         {o.email ? <div className="cell-sub">{o.email}</div> : null}
                         {o.removed ? (
@@ -174,21 +174,21 @@ export function AccountsPage(props: { user: User }) {
                             {t("accounts.ownerRemoved")}
                           </div>
                         ) : null}
-                      </div>
+                      </>
                     );
                   },
                 },
                 {
                   label: t("accounts.col.address"),
                   cell: (a) => (
-                    <div>
+                    <>
                       <div className="cell-main">
                         <a href={href(`/accounts/${encodeURIComponent(a.id)}`)} className="link">
                           {a.email}
                         </a>
                       </div>
                       {a.displayName ? <div className="cell-sub">{a.displayName}</div> : null}
-                    </div>
+                    </>
                   ),
                 },
                 {
@@ -196,17 +196,17 @@ export function AccountsPage(props: { user: User }) {
                   testId: "account-provider",
                   cellProps: (a) => ({ className: "provider-cell", "data-provider": a.provider }),
                   cell: (a) => (
-                    <div>
+                    <>
                       <div className="cell-main">{providerLabel(a.provider)}</div>
                       <div className="cell-sub">{a.imap.host}</div>
-                    </div>
+                    </>
                   ),
                 },
                 {
                   label: t("accounts.col.state"),
                   status: true,
                   cell: (a) => (
-                    <div>
+                    <>
                       <div className="state-cell">
                         <StateBadge state={a.state} title={a.lastError?.message} />
                         {!a.syncEnabled && a.state !== "disabled" ? <span className="tag">{t("accounts.syncOff")}</span> : null}
@@ -222,7 +222,7 @@ export function AccountsPage(props: { user: User }) {
                           {a.lastError.message}
                         </div>
                       ) : null}
-                    </div>
+                    </>
                   ),
                 },
                 {
