@@ -161,8 +161,18 @@ for (const locale of ["en-GB", "ja-JP"]) {
     });
 
     it("asks before Cancel throws away a filled mailbox form, and keeps the form when told no", async () => {
+      // leaving the page (reload, closing the tab) asks the browser's question only once something was typed
+      const leaving = () =>
+        page.evaluate(() => {
+          const event = new Event("beforeunload", { cancelable: true });
+          window.dispatchEvent(event);
+          return event.defaultPrevented;
+        });
       await page.goto(`${stack.url}/#/accounts/new`);
+      await page.getByTestId("account-email").waitFor();
+      expect(await leaving()).toBe(false);
       await page.getByTestId("account-email").fill(carol.email);
+      expect(await leaving()).toBe(true);
       await page.getByTestId("account-cancel").click();
       await page.getByTestId("confirm-dialog").waitFor();
       await page.getByTestId("confirm-cancel").click();
