@@ -16,4 +16,14 @@ describe("where a refused form's field problems are shown", () => {
     expect(shown.byField).toEqual({ primaryEmail: "is required.", name: "is too long." });
     expect(shown.other).toEqual(["names no user."]);
   });
+
+  it("still says each line's problem when a list's lines share one input", () => {
+    const fields = [
+      { field: "domains.0", message: "a: is not a domain name." },
+      { field: "domains.0", message: "a: is too short." },
+      { field: "domains.2", message: "c: is not a domain name." },
+    ];
+    const shown = splitFieldErrors(fields, (f) => (f.startsWith("domains.") ? "domains" : null));
+    expect(shown.byField).toEqual({ domains: "a: is not a domain name. c: is not a domain name." });
+  });
 });
