@@ -1,4 +1,6 @@
 import { existsSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { resolve } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -26,6 +28,7 @@ let stack: LocalStack;
 let browser: Browser;
 let api: ApiClient;
 let contactId = "";
+let receiver: Server;
 
 beforeAll(async () => {
   if (!existsSync(resolve("web/dist/index.html"))) throw new Error("web/dist is missing: run `npm run build:web` (npm test does it)");
@@ -55,6 +58,16 @@ beforeAll(async () => {
   contactId = contact.body.id;
   const me = (await api.get("/api/session")).body.user;
   expect((await api.post("/api/api-keys", { name: "CRM sidebar", scopes: ["contacts:read"], userId: me.id })).status).toBe(201);
+  // a CRM endpoint on 127.0.0.1 and one delivered test event: the integrations page's deliveries
+  receiver = createServer((req, res) => req.resume().on("end", () => res.writeHead(204).end()));
+  await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
+  const hook = await api.post("/api/webhooks", { url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/crm`, events: ["mail.added"], userId: me.id });
+  expect(hook.status, hook.text).toBe(201);
+  expect((await api.post(`/api/webhooks/${hook.body.id}/test`)).status).toBeLessThan(300);
+  await eventually(
+    async () => (await api.get(`/api/webhooks/${hook.body.id}/deliveries`)).body.items?.some((d: { status: string }) => d.status === "delivered") || undefined,
+    30_000,
+  );
   await api.post(`/api/accounts/${account.body.id}/sync`);
   await eventually(async () => (await api.get(`/api/accounts/${account.body.id}`)).body.lastSyncAt || undefined, 60_000);
   browser = await launchBrowser();
@@ -62,6 +75,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await stack?.stop();
+  receiver?.close();
 });
 
 /** Where each cell of a list's first row sits: a card shows its cells one under another, status on top. */
@@ -96,11 +110,13 @@ for (const locale of ["en-GB", "ja-JP"]) {
       const lists: [string, string, boolean][] = [
         ["/accounts", "account-row", true],
         ["/integrations", "api-key-row", true],
+        ["/integrations", "webhook-delivery", true],
         ["/audit", "audit-row", true],
         ["/domains", "domain-row", false],
       ];
       for (const [path, row, hasStatus] of lists) {
         await page.goto(`${stack.url}/#${path}`);
+        if (row === "webhook-delivery") await page.getByTestId("webhook-deliveries").click();
         const card = await firstCard(page, row);
         expect(card.display, path).toBe("flex");
         expect(card.headerShown, path).toBe(false);
