@@ -84,6 +84,11 @@ export function AccountFormPage(props: { user: User; id?: string }) {
   const users = useLoad<User[]>(() => (isAdmin ? api.listUsers().then((r) => r.items) : Promise.resolve([])), [isAdmin]).data ?? [];
 
   const provider = providers?.find((p) => p.id === form.provider) ?? null;
+  // An address typed before the user list arrived still gives the mailbox to the person whose address it is.
+  useEffect(() => {
+    if (!editing && users.length && form.email) dispatch({ type: "email", email: form.email, username: provider?.username, touched, users });
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- only when the list arrives
+  }, [users.length]);
 
   // ---- field helpers ---------------------------------------------------------------------
 
