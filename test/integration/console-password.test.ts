@@ -43,10 +43,10 @@ describe("change my password", () => {
     await page.getByTestId("password-save").click();
     // (each answer waits for scrypt at N=2^17: up to a few seconds on a loaded test machine)
     await expect.poll(() => page.getByText("現在のパスワードと一致しません。").count(), { timeout: 15_000 }).toBe(1);
-    // the form never keeps a password after a submit
-    expect(await page.getByTestId("password-new").inputValue()).toBe("");
+    // the wrong current password is cleared; the new one typed is kept for the next try
+    expect(await page.getByTestId("password-current").inputValue()).toBe("");
+    expect(await page.getByTestId("password-new").inputValue()).toBe(USER.next);
     await page.getByTestId("password-current").fill(USER.password);
-    await page.getByTestId("password-new").fill(USER.next);
     await page.getByTestId("password-save").click();
     await expect.poll(() => page.getByText("パスワードを変更しました。").count(), { timeout: 15_000 }).toBe(1);
     // this browser stays signed in, the other session is gone, the new password works

@@ -153,7 +153,10 @@ describe("writing to a contact in the console", () => {
     await page.getByTestId("compose-subject").fill("x");
     await page.getByTestId("compose-send").click();
     await expect.poll(() => page.getByTestId("compose").getByText("must be a valid email address.").count()).toBe(1);
+    // what was typed is not thrown away without asking
     await page.getByTestId("compose-close").click();
+    await page.getByTestId("confirm-ok").click();
+    await expect.poll(() => page.getByTestId("compose").count()).toBe(0);
   });
 
   it("hides compose and reply when sending is turned off", async () => {

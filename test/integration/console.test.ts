@@ -4,12 +4,11 @@
  * handler -> Dovecot and Postfix from the global setup. Nothing is mocked: a broken hop
  * anywhere (build, route, handler, queue, sync, IMAP, rendering) fails a test.
  *
- * Screenshots of every step go to a temporary directory (printed); with UPDATE_SCREENSHOTS=1
- * three of them are also written to web/screenshots/ for the README (a plain `npm test` leaves
- * the tracked files alone).
+ * Screenshots of every step go to a temporary directory (printed). The README's pictures come
+ * from `npm run screenshots` (test/support/screenshots.ts) into docs/screenshots/.
  */
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp } from "node:fs/promises";
+import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
@@ -24,8 +23,6 @@ import { signInPage } from "../support/console-page";
 
 const mail = inject("mail");
 const DIST_INDEX = resolve("web/dist/index.html");
-const README_SHOTS = resolve("web/screenshots");
-const UPDATE_README_SHOTS = process.env.UPDATE_SCREENSHOTS === "1";
 const ADMIN = { email: "admin@example.test", password: "admin-password-123" };
 // App users (who sign in to the console); their mailboxes are the Dovecot users of the same address.
 const ALICE = { email: mail.users.alice.email, name: "Alice Walker", password: "alice-console-password" };
@@ -293,10 +290,10 @@ async function openSession(locale: "en-US" | "ja-JP" = "en-US"): Promise<Session
 }
 
 let shotNo = 0;
-async function shot(page: Page, name: string, options: { readme?: string; fullPage?: boolean } = {}) {
+async function shot(page: Page, name: string, options: { clean?: boolean; fullPage?: boolean } = {}) {
   const file = join(shots, `${String(++shotNo).padStart(2, "0")}-${name}.png`);
-  if (options.readme) {
-    // the README's pictures show the page, not the toasts of the steps before
+  if (options.clean) {
+    // the page alone, not the toasts of the steps before
     for (const close of await page.locator(".notice__close").all()) await close.click().catch(() => undefined);
     await page
       .locator(".notice")
@@ -305,7 +302,6 @@ async function shot(page: Page, name: string, options: { readme?: string; fullPa
       .catch(() => undefined);
   }
   await page.screenshot({ path: file, fullPage: options.fullPage ?? false });
-  if (options.readme && UPDATE_README_SHOTS) await page.screenshot({ path: join(README_SHOTS, options.readme), fullPage: false });
   return file;
 }
 
@@ -327,7 +323,6 @@ beforeAll(async () => {
   }
   logSink.write = (line) => void logLines.push(line);
   shots = await mkdtemp(join(tmpdir(), "console-shots-"));
-  if (UPDATE_README_SHOTS) await mkdir(README_SHOTS, { recursive: true });
   console.log(`[console] screenshots in ${shots}`);
 
   for (const u of [mail.users.alice, mail.users.bob, mail.users.carol]) await resetUser(mail, u.email);
@@ -494,7 +489,7 @@ describe("a salesperson's day in the console", () => {
     const shared = quotation.getByTestId("message-row").filter({ hasText: "Thank you for the quotation" });
     await expect(shared.textContent()).resolves.toContain(mail.users.carol.email);
     await expect(shared.textContent()).resolves.toContain(mail.users.alice.email);
-    await shot(page, "contact-timeline-expanded", { readme: "contact-timeline.png" });
+    await shot(page, "contact-timeline-expanded", { clean: true });
 
     await filter.selectOption(users.carol!.id);
     // Assess: only Carol's two messages: the shared reply and her own thread
@@ -712,7 +707,7 @@ describe.each([
       await expect(result.getByTestId("diagnosis-cause").first().textContent()).resolves.toBe(w.authFailed);
       await expect(result.getByTestId("diagnosis-fix").first().textContent()).resolves.not.toBe("");
       await page.evaluate(() => window.scrollTo(0, 0));
-      await shot(page, `${lang}-mailbox-wrong-password`, lang === "en" ? { readme: "mailbox-form.png" } : {});
+      await shot(page, `${lang}-mailbox-wrong-password`, lang === "en" ? { clean: true } : {});
       await shot(page, `${lang}-mailbox-wrong-password-full`, { fullPage: true });
 
       // saving runs the same test: refused, with the diagnosis, and the way out offered
@@ -880,11 +875,11 @@ describe("the mailbox list", () => {
         // Assess: the list polls; the row shows "Syncing" and a progress bar, then the end
         await pending.getByTestId("sync-progress").waitFor({ timeout: 30_000 });
         await expect(pending.locator("[data-state]").first().getAttribute("data-state")).resolves.toBe("syncing");
-        await shot(s.page, "mailboxes", { readme: "mailboxes.png" });
+        await shot(s.page, "mailboxes", { clean: true });
         await expect.poll(() => pending.locator("[data-state]").first().getAttribute("data-state"), { timeout: 120_000 }).toBe("connected");
         await pending.getByTestId("sync-progress").waitFor({ state: "detached" });
       } else {
-        await shot(s.page, "mailboxes", { readme: "mailboxes.png" });
+        await shot(s.page, "mailboxes", { clean: true });
       }
 
       // the same list in Japanese

@@ -46,6 +46,8 @@ export function TestResults(props: {
   stale?: boolean;
   providerLabel?: string;
   testId: string;
+  /** data-testid of the (first) diagnosis box. */
+  diagnosisTestId?: string;
 }) {
   const { t } = useI18n();
   const label = useStepLabel();
@@ -68,6 +70,17 @@ export function TestResults(props: {
             : label(failed)
           : "?",
       });
+  // IMAP and SMTP sign-in refused for one reason: the diagnosis is said once, at the first step
+  const repeated = new Set<ShownStep>();
+  const said = new Set<string>();
+  let firstSaid: ShownStep | undefined;
+  for (const s of groups.flatMap((g) => g.steps)) {
+    if (s.ok || s.skipped || !s.diagnosis) continue;
+    const key = `${s.diagnosis.code}|${s.diagnosis.cause || s.diagnosis.message}`;
+    if (said.has(key)) repeated.add(s);
+    firstSaid ??= s;
+    said.add(key);
+  }
   return (
     <div className={`test-result test-result--${ok ? "ok" : "failed"}`} data-testid={props.testId} data-ok={ok ? "true" : "false"}>
       <p className={`test-result__summary${ok ? "" : " test-result__summary--failed"}`} role="status" data-testid={`${props.testId}-summary`}>
@@ -94,7 +107,10 @@ export function TestResults(props: {
                     <span className="step__ms">{state === "skipped" ? t("accountForm.notRun") : typeof s.ms === "number" ? <StepMs ms={s.ms} /> : null}</span>
                   </div>
                   {s.detail && state !== "failed" ? <RawDetails text={s.detail} className="step__raw" /> : null}
-                  {state === "failed" && s.diagnosis ? <DiagnosisBox diagnosis={s.diagnosis} providerLabel={props.providerLabel} /> : null}
+                  {state === "failed" && s.diagnosis && repeated.has(s) ? <p className="step__failure">{t("accountForm.sameCause")}</p> : null}
+                  {state === "failed" && s.diagnosis && !repeated.has(s) ? (
+                    <DiagnosisBox diagnosis={s.diagnosis} providerLabel={props.providerLabel} testId={s === firstSaid ? props.diagnosisTestId : undefined} />
+                  ) : null}
                   {state === "failed" && !s.diagnosis && s.detail ? <RawDetails text={s.detail} className="step__failure" /> : null}
                 </li>
               );

@@ -12,6 +12,8 @@ export function ConfirmDialog(props: {
   confirmLabel: string;
   /** The confirm button's text while busy; default "Deleting…". */
   busyLabel?: string;
+  /** The button that backs out; default "Cancel". */
+  cancelLabel?: string;
   busy?: boolean;
   error?: string | null;
   onConfirm: () => void;
@@ -47,7 +49,7 @@ export function ConfirmDialog(props: {
       {props.error ? <ErrorBanner messages={[props.error]} /> : null}
       <div className="dialog__actions">
         <button type="button" className="btn" onClick={props.onCancel} disabled={props.busy} data-testid="confirm-cancel" autoFocus>
-          {t("common.cancel")}
+          {props.cancelLabel ?? t("common.cancel")}
         </button>
         <button type="button" className="btn btn--danger" onClick={props.onConfirm} disabled={props.busy} data-testid="confirm-ok">
           {props.busy ? (props.busyLabel ?? t("common.deleting")) : props.confirmLabel}

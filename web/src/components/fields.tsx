@@ -15,15 +15,24 @@ export function errorText(err: unknown, t: Translate): string {
   return t("error.unexpected", { status: "?" });
 }
 
-/** Splits a 400's field problems into those a form shows next to a field and the rest. */
+/**
+ * Splits a 400's field problems into those a form shows next to a field and the rest. A field
+ * shows one reason, the first the server gives ("is required." before "must be a valid email
+ * address."): several sentences under one input read as noise, and fixing the first is what to
+ * do. A list shown as one input (a line per domain) still says each line's problem.
+ */
 export function splitFieldErrors(fields: FieldError[], known: (field: string) => string | null): { byField: Record<string, string>; other: string[] } {
   const byField: Record<string, string> = {};
   const other: string[] = [];
+  const said = new Set<string>();
   for (const f of fields) {
     const key = known(f.field);
-    // one clear reason per field: the first (a list's second bad entry waits for the first to be fixed)
-    if (key) byField[key] ??= f.message;
-    else other.push(f.message);
+    if (!key) other.push(f.message);
+    else if (!said.has(f.field)) {
+      // several lines of one list field ("domains.0", "domains.2") each keep their own problem
+      byField[key] = byField[key] ? `${byField[key]} ${f.message}` : f.message;
+    }
+    said.add(f.field);
   }
   return { byField, other };
 }

@@ -6,3 +6,4 @@ export * from "./icons";
 export * from "./language";
 export * from "./data-table";
 export * from "./raw-details";
+export * from "./discard-guard";

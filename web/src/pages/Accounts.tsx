@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { api } from "../api";
-import { ConfirmDialog, EmptyState, ErrorBanner, IconPlus, IconSync, Loading, PageHeader, StateBadge, errorText, useNotify } from "../components";
+import { ConfirmDialog, DataTable, EmptyState, ErrorBanner, IconPlus, IconSync, Loading, PageHeader, StateBadge, errorText, useNotify } from "../components";
 import { POLL_ACTIVE_MS, SyncProgress, syncActive, useProviderLabel, useProviders } from "../accountStatus";
 import { formatDateTime, formatDateTimeLong, formatRelative, useI18n } from "../i18n";
 import { useChangedSince, useNow, usePolling } from "../hooks";
@@ -155,118 +155,135 @@ export function AccountsPage(props: { user: User }) {
               </a>
             </EmptyState>
           ) : (
-            <div className="table-wrap">
-              <table className="table" data-testid="accounts-table">
-                <thead>
-                  <tr>
-                    <th scope="col">{t("accounts.col.owner")}</th>
-                    <th scope="col">{t("accounts.col.address")}</th>
-                    <th scope="col">{t("accounts.col.provider")}</th>
-                    <th scope="col">{t("accounts.col.state")}</th>
-                    <th scope="col">{t("accounts.col.lastSync")}</th>
-                    <th scope="col" className="table__actions-col">
-                      <span className="visually-hidden">{t("accounts.col.actions")}</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {sorted.map((a) => {
+            <DataTable
+              testId="accounts-table"
+              rows={sorted}
+              rowKey={(a) => a.id}
+              rowProps={(a) => ({ "data-testid": "account-row", "data-account-id": a.id })}
+              columns={[
+                {
+                  label: t("accounts.col.owner"),
+                  cell: (a) => {
                     const o = owner(a.ownerId);
-                    const requested = syncing.has(a.id);
                     return (
-                      <tr key={a.id} data-testid="account-row" data-account-id={a.id}>
-                        <td>
-                          <div className="cell-main" translate="no">
-                            {o.name}
+                      <>
+                        <div className="cell-main" translate="no">
+                          {o.name}
+                        </div>
+                        {o.email ? <div className="cell-sub">{o.email}</div> : null}
+                        {o.removed ? (
+                          <div className="cell-sub cell-sub--error" data-testid="account-owner-removed">
+                            {t("accounts.ownerRemoved")}
                           </div>
-                          {o.email ? <div className="cell-sub">{o.email}</div> : null}
-                          {o.removed ? (
-                            <div className="cell-sub cell-sub--error" data-testid="account-owner-removed">
-                              {t("accounts.ownerRemoved")}
-                            </div>
-                          ) : null}
-                        </td>
-                        <td>
-                          <div className="cell-main">
-                            <a href={href(`/accounts/${encodeURIComponent(a.id)}`)} className="link">
-                              {a.email}
-                            </a>
-                          </div>
-                          {a.displayName ? <div className="cell-sub">{a.displayName}</div> : null}
-                        </td>
-                        <td className="provider-cell" data-testid="account-provider" data-provider={a.provider}>
-                          <div className="cell-main">{providerLabel(a.provider)}</div>
-                          <div className="cell-sub">{a.imap.host}</div>
-                        </td>
-                        <td>
-                          <div className="state-cell">
-                            <StateBadge state={a.state} title={a.lastError?.message} />
-                            {!a.syncEnabled && a.state !== "disabled" ? <span className="tag">{t("accounts.syncOff")}</span> : null}
-                          </div>
-                          {a.syncProgress ? <SyncProgress account={a} compact /> : null}
-                          {a.state === "paused" ? (
-                            <span className="account-paused-reason" data-testid="account-paused-reason">
-                              {t("accounts.pausedReason")}
-                            </span>
-                          ) : null}
-                          {a.lastError ? (
-                            <div className="cell-sub cell-sub--error clamp-2" title={a.lastError.message} data-testid="account-error">
-                              {a.lastError.message}
-                            </div>
-                          ) : null}
-                        </td>
-                        <td className="nowrap">
-                          {a.lastSyncAt ? (
-                            <time dateTime={a.lastSyncAt} title={formatDateTimeLong(lang, a.lastSyncAt)}>
-                              <div className="cell-main" data-testid="account-last-sync">
-                                {formatRelative(lang, a.lastSyncAt, now)}
-                              </div>
-                              <div className="cell-sub">{formatDateTime(lang, a.lastSyncAt)}</div>
-                            </time>
-                          ) : (
-                            <span className="muted">{t("accounts.neverSynced")}</span>
-                          )}
-                        </td>
-                        <td className="table__actions">
-                          {a.state === "paused" ? (
-                            // nothing would log in anyway: the way out is a new password
-                            <a className="btn btn--small btn--primary" href={href(`/accounts/${encodeURIComponent(a.id)}`)} data-testid="account-update-password">
-                              {t("accounts.updatePassword")}
-                            </a>
-                          ) : (
-                            <button
-                              type="button"
-                              className="btn btn--small"
-                              onClick={() => void syncNow(a)}
-                              disabled={requested || syncActive(a) || !a.syncEnabled}
-                              title={!a.syncEnabled ? t("accounts.syncOff") : undefined}
-                              data-testid="account-sync"
-                            >
-                              <IconSync />
-                              {t("accounts.syncNow")}
-                            </button>
-                          )}
-                          <a className="btn btn--small" href={href(`/accounts/${encodeURIComponent(a.id)}`)} data-testid="account-edit">
-                            {t("common.edit")}
-                          </a>
-                          <button
-                            type="button"
-                            className="btn btn--small btn--danger-ghost"
-                            onClick={() => {
-                              setDeleteError(null);
-                              setToDelete(a);
-                            }}
-                            data-testid="account-delete"
-                          >
-                            {t("common.delete")}
-                          </button>
-                        </td>
-                      </tr>
+                        ) : null}
+                      </>
                     );
-                  })}
-                </tbody>
-              </table>
-            </div>
+                  },
+                },
+                {
+                  label: t("accounts.col.address"),
+                  cell: (a) => (
+                    <>
+                      <div className="cell-main">
+                        <a href={href(`/accounts/${encodeURIComponent(a.id)}`)} className="link">
+                          {a.email}
+                        </a>
+                      </div>
+                      {a.displayName ? <div className="cell-sub">{a.displayName}</div> : null}
+                    </>
+                  ),
+                },
+                {
+                  label: t("accounts.col.provider"),
+                  testId: "account-provider",
+                  cellProps: (a) => ({ className: "provider-cell", "data-provider": a.provider }),
+                  cell: (a) => (
+                    <>
+                      <div className="cell-main">{providerLabel(a.provider)}</div>
+                      <div className="cell-sub">{a.imap.host}</div>
+                    </>
+                  ),
+                },
+                {
+                  label: t("accounts.col.state"),
+                  status: true,
+                  cell: (a) => (
+                    <>
+                      <div className="state-cell">
+                        <StateBadge state={a.state} title={a.lastError?.message} />
+                        {!a.syncEnabled && a.state !== "disabled" ? <span className="tag">{t("accounts.syncOff")}</span> : null}
+                      </div>
+                      {a.syncProgress ? <SyncProgress account={a} compact /> : null}
+                      {a.state === "paused" ? (
+                        <span className="account-paused-reason" data-testid="account-paused-reason">
+                          {t("accounts.pausedReason")}
+                        </span>
+                      ) : null}
+                      {a.lastError ? (
+                        <div className="cell-sub cell-sub--error clamp-2" title={a.lastError.message} data-testid="account-error">
+                          {a.lastError.message}
+                        </div>
+                      ) : null}
+                    </>
+                  ),
+                },
+                {
+                  label: t("accounts.col.lastSync"),
+                  cellProps: () => ({ className: "nowrap" }),
+                  cell: (a) =>
+                    a.lastSyncAt ? (
+                      <time dateTime={a.lastSyncAt} title={formatDateTimeLong(lang, a.lastSyncAt)}>
+                        <div className="cell-main" data-testid="account-last-sync">
+                          {formatRelative(lang, a.lastSyncAt, now)}
+                        </div>
+                        <div className="cell-sub">{formatDateTime(lang, a.lastSyncAt)}</div>
+                      </time>
+                    ) : (
+                      <span className="muted">{t("accounts.neverSynced")}</span>
+                    ),
+                },
+                {
+                  label: t("accounts.col.actions"),
+                  actions: true,
+                  cell: (a) => (
+                    <>
+                      {a.state === "paused" ? (
+                        // nothing would log in anyway: the way out is a new password
+                        <a className="btn btn--small btn--primary" href={href(`/accounts/${encodeURIComponent(a.id)}`)} data-testid="account-update-password">
+                          {t("accounts.updatePassword")}
+                        </a>
+                      ) : (
+                        <button
+                          type="button"
+                          className="btn btn--small"
+                          onClick={() => void syncNow(a)}
+                          disabled={syncing.has(a.id) || syncActive(a) || !a.syncEnabled}
+                          title={!a.syncEnabled ? t("accounts.syncOff") : undefined}
+                          data-testid="account-sync"
+                        >
+                          <IconSync />
+                          {t("accounts.syncNow")}
+                        </button>
+                      )}
+                      <a className="btn btn--small" href={href(`/accounts/${encodeURIComponent(a.id)}`)} data-testid="account-edit">
+                        {t("common.edit")}
+                      </a>
+                      <button
+                        type="button"
+                        className="btn btn--small btn--danger-ghost"
+                        onClick={() => {
+                          setDeleteError(null);
+                          setToDelete(a);
+                        }}
+                        data-testid="account-delete"
+                      >
+                        {t("common.delete")}
+                      </button>
+                    </>
+                  ),
+                },
+              ]}
+            />
           )}
         </div>
       ) : null}

@@ -1,11 +1,15 @@
 import { useState, type FormEvent } from "react";
-import { api } from "../api";
-import { ErrorBanner, PageHeader, TextField, useNotify } from "../components";
+import { api, ApiError } from "../api";
+import { ErrorBanner, PageHeader, TextField, errorText, useNotify } from "../components";
 import { useSubmit } from "../hooks";
 import { useI18n } from "../i18n";
 
+const FIELDS = ["currentPassword", "newPassword"];
+
 /**
- * Change my password. The server checks the current one and signs out my other sessions.
+ * Change my password. The server checks the current one and signs out my other sessions. A
+ * refusal is shown beside the field it concerns and keeps what was typed, except a wrong current
+ * password, which is cleared so the next try starts from an empty field.
  * `forced`: signed in with a temporary password an admin made; the console shows nothing else
  * until it is changed (the API refuses other routes meanwhile), then `onChanged` reloads the session.
  */
@@ -14,19 +18,25 @@ export function PasswordPage(props: { forced?: boolean; onChanged?: () => void }
   const notify = useNotify();
   const [current, setCurrent] = useState("");
   const [next, setNext] = useState("");
-  const { busy, errors, fieldErrors, run } = useSubmit({ fieldKey: (f) => (f === "currentPassword" || f === "newPassword" ? f : null) });
+  const { busy, errors, fieldErrors, run, clearFieldError } = useSubmit({
+    fieldKey: (f) => (FIELDS.includes(f) ? f : null),
+    // a field's problem is said beside the field, not again in a banner above the form
+    headline: (err) => (err instanceof ApiError && err.fields.some((f) => FIELDS.includes(f.field)) ? "" : errorText(err, t)),
+  });
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     if (busy) return;
-    const [currentPassword, newPassword] = [current, next];
-    // never keep passwords in the page after a submit
-    setCurrent("");
-    setNext("");
-    const outcome = await run(() => api.changePassword(currentPassword, newPassword));
-    if (!outcome.ok) return;
-    notify(t("password.changed"));
-    props.onChanged?.();
+    const outcome = await run(() => api.changePassword(current, next));
+    if (outcome.ok) {
+      // a changed password does not stay in the page
+      setCurrent("");
+      setNext("");
+      notify(t("password.changed"));
+      props.onChanged?.();
+    } else if (outcome.error instanceof ApiError && outcome.error.fields.some((f) => f.field === "currentPassword")) {
+      setCurrent("");
+    }
   }
 
   return (
@@ -39,17 +49,23 @@ export function PasswordPage(props: { forced?: boolean; onChanged?: () => void }
           error={fieldErrors.currentPassword}
           type="password"
           value={current}
-          onValueChange={setCurrent}
+          onValueChange={(v) => {
+            setCurrent(v);
+            clearFieldError("currentPassword");
+          }}
           autoComplete="current-password"
           testId="password-current"
         />
         <TextField
           label={t("password.new")}
           error={fieldErrors.newPassword}
-          hint={t("users.passwordHint")}
+          hint={t("password.hint")}
           type="password"
           value={next}
-          onValueChange={setNext}
+          onValueChange={(v) => {
+            setNext(v);
+            clearFieldError("newPassword");
+          }}
           autoComplete="new-password"
           testId="password-new"
         />

@@ -145,6 +145,9 @@ export const accountForm = {
   "accountForm.saveAdd": "Add mailbox",
   "accountForm.savingTesting": "Testing and saving…",
   "accountForm.saveFailedTest": "The mailbox was not saved: the connection test failed.",
+  // a refused save says its diagnosis once (issue 14)
+  "accountForm.sameCause": "Same cause as above.",
+  "accountForm.seeDiagnosis": "The connection test failed here: see the cause and what to do above.",
   "accountForm.saveDisabled": "Save disabled anyway",
   "accountForm.saveDisabledHint": "The settings are kept with sync off, so you can fix them later. Nothing is synced until the connection test passes and sync is turned on.",
   "accountForm.savedDisabled": "Mailbox {email} saved with sync off.",

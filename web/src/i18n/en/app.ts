@@ -17,6 +17,7 @@ export const app = {
   "password.new": "New password",
   "password.save": "Change password",
   "password.changed": "Your password was changed.",
+  "password.hint": "At least 12 characters. A few unrelated words are easy to remember and hard to guess.",
   "header.signedInAs": "Signed in as {name}",
 
   "role.admin": "Administrator",
@@ -26,6 +27,11 @@ export const app = {
   "common.save": "Save",
   "common.saving": "Saving…",
   "common.cancel": "Cancel",
+  // asking before a filled form is thrown away (issue 14)
+  "discard.title": "Discard your changes?",
+  "discard.body": "What you typed in this form has not been saved and will be lost.",
+  "discard.confirm": "Discard changes",
+  "discard.keep": "Keep editing",
   "common.delete": "Delete",
   "common.deleting": "Deleting…",
   "common.edit": "Edit",

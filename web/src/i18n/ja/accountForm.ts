@@ -147,6 +147,9 @@ export const accountForm: Record<keyof typeof en, string> = {
   "accountForm.saveAdd": "メールボックスを追加",
   "accountForm.savingTesting": "接続を確認して保存しています…",
   "accountForm.saveFailedTest": "接続テストに失敗したため、メールボックスは保存されていません。",
+  // 保存が拒否されたときの診断は 1 回だけ表示 (issue 14)
+  "accountForm.sameCause": "原因は上と同じです。",
+  "accountForm.seeDiagnosis": "この設定で接続テストに失敗しました。原因と対処方法は上に表示しています。",
   "accountForm.saveDisabled": "同期を無効にして保存",
   "accountForm.saveDisabledHint": "同期を停止した状態で設定を保存し、後から修正できるようにします。接続テストに成功して同期を有効にするまで、メールは取り込まれません。",
   "accountForm.savedDisabled": "メールボックス {email} を同期停止の状態で保存しました。",

@@ -19,6 +19,7 @@ export const app: Record<keyof typeof en, string> = {
   "password.new": "新しいパスワード",
   "password.save": "パスワードを変更",
   "password.changed": "パスワードを変更しました。",
+  "password.hint": "12 文字以上にしてください。関係のない単語をいくつか並べると、覚えやすく推測されにくくなります。",
   "header.signedInAs": "{name} でサインイン中",
 
   "role.admin": "管理者",
@@ -28,6 +29,11 @@ export const app: Record<keyof typeof en, string> = {
   "common.save": "保存",
   "common.saving": "保存中…",
   "common.cancel": "キャンセル",
+  // 入力済みのフォームを破棄する前の確認 (issue 14)
+  "discard.title": "変更を破棄しますか?",
+  "discard.body": "このフォームに入力した内容は保存されておらず、失われます。",
+  "discard.confirm": "変更を破棄",
+  "discard.keep": "編集を続ける",
   "common.delete": "削除",
   "common.deleting": "削除中…",
   "common.edit": "編集",

@@ -9,7 +9,7 @@ import { api, ApiError } from "../../api";
 import type { Account, AutodiscoverResult, ProviderId, SharingMode, User } from "../../api/types";
 import { AccountStatusPanel, POLL_ACTIVE_MS, syncActive, useProviderLabel, useProviders } from "../../accountStatus";
 import { DiagnosisBox, TestResults, diagnosisOfSaveError } from "../../connectionTest";
-import { ErrorBanner, IconBack, Loading, PageHeader, errorText, useNotify } from "../../components";
+import { ErrorBanner, IconBack, Loading, PageHeader, errorText, useDiscardGuard, useNotify } from "../../components";
 import { useLoad, usePolling, useSubmit } from "../../hooks";
 import { useI18n } from "../../i18n";
 import { href, navigate } from "../../router";
@@ -84,6 +84,11 @@ export function AccountFormPage(props: { user: User; id?: string }) {
   const users = useLoad<User[]>(() => (isAdmin ? api.listUsers().then((r) => r.items) : Promise.resolve([])), [isAdmin]).data ?? [];
 
   const provider = providers?.find((p) => p.id === form.provider) ?? null;
+  // An address typed before the user list arrived still gives the mailbox to the person whose address it is.
+  useEffect(() => {
+    if (!editing && users.length && form.email) dispatch({ type: "email", email: form.email, username: provider?.username, touched, users });
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- only when the list arrives
+  }, [users.length]);
 
   // ---- field helpers ---------------------------------------------------------------------
 
@@ -139,6 +144,13 @@ export function AccountFormPage(props: { user: User; id?: string }) {
   // ---- what is sent ----------------------------------------------------------------------
 
   const settings = useMemo(() => settingsOf(form), [form]);
+  // What the form held before the user typed: a new blank form, or the saved mailbox.
+  const untouched = useMemo(() => JSON.stringify(account ? fromAccount(account) : blankForm(props.user.id)), [account, props.user.id]);
+  const discard = useDiscardGuard(!submit.busy && (password !== "" || smtpPassword !== "" || JSON.stringify(form) !== untouched));
+  const leave = (e: { preventDefault: () => void }) => {
+    e.preventDefault();
+    discard.guard(() => navigate("/accounts"));
+  };
   const smtpSecret = smtpPassword && !form.sameCredentials ? smtpPassword : undefined;
   // What a test result was made from: a later change marks it as stale.
   const testKey = JSON.stringify([settings.imap, settings.smtp, settings.allowInsecureCerts, password, smtpPassword]);
@@ -206,7 +218,7 @@ export function AccountFormPage(props: { user: User; id?: string }) {
   // ---- rendering -------------------------------------------------------------------------
 
   const back = (
-    <a className="back-link" href={href("/accounts")}>
+    <a className="back-link" href={href("/accounts")} onClick={leave}>
       <IconBack />
       {t("accountForm.back")}
     </a>
@@ -233,6 +245,8 @@ export function AccountFormPage(props: { user: User; id?: string }) {
   // Only a mailbox's owner may widen its sharing (the server refuses it to anyone else, admins
   // included): modes wider than the saved one (a new mailbox starts private) are offered to the owner only.
   const sharingOwner = editing ? account?.ownerId : form.ownerId;
+  // A refused save's field messages repeat the diagnosis shown at its step: the field only points there.
+  const fieldErrors = saveFailure?.steps?.length ? Object.fromEntries(Object.keys(submit.fieldErrors).map((k) => [k, t("accountForm.seeDiagnosis")])) : submit.fieldErrors;
   const mayWiden = sharingOwner === props.user.id;
   const baseMode: SharingMode = editing ? (account?.sharing.mode ?? "private") : "private";
   const providerName = providerLabel(form.provider);
@@ -245,8 +259,8 @@ export function AccountFormPage(props: { user: User; id?: string }) {
       dispatch({ type: "security", which, security });
       clearFieldError(`${which}.security`);
     },
-    err: (path) => submit.fieldErrors[path],
-    fieldErrors: submit.fieldErrors,
+    err: (path) => fieldErrors[path],
+    fieldErrors,
     clearFieldError,
     editing,
     account,
@@ -294,9 +308,16 @@ export function AccountFormPage(props: { user: User; id?: string }) {
       <ErrorBanner messages={submit.errors} testId="account-form-error" />
       {saveFailure ? (
         <div className="card save-failure" data-testid="account-save-failure">
-          {saveFailure.diagnosis ? <DiagnosisBox diagnosis={saveFailure.diagnosis} providerLabel={providerName} testId="save-diagnosis" /> : null}
+          {/* said once: at the failing step when the steps came back, else on its own */}
+          {saveFailure.diagnosis && !saveFailure.steps?.length ? <DiagnosisBox diagnosis={saveFailure.diagnosis} providerLabel={providerName} testId="save-diagnosis" /> : null}
           {saveFailure.steps?.length ? (
-            <TestResults kind="connection" result={{ ok: false, steps: saveFailure.steps }} providerLabel={providerName} testId="save-test-result" />
+            <TestResults
+              kind="connection"
+              result={{ ok: false, steps: saveFailure.steps }}
+              providerLabel={providerName}
+              testId="save-test-result"
+              diagnosisTestId="save-diagnosis"
+            />
           ) : null}
           <div className="save-failure__actions">
             <p className="muted">{t("accountForm.saveDisabledHint")}</p>
@@ -313,7 +334,7 @@ export function AccountFormPage(props: { user: User; id?: string }) {
           <SignInStep ctx={ctx} />
           <AdvancedStep ctx={ctx} />
           <div className="form__actions form__actions--bar">
-            <a className="btn" href={href("/accounts")}>
+            <a className="btn" href={href("/accounts")} onClick={leave} data-testid="account-cancel">
               {t("common.cancel")}
             </a>
             <button type="submit" className="btn btn--primary" disabled={submit.busy} data-testid="account-save">
@@ -331,6 +352,7 @@ export function AccountFormPage(props: { user: User; id?: string }) {
           <TestPanel ctx={ctx} />
         </aside>
       </div>
+      {discard.dialog}
     </div>
   );
 }

@@ -188,7 +188,7 @@ function AuditTable(props: { entries: AuditEntry[]; areaLabel: (area: string) =>
               t("common.none")
             ),
         },
-        { label: t("audit.col.outcome"), testId: "audit-outcome", cell: (e) => (e.ok ? t("audit.ok") : t("audit.refused", { status: e.status })) },
+        { label: t("audit.col.outcome"), testId: "audit-outcome", status: true, cell: (e) => (e.ok ? t("audit.ok") : t("audit.refused", { status: e.status })) },
       ]}
     />
   );

@@ -61,7 +61,7 @@ export function RowsTable(props: { label: string; fields: ImportField[]; rows: T
   if (!props.rows.length) return <p className="muted import-empty">{props.emptyText ?? t("import.noRows")}</p>;
   return (
     <div className="table-wrap import-table-wrap">
-      <table className="table import-table" data-testid={props.tableTestId} aria-label={props.label}>
+      <table className="table table--cards import-table" data-testid={props.tableTestId} aria-label={props.label}>
         <thead>
           <tr>
             <th scope="col" className="import-table__line">
@@ -96,19 +96,25 @@ export function RowsTable(props: { label: string; fields: ImportField[]; rows: T
                 data-valid={String(!bad)}
                 data-status={row.state}
               >
-                <td className="import-table__line nowrap muted">{row.line}</td>
+                <td className="import-table__line nowrap muted" data-label={t("import.col.line")}>
+                  {row.line}
+                </td>
                 {props.fields.map((f) => (
-                  <td key={f} className={problems.some((p) => p.column === f) ? "import-cell--invalid" : undefined}>
-                    {/* the file's own values: data, not text to translate */}
-                    <span translate="no">
-                      <CellValue field={f} row={row} />
-                    </span>
-                    {problemsOf(f)}
+                  <td key={f} className={problems.some((p) => p.column === f) ? "import-cell--invalid" : undefined} data-label={t(`import.field.${f}`)}>
+                    <div className="table__value">
+                      {/* the file's own values: data, not text to translate */}
+                      <span translate="no">
+                        <CellValue field={f} row={row} />
+                      </span>
+                      {problemsOf(f)}
+                    </div>
                   </td>
                 ))}
-                <td className="import-table__status">
-                  <span className={`badge badge--${STATE_TONE[row.state]}`}>{t(STATE_LABEL[row.state])}</span>
-                  {problemsOf("status")}
+                <td className="import-table__status table__status" data-label={props.statusHeader}>
+                  <div className="table__value">
+                    <span className={`badge badge--${STATE_TONE[row.state]}`}>{t(STATE_LABEL[row.state])}</span>
+                    {problemsOf("status")}
+                  </div>
                 </td>
               </tr>
             );

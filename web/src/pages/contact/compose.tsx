@@ -3,7 +3,7 @@
 // shows it (queued, then sent or not sent) from then on.
 import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from "react";
 import { api } from "../../api";
-import { ErrorBanner, FormField, TextAreaField, TextField } from "../../components";
+import { ErrorBanner, FormField, TextAreaField, TextField, useDiscardGuard } from "../../components";
 import { useSubmit } from "../../hooks";
 import { formatBytes, useI18n } from "../../i18n";
 import type { DraftMode, Outgoing, Sender } from "../../api/types";
@@ -111,6 +111,12 @@ export function ComposeDialog(props: { seed: ComposeSeed; maxMessageMb: number; 
   const [attachError, setAttachError] = useState<string | null>(null);
   const { busy, errors, fieldErrors, run } = useSubmit({ fieldKey });
   const maxBytes = props.maxMessageMb * 1024 * 1024;
+  // the seed (a reply's quote, say) is not the user's work; anything typed or attached is
+  const discard = useDiscardGuard(
+    !busy &&
+      (to !== seed.to.join(", ") || cc !== (seed.cc ?? []).join(", ") || bcc !== "" || subject !== (seed.subject ?? "") || text !== (seed.text ?? "") || attached.length > 0),
+  );
+  const close = () => discard.guard(props.onClose);
 
   useEffect(() => {
     const dialog = ref.current;
@@ -188,7 +194,7 @@ export function ComposeDialog(props: { seed: ComposeSeed; maxMessageMb: number; 
       data-testid="compose"
       onCancel={(e) => {
         e.preventDefault();
-        props.onClose();
+        close();
       }}
     >
       <form className="drawer__panel form" onSubmit={submit} noValidate>
@@ -196,7 +202,7 @@ export function ComposeDialog(props: { seed: ComposeSeed; maxMessageMb: number; 
           <h2 id="compose-title" className="drawer__title">
             {title}
           </h2>
-          <button type="button" className="btn btn--small" onClick={props.onClose} data-testid="compose-close">
+          <button type="button" className="btn btn--small" onClick={close} data-testid="compose-close">
             {t("common.cancel")}
           </button>
         </div>
@@ -305,6 +311,7 @@ export function ComposeDialog(props: { seed: ComposeSeed; maxMessageMb: number; 
           </button>
         </div>
       </form>
+      {discard.dialog}
     </dialog>
   );
 }

@@ -1,7 +1,7 @@
 // One contact: its details (edit, delete) and its email history (./timeline.tsx).
 import { useCallback, useEffect, useState, type FormEvent } from "react";
 import { api, ApiError } from "../../api";
-import { ConfirmDialog, ErrorBanner, IconBack, Loading, PageHeader, TextAreaField, TextField, errorText, useNotify } from "../../components";
+import { ConfirmDialog, ErrorBanner, IconBack, Loading, PageHeader, TextAreaField, TextField, errorText, useDiscardGuard, useNotify } from "../../components";
 import { contactSubmitOptions, parseEmails } from "../../contactFields";
 import { useSubmit } from "../../hooks";
 import { Timeline } from "./timeline";
@@ -219,6 +219,8 @@ function EditContactForm(props: { contact: Contact; onCancel: () => void; onSave
   const [primaryEmail, setPrimaryEmail] = useState(props.contact.primaryEmail);
   const [secondary, setSecondary] = useState(props.contact.secondaryEmails.join("\n"));
   const { busy, errors, fieldErrors, run } = useSubmit(contactSubmitOptions(parseEmails(secondary)));
+  const c = props.contact;
+  const discard = useDiscardGuard(!busy && (name !== c.name || company !== (c.company ?? "") || primaryEmail !== c.primaryEmail || secondary !== c.secondaryEmails.join("\n")));
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -259,13 +261,14 @@ function EditContactForm(props: { contact: Contact; onCancel: () => void; onSave
         />
       </div>
       <div className="form__actions">
-        <button type="button" className="btn" onClick={props.onCancel} disabled={busy}>
+        <button type="button" className="btn" onClick={() => discard.guard(props.onCancel)} disabled={busy} data-testid="contact-edit-cancel">
           {t("common.cancel")}
         </button>
         <button type="submit" className="btn btn--primary" disabled={busy} data-testid="contact-edit-save">
           {busy ? t("common.saving") : t("common.save")}
         </button>
       </div>
+      {discard.dialog}
     </form>
   );
 }

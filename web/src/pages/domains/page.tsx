@@ -1,7 +1,20 @@
 import { useMemo, useState, type FormEvent } from "react";
 import { api } from "../../api";
 import type { Account, ConnectionTestResult, DomainSettings, DomainSettingsInput, ProviderView, Security } from "../../api/types";
-import { ConfirmDialog, DataTable, EmptyState, ErrorBanner, FormField, Loading, PageHeader, SecuritySelect, TextField, errorText, useNotify } from "../../components";
+import {
+  ConfirmDialog,
+  DataTable,
+  useDiscardGuard,
+  EmptyState,
+  ErrorBanner,
+  FormField,
+  Loading,
+  PageHeader,
+  SecuritySelect,
+  TextField,
+  errorText,
+  useNotify,
+} from "../../components";
 import { TestResults } from "../../connectionTest";
 import { useLoad, useSubmit } from "../../hooks";
 import { useI18n, type MessageKey } from "../../i18n";
@@ -171,6 +184,7 @@ function DomainForm(props: { initial: Draft; isNew: boolean; providers: Provider
   const { t } = useI18n();
   const [draft, setDraft] = useState<Draft>(props.initial);
   const save = useSubmit();
+  const discard = useDiscardGuard(!save.busy && JSON.stringify(draft) !== JSON.stringify(props.initial));
   const err = (field: string) => save.fieldErrors[field];
 
   async function submit(e: FormEvent) {
@@ -271,10 +285,11 @@ function DomainForm(props: { initial: Draft; isNew: boolean; providers: Provider
         <button type="submit" className="btn btn--primary" disabled={save.busy} data-testid="domain-save">
           {save.busy ? t("common.saving") : t("common.save")}
         </button>
-        <button type="button" className="btn" onClick={props.onCancel} data-testid="domain-cancel">
+        <button type="button" className="btn" onClick={() => discard.guard(props.onCancel)} data-testid="domain-cancel">
           {t("common.cancel")}
         </button>
       </div>
+      {discard.dialog}
     </form>
   );
 }

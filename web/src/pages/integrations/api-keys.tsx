@@ -46,7 +46,7 @@ export function ApiKeysTable(props: { keys: ApiKey[]; users: User[]; onRevoke: (
             { label: t("integrations.col.user"), cell: (k) => userName(k.userId) },
             { label: t("integrations.col.expires"), cell: (k) => (k.expiresAt ? formatDateTime(lang, k.expiresAt) : t("integrations.noExpiry")) },
             { label: t("integrations.col.lastUsed"), cell: (k) => (k.lastUsedAt ? formatDateTime(lang, k.lastUsedAt) : t("integrations.never")) },
-            { label: t("integrations.col.status"), testId: "api-key-status", cell: (k) => t(`integrations.status.${statusOf(k)}`) },
+            { label: t("integrations.col.status"), testId: "api-key-status", status: true, cell: (k) => t(`integrations.status.${statusOf(k)}`) },
             {
               label: t("integrations.revoke"),
               actions: true,

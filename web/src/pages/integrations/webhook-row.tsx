@@ -81,7 +81,7 @@ function DeliveriesTable(props: { deliveries: WebhookDelivery[]; onResend: (deli
       columns={[
         { label: t("webhooks.delivery.at"), cell: (d) => formatDateTime(lang, d.lastAttemptAt ?? d.createdAt) },
         { label: t("webhooks.delivery.type"), cell: (d) => d.type },
-        { label: t("integrations.col.status"), testId: "webhook-delivery-status", cell: (d) => t(`webhooks.delivery.status.${d.status}`, { attempts: d.attempts }) },
+        { label: t("integrations.col.status"), testId: "webhook-delivery-status", status: true, cell: (d) => t(`webhooks.delivery.status.${d.status}`, { attempts: d.attempts }) },
         { label: t("webhooks.delivery.code"), cell: (d) => d.responseCode ?? "—" },
         { label: t("webhooks.delivery.time"), cell: (d) => (d.durationMs === null ? "—" : `${d.durationMs} ms`) },
         {

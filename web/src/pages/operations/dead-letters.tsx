@@ -3,7 +3,7 @@
 import { useState } from "react";
 import { api } from "../../api";
 import type { DeadLetter, OperationsOverview } from "../../api";
-import { ErrorBanner, Loading, StoredError, errorText, useNotify } from "../../components";
+import { DataTable, ErrorBanner, Loading, StoredError, errorText, useNotify } from "../../components";
 import { useSubmit } from "../../hooks";
 import { formatDateTime, formatNumber, useI18n } from "../../i18n";
 
@@ -64,37 +64,40 @@ export function DeadLettersCard(props: { counts: OperationsOverview["deadLetters
           {loadError ? <ErrorBanner messages={[errorText(loadError, t)]} onRetry={() => void show()} /> : null}
           {redrive.errors.length ? <ErrorBanner messages={redrive.errors} /> : null}
           {items?.length ? (
-            <div className="table-wrap">
-              <table className="table" data-testid="dead-letters-table">
-                <thead>
-                  <tr>
-                    <th scope="col">{t("deadLetters.col.job")}</th>
-                    <th scope="col">{t("deadLetters.col.error")}</th>
-                    <th scope="col">{t("deadLetters.col.tries")}</th>
-                    <th scope="col">{t("deadLetters.col.sent")}</th>
-                    <th scope="col" className="table__actions-col" />
-                  </tr>
-                </thead>
-                <tbody>
-                  {items.map((d) => (
-                    <tr key={d.messageId} data-testid="dead-letter-row" data-message-id={d.messageId}>
-                      <td>
-                        <div className="cell-main">{d.subject}</div>
-                        <div className="cell-sub">{d.jobId ?? d.messageId}</div>
-                      </td>
-                      <td className="text-error">{d.lastError ? <StoredError error={d.lastError} /> : "—"}</td>
-                      <td>{formatNumber(lang, d.receiveCount)}</td>
-                      <td className="nowrap">{formatDateTime(lang, d.sentAt)}</td>
-                      <td className="table__actions">
-                        <button type="button" className="btn btn--small" onClick={() => void sendBack(d)} disabled={redrive.busy} data-testid="dead-letter-redrive">
-                          {t("deadLetters.redrive")}
-                        </button>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              testId="dead-letters-table"
+              rows={items}
+              rowKey={(d) => d.messageId}
+              rowProps={(d) => ({ "data-testid": "dead-letter-row", "data-message-id": d.messageId })}
+              columns={[
+                {
+                  label: t("deadLetters.col.job"),
+                  cell: (d) => (
+                    <>
+                      <div className="cell-main">{d.subject}</div>
+                      <div className="cell-sub">{d.jobId ?? d.messageId}</div>
+                    </>
+                  ),
+                },
+                {
+                  label: t("deadLetters.col.error"),
+                  status: true,
+                  cellProps: () => ({ className: "text-error" }),
+                  cell: (d) => (d.lastError ? <StoredError error={d.lastError} /> : "—"),
+                },
+                { label: t("deadLetters.col.tries"), cell: (d) => formatNumber(lang, d.receiveCount) },
+                { label: t("deadLetters.col.sent"), cellProps: () => ({ className: "nowrap" }), cell: (d) => formatDateTime(lang, d.sentAt) },
+                {
+                  label: t("deadLetters.redrive"),
+                  actions: true,
+                  cell: (d) => (
+                    <button type="button" className="btn btn--small" onClick={() => void sendBack(d)} disabled={redrive.busy} data-testid="dead-letter-redrive">
+                      {t("deadLetters.redrive")}
+                    </button>
+                  ),
+                },
+              ]}
+            />
           ) : null}
         </>
       )}

@@ -179,12 +179,11 @@ export function UsersPage(props: { user: User }) {
           {actionError && !pending ? <ErrorBanner messages={[actionError]} testId="user-action-error" /> : null}
           {users === null && !loadError ? <Loading /> : null}
           {users !== null ? (
-            <div className="card card--flush">
+            <div className="card card--flush users-list">
               {sorted.length === 0 ? (
                 <p className="empty__title empty">{t("users.empty")}</p>
               ) : (
                 <DataTable
-                  cards
                   testId="users-table"
                   columns={columns}
                   rows={sorted}
