@@ -113,6 +113,7 @@ for (const locale of ["en-GB", "ja-JP"]) {
         ["/integrations", "webhook-delivery", true],
         ["/audit", "audit-row", true],
         ["/domains", "domain-row", false],
+        ["/users", "user-row", true],
       ];
       for (const [path, row, hasStatus] of lists) {
         await page.goto(`${stack.url}/#${path}`);
@@ -134,7 +135,6 @@ for (const locale of ["en-GB", "ja-JP"]) {
       const card = await firstCard(page, "import-row");
       expect(card).toMatchObject({ display: "flex", headerShown: false, statusFirst: true });
       expect(await pageWidth(page)).toBeLessThanOrEqual(390);
-      // (the users page is being rewritten for phones on its own)
       for (const path of ["/contacts", "/overview", "/settings"]) {
         await page.goto(`${stack.url}/#${path}`);
         await page.getByRole("heading", { level: 1 }).waitFor();

@@ -94,6 +94,7 @@ export function UsersPage(props: { user: User }) {
     {
       label: t("users.col.status"),
       testId: "user-status",
+      status: true,
       cell: (u) => {
         const status = statusOf(u, now);
         return (
