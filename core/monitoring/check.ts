@@ -7,6 +7,7 @@ import { freeLease, heldLeases, isRunType, jobTypeOf, JOB_TYPES, markAbandoned, 
 import { closeIncident, openIncident, openIncidents, type Incident } from "./incidents";
 import { getMonitorSettings, type MonitorSettings } from "./settings";
 import { countMetric } from "./metrics";
+import { expireLocks } from "../users/index";
 
 export interface MonitorDeps {
   db: Db;
@@ -42,6 +43,8 @@ interface Observation extends Incident {
 
 export interface MonitorReport {
   checked: JobType[];
+  /** Console sign-in locks that ran out and were recorded as expired by this pass. */
+  locksExpired: number;
   opened: Incident[];
   resolved: Incident[];
   /** Mailboxes whose stalled lease was freed. */
@@ -66,7 +69,13 @@ export async function runMonitor(deps: MonitorDeps, now = new Date()): Promise<M
     const last = Date.parse(checkedAt[t] ?? "");
     return s.enabled && !(now.getTime() - last < s.intervalMinutes * 60_000 - EARLY_SLACK_MS);
   });
-  const report: MonitorReport = { checked: due, opened: [], resolved: [], freed: [] };
+  // every pass, whatever the job types' intervals: a lock that ran out is recorded as an unlock
+  // even when its user never tries again (core/users/lockout.ts)
+  const locksExpired = await expireLocks(db).catch((err) => {
+    deps.log.warn("monitor.locks.failed", { err });
+    return 0;
+  });
+  const report: MonitorReport = { checked: due, locksExpired, opened: [], resolved: [], freed: [] };
   if (!due.length) return report;
 
   const at = now.toISOString();

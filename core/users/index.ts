@@ -176,6 +176,7 @@ export {
   listLockedUsers,
   unlockUser,
   listLockRecords,
+  expireLocks,
   type LockoutRule,
   type LockRecord,
 } from "./lockout";

@@ -2,6 +2,10 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { ParsedMail } from "mailparser";
 import { startLocalStack, type LocalStack } from "../../core/local/stack";
 import { formatInZone } from "../../core/notification-mail/index";
+import { localDynamo } from "../../core/local/emulators";
+import { Db } from "../../core/store/db";
+import { keys } from "../../core/store/keys";
+import { metricSink, type MetricPoint } from "../../core/monitoring/index";
 import { ApiClient } from "../support/api-client";
 import { waitForMail } from "../support/read-mail";
 
@@ -146,6 +150,48 @@ describe("console sign-in lockout", () => {
     expect(records[0].byUserId).toBe((await admin.get("/api/session")).body.user.id);
     // a second unlock has nothing to do
     expect((await admin.post(`/api/users/${memberId}/unlock`, {})).status).toBe(409);
+  });
+
+  it("counts every wrong console password in the ConsoleSignInsFailed metric, unknown addresses too, and not a right one", async () => {
+    const points: MetricPoint[] = [];
+    const write = metricSink.write;
+    metricSink.write = (p) => void points.push(p);
+    try {
+      expect((await new ApiClient(stack.url).signIn("nobody@elsewhere.test", "guess-1")).status).toBe(401);
+      expect((await new ApiClient(stack.url).signIn(ADMIN.email, "guess-2")).status).toBe(401);
+      expect((await new ApiClient(stack.url).signIn(ADMIN.email, ADMIN.password)).status).toBe(200);
+    } finally {
+      metricSink.write = write;
+    }
+    expect(points.filter((p) => p.name === "ConsoleSignInsFailed").map((p) => p.value)).toEqual([1, 1]);
+  });
+
+  it("records a lock that ran its time as expired: at the next sign-in attempt, or by the monitor's pass", async () => {
+    // Prepare: lock alice, then let the lock's end pass (moved back in the item: a minute is the shortest rule)
+    const db = new Db(stack.tables, localDynamo(stack.dynamoEndpoint));
+    const runOut = async (email: string) => {
+      const claim = await db.get("main", keys.userEmail(email));
+      await db.update("main", keys.user(claim!.userId), { expression: "SET lockedUntil = :u", values: { ":u": Math.floor(Date.now() / 1000) - 30 } });
+    };
+    for (let i = 0; i < 3; i++) await new ApiClient(stack.url).signIn(MEMBER.email, `wrong-again-${i}`);
+    expect((await admin.get("/api/users/locked")).body.items.map((u: { email: string }) => u.email)).toEqual([MEMBER.email]);
+    await runOut(MEMBER.email);
+    // Act 1: alice signs in again
+    expect((await new ApiClient(stack.url).signIn(MEMBER.email, MEMBER.password)).status).toBe(200);
+    // Assess 1: the newest record is the expiry, at the lock's end, by no admin
+    let records = (await admin.get("/api/signin-locks")).body.items;
+    expect(records[0]).toMatchObject({ kind: "unlocked", reason: "expired", email: MEMBER.email, byUserId: null });
+    expect(records[1]).toMatchObject({ kind: "locked", email: MEMBER.email });
+    expect(records.filter((r: { reason: string | null }) => r.reason === "admin")).toHaveLength(1); // the early unlock before
+    // Act 2: locked again and run out, but nobody signs in: the monitor's pass records it, once
+    for (let i = 0; i < 3; i++) await new ApiClient(stack.url).signIn(MEMBER.email, `wrong-third-${i}`);
+    await runOut(MEMBER.email);
+    await stack.monitor();
+    await stack.monitor();
+    records = (await admin.get("/api/signin-locks")).body.items;
+    expect(records.slice(0, 2).map((r: { kind: string; reason: string | null }) => `${r.kind} ${r.reason}`)).toEqual(["unlocked expired", "locked null"]);
+    expect(records.filter((r: { reason: string | null }) => r.reason === "expired")).toHaveLength(2);
+    expect((await admin.get("/api/users/locked")).body.items).toEqual([]);
   });
 
   it("refuses lockout rules outside 1-10 failures and 1-1440 minutes, in Japanese", async () => {

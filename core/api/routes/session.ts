@@ -3,6 +3,7 @@ import * as users from "../../users/index";
 import { emailField } from "../../contacts/index";
 import { listOf, notifierOf, type Route } from "../types";
 import { AppError } from "../../shared/errors";
+import { countMetric } from "../../monitoring/index";
 import { release, reserve, type RateLimit, type Reservation } from "../../store/rate-limit";
 import type { Db } from "../../store/db";
 
@@ -68,7 +69,10 @@ export const sessionRoutes: Route[] = [
         async () => {
           await users.ensureNotLocked(ctx.deps.db, ctx.body.email);
           return users.authenticate(ctx.deps.db, ctx.body.email, ctx.body.password).catch(async (err) => {
-            if (err instanceof AppError && err.code === "invalid_credentials") await users.countFailedSignIn(ctx.deps.db, notifierOf(ctx.deps), ctx.body.email);
+            if (err instanceof AppError && err.code === "invalid_credentials") {
+              countMetric("ConsoleSignInsFailed");
+              await users.countFailedSignIn(ctx.deps.db, notifierOf(ctx.deps), ctx.body.email);
+            }
             throw err;
           });
         },

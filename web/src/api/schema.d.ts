@@ -5727,6 +5727,7 @@ export interface operations {
                 at: string;
                 unlockAt: string | null;
                 byUserId: string | null;
+                reason: ("admin" | "expired") | null;
               })[];
           };
         };

@@ -62,6 +62,7 @@ export const operations = {
   "ops.records.title": "Locks and unlocks",
   "ops.records.empty": "Nothing yet.",
   "ops.records.locked": "Locked until {until}",
+  "ops.records.expired": "Unlocked: the lock ran its time",
   "ops.records.unlocked": "Unlocked early by an administrator",
 
   "ops.pause.title": "Paused mailboxes",

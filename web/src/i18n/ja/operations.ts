@@ -65,6 +65,7 @@ export const operations: Record<keyof typeof en, string> = {
   "ops.records.title": "ロックと解除の記録",
   "ops.records.empty": "まだありません。",
   "ops.records.locked": "{until} までロック",
+  "ops.records.expired": "ロック期間の終了により解除",
   "ops.records.unlocked": "管理者が予定より早く解除",
 
   "ops.pause.title": "メールボックスの一時停止",
