@@ -117,6 +117,40 @@ export function eventTexts(event: OpsEvent, c: ComposeContext): Texts {
           lines: [`A new password was saved for ${event.address}: its sync has resumed.`, "", `Resumed at: ${t("en", event.at)}`],
         },
       };
+    case "mailbox.failing":
+      return {
+        ja: {
+          subject: `【CRM Mail Sync】メールボックスの同期が失敗し続けています: ${event.address}`,
+          lines: [
+            `${event.address} の同期が${event.failedRuns}回続けて失敗しています（パスワード以外の原因: サーバーに接続できない、サーバーのエラーなど）。`,
+            "同期は予定どおり続けます。同期できた時点でもう一度お知らせします。",
+            "",
+            `失敗の始まり: ${t("ja", event.since)}`,
+            `理由: ${event.code}`,
+          ],
+        },
+        en: {
+          subject: `[CRM Mail Sync] Mailbox keeps failing: ${event.address}`,
+          lines: [
+            `The sync of ${event.address} failed ${event.failedRuns} times in a row, not because of its password (the server could not be reached or answered with an error).`,
+            "The sync keeps trying on its schedule; another mail follows when it syncs again.",
+            "",
+            `Failing since: ${t("en", event.since)}`,
+            `Reason: ${event.code}`,
+          ],
+        },
+      };
+    case "mailbox.recovered":
+      return {
+        ja: {
+          subject: `【CRM Mail Sync】メールボックスの同期が回復しました: ${event.address}`,
+          lines: [`${event.address} の同期が再びできるようになりました。`, "", `失敗の始まり: ${t("ja", event.since)}`, `回復日時: ${t("ja", event.at)}`],
+        },
+        en: {
+          subject: `[CRM Mail Sync] Mailbox syncs again: ${event.address}`,
+          lines: [`${event.address} syncs again.`, "", `Failing since: ${t("en", event.since)}`, `Recovered at: ${t("en", event.at)}`],
+        },
+      };
     default:
       return genericTexts(event, c);
   }

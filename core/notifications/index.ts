@@ -13,7 +13,8 @@ import type { Logger } from "../shared/log";
 export type OpsEvent =
   | { kind: "mailbox.paused"; accountId: string; address: string; ownerId: string; failedLogins: number; code: string; at: string }
   | { kind: "mailbox.resumed"; accountId: string; address: string; ownerId: string; at: string }
-  | { kind: "mailbox.failing"; accountId: string; address: string; ownerId: string; code: string; at: string }
+  | { kind: "mailbox.failing"; accountId: string; address: string; ownerId: string; code: string; failedRuns: number; since: string; at: string }
+  | { kind: "mailbox.recovered"; accountId: string; address: string; ownerId: string; since: string; at: string }
   | { kind: "mailbox.reconnect_needed"; accountId: string; address: string; ownerId: string; code: string; at: string }
   | { kind: "signin.locked"; userId: string; email: string; lockedAt: string; unlockAt: string; failedSignIns?: number }
   | { kind: "signin.unlocked"; userId: string; email: string; unlockedAt: string; byUserId?: string }
@@ -32,6 +33,7 @@ export const opsEventKinds = [
   "mailbox.paused",
   "mailbox.resumed",
   "mailbox.failing",
+  "mailbox.recovered",
   "mailbox.reconnect_needed",
   "signin.locked",
   "signin.unlocked",

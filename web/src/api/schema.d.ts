@@ -896,6 +896,8 @@ export interface operations {
                   message: string;
                 } | null;
                 since: string | null;
+                failedRuns: number | null;
+                keepsFailing: boolean;
               })[];
             incidents: ({
                 /** @enum {string} */

@@ -14,6 +14,7 @@ export const monitoring = {
   "overview.reason.never_synced": "Never synced",
   "overview.hint.paused": "Paused after repeated refused logins: nothing logs in until a new password is saved.",
   "overview.hint.failing": "Its last sync failed.",
+  "overview.hint.keepsFailing": "Its last {count} syncs failed, since {when} (not its password: the server). Operations were told.",
   "overview.hint.never_synced": "Saved {when}, and no sync has finished yet.",
   "overview.action.updatePassword": "Update password",
   "overview.action.open": "Open mailbox",

@@ -17,6 +17,7 @@ export const monitoring: Record<keyof typeof en, string> = {
   "overview.reason.never_synced": "未同期",
   "overview.hint.paused": "ログインが繰り返し拒否されたため一時停止しています。新しいパスワードを保存するまでログインしません。",
   "overview.hint.failing": "直近の同期が失敗しました。",
+  "overview.hint.keepsFailing": "{when}から{count}回続けて同期に失敗しています（パスワードではなくサーバー側の原因）。運用担当に通知済みです。",
   "overview.hint.never_synced": "{when}に保存されましたが、まだ同期が完了していません。",
   "overview.action.updatePassword": "パスワードを更新",
   "overview.action.open": "メールボックスを開く",
