@@ -5,7 +5,7 @@ import type { Notifier } from "../notifications/index";
 import type { DeadLetters, DeadLetterQueueName } from "../queue/index";
 import { freeLease, heldLeases, isRunType, jobTypeOf, JOB_TYPES, markAbandoned, recentRuns, RUN_TYPES, type HeldLease, type JobType, type RunType } from "../jobs/index";
 import { closeIncident, openIncident, openIncidents, type Incident } from "./incidents";
-import { getMonitorSettings, type MonitorSettings } from "./settings";
+import { getMonitorSettings, typeRecipients, type MonitorSettings } from "./settings";
 import { countMetric } from "./metrics";
 import { expireLocks } from "../users/index";
 
@@ -97,10 +97,27 @@ export async function runMonitor(deps: MonitorDeps, now = new Date()): Promise<M
     if (o.kind === "stalled") {
       countMetric("JobsStalled");
       if (notify?.abnormal)
-        await deps.notifier.notify({ kind: "job.stalled", jobType: o.jobType, jobId: o.jobId!, subject: o.subject, heartbeatAt: heartbeatAt ?? o.since ?? at, at });
+        await deps.notifier.notify({
+          kind: "job.stalled",
+          jobType: o.jobType,
+          jobId: o.jobId!,
+          subject: o.subject,
+          heartbeatAt: heartbeatAt ?? o.since ?? at,
+          at,
+          recipients: typeRecipients(settings.types[o.jobType as JobType]),
+        });
     } else {
       countMetric("JobsLongRunning");
-      if (notify?.longRunning) await deps.notifier.notify({ kind: "job.long_running", jobType: o.jobType, jobId: o.jobId!, subject: o.subject, startedAt: o.since ?? at, at });
+      if (notify?.longRunning)
+        await deps.notifier.notify({
+          kind: "job.long_running",
+          jobType: o.jobType,
+          jobId: o.jobId!,
+          subject: o.subject,
+          startedAt: o.since ?? at,
+          at,
+          recipients: typeRecipients(settings.types[o.jobType as JobType]),
+        });
     }
   }
 
@@ -120,6 +137,7 @@ export async function runMonitor(deps: MonitorDeps, now = new Date()): Promise<M
         subject: incident.subject,
         incident: incident.kind as "long_running" | "stalled",
         at,
+        recipients: typeRecipients(settings.types[incident.jobType as JobType]),
       });
   }
 
@@ -212,7 +230,8 @@ async function checkDeadLetters(deps: MonitorDeps, due: JobType[], settings: Mon
     const isOpen = open.some((i) => incidentKey(i) === incidentKey(incident));
     if (count > 0 && !isOpen && (await openIncident(deps.db, incident))) {
       report.opened.push(incident);
-      if (settings.types[jobType].notify.abnormal) await deps.notifier.notify({ kind: "deadletter.not_empty", queue: queue.name, count, at });
+      if (settings.types[jobType].notify.abnormal)
+        await deps.notifier.notify({ kind: "deadletter.not_empty", queue: queue.name, count, at, recipients: typeRecipients(settings.types[jobType]) });
     } else if (count === 0 && isOpen && (await closeIncident(deps.db, incident))) {
       report.resolved.push(incident);
       deps.log.info("monitor.deadletter.empty", { queue: queue.name });

@@ -15,6 +15,7 @@ export {
   cachedMonitorSettings,
   monitorSettingsInput,
   monitorSettingsOutput,
+  typeRecipients,
   DEFAULT_TYPE_SETTINGS,
   type MonitorSettings,
   type JobTypeSettings,

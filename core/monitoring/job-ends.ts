@@ -3,7 +3,7 @@ import type { Logger } from "../shared/log";
 import { AppError } from "../shared/errors";
 import type { Notifier } from "../notifications/index";
 import { endRun, startRun, type JobType, type Run, type RunCounts, type RunType } from "../jobs/index";
-import { cachedMonitorSettings, type MonitorSettings } from "./settings";
+import { cachedMonitorSettings, typeRecipients, type MonitorSettings } from "./settings";
 import { countMetric } from "./metrics";
 
 /** How a job ended, as its worker tells the monitor (a sync job, a run). */
@@ -41,9 +41,18 @@ export function jobEndReporter(deps: { db: Db; notifier: Notifier; log: Logger }
       const at = new Date().toISOString();
       if (end.status === "failed") {
         if (end.previousCode !== undefined && end.previousCode === (end.code ?? null)) return;
-        if (s.notify.abnormal) await deps.notifier.notify({ kind: "job.failed", jobType: end.jobType, jobId: end.jobId, subject: end.subject, code: end.code ?? "internal", at });
+        if (s.notify.abnormal)
+          await deps.notifier.notify({
+            kind: "job.failed",
+            jobType: end.jobType,
+            jobId: end.jobId,
+            subject: end.subject,
+            code: end.code ?? "internal",
+            at,
+            recipients: typeRecipients(s),
+          });
       } else if (s.notify.normal) {
-        await deps.notifier.notify({ kind: "job.succeeded", jobType: end.jobType, jobId: end.jobId, subject: end.subject, at });
+        await deps.notifier.notify({ kind: "job.succeeded", jobType: end.jobType, jobId: end.jobId, subject: end.subject, at, recipients: typeRecipients(s) });
       }
     } catch (err) {
       deps.log.warn("monitor.job_end.failed", { jobId: end.jobId, err });

@@ -158,7 +158,8 @@ export function eventTexts(event: OpsEvent, c: ComposeContext): Texts {
 
 /** Events other helpers produce (jobs, dead letters, webhooks): what happened and its fields, one per line. */
 function genericTexts(event: OpsEvent, c: ComposeContext): Texts {
-  const fields = Object.entries(event).filter(([k]) => k !== "kind");
+  // who it goes to is the envelope's business, not the text's
+  const fields = Object.entries(event).filter(([k]) => k !== "kind" && k !== "recipients");
   const lines = (lang: Lang) => fields.map(([k, v]) => `${k}: ${typeof v === "string" && /^\d{4}-\d\d-\d\dT/.test(v) ? when(v, lang, c) : String(v)}`);
   const subject = "subject" in event ? ` ${event.subject}` : "address" in event ? ` ${event.address}` : "";
   return {

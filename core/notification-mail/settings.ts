@@ -2,11 +2,12 @@ import { z } from "zod";
 import type { Db } from "../store/db";
 import { keys } from "../store/keys";
 import { notificationSecretName, type SecretStore } from "../secrets/index";
-import { AppError, type FieldProblem } from "../shared/errors";
+import { AppError } from "../shared/errors";
 import { nowIso } from "../shared/ids";
 import { looksLikeEmail, normaliseEmail } from "../contacts/index";
+export { parseRecipients } from "../notifications/index";
 import { hostnameField, securityModes } from "../accounts/index";
-import { opsEventKinds, type OpsEventKind } from "../notifications/index";
+import { opsEventKinds, parseRecipients, type OpsEventKind } from "../notifications/index";
 
 /**
  * The organisation's notification mail settings (SETTINGS / NOTIFICATION_MAIL), as eSales
@@ -106,19 +107,6 @@ export async function getNotificationSettings(db: Db): Promise<NotificationSetti
 export function settingsView(s: NotificationSettings): z.infer<typeof notificationSettingsOutput> {
   const { passwordDestination, ...rest } = s;
   return { ...rest, server: s.server?.kind === "smtp" ? { ...s.server, hasPassword: !!passwordDestination } : s.server };
-}
-
-/** "a@x.jp; b@y.jp ;" -> the addresses, and a problem per address that is not one (field extraRecipients.<i>). */
-export function parseRecipients(text: string): { addresses: string[]; problems: FieldProblem[] } {
-  const parts = text
-    .split(/[;；]/)
-    .map((p) => p.trim())
-    .filter(Boolean);
-  const problems: FieldProblem[] = [];
-  parts.forEach((p, i) => {
-    if (!looksLikeEmail(p)) problems.push({ field: `extraRecipients.${i}`, key: "recipient_invalid", params: { address: p } });
-  });
-  return { addresses: [...new Set(parts.filter(looksLikeEmail).map(normaliseEmail))], problems };
 }
 
 export function isTimeZone(zone: string): boolean {

@@ -9,6 +9,14 @@
  * in mails and log lines.
  */
 import type { Logger } from "../shared/log";
+export { parseRecipients } from "./recipients";
+
+/**
+ * Who a job's event goes to when its job type names its own recipients (the job monitor's
+ * per-type settings): they replace the notification settings' admins and extra addresses.
+ * Absent or empty: those, as for every other event.
+ */
+type Routed = { recipients?: string[] };
 
 export type OpsEvent =
   | { kind: "mailbox.paused"; accountId: string; address: string; ownerId: string; failedLogins: number; code: string; at: string }
@@ -18,12 +26,12 @@ export type OpsEvent =
   | { kind: "mailbox.reconnect_needed"; accountId: string; address: string; ownerId: string; code: string; at: string }
   | { kind: "signin.locked"; userId: string; email: string; lockedAt: string; unlockAt: string; failedSignIns?: number }
   | { kind: "signin.unlocked"; userId: string; email: string; unlockedAt: string; byUserId?: string }
-  | { kind: "job.failed"; jobType: string; jobId: string; subject: string; code: string; at: string }
-  | { kind: "job.succeeded"; jobType: string; jobId: string; subject: string; at: string }
-  | { kind: "job.long_running"; jobType: string; jobId: string; subject: string; startedAt: string; at: string }
-  | { kind: "job.stalled"; jobType: string; jobId: string; subject: string; heartbeatAt: string; at: string }
-  | { kind: "job.resolved"; jobType: string; jobId: string; subject: string; incident: "long_running" | "stalled"; at: string }
-  | { kind: "deadletter.not_empty"; queue: string; count: number; at: string }
+  | ({ kind: "job.failed"; jobType: string; jobId: string; subject: string; code: string; at: string } & Routed)
+  | ({ kind: "job.succeeded"; jobType: string; jobId: string; subject: string; at: string } & Routed)
+  | ({ kind: "job.long_running"; jobType: string; jobId: string; subject: string; startedAt: string; at: string } & Routed)
+  | ({ kind: "job.stalled"; jobType: string; jobId: string; subject: string; heartbeatAt: string; at: string } & Routed)
+  | ({ kind: "job.resolved"; jobType: string; jobId: string; subject: string; incident: "long_running" | "stalled"; at: string } & Routed)
+  | ({ kind: "deadletter.not_empty"; queue: string; count: number; at: string } & Routed)
   | { kind: "webhook.endpoint_disabled"; endpointId: string; url: string; ownerId: string; at: string };
 
 export type OpsEventKind = OpsEvent["kind"];

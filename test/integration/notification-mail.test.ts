@@ -7,7 +7,7 @@ import { Db } from "../../core/store/db";
 import { keys } from "../../core/store/keys";
 import { metricSink, type MetricPoint } from "../../core/monitoring/index";
 import { ApiClient } from "../support/api-client";
-import { waitForMail } from "../support/read-mail";
+import { readInbox, waitForMail } from "../support/read-mail";
 
 /**
  * Notification mail and the console sign-in lockout, end to end: the settings API (each bad
@@ -235,5 +235,49 @@ describe("notification mail through a connected mailbox", () => {
     const got = await waitForMail(mail, catchall, (m) => m.subject?.includes("Test notification") === true && (m.to as { text: string }).text.includes(IT_DESK), { since });
     expect(got.headers.get("from")).toMatchObject({ value: [{ address: bob.email }] });
     expect(admin.transcript.join("\n")).not.toContain(bob.password);
+  });
+});
+
+describe("the job monitor's recipients per job type", () => {
+  const monitorWith = async (client: ApiClient, type: string, recipients: string) => {
+    const types = (await client.get("/api/settings/monitor")).body.types;
+    return client.request("PUT", "/api/settings/monitor", {
+      types: { ...types, [type]: { ...types[type], notify: { normal: true, abnormal: true, longRunning: true }, recipients } },
+    });
+  };
+
+  it("answers 400 naming each bad address of a type's recipients, in English and in Japanese, and saves nothing", async () => {
+    const ja = new ApiClient(stack.url, "ja");
+    await ja.signIn(ADMIN.email, ADMIN.password);
+    const before = (await admin.get("/api/settings/monitor")).body;
+    const en = await monitorWith(admin, "import", `${alice.email}; not-an-address ; x@`);
+    const jp = await monitorWith(ja, "import", `${alice.email}；not-an-address`);
+    expect(en.status).toBe(400);
+    expect(en.body.error.fields).toEqual([
+      { field: "types.import.recipients.1", code: "recipient_invalid", message: '"not-an-address" is not a valid email address.' },
+      { field: "types.import.recipients.2", code: "recipient_invalid", message: '"x@" is not a valid email address.' },
+    ]);
+    expect(jp.status).toBe(400);
+    expect(jp.body.error.fields).toEqual([{ field: "types.import.recipients.1", code: "recipient_invalid", message: "「not-an-address」は有効なメールアドレスではありません。" }]);
+    expect((await admin.get("/api/settings/monitor")).body).toEqual(before);
+  });
+
+  it("mails a job type's ends to its own recipients instead of the notification settings' admins and extra addresses", async () => {
+    // Prepare: notification mail (normal ends switched on) to the admins and bob + the IT desk; imports to alice alone
+    expect((await admin.request("PUT", "/api/settings/notifications", settings({ events: { "job.succeeded": true } }))).status).toBe(200);
+    const saved = await monitorWith(admin, "import", ` ${alice.email.toUpperCase()} ;`);
+    expect(saved.status, saved.text).toBe(200);
+    expect(saved.body.types.import.recipients).toBe(alice.email);
+    expect(saved.body.types.sync.recipients).toBeUndefined(); // the others keep the default
+    const since = new Date();
+    // Act: a contact import (a run of type "import") ends normally
+    const csv = Buffer.from(`name,primaryEmail\nRecipient Test,recipient-test-${Date.now()}@client.test\n`).toString("base64");
+    const imported = await admin.post("/api/contacts/import", { filename: "per-type.csv", contentBase64: csv });
+    expect(imported.status, imported.text).toBe(200);
+    // Assess: alice has the mail; bob (an extra address) and carol (the admin) do not
+    const toAlice = await waitForMail(mail, alice, (m) => m.subject?.includes("job.succeeded") === true && textOf(m).includes("per-type.csv"), { since });
+    expect(textOf(toAlice)).not.toContain("recipients");
+    await new Promise((ok) => setTimeout(ok, 2000));
+    for (const other of [bob, carol]) expect((await readInbox(mail, other, since)).filter((m) => m.subject?.includes("job.succeeded"))).toEqual([]);
   });
 });

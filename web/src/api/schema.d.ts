@@ -982,6 +982,7 @@ export interface operations {
                   abnormal: boolean;
                   longRunning: boolean;
                 };
+                recipients?: string;
               };
               backfill: {
                 enabled: boolean;
@@ -992,6 +993,7 @@ export interface operations {
                   abnormal: boolean;
                   longRunning: boolean;
                 };
+                recipients?: string;
               };
               fanout: {
                 enabled: boolean;
@@ -1002,6 +1004,7 @@ export interface operations {
                   abnormal: boolean;
                   longRunning: boolean;
                 };
+                recipients?: string;
               };
               import: {
                 enabled: boolean;
@@ -1012,6 +1015,7 @@ export interface operations {
                   abnormal: boolean;
                   longRunning: boolean;
                 };
+                recipients?: string;
               };
               webhook: {
                 enabled: boolean;
@@ -1022,6 +1026,7 @@ export interface operations {
                   abnormal: boolean;
                   longRunning: boolean;
                 };
+                recipients?: string;
               };
             };
             updatedAt: string | null;
@@ -1078,6 +1083,7 @@ export interface operations {
                 abnormal: boolean;
                 longRunning: boolean;
               };
+              recipients?: string;
             };
             backfill: {
               enabled: boolean;
@@ -1088,6 +1094,7 @@ export interface operations {
                 abnormal: boolean;
                 longRunning: boolean;
               };
+              recipients?: string;
             };
             fanout: {
               enabled: boolean;
@@ -1098,6 +1105,7 @@ export interface operations {
                 abnormal: boolean;
                 longRunning: boolean;
               };
+              recipients?: string;
             };
             import: {
               enabled: boolean;
@@ -1108,6 +1116,7 @@ export interface operations {
                 abnormal: boolean;
                 longRunning: boolean;
               };
+              recipients?: string;
             };
             webhook: {
               enabled: boolean;
@@ -1118,6 +1127,7 @@ export interface operations {
                 abnormal: boolean;
                 longRunning: boolean;
               };
+              recipients?: string;
             };
           };
         };
@@ -1138,6 +1148,7 @@ export interface operations {
                   abnormal: boolean;
                   longRunning: boolean;
                 };
+                recipients?: string;
               };
               backfill: {
                 enabled: boolean;
@@ -1148,6 +1159,7 @@ export interface operations {
                   abnormal: boolean;
                   longRunning: boolean;
                 };
+                recipients?: string;
               };
               fanout: {
                 enabled: boolean;
@@ -1158,6 +1170,7 @@ export interface operations {
                   abnormal: boolean;
                   longRunning: boolean;
                 };
+                recipients?: string;
               };
               import: {
                 enabled: boolean;
@@ -1168,6 +1181,7 @@ export interface operations {
                   abnormal: boolean;
                   longRunning: boolean;
                 };
+                recipients?: string;
               };
               webhook: {
                 enabled: boolean;
@@ -1178,6 +1192,7 @@ export interface operations {
                   abnormal: boolean;
                   longRunning: boolean;
                 };
+                recipients?: string;
               };
             };
             updatedAt: string | null;

@@ -67,13 +67,16 @@ export const monitoring = {
   "monitor.col.interval": "Check every",
   "monitor.col.longRunning": "Long-running after",
   "monitor.col.notify": "Notify on",
+  "monitor.col.recipients": "Recipients",
+  "monitor.recipientsDefault": "Notification mail recipients",
   "monitor.minutes": "{n} min",
   "monitor.hours": "{n} h",
   "monitor.notify.normal": "Normal end",
   "monitor.notify.abnormal": "Abnormal end",
   "monitor.notify.longRunning": "Long run",
   "monitor.saved": "Job monitor settings saved.",
-  "monitor.recipients": "Who receives these notifications is set in the notification mail settings.",
+  "monitor.recipients":
+    'Each job type may name its own recipients, separated by ";" (e.g. batch-team@example.com; it-desk@example.com). Left empty, its mails go to the recipients of the notification mail settings.',
 
   "runs.title": "Last runs",
   "runs.none": "No run yet.",
