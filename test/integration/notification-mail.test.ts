@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { ParsedMail } from "mailparser";
 import { startLocalStack, type LocalStack } from "../../core/local/stack";
-import { formatInZone } from "../../core/notification-mail/index";
+import { formatInZone, mailEvent } from "../../core/notification-mail/index";
+import { FileSecretStore, type SecretStore } from "../../core/secrets/index";
+import { createLogger } from "../../core/shared/log";
 import { localDynamo } from "../../core/local/emulators";
 import { Db } from "../../core/store/db";
 import { keys } from "../../core/store/keys";
@@ -235,6 +237,70 @@ describe("notification mail through a connected mailbox", () => {
     const got = await waitForMail(mail, catchall, (m) => m.subject?.includes("Test notification") === true && (m.to as { text: string }).text.includes(IT_DESK), { since });
     expect(got.headers.get("from")).toMatchObject({ value: [{ address: bob.email }] });
     expect(admin.transcript.join("\n")).not.toContain(bob.password);
+  });
+
+  it("lets the monitor, which may only read notification mail's and mailboxes' own secrets (as its IAM grant), mail through a mailbox saved before one secret per mailbox", async () => {
+    // Prepare: alice's mailbox, its password kept the old way ("account/<id>") as before one secret per mailbox
+    const box = await admin.post("/api/accounts", {
+      email: alice.email,
+      imap: { host: mail.host, port: mail.imapPort, security: "starttls", user: alice.email },
+      smtp: { host: mail.host, port: mail.smtpPort, security: "starttls", user: alice.email },
+      password: alice.password,
+      syncEnabled: false,
+    });
+    expect(box.status, box.text).toBe(201);
+    const files = new FileSecretStore(stack.secretDir);
+    await files.put(`account/${box.body.id}`, alice.password);
+    await files.delete(`mailbox/${box.body.id}`);
+    // what functions/monitor.ts may do in AWS (sst.config.ts): GetSecretValue on these names, nothing else
+    const read: string[] = [];
+    const denied = (name: string) => Promise.reject(Object.assign(new Error(`AccessDeniedException: ${name}`), { name: "AccessDeniedException" }));
+    const monitorSecrets: SecretStore = {
+      get: (name) => (name === "notifications/smtp" || name.startsWith("mailbox/") ? (read.push(name), files.get(name)) : denied(name)),
+      put: denied,
+      create: denied,
+      delete: denied,
+    };
+    const monitorDeps = {
+      db: new Db(stack.tables, localDynamo(stack.dynamoEndpoint)),
+      secrets: monitorSecrets,
+      log: createLogger({ fn: "monitor" }, "error"),
+      hostAllowance: "loopback" as const,
+      ca: mail.caPem,
+    };
+    const event = { kind: "job.stalled" as const, jobType: "import", jobId: "j1", subject: "stalled.csv", heartbeatAt: new Date().toISOString(), at: new Date().toISOString() };
+    // Act: an admin chooses the mailbox (the API readies its secret), then the monitor mails an event through it
+    const saved = await admin.request(
+      "PUT",
+      "/api/settings/notifications",
+      settings({ server: { kind: "mailbox", accountId: box.body.id }, fromAddress: "", notifyAdmins: false, extraRecipients: IT_DESK }),
+    );
+    expect(saved.status, saved.text).toBe(200);
+    const since = new Date();
+    const report = await mailEvent(monitorDeps, event);
+    // Assess: sent as alice, through her server, having read only her mailbox's secret
+    expect(report).toEqual({ sent: [IT_DESK], refused: [] });
+    expect(read).toEqual([`mailbox/${box.body.id}`]);
+    expect(await files.get(`account/${box.body.id}`)).toBeUndefined();
+    const got = await waitForMail(mail, catchall, (m) => m.subject?.includes("job.stalled") === true && textOf(m).includes("stalled.csv"), { since });
+    expect(got.headers.get("from")).toMatchObject({ value: [{ address: alice.email }] });
+  });
+
+  it("refuses a chosen mailbox without an outgoing server with a 400 naming it, in Japanese", async () => {
+    const box = await admin.post("/api/accounts", {
+      email: carol.email,
+      imap: { host: mail.host, port: mail.imapPort, security: "starttls", user: carol.email },
+      password: carol.password,
+      syncEnabled: false,
+    });
+    expect(box.status, box.text).toBe(201);
+    const ja = new ApiClient(stack.url, "ja");
+    await ja.signIn(ADMIN.email, ADMIN.password);
+    const reply = await ja.request("PUT", "/api/settings/notifications", settings({ server: { kind: "mailbox", accountId: box.body.id } }));
+    expect(reply.status).toBe(400);
+    expect(reply.body.error.fields).toEqual([
+      { field: "server.accountId", code: "notification_mailbox_no_smtp", message: "選択したメールボックスに送信（SMTP）サーバーが設定されていません。" },
+    ]);
   });
 });
 
