@@ -239,8 +239,8 @@ export default $config({
         ...fnDefaults,
         handler: "functions/monitor.handler",
         timeout: "1 minute",
-        // the dead-letter queues it counts, with the queues they feed back into
-        link: [...dataLinks, queue, dlq, webhookQueue, webhookDlq],
+        // the dead-letter queues it counts (sync, webhook, send), with the queues they feed back into
+        link: [...dataLinks, queue, dlq, webhookQueue, webhookDlq, sendQueue, sendDlq],
         permissions: [{ actions: ["secretsmanager:GetSecretValue"], resources: [notificationSecretArn, mailboxSecretArns] }],
       },
     });
@@ -253,7 +253,7 @@ export default $config({
       timeout: "30 seconds",
       memory: "512 MB",
       // the dead-letter queues: admins list them and send a job back (core/api/routes/monitoring.ts)
-      link: [...dataLinks, queue, webhookQueue, dlq, webhookDlq, sendQueue, attachmentBucket, adminEmail, adminPassword, topic, originVerify, ...oauthSecrets],
+      link: [...dataLinks, queue, webhookQueue, dlq, webhookDlq, sendQueue, sendDlq, attachmentBucket, adminEmail, adminPassword, topic, originVerify, ...oauthSecrets],
       // api creates, replaces and deletes mailbox passwords (core/accounts).
       permissions: [
         {

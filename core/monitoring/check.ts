@@ -219,7 +219,7 @@ async function resolvedOnes(db: Db, candidates: Incident[]): Promise<Incident[]>
   });
 }
 
-const QUEUE_TYPE: Record<DeadLetterQueueName, JobType> = { sync: "sync", webhook: "webhook" };
+const QUEUE_TYPE: Record<DeadLetterQueueName, JobType> = { sync: "sync", webhook: "webhook", send: "send" };
 
 async function checkDeadLetters(deps: MonitorDeps, due: JobType[], settings: MonitorSettings, open: Incident[], report: MonitorReport, at: string): Promise<void> {
   for (const queue of deps.deadLetters!.queues) {

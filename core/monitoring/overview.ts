@@ -3,7 +3,7 @@ import type { Db } from "../store/db";
 import { hasMessage, translate, type Lang } from "../shared/i18n";
 import { listAllAccounts, shownState, type AccountRecord } from "../accounts/index";
 import { recentRuns, RUN_TYPES } from "../jobs/index";
-import type { DeadLetters } from "../queue/index";
+import { DEAD_LETTER_QUEUES, type DeadLetterQueueName, type DeadLetters } from "../queue/index";
 import { openIncidents } from "./incidents";
 
 const problem = z.object({ code: z.string(), message: z.string() }).nullable();
@@ -46,7 +46,7 @@ export const overviewOutput = z.object({
     z.object({ jobType: z.string(), jobId: z.string(), subject: z.string(), status: z.string(), startedAt: z.string(), endedAt: z.string().nullable(), error: problem }),
   ),
   /** Messages waiting in each dead-letter queue; null when the queues are not reachable from here. */
-  deadLetters: z.array(z.object({ queue: z.enum(["sync", "webhook"]), count: z.number() })).nullable(),
+  deadLetters: z.array(z.object({ queue: z.enum(DEAD_LETTER_QUEUES as [DeadLetterQueueName, ...DeadLetterQueueName[]]), count: z.number() })).nullable(),
   generatedAt: z.string(),
 });
 export type OperationsOverview = z.infer<typeof overviewOutput>;

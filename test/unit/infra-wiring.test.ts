@@ -504,6 +504,13 @@ describe("sst.config.ts run()", () => {
     expect(functionByHandler(e, "functions/api.handler").args.link).toEqual(expect.arrayContaining(queues));
   });
 
+  it("lets the monitor count, and the API list and redrive, the send dead-letter queue too (core/runtime links it with SendQueue, where a redrive sends it)", async () => {
+    const e = await evaluate();
+    const queues = [ref("SendDeadLetterQueue"), ref("SendQueue")];
+    expect(functionByHandler(e, "functions/monitor.handler").args.link).toEqual(expect.arrayContaining(queues));
+    expect(functionByHandler(e, "functions/api.handler").args.link).toEqual(expect.arrayContaining(queues));
+  });
+
   it("alarms on Lambda Errors of each function", async () => {
     const e = await evaluate();
     const errorAlarms = alarms(e).filter((a) => a.args.namespace === "AWS/Lambda" && a.args.metricName === "Errors");

@@ -923,7 +923,7 @@ export interface operations {
               })[];
             deadLetters: (({
                 /** @enum {string} */
-                queue: "sync" | "webhook";
+                queue: "sync" | "webhook" | "send";
                 count: number;
               })[]) | null;
             generatedAt: string;
@@ -1018,6 +1018,17 @@ export interface operations {
                 recipients?: string;
               };
               webhook: {
+                enabled: boolean;
+                intervalMinutes: number;
+                longRunningHours: number;
+                notify: {
+                  normal: boolean;
+                  abnormal: boolean;
+                  longRunning: boolean;
+                };
+                recipients?: string;
+              };
+              send: {
                 enabled: boolean;
                 intervalMinutes: number;
                 longRunningHours: number;
@@ -1129,6 +1140,17 @@ export interface operations {
               };
               recipients?: string;
             };
+            send: {
+              enabled: boolean;
+              intervalMinutes: number;
+              longRunningHours: number;
+              notify: {
+                normal: boolean;
+                abnormal: boolean;
+                longRunning: boolean;
+              };
+              recipients?: string;
+            };
           };
         };
       };
@@ -1194,6 +1216,17 @@ export interface operations {
                 };
                 recipients?: string;
               };
+              send: {
+                enabled: boolean;
+                intervalMinutes: number;
+                longRunningHours: number;
+                notify: {
+                  normal: boolean;
+                  abnormal: boolean;
+                  longRunning: boolean;
+                };
+                recipients?: string;
+              };
             };
             updatedAt: string | null;
           };
@@ -1236,7 +1269,7 @@ export interface operations {
   "getDead-letters": {
     parameters: {
       query?: {
-        queue?: "sync" | "webhook";
+        queue?: "sync" | "webhook" | "send";
       };
       header?: {
         /** @description en or ja: the language of error messages */
@@ -1250,7 +1283,7 @@ export interface operations {
           "application/json": {
             items: ({
                 /** @enum {string} */
-                queue: "sync" | "webhook";
+                queue: "sync" | "webhook" | "send";
                 messageId: string;
                 receiveCount: number;
                 sentAt: string | null;

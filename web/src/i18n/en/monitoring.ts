@@ -35,6 +35,7 @@ export const monitoring = {
   "overview.hint.fanout": "The schedule tries again at its next tick.",
   "overview.hint.import": "Import the file again once the problem is fixed.",
   "overview.hint.webhook": "Failed deliveries are retried; see the endpoint's deliveries.",
+  "overview.hint.send": "The message was not sent; its sender sees the failure in the mail history and can send it again.",
   "overview.action.importAgain": "Import contacts",
   "overview.action.webhooks": "Open Integrations",
 
@@ -43,14 +44,16 @@ export const monitoring = {
   "jobType.fanout": "Sync schedule",
   "jobType.import": "Contact import",
   "jobType.webhook": "Webhook delivery",
+  "jobType.send": "Sending mail",
 
   "overview.lockedUsers": "Locked users",
 
   "deadLetters.title": "Dead letters",
-  "deadLetters.intro": "Jobs that failed too often and were set aside: sync jobs after 3 tries, webhook deliveries after 5.",
+  "deadLetters.intro": "Jobs that failed too often and were set aside: sync jobs after 3 tries, webhook deliveries after 5, messages to send after 6.",
   "deadLetters.none": "The dead-letter queues are empty.",
   "deadLetters.count.sync": "Sync: {count}",
   "deadLetters.count.webhook": "Webhooks: {count}",
+  "deadLetters.count.send": "Sending: {count}",
   "deadLetters.show": "Show jobs",
   "deadLetters.col.job": "Job",
   "deadLetters.col.error": "Last error",

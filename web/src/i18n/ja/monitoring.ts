@@ -38,6 +38,7 @@ export const monitoring: Record<keyof typeof en, string> = {
   "overview.hint.fanout": "次回のスケジュールで再実行されます。",
   "overview.hint.import": "問題を解決してから、ファイルをもう一度インポートしてください。",
   "overview.hint.webhook": "失敗した配信は再送されます。エンドポイントの配信履歴を確認してください。",
+  "overview.hint.send": "メールは送信されていません。送信者はメール履歴で失敗を確認し、もう一度送信できます。",
   "overview.action.importAgain": "連絡先をインポート",
   "overview.action.webhooks": "連携を開く",
 
@@ -46,14 +47,16 @@ export const monitoring: Record<keyof typeof en, string> = {
   "jobType.fanout": "同期スケジュール",
   "jobType.import": "連絡先インポート",
   "jobType.webhook": "Webhook配信",
+  "jobType.send": "メール送信",
 
   "overview.lockedUsers": "ロック中のユーザー",
 
   "deadLetters.title": "デッドレター",
-  "deadLetters.intro": "失敗を繰り返して保留されたジョブです（同期ジョブは3回、Webhook配信は5回）。",
+  "deadLetters.intro": "失敗を繰り返して保留されたジョブです（同期ジョブは3回、Webhook配信は5回、メール送信は6回）。",
   "deadLetters.none": "デッドレターキューは空です。",
   "deadLetters.count.sync": "同期: {count}件",
   "deadLetters.count.webhook": "Webhook: {count}件",
+  "deadLetters.count.send": "メール送信: {count}件",
   "deadLetters.show": "ジョブを表示",
   "deadLetters.col.job": "ジョブ",
   "deadLetters.col.error": "最後のエラー",

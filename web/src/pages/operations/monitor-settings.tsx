@@ -9,7 +9,7 @@ import { ErrorBanner, Loading, PageHeader, errorText, useNotify } from "../../co
 import { useSubmit } from "../../hooks";
 import { type MessageKey, useI18n } from "../../i18n";
 
-const JOB_TYPES: JobType[] = ["sync", "backfill", "fanout", "import", "webhook"];
+const JOB_TYPES: JobType[] = ["sync", "backfill", "fanout", "import", "webhook", "send"];
 const INTERVALS = Array.from({ length: 12 }, (_, i) => (i + 1) * 5);
 const HOURS = Array.from({ length: 24 }, (_, i) => i + 1);
 const NOTIFY: (keyof JobTypeSettings["notify"])[] = ["normal", "abnormal", "longRunning"];
