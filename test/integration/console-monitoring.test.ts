@@ -115,6 +115,23 @@ describe("the admin overview", () => {
       .poll(async () => (await api.get("/api/settings/monitor")).body.types.import)
       .toEqual({ enabled: true, intervalMinutes: 30, longRunningHours: 6, notify: { normal: true, abnormal: true, longRunning: true } });
   }, 60_000);
+
+  it("lets an admin name a job type's own recipients, showing a bad address in the reader's language", async () => {
+    const page = await (await browser.newContext({ locale: "ja-JP", viewport: { width: 1440, height: 900 } })).newPage();
+    await signIn(page);
+    await page.getByTestId("overview-monitor-settings").click();
+    const sendRow = page.locator('[data-testid="monitor-type"][data-job-type="send"]');
+    await sendRow.waitFor();
+    expect(await sendRow.textContent()).toContain("メール送信");
+    await sendRow.getByTestId("monitor-recipients").fill("ops-desk@example.test; not-an-address");
+    await page.getByTestId("monitor-save").click();
+    await page.getByText("「not-an-address」は有効なメールアドレスではありません。").waitFor();
+    expect((await api.get("/api/settings/monitor")).body.types.send.recipients).toBeUndefined();
+    await sendRow.getByTestId("monitor-recipients").fill("ops-desk@example.test；it-desk@example.test");
+    await page.getByTestId("monitor-save").click();
+    await expect.poll(async () => (await api.get("/api/settings/monitor")).body.types.send.recipients).toBe("ops-desk@example.test; it-desk@example.test");
+    await expect.poll(() => sendRow.getByTestId("monitor-recipients").inputValue()).toBe("ops-desk@example.test; it-desk@example.test");
+  }, 60_000);
 });
 
 describe("the mailbox list", () => {
