@@ -7,7 +7,9 @@ import { createLogger } from "../../core/shared/log";
 import { localDynamo } from "../../core/local/emulators";
 import { Db } from "../../core/store/db";
 import { keys } from "../../core/store/keys";
-import { metricSink, type MetricPoint } from "../../core/monitoring/index";
+import { metricSink, runMonitor, type MetricPoint } from "../../core/monitoring/index";
+import { mailNotifier } from "../../core/notification-mail/index";
+import { endRun } from "../../core/jobs/index";
 import { ApiClient } from "../support/api-client";
 import { readInbox, waitForMail } from "../support/read-mail";
 
@@ -346,4 +348,45 @@ describe("the job monitor's recipients per job type", () => {
     await new Promise((ok) => setTimeout(ok, 2000));
     for (const other of [bob, carol]) expect((await readInbox(mail, other, since)).filter((m) => m.subject?.includes("job.succeeded"))).toEqual([]);
   });
+});
+
+describe("the job monitor's mails", () => {
+  it("mails a long-running job once however often the monitor checks, and once more when it ends", async () => {
+    // Prepare: a contact import running for 61 minutes (threshold 1 hour), beating all along;
+    // imports mail to alice alone (the test above); the monitor mails through the private Postfix
+    const db = new Db(stack.tables, localDynamo(stack.dynamoEndpoint));
+    const t0 = Date.now() + 10 * 60_000; // past the checks the stack's own monitor made above
+    const started = new Date(t0 - 61 * 60_000).toISOString();
+    const run = { jobId: `long-${Date.now()}`, jobType: "import" as const, subject: "slow-import.csv", startedAt: started };
+    await db.put("main", { ...keys.job(run.jobId), gsi1pk: keys.jobsOfType("import"), gsi1sk: started, ...run, status: "running", heartbeatAt: started });
+    const log = createLogger({ fn: "monitor" }, "error");
+    const notifier = mailNotifier({ db, secrets: new FileSecretStore(stack.secretDir), log, hostAllowance: "loopback", ca: mail.caPem });
+    /** A check at t0 + i * 5 minutes, the run having beaten just before it (a live, long run: not stalled). */
+    const check = async (i: number) => {
+      const at = new Date(t0 + i * 5 * 60_000);
+      // (only while it runs: an ended run keeps its end)
+      await db.update("main", keys.job(run.jobId), {
+        expression: "SET heartbeatAt = :h",
+        names: { "#s": "status" },
+        values: { ":h": at.toISOString(), ":r": "running" },
+        condition: "#s = :r",
+        returnValues: "NONE",
+      });
+      await runMonitor({ db, notifier, log }, at);
+    };
+    const since = new Date();
+    // Act: three checks, 5 minutes apart
+    for (let i = 0; i < 3; i++) await check(i);
+    // Assess: one mail
+    await waitForMail(mail, alice, (m) => m.subject?.includes("job.long_running") === true && textOf(m).includes("slow-import.csv"), { since });
+    await new Promise((ok) => setTimeout(ok, 1500));
+    const longMails = async () => (await readInbox(mail, alice, since)).filter((m) => textOf(m).includes("slow-import.csv"));
+    expect((await longMails()).map((m) => m.subject?.includes("job.long_running"))).toEqual([true]);
+    // Act 2: it ends; the next checks tell its resolution, once
+    await endRun(db, run, "done");
+    for (let i = 3; i < 5; i++) await check(i);
+    await waitForMail(mail, alice, (m) => m.subject?.includes("job.resolved") === true && textOf(m).includes("slow-import.csv"), { since });
+    await new Promise((ok) => setTimeout(ok, 1500));
+    expect((await longMails()).map((m) => (m.subject?.includes("job.resolved") ? "resolved" : "long")).sort()).toEqual(["long", "resolved"]);
+  }, 60_000);
 });

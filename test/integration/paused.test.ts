@@ -33,7 +33,8 @@ let accountId = "";
  * user over IMAP with a wrong password, so other files running at once do not change it.
  */
 const refusedInDovecotLog = async () =>
-  (await readFile(join(mail.dir, "log/dovecot.log"), "utf8")).split("\n").filter((l) => l.includes("imap-login") && l.includes("auth failed") && l.includes(`user=<${user.email}>`)).length;
+  (await readFile(join(mail.dir, "log/dovecot.log"), "utf8")).split("\n").filter((l) => l.includes("imap-login") && l.includes("auth failed") && l.includes(`user=<${user.email}>`))
+    .length;
 
 const state = async () => (await f.api.get(`/api/accounts/${accountId}`)).body.state as string;
 const wait = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
