@@ -24,8 +24,9 @@
  *
  * Mailbox passwords and webhook signing secrets live in Secrets Manager under
  * "<app>/<stage>/..." (SECRET_PREFIX); only the api (writes them), sync and webhooks (read
- * them) functions may touch that prefix; the monitor reads only notification mail's SMTP
- * password ("<prefix>notifications/smtp"). The first
+ * them) functions may touch that prefix; the monitor only reads notification mail's SMTP
+ * password ("<prefix>notifications/smtp") and mailboxes' combined secrets ("<prefix>mailbox/*",
+ * for notification mail sent through a chosen mailbox). The first
  * admin comes from the AdminEmail / AdminPassword secrets:
  *   npx sst secret set AdminEmail admin@example.com --stage prod
  *
@@ -107,9 +108,18 @@ export default $config({
     const identity = aws.getCallerIdentityOutput();
     // Only this app's and stage's secrets, never "*".
     const secretArns = $interpolate`arn:${partition.partition}:secretsmanager:${region.region}:${identity.accountId}:secret:${secretPrefix}*`;
-    // Notification mail's SMTP password alone (core/notification-mail): what the monitor needs
-    // to mail the events it finds, without reach to any mailbox password.
+    // Notification mail's SMTP password (core/notification-mail): what the monitor needs to mail
+    // the events it finds through the system's own SMTP server.
     const notificationSecretArn = $interpolate`arn:${partition.partition}:secretsmanager:${region.region}:${identity.accountId}:secret:${secretPrefix}notifications/smtp*`;
+    // Mailboxes' combined credential secrets (core/secrets: "mailbox/<id>"), read-only: when the
+    // admin chose "send through a connected mailbox", the monitor reads that one mailbox's SMTP
+    // password (core/notification-mail/deliver.ts reads only the chosen mailbox, through the
+    // binding check). IAM cannot name "the chosen mailbox" (it changes at run time), so the grant
+    // is the "mailbox/" names: not the pre-migration "account/" ones (the settings save migrates
+    // the chosen mailbox's secret first, core/api/routes/operations.ts), and no create, put or
+    // delete (so the monitor can neither migrate nor rotate anything). Nothing secret is copied
+    // anywhere, so a new mailbox password is used at once.
+    const mailboxSecretArns = $interpolate`arn:${partition.partition}:secretsmanager:${region.region}:${identity.accountId}:secret:${secretPrefix}mailbox/*`;
     const fnDefaults = {
       runtime: "nodejs24.x",
       architecture: "arm64",
@@ -229,9 +239,9 @@ export default $config({
         ...fnDefaults,
         handler: "functions/monitor.handler",
         timeout: "1 minute",
-        // the dead-letter queues it counts, with the queues they feed back into
-        link: [...dataLinks, queue, dlq, webhookQueue, webhookDlq],
-        permissions: [{ actions: ["secretsmanager:GetSecretValue"], resources: [notificationSecretArn] }],
+        // the dead-letter queues it counts (sync, webhook, send), with the queues they feed back into
+        link: [...dataLinks, queue, dlq, webhookQueue, webhookDlq, sendQueue, sendDlq],
+        permissions: [{ actions: ["secretsmanager:GetSecretValue"], resources: [notificationSecretArn, mailboxSecretArns] }],
       },
     });
 
@@ -243,7 +253,7 @@ export default $config({
       timeout: "30 seconds",
       memory: "512 MB",
       // the dead-letter queues: admins list them and send a job back (core/api/routes/monitoring.ts)
-      link: [...dataLinks, queue, webhookQueue, dlq, webhookDlq, sendQueue, attachmentBucket, adminEmail, adminPassword, topic, originVerify, ...oauthSecrets],
+      link: [...dataLinks, queue, webhookQueue, dlq, webhookDlq, sendQueue, sendDlq, attachmentBucket, adminEmail, adminPassword, topic, originVerify, ...oauthSecrets],
       // api creates, replaces and deletes mailbox passwords (core/accounts).
       permissions: [
         {

@@ -1,17 +1,19 @@
 import middy from "@middy/core";
 import type { Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
-import { deliverOutgoing, parseSendJob, type DeliverDeps } from "../core/sending/index";
+import { deliverTracked, parseSendJob, type DeliverDeps } from "../core/sending/index";
+import { jobEndReporter, type JobEndReporter } from "../core/monitoring/index";
 import { shouldRetry } from "../core/queue/index";
 import { attachmentStore, buildRuntime, linkedSendQueue, linkedWebhookQueue, type Runtime } from "../core/runtime/index";
 import { sendEventEmitter } from "../core/integrations/index";
 
 let rt: Runtime | undefined;
-let deps: DeliverDeps | undefined;
+let deps: (DeliverDeps & { jobEnded: JobEndReporter }) | undefined;
 let queue: ReturnType<typeof linkedSendQueue>;
 
 /**
  * SendQueue -> one delivery per record (core/sending/deliver.ts), which sends each message at
- * most once whatever SQS redelivers. A transient failure (throttled, server unavailable) comes
+ * most once whatever SQS redelivers, recorded as a run of the job monitor's "send" type
+ * (core/sending/tracked-delivery.ts). A transient failure (throttled, server unavailable) comes
  * back here as "retry": the record is hidden for the backoff and reported failed, so only it
  * returns; a failure of our own side (DynamoDB) is retried the same way; after 6 receives SQS
  * moves the job to the dead-letter queue (the record says queued: the alarm tells operations).
@@ -29,6 +31,8 @@ export const handler = middy<SQSEvent, SQSBatchResponse, Error, Context>().handl
     oauth: runtime.oauth,
     notifier: runtime.notifier,
     events: sendEvents(runtime),
+    // each attempt is a run of the job monitor's "send" type; its abnormal end is told per the type's settings
+    jobEnded: jobEndReporter(runtime),
   };
   queue ??= linkedSendQueue();
   const d = deps;
@@ -36,7 +40,7 @@ export const handler = middy<SQSEvent, SQSBatchResponse, Error, Context>().handl
     event.Records.map(async (record) => {
       let delay: number;
       try {
-        const result = await deliverOutgoing(d, parseSendJob(record.body));
+        const result = await deliverTracked(d, parseSendJob(record.body));
         if (result.outcome !== "retry") return undefined;
         delay = result.delaySeconds;
       } catch (err) {

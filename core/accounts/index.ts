@@ -27,7 +27,20 @@ export { holdOwnerSync } from "./owner-hold";
 export { accountsVersion } from "./list-version";
 export { checkHost, parseAllowance, refusedReason, type HostAllowance } from "../mail/index";
 export { detectSentFolder, selectableFolders } from "../mail/index";
-export { PAUSE_AFTER_FAILED_LOGINS, afterJob, afterSave, duringFirstSync, isPaused, maySendSavedPassword, maySync, shownState, type JobEnd } from "./state-machine";
+export {
+  PAUSE_AFTER_FAILED_LOGINS,
+  FAILING_AFTER_RUNS,
+  FAILING_AFTER_MS,
+  failingAfterJob,
+  afterJob,
+  afterSave,
+  duringFirstSync,
+  isPaused,
+  maySendSavedPassword,
+  maySync,
+  shownState,
+  type JobEnd,
+} from "./state-machine";
 export {
   recordJobEnd,
   saveSyncFolders,
@@ -97,6 +110,10 @@ export interface AccountRecord extends Omit<Account, "lastError" | "syncFolders"
   pauseAfter?: number;
   /** The owner is deactivated: sync held (state-machine.ts, owner-hold.ts). */
   ownerInactive?: boolean;
+  /** The failing incident (state-machine.ts, failingAfterJob): connectError runs in a row, since when, when it was told. */
+  connectFailures?: number;
+  failingSince?: string | null;
+  failingToldAt?: string | null;
   /** OAuth2: which create-only secret holds the refresh token Microsoft last rotated (core/oauth/rotation.ts); none: the mailbox's own. */
   oauthRotation?: number;
 }

@@ -105,3 +105,41 @@ export function maySync(account: StateFacts): boolean {
 
 /** The fact a change of the owner's status writes on each of their mailboxes: held while the owner is deactivated. */
 export const afterOwnerStatus = (ownerActive: boolean): Pick<StateFacts, "ownerInactive"> => (ownerActive ? {} : { ownerInactive: true });
+/**
+ * A mailbox that keeps failing for a reason other than its password (the server unreachable,
+ * refusing connections, answering with errors) is an incident for operations (mailbox.failing):
+ * one bad run is usually a blip the next tick fixes, so it is told after FAILING_AFTER_RUNS
+ * failed runs in a row, or once it has been failing for FAILING_AFTER_MS (a mailbox whose runs
+ * are far apart: retries backing off, a longer schedule), whichever comes first. Told once per
+ * incident; its end (mailbox.recovered) is told when a job connects again.
+ */
+export const FAILING_AFTER_RUNS = 3;
+export const FAILING_AFTER_MS = 60 * 60_000;
+
+/** The failing incident's bookkeeping on the account item. */
+export interface FailingFacts {
+  /** Runs in a row that ended connectError (not counting refused logins: the pause rule's). */
+  connectFailures?: number;
+  /** When the first of them ended. */
+  failingSince?: string | null;
+  /** When the incident was told (mailbox.failing); null: not told. */
+  failingToldAt?: string | null;
+}
+
+/**
+ * The bookkeeping after a job ends at `at`, and what to tell: "failing" when this end makes the
+ * incident (and it was not told yet), "recovered" when a job connected after it was told. A
+ * refused login or an ended OAuth2 grant leaves it as it is: those are the pause rule's.
+ */
+export function failingAfterJob(before: FailingFacts, end: JobEnd, at: string): { facts?: Required<FailingFacts>; tell?: "failing" | "recovered" } {
+  if (end === "connected") {
+    if (!before.connectFailures && !before.failingToldAt) return {};
+    return { facts: { connectFailures: 0, failingSince: null, failingToldAt: null }, tell: before.failingToldAt ? "recovered" : undefined };
+  }
+  if (end !== "connectError") return {};
+  const connectFailures = (before.connectFailures ?? 0) + 1;
+  const failingSince = before.failingSince ?? at;
+  const failing = connectFailures >= FAILING_AFTER_RUNS || Date.parse(at) - Date.parse(failingSince) >= FAILING_AFTER_MS;
+  const tell = failing && !before.failingToldAt ? "failing" : undefined;
+  return { facts: { connectFailures, failingSince, failingToldAt: before.failingToldAt ?? (failing ? at : null) }, tell };
+}

@@ -10,7 +10,7 @@ import { keys } from "../store/keys";
 import { nowIso } from "../shared/ids";
 import { RELEASE, type Lease } from "../jobs/index";
 import type { AccountRecord } from "./index";
-import { afterJob, duringFirstSync, type JobEnd, type StateFacts } from "./state-machine";
+import { afterJob, duringFirstSync, failingAfterJob, type FailingFacts, type JobEnd, type StateFacts } from "./state-machine";
 
 /** A failure as the account keeps it: a code and its parameters, shown in any language. */
 export type SyncError = { code: string; params?: Record<string, string | number> };
@@ -26,18 +26,20 @@ export type BackfillFields = Pick<AccountRecord, "backfillSeen" | "backfillTaken
  * authentication failures in a row, and the lease released. If the lease was lost meanwhile
  * (it expired and another job took it), only the state is recorded. `pauseAfter` is the
  * organisation's pause threshold, read by the caller when a login was refused, and stored
- * beside the count so isPaused judges the item by the rule it was counted under. Returns the
- * updatedAt it stamped when it released the lease, and the state it wrote.
+ * beside the count so isPaused judges the item by the rule it was counted under. The failing
+ * incident's bookkeeping (state-machine.ts, failingAfterJob) is written in the same update.
+ * Returns the updatedAt it stamped when it released the lease, the state it wrote, and whether
+ * the mailbox now counts as failing or recovered (to tell operations).
  */
 export async function recordJobEnd(
   db: Db,
   lease: Lease,
-  account: Pick<StateFacts, "authFailures">,
+  account: Pick<StateFacts, "authFailures"> & FailingFacts,
   end: JobEnd,
   error: SyncError | null,
   syncedAt?: string,
   pauseAfter?: number,
-): Promise<{ stamp?: string; state: JobEnd | "paused"; authFailures?: number }> {
+): Promise<{ stamp?: string; state: JobEnd | "paused"; authFailures?: number; failing?: "failing" | "recovered"; connectFailures?: number; failingSince?: string | null }> {
   const { accountId } = lease;
   // the lease keeps other jobs off the mailbox, so the count read with it is still the current one
   const next = afterJob(account, end, pauseAfter);
@@ -55,7 +57,18 @@ export async function recordJobEnd(
     expression += ", pauseAfter = :pauseAfter";
     values[":pauseAfter"] = pauseAfter;
   }
-  const result = { state: next.state as JobEnd | "paused", authFailures: next.authFailures };
+  const failing = failingAfterJob(account, end, values[":u"] as string);
+  if (failing.facts) {
+    expression += ", connectFailures = :cf, failingSince = :fs, failingToldAt = :ft";
+    Object.assign(values, { ":cf": failing.facts.connectFailures, ":fs": failing.facts.failingSince, ":ft": failing.facts.failingToldAt });
+  }
+  const result = {
+    state: next.state as JobEnd | "paused",
+    authFailures: next.authFailures,
+    failing: failing.tell,
+    connectFailures: failing.facts?.connectFailures,
+    failingSince: failing.facts?.failingSince,
+  };
   const done = await db.update("main", keys.account(accountId), {
     expression: `${expression} ${RELEASE.remove}`,
     names: { "#state": "state" },

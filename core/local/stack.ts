@@ -115,6 +115,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     SST_RESOURCE_WebhookQueue: JSON.stringify({ url: webhookQueues.queueUrl, type: "sst.aws.Queue" }),
     SST_RESOURCE_WebhookDeadLetterQueue: JSON.stringify({ url: webhookQueues.dlqUrl, type: "sst.aws.Queue" }),
     SST_RESOURCE_SendQueue: JSON.stringify({ url: sendQueues.queueUrl, type: "sst.aws.Queue" }),
+    SST_RESOURCE_SendDeadLetterQueue: JSON.stringify({ url: sendQueues.dlqUrl, type: "sst.aws.Queue" }),
     // attachments: a folder behind the gateway's signed upload URL (LOCAL_UPLOAD_URL, set below)
     LOCAL_UPLOAD_DIR: uploadDir,
     LOCAL_UPLOAD_SECRET: randomBytes(32).toString("base64url"),

@@ -8,7 +8,14 @@
  */
 export const METRIC_NAMESPACE = "CrmMailSync";
 
-export const METRIC_NAMES = ["LoginsFailed", "MailboxesPaused", "ConsoleLockouts", "JobsLongRunning", "JobsStalled", "JobsFailed"] as const;
+/**
+ * LoginsFailed counts a mail server refusing a mailbox's saved password; ConsoleSignInsFailed
+ * counts wrong passwords typed at the console's sign-in (unknown addresses too: a spray of
+ * guesses at addresses that do not exist is what to look at). Two names rather than one with
+ * a dimension: the alarms and the Stage dimension stay as they are, and neither metric's sum
+ * hides the other's.
+ */
+export const METRIC_NAMES = ["LoginsFailed", "ConsoleSignInsFailed", "MailboxesPaused", "ConsoleLockouts", "JobsLongRunning", "JobsStalled", "JobsFailed"] as const;
 export type MetricName = (typeof METRIC_NAMES)[number];
 
 export interface AlarmRule {

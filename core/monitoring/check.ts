@@ -5,8 +5,9 @@ import type { Notifier } from "../notifications/index";
 import type { DeadLetters, DeadLetterQueueName } from "../queue/index";
 import { freeLease, heldLeases, isRunType, jobTypeOf, JOB_TYPES, markAbandoned, recentRuns, RUN_TYPES, type HeldLease, type JobType, type RunType } from "../jobs/index";
 import { closeIncident, openIncident, openIncidents, type Incident } from "./incidents";
-import { getMonitorSettings, type MonitorSettings } from "./settings";
+import { getMonitorSettings, typeRecipients, type MonitorSettings } from "./settings";
 import { countMetric } from "./metrics";
+import { expireLocks } from "../users/index";
 
 export interface MonitorDeps {
   db: Db;
@@ -42,6 +43,8 @@ interface Observation extends Incident {
 
 export interface MonitorReport {
   checked: JobType[];
+  /** Console sign-in locks that ran out and were recorded as expired by this pass. */
+  locksExpired: number;
   opened: Incident[];
   resolved: Incident[];
   /** Mailboxes whose stalled lease was freed. */
@@ -66,7 +69,13 @@ export async function runMonitor(deps: MonitorDeps, now = new Date()): Promise<M
     const last = Date.parse(checkedAt[t] ?? "");
     return s.enabled && !(now.getTime() - last < s.intervalMinutes * 60_000 - EARLY_SLACK_MS);
   });
-  const report: MonitorReport = { checked: due, opened: [], resolved: [], freed: [] };
+  // every pass, whatever the job types' intervals: a lock that ran out is recorded as an unlock
+  // even when its user never tries again (core/users/lockout.ts)
+  const locksExpired = await expireLocks(db).catch((err) => {
+    deps.log.warn("monitor.locks.failed", { err });
+    return 0;
+  });
+  const report: MonitorReport = { checked: due, locksExpired, opened: [], resolved: [], freed: [] };
   if (!due.length) return report;
 
   const at = now.toISOString();
@@ -88,10 +97,27 @@ export async function runMonitor(deps: MonitorDeps, now = new Date()): Promise<M
     if (o.kind === "stalled") {
       countMetric("JobsStalled");
       if (notify?.abnormal)
-        await deps.notifier.notify({ kind: "job.stalled", jobType: o.jobType, jobId: o.jobId!, subject: o.subject, heartbeatAt: heartbeatAt ?? o.since ?? at, at });
+        await deps.notifier.notify({
+          kind: "job.stalled",
+          jobType: o.jobType,
+          jobId: o.jobId!,
+          subject: o.subject,
+          heartbeatAt: heartbeatAt ?? o.since ?? at,
+          at,
+          recipients: typeRecipients(settings.types[o.jobType as JobType]),
+        });
     } else {
       countMetric("JobsLongRunning");
-      if (notify?.longRunning) await deps.notifier.notify({ kind: "job.long_running", jobType: o.jobType, jobId: o.jobId!, subject: o.subject, startedAt: o.since ?? at, at });
+      if (notify?.longRunning)
+        await deps.notifier.notify({
+          kind: "job.long_running",
+          jobType: o.jobType,
+          jobId: o.jobId!,
+          subject: o.subject,
+          startedAt: o.since ?? at,
+          at,
+          recipients: typeRecipients(settings.types[o.jobType as JobType]),
+        });
     }
   }
 
@@ -111,6 +137,7 @@ export async function runMonitor(deps: MonitorDeps, now = new Date()): Promise<M
         subject: incident.subject,
         incident: incident.kind as "long_running" | "stalled",
         at,
+        recipients: typeRecipients(settings.types[incident.jobType as JobType]),
       });
   }
 
@@ -192,7 +219,7 @@ async function resolvedOnes(db: Db, candidates: Incident[]): Promise<Incident[]>
   });
 }
 
-const QUEUE_TYPE: Record<DeadLetterQueueName, JobType> = { sync: "sync", webhook: "webhook" };
+const QUEUE_TYPE: Record<DeadLetterQueueName, JobType> = { sync: "sync", webhook: "webhook", send: "send" };
 
 async function checkDeadLetters(deps: MonitorDeps, due: JobType[], settings: MonitorSettings, open: Incident[], report: MonitorReport, at: string): Promise<void> {
   for (const queue of deps.deadLetters!.queues) {
@@ -203,7 +230,8 @@ async function checkDeadLetters(deps: MonitorDeps, due: JobType[], settings: Mon
     const isOpen = open.some((i) => incidentKey(i) === incidentKey(incident));
     if (count > 0 && !isOpen && (await openIncident(deps.db, incident))) {
       report.opened.push(incident);
-      if (settings.types[jobType].notify.abnormal) await deps.notifier.notify({ kind: "deadletter.not_empty", queue: queue.name, count, at });
+      if (settings.types[jobType].notify.abnormal)
+        await deps.notifier.notify({ kind: "deadletter.not_empty", queue: queue.name, count, at, recipients: typeRecipients(settings.types[jobType]) });
     } else if (count === 0 && isOpen && (await closeIncident(deps.db, incident))) {
       report.resolved.push(incident);
       deps.log.info("monitor.deadletter.empty", { queue: queue.name });

@@ -2,15 +2,15 @@ import { z } from "zod";
 import type { Db } from "../store/db";
 import { keys } from "../store/keys";
 import { hasMessage, translate, type Lang } from "../shared/i18n";
-import type { DeadLetterMessage, DeadLetterQueueName } from "../queue/index";
+import { DEAD_LETTER_QUEUES, type DeadLetterMessage, type DeadLetterQueueName } from "../queue/index";
 
 /** A dead-lettered job as the console lists it: what it was, and why it ended there. */
 export const deadLetterOutput = z.object({
-  queue: z.enum(["sync", "webhook"]),
+  queue: z.enum(DEAD_LETTER_QUEUES as [DeadLetterQueueName, ...DeadLetterQueueName[]]),
   messageId: z.string(),
   receiveCount: z.number(),
   sentAt: z.string().nullable(),
-  /** The job: a sync job's id and mailbox, or a webhook delivery's endpoint and event. */
+  /** The job: a sync job's id and mailbox, a webhook delivery's endpoint and event, or a message to send (its id, mailbox and recipients). */
   jobId: z.string().nullable(),
   subject: z.string(),
   /** Its last error: a code and its words in the reader's language, when the job's record has one. */
@@ -53,6 +53,7 @@ export async function deadLetterView(db: Db, queue: DeadLetterQueueName, message
       };
     });
   }
+  if (queue === "send") return sendDeadLetters(db, parsed, describe);
   return Promise.all(
     parsed.map(async ({ m, body }) => {
       const delivery = body.endpointId && body.deliveryId ? await db.get("main", keys.webhookDelivery(body.endpointId, body.deliveryId), false) : undefined;
@@ -68,6 +69,41 @@ export async function deadLetterView(db: Db, queue: DeadLetterQueueName, message
       };
     }),
   );
+}
+
+/**
+ * Messages to send whose job ran out of receives: each named by its mailbox and recipients (from
+ * the send record, core/sending: the record still says "queued", so a redrive sends it), with
+ * the failure the last attempt recorded.
+ */
+async function sendDeadLetters(
+  db: Db,
+  parsed: { m: DeadLetterMessage; body: Record<string, unknown> }[],
+  describe: (code: string | undefined) => DeadLetterView["lastError"],
+): Promise<DeadLetterView[]> {
+  const ids = [...new Set(parsed.map((p) => p.body.sendId).filter((id): id is string => typeof id === "string"))];
+  const records = new Map(
+    (
+      await db.batchGet(
+        "main",
+        ids.map((id) => keys.outgoing(id)),
+      )
+    ).map((r) => [r.sendId as string, r]),
+  );
+  return parsed.map(({ m, body }) => {
+    const sendId = typeof body.sendId === "string" ? body.sendId : null;
+    const record = sendId ? records.get(sendId) : undefined;
+    const to = Array.isArray(record?.to) ? (record.to as string[]).join(", ") : "?";
+    return {
+      queue: "send" as const,
+      messageId: m.messageId,
+      receiveCount: m.receiveCount,
+      sentAt: m.sentAt,
+      jobId: sendId,
+      subject: `${(record?.from?.address as string | undefined) ?? "?"} → ${to}`,
+      lastError: describe(record?.failure?.code as string | undefined),
+    };
+  });
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a dead letter's body is whatever its producer queued, read field by field with fallbacks

@@ -15,11 +15,12 @@ export {
   cachedMonitorSettings,
   monitorSettingsInput,
   monitorSettingsOutput,
+  typeRecipients,
   DEFAULT_TYPE_SETTINGS,
   type MonitorSettings,
   type JobTypeSettings,
 } from "./settings";
-export { jobEndReporter, trackRun, type JobEnd, type JobEndReporter } from "./job-ends";
+export { jobEndReporter, trackRun, type JobEnd, type JobEndReporter, type RunOutcome } from "./job-ends";
 export { countMetric, emfLine, metricSink, type MetricPoint } from "./metrics";
 export { ALARM_RULES, METRIC_NAMES, METRIC_NAMESPACE, type AlarmRule, type MetricName } from "./alarm-rules";
 export { localAlarms } from "./local-alarms";

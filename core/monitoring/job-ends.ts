@@ -3,7 +3,7 @@ import type { Logger } from "../shared/log";
 import { AppError } from "../shared/errors";
 import type { Notifier } from "../notifications/index";
 import { endRun, startRun, type JobType, type Run, type RunCounts, type RunType } from "../jobs/index";
-import { cachedMonitorSettings, type MonitorSettings } from "./settings";
+import { cachedMonitorSettings, typeRecipients, type MonitorSettings } from "./settings";
 import { countMetric } from "./metrics";
 
 /** How a job ended, as its worker tells the monitor (a sync job, a run). */
@@ -41,9 +41,18 @@ export function jobEndReporter(deps: { db: Db; notifier: Notifier; log: Logger }
       const at = new Date().toISOString();
       if (end.status === "failed") {
         if (end.previousCode !== undefined && end.previousCode === (end.code ?? null)) return;
-        if (s.notify.abnormal) await deps.notifier.notify({ kind: "job.failed", jobType: end.jobType, jobId: end.jobId, subject: end.subject, code: end.code ?? "internal", at });
+        if (s.notify.abnormal)
+          await deps.notifier.notify({
+            kind: "job.failed",
+            jobType: end.jobType,
+            jobId: end.jobId,
+            subject: end.subject,
+            code: end.code ?? "internal",
+            at,
+            recipients: typeRecipients(s),
+          });
       } else if (s.notify.normal) {
-        await deps.notifier.notify({ kind: "job.succeeded", jobType: end.jobType, jobId: end.jobId, subject: end.subject, at });
+        await deps.notifier.notify({ kind: "job.succeeded", jobType: end.jobType, jobId: end.jobId, subject: end.subject, at, recipients: typeRecipients(s) });
       }
     } catch (err) {
       deps.log.warn("monitor.job_end.failed", { jobId: end.jobId, err });
@@ -52,18 +61,24 @@ export function jobEndReporter(deps: { db: Db; notifier: Notifier; log: Logger }
 }
 
 /**
+ * What a run's work returns: its result and counts, and (work that reports failure rather than
+ * throwing it, as a message delivery does) the failure's code, and whether it is an end to tell
+ * (false: a retry will follow, whose own end is told).
+ */
+export interface RunOutcome<T> {
+  result: T;
+  counts?: RunCounts;
+  failed?: { code: string; tell: boolean };
+}
+
+/**
  * Runs `work` as a recorded run of `type` (its start, end, counts and diagnosis on a job
  * record, core/jobs/runs.ts) and reports its end. A failure is recorded with its code and
- * thrown on, unchanged.
+ * thrown on, unchanged; one the work returns (`failed`) is recorded and returned.
  */
-export async function trackRun<T>(
-  deps: { db: Db; jobEnded?: JobEndReporter },
-  jobType: RunType,
-  subject: string,
-  work: (run: Run) => Promise<{ result: T; counts?: RunCounts }>,
-): Promise<T> {
+export async function trackRun<T>(deps: { db: Db; jobEnded?: JobEndReporter }, jobType: RunType, subject: string, work: (run: Run) => Promise<RunOutcome<T>>): Promise<T> {
   const run = await startRun(deps.db, jobType, subject);
-  let outcome: { result: T; counts?: RunCounts };
+  let outcome: RunOutcome<T>;
   try {
     outcome = await work(run);
   } catch (err) {
@@ -71,6 +86,12 @@ export async function trackRun<T>(
     await endRun(deps.db, run, "failed", { error: code }).catch(() => undefined);
     await deps.jobEnded?.({ jobType, jobId: run.jobId, subject, status: "failed", code });
     throw err;
+  }
+  if (outcome.failed) {
+    const { code, tell } = outcome.failed;
+    await endRun(deps.db, run, "failed", { counts: outcome.counts, error: code });
+    if (tell) await deps.jobEnded?.({ jobType, jobId: run.jobId, subject, status: "failed", code });
+    return outcome.result;
   }
   await endRun(deps.db, run, "done", { counts: outcome.counts });
   await deps.jobEnded?.({ jobType, jobId: run.jobId, subject, status: "done" });

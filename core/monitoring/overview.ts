@@ -3,7 +3,7 @@ import type { Db } from "../store/db";
 import { hasMessage, translate, type Lang } from "../shared/i18n";
 import { listAllAccounts, shownState, type AccountRecord } from "../accounts/index";
 import { recentRuns, RUN_TYPES } from "../jobs/index";
-import type { DeadLetters } from "../queue/index";
+import { DEAD_LETTER_QUEUES, type DeadLetterQueueName, type DeadLetters } from "../queue/index";
 import { openIncidents } from "./incidents";
 
 const problem = z.object({ code: z.string(), message: z.string() }).nullable();
@@ -19,8 +19,14 @@ export const overviewOutput = z.object({
       reason: z.enum(["paused", "failing", "never_synced"]),
       state: z.string(),
       lastError: problem,
-      /** Since when: the last sync (failing), the save (never synced). */
+      /** Since when: the first of its failed runs in a row (failing; older items: the last sync), the save (never synced). */
       since: z.string().nullable(),
+      /**
+       * Failing: how many runs in a row failed for a reason other than the password, and whether
+       * operations were told it keeps failing (mailbox.failing, core/accounts/state-machine.ts).
+       */
+      failedRuns: z.number().nullable(),
+      keepsFailing: z.boolean(),
     }),
   ),
   /** Open incidents of the job monitor: long-running and stalled jobs, dead-letter queues holding jobs. */
@@ -40,7 +46,7 @@ export const overviewOutput = z.object({
     z.object({ jobType: z.string(), jobId: z.string(), subject: z.string(), status: z.string(), startedAt: z.string(), endedAt: z.string().nullable(), error: problem }),
   ),
   /** Messages waiting in each dead-letter queue; null when the queues are not reachable from here. */
-  deadLetters: z.array(z.object({ queue: z.enum(["sync", "webhook"]), count: z.number() })).nullable(),
+  deadLetters: z.array(z.object({ queue: z.enum(DEAD_LETTER_QUEUES as [DeadLetterQueueName, ...DeadLetterQueueName[]]), count: z.number() })).nullable(),
   generatedAt: z.string(),
 });
 export type OperationsOverview = z.infer<typeof overviewOutput>;
@@ -60,8 +66,21 @@ export async function operationsOverview(deps: { db: Db; deadLetters?: DeadLette
   const mailboxes = accounts.flatMap((a) => {
     const reason = attentionReason(a, now);
     if (!reason) return [];
-    const since = reason === "never_synced" ? (a.createdAt ?? null) : (a.lastSyncAt ?? null);
-    return [{ accountId: a.id, email: a.email, ownerId: a.ownerId, reason, state: shownState(a), lastError: describe(a.lastError?.code, a.lastError?.params), since }];
+    const since = reason === "never_synced" ? (a.createdAt ?? null) : reason === "failing" ? (a.failingSince ?? a.lastSyncAt ?? null) : (a.lastSyncAt ?? null);
+    const failing = reason === "failing" && shownState(a) === "connectError";
+    return [
+      {
+        accountId: a.id,
+        email: a.email,
+        ownerId: a.ownerId,
+        reason,
+        state: shownState(a),
+        lastError: describe(a.lastError?.code, a.lastError?.params),
+        since,
+        failedRuns: failing ? (a.connectFailures ?? null) : null,
+        keepsFailing: failing && !!a.failingToldAt,
+      },
+    ];
   });
   return {
     mailboxes: mailboxes.sort((x, y) => REASON_ORDER.indexOf(x.reason) - REASON_ORDER.indexOf(y.reason) || x.email.localeCompare(y.email)),

@@ -3,13 +3,16 @@ import type { Db } from "../store/db";
 import { keys } from "../store/keys";
 import { nowIso } from "../shared/ids";
 import { JOB_TYPES, type JobType } from "../jobs/index";
+import { AppError, type FieldProblem } from "../shared/errors";
+import { parseRecipients } from "../notifications/index";
 
 /**
  * The job monitor's settings, per job type (as eSales Manager's background-job monitor):
  * monitoring on or off, how often to check (5 to 60 minutes, in steps of 5), after how many
  * hours a running job counts as long-running (1 to 24), and which ends to tell operations
- * about: a normal end, an abnormal end (failed or stalled) and a long run. Who receives them
- * is the notification settings' business (core/notifications).
+ * about: a normal end, an abnormal end (failed or stalled) and a long run, and who receives
+ * them: the type's own ";"-separated recipients, or (none set) the notification settings'
+ * admins and extra addresses (core/notification-mail).
  */
 export const jobTypeSettings = z.strictObject({
   enabled: z.boolean(),
@@ -21,6 +24,12 @@ export const jobTypeSettings = z.strictObject({
     .refine((n) => n % 5 === 0, { params: { key: "step_of", values: { step: 5 } } }),
   longRunningHours: z.number().int().min(1).max(24),
   notify: z.strictObject({ normal: z.boolean(), abnormal: z.boolean(), longRunning: z.boolean() }),
+  /**
+   * Addresses separated by ";" that receive this type's mails instead of the notification
+   * settings' admins and extra addresses; absent or empty: those. Each is checked on save
+   * (a 400 naming `types.<type>.recipients.<i>`) and saved normalised ("a@x.jp; b@y.jp").
+   */
+  recipients: z.string().max(4000).optional(),
 });
 export type JobTypeSettings = z.infer<typeof jobTypeSettings>;
 
@@ -42,9 +51,25 @@ export async function getMonitorSettings(db: Db): Promise<MonitorSettings> {
 }
 
 export async function saveMonitorSettings(db: Db, input: z.infer<typeof monitorSettingsInput>, byUserId: string): Promise<MonitorSettings> {
+  const problems: FieldProblem[] = [];
+  const types = Object.fromEntries(
+    JOB_TYPES.map((t) => {
+      const { recipients, ...rest } = input.types[t];
+      const parsed = parseRecipients(recipients ?? "", `types.${t}.recipients`);
+      problems.push(...parsed.problems);
+      return [t, parsed.addresses.length ? { ...rest, recipients: parsed.addresses.join("; ") } : rest];
+    }),
+  ) as Record<JobType, JobTypeSettings>;
+  if (problems.length) throw new AppError("validation", "validation_failed", { fields: problems });
   const updatedAt = nowIso();
-  await db.put("main", { ...keys.monitorSettings, types: input.types, updatedAt, updatedBy: byUserId });
-  return { types: input.types, updatedAt };
+  await db.put("main", { ...keys.monitorSettings, types, updatedAt, updatedBy: byUserId });
+  return { types, updatedAt };
+}
+
+/** The addresses a type's mails go to when it names its own; undefined: the notification settings' recipients. */
+export function typeRecipients(s: JobTypeSettings | undefined): string[] | undefined {
+  const addresses = s?.recipients ? parseRecipients(s.recipients).addresses : [];
+  return addresses.length ? addresses : undefined;
 }
 
 /**

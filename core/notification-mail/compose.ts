@@ -117,6 +117,40 @@ export function eventTexts(event: OpsEvent, c: ComposeContext): Texts {
           lines: [`A new password was saved for ${event.address}: its sync has resumed.`, "", `Resumed at: ${t("en", event.at)}`],
         },
       };
+    case "mailbox.failing":
+      return {
+        ja: {
+          subject: `【CRM Mail Sync】メールボックスの同期が失敗し続けています: ${event.address}`,
+          lines: [
+            `${event.address} の同期が${event.failedRuns}回続けて失敗しています（パスワード以外の原因: サーバーに接続できない、サーバーのエラーなど）。`,
+            "同期は予定どおり続けます。同期できた時点でもう一度お知らせします。",
+            "",
+            `失敗の始まり: ${t("ja", event.since)}`,
+            `理由: ${event.code}`,
+          ],
+        },
+        en: {
+          subject: `[CRM Mail Sync] Mailbox keeps failing: ${event.address}`,
+          lines: [
+            `The sync of ${event.address} failed ${event.failedRuns} times in a row, not because of its password (the server could not be reached or answered with an error).`,
+            "The sync keeps trying on its schedule; another mail follows when it syncs again.",
+            "",
+            `Failing since: ${t("en", event.since)}`,
+            `Reason: ${event.code}`,
+          ],
+        },
+      };
+    case "mailbox.recovered":
+      return {
+        ja: {
+          subject: `【CRM Mail Sync】メールボックスの同期が回復しました: ${event.address}`,
+          lines: [`${event.address} の同期が再びできるようになりました。`, "", `失敗の始まり: ${t("ja", event.since)}`, `回復日時: ${t("ja", event.at)}`],
+        },
+        en: {
+          subject: `[CRM Mail Sync] Mailbox syncs again: ${event.address}`,
+          lines: [`${event.address} syncs again.`, "", `Failing since: ${t("en", event.since)}`, `Recovered at: ${t("en", event.at)}`],
+        },
+      };
     default:
       return genericTexts(event, c);
   }
@@ -124,7 +158,8 @@ export function eventTexts(event: OpsEvent, c: ComposeContext): Texts {
 
 /** Events other helpers produce (jobs, dead letters, webhooks): what happened and its fields, one per line. */
 function genericTexts(event: OpsEvent, c: ComposeContext): Texts {
-  const fields = Object.entries(event).filter(([k]) => k !== "kind");
+  // who it goes to is the envelope's business, not the text's
+  const fields = Object.entries(event).filter(([k]) => k !== "kind" && k !== "recipients");
   const lines = (lang: Lang) => fields.map(([k, v]) => `${k}: ${typeof v === "string" && /^\d{4}-\d\d-\d\dT/.test(v) ? when(v, lang, c) : String(v)}`);
   const subject = "subject" in event ? ` ${event.subject}` : "address" in event ? ` ${event.address}` : "";
   return {

@@ -77,9 +77,14 @@ async function concernedOf(db: Db, event: OpsEvent): Promise<MailContact[]> {
   return contact ? [contact] : [];
 }
 
-/** Admins (when chosen), the people concerned, and the extra addresses: each once, with its language when known. */
-async function recipientsOf(deps: NotificationMailDeps, s: NotificationSettings, concerned: MailContact[]): Promise<MailContact[]> {
-  const all: MailContact[] = [...concerned, ...(s.notifyAdmins ? await adminContacts(deps.db) : []), ...s.extraRecipients.map((email) => ({ email }))];
+/**
+ * Admins (when chosen), the people concerned, and the extra addresses: each once, with its
+ * language when known. An event that names its own recipients (a job type's, from the job
+ * monitor's settings) goes to those instead of the admins and extra addresses.
+ */
+async function recipientsOf(deps: NotificationMailDeps, s: NotificationSettings, concerned: MailContact[], own?: string[]): Promise<MailContact[]> {
+  const everyone = own?.length ? own.map((email) => ({ email })) : [...(s.notifyAdmins ? await adminContacts(deps.db) : []), ...s.extraRecipients.map((email) => ({ email }))];
+  const all: MailContact[] = [...concerned, ...everyone];
   const byAddress = new Map<string, MailContact>();
   for (const c of all) {
     const key = c.email.toLowerCase();
@@ -116,7 +121,7 @@ const contextOf = (deps: NotificationMailDeps, s: NotificationSettings): Compose
 export async function mailEvent(deps: NotificationMailDeps, event: OpsEvent): Promise<DeliveryReport | undefined> {
   const s = await getNotificationSettings(deps.db);
   if (!s.enabled || s.events[event.kind] === false) return undefined;
-  const recipients = await recipientsOf(deps, s, await concernedOf(deps.db, event));
+  const recipients = await recipientsOf(deps, s, await concernedOf(deps.db, event), "recipients" in event ? event.recipients : undefined);
   if (!recipients.length) return undefined;
   return sendEach(deps, s, recipients, eventTexts(event, contextOf(deps, s)));
 }

@@ -2,11 +2,12 @@ import { z } from "zod";
 import type { Db } from "../store/db";
 import { keys } from "../store/keys";
 import { notificationSecretName, type SecretStore } from "../secrets/index";
-import { AppError, type FieldProblem } from "../shared/errors";
+import { AppError } from "../shared/errors";
 import { nowIso } from "../shared/ids";
 import { looksLikeEmail, normaliseEmail } from "../contacts/index";
+export { parseRecipients } from "../notifications/index";
 import { hostnameField, securityModes } from "../accounts/index";
-import { opsEventKinds, type OpsEventKind } from "../notifications/index";
+import { opsEventKinds, parseRecipients, type OpsEventKind } from "../notifications/index";
 
 /**
  * The organisation's notification mail settings (SETTINGS / NOTIFICATION_MAIL), as eSales
@@ -108,19 +109,6 @@ export function settingsView(s: NotificationSettings): z.infer<typeof notificati
   return { ...rest, server: s.server?.kind === "smtp" ? { ...s.server, hasPassword: !!passwordDestination } : s.server };
 }
 
-/** "a@x.jp; b@y.jp ;" -> the addresses, and a problem per address that is not one (field extraRecipients.<i>). */
-export function parseRecipients(text: string): { addresses: string[]; problems: FieldProblem[] } {
-  const parts = text
-    .split(/[;；]/)
-    .map((p) => p.trim())
-    .filter(Boolean);
-  const problems: FieldProblem[] = [];
-  parts.forEach((p, i) => {
-    if (!looksLikeEmail(p)) problems.push({ field: `extraRecipients.${i}`, key: "recipient_invalid", params: { address: p } });
-  });
-  return { addresses: [...new Set(parts.filter(looksLikeEmail).map(normaliseEmail))], problems };
-}
-
 export function isTimeZone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat("en", { timeZone: zone });
@@ -137,13 +125,15 @@ const destinationOf = (s: { host: string; port: number; security: string }) => `
  * Checks and saves the settings; a typed password goes to the secret store. Every problem is a
  * 400 naming its field: each bad extra address on its own, an unknown zone, a From address
  * that is not one, sending switched on with nothing to send through, and a saved password that
- * would go to another server than the one it was typed for (it must be typed again).
- * `mailboxExists` says whether a connected mailbox with this id exists.
+ * would go to another server than the one it was typed for (it must be typed again), a chosen
+ * mailbox that does not exist or has no outgoing server. `mailboxOf` resolves a connected
+ * mailbox by id (undefined: none), readying its saved password for the functions that send
+ * notification mail (the caller's business: it holds the secret store's write rights).
  */
 export async function saveNotificationSettings(
   deps: { db: Db; secrets: SecretStore },
   input: NotificationSettingsInput,
-  mailboxExists: (accountId: string) => Promise<boolean>,
+  mailboxOf: (accountId: string) => Promise<{ hasSmtp: boolean } | undefined>,
 ): Promise<NotificationSettings> {
   const before = await getNotificationSettings(deps.db);
   const { addresses, problems } = parseRecipients(input.extraRecipients);
@@ -165,7 +155,11 @@ export async function saveNotificationSettings(
           : { field: "server.password", key: "required" },
       );
   }
-  if (input.server?.kind === "mailbox" && !(await mailboxExists(input.server.accountId))) problems.push({ field: "server.accountId", key: "account_not_found_field" });
+  if (input.server?.kind === "mailbox") {
+    const mailbox = await mailboxOf(input.server.accountId);
+    if (!mailbox) problems.push({ field: "server.accountId", key: "account_not_found_field" });
+    else if (!mailbox.hasSmtp) problems.push({ field: "server.accountId", key: "notification_mailbox_no_smtp" });
+  }
   if (problems.length) throw new AppError("validation", "validation_failed", { fields: problems });
 
   if (input.server?.kind === "smtp" && input.server.password !== undefined) await deps.secrets.put(NOTIFICATION_SECRET, input.server.password);

@@ -9,20 +9,29 @@
  * in mails and log lines.
  */
 import type { Logger } from "../shared/log";
+export { parseRecipients } from "./recipients";
+
+/**
+ * Who a job's event goes to when its job type names its own recipients (the job monitor's
+ * per-type settings): they replace the notification settings' admins and extra addresses.
+ * Absent or empty: those, as for every other event.
+ */
+type Routed = { recipients?: string[] };
 
 export type OpsEvent =
   | { kind: "mailbox.paused"; accountId: string; address: string; ownerId: string; failedLogins: number; code: string; at: string }
   | { kind: "mailbox.resumed"; accountId: string; address: string; ownerId: string; at: string }
-  | { kind: "mailbox.failing"; accountId: string; address: string; ownerId: string; code: string; at: string }
+  | { kind: "mailbox.failing"; accountId: string; address: string; ownerId: string; code: string; failedRuns: number; since: string; at: string }
+  | { kind: "mailbox.recovered"; accountId: string; address: string; ownerId: string; since: string; at: string }
   | { kind: "mailbox.reconnect_needed"; accountId: string; address: string; ownerId: string; code: string; at: string }
   | { kind: "signin.locked"; userId: string; email: string; lockedAt: string; unlockAt: string; failedSignIns?: number }
   | { kind: "signin.unlocked"; userId: string; email: string; unlockedAt: string; byUserId?: string }
-  | { kind: "job.failed"; jobType: string; jobId: string; subject: string; code: string; at: string }
-  | { kind: "job.succeeded"; jobType: string; jobId: string; subject: string; at: string }
-  | { kind: "job.long_running"; jobType: string; jobId: string; subject: string; startedAt: string; at: string }
-  | { kind: "job.stalled"; jobType: string; jobId: string; subject: string; heartbeatAt: string; at: string }
-  | { kind: "job.resolved"; jobType: string; jobId: string; subject: string; incident: "long_running" | "stalled"; at: string }
-  | { kind: "deadletter.not_empty"; queue: string; count: number; at: string }
+  | ({ kind: "job.failed"; jobType: string; jobId: string; subject: string; code: string; at: string } & Routed)
+  | ({ kind: "job.succeeded"; jobType: string; jobId: string; subject: string; at: string } & Routed)
+  | ({ kind: "job.long_running"; jobType: string; jobId: string; subject: string; startedAt: string; at: string } & Routed)
+  | ({ kind: "job.stalled"; jobType: string; jobId: string; subject: string; heartbeatAt: string; at: string } & Routed)
+  | ({ kind: "job.resolved"; jobType: string; jobId: string; subject: string; incident: "long_running" | "stalled"; at: string } & Routed)
+  | ({ kind: "deadletter.not_empty"; queue: string; count: number; at: string } & Routed)
   | { kind: "webhook.endpoint_disabled"; endpointId: string; url: string; ownerId: string; at: string };
 
 export type OpsEventKind = OpsEvent["kind"];
@@ -32,6 +41,7 @@ export const opsEventKinds = [
   "mailbox.paused",
   "mailbox.resumed",
   "mailbox.failing",
+  "mailbox.recovered",
   "mailbox.reconnect_needed",
   "signin.locked",
   "signin.unlocked",

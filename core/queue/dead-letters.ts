@@ -9,7 +9,7 @@ import {
 } from "@aws-sdk/client-sqs";
 
 /**
- * The dead-letter queues (sync: after 3 receives, webhook: after 5) as operations see them:
+ * The dead-letter queues (sync: after 3 receives, webhook: after 5, send: after 6) as operations see them:
  * how many messages wait, what they are, and one sent back to its queue by an admin.
  *
  * SQS has no "peek": listing receives the messages with a visibility timeout and then makes
@@ -18,8 +18,8 @@ import {
  * then DeleteMessage from the dead-letter queue: at worst (a failure between the two) the job
  * is on both queues, and the sync's lease and idempotent writes make a job run twice harmless.
  */
-export type DeadLetterQueueName = "sync" | "webhook";
-export const DEAD_LETTER_QUEUES: readonly DeadLetterQueueName[] = ["sync", "webhook"];
+export type DeadLetterQueueName = "sync" | "webhook" | "send";
+export const DEAD_LETTER_QUEUES: readonly DeadLetterQueueName[] = ["sync", "webhook", "send"];
 
 export interface DeadLetterQueueRef {
   name: DeadLetterQueueName;

@@ -134,6 +134,7 @@ function linkedDeadLetters(): DeadLetters | undefined {
   const pairs = [
     ["sync", "SyncDeadLetterQueue", "SyncQueue"],
     ["webhook", "WebhookDeadLetterQueue", "WebhookQueue"],
+    ["send", "SendDeadLetterQueue", "SendQueue"],
   ] as const;
   for (const [name, dlq, source] of pairs) {
     const url = optionalLink(dlq)?.url,

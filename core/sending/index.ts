@@ -17,6 +17,7 @@ export { DEFAULT_SENDING, getSendingSettings, setSendingSettings, sendingSetting
 export { buildMessage, newMessageId, withSignature, wholeSecond, type MessageParts } from "./build-message";
 export { getOutgoing, type OutgoingRecord, type SendFailure, type SendStatus } from "./outbox";
 export { queueMessage, sendLimits, type QueueDeps } from "./queue-message";
+export { deliverTracked } from "./tracked-delivery";
 export { deliverOutgoing, MAX_ATTEMPTS, retryDelaySeconds, type DeliverDeps, type DeliverOutcome, type SendEventSink } from "./deliver";
 export { saveToSent, type SavedCopy } from "./save-to-sent";
 export { SqsSendQueue, parseSendJob, type SendJob, type SendQueue } from "./queue";

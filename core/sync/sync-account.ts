@@ -185,16 +185,17 @@ export async function runSyncJob(deps: SyncDeps, job: SyncJobMessage): Promise<S
     await keeper.stop();
     if (!continued) {
       // the job's end is recorded after its start (same item), alongside the account's state and the logout
-      const [{ stamp }] = await Promise.all([
+      const [recorded] = await Promise.all([
         recordJobEnd(db, lease, account, "connected", null, nowIso()),
         recordJob(db, job.jobId, "done", { startedAt, endedAt: nowIso(), counts }),
       ]);
-      if (stamp) keepEnd(account.id, stamp, await cursors);
+      if (recorded.stamp) keepEnd(account.id, recorded.stamp, await cursors);
+      await tellFailing(deps, account, recorded);
       await deps.jobEnded?.({ ...ended(job, account), status: "done" });
       jobLog.info("sync.completed", { counts });
       return { status: "done", counts };
     }
-    await recordJobEnd(db, lease, account, "connected", null, nowIso());
+    await tellFailing(deps, account, await recordJobEnd(db, lease, account, "connected", null, nowIso()));
     const next = newJob(account.id, "continuation", serverHint(account));
     await recordQueued(db, next);
     await deps.queue.enqueue([{ job: next }]);
@@ -221,6 +222,7 @@ export async function runSyncJob(deps: SyncDeps, job: SyncJobMessage): Promise<S
       recordJobEnd(db, lease, account, end, { code: err.code, params: err.params }, undefined, pauseAfter),
       recordJob(db, job.jobId, "failed", { startedAt, endedAt: nowIso(), counts, error: err.code }),
     ]);
+    await tellFailing(deps, account, next, err.code);
     if (end === "reconnectNeeded") await tellReconnectNeeded({ notifier: deps.notifier, log: jobLog }, account, err.code);
     jobLog.warn("sync.failed", { code: err.code, kind: err.kind, cause: err.cause });
     // (an ended OAuth2 grant was told as reconnect_needed just above)
@@ -245,6 +247,30 @@ export async function runSyncJob(deps: SyncDeps, job: SyncJobMessage): Promise<S
       await releaseLease(db, lease).catch(() => undefined);
     }
   }
+}
+
+/**
+ * Tells operations that a mailbox keeps failing (not its password: the server) or that it syncs
+ * again after it was told so, as the job's end decided (state-machine.ts, failingAfterJob).
+ */
+async function tellFailing(
+  deps: SyncDeps,
+  account: AccountRecord,
+  recorded: { failing?: "failing" | "recovered"; connectFailures?: number; failingSince?: string | null },
+  code?: string,
+): Promise<void> {
+  if (!recorded.failing) return;
+  const base = { accountId: account.id, address: account.email, ownerId: account.ownerId, at: nowIso() };
+  deps.log.warn(`sync.${recorded.failing}`, { accountId: account.id, failedRuns: recorded.connectFailures });
+  if (recorded.failing === "failing")
+    await deps.notifier?.notify({
+      kind: "mailbox.failing",
+      ...base,
+      code: code ?? "diag.unknown",
+      failedRuns: recorded.connectFailures ?? 0,
+      since: recorded.failingSince ?? base.at,
+    });
+  else await deps.notifier?.notify({ kind: "mailbox.recovered", ...base, since: account.failingSince ?? account.failingToldAt ?? base.at });
 }
 
 /** What the job monitor is told of every end: the job, its mailbox, and how its previous job ended (the same failure again is no new incident). */

@@ -242,6 +242,7 @@ export {
   listLockedUsers,
   unlockUser,
   listLockRecords,
+  expireLocks,
   type LockoutRule,
   type LockRecord,
 } from "./lockout";

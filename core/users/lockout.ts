@@ -18,7 +18,8 @@ import { normaliseLogin, type User } from "./index";
  *
  * On the user item: `signinFailures` (failed sign-ins since the last good one or the last lock),
  * `lockedUntil` (epoch seconds, checked at read time: nothing has to run when it passes) and
- * `lockedAt`.
+ * `lockedAt`. A lock that runs out on its own is recorded as an unlock ("expired") by whoever
+ * notices first: the user's next sign-in attempt or the job monitor's pass (expireLocks).
  */
 export const lockoutInput = z.strictObject({
   /** At most 10: the per-address limit stops evaluating passwords after 10 failures in 15 minutes. */
@@ -42,6 +43,8 @@ export const lockRecordOutput = z.object({
   unlockAt: z.string().nullable(),
   /** unlocked: the admin who unlocked early. */
   byUserId: z.string().nullable(),
+  /** unlocked: "admin" (early, by byUserId) or "expired" (the lock ran its time; `at` is when it ended). */
+  reason: z.enum(["admin", "expired"]).nullable(),
 });
 export type LockRecord = z.infer<typeof lockRecordOutput>;
 
@@ -63,11 +66,45 @@ async function userItemByLogin(db: Db, email: string): Promise<Item | undefined>
   return claim ? db.get("main", keys.user(claim.userId)) : undefined;
 }
 
-/** Refuses (429, signin_locked, with the wait as people say it) a sign-in to a locked user, before any password is checked. */
+/**
+ * Refuses (429, signin_locked, with the wait as people say it) a sign-in to a locked user, before
+ * any password is checked; a lock whose time has passed is recorded as expired first.
+ */
 export async function ensureNotLocked(db: Db, email: string): Promise<void> {
   const item = await userItemByLogin(db, email);
   const left = ((item?.lockedUntil as number | undefined) ?? 0) - nowSeconds();
   if (left > 0) throw new AppError("rateLimited", "signin_locked", { params: { seconds: left } });
+  if (item?.lockedUntil !== undefined) await expireLock(db, item);
+}
+
+/**
+ * Ends a lock that ran its time: removes it from the user item if it is still the one read (a
+ * concurrent sign-in or monitor pass that got there first records it, not this one) and records
+ * the unlock as "expired" at the time the lock ended. True when this call recorded it.
+ */
+async function expireLock(db: Db, item: Item): Promise<boolean> {
+  const until = item.lockedUntil as number;
+  const done = await db.update("main", keys.user(item.id), {
+    expression: "REMOVE lockedUntil, lockedAt",
+    values: { ":was": until, ":now": nowSeconds() },
+    condition: "lockedUntil = :was AND lockedUntil <= :now",
+    returnValues: "NONE",
+  });
+  if (done === false) return false;
+  await record(db, { kind: "unlocked", userId: item.id, email: item.email, at: iso(until), unlockAt: null, byUserId: null, reason: "expired" });
+  return true;
+}
+
+/**
+ * Records every lock that has run out and is not recorded yet (the job monitor's pass, so the
+ * record is complete even when the user never tries again). Returns how many it recorded.
+ */
+export async function expireLocks(db: Db): Promise<number> {
+  const now = nowSeconds();
+  const ran = (await db.queryIndex(keys.usersIndex)).filter((u) => typeof u.lockedUntil === "number" && u.lockedUntil <= now);
+  let recorded = 0;
+  for (const u of ran) if (await expireLock(db, u)) recorded++;
+  return recorded;
 }
 
 /** Sorted by when it was written, to the millisecond (`at` is whole seconds: a lock and an early unlock can share one). */
@@ -97,7 +134,7 @@ export async function countFailedSignIn(db: Db, notifier: Notifier, email: strin
     condition: "attribute_exists(pk) AND (attribute_not_exists(lockedUntil) OR lockedUntil <= :now)",
   });
   if (!locked) return;
-  await record(db, { kind: "locked", userId: item.id, email: item.email, at: iso(now), unlockAt: iso(until), byUserId: null });
+  await record(db, { kind: "locked", userId: item.id, email: item.email, at: iso(now), unlockAt: iso(until), byUserId: null, reason: null });
   await notifier.notify({ kind: "signin.locked", userId: item.id, email: item.email, lockedAt: iso(now), unlockAt: iso(until), failedSignIns: failures });
 }
 
@@ -136,7 +173,7 @@ export async function unlockUser(db: Db, notifier: Notifier, actor: User, userId
   });
   if (!done) throw new AppError("conflict", "user_not_locked");
   const at = iso(now);
-  await record(db, { kind: "unlocked", userId, email: item.email, at, unlockAt: null, byUserId: actor.id });
+  await record(db, { kind: "unlocked", userId, email: item.email, at, unlockAt: null, byUserId: actor.id, reason: "admin" });
   await notifier.notify({ kind: "signin.unlocked", userId, email: item.email, unlockedAt: at, byUserId: actor.id });
 }
 
@@ -149,6 +186,16 @@ export async function listLockRecords(db: Db, limit = 200): Promise<LockRecord[]
     Limit: limit,
   });
   return items.map((i) =>
-    lockRecordOutput.parse({ id: i.id, kind: i.kind, userId: i.userId, email: i.email, at: i.at, unlockAt: i.unlockAt ?? null, byUserId: i.byUserId ?? null }),
+    lockRecordOutput.parse({
+      id: i.id,
+      kind: i.kind,
+      userId: i.userId,
+      email: i.email,
+      at: i.at,
+      unlockAt: i.unlockAt ?? null,
+      byUserId: i.byUserId ?? null,
+      // records written before expiries were recorded: every unlock was an admin's
+      reason: i.reason ?? (i.kind === "unlocked" ? "admin" : null),
+    }),
   );
 }

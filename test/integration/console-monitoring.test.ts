@@ -115,6 +115,66 @@ describe("the admin overview", () => {
       .poll(async () => (await api.get("/api/settings/monitor")).body.types.import)
       .toEqual({ enabled: true, intervalMinutes: 30, longRunningHours: 6, notify: { normal: true, abnormal: true, longRunning: true } });
   }, 60_000);
+
+  it("lets an admin name a job type's own recipients, showing a bad address in the reader's language", async () => {
+    const page = await (await browser.newContext({ locale: "ja-JP", viewport: { width: 1440, height: 900 } })).newPage();
+    await signIn(page);
+    await page.getByTestId("overview-monitor-settings").click();
+    const sendRow = page.locator('[data-testid="monitor-type"][data-job-type="send"]');
+    await sendRow.waitFor();
+    expect(await sendRow.textContent()).toContain("メール送信");
+    await sendRow.getByTestId("monitor-recipients").fill("ops-desk@example.test; not-an-address");
+    await page.getByTestId("monitor-save").click();
+    await page.getByText("「not-an-address」は有効なメールアドレスではありません。").waitFor();
+    expect((await api.get("/api/settings/monitor")).body.types.send.recipients).toBeUndefined();
+    await sendRow.getByTestId("monitor-recipients").fill("ops-desk@example.test；it-desk@example.test");
+    await page.getByTestId("monitor-save").click();
+    await expect.poll(async () => (await api.get("/api/settings/monitor")).body.types.send.recipients).toBe("ops-desk@example.test; it-desk@example.test");
+    await expect.poll(() => sendRow.getByTestId("monitor-recipients").inputValue()).toBe("ops-desk@example.test; it-desk@example.test");
+  }, 60_000);
+});
+
+describe("a mailbox that keeps failing", () => {
+  it("is named on the overview with how many runs failed and since when, in Japanese, with Sync now", async () => {
+    // Prepare: carol's mailbox (saved with sync off, so no job of its own races the state set
+    // below), as the sync leaves it after its fourth failed run in a row with the server
+    // unreachable (operations told at the third)
+    const carol = mail.users.carol;
+    const created = await api.post("/api/accounts", {
+      email: carol.email,
+      imap: { host: mail.host, port: mail.imapsPort, security: "tls", user: carol.email },
+      password: carol.password,
+      syncEnabled: false,
+    });
+    expect(created.status, created.text).toBe(201);
+    const id = created.body.id as string;
+    const since = new Date(Date.now() - 20 * 60_000).toISOString();
+    await db.update("main", keys.account(id), {
+      expression: "SET syncEnabled = :on, lastSyncAt = :last, #s = :s, lastError = :e, connectFailures = :n, failingSince = :since, failingToldAt = :told",
+      names: { "#s": "state" },
+      values: {
+        ":on": true,
+        ":last": new Date(Date.now() - 25 * 60_000).toISOString(),
+        ":s": "connectError",
+        ":e": { code: "diag.connection_refused" },
+        ":n": 4,
+        ":since": since,
+        ":told": new Date(Date.now() - 10 * 60_000).toISOString(),
+      },
+    });
+    // Act
+    const page = await (await browser.newContext({ locale: "ja-JP", viewport: { width: 1440, height: 900 } })).newPage();
+    await signIn(page);
+    // Assess
+    const row = page.locator(`[data-testid="attention-mailbox"][data-account-id="${id}"]`);
+    await row.waitFor();
+    expect(await row.getAttribute("data-reason")).toBe("failing");
+    expect(await row.getAttribute("data-keeps-failing")).toBe("true");
+    const text = (await row.textContent()) ?? "";
+    expect(text).toContain("4回続けて同期に失敗しています");
+    expect(text).toMatch(/20\s?分前から/);
+    expect(await row.getByTestId("attention-action").textContent()).toContain("今すぐ同期");
+  }, 90_000);
 });
 
 describe("the mailbox list", () => {

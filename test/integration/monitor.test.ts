@@ -165,9 +165,9 @@ describe("the settings", () => {
   it("check a type only when its own interval has come, and not at all when it is off", async () => {
     await saveMonitorSettings(db, settingsWith({ import: { intervalMinutes: 15 }, sync: { enabled: false } }), "admin");
     await mailbox("off", { jobId: "o1", until: epoch(-5), startedAt: iso(-10) });
-    expect((await monitor(0)).checked).toEqual(["backfill", "fanout", "import", "webhook"]);
-    expect((await monitor(5)).checked).toEqual(["backfill", "fanout", "webhook"]);
-    expect((await monitor(15)).checked).toEqual(["backfill", "fanout", "import", "webhook"]);
+    expect((await monitor(0)).checked).toEqual(["backfill", "fanout", "import", "webhook", "send"]);
+    expect((await monitor(5)).checked).toEqual(["backfill", "fanout", "webhook", "send"]);
+    expect((await monitor(15)).checked).toEqual(["backfill", "fanout", "import", "webhook", "send"]);
     expect(events).toEqual([]); // sync is off: its dead holder is left to the next job's takeover
     expect((await db.get("main", keys.account("off")))!.leaseJobId).toBe("o1");
   });

@@ -1,9 +1,17 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { ParsedMail } from "mailparser";
 import { startLocalStack, type LocalStack } from "../../core/local/stack";
-import { formatInZone } from "../../core/notification-mail/index";
+import { formatInZone, mailEvent } from "../../core/notification-mail/index";
+import { FileSecretStore, type SecretStore } from "../../core/secrets/index";
+import { createLogger } from "../../core/shared/log";
+import { localDynamo } from "../../core/local/emulators";
+import { Db } from "../../core/store/db";
+import { keys } from "../../core/store/keys";
+import { metricSink, runMonitor, type MetricPoint } from "../../core/monitoring/index";
+import { mailNotifier } from "../../core/notification-mail/index";
+import { endRun } from "../../core/jobs/index";
 import { ApiClient } from "../support/api-client";
-import { waitForMail } from "../support/read-mail";
+import { readInbox, waitForMail } from "../support/read-mail";
 
 /**
  * Notification mail and the console sign-in lockout, end to end: the settings API (each bad
@@ -148,6 +156,48 @@ describe("console sign-in lockout", () => {
     expect((await admin.post(`/api/users/${memberId}/unlock`, {})).status).toBe(409);
   });
 
+  it("counts every wrong console password in the ConsoleSignInsFailed metric, unknown addresses too, and not a right one", async () => {
+    const points: MetricPoint[] = [];
+    const write = metricSink.write;
+    metricSink.write = (p) => void points.push(p);
+    try {
+      expect((await new ApiClient(stack.url).signIn("nobody@elsewhere.test", "guess-1")).status).toBe(401);
+      expect((await new ApiClient(stack.url).signIn(ADMIN.email, "guess-2")).status).toBe(401);
+      expect((await new ApiClient(stack.url).signIn(ADMIN.email, ADMIN.password)).status).toBe(200);
+    } finally {
+      metricSink.write = write;
+    }
+    expect(points.filter((p) => p.name === "ConsoleSignInsFailed").map((p) => p.value)).toEqual([1, 1]);
+  });
+
+  it("records a lock that ran its time as expired: at the next sign-in attempt, or by the monitor's pass", async () => {
+    // Prepare: lock alice, then let the lock's end pass (moved back in the item: a minute is the shortest rule)
+    const db = new Db(stack.tables, localDynamo(stack.dynamoEndpoint));
+    const runOut = async (email: string) => {
+      const claim = await db.get("main", keys.userEmail(email));
+      await db.update("main", keys.user(claim!.userId), { expression: "SET lockedUntil = :u", values: { ":u": Math.floor(Date.now() / 1000) - 30 } });
+    };
+    for (let i = 0; i < 3; i++) await new ApiClient(stack.url).signIn(MEMBER.email, `wrong-again-${i}`);
+    expect((await admin.get("/api/users/locked")).body.items.map((u: { email: string }) => u.email)).toEqual([MEMBER.email]);
+    await runOut(MEMBER.email);
+    // Act 1: alice signs in again
+    expect((await new ApiClient(stack.url).signIn(MEMBER.email, MEMBER.password)).status).toBe(200);
+    // Assess 1: the newest record is the expiry, at the lock's end, by no admin
+    let records = (await admin.get("/api/signin-locks")).body.items;
+    expect(records[0]).toMatchObject({ kind: "unlocked", reason: "expired", email: MEMBER.email, byUserId: null });
+    expect(records[1]).toMatchObject({ kind: "locked", email: MEMBER.email });
+    expect(records.filter((r: { reason: string | null }) => r.reason === "admin")).toHaveLength(1); // the early unlock before
+    // Act 2: locked again and run out, but nobody signs in: the monitor's pass records it, once
+    for (let i = 0; i < 3; i++) await new ApiClient(stack.url).signIn(MEMBER.email, `wrong-third-${i}`);
+    await runOut(MEMBER.email);
+    await stack.monitor();
+    await stack.monitor();
+    records = (await admin.get("/api/signin-locks")).body.items;
+    expect(records.slice(0, 2).map((r: { kind: string; reason: string | null }) => `${r.kind} ${r.reason}`)).toEqual(["unlocked expired", "locked null"]);
+    expect(records.filter((r: { reason: string | null }) => r.reason === "expired")).toHaveLength(2);
+    expect((await admin.get("/api/users/locked")).body.items).toEqual([]);
+  });
+
   it("refuses lockout rules outside 1-10 failures and 1-1440 minutes, in Japanese", async () => {
     const ja = new ApiClient(stack.url, "ja");
     await ja.signIn(ADMIN.email, ADMIN.password);
@@ -190,4 +240,153 @@ describe("notification mail through a connected mailbox", () => {
     expect(got.headers.get("from")).toMatchObject({ value: [{ address: bob.email }] });
     expect(admin.transcript.join("\n")).not.toContain(bob.password);
   });
+
+  it("lets the monitor, which may only read notification mail's and mailboxes' own secrets (as its IAM grant), mail through a mailbox saved before one secret per mailbox", async () => {
+    // Prepare: alice's mailbox, its password kept the old way ("account/<id>") as before one secret per mailbox
+    const box = await admin.post("/api/accounts", {
+      email: alice.email,
+      imap: { host: mail.host, port: mail.imapPort, security: "starttls", user: alice.email },
+      smtp: { host: mail.host, port: mail.smtpPort, security: "starttls", user: alice.email },
+      password: alice.password,
+      syncEnabled: false,
+    });
+    expect(box.status, box.text).toBe(201);
+    const files = new FileSecretStore(stack.secretDir);
+    await files.put(`account/${box.body.id}`, alice.password);
+    await files.delete(`mailbox/${box.body.id}`);
+    // what functions/monitor.ts may do in AWS (sst.config.ts): GetSecretValue on these names, nothing else
+    const read: string[] = [];
+    const denied = (name: string) => Promise.reject(Object.assign(new Error(`AccessDeniedException: ${name}`), { name: "AccessDeniedException" }));
+    const monitorSecrets: SecretStore = {
+      get: (name) => (name === "notifications/smtp" || name.startsWith("mailbox/") ? (read.push(name), files.get(name)) : denied(name)),
+      put: denied,
+      create: denied,
+      delete: denied,
+    };
+    const monitorDeps = {
+      db: new Db(stack.tables, localDynamo(stack.dynamoEndpoint)),
+      secrets: monitorSecrets,
+      log: createLogger({ fn: "monitor" }, "error"),
+      hostAllowance: "loopback" as const,
+      ca: mail.caPem,
+    };
+    const event = { kind: "job.stalled" as const, jobType: "import", jobId: "j1", subject: "stalled.csv", heartbeatAt: new Date().toISOString(), at: new Date().toISOString() };
+    // Act: an admin chooses the mailbox (the API readies its secret), then the monitor mails an event through it
+    const saved = await admin.request(
+      "PUT",
+      "/api/settings/notifications",
+      settings({ server: { kind: "mailbox", accountId: box.body.id }, fromAddress: "", notifyAdmins: false, extraRecipients: IT_DESK }),
+    );
+    expect(saved.status, saved.text).toBe(200);
+    const since = new Date();
+    const report = await mailEvent(monitorDeps, event);
+    // Assess: sent as alice, through her server, having read only her mailbox's secret
+    expect(report).toEqual({ sent: [IT_DESK], refused: [] });
+    expect(read).toEqual([`mailbox/${box.body.id}`]);
+    expect(await files.get(`account/${box.body.id}`)).toBeUndefined();
+    const got = await waitForMail(mail, catchall, (m) => m.subject?.includes("job.stalled") === true && textOf(m).includes("stalled.csv"), { since });
+    expect(got.headers.get("from")).toMatchObject({ value: [{ address: alice.email }] });
+  });
+
+  it("refuses a chosen mailbox without an outgoing server with a 400 naming it, in Japanese", async () => {
+    const box = await admin.post("/api/accounts", {
+      email: carol.email,
+      imap: { host: mail.host, port: mail.imapPort, security: "starttls", user: carol.email },
+      password: carol.password,
+      syncEnabled: false,
+    });
+    expect(box.status, box.text).toBe(201);
+    const ja = new ApiClient(stack.url, "ja");
+    await ja.signIn(ADMIN.email, ADMIN.password);
+    const reply = await ja.request("PUT", "/api/settings/notifications", settings({ server: { kind: "mailbox", accountId: box.body.id } }));
+    expect(reply.status).toBe(400);
+    expect(reply.body.error.fields).toEqual([
+      { field: "server.accountId", code: "notification_mailbox_no_smtp", message: "選択したメールボックスに送信（SMTP）サーバーが設定されていません。" },
+    ]);
+  });
+});
+
+describe("the job monitor's recipients per job type", () => {
+  const monitorWith = async (client: ApiClient, type: string, recipients: string) => {
+    const types = (await client.get("/api/settings/monitor")).body.types;
+    return client.request("PUT", "/api/settings/monitor", {
+      types: { ...types, [type]: { ...types[type], notify: { normal: true, abnormal: true, longRunning: true }, recipients } },
+    });
+  };
+
+  it("answers 400 naming each bad address of a type's recipients, in English and in Japanese, and saves nothing", async () => {
+    const ja = new ApiClient(stack.url, "ja");
+    await ja.signIn(ADMIN.email, ADMIN.password);
+    const before = (await admin.get("/api/settings/monitor")).body;
+    const en = await monitorWith(admin, "import", `${alice.email}; not-an-address ; x@`);
+    const jp = await monitorWith(ja, "import", `${alice.email}；not-an-address`);
+    expect(en.status).toBe(400);
+    expect(en.body.error.fields).toEqual([
+      { field: "types.import.recipients.1", code: "recipient_invalid", message: '"not-an-address" is not a valid email address.' },
+      { field: "types.import.recipients.2", code: "recipient_invalid", message: '"x@" is not a valid email address.' },
+    ]);
+    expect(jp.status).toBe(400);
+    expect(jp.body.error.fields).toEqual([{ field: "types.import.recipients.1", code: "recipient_invalid", message: "「not-an-address」は有効なメールアドレスではありません。" }]);
+    expect((await admin.get("/api/settings/monitor")).body).toEqual(before);
+  });
+
+  it("mails a job type's ends to its own recipients instead of the notification settings' admins and extra addresses", async () => {
+    // Prepare: notification mail (normal ends switched on) to the admins and bob + the IT desk; imports to alice alone
+    expect((await admin.request("PUT", "/api/settings/notifications", settings({ events: { "job.succeeded": true } }))).status).toBe(200);
+    const saved = await monitorWith(admin, "import", ` ${alice.email.toUpperCase()} ;`);
+    expect(saved.status, saved.text).toBe(200);
+    expect(saved.body.types.import.recipients).toBe(alice.email);
+    expect(saved.body.types.sync.recipients).toBeUndefined(); // the others keep the default
+    const since = new Date();
+    // Act: a contact import (a run of type "import") ends normally
+    const csv = Buffer.from(`name,primaryEmail\nRecipient Test,recipient-test-${Date.now()}@client.test\n`).toString("base64");
+    const imported = await admin.post("/api/contacts/import", { filename: "per-type.csv", contentBase64: csv });
+    expect(imported.status, imported.text).toBe(200);
+    // Assess: alice has the mail; bob (an extra address) and carol (the admin) do not
+    const toAlice = await waitForMail(mail, alice, (m) => m.subject?.includes("job.succeeded") === true && textOf(m).includes("per-type.csv"), { since });
+    expect(textOf(toAlice)).not.toContain("recipients");
+    await new Promise((ok) => setTimeout(ok, 2000));
+    for (const other of [bob, carol]) expect((await readInbox(mail, other, since)).filter((m) => m.subject?.includes("job.succeeded"))).toEqual([]);
+  });
+});
+
+describe("the job monitor's mails", () => {
+  it("mails a long-running job once however often the monitor checks, and once more when it ends", async () => {
+    // Prepare: a contact import running for 61 minutes (threshold 1 hour), beating all along;
+    // imports mail to alice alone (the test above); the monitor mails through the private Postfix
+    const db = new Db(stack.tables, localDynamo(stack.dynamoEndpoint));
+    const t0 = Date.now() + 10 * 60_000; // past the checks the stack's own monitor made above
+    const started = new Date(t0 - 61 * 60_000).toISOString();
+    const run = { jobId: `long-${Date.now()}`, jobType: "import" as const, subject: "slow-import.csv", startedAt: started };
+    await db.put("main", { ...keys.job(run.jobId), gsi1pk: keys.jobsOfType("import"), gsi1sk: started, ...run, status: "running", heartbeatAt: started });
+    const log = createLogger({ fn: "monitor" }, "error");
+    const notifier = mailNotifier({ db, secrets: new FileSecretStore(stack.secretDir), log, hostAllowance: "loopback", ca: mail.caPem });
+    /** A check at t0 + i * 5 minutes, the run having beaten just before it (a live, long run: not stalled). */
+    const check = async (i: number) => {
+      const at = new Date(t0 + i * 5 * 60_000);
+      // (only while it runs: an ended run keeps its end)
+      await db.update("main", keys.job(run.jobId), {
+        expression: "SET heartbeatAt = :h",
+        names: { "#s": "status" },
+        values: { ":h": at.toISOString(), ":r": "running" },
+        condition: "#s = :r",
+        returnValues: "NONE",
+      });
+      await runMonitor({ db, notifier, log }, at);
+    };
+    const since = new Date();
+    // Act: three checks, 5 minutes apart
+    for (let i = 0; i < 3; i++) await check(i);
+    // Assess: one mail
+    await waitForMail(mail, alice, (m) => m.subject?.includes("job.long_running") === true && textOf(m).includes("slow-import.csv"), { since });
+    await new Promise((ok) => setTimeout(ok, 1500));
+    const longMails = async () => (await readInbox(mail, alice, since)).filter((m) => textOf(m).includes("slow-import.csv"));
+    expect((await longMails()).map((m) => m.subject?.includes("job.long_running"))).toEqual([true]);
+    // Act 2: it ends; the next checks tell its resolution, once
+    await endRun(db, run, "done");
+    for (let i = 3; i < 5; i++) await check(i);
+    await waitForMail(mail, alice, (m) => m.subject?.includes("job.resolved") === true && textOf(m).includes("slow-import.csv"), { since });
+    await new Promise((ok) => setTimeout(ok, 1500));
+    expect((await longMails()).map((m) => (m.subject?.includes("job.resolved") ? "resolved" : "long")).sort()).toEqual(["long", "resolved"]);
+  }, 60_000);
 });

@@ -1,3 +1,5 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { updateCredentials } from "../../core/accounts/index";
 import { keys } from "../../core/store/keys";
@@ -24,6 +26,15 @@ const started = new Date();
 let f: Awaited<ReturnType<typeof startFaultStack>>;
 let logins = 0;
 let accountId = "";
+
+/**
+ * IMAP logins Dovecot itself logged as refused for this mailbox (auth_verbose, the harness's
+ * dovecot-config.ts): the server's own count beside the relay's. Only this file logs in to this
+ * user over IMAP with a wrong password, so other files running at once do not change it.
+ */
+const refusedInDovecotLog = async () =>
+  (await readFile(join(mail.dir, "log/dovecot.log"), "utf8")).split("\n").filter((l) => l.includes("imap-login") && l.includes("auth failed") && l.includes(`user=<${user.email}>`))
+    .length;
 
 const state = async () => (await f.api.get(`/api/accounts/${accountId}`)).body.state as string;
 const wait = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
@@ -75,6 +86,7 @@ describe("a mailbox paused after three refused logins", () => {
     await updateCredentials({ secrets: f.deps.secrets }, accountId, { imap: "no-longer-the-password" });
     await f.db.update("main", keys.account(accountId), { expression: "SET secretVersion = :v", values: { ":v": `changed-${Date.now()}` } });
     const before = logins;
+    const refusedBefore = await refusedInDovecotLog();
     // Act
     for (let i = 1; i <= 3; i++) {
       const outcome = await runSyncJob(f.deps, await f.queued(accountId));
@@ -83,6 +95,7 @@ describe("a mailbox paused after three refused logins", () => {
     }
     // Assess
     expect(logins - before).toBe(3);
+    await expect.poll(async () => (await refusedInDovecotLog()) - refusedBefore, { timeout: 5_000 }).toBe(3);
     // the owner is told, with what to do (their language is unknown: both)
     const told = await waitForMail(mail, owner, (m) => m.subject?.includes(`Mailbox paused: ${user.email}`) === true, { since: started });
     expect(told.text).toContain("3 times in a row");
@@ -92,6 +105,7 @@ describe("a mailbox paused after three refused logins", () => {
 
   it("makes no further login on a scheduled job, Sync now, a body fetch or a test with the saved password", async () => {
     const before = logins;
+    const refusedBefore = await refusedInDovecotLog();
     // schedule: the tick does not queue it, and a job queued anyway is skipped
     const tick = await fanOut({ db: f.db, queue: f.deps.queue, log: f.deps.log, intervalMinutes: 5, now: () => new Date(Date.now() + 3_600_000) });
     expect(tick.enqueued.map((m) => m.accountId)).not.toContain(accountId);
@@ -116,6 +130,7 @@ describe("a mailbox paused after three refused logins", () => {
     expect(test.body.error.fields.map((x: { field: string }) => x.field)).toEqual(["password"]);
     await wait(1_000); // anything late would have reached the relay by now
     expect(logins - before).toBe(0);
+    expect((await refusedInDovecotLog()) - refusedBefore).toBe(0);
     expect(await state()).toBe("paused");
   }, 60_000);
 

@@ -28,7 +28,10 @@ export async function readInbox(mail: MailServersInfo, user: { email: string; pa
   client.on("error", () => undefined);
   await client.connect();
   try {
-    await client.mailboxOpen("INBOX");
+    const box = await client.mailboxOpen("INBOX");
+    // nothing delivered yet: Dovecot answers FETCH 1:* on an empty mailbox with BAD, which
+    // imapflow throws as "Command failed" (the server's words only in responseText)
+    if (box.exists === 0) return [];
     const out: ParsedMail[] = [];
     for await (const m of client.fetch("1:*", { source: true, internalDate: true })) {
       if (!m.source || (m.internalDate && new Date(m.internalDate) < new Date(since.getTime() - 1000))) continue;

@@ -4,6 +4,9 @@ import {
   afterOwnerStatus,
   afterSave,
   duringFirstSync,
+  failingAfterJob,
+  FAILING_AFTER_MS,
+  FAILING_AFTER_RUNS,
   isPaused,
   maySendSavedPassword,
   maySync,
@@ -80,5 +83,38 @@ describe("the account state machine", () => {
     expect(shownState(released)).toBe("connected");
     // a refused login during the hold still counts as before: the hold changes no stored state
     expect(afterJob(held, "authenticationError")).toEqual({ state: "authenticationError", authFailures: 2 });
+  });
+});
+
+describe("a mailbox that keeps failing (not its password)", () => {
+  const at = (minutes: number) => new Date(Date.UTC(2026, 10, 30, 9, minutes)).toISOString();
+
+  it("is told failing on the third server failure in a row, once, and recovered when a job connects again", () => {
+    // Prepare / Act
+    const first = failingAfterJob({}, "connectError", at(0));
+    const second = failingAfterJob(first.facts!, "connectError", at(5));
+    const third = failingAfterJob(second.facts!, "connectError", at(10));
+    const fourth = failingAfterJob(third.facts!, "connectError", at(15));
+    const back = failingAfterJob(fourth.facts!, "connected", at(20));
+    // Assess
+    expect(FAILING_AFTER_RUNS).toBe(3);
+    expect([first.tell, second.tell, third.tell, fourth.tell, back.tell]).toEqual([undefined, undefined, "failing", undefined, "recovered"]);
+    expect(fourth.facts).toEqual({ connectFailures: 4, failingSince: at(0), failingToldAt: at(10) });
+    expect(back.facts).toEqual({ connectFailures: 0, failingSince: null, failingToldAt: null });
+  });
+
+  it("is told failing after an hour of failures even with fewer runs, and a blip that was never told resolves silently", () => {
+    const first = failingAfterJob({}, "connectError", at(0));
+    expect(failingAfterJob(first.facts!, "connectError", at(59)).tell).toBeUndefined();
+    expect(FAILING_AFTER_MS).toBe(60 * 60_000);
+    expect(failingAfterJob(first.facts!, "connectError", at(60)).tell).toBe("failing");
+    expect(failingAfterJob(first.facts!, "connected", at(5))).toEqual({ facts: { connectFailures: 0, failingSince: null, failingToldAt: null }, tell: undefined });
+  });
+
+  it("leaves the incident as it is on a refused login, and writes nothing for a mailbox that never failed", () => {
+    const told = { connectFailures: 3, failingSince: at(0), failingToldAt: at(10) };
+    expect(failingAfterJob(told, "authenticationError", at(20))).toEqual({});
+    expect(failingAfterJob(told, "reconnectNeeded", at(20))).toEqual({});
+    expect(failingAfterJob({}, "connected", at(20))).toEqual({});
   });
 });

@@ -315,8 +315,8 @@ describe("sst.config.ts run()", () => {
           for (const resource of permission.resources) {
             expect(typeof resource, def.where).toBe("string");
             expect(resource, def.where).toMatch(/^arn:/);
-            // the whole prefix, or one name under it (the monitor's notification password)
-            expect(resource, def.where).toMatch(new RegExp(`:secretsmanager:[^:]+:[^:]+:secret:${escape(prefix)}(notifications/smtp)?\\*$`));
+            // the whole prefix, or names under it (the monitor's notification password and mailbox secrets)
+            expect(resource, def.where).toMatch(new RegExp(`:secretsmanager:[^:]+:[^:]+:secret:${escape(prefix)}(notifications/smtp|mailbox/)?\\*$`));
           }
       }
       // api stores and deletes mailbox passwords; sync reads them.
@@ -330,7 +330,7 @@ describe("sst.config.ts run()", () => {
     }
   });
 
-  it("gives no Secrets Manager permission to functions other than api, sync, send (as sync: never PutSecretValue), webhooks (which only reads) and the monitor (only notification mail's password)", async () => {
+  it("gives no Secrets Manager permission to functions other than api, sync, send (as sync: never PutSecretValue), webhooks (which only reads) and the monitor (only reads notification mail's password and mailbox secrets)", async () => {
     const e = await evaluate();
     expect(secretsPermissions(functionByHandler(e, "functions/webhooks.handler")).flatMap((p) => p.actions)).toEqual(["secretsmanager:GetSecretValue"]);
     expect(
@@ -340,7 +340,10 @@ describe("sst.config.ts run()", () => {
     ).toEqual(["secretsmanager:CreateSecret", "secretsmanager:DeleteSecret", "secretsmanager:GetSecretValue"]);
     const monitor = secretsPermissions(functionByHandler(e, "functions/monitor.handler"));
     expect(monitor.flatMap((p) => p.actions)).toEqual(["secretsmanager:GetSecretValue"]);
-    for (const p of monitor) for (const resource of p.resources) expect(resource).toMatch(/:secret:[^*]+\/notifications\/smtp\*$/);
+    // notification mail through the system's SMTP server, or through the chosen mailbox: read only, and nothing else under the prefix
+    const monitorResources = monitor.flatMap((p) => p.resources);
+    expect(monitorResources).toHaveLength(2);
+    expect(monitorResources).toEqual([expect.stringMatching(/:secret:[^*]+\/notifications\/smtp\*$/), expect.stringMatching(/:secret:crm-mail-sync\/[^/*]+\/mailbox\/\*$/)]);
     const others = functionDefs(e).filter(
       (d) => !["functions/api.handler", "functions/sync.handler", "functions/webhooks.handler", "functions/send.handler", "functions/monitor.handler"].includes(d.args.handler),
     );
@@ -497,6 +500,13 @@ describe("sst.config.ts run()", () => {
   it("lets the monitor count, and the API list and redrive, both dead-letter queues", async () => {
     const e = await evaluate();
     const queues = [ref("SyncDeadLetterQueue"), ref("SyncQueue"), ref("WebhookDeadLetterQueue"), ref("WebhookQueue")];
+    expect(functionByHandler(e, "functions/monitor.handler").args.link).toEqual(expect.arrayContaining(queues));
+    expect(functionByHandler(e, "functions/api.handler").args.link).toEqual(expect.arrayContaining(queues));
+  });
+
+  it("lets the monitor count, and the API list and redrive, the send dead-letter queue too (core/runtime links it with SendQueue, where a redrive sends it)", async () => {
+    const e = await evaluate();
+    const queues = [ref("SendDeadLetterQueue"), ref("SendQueue")];
     expect(functionByHandler(e, "functions/monitor.handler").args.link).toEqual(expect.arrayContaining(queues));
     expect(functionByHandler(e, "functions/api.handler").args.link).toEqual(expect.arrayContaining(queues));
   });

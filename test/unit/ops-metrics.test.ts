@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { ALARM_RULES, countingNotifier, countMetric, emfLine, localAlarms, metricSink, METRIC_NAMESPACE, type MetricPoint } from "../../core/monitoring/index";
+import { ALARM_RULES, countingNotifier, countMetric, emfLine, localAlarms, metricSink, METRIC_NAMES, METRIC_NAMESPACE, type MetricPoint } from "../../core/monitoring/index";
 
 /** Operations metrics as CloudWatch's Embedded Metric Format lines, and the alarm rules evaluated locally. */
 const writeMetric = metricSink.write;
@@ -56,6 +56,13 @@ describe("localAlarms", () => {
     } finally {
       alarms.stop();
     }
+  });
+
+  it("alarms only on metrics the functions write, and keeps mailbox logins and console sign-ins apart (no alarm on the raw failures: the lockout and pause alarms follow them)", () => {
+    for (const rule of ALARM_RULES) expect(METRIC_NAMES).toContain(rule.metric);
+    expect(METRIC_NAMES).toEqual(expect.arrayContaining(["LoginsFailed", "ConsoleSignInsFailed"]));
+    expect(ALARM_RULES.map((r) => r.metric)).not.toContain("ConsoleSignInsFailed");
+    expect(new Set(ALARM_RULES.map((r) => r.suffix)).size).toBe(ALARM_RULES.length);
   });
 
   it("has one rule each for console lockouts, paused mailboxes and stalled jobs", () => {

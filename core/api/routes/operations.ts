@@ -1,6 +1,6 @@
 import { z } from "zod";
 import * as users from "../../users/index";
-import { getAccountRecord, getPauseRule, pauseRuleInput, savePauseRule, PROBE_LIMIT } from "../../accounts/index";
+import { getAccountRecord, getPauseRule, pauseRuleInput, readCredentials, savePauseRule, PROBE_LIMIT } from "../../accounts/index";
 import {
   getNotificationSettings,
   notificationSettingsInput,
@@ -46,7 +46,14 @@ export const operationsRoutes: Route[] = [
     body: notificationSettingsInput,
     response: notificationSettingsOutput,
     async handle(ctx) {
-      const saved = await saveNotificationSettings(ctx.deps, ctx.body, async (id) => !!(await getAccountRecord(ctx.deps.db, id)));
+      const saved = await saveNotificationSettings(ctx.deps, ctx.body, async (id) => {
+        const account = await getAccountRecord(ctx.deps.db, id);
+        if (!account) return undefined;
+        // the monitor may only read "mailbox/<id>" secrets (sst.config.ts): a mailbox saved before
+        // one secret per mailbox is migrated to its combined secret now, by the API, which may
+        if (account.smtp) await readCredentials({ secrets: ctx.deps.secrets, db: ctx.deps.db }, id);
+        return { hasSmtp: !!account.smtp };
+      });
       ctx.deps.log.info("notifications.settings.saved", { by: ctx.session.user.id, enabled: saved.enabled, server: saved.server?.kind ?? null });
       return { body: settingsView(saved) };
     },

@@ -2,6 +2,7 @@ import { z } from "zod";
 import * as users from "../../users/index";
 import { notifierOf, type Route } from "../types";
 import { AppError } from "../../shared/errors";
+import { countMetric } from "../../monitoring/index";
 import { release, reserve, type RateLimit, type Reservation } from "../../store/rate-limit";
 import type { Db } from "../../store/db";
 
@@ -72,7 +73,10 @@ export const sessionRoutes: Route[] = [
         async () => {
           await users.ensureNotLocked(ctx.deps.db, ctx.body.email);
           return users.authenticate(ctx.deps.db, ctx.body.email, ctx.body.password).catch(async (err) => {
-            if (err instanceof AppError && err.code === "invalid_credentials") await users.countFailedSignIn(ctx.deps.db, notifierOf(ctx.deps), ctx.body.email);
+            if (err instanceof AppError && err.code === "invalid_credentials") {
+              countMetric("ConsoleSignInsFailed");
+              await users.countFailedSignIn(ctx.deps.db, notifierOf(ctx.deps), ctx.body.email);
+            }
             throw err;
           });
         },

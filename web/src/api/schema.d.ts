@@ -1272,6 +1272,8 @@ export interface operations {
                   message: string;
                 } | null;
                 since: string | null;
+                failedRuns: number | null;
+                keepsFailing: boolean;
               })[];
             incidents: ({
                 /** @enum {string} */
@@ -1297,7 +1299,7 @@ export interface operations {
               })[];
             deadLetters: (({
                 /** @enum {string} */
-                queue: "sync" | "webhook";
+                queue: "sync" | "webhook" | "send";
                 count: number;
               })[]) | null;
             generatedAt: string;
@@ -1356,6 +1358,7 @@ export interface operations {
                   abnormal: boolean;
                   longRunning: boolean;
                 };
+                recipients?: string;
               };
               backfill: {
                 enabled: boolean;
@@ -1366,6 +1369,7 @@ export interface operations {
                   abnormal: boolean;
                   longRunning: boolean;
                 };
+                recipients?: string;
               };
               fanout: {
                 enabled: boolean;
@@ -1376,6 +1380,7 @@ export interface operations {
                   abnormal: boolean;
                   longRunning: boolean;
                 };
+                recipients?: string;
               };
               import: {
                 enabled: boolean;
@@ -1386,6 +1391,7 @@ export interface operations {
                   abnormal: boolean;
                   longRunning: boolean;
                 };
+                recipients?: string;
               };
               webhook: {
                 enabled: boolean;
@@ -1396,6 +1402,18 @@ export interface operations {
                   abnormal: boolean;
                   longRunning: boolean;
                 };
+                recipients?: string;
+              };
+              send: {
+                enabled: boolean;
+                intervalMinutes: number;
+                longRunningHours: number;
+                notify: {
+                  normal: boolean;
+                  abnormal: boolean;
+                  longRunning: boolean;
+                };
+                recipients?: string;
               };
             };
             updatedAt: string | null;
@@ -1452,6 +1470,7 @@ export interface operations {
                 abnormal: boolean;
                 longRunning: boolean;
               };
+              recipients?: string;
             };
             backfill: {
               enabled: boolean;
@@ -1462,6 +1481,7 @@ export interface operations {
                 abnormal: boolean;
                 longRunning: boolean;
               };
+              recipients?: string;
             };
             fanout: {
               enabled: boolean;
@@ -1472,6 +1492,7 @@ export interface operations {
                 abnormal: boolean;
                 longRunning: boolean;
               };
+              recipients?: string;
             };
             import: {
               enabled: boolean;
@@ -1482,6 +1503,7 @@ export interface operations {
                 abnormal: boolean;
                 longRunning: boolean;
               };
+              recipients?: string;
             };
             webhook: {
               enabled: boolean;
@@ -1492,6 +1514,18 @@ export interface operations {
                 abnormal: boolean;
                 longRunning: boolean;
               };
+              recipients?: string;
+            };
+            send: {
+              enabled: boolean;
+              intervalMinutes: number;
+              longRunningHours: number;
+              notify: {
+                normal: boolean;
+                abnormal: boolean;
+                longRunning: boolean;
+              };
+              recipients?: string;
             };
           };
         };
@@ -1512,6 +1546,7 @@ export interface operations {
                   abnormal: boolean;
                   longRunning: boolean;
                 };
+                recipients?: string;
               };
               backfill: {
                 enabled: boolean;
@@ -1522,6 +1557,7 @@ export interface operations {
                   abnormal: boolean;
                   longRunning: boolean;
                 };
+                recipients?: string;
               };
               fanout: {
                 enabled: boolean;
@@ -1532,6 +1568,7 @@ export interface operations {
                   abnormal: boolean;
                   longRunning: boolean;
                 };
+                recipients?: string;
               };
               import: {
                 enabled: boolean;
@@ -1542,6 +1579,7 @@ export interface operations {
                   abnormal: boolean;
                   longRunning: boolean;
                 };
+                recipients?: string;
               };
               webhook: {
                 enabled: boolean;
@@ -1552,6 +1590,18 @@ export interface operations {
                   abnormal: boolean;
                   longRunning: boolean;
                 };
+                recipients?: string;
+              };
+              send: {
+                enabled: boolean;
+                intervalMinutes: number;
+                longRunningHours: number;
+                notify: {
+                  normal: boolean;
+                  abnormal: boolean;
+                  longRunning: boolean;
+                };
+                recipients?: string;
               };
             };
             updatedAt: string | null;
@@ -1595,7 +1645,7 @@ export interface operations {
   "getDead-letters": {
     parameters: {
       query?: {
-        queue?: "sync" | "webhook";
+        queue?: "sync" | "webhook" | "send";
       };
       header?: {
         /** @description en or ja: the language of error messages */
@@ -1609,7 +1659,7 @@ export interface operations {
           "application/json": {
             items: ({
                 /** @enum {string} */
-                queue: "sync" | "webhook";
+                queue: "sync" | "webhook" | "send";
                 messageId: string;
                 receiveCount: number;
                 sentAt: string | null;
@@ -6185,6 +6235,7 @@ export interface operations {
                 at: string;
                 unlockAt: string | null;
                 byUserId: string | null;
+                reason: ("admin" | "expired") | null;
               })[];
           };
         };

@@ -37,6 +37,7 @@ export const operations = {
   "ops.event.mailbox.paused": "A mailbox is paused (its password was refused)",
   "ops.event.mailbox.resumed": "A paused mailbox resumed",
   "ops.event.mailbox.failing": "A mailbox keeps failing",
+  "ops.event.mailbox.recovered": "A failing mailbox syncs again",
   "ops.event.mailbox.reconnect_needed": "A mailbox must be connected again",
   "ops.event.signin.locked": "A user is locked out after failed sign-ins",
   "ops.event.signin.unlocked": "A user is unlocked",
@@ -62,6 +63,7 @@ export const operations = {
   "ops.records.title": "Locks and unlocks",
   "ops.records.empty": "Nothing yet.",
   "ops.records.locked": "Locked until {until}",
+  "ops.records.expired": "Unlocked: the lock ran its time",
   "ops.records.unlocked": "Unlocked early by an administrator",
 
   "ops.pause.title": "Paused mailboxes",

@@ -41,6 +41,7 @@ export const operations: Record<keyof typeof en, string> = {
   "ops.event.mailbox.paused": "メールボックスの一時停止（パスワードが拒否された）",
   "ops.event.mailbox.resumed": "一時停止したメールボックスの再開",
   "ops.event.mailbox.failing": "メールボックスの同期失敗が続いている",
+  "ops.event.mailbox.recovered": "同期失敗が続いていたメールボックスの回復",
   "ops.event.mailbox.reconnect_needed": "メールボックスの再接続が必要",
   "ops.event.signin.locked": "サインイン失敗によるユーザーのロック",
   "ops.event.signin.unlocked": "ユーザーのロック解除",
@@ -66,6 +67,7 @@ export const operations: Record<keyof typeof en, string> = {
   "ops.records.title": "ロックと解除の記録",
   "ops.records.empty": "まだありません。",
   "ops.records.locked": "{until} までロック",
+  "ops.records.expired": "ロック期間の終了により解除",
   "ops.records.unlocked": "管理者が予定より早く解除",
 
   "ops.pause.title": "メールボックスの一時停止",

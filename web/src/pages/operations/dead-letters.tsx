@@ -5,7 +5,7 @@ import { api } from "../../api";
 import type { DeadLetter, OperationsOverview } from "../../api";
 import { DataTable, ErrorBanner, Loading, StoredError, errorText, useNotify } from "../../components";
 import { useSubmit } from "../../hooks";
-import { formatDateTime, formatNumber, useI18n } from "../../i18n";
+import { formatDateTime, formatNumber, type MessageKey, useI18n } from "../../i18n";
 
 export function DeadLettersCard(props: { counts: OperationsOverview["deadLetters"]; onChanged: () => void }) {
   const { t, lang } = useI18n();
@@ -51,7 +51,7 @@ export function DeadLettersCard(props: { counts: OperationsOverview["deadLetters
           <p className="run-line">
             {props.counts.map((c) => (
               <span key={c.queue} className={`badge badge--${c.count ? "error" : "neutral"}`} data-testid="dead-letter-count" data-queue={c.queue} data-count={c.count}>
-                {t(c.queue === "sync" ? "deadLetters.count.sync" : "deadLetters.count.webhook", { count: formatNumber(lang, c.count) })}
+                {t(`deadLetters.count.${c.queue}` as MessageKey, { count: formatNumber(lang, c.count) })}
               </span>
             ))}
             {items === null ? (

@@ -123,11 +123,17 @@ export function LockedUsersCard(props: { withRecords?: boolean } = {}) {
           {records.length === 0 ? <p className="muted">{t("ops.records.empty")}</p> : null}
           <ul className="plain-list" data-testid="lock-records">
             {records.map((r) => (
-              <li key={r.id} className="plain-list__row" data-testid="lock-record" data-kind={r.kind}>
+              <li key={r.id} className="plain-list__row" data-testid="lock-record" data-kind={r.kind} data-reason={r.reason ?? undefined}>
                 <span>
                   {formatDateTime(lang, r.at)} · {r.email}
                 </span>
-                <span className="muted">{r.kind === "locked" ? t("ops.records.locked", { until: formatDateTime(lang, r.unlockAt) }) : t("ops.records.unlocked")}</span>
+                <span className="muted">
+                  {r.kind === "locked"
+                    ? t("ops.records.locked", { until: formatDateTime(lang, r.unlockAt) })
+                    : r.reason === "expired"
+                      ? t("ops.records.expired")
+                      : t("ops.records.unlocked")}
+                </span>
               </li>
             ))}
           </ul>

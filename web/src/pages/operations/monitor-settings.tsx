@@ -1,6 +1,7 @@
 // The job monitor's settings (admins), as eSales Manager's background-job monitor: per job type,
 // monitoring on or off, the check interval (5-60 minutes in steps of 5), after how many hours
-// a run counts as long (1-24), and which ends to notify.
+// a run counts as long (1-24), which ends to notify, and to whom (the type's own ";"-separated
+// addresses, or the notification mail settings' recipients when left empty).
 import { useEffect, useState, type FormEvent } from "react";
 import { api } from "../../api";
 import type { JobType, JobTypeSettings, MonitorSettings } from "../../api";
@@ -8,7 +9,7 @@ import { ErrorBanner, Loading, PageHeader, errorText, useNotify } from "../../co
 import { useSubmit } from "../../hooks";
 import { type MessageKey, useI18n } from "../../i18n";
 
-const JOB_TYPES: JobType[] = ["sync", "backfill", "fanout", "import", "webhook"];
+const JOB_TYPES: JobType[] = ["sync", "backfill", "fanout", "import", "webhook", "send"];
 const INTERVALS = Array.from({ length: 12 }, (_, i) => (i + 1) * 5);
 const HOURS = Array.from({ length: 24 }, (_, i) => i + 1);
 const NOTIFY: (keyof JobTypeSettings["notify"])[] = ["normal", "abnormal", "longRunning"];
@@ -52,6 +53,7 @@ export function MonitorSettingsPage() {
                   <th scope="col">{t("monitor.col.interval")}</th>
                   <th scope="col">{t("monitor.col.longRunning")}</th>
                   <th scope="col">{t("monitor.col.notify")}</th>
+                  <th scope="col">{t("monitor.col.recipients")}</th>
                 </tr>
               </thead>
               <tbody>
@@ -115,6 +117,19 @@ export function MonitorSettingsPage() {
                             {t(`monitor.notify.${k}` as MessageKey)}
                           </label>
                         ))}
+                      </td>
+                      <td>
+                        <input
+                          className="input"
+                          type="text"
+                          inputMode="email"
+                          value={s.recipients ?? ""}
+                          disabled={!s.enabled}
+                          placeholder={t("monitor.recipientsDefault")}
+                          onChange={(e) => change(type, { recipients: e.target.value })}
+                          aria-label={`${label}: ${t("monitor.col.recipients")}`}
+                          data-testid="monitor-recipients"
+                        />
                       </td>
                     </tr>
                   );

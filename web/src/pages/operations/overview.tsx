@@ -83,13 +83,15 @@ function MailboxesCard(props: { items: AttentionMailbox[]; now: number; onChange
           <table className="table">
             <tbody>
               {props.items.map((m) => (
-                <tr key={m.accountId} data-testid="attention-mailbox" data-reason={m.reason} data-account-id={m.accountId}>
+                <tr key={m.accountId} data-testid="attention-mailbox" data-reason={m.reason} data-keeps-failing={m.keepsFailing ? "true" : undefined} data-account-id={m.accountId}>
                   <td>
                     <div className="cell-main">{m.email}</div>
                     <div className="cell-sub">
                       {m.reason === "never_synced"
                         ? t("overview.hint.never_synced", { when: formatRelative(lang, m.since, props.now) })
-                        : t(`overview.hint.${m.reason}` as MessageKey)}
+                        : m.keepsFailing && m.since
+                          ? t("overview.hint.keepsFailing", { count: m.failedRuns ?? 0, when: formatRelative(lang, m.since, props.now) })
+                          : t(`overview.hint.${m.reason}` as MessageKey)}
                     </div>
                     {m.lastError ? <div className="cell-sub cell-sub--error clamp-2">{m.lastError.message}</div> : null}
                   </td>
