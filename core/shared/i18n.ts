@@ -507,7 +507,7 @@ const catalogue = {
   webhook_not_found: { en: "This webhook endpoint does not exist.", ja: "このWebhookエンドポイントは存在しません。" },
   webhook_delivery_not_found: {
     en: "This webhook delivery does not exist (deliveries are kept for 30 days).",
-    ja: "このWebhook配信は存在しません（配信記録の保存期間は30日です）。",
+    ja: "このウェブフック配信は存在しません（配信記録の保存期間は30日です）。",
   },
   // operations: notification mail, sign-in lockout, paused mailboxes
   recipient_invalid: { en: '"{address}" is not a valid email address.', ja: "「{address}」は有効なメールアドレスではありません。" },
