@@ -65,7 +65,6 @@ export const contacts = {
   "contact.threads": "{count} conversations",
   "contact.attachmentsCount": "{count} attachments",
   "contact.noMessagesOwner": "No email with this contact in {owner}'s mailboxes.",
-  "contact.openMessage": "Open the email: {subject}",
 
   "message.title": "Email",
   "message.close": "Close",

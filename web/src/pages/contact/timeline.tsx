@@ -312,7 +312,7 @@ function MessageRow(props: { m: MessageSummary; count?: number; open?: boolean; 
   const attachments = "attachments" in m && Array.isArray(m.attachments) ? m.attachments.length : 0;
   return (
     <div className={`msg${props.nested ? " msg--nested" : ""}`} data-testid="message-row" data-direction={m.direction} data-message-id={m.id}>
-      <button type="button" className="msg__main" onClick={() => props.onOpen(m)} aria-label={t("contact.openMessage", { subject })} data-testid="message-open">
+      <button type="button" className="msg__main" onClick={() => props.onOpen(m)} data-testid="message-open">
         <span className="msg__date">
           <time dateTime={m.date} title={formatDateTimeLong(lang, m.date)}>
             {formatDateTime(lang, m.date)}

