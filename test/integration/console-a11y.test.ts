@@ -230,3 +230,156 @@ for (const { locale, lang } of LANGS) {
     });
   }
 }
+
+/** The data-testid (or tag) of the element that has the keyboard focus: "BODY" when focus was lost. */
+const focused = (page: Page) => page.evaluate(() => document.activeElement?.getAttribute("data-testid") ?? document.activeElement?.tagName ?? "none");
+
+describe("focus stays where the user is", () => {
+  let context: BrowserContext;
+  let page: Page;
+  beforeAll(async () => {
+    ({ context, page } = await adminPage(DESKTOP, "en-US"));
+  }, 60_000);
+  afterAll(async () => {
+    await context?.close();
+  });
+
+  it("keeps focus on the next control when autodiscovery finishes after the address is left with Tab", async () => {
+    await page.goto(`${stack.url}/#/accounts/new`);
+    await page.getByTestId("account-email").fill(`tabbed@${mail.domain}`);
+    await page.keyboard.press("Tab");
+    // the lookup starts as the address is left: the next control (Detect) keeps the focus throughout
+    expect(await focused(page)).toBe("account-detect");
+    await expect.poll(() => page.getByTestId("account-discovery").getAttribute("data-status"), { timeout: 15_000 }).toBe("found");
+    await page.waitForTimeout(300);
+    expect(await focused(page)).toBe("account-detect");
+    // and Tab goes on from there through the form, not from the top of the page
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => !!document.activeElement?.closest("form"))).toBe(true);
+  });
+
+  it("keeps focus in the password field when autodiscovery finishes while the user types it", async () => {
+    await page.goto(`${stack.url}/#/accounts/new`);
+    await page.getByTestId("account-email").fill(`typing@${mail.domain}`);
+    await page.getByTestId("account-password").focus();
+    await page.keyboard.type("secret");
+    await expect.poll(() => page.getByTestId("account-discovery").getAttribute("data-status"), { timeout: 15_000 }).toBe("found");
+    await page.keyboard.type("-more");
+    expect(await focused(page)).toBe("account-password");
+    expect(await page.getByTestId("account-password").inputValue()).toBe("secret-more");
+  });
+
+  it("puts focus back on the message row that opened a message when the message is closed", async () => {
+    await page.goto(`${stack.url}/#/contacts/${data.contactId}`);
+    const row = page.locator(`[data-testid=message-row][data-message-id="${data.messageId}"]`);
+    await row.getByTestId("message-open").focus();
+    await page.keyboard.press("Enter");
+    await page.getByTestId("message-body").waitFor({ timeout: 20_000 });
+    // the dialog takes the focus (its close button) and keeps Tab inside it
+    expect(await focused(page)).toBe("message-close");
+    for (let i = 0; i < 8; i++) {
+      await page.keyboard.press("Tab");
+      expect(await page.evaluate(() => !!document.activeElement?.closest("[data-testid=message-view]"))).toBe(true);
+    }
+    await page.keyboard.press("Escape");
+    await page.getByTestId("message-view").waitFor({ state: "detached" });
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.closest("[data-testid=message-row]")?.getAttribute("data-message-id") ?? document.activeElement?.tagName))
+      .toBe(data.messageId);
+    // and with the close button
+    await page.keyboard.press("Enter");
+    await page.getByTestId("message-close").click();
+    await page.getByTestId("message-view").waitFor({ state: "detached" });
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.closest("[data-testid=message-row]")?.getAttribute("data-message-id") ?? document.activeElement?.tagName))
+      .toBe(data.messageId);
+  });
+
+  it("puts focus on the message's row when a message opened from a link is closed", async () => {
+    await page.goto(`${stack.url}/#/contacts/${data.contactId}/messages/${encodeURIComponent(data.messageId)}`);
+    await page.getByTestId("message-body").waitFor({ timeout: 20_000 });
+    await page.keyboard.press("Escape");
+    await page.getByTestId("message-view").waitFor({ state: "detached" });
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.closest("[data-testid=message-row]")?.getAttribute("data-message-id") ?? document.activeElement?.tagName))
+      .toBe(data.messageId);
+  });
+});
+
+/** Presses Tab until the element with this data-testid has the focus; fails when it is never reached. */
+async function tabTo(page: Page, testId: string, max = 80) {
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press("Tab");
+    if ((await focused(page)) === testId) {
+      // a keyboard user sees where they are
+      const ring = await page.evaluate(() => {
+        const s = getComputedStyle(document.activeElement!);
+        return s.outlineStyle !== "none" || s.boxShadow !== "none";
+      });
+      expect(ring, `${testId} shows its focus`).toBe(true);
+      return;
+    }
+  }
+  throw new Error(`${testId} is not reachable with Tab (${max} presses)`);
+}
+
+describe("a keyboard-only admin", () => {
+  it("signs in, adds a contact, opens it and a message, closes it and reaches the mailbox actions without a mouse", async () => {
+    const context = await browser.newContext({ ...DESKTOP, locale: "ja-JP" });
+    const page = await context.newPage();
+    try {
+      await page.goto(`${stack.url}/#/signin`);
+      await page.getByTestId("signin-email").waitFor();
+      expect(await focused(page)).toBe("signin-email");
+      await page.keyboard.type(ADMIN.email);
+      await page.keyboard.press("Tab");
+      await page.keyboard.type(ADMIN.password);
+      await page.keyboard.press("Enter");
+      await page.getByTestId("current-user").waitFor({ timeout: 20_000 });
+      // an admin lands on the overview: the header's link leads to the contacts
+      await page.getByTestId("overview").waitFor({ timeout: 15_000 });
+      await tabTo(page, "nav-contacts");
+      await page.keyboard.press("Enter");
+      await page.getByTestId("contacts-table").waitFor({ timeout: 15_000 });
+
+      // a new contact, typed into the form
+      await tabTo(page, "contact-new-name");
+      await page.keyboard.type("キーボード 花子");
+      await tabTo(page, "contact-new-email");
+      await page.keyboard.type("hanako@keyboard.example");
+      await tabTo(page, "contact-new-save");
+      await page.keyboard.press("Enter");
+      await expect.poll(() => page.getByText("連絡先「キーボード 花子」を追加しました。").count(), { timeout: 20_000 }).toBe(1);
+
+      // the contact with mail, opened from the list with Enter
+      await page.goto(`${stack.url}/#/contacts`);
+      await page.getByTestId("contacts-table").waitFor();
+      for (let i = 0; i < 80; i++) {
+        await page.keyboard.press("Tab");
+        if (await page.evaluate((name) => document.activeElement?.tagName === "A" && document.activeElement.textContent === name, CUSTOMER.name)) break;
+      }
+      await page.keyboard.press("Enter");
+      await expect.poll(() => page.url()).toContain(`/contacts/${data.contactId}`);
+      await page.getByTestId("message-row").first().waitFor({ timeout: 20_000 });
+      await tabTo(page, "message-open");
+      await page.keyboard.press("Enter");
+      await page.getByTestId("message-body").waitFor({ timeout: 20_000 });
+      await page.keyboard.press("Escape");
+      await page.getByTestId("message-view").waitFor({ state: "detached" });
+      expect(await focused(page)).toBe("message-open");
+
+      // the mailboxes: the list's actions are reachable
+      await page.goto(`${stack.url}/#/accounts`);
+      await page.getByTestId("accounts-table").waitFor({ timeout: 15_000 });
+      await tabTo(page, "account-sync");
+      await tabTo(page, "account-edit");
+      await page.keyboard.press("Enter");
+      await expect.poll(() => page.url()).toContain(`/accounts/${data.accountId}`);
+      await tabTo(page, "account-test");
+      await page.keyboard.press("Enter");
+      await page.getByTestId("account-test-result").waitFor({ timeout: 30_000 });
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+});
