@@ -53,11 +53,11 @@ export interface PageVisit {
 const CSV = "Name,Company,Email\r\nJohn Miller,Northwind,john.miller@northwind.example\r\nNo Address,Contoso,not-an-address\r\n";
 
 const PAGES: PageVisit[] = [
-  { name: "contacts list with the setup checklist", route: () => "/contacts", ready: "contacts-table", phone: true },
-  { name: "contact with synced mail", route: (d) => `/contacts/${d.contactId}`, ready: "message-row", phone: true },
+  { name: "the contacts list with the setup checklist", route: () => "/contacts", ready: "contacts-table", phone: true },
+  { name: "a contact with synced mail", route: (d) => `/contacts/${d.contactId}`, ready: "message-row", phone: true },
   { name: "an opened message", route: (d) => `/contacts/${d.contactId}/messages/${encodeURIComponent(d.messageId)}`, ready: "message-body", phone: true },
   {
-    name: "compose",
+    name: "the compose dialog",
     route: (d) => `/contacts/${d.contactId}`,
     ready: "message-row",
     prepare: async (page) => {
@@ -68,7 +68,7 @@ const PAGES: PageVisit[] = [
     phone: true,
   },
   {
-    name: "CSV import with a preview",
+    name: "the CSV import with a preview",
     route: () => "/contacts/import",
     ready: "import-file",
     prepare: async (page) => {
@@ -76,9 +76,9 @@ const PAGES: PageVisit[] = [
       await page.getByTestId("import-preview-table").waitFor({ timeout: 15_000 });
     },
   },
-  { name: "mailboxes list, excluded domains and sending settings", route: () => "/accounts", ready: "accounts-table", phone: true },
+  { name: "the mailboxes list, excluded domains and sending settings", route: () => "/accounts", ready: "accounts-table", phone: true },
   {
-    name: "new mailbox form after autodiscovery",
+    name: "the new mailbox form after autodiscovery",
     route: () => "/accounts/new",
     ready: "account-email",
     prepare: async (page) => {
@@ -89,7 +89,7 @@ const PAGES: PageVisit[] = [
     phone: true,
   },
   {
-    name: "mailbox form with a connection-test result",
+    name: "a mailbox form with a connection-test result",
     route: (d) => `/accounts/${d.accountId}`,
     ready: "account-test",
     prepare: async (page) => {
@@ -97,14 +97,50 @@ const PAGES: PageVisit[] = [
       await page.getByTestId("account-test-result").waitFor({ timeout: 30_000 });
     },
   },
-  { name: "company domains", route: () => "/domains", ready: "domains-table" },
-  { name: "users", route: () => "/users", ready: "users-table" },
-  { name: "change password", route: () => "/password", ready: "password-current" },
-  { name: "integrations", route: () => "/integrations", ready: "nav-integrations" },
-  { name: "audit log", route: () => "/audit", ready: "audit-table" },
-  { name: "operations overview", route: () => "/overview", ready: "overview-mailboxes", phone: true },
-  { name: "operations settings", route: () => "/settings", ready: "notification-mail" },
-  { name: "job monitor settings", route: () => "/settings/monitor", ready: "monitor-settings" },
+  {
+    name: "the new mailbox form with its server settings open",
+    route: () => "/accounts/new",
+    ready: "account-email",
+    prepare: async (page) => {
+      await page.getByTestId("account-advanced-toggle").click();
+      await page.getByTestId("account-host").waitFor();
+    },
+  },
+  {
+    name: "the mailbox form showing why a save was refused",
+    route: () => "/accounts/new",
+    ready: "account-email",
+    prepare: async (page) => {
+      await page.getByTestId("account-save").click();
+      await page.locator(".field__error").first().waitFor({ timeout: 15_000 });
+    },
+  },
+  {
+    name: "the delete confirmation over a contact",
+    route: (d) => `/contacts/${d.contactId}`,
+    ready: "message-row",
+    prepare: async (page) => {
+      await page.getByTestId("contact-delete").click();
+      await page.getByTestId("confirm-dialog").waitFor();
+    },
+  },
+  { name: "the company domains", route: () => "/domains", ready: "domains-table" },
+  {
+    name: "the company domain form",
+    route: () => "/domains",
+    ready: "domains-table",
+    prepare: async (page) => {
+      await page.getByTestId("domain-add").click();
+      await page.getByTestId("domain-form").waitFor();
+    },
+  },
+  { name: "the users page", route: () => "/users", ready: "users-table" },
+  { name: "the password change", route: () => "/password", ready: "password-current" },
+  { name: "the integrations page", route: () => "/integrations", ready: "webhooks" },
+  { name: "the audit log", route: () => "/audit", ready: "audit-table" },
+  { name: "the operations overview", route: () => "/overview", ready: "overview-mailboxes", phone: true },
+  { name: "the operations settings", route: () => "/settings", ready: "notification-mail" },
+  { name: "the job monitor settings", route: () => "/settings/monitor", ready: "monitor-settings" },
   { name: "a page that does not exist", route: () => "/no-such-page", ready: "current-user" },
 ];
 
@@ -213,16 +249,20 @@ for (const { locale, lang } of LANGS) {
         await context?.close();
       });
 
-      it("has no WCAG 2.1 AA violations on the sign-in page", async () => {
+      it("has no WCAG 2.1 AA or best-practice violations on the sign-in page", async () => {
         await page.goto(`${stack.url}/#/signin`);
         await page.getByTestId("signin-email").waitFor();
-        expect(await page.evaluate(() => document.documentElement.lang)).toBe(lang);
-        await expectNoViolations(page);
-        await signInPage(page, stack.url, ADMIN);
+        try {
+          expect(await page.evaluate(() => document.documentElement.lang)).toBe(lang);
+          await expectNoViolations(page);
+        } finally {
+          // the pages after this one are an admin's, whatever this check found
+          await signInPage(page, stack.url, ADMIN);
+        }
       });
 
       for (const p of PAGES.filter((x) => device === "desktop" || x.phone)) {
-        it(`has no WCAG 2.1 AA violations on the ${p.name}`, async () => {
+        it(`has no WCAG 2.1 AA or best-practice violations on ${p.name}`, async () => {
           await visit(page, p);
           await expectNoViolations(page);
         }, 60_000);

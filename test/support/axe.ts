@@ -1,6 +1,7 @@
 /**
  * axe-core in a playwright-core page: its own axe.min.js is injected as a script (no bundler, no
- * network) and run with the WCAG 2.0/2.1 A and AA rules, the level issue 14 promises.
+ * network) and run with the WCAG 2.0/2.1 A and AA rules, the level issue 14 promises, and axe's
+ * best practices.
  */
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
@@ -13,7 +14,12 @@ const axeSource = () => (source ??= readFile(require.resolve("axe-core/axe.min.j
 /** Browser-context options a page checked by axe needs (see axeViolations). */
 export const AXE_CONTEXT = { bypassCSP: true } as const;
 
-export const WCAG_AA_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+/**
+ * WCAG 2.0/2.1 A and AA, plus axe's best practices: these add what the WCAG tags leave out and a
+ * screen-reader user still trips on (one main landmark, all content in landmarks, a level-one
+ * heading, heading levels in order).
+ */
+export const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"];
 
 export interface AxeViolation {
   id: string;
@@ -32,7 +38,7 @@ export interface AxeOptions {
 }
 
 /**
- * The page's WCAG 2.1 A/AA violations, as axe-core finds them in the page as it is now. The
+ * The page's WCAG 2.1 A/AA and best-practice violations, as axe-core finds them in the page as it is now. The
  * console's Content-Security-Policy (rightly) refuses inline scripts: open the page in a context
  * made with `bypassCSP: true` (AXE_CONTEXT), or the injection fails with the browser's CSP error.
  */
@@ -57,7 +63,7 @@ export async function axeViolations(page: Page, options: AxeOptions = {}): Promi
         nodes: v.nodes.map((n) => ({ target: n.target.map(String).join(" "), summary: (n.failureSummary ?? "").replace(/\s+/g, " ").trim() })),
       }));
     },
-    { tags: WCAG_AA_TAGS, rules },
+    { tags: AXE_TAGS, rules },
   );
 }
 
