@@ -346,6 +346,22 @@ describe("focus stays where the user is", () => {
   });
 });
 
+describe("status changes a screen reader hears", () => {
+  it("announces the mailbox's state and its last run's status politely as the panel updates", async () => {
+    const { context, page } = await adminPage(DESKTOP, "en-US");
+    try {
+      await page.goto(`${stack.url}/#/accounts/${data.accountId}`);
+      const status = page.getByTestId("account-status");
+      await status.waitFor({ timeout: 20_000 });
+      const live = await status.locator("[aria-live=polite]").evaluateAll((els) => els.map((e) => e.textContent ?? ""));
+      expect(live.some((text) => /Connected/i.test(text))).toBe(true);
+      expect(await status.locator("[aria-live=polite] [data-job-status]").or(status.locator("[data-job-status][aria-live=polite]")).count()).toBe(1);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
 /** Presses Tab until the element with this data-testid has the focus; fails when it is never reached. */
 async function tabTo(page: Page, testId: string, max = 80) {
   for (let i = 0; i < max; i++) {
