@@ -222,8 +222,26 @@ describe("focus stays where the user is", () => {
       .toBe(data.messageId);
   });
 
+  it("gives focus back to the button that opened the compose and the delete dialogs when they are dismissed", async () => {
+    await page.goto(`${stack.url}/#/contacts/${data.contactId}`);
+    for (const [opener, dialog] of [
+      ["contact-compose", "compose"],
+      ["contact-delete", "confirm-dialog"],
+    ]) {
+      await page.getByTestId(opener).focus();
+      await page.keyboard.press("Enter");
+      await page.getByTestId(dialog).waitFor();
+      expect(await page.evaluate((id) => !!document.activeElement?.closest(`[data-testid=${id}]`), dialog)).toBe(true);
+      await page.keyboard.press("Escape");
+      await page.getByTestId(dialog).waitFor({ state: "detached" });
+      await expect.poll(() => focused(page)).toBe(opener);
+    }
+  });
+
   it("puts focus on the message's row when a message opened from a link is closed", async () => {
     await page.goto(`${stack.url}/#/contacts/${data.contactId}/messages/${encodeURIComponent(data.messageId)}`);
+    // a link opens a fresh page (a hash change alone would keep the focus of the test before)
+    await page.reload();
     await page.getByTestId("message-body").waitFor({ timeout: 20_000 });
     await page.keyboard.press("Escape");
     await page.getByTestId("message-view").waitFor({ state: "detached" });
