@@ -227,7 +227,7 @@ describe("focus stays where the user is", () => {
     for (const [opener, dialog] of [
       ["contact-compose", "compose"],
       ["contact-delete", "confirm-dialog"],
-    ]) {
+    ] as const) {
       await page.getByTestId(opener).focus();
       await page.keyboard.press("Enter");
       await page.getByTestId(dialog).waitFor();
