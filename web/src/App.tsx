@@ -65,7 +65,7 @@
  */
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { api, ApiError, setCsrfToken, setLanguage, setUnauthorizedHandler } from "./api";
-import { ErrorBanner, LanguageSelect, Loading, NoticeProvider, errorText } from "./components";
+import { ErrorBanner, LanguageSelect, Loading, NoticeProvider, PageHeader, errorText } from "./components";
 import { I18nContext, type I18n, type Lang, initialLanguage, rememberLanguage, translate, useI18n } from "./i18n";
 import { AccountFormPage } from "./pages/account-form/page";
 import { OAUTH_CALLBACK_PATH, OAuthCallbackPage } from "./pages/oauth-callback/page";
@@ -317,7 +317,8 @@ function RouteView(props: { route: Route; user: User }) {
     case "storedData":
       return <StoredDataPage />;
     case "notFound":
-      return <ErrorBanner messages={[t("error.notFound")]} />;
+      // a heading, not only a banner: every page has its level-one heading
+      return <PageHeader title={t("error.notFound")} />;
   }
 }
 

@@ -110,7 +110,9 @@ export function AccountStatusPanel(props: { account: Account; onChanged: (a: Acc
   return (
     <section className="card status-card" aria-label={t("accountForm.status")} data-testid="account-status">
       <div className="status-card__top">
-        <div className="status-card__item">
+        {/* polite live regions: a screen reader hears the state and the run's status change as the
+            panel polls (not the ticking duration next to them) */}
+        <div className="status-card__item" aria-live="polite">
           <span className="status-card__label">{t("accountForm.status")}</span>
           <StateBadge state={a.state} />
         </div>
@@ -168,7 +170,7 @@ export function AccountStatusPanel(props: { account: Account; onChanged: (a: Acc
         {job ? (
           <>
             <div className="run-line">
-              <span className={`badge badge--${tone}`} data-job-status={job.status}>
+              <span className={`badge badge--${tone}`} data-job-status={job.status} aria-live="polite">
                 <span className="badge__dot" aria-hidden="true" />
                 {statusText}
               </span>

@@ -1,8 +1,9 @@
 // The confirm dialog, and notices (short-lived success messages that survive navigation).
-import { createContext, useCallback, useContext, useEffect, useId, useRef, useState, type ReactNode } from "react";
+import { createContext, useCallback, useContext, useId, useRef, useState, type ReactNode } from "react";
 import { useI18n } from "../i18n";
 import { ErrorBanner } from "./feedback";
 import { IconCheck } from "./icons";
+import { useModalDialog } from "./modal";
 
 // ---- Confirm dialog -------------------------------------------------------------------------
 
@@ -23,11 +24,7 @@ export function ConfirmDialog(props: {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   const bodyId = useId();
-  useEffect(() => {
-    const dialog = ref.current;
-    if (dialog && !dialog.open) dialog.showModal();
-    return () => dialog?.close();
-  }, []);
+  useModalDialog(ref);
   return (
     <dialog
       ref={ref}

@@ -2,6 +2,7 @@
 export * from "./fields";
 export * from "./feedback";
 export * from "./dialogs";
+export * from "./modal";
 export * from "./icons";
 export * from "./language";
 export * from "./data-table";

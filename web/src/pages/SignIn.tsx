@@ -22,7 +22,8 @@ export function SignInPage(props: { notice: string | null; onSignedIn: (info: Se
   }
 
   return (
-    <div className="signin">
+    // the page's one main landmark (it is shown without the console's header and <main>)
+    <main className="signin">
       <div className="signin__lang">
         <LanguageSelect className="lang__select lang__select--light" />
       </div>
@@ -77,6 +78,6 @@ export function SignInPage(props: { notice: string | null; onSignedIn: (info: Se
           </button>
         </form>
       </div>
-    </div>
+    </main>
   );
 }

@@ -67,7 +67,6 @@ export const contacts = {
   "contact.threads": "{count|# conversation|# conversations}",
   "contact.attachmentsCount": "{count|# attachment|# attachments}",
   "contact.noMessagesOwner": "No email with this contact in {owner}'s mailboxes.",
-  "contact.openMessage": "Open the email: {subject}",
 
   "message.title": "Email",
   "message.close": "Close",

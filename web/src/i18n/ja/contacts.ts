@@ -69,7 +69,6 @@ export const contacts: Record<keyof typeof en, string> = {
   "contact.threads": "{count} 件の会話",
   "contact.attachmentsCount": "添付ファイル {count} 件",
   "contact.noMessagesOwner": "{owner} さんのメールボックスには、この連絡先とのメールはありません。",
-  "contact.openMessage": "メールを開く: {subject}",
 
   "message.title": "メール",
   "message.close": "閉じる",

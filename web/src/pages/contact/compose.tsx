@@ -3,7 +3,7 @@
 // shows it (queued, then sent or not sent) from then on.
 import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from "react";
 import { api } from "../../api";
-import { ErrorBanner, FormField, TextAreaField, TextField, useDiscardGuard } from "../../components";
+import { ErrorBanner, FormField, TextAreaField, TextField, useDiscardGuard, useModalDialog } from "../../components";
 import { useSubmit } from "../../hooks";
 import { formatBytes, useI18n } from "../../i18n";
 import type { DraftMode, Outgoing, Sender } from "../../api/types";
@@ -95,7 +95,14 @@ function RecipientsField(props: { label: string; value: string; onChange: (v: st
   );
 }
 
-export function ComposeDialog(props: { seed: ComposeSeed; maxMessageMb: number; onClose: () => void; onQueued: (sent: Outgoing) => void }) {
+export function ComposeDialog(props: {
+  seed: ComposeSeed;
+  maxMessageMb: number;
+  onClose: () => void;
+  onQueued: (sent: Outgoing) => void;
+  /** Where the focus goes on close when the button that opened it is gone (a reply from a closed message). */
+  returnFocus?: () => HTMLElement | null;
+}) {
   const { t, lang } = useI18n();
   const ref = useRef<HTMLDialogElement>(null);
   const { seed } = props;
@@ -118,11 +125,7 @@ export function ComposeDialog(props: { seed: ComposeSeed; maxMessageMb: number; 
   );
   const close = () => discard.guard(props.onClose);
 
-  useEffect(() => {
-    const dialog = ref.current;
-    if (dialog && !dialog.open) dialog.showModal();
-    return () => dialog?.close();
-  }, []);
+  useModalDialog(ref, props.returnFocus);
 
   useEffect(() => {
     api

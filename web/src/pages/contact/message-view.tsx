@@ -2,7 +2,7 @@
 // fetched on demand.
 import { useEffect, useRef, useState, type ReactNode } from "react";
 import { api } from "../../api";
-import { ErrorBanner, IconPaperclip, Loading, errorText } from "../../components";
+import { ErrorBanner, IconPaperclip, Loading, errorText, useModalDialog } from "../../components";
 import { formatBytes, formatDateTimeLong, useI18n } from "../../i18n";
 import { mimeKind } from "../../i18n/dynamic";
 import type { Address, Attachment, DraftMode, MessageBody, MessageDetail, MessageSummary } from "../../api/types";
@@ -20,6 +20,8 @@ export function MessageView(props: {
   summary: MessageSummary | null;
   onClose: () => void;
   /** Reply, reply all, forward (when sending is on). */ onReply?: (messageId: string, mode: DraftMode) => void;
+  /** Where the focus goes on close when the message was not opened from its row (a link). */
+  returnFocus?: () => HTMLElement | null;
 }) {
   const { t, lang } = useI18n();
   const ref = useRef<HTMLDialogElement>(null);
@@ -29,11 +31,7 @@ export function MessageView(props: {
   const [bodyError, setBodyError] = useState<unknown>(null);
   const [attempt, setAttempt] = useState(0);
 
-  useEffect(() => {
-    const dialog = ref.current;
-    if (dialog && !dialog.open) dialog.showModal();
-    return () => dialog?.close();
-  }, []);
+  useModalDialog(ref, props.returnFocus);
 
   useEffect(() => {
     const controller = new AbortController();

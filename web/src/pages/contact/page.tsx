@@ -1,5 +1,5 @@
 // One contact: its details (edit, delete) and its email history (./timeline.tsx).
-import { useCallback, useEffect, useState, type FormEvent } from "react";
+import { useCallback, useEffect, useRef, useState, type FormEvent } from "react";
 import { api, ApiError } from "../../api";
 import { ConfirmDialog, ErrorBanner, IconBack, Loading, PageHeader, TextAreaField, TextField, errorText, useDiscardGuard, useNotify } from "../../components";
 import { contactSubmitOptions, parseEmails } from "../../contactFields";
@@ -24,6 +24,8 @@ export function ContactPage(props: { id: string; messageId?: string; user: User 
   const [sending, setSending] = useState<SendingSettings | null>(null);
   const [compose, setCompose] = useState<ComposeSeed | null>(null);
   const [refreshKey, setRefreshKey] = useState(0);
+  // a reply's compose dialog was opened from a message panel that is gone when it closes: focus returns here
+  const composeButton = useRef<HTMLButtonElement>(null);
 
   useEffect(() => {
     api
@@ -120,7 +122,7 @@ export function ContactPage(props: { id: string; messageId?: string; user: User 
           {!editing ? (
             <div className="page-header__actions">
               {canCompose ? (
-                <button type="button" className="btn btn--primary" onClick={writeNew} data-testid="contact-compose">
+                <button type="button" className="btn btn--primary" onClick={writeNew} ref={composeButton} data-testid="contact-compose">
                   {t("compose.write")}
                 </button>
               ) : null}
@@ -188,6 +190,7 @@ export function ContactPage(props: { id: string; messageId?: string; user: User 
           seed={compose}
           maxMessageMb={sending.maxMessageMb}
           onClose={() => setCompose(null)}
+          returnFocus={() => composeButton.current}
           onQueued={(sent) => {
             setCompose(null);
             notify(t("compose.queued", { from: sent.from.address }));

@@ -137,6 +137,9 @@ export function Timeline(props: {
   const [seen, setSeen] = useState<MessageSummary[]>([]);
   const ownerOptions = useOwnerOptions(seen, props.user);
   const request = useRef(0);
+  // where the focus goes back to when a message opened by a link (not from its row) is closed
+  const sectionRef = useRef<HTMLElement>(null);
+  const titleRef = useRef<HTMLHeadingElement>(null);
 
   const fetchPage = useCallback(
     async (after: string | null) => {
@@ -208,9 +211,9 @@ export function Timeline(props: {
       : null;
 
   return (
-    <section className="timeline" data-testid="contact-messages" aria-labelledby="timeline-title" aria-busy={loading || undefined}>
+    <section className="timeline" ref={sectionRef} data-testid="contact-messages" aria-labelledby="timeline-title" aria-busy={loading || undefined}>
       <div className="section-head section-head--tools">
-        <h2 id="timeline-title" className="section-head__title">
+        <h2 id="timeline-title" className="section-head__title" ref={titleRef} tabIndex={-1}>
           {t("contact.messages")}
         </h2>
         {countLabel ? (
@@ -300,9 +303,24 @@ export function Timeline(props: {
           </button>
         </div>
       ) : null}
-      {props.openMessageId ? <MessageView key={props.openMessageId} id={props.openMessageId} summary={openSummary} onClose={close} onReply={props.onReply} /> : null}
+      {props.openMessageId ? (
+        <MessageView
+          key={props.openMessageId}
+          id={props.openMessageId}
+          summary={openSummary}
+          onClose={close}
+          onReply={props.onReply}
+          returnFocus={() => messageButton(sectionRef.current, props.openMessageId!) ?? titleRef.current}
+        />
+      ) : null}
     </section>
   );
+}
+
+/** The button of a message's row, when the row is shown (an older message of a closed thread is not). */
+function messageButton(section: HTMLElement | null, messageId: string): HTMLElement | null {
+  const row = [...(section?.querySelectorAll<HTMLElement>(".msg[data-message-id]") ?? [])].find((el) => el.dataset.messageId === messageId);
+  return row?.querySelector<HTMLElement>("button.msg__main") ?? null;
 }
 
 function MessageRow(props: { m: MessageSummary; count?: number; open?: boolean; nested?: boolean; onToggle?: () => void; onOpen: (m: MessageSummary) => void }) {
@@ -312,7 +330,7 @@ function MessageRow(props: { m: MessageSummary; count?: number; open?: boolean; 
   const attachments = "attachments" in m && Array.isArray(m.attachments) ? m.attachments.length : 0;
   return (
     <div className={`msg${props.nested ? " msg--nested" : ""}`} data-testid="message-row" data-direction={m.direction} data-message-id={m.id}>
-      <button type="button" className="msg__main" onClick={() => props.onOpen(m)} aria-label={t("contact.openMessage", { subject })} data-testid="message-open">
+      <button type="button" className="msg__main" onClick={() => props.onOpen(m)} data-testid="message-open">
         <span className="msg__date">
           <time dateTime={m.date} title={formatDateTimeLong(lang, m.date)}>
             {formatDateTime(lang, m.date)}

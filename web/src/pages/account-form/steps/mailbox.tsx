@@ -70,11 +70,17 @@ export function MailboxStep(props: { ctx: FormCtx }) {
               placeholder="name@example.co.jp"
               data-testid="account-email"
             />
+            {/* While a lookup runs the button says so with aria-disabled, not disabled: leaving the
+                address with Tab lands here and starts the lookup, and a disabled button would
+                drop that focus to the page's body. */}
             <button
               type="button"
               className="btn"
-              onClick={() => void detect(form.email)}
-              disabled={!looksLikeEmail(form.email) || discovery.status === "running"}
+              onClick={() => {
+                if (discovery.status !== "running") void detect(form.email);
+              }}
+              disabled={!looksLikeEmail(form.email)}
+              aria-disabled={discovery.status === "running" || undefined}
               data-testid="account-detect"
             >
               {t("accountForm.detect")}
