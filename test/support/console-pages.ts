@@ -112,7 +112,18 @@ export const PAGES: PageVisit[] = [
       await page.getByTestId("domain-form").waitFor();
     },
   },
-  { name: "the users page", route: () => "/users", ready: "users-table" },
+  { name: "the users page", route: () => "/users", ready: "users-table", phone: true },
+  {
+    name: "editing a user",
+    route: () => "/users",
+    ready: "users-table",
+    prepare: async (page) => {
+      await page.getByTestId("user-edit").first().click();
+      await page.getByTestId("user-edit-dialog").waitFor();
+    },
+  },
+  { name: "setting a password from a mailed link", route: () => "/reset/not-a-real-token", ready: "reset-new" },
+  { name: "what is stored from mail", route: () => "/stored-data", ready: "stored-data", phone: true },
   { name: "the password change", route: () => "/password", ready: "password-current" },
   { name: "the integrations page", route: () => "/integrations", ready: "webhooks" },
   { name: "the audit log", route: () => "/audit", ready: "audit-table" },

@@ -1,7 +1,7 @@
 // The Users page's dialogs: edit a user, and the temporary password shown once after a reset.
-import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from "react";
+import { useId, useRef, useState, type FormEvent, type ReactNode } from "react";
 import { api } from "../../api";
-import { ErrorBanner, FormField, TextField } from "../../components";
+import { ErrorBanner, FormField, TextField, useModalDialog } from "../../components";
 import { useSubmit } from "../../hooks";
 import { useI18n, type Lang } from "../../i18n";
 import type { Role, User } from "../../api/types";
@@ -10,11 +10,8 @@ import type { Role, User } from "../../api/types";
 function Modal(props: { title: string; busy?: boolean; onClose: () => void; testId: string; children: ReactNode }) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
-  useEffect(() => {
-    const dialog = ref.current;
-    if (dialog && !dialog.open) dialog.showModal();
-    return () => dialog?.close();
-  }, []);
+  // Tab stays inside; the focus goes back to the row's button that opened it
+  useModalDialog(ref);
   return (
     <dialog
       ref={ref}

@@ -28,7 +28,8 @@ export function SetPasswordPage(props: { token: string }) {
   }
 
   return (
-    <div className="boot">
+    // the page's one main landmark, as the sign-in page: there is no console frame around it
+    <main className="boot">
       <div className="boot__card card">
         <div className="form__actions">
           <LanguageSelect />
@@ -73,6 +74,6 @@ export function SetPasswordPage(props: { token: string }) {
           </form>
         )}
       </div>
-    </div>
+    </main>
   );
 }
