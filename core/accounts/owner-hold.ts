@@ -29,6 +29,6 @@ export async function holdOwnerSync(db: Db, ownerId: string, ownerActive: boolea
  * Sync now on a held mailbox: refused with the reason (409), since the job it queued would be
  * refused by the lease anyway (core/jobs/lease.ts) and the user would see a 202 and nothing happen.
  */
-export function refuseSyncWhileHeld(account: Pick<StateFacts, "ownerInactive">): void {
+export function refuseSyncWhileHeld(account: StateFacts): void {
   if (heldBecause(account) === "ownerDeactivated") throw new AppError("conflict", "sync_held_owner_deactivated");
 }

@@ -104,7 +104,7 @@ export function maySync(account: StateFacts): boolean {
 }
 
 /** Why the sync is held from outside the mailbox, for the console to say (its state shows "disabled"); null when it is not. */
-export const heldBecause = (account: Pick<StateFacts, "ownerInactive">): HeldReason | null => (account.ownerInactive ? "ownerDeactivated" : null);
+export const heldBecause = (account: StateFacts): HeldReason | null => (account.ownerInactive ? "ownerDeactivated" : null);
 
 /** The fact a change of the owner's status writes on each of their mailboxes: held while the owner is deactivated. */
 export const afterOwnerStatus = (ownerActive: boolean): Pick<StateFacts, "ownerInactive"> => (ownerActive ? {} : { ownerInactive: true });

@@ -85,8 +85,7 @@ describe("the account state machine", () => {
     expect(heldBecause(held)).toBe("ownerDeactivated");
     expect(heldBecause(released)).toBeNull();
     // switched off by its own setting is not held from outside: the console says "Sync off" for that
-    const switchedOff = { ...before, syncEnabled: false };
-    expect(heldBecause(switchedOff)).toBeNull();
+    expect(heldBecause({ ...before, syncEnabled: false })).toBeNull();
     // a refused login during the hold still counts as before: the hold changes no stored state
     expect(afterJob(held, "authenticationError")).toEqual({ state: "authenticationError", authFailures: 2 });
   });
