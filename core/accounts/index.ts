@@ -14,7 +14,7 @@ import { judgeForSave, testConnection, type ConnectionReport, type ConnectionSec
 import type { Account, AccountInput, AccountPatch } from "./schema";
 import { defaultSaveSentCopy } from "../mail/index";
 import { limitedConnectionTest } from "./login-limits";
-import { afterSave, isPaused, shownState } from "./state-machine";
+import { afterSave, heldBecause, isPaused, shownState } from "./state-machine";
 import type { Notifier } from "../notifications/index";
 import { bindingOf, destinationsOf, readBoundSecrets, rebind, unboundUses, type SecretBinding } from "./secret-binding";
 import { checkSharingChange, claimAccountEmail, ensureAccountEmailFree, releaseAccountEmail } from "./ownership";
@@ -23,7 +23,7 @@ import { refuseServerEdit } from "./oauth-mailbox";
 
 export * from "./schema";
 export { changeAccountOwner } from "./ownership";
-export { holdOwnerSync } from "./owner-hold";
+export { holdOwnerSync, refuseSyncWhileHeld } from "./owner-hold";
 export { accountsVersion } from "./list-version";
 export { checkHost, parseAllowance, refusedReason, type HostAllowance } from "../mail/index";
 export { detectSentFolder, selectableFolders } from "../mail/index";
@@ -85,7 +85,7 @@ const verifyWith = (deps: AccountDeps) => (settings: ConnectionSettings, secrets
   );
 
 /** The stored form; lastError keeps a code and params so it can be shown in any language. */
-export interface AccountRecord extends Omit<Account, "lastError" | "syncFolders" | "syncProgress" | "lastJob"> {
+export interface AccountRecord extends Omit<Account, "lastError" | "syncFolders" | "syncProgress" | "lastJob" | "heldBecause"> {
   /** Folders to sync; null until discovered (INBOX and the \\Sent folder) or set by the admin. */
   syncFolders?: string[] | null;
   lastError: { code: string; params?: Record<string, string | number> } | null;
@@ -161,6 +161,7 @@ export const toAccountView = (item: Item, lang: Lang): Account => ({
   authMethod: item.authMethod ?? "password",
   oauthProvider: item.oauthProvider ?? null,
   state: shownState(item as AccountRecord),
+  heldBecause: heldBecause(item as AccountRecord),
   lastSyncAt: item.lastSyncAt ?? null,
   lastError: item.lastError ? lastErrorView(item.lastError, lang) : null,
   syncProgress: item.syncProgress ? { folder: item.syncProgress.folder, done: item.syncProgress.done, total: item.syncProgress.total } : null,

@@ -1,6 +1,7 @@
 import type { Db } from "../store/db";
 import { keys } from "../store/keys";
-import { afterOwnerStatus } from "./state-machine";
+import { AppError } from "../shared/errors";
+import { afterOwnerStatus, heldBecause, type StateFacts } from "./state-machine";
 
 /**
  * Holds or releases the sync of every mailbox a user owns when an admin deactivates or
@@ -22,4 +23,12 @@ export async function holdOwnerSync(db: Db, ownerId: string, ownerActive: boolea
     if (done !== false) changed++;
   }
   return changed;
+}
+
+/**
+ * Sync now on a held mailbox: refused with the reason (409), since the job it queued would be
+ * refused by the lease anyway (core/jobs/lease.ts) and the user would see a 202 and nothing happen.
+ */
+export function refuseSyncWhileHeld(account: StateFacts): void {
+  if (heldBecause(account) === "ownerDeactivated") throw new AppError("conflict", "sync_held_owner_deactivated");
 }

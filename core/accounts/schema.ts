@@ -4,6 +4,9 @@ import { emailField } from "../contacts/index";
 /** Explicit account states (EmailEngine's ACCOUNT_STATES are the model). */
 /** Explicit account states; their meaning and transitions are in state-machine.ts. */
 export const accountStates = ["init", "connected", "syncing", "authenticationError", "connectError", "paused", "disabled"] as const;
+/** Why a "disabled" mailbox is held by something other than its own switch (state-machine.ts, heldBecause). */
+export const heldReasons = ["ownerDeactivated"] as const;
+export type HeldReason = (typeof heldReasons)[number];
 export type AccountState = (typeof accountStates)[number];
 
 import { oauthProviderIds, providerIds, securityModes, type ProviderId, type SecurityMode } from "../mail/index";
@@ -133,6 +136,8 @@ export const accountOutput = z.object({
   authMethod: z.enum(authMethods),
   oauthProvider: z.enum(oauthProviderIds).nullable(),
   state: z.enum(accountStates),
+  /** Set while the sync is held from outside the mailbox: "ownerDeactivated" until its owner is reactivated; null otherwise. */
+  heldBecause: z.enum(heldReasons).nullable(),
   lastSyncAt: z.string().nullable(),
   lastError: z.object({ code: z.string(), message: z.string() }).nullable(),
   /** While the first sync runs: how far it is, for a progress bar. */

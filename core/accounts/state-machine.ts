@@ -15,7 +15,7 @@
  *   because an admin deactivated the mailbox's owner (ownerInactive); the stored state stays as it
  *   was, so reactivating the owner resumes the mailbox where it stood
  */
-import type { AccountState } from "./schema";
+import type { AccountState, HeldReason } from "./schema";
 
 /**
  * Failed logins in a row after which a mailbox pauses. Retrying a wrong password on every
@@ -102,6 +102,9 @@ export function maySync(account: StateFacts): boolean {
   if (account.state === "authenticationError" && account.lastError?.code === "password_missing") return false;
   return maySendSavedPassword(account);
 }
+
+/** Why the sync is held from outside the mailbox, for the console to say (its state shows "disabled"); null when it is not. */
+export const heldBecause = (account: StateFacts): HeldReason | null => (account.ownerInactive ? "ownerDeactivated" : null);
 
 /** The fact a change of the owner's status writes on each of their mailboxes: held while the owner is deactivated. */
 export const afterOwnerStatus = (ownerActive: boolean): Pick<StateFacts, "ownerInactive"> => (ownerActive ? {} : { ownerInactive: true });

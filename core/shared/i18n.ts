@@ -572,6 +572,11 @@ const catalogue = {
   },
   password_mail_refused: { en: "The mail server refused the mail to {address}.", ja: "メールサーバーが {address} 宛てのメールを拒否しました。" },
   password_change_required: { en: "Change your temporary password first.", ja: "先に仮パスワードを変更してください。" },
+  // held sync: a deactivated owner's mailboxes (core/accounts/owner-hold.ts)
+  sync_held_owner_deactivated: {
+    en: "Sync is held: the mailbox's owner is deactivated. It resumes when the user is reactivated.",
+    ja: "所有者が無効化されているため、同期を保留しています。ユーザーを有効に戻すと同期を再開します。",
+  },
   // contacts: フリガナ (core/contacts/reading.ts), the import's template and rejected rows (core/contacts/csv-files.ts)
   reading_not_kana: { en: "must be kana only (hiragana or katakana, ー and spaces).", ja: "ひらがな・カタカナ（長音「ー」、空白を含む）のみで入力してください。" },
   csv_column_name: { en: "Name", ja: "氏名" },

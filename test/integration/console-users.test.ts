@@ -15,7 +15,8 @@ import { postfixNotificationSettings } from "../support/notification-settings";
  * signs in with it and the console asks for a new password before anything else. Once on a
  * phone (the list as cards, no sideways scroll) and once on a desktop. Then, with notification
  * mail on, an invitation sent from the form arrives through the private Postfix and its link
- * opens the set-password page.
+ * opens the set-password page. Last, a deactivated member's mailbox says why its sync is held,
+ * in the list and on its page, and offers no Sync now.
  */
 const mail = inject("mail");
 const ADMIN = { email: "admin@example.test", password: "admin-password-123" };
@@ -152,5 +153,46 @@ describe("invitations", () => {
     await expect.poll(() => linkPage.getByTestId("reset-error").textContent(), { timeout: 15_000 }).toContain("このリンクは無効か、使用済みか、期限切れです。");
     await anon.close();
     await context.close();
+  });
+});
+
+describe("a deactivated owner's mailboxes", () => {
+  it("say in Japanese, in the list (a card on a phone) and on the mailbox's status panel, that sync is held until the owner is reactivated, and offer no Sync now", async () => {
+    // Prepare: a member who owns a mailbox on the real Dovecot (saved through the API), then deactivated
+    const { bob } = mail.users;
+    const owner = await api.post("/api/users", { email: "held-owner@example.test", name: "Held Owner", password: "held-owner-password-1", role: "member" });
+    expect(owner.status, owner.text).toBe(201);
+    const box = await api.post("/api/accounts", {
+      email: bob.email,
+      ownerId: owner.body.id,
+      imap: { host: mail.host, port: mail.imapPort, security: "starttls", user: bob.email },
+      password: bob.password,
+    });
+    expect(box.status, box.text).toBe(201);
+    expect((await api.post(`/api/users/${owner.body.id}/deactivate`)).status).toBe(200);
+    const reason = "所有者が無効化されています。ユーザーを有効に戻すと同期を再開します。";
+
+    for (const device of [DESKTOP, PHONE]) {
+      const context = await browser.newContext(device);
+      const page = await context.newPage();
+      await signInPage(page, stack.url, ADMIN);
+      // Act: the Mailboxes list
+      await page.goto(`${stack.url}/#/accounts`);
+      const row = page.locator(`[data-testid="account-row"][data-account-id="${box.body.id}"]`);
+      await row.waitFor();
+      // Assess: the reason beside the state, visible (on the phone's card too), and no Sync now
+      const held = row.getByTestId("account-held-reason");
+      expect(await held.textContent()).toBe(reason);
+      expect(await held.isVisible()).toBe(true);
+      expect(await row.getByTestId("account-sync").count()).toBe(0);
+      if (device === PHONE) expect(await noSidewaysScroll(page)).toBeLessThanOrEqual(390);
+      // Act: the mailbox's page; Assess: its status panel says the same
+      await page.goto(`${stack.url}/#/accounts/${encodeURIComponent(box.body.id)}`);
+      const panel = page.getByTestId("account-status");
+      await panel.waitFor();
+      expect(await panel.getByTestId("account-held-reason").textContent()).toBe(reason);
+      expect(await panel.getByTestId("account-sync").count()).toBe(0);
+      await context.close();
+    }
   });
 });

@@ -84,7 +84,7 @@ describe("editing users", () => {
 });
 
 describe("deactivating users", () => {
-  it("refuses the user's sign-in with a reason, ends their sessions and API keys at once, holds their mailbox's sync and keeps it; reactivating undoes each", async () => {
+  it("refuses the user's sign-in with a reason, ends their sessions and API keys at once, holds their mailbox's sync (saying why, refusing Sync now with the reason) and keeps it; reactivating undoes each", async () => {
     // Prepare: alice signed in, an API key acting as her, and bob's mailbox owned by her
     const { client: aliceSession } = await signedIn(ALICE.email, ALICE.password);
     const key = await admin.post("/api/api-keys", { name: "CRM", userId: aliceId, scopes: ["contacts:read"] });
@@ -113,12 +113,29 @@ describe("deactivating users", () => {
     expect((await signedIn(ALICE.email, "wrong-password-123")).reply.body.error.code).toBe("invalid_credentials");
     expect(await stateOf()).toBe("disabled");
     expect((await admin.get(`/api/accounts/${box.body.id}`)).status).toBe(200); // the mailbox and its mail stay
+    // the reason is in the account's view, in the list too, and Sync now is refused with it instead of queuing a job the lease would drop
+    expect((await admin.get(`/api/accounts/${box.body.id}`)).body.heldBecause).toBe("ownerDeactivated");
+    expect((await admin.get("/api/accounts")).body.items.find((a: { id: string }) => a.id === box.body.id).heldBecause).toBe("ownerDeactivated");
+    const syncEn = await admin.post(`/api/accounts/${box.body.id}/sync`);
+    const adminJa = new ApiClient(stack.url, "ja");
+    await adminJa.signIn(ADMIN.email, ADMIN.password);
+    const syncJa = await adminJa.post(`/api/accounts/${box.body.id}/sync`);
+    expect(syncEn.status, syncEn.text).toBe(409);
+    expect(syncEn.body.error).toMatchObject({
+      code: "sync_held_owner_deactivated",
+      message: "Sync is held: the mailbox's owner is deactivated. It resumes when the user is reactivated.",
+    });
+    expect(syncJa.status).toBe(409);
+    expect(syncJa.body.error.message).toBe("所有者が無効化されているため、同期を保留しています。ユーザーを有効に戻すと同期を再開します。");
 
     // Act: reactivate
     const on = await admin.post(`/api/users/${aliceId}/reactivate`);
     // Assess
     expect(on.body).toMatchObject({ active: true, mailboxesChanged: 1 });
     expect(["init", "syncing", "connected"]).toContain(await stateOf());
+    expect((await admin.get(`/api/accounts/${box.body.id}`)).body.heldBecause).toBeNull();
+    const syncAgain = await admin.post(`/api/accounts/${box.body.id}/sync`);
+    expect(syncAgain.status, syncAgain.text).toBe(202);
     expect((await signedIn(ALICE.email, ALICE.password)).reply.status).toBe(200);
     expect((await withKey()).status).toBe(200);
     const audit = (await admin.get("/api/audit?area=users")).body.items.map((e: { action: string }) => e.action);

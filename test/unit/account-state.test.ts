@@ -7,6 +7,7 @@ import {
   failingAfterJob,
   FAILING_AFTER_MS,
   FAILING_AFTER_RUNS,
+  heldBecause,
   isPaused,
   maySendSavedPassword,
   maySync,
@@ -70,7 +71,7 @@ describe("the account state machine", () => {
     expect(maySync({ state: "init" })).toBe(true);
   });
 
-  it("holds the sync of a deactivated owner's mailbox and shows it disabled, then resumes it where it stood when the owner is reactivated", () => {
+  it("holds the sync of a deactivated owner's mailbox and shows it disabled with the reason, then resumes it where it stood when the owner is reactivated", () => {
     // Prepare: a connected mailbox with one refused login counted
     const before = { state: "connected" as const, authFailures: 1 };
     // Act
@@ -81,6 +82,10 @@ describe("the account state machine", () => {
     expect(shownState(held)).toBe("disabled");
     expect(maySync(released)).toBe(true);
     expect(shownState(released)).toBe("connected");
+    expect(heldBecause(held)).toBe("ownerDeactivated");
+    expect(heldBecause(released)).toBeNull();
+    // switched off by its own setting is not held from outside: the console says "Sync off" for that
+    expect(heldBecause({ ...before, syncEnabled: false })).toBeNull();
     // a refused login during the hold still counts as before: the hold changes no stored state
     expect(afterJob(held, "authenticationError")).toEqual({ state: "authenticationError", authFailures: 2 });
   });

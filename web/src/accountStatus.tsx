@@ -59,6 +59,21 @@ export function SyncProgress(props: { account: Account; compact?: boolean }) {
   return <ProgressBar done={p.done} total={p.total} label={props.compact ? t("accounts.progress", params) : t("accounts.progressFolder", params)} testId="sync-progress" />;
 }
 
+/**
+ * Why a "disabled" mailbox is held from outside it (its owner deactivated), next to the state
+ * badge in the list (and its phone cards) and on the status panel; nothing when it is not held.
+ */
+export function HeldReason(props: { account: Account }) {
+  const { t } = useI18n();
+  const reason = props.account.heldBecause;
+  if (!reason) return null;
+  return (
+    <div className="cell-sub" data-testid="account-held-reason" data-held-because={reason}>
+      {t(`accounts.held.${reason}`)}
+    </div>
+  );
+}
+
 const COUNT_KEYS: (keyof SyncCounts)[] = ["folders", "fetched", "matched", "written", "skipped"];
 
 /** Brings the mailbox form's password field into view and focus (a paused mailbox's way out). */
@@ -132,7 +147,7 @@ export function AccountStatusPanel(props: { account: Account; onChanged: (a: Acc
             <button type="button" className="btn btn--small btn--primary" onClick={focusPassword} data-testid="account-update-password">
               {t("accounts.updatePassword")}
             </button>
-          ) : (
+          ) : a.heldBecause ? null : ( // held from outside the mailbox: the API refuses Sync now, the reason shows below
             <button
               type="button"
               className="btn btn--small"
@@ -152,6 +167,7 @@ export function AccountStatusPanel(props: { account: Account; onChanged: (a: Acc
           {t("accounts.pausedReason")}
         </p>
       ) : null}
+      <HeldReason account={a} />
       {error ? <ErrorBanner messages={[error]} /> : null}
       {a.lastError ? (
         <p className="status-card__error" data-testid="account-last-error">

@@ -153,6 +153,7 @@ export const accountRoutes: Route[] = [
     response: z.object({ jobId: z.string() }),
     async handle(ctx) {
       const account = await accounts.getAccount(ctx.deps.db, ctx.session.user, ctx.params.id!);
+      accounts.refuseSyncWhileHeld(account);
       const job = await enqueueNow(ctx.deps.db, ctx.deps.queue, account);
       return { status: 202, body: { jobId: job.jobId } };
     },

@@ -1810,6 +1810,7 @@ export interface operations {
                 oauthProvider: ("google" | "microsoft") | null;
                 /** @enum {string} */
                 state: "init" | "connected" | "syncing" | "authenticationError" | "connectError" | "paused" | "disabled";
+                heldBecause: "ownerDeactivated" | null;
                 lastSyncAt: string | null;
                 lastError: {
                   code: string;
@@ -1978,6 +1979,7 @@ export interface operations {
             oauthProvider: ("google" | "microsoft") | null;
             /** @enum {string} */
             state: "init" | "connected" | "syncing" | "authenticationError" | "connectError" | "paused" | "disabled";
+            heldBecause: "ownerDeactivated" | null;
             lastSyncAt: string | null;
             lastError: {
               code: string;
@@ -2104,6 +2106,7 @@ export interface operations {
             oauthProvider: ("google" | "microsoft") | null;
             /** @enum {string} */
             state: "init" | "connected" | "syncing" | "authenticationError" | "connectError" | "paused" | "disabled";
+            heldBecause: "ownerDeactivated" | null;
             lastSyncAt: string | null;
             lastError: {
               code: string;
@@ -2319,6 +2322,7 @@ export interface operations {
             oauthProvider: ("google" | "microsoft") | null;
             /** @enum {string} */
             state: "init" | "connected" | "syncing" | "authenticationError" | "connectError" | "paused" | "disabled";
+            heldBecause: "ownerDeactivated" | null;
             lastSyncAt: string | null;
             lastError: {
               code: string;
@@ -6937,6 +6941,7 @@ export interface operations {
             oauthProvider: ("google" | "microsoft") | null;
             /** @enum {string} */
             state: "init" | "connected" | "syncing" | "authenticationError" | "connectError" | "paused" | "disabled";
+            heldBecause: "ownerDeactivated" | null;
             lastSyncAt: string | null;
             lastError: {
               code: string;

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { api } from "../api";
 import { ConfirmDialog, DataTable, EmptyState, ErrorBanner, IconPlus, IconSync, Loading, PageHeader, StateBadge, errorText, useNotify } from "../components";
-import { POLL_ACTIVE_MS, SyncProgress, syncActive, useProviderLabel, useProviders } from "../accountStatus";
+import { HeldReason, POLL_ACTIVE_MS, SyncProgress, syncActive, useProviderLabel, useProviders } from "../accountStatus";
 import { formatDateTime, formatDateTimeLong, formatRelative, useI18n } from "../i18n";
 import { useChangedSince, useNow, usePolling } from "../hooks";
 import { href } from "../router";
@@ -213,6 +213,7 @@ export function AccountsPage(props: { user: User }) {
                         <StateBadge state={a.state} title={a.lastError?.message} />
                         {!a.syncEnabled && a.state !== "disabled" ? <span className="tag">{t("accounts.syncOff")}</span> : null}
                       </div>
+                      <HeldReason account={a} />
                       {a.syncProgress ? <SyncProgress account={a} compact /> : null}
                       {a.state === "paused" ? (
                         <span className="account-paused-reason" data-testid="account-paused-reason">
@@ -252,7 +253,7 @@ export function AccountsPage(props: { user: User }) {
                         <a className="btn btn--small btn--primary" href={href(`/accounts/${encodeURIComponent(a.id)}`)} data-testid="account-update-password">
                           {t("accounts.updatePassword")}
                         </a>
-                      ) : (
+                      ) : a.heldBecause ? null : ( // held from outside the mailbox: the API refuses Sync now, the reason shows in the status column
                         <button
                           type="button"
                           className="btn btn--small"

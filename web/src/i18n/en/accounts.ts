@@ -14,6 +14,7 @@ export const accounts = {
   "accounts.syncStarted": "Sync started for {email}.",
   "accounts.neverSynced": "Not yet",
   "accounts.syncOff": "Sync off",
+  "accounts.held.ownerDeactivated": "Owner deactivated: sync resumes when the user is reactivated.",
   "accounts.deleteTitle": "Delete this mailbox?",
   "accounts.deleteBody": "{email} will be disconnected and its saved password deleted. This cannot be undone.",
   "skipped.title": "Messages not stored ({count})",

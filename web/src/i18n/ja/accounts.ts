@@ -16,6 +16,7 @@ export const accounts: Record<keyof typeof en, string> = {
   "accounts.syncStarted": "{email} の同期を開始しました。",
   "accounts.neverSynced": "未同期",
   "accounts.syncOff": "同期停止中",
+  "accounts.held.ownerDeactivated": "所有者が無効化されています。ユーザーを有効に戻すと同期を再開します。",
   "accounts.deleteTitle": "このメールボックスを削除しますか？",
   "accounts.deleteBody": "{email} の接続を解除し、保存済みのパスワードを削除します。この操作は取り消せません。",
   "skipped.title": "保存できなかったメッセージ ({count})",
