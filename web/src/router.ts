@@ -94,12 +94,64 @@ export function navigate(path: string, options: { replace?: boolean } = {}): voi
   }
 }
 
+// ---- leaving a page with unsaved changes ----------------------------------------------------
+// The console's links and the browser's Back only change the hash, where the browser asks
+// nothing. A form with unsaved changes registers a guard; the router consults the guards before
+// it shows the new page, so a refused move never unmounts the form (its typed values stay).
+
+/** Returns true when it holds the move: it then calls `proceed` once the user agrees to leave. */
+export type LeaveGuard = (proceed: () => void) => boolean;
+
+const leaveGuards = new Set<LeaveGuard>();
+const pathListeners = new Set<(path: string) => void>();
+// The address of the page on screen: what a refused move puts back.
+let shownHref: string | null = null;
+
+/** Registers a guard; the returned function removes it. */
+export function addLeaveGuard(guard: LeaveGuard): () => void {
+  leaveGuards.add(guard);
+  return () => leaveGuards.delete(guard);
+}
+
+function show(targetHref: string): void {
+  shownHref = targetHref;
+  // replaceState: the history entry the move created (or Back reached) keeps its place
+  if (window.location.href !== targetHref) window.history.replaceState(window.history.state, "", targetHref);
+  const path = currentPath();
+  for (const listener of pathListeners) listener(path);
+}
+
+// One guard asks at a time: after its "Discard", the move is tried again for the next one.
+function tryMove(targetHref: string, skip: Set<LeaveGuard>): void {
+  for (const guard of leaveGuards) {
+    if (skip.has(guard)) continue;
+    if (guard(() => tryMove(targetHref, new Set([...skip, guard])))) return;
+  }
+  show(targetHref);
+}
+
+function onHashChange(): void {
+  const targetHref = window.location.href;
+  if (targetHref === shownHref) return;
+  const from = shownHref;
+  // The address bar goes back at once, before any page renders; "Discard" moves it on again.
+  if (from !== null && leaveGuards.size > 0) window.history.replaceState(window.history.state, "", from);
+  tryMove(targetHref, new Set());
+}
+
 export function useHashPath(): string {
   const [path, setPath] = useState(currentPath);
   useEffect(() => {
-    const onChange = () => setPath(currentPath());
-    window.addEventListener("hashchange", onChange);
-    return () => window.removeEventListener("hashchange", onChange);
+    if (pathListeners.size === 0) {
+      shownHref = window.location.href;
+      window.addEventListener("hashchange", onHashChange);
+    }
+    pathListeners.add(setPath);
+    setPath(currentPath());
+    return () => {
+      pathListeners.delete(setPath);
+      if (pathListeners.size === 0) window.removeEventListener("hashchange", onHashChange);
+    };
   }, []);
   return path;
 }

@@ -199,6 +199,7 @@ export function AccountFormPage(props: { user: User; id?: string }) {
       else notify(t(editing ? "accountForm.saved" : "accountForm.created", { email: saved.email }));
       setPassword("");
       setSmtpPassword("");
+      discard.release();
       navigate(editing ? "/accounts" : `/accounts/${encodeURIComponent(saved.id)}`);
       return;
     }
