@@ -1,67 +1,7 @@
 /*
  * CRM Mail Sync admin console: session, header, hash routing.
  *
- * data-testid attributes (stable, for browser tests):
- *   Sign-in:   signin-email, signin-password, signin-submit, signin-error
- *   Header:    nav-contacts, nav-accounts, nav-users, nav-domains, nav-integrations, nav-settings, nav-audit (admins only), lang-select, signout, current-user (links to #/password)
- *   Settings:  notification-mail, notify-enabled, notify-server-smtp/-mailbox, notify-host/-port/-security/-user/-password,
- *              notify-mailbox, notify-from, notify-from-name, notify-admins, notify-extra, notify-time-zone, notify-events,
- *              notify-event-<kind>, notify-save, notify-test, lockout(-failures/-minutes/-save), locked-users, locked-user
- *              (data-email), locked-user-unlock, lock-records, lock-record (data-kind), pause-rule(-failedLogins/-save)
- *   Password:  password-current, password-new, password-save, password-error
- *   Mailboxes: account-new, accounts-table, account-row, account-sync, account-edit, account-delete,
- *              account-email, account-display-name, account-owner, account-host, account-port,
- *              account-security, account-user, account-password, account-insecure, account-sync-enabled,
- *              account-save, account-form-error, account-port-suggest
- *   Contacts:  contacts-search, contacts-table, contact-row, contact-row-reading, contact-new-name, contact-new-reading, contact-new-company,
- *              contact-new-email, contact-new-secondary, contact-new-save, contact-new-error
- *   CSV import: import-open (on Contacts), import-file (the file input), import-dropzone, import-selected,
- *              import-size-error, import-error, import-encoding (data-encoding), import-columns, import-column
- *              (data-field), import-counts (data-count items), import-errors-only, import-preview-table,
- *              import-row (data-line, data-valid), import-row-error (data-field), import-run, import-result,
- *              import-result-counts (data-count items), import-skipped-only, import-result-table,
- *              import-result-row (data-line, data-status), import-back, import-again,
- *              import-template, import-rejected-download
- *   Mailbox form: account-detect, account-discovery, setting-source, provider-cards, provider-<id>,
- *              provider-app-password, provider-oauth, provider-password-steps, account-advanced-toggle,
- *              account-server-summary, account-smtp-host/-port/-security/-user/-password, account-smtp-same,
- *              account-smtp-add/-remove, account-aliases, account-bcc-self, account-save-sent,
- *              account-sent-folder, account-load-folders, account-sync-folders, account-initial-days,
- *              account-sharing-<mode>, account-sharing-contacts, account-excluded-domains,
- *              account-test, account-test-result(-summary), test-step (data-step, data-state),
- *              test-diagnosis, diagnosis-cause, diagnosis-fix, account-test-error, account-test-mail,
- *              account-test-mail-result, account-save-failure, save-diagnosis, account-save-disabled
- *   Mailbox status: account-status, account-last-run, account-counts, account-last-error, sync-progress,
- *              account-provider (list)
- *   Contact:   contact-name, contact-edit, contact-delete, contact-messages, messages-owner-filter,
- *              messages-refresh, thread (data-thread-id, data-count), thread-toggle, message-row
- *              (data-message-id), message-open, messages-load-more, messages-empty
- *   Message:   message-view, message-close, message-headers, message-attachments, attachment,
- *              message-body, message-body-loading, message-body-error, message-body-truncated
- *   Overview:  nav-overview, overview, overview-updated, overview-mailboxes, attention-mailbox (data-reason,
- *              data-account-id), attention-action, overview-jobs, overview-incident (data-kind),
- *              overview-failed-run (data-job-type), overview-dead-letters, dead-letter-count (data-queue,
- *              data-count), dead-letters-show, dead-letters-table, dead-letter-row, dead-letter-redrive,
- *              dead-letters-empty, overview-monitor-settings
- *   Job monitor: monitor-settings, monitor-type (data-job-type), monitor-enabled, monitor-interval,
- *              monitor-long-running, monitor-notify-<normal|abnormal|longRunning>, monitor-save
- *   Mailbox runs: account-runs, account-run (data-status), account-last-sync (list)
- *   Users:     users-table, user-row (data-user-id, data-email), user-status (data-status), user-role,
- *              user-last-sign-in, user-edit, user-reset, user-deactivate, user-reactivate, user-delete,
- *              user-edit-dialog, user-edit-name/-role/-language/-save/-cancel/-error, user-temporary,
- *              user-temporary-password, user-temporary-done, user-action-error, user-new-email, user-new-name,
- *              user-new-password, user-new-role, user-new-language, user-new-invite, user-new-save, user-new-error
- *   Set password (#/reset/<token>): reset-new, reset-confirm, reset-save, reset-error, reset-done, reset-signin
- *   Domains:   domain-add, domains-table, domain-row (data-domain), domain-usage, domain-edit, domain-remove,
- *              domain-form, domain-form-error, domain-name, domain-provider, domain-imap-/smtp-host/-port/-security,
- *              domain-username-<email|localpart>, domain-test-email, domain-test-password, domain-test-run,
- *              domain-test-result, domain-test-error, domain-save, domain-cancel
- *   Setup:     setup-checklist, setup-progress, setup-dismiss, setup-step (data-step, data-done), setup-go-<step>
- *   Stored data: footer-stored-data (every page), account-stored-data (mailbox form), stored-data,
- *              stored-data-<which|stored|not-stored|removal|sent>
- *   Audit:     audit-filter, audit-filter-area/-actorId/-from/-to, audit-filter-apply, audit-table, audit-row
- *              (data-action, data-ok), audit-outcome, audit-load-more
- *   Shared:    confirm-dialog, confirm-ok, confirm-cancel, notice
+ * The data-testid attributes the browser tests rely on are listed in web/TEST-IDS.md.
  */
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { api, ApiError, setCsrfToken, setLanguage, setUnauthorizedHandler } from "./api";
