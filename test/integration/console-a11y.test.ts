@@ -36,8 +36,17 @@ let browser: Browser;
 const data: WalkData = { url: "", domain: mail.domain, contactId: "", messageId: "", accountId: "" };
 
 /** Opens a page of the walk and waits until it shows what it loaded (and no spinner is left). */
+/**
+ * Opens a console route in a new document: a form the previous check filled in would otherwise
+ * hold the page (the console asks before discarding typed changes), and each check starts clean.
+ */
+async function openFresh(page: Page, route: string) {
+  await page.goto("about:blank");
+  await page.goto(`${stack.url}/#${route}`);
+}
+
 async function visit(page: Page, p: PageVisit) {
-  await page.goto(`${stack.url}/#${p.route(data)}`);
+  await openFresh(page, p.route(data));
   await page.getByTestId(p.ready).first().waitFor({ timeout: 20_000 });
   await page
     .locator(".spinner:not(.spinner--small)")
@@ -137,7 +146,7 @@ for (const { locale, lang } of LANGS) {
       });
 
       it("has no WCAG 2.1 AA or best-practice violations on the sign-in page", async () => {
-        await page.goto(`${stack.url}/#/signin`);
+        await openFresh(page, `/signin`);
         await page.getByTestId("signin-email").waitFor();
         try {
           expect(await page.evaluate(() => document.documentElement.lang)).toBe(lang);
@@ -172,7 +181,7 @@ describe("focus stays where the user is", () => {
   });
 
   it("keeps focus on the next control when autodiscovery finishes after the address is left with Tab", async () => {
-    await page.goto(`${stack.url}/#/accounts/new`);
+    await openFresh(page, `/accounts/new`);
     await page.getByTestId("account-email").fill(`tabbed@${mail.domain}`);
     await page.keyboard.press("Tab");
     // the lookup starts as the address is left: the next control (Detect) keeps the focus throughout
@@ -186,7 +195,7 @@ describe("focus stays where the user is", () => {
   });
 
   it("keeps focus in the password field when autodiscovery finishes while the user types it", async () => {
-    await page.goto(`${stack.url}/#/accounts/new`);
+    await openFresh(page, `/accounts/new`);
     await page.getByTestId("account-email").fill(`typing@${mail.domain}`);
     await page.getByTestId("account-password").focus();
     await page.keyboard.type("secret");
@@ -197,7 +206,7 @@ describe("focus stays where the user is", () => {
   });
 
   it("puts focus back on the message row that opened a message when the message is closed", async () => {
-    await page.goto(`${stack.url}/#/contacts/${data.contactId}`);
+    await openFresh(page, `/contacts/${data.contactId}`);
     const row = page.locator(`[data-testid=message-row][data-message-id="${data.messageId}"]`);
     await row.getByTestId("message-open").focus();
     await page.keyboard.press("Enter");
@@ -223,7 +232,7 @@ describe("focus stays where the user is", () => {
   });
 
   it("gives focus back to the button that opened the compose and the delete dialogs when they are dismissed", async () => {
-    await page.goto(`${stack.url}/#/contacts/${data.contactId}`);
+    await openFresh(page, `/contacts/${data.contactId}`);
     for (const [opener, dialog] of [
       ["contact-compose", "compose"],
       ["contact-delete", "confirm-dialog"],
@@ -239,7 +248,7 @@ describe("focus stays where the user is", () => {
   });
 
   it("puts focus on the message's row when a message opened from a link is closed", async () => {
-    await page.goto(`${stack.url}/#/contacts/${data.contactId}/messages/${encodeURIComponent(data.messageId)}`);
+    await openFresh(page, `/contacts/${data.contactId}/messages/${encodeURIComponent(data.messageId)}`);
     // a link opens a fresh page (a hash change alone would keep the focus of the test before)
     await page.reload();
     await page.getByTestId("message-body").waitFor({ timeout: 20_000 });
@@ -255,7 +264,7 @@ describe("status changes a screen reader hears", () => {
   it("announces the mailbox's state and its last run's status politely as the panel updates", async () => {
     const { context, page } = await adminPage(DESKTOP, "en-US");
     try {
-      await page.goto(`${stack.url}/#/accounts/${data.accountId}`);
+      await openFresh(page, `/accounts/${data.accountId}`);
       const status = page.getByTestId("account-status");
       await status.waitFor({ timeout: 20_000 });
       const live = await status.locator("[aria-live=polite]").evaluateAll((els) => els.map((e) => e.textContent ?? ""));
@@ -289,7 +298,7 @@ describe("a keyboard-only admin", () => {
     const context = await browser.newContext({ ...DESKTOP, locale: "ja-JP" });
     const page = await context.newPage();
     try {
-      await page.goto(`${stack.url}/#/signin`);
+      await openFresh(page, `/signin`);
       await page.getByTestId("signin-email").waitFor();
       await expect.poll(() => focused(page)).toBe("signin-email");
       await page.keyboard.type(ADMIN.email);
@@ -313,7 +322,7 @@ describe("a keyboard-only admin", () => {
       await expect.poll(() => page.getByText("連絡先「キーボード 花子」を追加しました。").count(), { timeout: 20_000 }).toBe(1);
 
       // the contact with mail, opened from the list with Enter
-      await page.goto(`${stack.url}/#/contacts`);
+      await openFresh(page, `/contacts`);
       await page.getByTestId("contacts-table").waitFor();
       for (let i = 0; i < 80; i++) {
         await page.keyboard.press("Tab");
@@ -331,7 +340,7 @@ describe("a keyboard-only admin", () => {
       await expect.poll(() => focused(page)).toBe("message-open");
 
       // the mailboxes: the list's actions are reachable
-      await page.goto(`${stack.url}/#/accounts`);
+      await openFresh(page, `/accounts`);
       await page.getByTestId("accounts-table").waitFor({ timeout: 15_000 });
       await tabTo(page, "account-sync");
       await tabTo(page, "account-edit");
