@@ -5,7 +5,35 @@ import { ErrorBanner } from "./feedback";
 import { IconCheck } from "./icons";
 import { useModalDialog } from "./modal";
 
-// ---- Confirm dialog -------------------------------------------------------------------------
+// ---- Modal and confirm dialogs ----------------------------------------------------------------
+
+/**
+ * A modal <dialog> with its title (the dialog's name): Tab stays inside and the focus goes back
+ * to the opener (useModalDialog); Escape closes it unless it is busy.
+ */
+export function Modal(props: { title: string; describedBy?: string; busy?: boolean | undefined; onClose: () => void; testId: string; children: ReactNode }) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
+  useModalDialog(ref);
+  return (
+    <dialog
+      ref={ref}
+      className="dialog"
+      aria-labelledby={titleId}
+      aria-describedby={props.describedBy}
+      data-testid={props.testId}
+      onCancel={(e) => {
+        e.preventDefault();
+        if (!props.busy) props.onClose();
+      }}
+    >
+      <h2 id={titleId} className="dialog__title">
+        {props.title}
+      </h2>
+      {props.children}
+    </dialog>
+  );
+}
 
 export function ConfirmDialog(props: {
   title: string;
@@ -21,25 +49,9 @@ export function ConfirmDialog(props: {
   onCancel: () => void;
 }) {
   const { t } = useI18n();
-  const ref = useRef<HTMLDialogElement>(null);
-  const titleId = useId();
   const bodyId = useId();
-  useModalDialog(ref);
   return (
-    <dialog
-      ref={ref}
-      className="dialog"
-      aria-labelledby={titleId}
-      aria-describedby={bodyId}
-      data-testid="confirm-dialog"
-      onCancel={(e) => {
-        e.preventDefault();
-        if (!props.busy) props.onCancel();
-      }}
-    >
-      <h2 id={titleId} className="dialog__title">
-        {props.title}
-      </h2>
+    <Modal title={props.title} describedBy={bodyId} busy={props.busy} onClose={props.onCancel} testId="confirm-dialog">
       <p id={bodyId} className="dialog__body">
         {props.body}
       </p>
@@ -52,7 +64,7 @@ export function ConfirmDialog(props: {
           {props.busy ? (props.busyLabel ?? t("common.deleting")) : props.confirmLabel}
         </button>
       </div>
-    </dialog>
+    </Modal>
   );
 }
 

@@ -1,35 +1,10 @@
 // The Users page's dialogs: edit a user, and the temporary password shown once after a reset.
-import { useId, useRef, useState, type FormEvent, type ReactNode } from "react";
+import { useState, type FormEvent } from "react";
 import { api } from "../../api";
-import { ErrorBanner, FormField, TextField, useModalDialog } from "../../components";
+import { ErrorBanner, FormField, Modal, TextField } from "../../components";
 import { useSubmit } from "../../hooks";
 import { useI18n, type Lang } from "../../i18n";
 import type { Role, User } from "../../api/types";
-
-/** A modal <dialog> with a title; Escape closes it unless it is busy. */
-function Modal(props: { title: string; busy?: boolean; onClose: () => void; testId: string; children: ReactNode }) {
-  const ref = useRef<HTMLDialogElement>(null);
-  const titleId = useId();
-  // Tab stays inside; the focus goes back to the row's button that opened it
-  useModalDialog(ref);
-  return (
-    <dialog
-      ref={ref}
-      className="dialog"
-      aria-labelledby={titleId}
-      data-testid={props.testId}
-      onCancel={(e) => {
-        e.preventDefault();
-        if (!props.busy) props.onClose();
-      }}
-    >
-      <h2 id={titleId} className="dialog__title">
-        {props.title}
-      </h2>
-      {props.children}
-    </dialog>
-  );
-}
 
 /** A select of the two languages mails are written in. */
 export function LanguageField(props: { value: Lang; onChange: (lang: Lang) => void; error?: string | undefined; hint?: string; testId: string }) {
